@@ -1,0 +1,207 @@
+//! The transcript grammar.
+//!
+//! ```text
+//! # Title of the scenario                (first `#` line; later ones are comments)
+//! page: containers-lifecycle             (the page it belongs to)
+//! setup: host seed=7                     (the starting world; seed defaults to 1)
+//! > Narration shown before the next step.
+//! $ docker run -d --name web nginx       (a command; `<<EOF` … `EOF` continues it)
+//! ! crash web 1                          (a fault: crash NAME [CODE], oom NAME, busy NAME, reboot)
+//! wait 30s                               (let simulated time pass)
+//! expect: container web is running       (holds right here)
+//! expect eventually: container web is exited   (holds at some step from here on)
+//! expect always: port 8080 serves web    (holds at every step from here on)
+//! ```
+//! Blank lines are ignored. Any other line is an error that names its line number.
+
+use crate::sim::check::Check;
+use crate::sim::input::Fault;
+use crate::sim::time::{self, Millis};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// `expect:` holds at this point of the transcript.
+    Now,
+    /// `expect eventually:` holds at some step from here to the end.
+    Eventually,
+    /// `expect always:` holds at every step from here to the end.
+    Always,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct Expect {
+    pub mode: Mode,
+    pub check: Check,
+    /// The sentence as written, for display.
+    pub text: String,
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Action {
+    Narrate(String),
+    Command(String),
+    Fault(Fault),
+    Wait(Millis),
+    Expect(Expect),
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct Scenario {
+    pub title: String,
+    pub page: String,
+    pub seed: u64,
+    /// Each action with the (1-based) line it starts on.
+    pub actions: Vec<(usize, Action)>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ScenarioError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: {}", self.line, self.message)
+    }
+}
+
+impl Scenario {
+    pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+        let mut title: Option<String> = None;
+        let mut page = String::new();
+        let mut seed = 1;
+        let mut actions = Vec::new();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let number = i + 1;
+            let line = lines[i].trim_end();
+            let trimmed = line.trim_start();
+            i += 1;
+            let err = |message: String| ScenarioError { line: number, message };
+            if trimmed.is_empty() {
+                continue;
+            }
+            if let Some(rest) = trimmed.strip_prefix('#') {
+                if title.is_none() {
+                    title = Some(rest.trim().to_string());
+                }
+                continue;
+            }
+            if let Some(rest) = trimmed.strip_prefix("page:") {
+                page = rest.trim().to_string();
+            } else if let Some(rest) = trimmed.strip_prefix("setup:") {
+                let mut words = rest.split_whitespace();
+                match words.next() {
+                    Some("host") => {}
+                    Some(other) => return Err(err(format!("unknown setup `{other}` (this version knows `host`)"))),
+                    None => return Err(err("`setup:` needs a kind, e.g. `setup: host seed=7`".to_string())),
+                }
+                for word in words {
+                    match word.split_once('=') {
+                        Some(("seed", value)) => {
+                            seed = value
+                                .parse()
+                                .map_err(|_| err(format!("seed must be a whole number, got `{value}`")))?;
+                        }
+                        _ => return Err(err(format!("unknown setup option `{word}`"))),
+                    }
+                }
+            } else if let Some(rest) = trimmed.strip_prefix('>') {
+                actions.push((number, Action::Narrate(rest.trim().to_string())));
+            } else if let Some(rest) = trimmed.strip_prefix('$') {
+                let mut command = rest.trim().to_string();
+                if command.is_empty() {
+                    return Err(err("`$` needs a command".to_string()));
+                }
+                // A here-document continues until its delimiter line.
+                if let Some(pos) = command.find("<<") {
+                    let delimiter = command[pos + 2..]
+                        .trim()
+                        .trim_start_matches('-')
+                        .trim_matches(|c| c == '\'' || c == '"')
+                        .to_string();
+                    if delimiter.is_empty() {
+                        return Err(err("a here-document needs a delimiter, e.g. <<EOF".to_string()));
+                    }
+                    loop {
+                        let Some(body) = lines.get(i) else {
+                            return Err(err(format!("here-document not closed: no `{delimiter}` line")));
+                        };
+                        i += 1;
+                        command.push('\n');
+                        command.push_str(body);
+                        if body.trim() == delimiter {
+                            break;
+                        }
+                    }
+                }
+                actions.push((number, Action::Command(command)));
+            } else if let Some(rest) = trimmed.strip_prefix('!') {
+                let fault = Fault::parse(rest.trim()).map_err(err)?;
+                actions.push((number, Action::Fault(fault)));
+            } else if let Some(rest) = trimmed.strip_prefix("wait ") {
+                let duration = time::parse_duration(rest.trim())
+                    .ok_or_else(|| err(format!("`{}` is not a duration (try 30s, 1m30s, 500ms)", rest.trim())))?;
+                actions.push((number, Action::Wait(duration)));
+            } else if let Some(rest) = trimmed.strip_prefix("expect") {
+                let (mode, sentence) = if let Some(s) = rest.strip_prefix(':') {
+                    (Mode::Now, s)
+                } else if let Some(s) = rest.strip_prefix(" eventually:") {
+                    (Mode::Eventually, s)
+                } else if let Some(s) = rest.strip_prefix(" always:") {
+                    (Mode::Always, s)
+                } else {
+                    return Err(err("write `expect:`, `expect eventually:` or `expect always:`".to_string()));
+                };
+                let check = Check::parse(sentence).map_err(|e| err(e.0))?;
+                actions.push((
+                    number,
+                    Action::Expect(Expect { mode, check, text: sentence.trim().to_string() }),
+                ));
+            } else {
+                return Err(err(format!(
+                    "cannot read `{trimmed}`: a line starts with #, >, $, !, wait, expect, page: or setup:"
+                )));
+            }
+        }
+        let title = title.ok_or(ScenarioError { line: 1, message: "the first line must be `# Title`".to_string() })?;
+        Ok(Scenario { title, page, seed, actions })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_kind_of_line() {
+        let s = Scenario::parse(
+            "# Demo\npage: containers-lifecycle\nsetup: host seed=7\n> Hello\n$ docker ps\n! crash web\nwait 2s\nexpect eventually: container web is exited\n",
+        )
+        .unwrap();
+        assert_eq!(s.title, "Demo");
+        assert_eq!(s.seed, 7);
+        assert_eq!(s.actions.len(), 5);
+        assert_eq!(s.actions[1], (5, Action::Command("docker ps".into())));
+        assert_eq!(s.actions[3], (7, Action::Wait(2000)));
+    }
+
+    #[test]
+    fn here_documents_continue_the_command() {
+        let s = Scenario::parse("# T\n$ cat > f <<EOF\nline one\nEOF\n$ docker ps\n").unwrap();
+        assert_eq!(s.actions[0].1, Action::Command("cat > f <<EOF\nline one\nEOF".into()));
+        assert_eq!(s.actions[1].0, 5);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Scenario::parse("# T\n$ docker ps\nexplode now\n").unwrap_err();
+        assert_eq!(e.line, 3);
+        let e = Scenario::parse("# T\nwait soon\n").unwrap_err();
+        assert_eq!((e.line, e.message.contains("not a duration")), (2, true));
+        let e = Scenario::parse("# T\nexpect: the moon is full\n").unwrap_err();
+        assert_eq!(e.line, 2);
+    }
+}

@@ -1,0 +1,276 @@
+//! Playing a transcript: from actions to a timeline, and goals with a live status.
+//!
+//! Like a person at a shell, the runner types a `$` line only once the previous command's prompt
+//! has returned (a `docker stop` waits out its grace period first). `wait 30s` lets 30 s of
+//! simulated time pass, running every event due. Checks are evaluated after every step, so an
+//! `eventually` goal is met the first step it holds and an `always` invariant fails the first step
+//! it does not. The resulting `Run` is what the site loads: the whole scenario is precomputed and
+//! the reader moves through it; typing a command forks it.
+
+use std::collections::BTreeMap;
+
+use super::parse::{Action, Mode, Scenario, ScenarioError};
+use crate::sim::check::Check;
+use crate::sim::input::Input;
+use crate::sim::record::Record;
+use crate::sim::time::{self, Millis, MINUTE_MS};
+use crate::sim::timeline::Timeline;
+use crate::sim::world::{Waiter, World};
+
+/// How long the runner waits for a prompt to return before calling the transcript broken.
+const PROMPT_PATIENCE_MS: Millis = 60 * MINUTE_MS;
+
+#[derive(Clone, Debug)]
+pub struct Goal {
+    pub line: usize,
+    pub mode: Mode,
+    pub text: String,
+    pub check: Check,
+    /// The step count at which the expectation starts to apply.
+    pub from_step: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum GoalStatus {
+    Pending,
+    Met,
+    Failed,
+}
+
+impl GoalStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GoalStatus::Pending => "pending",
+            GoalStatus::Met => "met",
+            GoalStatus::Failed => "failed",
+        }
+    }
+}
+
+/// The goals of a run and, for every step, whether each check held after it.
+#[derive(Clone, Debug, Default)]
+pub struct Goals {
+    pub goals: Vec<Goal>,
+    /// `trace[k][g]`: goal `g`'s check held after step `k` (k = 0 is the start).
+    trace: Vec<Vec<bool>>,
+}
+
+impl Goals {
+    /// Records the checks after step `k`; anything recorded beyond `k` belonged to a discarded
+    /// future and is dropped.
+    pub fn observe(&mut self, k: usize, world: &World, record: Option<&Record>) {
+        self.trace.truncate(k);
+        while self.trace.len() < k {
+            // Steps never observed (should not happen) count as not holding.
+            self.trace.push(vec![false; self.goals.len()]);
+        }
+        self.trace.push(self.goals.iter().map(|g| g.check.holds(world, record)).collect());
+    }
+
+    pub fn observed_steps(&self) -> usize {
+        self.trace.len()
+    }
+
+    /// The status of goal `g` when looking at step `cursor`; `finished` says the transcript has
+    /// been played to its end, so an `eventually` still unmet has failed.
+    pub fn status(&self, g: usize, cursor: usize, finished: bool) -> GoalStatus {
+        let goal = &self.goals[g];
+        if cursor < goal.from_step {
+            return GoalStatus::Pending;
+        }
+        let last = cursor.min(self.trace.len().saturating_sub(1));
+        let held = |k: usize| self.trace.get(k).and_then(|row| row.get(g)).copied().unwrap_or(false);
+        match goal.mode {
+            Mode::Now => {
+                if held(goal.from_step) {
+                    GoalStatus::Met
+                } else {
+                    GoalStatus::Failed
+                }
+            }
+            Mode::Eventually => {
+                if (goal.from_step..=last).any(held) {
+                    GoalStatus::Met
+                } else if finished {
+                    GoalStatus::Failed
+                } else {
+                    GoalStatus::Pending
+                }
+            }
+            Mode::Always => {
+                if (goal.from_step..=last).all(held) {
+                    GoalStatus::Met
+                } else {
+                    GoalStatus::Failed
+                }
+            }
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub scenario: Scenario,
+    pub timeline: Timeline,
+    /// `>` narration, keyed by the step count at which it was read (shown before the next step).
+    pub notes: BTreeMap<usize, Vec<String>>,
+    pub goals: Goals,
+    /// The step count reached by the transcript; beyond it, the reader has taken over.
+    pub scripted_steps: usize,
+}
+
+impl Run {
+    /// A run with no transcript: an empty host for free play.
+    pub fn sandbox(seed: u64) -> Run {
+        let scenario = Scenario { title: "Free play".to_string(), page: String::new(), seed, actions: Vec::new() };
+        let world = World::new(seed);
+        let mut goals = Goals::default();
+        goals.observe(0, &world, None);
+        Run { scenario, timeline: Timeline::new(world), notes: BTreeMap::new(), goals, scripted_steps: 0 }
+    }
+
+    /// Plays the whole transcript. Errors name the line that could not be carried out.
+    pub fn play(scenario: &Scenario, seed_override: Option<u64>) -> Result<Run, ScenarioError> {
+        let seed = seed_override.unwrap_or(scenario.seed);
+        let mut goals = Goals {
+            goals: Vec::new(),
+            trace: Vec::new(),
+        };
+        for (line, action) in &scenario.actions {
+            if let Action::Expect(e) = action {
+                goals.goals.push(Goal { line: *line, mode: e.mode, text: e.text.clone(), check: e.check.clone(), from_step: 0 });
+            }
+        }
+        let world = World::new(seed);
+        goals.observe(0, &world, None);
+        let mut run = Run {
+            scenario: scenario.clone(),
+            timeline: Timeline::new(world),
+            notes: BTreeMap::new(),
+            goals,
+            scripted_steps: 0,
+        };
+        let mut goal_index = 0;
+        for (line, action) in &scenario.actions {
+            let line = *line;
+            match action {
+                Action::Narrate(text) => {
+                    run.notes.entry(run.timeline.cursor()).or_default().push(text.clone());
+                }
+                Action::Command(command) => {
+                    run.wait_for_prompt(line)?;
+                    run.timeline.submit(Input::Command(command.clone()));
+                    run.observe_last();
+                }
+                Action::Fault(fault) => {
+                    let record = run.timeline.submit(Input::Fault(fault.clone())).clone();
+                    run.observe_last();
+                    if record.error {
+                        return Err(ScenarioError {
+                            line,
+                            message: record.narration.join(" "),
+                        });
+                    }
+                }
+                Action::Wait(duration_ms) => {
+                    run.wait_for_prompt(line)?;
+                    let target = run.timeline.world().now_ms + duration_ms;
+                    run.timeline.submit(Input::Advance { duration_ms: *duration_ms });
+                    run.observe_last();
+                    while run.timeline.world().next_due_ms().is_some_and(|due| due <= target) {
+                        run.timeline.forward();
+                        run.observe_last();
+                    }
+                }
+                Action::Expect(_) => {
+                    // Like the next line typed at a shell, a check reads the state once the
+                    // previous command's prompt has returned.
+                    run.wait_for_prompt(line)?;
+                    run.goals.goals[goal_index].from_step = run.timeline.cursor();
+                    goal_index += 1;
+                }
+            }
+        }
+        run.scripted_steps = run.timeline.cursor();
+        Ok(run)
+    }
+
+    fn observe_last(&mut self) {
+        let k = self.timeline.cursor();
+        let record = self.timeline.last_record().cloned();
+        self.goals.observe(k, self.timeline.world(), record.as_ref());
+    }
+
+    /// Steps until the shell's prompt is back, as a person waits before typing the next line.
+    fn wait_for_prompt(&mut self, line: usize) -> Result<(), ScenarioError> {
+        let started = self.timeline.world().now_ms;
+        while self.timeline.world().shell.is_busy() {
+            let world = self.timeline.world();
+            let waiting_for = describe_wait(world);
+            if world.now_ms - started > PROMPT_PATIENCE_MS || !self.timeline.forward() {
+                return Err(ScenarioError {
+                    line,
+                    message: format!(
+                        "the previous command never returned ({waiting_for}) after {}; run it with -d, or stop what it waits for",
+                        time::short_duration(self.timeline.world().now_ms - started)
+                    ),
+                });
+            }
+            self.observe_last();
+        }
+        Ok(())
+    }
+
+    /// Is step `k` part of the transcript (as opposed to the reader's own)?
+    pub fn is_scripted(&self, k: usize) -> bool {
+        k <= self.scripted_steps
+    }
+
+    /// Statuses of all goals at the cursor.
+    pub fn goal_statuses(&self) -> Vec<GoalStatus> {
+        let cursor = self.timeline.cursor();
+        let finished = cursor >= self.scripted_steps;
+        (0..self.goals.goals.len()).map(|g| self.goals.status(g, cursor, finished)).collect()
+    }
+
+    /// Moves forward one step, keeping the goals' trace up to date.
+    pub fn forward(&mut self) -> bool {
+        let known = self.timeline.len();
+        let moved = self.timeline.forward();
+        if moved && self.timeline.cursor() > known {
+            self.observe_last();
+        }
+        moved
+    }
+
+    pub fn back(&mut self) -> bool {
+        self.timeline.back()
+    }
+
+    pub fn seek(&mut self, step: usize) {
+        self.timeline.seek(step);
+    }
+
+    /// The reader types a command (or injects a fault): the future after the cursor is discarded.
+    pub fn submit(&mut self, input: Input) -> Record {
+        if self.timeline.cursor() < self.scripted_steps {
+            self.scripted_steps = self.timeline.cursor();
+        }
+        let record = self.timeline.submit(input).clone();
+        self.observe_last();
+        record
+    }
+}
+
+fn describe_wait(world: &World) -> String {
+    match world.shell.waiting.first() {
+        Some(Waiter::Attached { container }) | Some(Waiter::Follow { container }) => {
+            let name = world.engine.container(container).map(|c| c.name.clone()).unwrap_or_default();
+            format!("the terminal is still attached to {name}")
+        }
+        Some(Waiter::Stop { print, .. }) => format!("still stopping {print}"),
+        Some(Waiter::Restart { print, .. }) => format!("still restarting {print}"),
+        Some(Waiter::Sleep) => "still sleeping".to_string(),
+        None => "nothing".to_string(),
+    }
+}

@@ -1,0 +1,117 @@
+//! Named properties a scenario expects: goals (eventually) and invariants (always).
+//!
+//! A check is a sentence a learner can read (`container web is exited`, `port 8080 serves web`),
+//! parsed into a predicate over the world and the step that led to it. The scenario runner decides
+//! when each must hold; this file only answers "does it hold now?".
+
+use super::docker::container::Status;
+use super::record::Record;
+use super::world::World;
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Check {
+    /// `container web is running` (any `docker inspect` status, or `removed`).
+    ContainerStatus { name: String, status: Option<Status> },
+    /// `container web exit code 137`
+    ExitCode { name: String, code: i32 },
+    /// `container web restart count 3` (at least that many restarts)
+    RestartCount { name: String, at_least: u32 },
+    /// `port 8080 serves web`: a request to the host port reaches that container's server.
+    PortServes { port: u16, name: String },
+    /// `port 8080 is free`
+    PortFree { port: u16 },
+    /// `running containers 2`
+    RunningCount { count: usize },
+    /// `output contains "text"`: the terminal printed it at this step.
+    OutputContains { text: String },
+    /// `prompt is back`: no command is still waiting.
+    PromptBack,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct CheckParseError(pub String);
+
+impl Check {
+    pub fn parse(text: &str) -> Result<Check, CheckParseError> {
+        let text = text.trim();
+        let err = |why: &str| CheckParseError(format!("{why} in check `{text}`"));
+        if let Some(rest) = text.strip_prefix("output contains ") {
+            let quoted = rest.trim();
+            let inner = quoted
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .ok_or_else(|| err("the text must be in double quotes"))?;
+            return Ok(Check::OutputContains { text: inner.to_string() });
+        }
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let number = |w: &str| w.parse::<u32>().map_err(|_| err(&format!("`{w}` is not a number")));
+        match words.as_slice() {
+            ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
+            ["container", name, "is", status] => Status::parse(status)
+                .map(|s| Check::ContainerStatus { name: name.to_string(), status: Some(s) })
+                .ok_or_else(|| err(&format!("`{status}` is not a container state (created, running, paused, restarting, exited, dead, removed)"))),
+            ["container", name, "exit", "code", code] => Ok(Check::ExitCode {
+                name: name.to_string(),
+                code: code.parse::<i32>().map_err(|_| err(&format!("`{code}` is not a number")))?,
+            }),
+            ["container", name, "restart", "count", n] => Ok(Check::RestartCount { name: name.to_string(), at_least: number(n)? }),
+            ["port", port, "serves", name] => Ok(Check::PortServes {
+                port: port.parse().map_err(|_| err(&format!("`{port}` is not a port")))?,
+                name: name.to_string(),
+            }),
+            ["port", port, "is", "free"] => Ok(Check::PortFree {
+                port: port.parse().map_err(|_| err(&format!("`{port}` is not a port")))?,
+            }),
+            ["running", "containers", n] => Ok(Check::RunningCount { count: number(n)? as usize }),
+            ["prompt", "is", "back"] => Ok(Check::PromptBack),
+            _ => Err(err("unknown check (try `container NAME is STATE`, `container NAME exit code N`, `container NAME restart count N`, `port N serves NAME`, `port N is free`, `running containers N`, `output contains \"…\"`, `prompt is back`)")),
+        }
+    }
+
+    /// Does the property hold in `world`, reached by the step `record`?
+    pub fn holds(&self, world: &World, record: Option<&Record>) -> bool {
+        let engine = &world.engine;
+        match self {
+            Check::ContainerStatus { name, status: None } => {
+                engine.by_name(name).is_none() && engine.removed.iter().any(|t| &t.name == name)
+            }
+            Check::ContainerStatus { name, status: Some(s) } => engine.by_name(name).is_some_and(|c| c.status() == *s),
+            Check::ExitCode { name, code } => engine.by_name(name).is_some_and(|c| c.state.exit_code == *code),
+            Check::RestartCount { name, at_least } => engine.by_name(name).is_some_and(|c| c.restart_count >= *at_least),
+            Check::PortServes { port, name } => engine.port_holder(*port).is_some_and(|c| {
+                &c.name == name
+                    && c.status() == Status::Running
+                    && c.listening
+                    && c.program.as_ref().and_then(|p| p.serves.as_ref()).is_some_and(|s| {
+                        c.bound_ports.iter().any(|b| b.host_port == Some(*port) && b.container_port == s.port)
+                    })
+            }),
+            Check::PortFree { port } => engine.port_holder(*port).is_none(),
+            Check::RunningCount { count } => {
+                engine.containers.values().filter(|c| c.status() == Status::Running).count() == *count
+            }
+            Check::OutputContains { text } => record.is_some_and(|r| r.terminal.iter().any(|l| l.text.contains(text.as_str()))),
+            Check::PromptBack => !world.shell.is_busy(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn checks_parse() {
+        assert_eq!(
+            Check::parse("container web is exited").unwrap(),
+            Check::ContainerStatus { name: "web".into(), status: Some(Status::Exited) }
+        );
+        assert_eq!(Check::parse("port 8080 is free").unwrap(), Check::PortFree { port: 8080 });
+        assert_eq!(
+            Check::parse("output contains \"port is already allocated\"").unwrap(),
+            Check::OutputContains { text: "port is already allocated".into() }
+        );
+        assert!(Check::parse("container web is sleepy").unwrap_err().0.contains("not a container state"));
+        assert!(Check::parse("the moon is full").is_err());
+    }
+}

@@ -1,0 +1,782 @@
+//! The `docker` command line: syntax in, `DockerCommand` out.
+//!
+//! The real CLI is cobra + pflag: long flags `--name web` or `--name=web`, shorthands `-p 8080:80`
+//! or `-p8080:80`, boolean shorthands combined (`-dit`), `--` ends the flags, and for `run`,
+//! `create` and `exec` the first positional argument (the image or container) ends flag parsing so
+//! the rest belongs to the container's command. Errors are pflag's and cobra's words, followed by
+//! `See 'docker run --help'.`, exit code 125 for `run`/`create`, 1 otherwise. Flags that Docker has
+//! but this page does not simulate are refused honestly rather than silently ignored.
+
+use super::error::DockerError;
+
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct RunOptions {
+    pub detach: bool,
+    pub name: Option<String>,
+    pub publish: Vec<String>,
+    pub publish_all: bool,
+    pub env: Vec<String>,
+    pub auto_remove: bool,
+    pub restart: Option<String>,
+    pub interactive: bool,
+    pub tty: bool,
+    pub entrypoint: Option<String>,
+    pub stop_timeout_s: Option<u32>,
+    pub stop_signal: Option<String>,
+    pub image: String,
+    pub cmd: Vec<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum DockerCommand {
+    Run(RunOptions),
+    Create(RunOptions),
+    Start {
+        containers: Vec<String>,
+        attach: bool,
+    },
+    Stop {
+        containers: Vec<String>,
+        time_s: Option<u32>,
+        signal: Option<String>,
+    },
+    Restart {
+        containers: Vec<String>,
+        time_s: Option<u32>,
+    },
+    Kill {
+        containers: Vec<String>,
+        signal: String,
+    },
+    Pause {
+        containers: Vec<String>,
+    },
+    Unpause {
+        containers: Vec<String>,
+    },
+    Rm {
+        containers: Vec<String>,
+        force: bool,
+    },
+    Ps {
+        all: bool,
+        quiet: bool,
+        no_trunc: bool,
+        latest: bool,
+        last: Option<usize>,
+        format: Option<String>,
+    },
+    Logs {
+        container: String,
+        follow: bool,
+        tail: Option<usize>,
+        timestamps: bool,
+    },
+    Exec {
+        container: String,
+        detach: bool,
+        interactive: bool,
+        tty: bool,
+        env: Vec<String>,
+        argv: Vec<String>,
+    },
+    Inspect {
+        names: Vec<String>,
+        format: Option<String>,
+    },
+    Port {
+        container: String,
+        private_port: Option<String>,
+    },
+    Images {
+        quiet: bool,
+    },
+    Pull {
+        image: String,
+    },
+    Help,
+}
+
+/// One flag a command accepts.
+struct Flag {
+    long: &'static str,
+    short: Option<char>,
+    takes_value: bool,
+}
+
+const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> Flag {
+    Flag {
+        long,
+        short,
+        takes_value,
+    }
+}
+
+/// What cobra prints under `Usage:` and as the short description.
+struct CommandSpec {
+    name: &'static str,
+    usage: &'static str,
+    about: &'static str,
+    flags: &'static [Flag],
+    /// `run`, `create`, `exec`: the first positional argument ends flag parsing.
+    stop_at_first_arg: bool,
+    args: Arity,
+}
+
+#[derive(Clone, Copy)]
+enum Arity {
+    None,
+    AtLeast(usize),
+    Exactly(usize),
+    Between(usize, usize),
+}
+
+const RUN_FLAGS: &[Flag] = &[
+    flag("detach", Some('d'), false),
+    flag("name", None, true),
+    flag("publish", Some('p'), true),
+    flag("publish-all", Some('P'), false),
+    flag("env", Some('e'), true),
+    flag("rm", None, false),
+    flag("restart", None, true),
+    flag("interactive", Some('i'), false),
+    flag("tty", Some('t'), false),
+    flag("entrypoint", None, true),
+    flag("stop-timeout", None, true),
+    flag("stop-signal", None, true),
+];
+
+/// Real `docker run` flags this simulation does not model yet: refused with an honest message.
+const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
+    ("volume", Some('v')),
+    ("mount", None),
+    ("network", None),
+    ("memory", Some('m')),
+    ("cpus", None),
+    ("workdir", Some('w')),
+    ("user", Some('u')),
+    ("health-cmd", None),
+    ("env-file", None),
+    ("label", Some('l')),
+    ("hostname", Some('h')),
+    ("init", None),
+    ("platform", None),
+    ("log-opt", None),
+    ("tmpfs", None),
+];
+
+const SPECS: &[CommandSpec] = &[
+    CommandSpec {
+        name: "run",
+        usage: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        about: "Create and run a new container from an image",
+        flags: RUN_FLAGS,
+        stop_at_first_arg: true,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "create",
+        usage: "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        about: "Create a new container",
+        flags: RUN_FLAGS,
+        stop_at_first_arg: true,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "start",
+        usage: "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+        about: "Start one or more stopped containers",
+        flags: &[flag("attach", Some('a'), false), flag("interactive", Some('i'), false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "stop",
+        usage: "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+        about: "Stop one or more running containers",
+        flags: &[flag("time", Some('t'), true), flag("timeout", None, true), flag("signal", Some('s'), true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "restart",
+        usage: "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+        about: "Restart one or more containers",
+        flags: &[flag("time", Some('t'), true), flag("timeout", None, true), flag("signal", Some('s'), true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "kill",
+        usage: "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
+        about: "Kill one or more running containers",
+        flags: &[flag("signal", Some('s'), true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "pause",
+        usage: "docker pause CONTAINER [CONTAINER...]",
+        about: "Pause all processes within one or more containers",
+        flags: &[],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "unpause",
+        usage: "docker unpause CONTAINER [CONTAINER...]",
+        about: "Unpause all processes within one or more containers",
+        flags: &[],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "rm",
+        usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+        about: "Remove one or more containers",
+        flags: &[flag("force", Some('f'), false), flag("volumes", Some('v'), false), flag("link", Some('l'), false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "ps",
+        usage: "docker ps [OPTIONS]",
+        about: "List containers",
+        flags: &[
+            flag("all", Some('a'), false),
+            flag("quiet", Some('q'), false),
+            flag("no-trunc", None, false),
+            flag("latest", Some('l'), false),
+            flag("last", Some('n'), true),
+            flag("format", None, true),
+            flag("size", Some('s'), false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    CommandSpec {
+        name: "logs",
+        usage: "docker logs [OPTIONS] CONTAINER",
+        about: "Fetch the logs of a container",
+        flags: &[
+            flag("follow", Some('f'), false),
+            flag("tail", Some('n'), true),
+            flag("timestamps", Some('t'), false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(1),
+    },
+    CommandSpec {
+        name: "exec",
+        usage: "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+        about: "Execute a command in a running container",
+        flags: &[
+            flag("detach", Some('d'), false),
+            flag("interactive", Some('i'), false),
+            flag("tty", Some('t'), false),
+            flag("env", Some('e'), true),
+        ],
+        stop_at_first_arg: true,
+        args: Arity::AtLeast(2),
+    },
+    CommandSpec {
+        name: "inspect",
+        usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+        about: "Return low-level information on Docker objects",
+        flags: &[flag("format", Some('f'), true), flag("type", None, true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "port",
+        usage: "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
+        about: "List port mappings or a specific mapping for the container",
+        flags: &[],
+        stop_at_first_arg: false,
+        args: Arity::Between(1, 2),
+    },
+    CommandSpec {
+        name: "images",
+        usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+        about: "List images",
+        flags: &[flag("quiet", Some('q'), false), flag("all", Some('a'), false)],
+        stop_at_first_arg: false,
+        args: Arity::Between(0, 1),
+    },
+    CommandSpec {
+        name: "pull",
+        usage: "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+        about: "Download an image from a registry",
+        flags: &[flag("quiet", Some('q'), false)],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(1),
+    },
+];
+
+/// Docker's management-command aliases (`docker container ls` = `docker ps`).
+fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
+    let first = words.first()?.as_str();
+    let second = words.get(1).map(String::as_str);
+    let alias = match (first, second) {
+        ("container", Some("ls" | "list" | "ps")) => Some("ps"),
+        ("container", Some("rm" | "remove")) => Some("rm"),
+        ("container", Some(sub)) => SPECS.iter().find(|s| s.name == sub).map(|s| s.name),
+        ("image", Some("ls" | "list")) => Some("images"),
+        ("image", Some("pull")) => Some("pull"),
+        _ => None,
+    };
+    if let Some(name) = alias {
+        return Some((name, 2));
+    }
+    SPECS.iter().find(|s| s.name == first).map(|s| (s.name, 1))
+}
+
+/// Parses the words after `docker`.
+pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
+    let Some(first) = words.first() else {
+        return Ok(DockerCommand::Help);
+    };
+    if matches!(first.as_str(), "help" | "--help" | "-h") {
+        return Ok(DockerCommand::Help);
+    }
+    let Some((name, consumed)) = canonical(words) else {
+        if first.starts_with('-') {
+            return Err(DockerError::new(
+                format!("unknown flag: {first}\nSee 'docker --help'."),
+                125,
+            ));
+        }
+        return Err(DockerError::new(
+            format!("docker: '{first}' is not a docker command.\nSee 'docker --help'"),
+            1,
+        ));
+    };
+    let spec = SPECS.iter().find(|s| s.name == name).expect("canonical names exist");
+    let parsed = parse_flags(spec, &words[consumed..])?;
+    check_arity(spec, &parsed.args)?;
+    build(spec, parsed)
+}
+
+struct Parsed {
+    flags: Vec<(&'static str, String)>,
+    args: Vec<String>,
+}
+
+impl Parsed {
+    fn bool(&self, long: &str) -> bool {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .is_some_and(|(_, v)| v != "false")
+    }
+    fn value(&self, long: &str) -> Option<String> {
+        self.flags.iter().rev().find(|(l, _)| *l == long).map(|(_, v)| v.clone())
+    }
+    fn values(&self, long: &str) -> Vec<String> {
+        self.flags
+            .iter()
+            .filter(|(l, _)| *l == long)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+fn usage_error(spec: &CommandSpec, message: String) -> DockerError {
+    let exit_code = if matches!(spec.name, "run" | "create") { 125 } else { 1 };
+    DockerError::new(
+        format!("{message}\nSee 'docker {} --help'.", spec.name),
+        exit_code,
+    )
+}
+
+fn not_simulated(spec: &CommandSpec, flag: &str) -> DockerError {
+    DockerError::new(
+        format!(
+            "dockyard: `docker {} {flag}` is real Docker, but this page does not simulate it yet.",
+            spec.name
+        ),
+        125,
+    )
+}
+
+fn parse_flags(spec: &CommandSpec, words: &[String]) -> Result<Parsed, DockerError> {
+    let mut parsed = Parsed {
+        flags: Vec::new(),
+        args: Vec::new(),
+    };
+    let mut i = 0;
+    while i < words.len() {
+        let word = &words[i];
+        i += 1;
+        if word == "--" {
+            parsed.args.extend(words[i..].iter().cloned());
+            break;
+        }
+        if let Some(long) = word.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (long, None),
+            };
+            if name == "help" {
+                return Err(DockerError::new(help_text(spec), 0));
+            }
+            let Some(flag) = spec.flags.iter().find(|f| f.long == name) else {
+                if spec.flags.as_ptr() == RUN_FLAGS.as_ptr()
+                    && RUN_FLAGS_NOT_SIMULATED.iter().any(|(l, _)| *l == name)
+                {
+                    return Err(not_simulated(spec, &format!("--{name}")));
+                }
+                return Err(usage_error(spec, format!("unknown flag: --{name}")));
+            };
+            let value = if flag.takes_value {
+                match inline {
+                    Some(v) => v,
+                    None if i < words.len() => {
+                        i += 1;
+                        words[i - 1].clone()
+                    }
+                    None => {
+                        return Err(usage_error(
+                            spec,
+                            format!("flag needs an argument: --{name}"),
+                        ));
+                    }
+                }
+            } else {
+                match inline.as_deref() {
+                    None | Some("true") => "true".to_string(),
+                    Some("false") => "false".to_string(),
+                    Some(other) => {
+                        return Err(usage_error(
+                            spec,
+                            format!(
+                                "invalid argument \"{other}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{other}\": invalid syntax"
+                            ),
+                        ));
+                    }
+                }
+            };
+            parsed.flags.push((flag.long, value));
+        } else if word.len() > 1 && word.starts_with('-') {
+            let shorts: Vec<char> = word[1..].chars().collect();
+            let mut j = 0;
+            while j < shorts.len() {
+                let c = shorts[j];
+                j += 1;
+                if c == 'h' && spec.name != "run" && spec.name != "create" {
+                    return Err(DockerError::new(help_text(spec), 0));
+                }
+                let Some(flag) = spec.flags.iter().find(|f| f.short == Some(c)) else {
+                    if spec.flags.as_ptr() == RUN_FLAGS.as_ptr()
+                        && let Some((long, _)) =
+                            RUN_FLAGS_NOT_SIMULATED.iter().find(|(_, s)| *s == Some(c))
+                    {
+                        return Err(not_simulated(spec, &format!("-{c} (--{long})")));
+                    }
+                    return Err(usage_error(
+                        spec,
+                        format!("unknown shorthand flag: '{c}' in {word}"),
+                    ));
+                };
+                if flag.takes_value {
+                    let rest: String = shorts[j..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest.strip_prefix('=').unwrap_or(&rest).to_string()
+                    } else if i < words.len() {
+                        i += 1;
+                        words[i - 1].clone()
+                    } else {
+                        return Err(usage_error(
+                            spec,
+                            format!("flag needs an argument: '{c}' in -{c}"),
+                        ));
+                    };
+                    parsed.flags.push((flag.long, value));
+                    break;
+                }
+                parsed.flags.push((flag.long, "true".to_string()));
+            }
+        } else {
+            parsed.args.push(word.clone());
+            if spec.stop_at_first_arg {
+                parsed.args.extend(words[i..].iter().cloned());
+                break;
+            }
+        }
+    }
+    Ok(parsed)
+}
+
+fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), DockerError> {
+    let (ok, phrase) = match spec.args {
+        Arity::None => (args.is_empty(), "no arguments".to_string()),
+        Arity::AtLeast(n) => (
+            args.len() >= n,
+            format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
+        ),
+        Arity::Exactly(n) => (
+            args.len() == n,
+            format!("exactly {n} argument{}", if n == 1 { "" } else { "s" }),
+        ),
+        Arity::Between(lo, hi) => (
+            (lo..=hi).contains(&args.len()),
+            format!("at least {lo} and at most {hi} arguments"),
+        ),
+    };
+    if ok {
+        return Ok(());
+    }
+    let exit_code = if matches!(spec.name, "run" | "create") { 125 } else { 1 };
+    let verb = if matches!(spec.args, Arity::None) { "accepts" } else { "requires" };
+    Err(DockerError::new(
+        format!(
+            "\"docker {}\" {verb} {phrase}.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
+            spec.name, spec.name, spec.usage, spec.about
+        ),
+        exit_code,
+    ))
+}
+
+fn help_text(spec: &CommandSpec) -> String {
+    let mut text = format!("\nUsage:  {}\n\n{}\n\nOptions:", spec.usage, spec.about);
+    for f in spec.flags {
+        let short = f.short.map(|c| format!("-{c}, ")).unwrap_or_else(|| "    ".to_string());
+        let value = if f.takes_value { " string" } else { "" };
+        text.push_str(&format!("\n  {short}--{}{value}", f.long));
+    }
+    text
+}
+
+fn parse_seconds(spec: &CommandSpec, flag: &str, value: Option<String>) -> Result<Option<u32>, DockerError> {
+    match value {
+        None => Ok(None),
+        Some(v) => v.parse::<i64>().map(|s| Some(s.clamp(0, i64::from(u32::MAX)) as u32)).map_err(|_| {
+            usage_error(
+                spec,
+                format!("invalid argument \"{v}\" for \"-t, --{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
+            )
+        }),
+    }
+}
+
+fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
+    let args = p.args.clone();
+    Ok(match spec.name {
+        "run" | "create" => {
+            let stop_timeout_s = match p.value("stop-timeout") {
+                None => None,
+                Some(v) => Some(v.parse::<u32>().map_err(|_| {
+                    usage_error(spec, format!("invalid argument \"{v}\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+                })?),
+            };
+            let options = RunOptions {
+                detach: p.bool("detach"),
+                name: p.value("name"),
+                publish: p.values("publish"),
+                publish_all: p.bool("publish-all"),
+                env: p.values("env"),
+                auto_remove: p.bool("rm"),
+                restart: p.value("restart"),
+                interactive: p.bool("interactive"),
+                tty: p.bool("tty"),
+                entrypoint: p.value("entrypoint"),
+                stop_timeout_s,
+                stop_signal: p.value("stop-signal"),
+                image: args[0].clone(),
+                cmd: args[1..].to_vec(),
+            };
+            if spec.name == "run" {
+                DockerCommand::Run(options)
+            } else {
+                DockerCommand::Create(options)
+            }
+        }
+        "start" => DockerCommand::Start {
+            containers: args,
+            attach: p.bool("attach"),
+        },
+        "stop" | "restart" => {
+            let time = p.value("time").or_else(|| p.value("timeout"));
+            let time_s = parse_seconds(spec, "time", time)?;
+            if spec.name == "stop" {
+                DockerCommand::Stop {
+                    containers: args,
+                    time_s,
+                    signal: p.value("signal"),
+                }
+            } else {
+                DockerCommand::Restart {
+                    containers: args,
+                    time_s,
+                }
+            }
+        }
+        "kill" => DockerCommand::Kill {
+            containers: args,
+            signal: p.value("signal").unwrap_or_else(|| "KILL".to_string()),
+        },
+        "pause" => DockerCommand::Pause { containers: args },
+        "unpause" => DockerCommand::Unpause { containers: args },
+        "rm" => DockerCommand::Rm {
+            containers: args,
+            force: p.bool("force"),
+        },
+        "ps" => {
+            let last = match p.value("last") {
+                None => None,
+                Some(v) => Some(v.parse::<i64>().map_err(|_| {
+                    usage_error(spec, format!("invalid argument \"{v}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+                })?),
+            };
+            DockerCommand::Ps {
+                all: p.bool("all"),
+                quiet: p.bool("quiet"),
+                no_trunc: p.bool("no-trunc"),
+                latest: p.bool("latest"),
+                last: last.filter(|n| *n >= 0).map(|n| n as usize),
+                format: p.value("format"),
+            }
+        }
+        "logs" => {
+            let tail = match p.value("tail").as_deref() {
+                None | Some("all") => None,
+                Some(v) => Some(v.parse::<usize>().map_err(|_| {
+                    usage_error(spec, format!("invalid argument \"{v}\" for \"-n, --tail\" flag: strconv.Atoi: parsing \"{v}\": invalid syntax"))
+                })?),
+            };
+            DockerCommand::Logs {
+                container: args[0].clone(),
+                follow: p.bool("follow"),
+                tail,
+                timestamps: p.bool("timestamps"),
+            }
+        }
+        "exec" => DockerCommand::Exec {
+            container: args[0].clone(),
+            detach: p.bool("detach"),
+            interactive: p.bool("interactive"),
+            tty: p.bool("tty"),
+            env: p.values("env"),
+            argv: args[1..].to_vec(),
+        },
+        "inspect" => DockerCommand::Inspect {
+            names: args,
+            format: p.value("format"),
+        },
+        "port" => DockerCommand::Port {
+            container: args[0].clone(),
+            private_port: args.get(1).cloned(),
+        },
+        "images" => DockerCommand::Images {
+            quiet: p.bool("quiet"),
+        },
+        "pull" => DockerCommand::Pull {
+            image: args[0].clone(),
+        },
+        other => unreachable!("spec {other} has no builder"),
+    })
+}
+
+/// `docker --help`, shortened to what this page simulates.
+pub const HELP: &str = "
+Usage:  docker [OPTIONS] COMMAND
+
+A self-sufficient runtime for containers (simulated by Dockyard)
+
+Common Commands:
+  run         Create and run a new container from an image
+  exec        Execute a command in a running container
+  ps          List containers
+  images      List images
+  pull        Download an image from a registry
+
+Container Commands:
+  create      Create a new container
+  start       Start one or more stopped containers
+  stop        Stop one or more running containers
+  restart     Restart one or more containers
+  kill        Kill one or more running containers
+  pause       Pause all processes within one or more containers
+  unpause     Unpause all processes within one or more containers
+  rm          Remove one or more containers
+  logs        Fetch the logs of a container
+  inspect     Return low-level information on Docker objects
+  port        List port mappings or a specific mapping for the container
+
+Also in this terminal: curl URL, sleep SECONDS, clear, help.
+Run 'docker COMMAND --help' for more information on a command.";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(line: &str) -> Result<DockerCommand, DockerError> {
+        let words = shell_words::split(line).unwrap();
+        parse(&words[1..])
+    }
+
+    #[test]
+    fn run_flags_parse_like_pflag() {
+        let DockerCommand::Run(o) = p("docker run -dit --name=web -p8080:80 -e A=1 --env B=2 nginx:1.27 nginx -g 'daemon off;'").unwrap() else {
+            panic!()
+        };
+        assert!(o.detach && o.interactive && o.tty);
+        assert_eq!(o.name.as_deref(), Some("web"));
+        assert_eq!(o.publish, vec!["8080:80"]);
+        assert_eq!(o.env, vec!["A=1", "B=2"]);
+        assert_eq!(o.image, "nginx:1.27");
+        assert_eq!(o.cmd, vec!["nginx", "-g", "daemon off;"]);
+    }
+
+    #[test]
+    fn flags_after_the_image_belong_to_the_command() {
+        let DockerCommand::Run(o) = p("docker run alpine ls -la").unwrap() else { panic!() };
+        assert_eq!(o.cmd, vec!["ls", "-la"]);
+    }
+
+    #[test]
+    fn unknown_flags_get_pflags_words() {
+        let e = p("docker run --bogus nginx").unwrap_err();
+        assert_eq!(e.message, "unknown flag: --bogus\nSee 'docker run --help'.");
+        assert_eq!(e.exit_code, 125);
+        let e = p("docker ps -z").unwrap_err();
+        assert_eq!(e.message, "unknown shorthand flag: 'z' in -z\nSee 'docker ps --help'.");
+        let e = p("docker run --name").unwrap_err();
+        assert!(e.message.starts_with("flag needs an argument: --name"));
+    }
+
+    #[test]
+    fn missing_arguments_print_cobras_usage() {
+        let e = p("docker stop").unwrap_err();
+        assert!(e.message.starts_with("\"docker stop\" requires at least 1 argument.\nSee 'docker stop --help'.\n\nUsage:  docker stop [OPTIONS] CONTAINER [CONTAINER...]"));
+        let e = p("docker logs a b").unwrap_err();
+        assert!(e.message.starts_with("\"docker logs\" requires exactly 1 argument."));
+    }
+
+    #[test]
+    fn unknown_commands_are_named() {
+        let e = p("docker launch nginx").unwrap_err();
+        assert_eq!(e.message, "docker: 'launch' is not a docker command.\nSee 'docker --help'");
+    }
+
+    #[test]
+    fn management_aliases_work() {
+        assert!(matches!(p("docker container ls -a").unwrap(), DockerCommand::Ps { all: true, .. }));
+        assert!(matches!(p("docker container stop web").unwrap(), DockerCommand::Stop { .. }));
+    }
+
+    #[test]
+    fn real_but_unsimulated_flags_say_so() {
+        let e = p("docker run -v data:/data nginx").unwrap_err();
+        assert!(e.message.contains("does not simulate it yet"));
+    }
+
+    #[test]
+    fn stop_time_parses() {
+        assert_eq!(
+            p("docker stop -t 3 web").unwrap(),
+            DockerCommand::Stop { containers: vec!["web".into()], time_s: Some(3), signal: None }
+        );
+    }
+}

@@ -1,0 +1,329 @@
+//! A container: its frozen configuration and its state.
+//!
+//! Docker fixes a container's configuration at `create` (image, command, env, ports, restart
+//! policy); `start`, `stop` and `restart` never change it, which is why `docker restart` keeps the
+//! old config and only re-creating applies a new one. State moves through created → running ⇄
+//! paused, running → restarting → running, running → exited, and dead when removal fails; removed
+//! containers leave the map (we keep a tombstone so the picture can say what happened).
+
+use super::super::ids::ContainerId;
+use super::super::time::Millis;
+use super::process::Program;
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Status {
+    Created,
+    Running,
+    Paused,
+    Restarting,
+    Removing,
+    Exited,
+    Dead,
+}
+
+impl Status {
+    /// The word `docker inspect` uses in `.State.Status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Created => "created",
+            Status::Running => "running",
+            Status::Paused => "paused",
+            Status::Restarting => "restarting",
+            Status::Removing => "removing",
+            Status::Exited => "exited",
+            Status::Dead => "dead",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Status> {
+        [
+            Status::Created,
+            Status::Running,
+            Status::Paused,
+            Status::Restarting,
+            Status::Removing,
+            Status::Exited,
+            Status::Dead,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// Does the container hold its process (and its published ports)?
+    pub fn is_up(self) -> bool {
+        matches!(self, Status::Running | Status::Paused)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum PolicyName {
+    No,
+    Always,
+    UnlessStopped,
+    OnFailure,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct RestartPolicy {
+    pub name: PolicyName,
+    /// `on-failure:N`; 0 means no limit.
+    pub maximum_retry_count: u32,
+}
+
+impl Default for RestartPolicy {
+    fn default() -> Self {
+        RestartPolicy {
+            name: PolicyName::No,
+            maximum_retry_count: 0,
+        }
+    }
+}
+
+impl RestartPolicy {
+    /// Parses `--restart` as the CLI does (`no`, `always`, `unless-stopped`, `on-failure[:N]`).
+    pub fn parse(text: &str) -> Result<RestartPolicy, String> {
+        let (name, count) = match text.split_once(':') {
+            Some((name, count)) => (name, Some(count)),
+            None => (text, None),
+        };
+        let name = match name {
+            "no" | "" => PolicyName::No,
+            "always" => PolicyName::Always,
+            "unless-stopped" => PolicyName::UnlessStopped,
+            "on-failure" => PolicyName::OnFailure,
+            _ => return Err(format!("invalid restart policy '{text}'")),
+        };
+        let maximum_retry_count = match count {
+            None => 0,
+            Some(_) if name != PolicyName::OnFailure => {
+                return Err(format!(
+                    "maximum retry count can only be used with 'on-failure': invalid restart policy '{text}'"
+                ));
+            }
+            Some(n) => n
+                .parse::<u32>()
+                .map_err(|_| format!("invalid restart policy format: maximum retry count must be an integer: {n}"))?,
+        };
+        Ok(RestartPolicy {
+            name,
+            maximum_retry_count,
+        })
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self.name {
+            PolicyName::No => "no",
+            PolicyName::Always => "always",
+            PolicyName::UnlessStopped => "unless-stopped",
+            PolicyName::OnFailure => "on-failure",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+pub enum Proto {
+    Tcp,
+    Udp,
+}
+
+impl Proto {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Proto::Tcp => "tcp",
+            Proto::Udp => "udp",
+        }
+    }
+}
+
+/// `-p [ip:][host_port:]container_port[/proto]`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct PortBinding {
+    /// `0.0.0.0` unless an address was given.
+    pub host_ip: String,
+    /// `None` until the daemon picks an ephemeral port for `-p 80` or `-P`.
+    pub host_port: Option<u16>,
+    pub container_port: u16,
+    pub proto: Proto,
+}
+
+impl PortBinding {
+    /// Parses one `-p` value; errors use the CLI's wording.
+    pub fn parse(text: &str) -> Result<PortBinding, String> {
+        let (spec, proto) = match text.rsplit_once('/') {
+            Some((spec, "tcp")) => (spec, Proto::Tcp),
+            Some((spec, "udp")) => (spec, Proto::Udp),
+            Some((_, other)) => return Err(format!("invalid proto: {other}")),
+            None => (text, Proto::Tcp),
+        };
+        let parts: Vec<&str> = spec.split(':').collect();
+        let (ip, host, container) = match parts.as_slice() {
+            [container] => (None, None, *container),
+            [host, container] => (None, Some(*host), *container),
+            [ip, host, container] => (Some(*ip), Some(*host), *container),
+            _ => return Err(format!("invalid port format for --publish: {text}")),
+        };
+        let container_port = container
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p > 0)
+            .ok_or_else(|| format!("invalid containerPort: {container}"))?;
+        let host_port = match host {
+            None | Some("") => None,
+            Some(h) => Some(
+                h.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| format!("invalid hostPort: {h}"))?,
+            ),
+        };
+        let host_ip = match ip {
+            None | Some("") => "0.0.0.0".to_string(),
+            Some(ip) if ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok()) => ip.to_string(),
+            Some(ip) => return Err(format!("invalid IP address: {ip}")),
+        };
+        Ok(PortBinding {
+            host_ip,
+            host_port,
+            container_port,
+            proto,
+        })
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ContainerConfig {
+    /// The image as the user wrote it (`nginx`), which `docker ps` shows.
+    pub image: String,
+    /// The image ID it was created from.
+    pub image_id: String,
+    pub entrypoint: Vec<String>,
+    pub cmd: Vec<String>,
+    pub env: Vec<String>,
+    pub exposed_ports: Vec<u16>,
+    pub tty: bool,
+    pub open_stdin: bool,
+    pub stop_signal: String,
+    /// `--stop-timeout`, seconds; `None` = the daemon's 10 s.
+    pub stop_timeout_s: Option<u32>,
+    pub hostname: String,
+}
+
+impl ContainerConfig {
+    /// The full command line of the main process.
+    pub fn argv(&self) -> Vec<String> {
+        self.entrypoint.iter().chain(&self.cmd).cloned().collect()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct HostConfig {
+    pub port_bindings: Vec<PortBinding>,
+    pub publish_all: bool,
+    pub restart_policy: RestartPolicy,
+    pub auto_remove: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ContainerState {
+    pub status: Status,
+    pub pid: u32,
+    pub exit_code: i32,
+    pub started_at: Option<Millis>,
+    pub finished_at: Option<Millis>,
+    pub oom_killed: bool,
+    pub error: String,
+}
+
+/// One line a container wrote, as the json-file log driver keeps it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LogLine {
+    pub at_ms: Millis,
+    pub stderr: bool,
+    pub text: String,
+}
+
+/// A stop in progress: the stop signal was sent, SIGKILL follows at `kill_at_ms`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Stopping {
+    pub signal: String,
+    pub kill_at_ms: Millis,
+    /// False while the container is paused: the signal waits for the freezer to thaw.
+    pub delivered: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Container {
+    pub id: ContainerId,
+    pub name: String,
+    /// Creation order on this engine: `docker ps` lists newest first.
+    pub number: u64,
+    pub created_at: Millis,
+    pub config: ContainerConfig,
+    pub host_config: HostConfig,
+    pub state: ContainerState,
+    /// The published ports as bound at the last start (host ports resolved).
+    pub bound_ports: Vec<PortBinding>,
+    pub restart_count: u32,
+    /// How many times the main process has been started; timers carry it to detect staleness.
+    pub run: u32,
+    /// The running program.
+    pub program: Option<Program>,
+    /// The program has reached its serve loop: connections to its port are answered.
+    pub listening: bool,
+    /// The container's address on the default bridge while it runs (`172.17.0.x`).
+    pub ip_address: Option<String>,
+    pub logs: Vec<LogLine>,
+    /// Stopped by `docker stop`/`kill`: `unless-stopped` must not bring it back.
+    pub manually_stopped: bool,
+    /// The restart manager's current back-off, 0 before the first restart.
+    pub backoff_ms: Millis,
+    pub stopping: Option<Stopping>,
+    /// Process timers that came due while the container was paused (the freezer holds them).
+    pub frozen: Vec<usize>,
+    /// A fault holds the container's filesystem busy: the next removal fails.
+    pub fs_busy: bool,
+}
+
+impl Container {
+    pub fn status(&self) -> Status {
+        self.state.status
+    }
+
+    /// `/name`, as the daemon reports names.
+    pub fn slash_name(&self) -> String {
+        format!("/{}", self.name)
+    }
+}
+
+/// A container that was removed, kept for the picture and the checks.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Tombstone {
+    pub id: ContainerId,
+    pub name: String,
+    pub removed_at: Millis,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn restart_policies_parse() {
+        assert_eq!(RestartPolicy::parse("always").unwrap().name, PolicyName::Always);
+        let p = RestartPolicy::parse("on-failure:3").unwrap();
+        assert_eq!((p.name, p.maximum_retry_count), (PolicyName::OnFailure, 3));
+        assert!(RestartPolicy::parse("sometimes").is_err());
+        assert!(RestartPolicy::parse("always:3").is_err());
+    }
+
+    #[test]
+    fn port_specs_parse() {
+        let p = PortBinding::parse("8080:80").unwrap();
+        assert_eq!((p.host_port, p.container_port, p.proto), (Some(8080), 80, Proto::Tcp));
+        let p = PortBinding::parse("127.0.0.1:5353:53/udp").unwrap();
+        assert_eq!((p.host_ip.as_str(), p.proto), ("127.0.0.1", Proto::Udp));
+        assert_eq!(PortBinding::parse("80").unwrap().host_port, None);
+        assert_eq!(PortBinding::parse("8080:http").unwrap_err(), "invalid containerPort: http");
+        assert!(PortBinding::parse("1:2:3:4").is_err());
+    }
+}

@@ -1,0 +1,304 @@
+//! Images the simulated registry knows, and how a reference names one.
+//!
+//! Docker resolves `nginx` to `docker.io/library/nginx:latest`; a reference is `[registry/]repo
+//! [:tag][@digest]`. Image IDs and layer digests are content hashes, so they are the same on every
+//! machine: we derive them from the image's name with a fixed hash, never from the RNG. Sizes are
+//! what `docker images` shows (uncompressed), approximate, as ../FIDELITY.md lists them. The layer
+//! model (build cache, sharing) grows on top of this catalogue.
+
+/// What an image is configured to run, and how big it is.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ImageSpec {
+    pub repo: &'static str,
+    pub tags: &'static [&'static str],
+    pub size_bytes: u64,
+    pub layer_count: u32,
+    pub entrypoint: &'static [&'static str],
+    pub cmd: &'static [&'static str],
+    pub env: &'static [&'static str],
+    pub exposed_ports: &'static [u16],
+    /// The `STOPSIGNAL` `docker stop` sends (SIGTERM unless the image says otherwise).
+    pub stop_signal: &'static str,
+    pub os: &'static str,
+    /// Days before the simulation epoch the image was built, for `docker images`' CREATED.
+    pub built_days_ago: u32,
+}
+
+const MB: u64 = 1_000_000;
+
+/// The registry's catalogue. Sizes are approximate (see FIDELITY.md "orders of magnitude").
+pub const CATALOGUE: &[ImageSpec] = &[
+    ImageSpec {
+        repo: "nginx",
+        tags: &["1.27", "latest"],
+        size_bytes: 192 * MB,
+        layer_count: 7,
+        entrypoint: &["/docker-entrypoint.sh"],
+        cmd: &["nginx", "-g", "daemon off;"],
+        env: &["NGINX_VERSION=1.27.3"],
+        exposed_ports: &[80],
+        stop_signal: "SIGQUIT",
+        os: "linux",
+        built_days_ago: 40,
+    },
+    ImageSpec {
+        repo: "redis",
+        tags: &["7", "latest"],
+        size_bytes: 117 * MB,
+        layer_count: 8,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["redis-server"],
+        env: &["REDIS_VERSION=7.4.1"],
+        exposed_ports: &[6379],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 30,
+    },
+    ImageSpec {
+        repo: "alpine",
+        tags: &["3.20", "3", "latest"],
+        size_bytes: 7_800_000,
+        layer_count: 1,
+        entrypoint: &[],
+        cmd: &["/bin/sh"],
+        env: &[],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 60,
+    },
+    ImageSpec {
+        repo: "busybox",
+        tags: &["1.37", "latest"],
+        size_bytes: 4_270_000,
+        layer_count: 1,
+        entrypoint: &[],
+        cmd: &["sh"],
+        env: &[],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 90,
+    },
+    ImageSpec {
+        repo: "hello-world",
+        tags: &["latest"],
+        size_bytes: 13_300,
+        layer_count: 1,
+        entrypoint: &[],
+        cmd: &["/hello"],
+        env: &[],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 600,
+    },
+    // Course images: small Node.js programs whose behaviour the lessons need.
+    ImageSpec {
+        repo: "dockyard/crashy",
+        tags: &["1.0", "latest"],
+        size_bytes: 135 * MB,
+        layer_count: 6,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["node", "crash.js"],
+        env: &["NODE_VERSION=20.18.1", "CRASH_AFTER=5"],
+        exposed_ports: &[3000],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 3,
+    },
+    ImageSpec {
+        repo: "dockyard/batch-job",
+        tags: &["1.0", "latest"],
+        size_bytes: 135 * MB,
+        layer_count: 6,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["node", "job.js"],
+        env: &["NODE_VERSION=20.18.1", "JOB_SECONDS=3"],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        built_days_ago: 3,
+    },
+];
+
+/// A parsed image reference.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ImageRef {
+    /// `nginx`, `dockyard/crashy` (the `library/` and `docker.io/` prefixes removed).
+    pub repo: String,
+    pub tag: String,
+}
+
+impl ImageRef {
+    /// Parses `nginx`, `nginx:1.27`, `docker.io/library/nginx:latest`. Errors use the daemon's
+    /// wording for an invalid reference.
+    pub fn parse(text: &str) -> Result<ImageRef, String> {
+        let invalid = || format!("invalid reference format: repository name ({text}) must be lowercase");
+        if text.is_empty() {
+            return Err("invalid reference format".to_string());
+        }
+        if text.chars().any(|c| c.is_ascii_uppercase()) {
+            return Err(invalid());
+        }
+        let without_digest = text.split('@').next().unwrap_or(text);
+        let (name, tag) = match without_digest.rfind(':') {
+            Some(i) if !without_digest[i..].contains('/') => {
+                (&without_digest[..i], &without_digest[i + 1..])
+            }
+            _ => (without_digest, "latest"),
+        };
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c)
+                })
+                && !s.starts_with(['.', '-', '_', '/'])
+                && !s.ends_with(['.', '-', '_', '/'])
+        };
+        let tag_valid = !tag.is_empty()
+            && tag.len() <= 128
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !valid(name) || !tag_valid {
+            return Err("invalid reference format".to_string());
+        }
+        let repo = name.strip_prefix("docker.io/").unwrap_or(name);
+        let repo = repo.strip_prefix("library/").unwrap_or(repo);
+        Ok(ImageRef {
+            repo: repo.to_string(),
+            tag: tag.to_string(),
+        })
+    }
+
+    /// `nginx:latest`, as Docker shows it.
+    pub fn full(&self) -> String {
+        format!("{}:{}", self.repo, self.tag)
+    }
+
+    /// The repository's path on Docker Hub: `library/nginx` for official images.
+    pub fn hub_path(&self) -> String {
+        if self.repo.contains('/') {
+            self.repo.clone()
+        } else {
+            format!("library/{}", self.repo)
+        }
+    }
+}
+
+/// What the registry answers for a reference.
+pub enum Lookup {
+    Found(&'static ImageSpec),
+    /// The repository exists but not this tag.
+    UnknownTag,
+    /// No such repository (or no access to it).
+    UnknownRepo,
+}
+
+pub fn lookup(reference: &ImageRef) -> Lookup {
+    match CATALOGUE.iter().find(|spec| spec.repo == reference.repo) {
+        Some(spec) if spec.tags.contains(&reference.tag.as_str()) => Lookup::Found(spec),
+        Some(_) => Lookup::UnknownTag,
+        None => Lookup::UnknownRepo,
+    }
+}
+
+/// A stable 64-hex content hash of `text`. Not cryptographic: it only has to be the same on every
+/// run and look like the digests Docker prints.
+pub fn content_digest(text: &str) -> String {
+    let mut out = String::with_capacity(64);
+    for salt in 0u64..4 {
+        // FNV-1a 64 with a different offset basis per quarter.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325 ^ salt.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        for byte in text.bytes() {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        // murmur3's finaliser spreads a one-letter difference over every digit.
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        hash ^= hash >> 33;
+        hash = hash.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        hash ^= hash >> 33;
+        out.push_str(&format!("{hash:016x}"));
+    }
+    out
+}
+
+impl ImageSpec {
+    /// The image ID (`sha256:` + 64 hex), the same for all of the image's tags.
+    pub fn id(&self) -> String {
+        content_digest(&format!("image:{}:{}", self.repo, self.tags[0]))
+    }
+
+    /// The repo digest `docker pull` prints.
+    pub fn digest(&self) -> String {
+        content_digest(&format!("manifest:{}:{}", self.repo, self.tags[0]))
+    }
+
+    /// Layer digests, as `docker pull` lists them.
+    pub fn layers(&self) -> Vec<String> {
+        (0..self.layer_count)
+            .map(|i| content_digest(&format!("layer:{}:{}:{i}", self.repo, self.tags[0])))
+            .collect()
+    }
+}
+
+/// Docker's size formatting (go-units `HumanSizeWithPrecision(size, 3)`, decimal units).
+pub fn human_size(size_bytes: u64) -> String {
+    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
+    let mut size = size_bytes as f64;
+    let mut unit = 0;
+    while size >= 1000.0 && unit < UNITS.len() - 1 {
+        size /= 1000.0;
+        unit += 1;
+    }
+    // %.4g: three significant digits, trailing zeros dropped.
+    let digits = if size >= 100.0 {
+        0
+    } else if size >= 10.0 {
+        1
+    } else {
+        2
+    };
+    let mut text = format!("{size:.digits$}");
+    if text.contains('.') {
+        text = text.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    format!("{text}{}", UNITS[unit])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_normalise_like_docker() {
+        let r = ImageRef::parse("nginx").unwrap();
+        assert_eq!(r.full(), "nginx:latest");
+        assert_eq!(r.hub_path(), "library/nginx");
+        assert_eq!(ImageRef::parse("docker.io/library/nginx:1.27").unwrap().full(), "nginx:1.27");
+        assert_eq!(ImageRef::parse("dockyard/crashy:1.0").unwrap().hub_path(), "dockyard/crashy");
+        assert!(ImageRef::parse("Nginx").unwrap_err().contains("must be lowercase"));
+        assert!(ImageRef::parse("nginx:").is_err());
+        assert!(ImageRef::parse("-bad").is_err());
+    }
+
+    #[test]
+    fn ids_are_stable_content_hashes() {
+        let nginx = &CATALOGUE[0];
+        assert_eq!(nginx.id(), nginx.id());
+        assert_eq!(nginx.id().len(), 64);
+        assert_ne!(nginx.id(), CATALOGUE[1].id());
+    }
+
+    #[test]
+    fn sizes_print_like_docker() {
+        assert_eq!(human_size(192_000_000), "192MB");
+        assert_eq!(human_size(7_800_000), "7.8MB");
+        assert_eq!(human_size(13_300), "13.3kB");
+        assert_eq!(human_size(1_100_000_000), "1.1GB");
+        assert_eq!(human_size(512), "512B");
+    }
+}

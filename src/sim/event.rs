@@ -1,0 +1,46 @@
+//! What the simulation schedules for itself.
+//!
+//! A real daemon wakes up when a process exits, when a stop's grace period runs out, or when the
+//! restart manager's back-off timer fires. Each of those is an `Event` on the agenda. Events carry
+//! the container's `run` (how many times it has been started) so a timer set for an earlier run of
+//! the process is recognised as stale and ignored, as the daemon would ignore it.
+
+use super::ids::ContainerId;
+use super::input::Input;
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Event {
+    /// Something from outside: a command, a fault, "let time pass".
+    Input(Input),
+    /// The end of an `Advance`: time has passed and the shell prompt returns.
+    Wake,
+    /// The main process of a container reaches its next instruction (after a sleep, or at start).
+    Process {
+        container: ContainerId,
+        run: u32,
+        pc: usize,
+    },
+    /// The main process finishes handling a stop signal and exits with `exit_code`.
+    GracefulExit {
+        container: ContainerId,
+        run: u32,
+        exit_code: i32,
+    },
+    /// `docker stop`'s grace period is over: the daemon sends SIGKILL.
+    StopTimeout { container: ContainerId, run: u32 },
+    /// The restart manager's back-off delay is over: start the container again.
+    RestartDue { container: ContainerId, run: u32 },
+}
+
+impl Event {
+    /// The container this event belongs to, if any.
+    pub fn container(&self) -> Option<&ContainerId> {
+        match self {
+            Event::Process { container, .. }
+            | Event::GracefulExit { container, .. }
+            | Event::StopTimeout { container, .. }
+            | Event::RestartDue { container, .. } => Some(container),
+            Event::Input(_) | Event::Wake => None,
+        }
+    }
+}

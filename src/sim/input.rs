@@ -1,0 +1,105 @@
+//! What can happen from outside the simulation.
+//!
+//! On a real host these are a person typing in a shell, and the world being unkind: a process
+//! crashing, the kernel's OOM killer, a reboot. Commands are kept as the raw line typed, and parsed
+//! when the step runs, so a typo becomes a record with Docker's error rather than a lost input.
+
+use super::time::{self, Millis};
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Input {
+    /// A line typed in the host's shell: `docker run …`, `curl …`, `sleep 5`.
+    Command(String),
+    /// Something breaks.
+    Fault(Fault),
+    /// Let simulated time pass (a transcript's `wait 30s`).
+    Advance { duration_ms: Millis },
+}
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Fault {
+    /// The container's main process dies on its own (default: SIGSEGV, exit code 139).
+    Crash { container: String, exit_code: i32 },
+    /// The kernel's OOM killer ends the main process: exit code 137 and `OOMKilled: true`.
+    OomKill { container: String },
+    /// The host reboots: every container stops, then the daemon applies each restart policy.
+    Reboot,
+    /// The container's filesystem is held busy by another process: the next removal fails and
+    /// leaves the container `dead`, as a real `device or resource busy` does.
+    FsBusy { container: String },
+}
+
+impl Fault {
+    /// Parses the text after `!` in a transcript or the terminal: `crash web`, `crash web 3`,
+    /// `oom web`, `reboot`, `busy web`.
+    pub fn parse(text: &str) -> Result<Fault, String> {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        match words.as_slice() {
+            ["crash", name] => Ok(Fault::Crash {
+                container: name.to_string(),
+                exit_code: 139,
+            }),
+            ["crash", name, code] => code
+                .parse::<i32>()
+                .ok()
+                .filter(|c| (0..=255).contains(c))
+                .map(|exit_code| Fault::Crash {
+                    container: name.to_string(),
+                    exit_code,
+                })
+                .ok_or_else(|| format!("exit code must be 0-255, got {code:?}")),
+            ["oom", name] => Ok(Fault::OomKill {
+                container: name.to_string(),
+            }),
+            ["reboot"] => Ok(Fault::Reboot),
+            ["busy", name] => Ok(Fault::FsBusy {
+                container: name.to_string(),
+            }),
+            _ => Err(format!(
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME` or `reboot`"
+            )),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Fault::Crash {
+                container,
+                exit_code,
+            } => format!("crash {container} {exit_code}"),
+            Fault::OomKill { container } => format!("oom {container}"),
+            Fault::Reboot => "reboot".to_string(),
+            Fault::FsBusy { container } => format!("busy {container}"),
+        }
+    }
+}
+
+impl Input {
+    /// The line as a transcript would write it.
+    pub fn describe(&self) -> String {
+        match self {
+            Input::Command(line) => format!("$ {line}"),
+            Input::Fault(fault) => format!("! {}", fault.describe()),
+            Input::Advance { duration_ms } => format!("wait {}", time::short_duration(*duration_ms)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_parse() {
+        assert_eq!(
+            Fault::parse("crash web"),
+            Ok(Fault::Crash {
+                container: "web".into(),
+                exit_code: 139
+            })
+        );
+        assert_eq!(Fault::parse("reboot"), Ok(Fault::Reboot));
+        assert!(Fault::parse("crash web 999").is_err());
+        assert!(Fault::parse("explode").is_err());
+    }
+}

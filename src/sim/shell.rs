@@ -1,0 +1,480 @@
+//! The learner's shell on the simulated host.
+//!
+//! A real terminal runs `docker` (which talks to the daemon), `curl` against published ports, and
+//! `sleep`. We parse the line with POSIX shell quoting, dispatch it, and print what the real
+//! programs print. A command that waits (`docker stop` during the grace period, `docker run`
+//! attached to a container, `sleep`) keeps the prompt busy until the event that ends it; a new
+//! line typed meanwhile detaches from any output being followed, as opening a second terminal
+//! would. Mistakes are answered with the real error text and change nothing.
+
+use super::docker::cli::{self, DockerCommand};
+use super::docker::container::Status;
+use super::docker::engine;
+use super::docker::error::DockerError;
+use super::docker::output;
+use super::event::Event;
+use super::ids::ContainerId;
+use super::input::{Fault, Input};
+use super::record::Record;
+use super::time;
+use super::world::{Waiter, World};
+
+pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
+    rec.title = input.describe();
+    match input {
+        Input::Command(line) => {
+            rec.prompt(line.clone());
+            // The new prompt detaches from any output being followed.
+            world
+                .shell
+                .waiting
+                .retain(|w| !matches!(w, Waiter::Attached { .. } | Waiter::Follow { .. }));
+            let before = world.clone();
+            if let Err(e) = run_line(world, &line, rec) {
+                // A mistake changes nothing: put the world back, keep the answer. Only an error
+                // the daemon hit part-way (a failed start or removal) keeps its state change.
+                if !e.keeps_state {
+                    *world = before;
+                }
+                rec.err(e.message);
+                rec.error = true;
+                rec.touched.clear();
+                if rec.narration.is_empty() {
+                    rec.say("Docker refused the command; nothing changed.");
+                }
+            }
+        }
+        Input::Fault(fault) => on_fault(world, fault, rec),
+        Input::Advance { duration_ms } => {
+            world.shell.waiting.push(Waiter::Sleep);
+            world.schedule_in(duration_ms, Event::Wake);
+            rec.say(format!("Letting {} of simulated time pass.", time::short_duration(duration_ms)));
+        }
+    }
+}
+
+pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
+    let Some(i) = world.shell.waiting.iter().position(|w| matches!(w, Waiter::Sleep)) else {
+        return false;
+    };
+    world.shell.waiting.remove(i);
+    rec.title = format!("{} later", time::clock(world.now_ms));
+    rec.say("The wait is over.");
+    true
+}
+
+fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
+    let result = match &fault {
+        Fault::Crash { container, exit_code } => world
+            .engine
+            .resolve(container)
+            .map_err(|e| e.message)
+            .and_then(|id| engine::crash(world, &id, *exit_code, false, rec)),
+        Fault::OomKill { container } => world
+            .engine
+            .resolve(container)
+            .map_err(|e| e.message)
+            .and_then(|id| engine::crash(world, &id, 137, true, rec)),
+        Fault::FsBusy { container } => world.engine.resolve(container).map_err(|e| e.message).map(|id| {
+            let c = world.engine.containers.get_mut(&id).expect("resolved");
+            c.fs_busy = true;
+            rec.touch(c.name.clone());
+            rec.title = format!("{}: filesystem busy", c.name);
+            rec.say(format!(
+                "Another process on the host now holds a file inside {}'s filesystem open, so the next attempt to remove it will fail.",
+                c.name
+            ));
+        }),
+        Fault::Reboot => {
+            engine::reboot(world, rec);
+            Ok(())
+        }
+    };
+    if let Err(message) = result {
+        rec.say(format!("The fault `{}` could not be applied: {message}", fault.describe()));
+        rec.error = true;
+    }
+}
+
+fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let words = shell_words::split(line)
+        .map_err(|_| DockerError::new("bash: unexpected EOF while looking for matching quote", 2))?;
+    let Some(program) = words.first() else {
+        return Ok(());
+    };
+    match program.as_str() {
+        "docker" => docker(world, &words[1..], rec),
+        "curl" => curl(world, &words[1..], rec),
+        "sleep" => {
+            let duration_ms = words
+                .get(1)
+                .and_then(|w| time::parse_duration(w))
+                .ok_or_else(|| DockerError::new("sleep: invalid time interval", 1))?;
+            world.shell.waiting.push(Waiter::Sleep);
+            world.schedule_in(duration_ms, Event::Wake);
+            rec.say(format!("The shell sleeps for {}: step forward to let the time pass.", time::short_duration(duration_ms)));
+            Ok(())
+        }
+        "help" => {
+            rec.out(cli::HELP.trim_start());
+            Ok(())
+        }
+        "echo" => {
+            rec.out(words[1..].join(" "));
+            Ok(())
+        }
+        other => Err(DockerError::new(format!("bash: {other}: command not found"), 127)),
+    }
+}
+
+/// Wraps a daemon error the way `docker run` prints it.
+fn run_error(e: DockerError) -> DockerError {
+    if e.exit_code == 0 {
+        return e;
+    }
+    let code = if e.exit_code == 127 || e.exit_code == 126 { e.exit_code } else { 125 };
+    DockerError::new(
+        format!("docker: {}\n\nRun 'docker run --help' for more information", e.message),
+        code,
+    )
+}
+
+fn each<F>(world: &mut World, names: &[String], rec: &mut Record, mut f: F) -> Result<(), DockerError>
+where
+    F: FnMut(&mut World, &ContainerId, &str, &mut Record) -> Result<(), DockerError>,
+{
+    // Docker acts on every argument and reports each failure; the command fails if any did.
+    let mut errors = Vec::new();
+    let mut keeps_state = false;
+    for name in names {
+        match world.engine.resolve(name).and_then(|id| f(world, &id, name, rec)) {
+            Ok(()) => {}
+            Err(e) => {
+                keeps_state |= e.keeps_state;
+                errors.push(e.message);
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else if errors.len() == names.len() {
+        let e = DockerError::new(errors.join("\n"), 1);
+        Err(if keeps_state { e.keeping_state() } else { e })
+    } else {
+        for e in errors {
+            rec.err(e);
+        }
+        rec.say("Some of the containers could not be handled; the others were.");
+        Ok(())
+    }
+}
+
+fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
+    let command = cli::parse(args)?;
+    let now = world.now_ms;
+    match command {
+        DockerCommand::Help => {
+            rec.out(cli::HELP.trim_start());
+            Ok(())
+        }
+        DockerCommand::Create(options) => {
+            let id = engine::create(world, &options, rec).map_err(|e| {
+                DockerError::new(format!("{}\n\nRun 'docker create --help' for more information", e.message), 125)
+            })?;
+            rec.out(id.0.clone());
+            Ok(())
+        }
+        DockerCommand::Run(options) => {
+            let id = engine::create(world, &options, rec).map_err(run_error)?;
+            let detach = options.detach;
+            if !detach {
+                world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+            }
+            if let Err(e) = engine::start(world, &id, rec) {
+                // The container was created; the failed start leaves it in `created`, as the real
+                // daemon does. That is a real state change, so it is kept (not rolled back).
+                world.shell.waiting.retain(|w| w.container() != Some(&id));
+                rec.err(run_error(e).message);
+                rec.error = true;
+                return Ok(());
+            }
+            if detach {
+                rec.out(id.0.clone());
+            } else {
+                rec.say("Attached: the terminal shows the container's output until its main process exits (type another command to detach).");
+            }
+            Ok(())
+        }
+        DockerCommand::Start { containers, attach } => each(world, &containers, rec, |world, id, name, rec| {
+            if attach {
+                world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+            }
+            engine::start(world, id, rec)?;
+            if !attach {
+                rec.out(name);
+            }
+            Ok(())
+        }),
+        DockerCommand::Stop { containers, time_s, signal } => each(world, &containers, rec, |world, id, name, rec| {
+            engine::stop(world, id, time_s, signal.as_deref(), name, rec)
+        }),
+        DockerCommand::Restart { containers, time_s } => each(world, &containers, rec, |world, id, name, rec| {
+            let status = world.engine.containers[id].status();
+            if status.is_up() {
+                engine::stop(world, id, time_s, None, name, rec)?;
+                // Turn the stop's waiter into a restart: start again once it has exited.
+                if let Some(w) = world.shell.waiting.iter_mut().rev().find(|w| matches!(w, Waiter::Stop { container, .. } if container == id)) {
+                    *w = Waiter::Restart { container: id.clone(), print: name.to_string() };
+                }
+                // A process that handled the signal may already be gone in this same step.
+                Ok(())
+            } else {
+                if status == Status::Restarting {
+                    world.agenda.cancel(|e| e.container() == Some(id) && matches!(e, Event::RestartDue { .. }));
+                    world.engine.containers.get_mut(id).expect("resolved").state.status = Status::Exited;
+                }
+                engine::start(world, id, rec)?;
+                rec.out(name);
+                Ok(())
+            }
+        }),
+        DockerCommand::Kill { containers, signal } => each(world, &containers, rec, |world, id, name, rec| {
+            engine::kill(world, id, &signal, name, rec)
+        }),
+        DockerCommand::Pause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::pause(world, id, name, rec)),
+        DockerCommand::Unpause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::unpause(world, id, name, rec)),
+        DockerCommand::Rm { containers, force } => each(world, &containers, rec, |world, id, name, rec| engine::rm(world, id, force, name, rec)),
+        DockerCommand::Ps { all, quiet, no_trunc, latest, last, format } => {
+            let text = output::ps(&world.engine, now, all, quiet, no_trunc, latest, last, format.as_deref())
+                .map_err(|e| DockerError::new(e, 1))?;
+            if !text.is_empty() {
+                rec.out(text);
+            }
+            Ok(())
+        }
+        DockerCommand::Logs { container, follow, tail, timestamps } => {
+            let id = world.engine.resolve(&container)?;
+            let c = &world.engine.containers[&id];
+            let skip = tail.map(|n| c.logs.len().saturating_sub(n)).unwrap_or(0);
+            for line in &c.logs[skip..] {
+                let text = if timestamps { format!("{} {}", time::rfc3339(line.at_ms), line.text) } else { line.text.clone() };
+                if line.stderr {
+                    rec.err(text);
+                } else {
+                    rec.out(text);
+                }
+            }
+            rec.touch(c.name.clone());
+            if follow && c.status().is_up() {
+                world.shell.waiting.push(Waiter::Follow { container: id });
+                rec.say("Following: new log lines appear here as the container writes them (type another command to stop).");
+            }
+            Ok(())
+        }
+        DockerCommand::Exec { container, detach, interactive, tty, env, argv } => {
+            let _ = (interactive, tty);
+            let id = world.engine.resolve(&container)?;
+            exec(world, &id, &argv, &env, detach, rec)
+        }
+        DockerCommand::Inspect { names, format } => {
+            let mut values = Vec::new();
+            let mut missing = Vec::new();
+            for name in &names {
+                match world.engine.resolve(name) {
+                    Ok(id) => values.push(output::inspect_json(&world.engine.containers[&id])),
+                    Err(_) => missing.push(name.clone()),
+                }
+            }
+            match &format {
+                Some(template) => {
+                    for v in &values {
+                        rec.out(output::inspect_format(v, template).map_err(|e| DockerError::new(e, 1))?);
+                    }
+                }
+                None => rec.out(serde_json::to_string_pretty(&values).unwrap_or_default()),
+            }
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                let message = missing.iter().map(|m| format!("Error: No such object: {m}")).collect::<Vec<_>>().join("\n");
+                if values.is_empty() {
+                    rec.terminal.clear();
+                    rec.prompt(format!("docker {}", args.join(" ")));
+                    if format.is_none() {
+                        rec.out("[]");
+                    }
+                    Err(DockerError::new(message, 1))
+                } else {
+                    rec.err(message);
+                    Ok(())
+                }
+            }
+        }
+        DockerCommand::Port { container, private_port } => {
+            let id = world.engine.resolve(&container)?;
+            let lines = output::port_lines(&world.engine.containers[&id], private_port.as_deref()).map_err(|e| DockerError::new(e, 1))?;
+            if !lines.is_empty() {
+                rec.out(lines.join("\n"));
+            }
+            Ok(())
+        }
+        DockerCommand::Images { quiet } => {
+            let text = output::images(&world.engine, now, quiet);
+            if !text.is_empty() {
+                rec.out(text);
+            }
+            Ok(())
+        }
+        DockerCommand::Pull { image } => {
+            let reference = super::docker::image::ImageRef::parse(&image).map_err(|e| DockerError::new(e, 1))?;
+            if !image.contains(':') {
+                rec.out("Using default tag: latest");
+            }
+            if world.engine.images.contains_key(&reference.full()) {
+                let spec = world.engine.images[&reference.full()].spec;
+                rec.out(format!("{}: Pulling from {}", reference.tag, reference.hub_path()));
+                rec.out(format!("Digest: sha256:{}", spec.digest()));
+                rec.out(format!("Status: Image is up to date for {}", reference.full()));
+            } else {
+                engine::ensure_image(world, &reference, rec, false)?;
+            }
+            rec.out(format!("docker.io/{}:{}", reference.hub_path(), reference.tag));
+            Ok(())
+        }
+    }
+}
+
+/// `docker exec`: a second process in a running container.
+fn exec(world: &mut World, id: &ContainerId, argv: &[String], env: &[String], detach: bool, rec: &mut Record) -> Result<(), DockerError> {
+    let c = &world.engine.containers[id];
+    match c.status() {
+        Status::Running => {}
+        Status::Paused => {
+            return Err(DockerError::daemon(format!("container {} is paused, unpause the container before exec", c.id)));
+        }
+        _ => return Err(DockerError::daemon(format!("container {} is not running", c.id))),
+    }
+    let name = c.name.clone();
+    rec.touch(&name);
+    let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let mut all_env = c.config.env.clone();
+    all_env.push(format!("HOSTNAME={}", c.config.hostname));
+    all_env.extend(env.iter().cloned());
+    let out: Vec<String> = match program.as_str() {
+        "ps" => {
+            rec.say(format!("Inside {name}, PID 1 is the container's main process; your exec'd command is just another process beside it."));
+            vec![
+                "PID   USER     TIME  COMMAND".to_string(),
+                format!("    1 root      0:00 {}", c.program.as_ref().map(|p| p.name.as_str()).unwrap_or("")),
+                format!("   {} root      0:00 {}", 7 + c.run, argv.join(" ")),
+            ]
+        }
+        "hostname" => vec![c.config.hostname.clone()],
+        "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => vec![c.config.hostname.clone()],
+        "env" | "printenv" => all_env,
+        "echo" => vec![argv[1..].join(" ")],
+        "true" => vec![],
+        "ls" => vec!["bin    dev    etc    home   lib    media  mnt    opt    proc   root   run    sbin   srv    sys    tmp    usr    var".to_string()],
+        "sh" | "bash" | "ash" if argv.len() == 1 => {
+            return Err(DockerError::new(
+                "dockyard: interactive shells are not simulated; run one command at a time, e.g. `docker exec web ps`",
+                1,
+            ));
+        }
+        "curl" => {
+            let target = argv.iter().skip(1).find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+            let (host, port) = parse_url(&target).ok_or_else(|| DockerError::new(format!("curl: (3) URL rejected: Bad hostname"), 3))?;
+            if !matches!(host.as_str(), "localhost" | "127.0.0.1") {
+                return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
+            }
+            rec.say(format!("`localhost` inside a container is the container itself: {name}'s own network namespace."));
+            match c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| c.listening && s.port == port) {
+                Some(serves) => {
+                    let body = serves.body.clone();
+                    engine::record_request(world, id, "/", rec);
+                    body.lines().map(str::to_string).collect()
+                }
+                None => {
+                    return Err(DockerError::new(
+                        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
+                        7,
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(DockerError::new(
+                format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]),
+                127,
+            ));
+        }
+    };
+    if !detach && !out.is_empty() {
+        rec.out(out.join("\n"));
+    }
+    Ok(())
+}
+
+/// `http://localhost:8080/path` → (host, port).
+fn parse_url(url: &str) -> Option<(String, u16)> {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    if rest.starts_with("https://") {
+        return None;
+    }
+    let authority = rest.split('/').next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().ok()?),
+        None => (authority, 80),
+    };
+    if host.is_empty() {
+        return None;
+    }
+    Some((host.to_string(), port))
+}
+
+/// `curl` on the host: published ports are how the outside world reaches a container.
+fn curl(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
+    let target = args.iter().find(|a| !a.starts_with('-')).ok_or_else(|| {
+        DockerError::new("curl: try 'curl --help' or 'curl --manual' for more information", 2)
+    })?;
+    let (host, port) = parse_url(target).ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+    if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
+        return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
+    }
+    let refused = DockerError::new(
+        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
+        7,
+    );
+    let Some(c) = world.engine.port_holder(port) else {
+        rec.say(format!("No running container publishes host port {port}, so nothing listens there."));
+        return Err(refused);
+    };
+    let id = c.id.clone();
+    let name = c.name.clone();
+    rec.touch(&name);
+    let binding = c.bound_ports.iter().find(|b| b.host_port == Some(port)).cloned();
+    let container_port = binding.map(|b| b.container_port).unwrap_or(0);
+    if c.status() == Status::Paused {
+        rec.say(format!("{name} is paused: the connection is accepted by the kernel, but the frozen process never answers."));
+        return Err(DockerError::new("curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received", 28));
+    }
+    let serves = c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| s.port == container_port && c.listening);
+    match serves {
+        None => {
+            rec.say(format!(
+                "Host port {port} is published to {name}:{container_port}, but nothing listens on port {container_port} inside the container, so the connection is reset."
+            ));
+            Err(DockerError::new("curl: (56) Recv failure: Connection reset by peer", 56))
+        }
+        Some(s) if !s.http => {
+            rec.say(format!("{name} answers on {container_port}, but it does not speak HTTP."));
+            Err(DockerError::new("curl: (1) Received HTTP/0.9 when not allowed", 1))
+        }
+        Some(s) => {
+            rec.say(format!("Host port {port} → {name}:{container_port}: the request reaches the container through the published port."));
+            engine::record_request(world, &id, "/", rec);
+            rec.out(s.body);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! The only dispatcher.
+//!
+//! `step` pops the next entry of the agenda, advances the clock to it and hands it to its domain's
+//! `on_<event>` handler, which returns a `Record` narrating what happened. Timers that belong to an
+//! earlier run of a process are stale: they are dropped without a record, as the daemon ignores a
+//! timer whose container has moved on.
+
+use super::docker::engine;
+use super::event::Event;
+use super::record::Record;
+use super::shell;
+use super::world::World;
+
+/// Runs exactly one live event. `None` when nothing is left to happen.
+pub fn step(world: &mut World) -> Option<Record> {
+    while let Some((key, event)) = world.agenda.pop() {
+        world.now_ms = world.now_ms.max(key.due_ms);
+        let mut record = Record::new(world.now_ms);
+        let live = match event {
+            Event::Input(input) => {
+                shell::on_input(world, input, &mut record);
+                true
+            }
+            Event::Wake => shell::on_wake(world, &mut record),
+            Event::Process { container, run, pc } => {
+                engine::on_process(world, &container, run, pc, &mut record)
+            }
+            Event::GracefulExit {
+                container,
+                run,
+                exit_code,
+            } => engine::on_graceful_exit(world, &container, run, exit_code, &mut record),
+            Event::StopTimeout { container, run } => {
+                engine::on_stop_timeout(world, &container, run, &mut record)
+            }
+            Event::RestartDue { container, run } => {
+                engine::on_restart_due(world, &container, run, &mut record)
+            }
+        };
+        if live {
+            return Some(record);
+        }
+    }
+    None
+}

@@ -1,0 +1,171 @@
+//! A run you can move through: forward, back, seek, fork.
+//!
+//! The timeline is the start world plus the list of steps taken (each step optionally begins with
+//! an input). Any moment is rebuilt by replaying steps from the nearest keyframe, so keyframes are
+//! only a cache: dropping them changes speed, never results. Giving an input while looking at the
+//! past forks: the old future is discarded and the new input becomes step `cursor + 1`.
+
+use std::collections::BTreeMap;
+
+use super::input::Input;
+use super::record::Record;
+use super::step::step;
+use super::world::World;
+
+/// How often a snapshot is kept, in steps: seeking replays at most this many steps.
+const KEYFRAME_EVERY: usize = 32;
+
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    start: World,
+    /// Step `i + 1` begins by submitting `entries[i]`, if any, then runs one event.
+    entries: Vec<Option<Input>>,
+    records: Vec<Record>,
+    cursor: usize,
+    world: World,
+    keyframes: BTreeMap<usize, World>,
+}
+
+impl Timeline {
+    pub fn new(start: World) -> Self {
+        let mut keyframes = BTreeMap::new();
+        keyframes.insert(0, start.clone());
+        Timeline {
+            world: start.clone(),
+            start,
+            entries: Vec::new(),
+            records: Vec::new(),
+            cursor: 0,
+            keyframes,
+        }
+    }
+
+    /// The world after `cursor()` steps.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn start(&self) -> &World {
+        &self.start
+    }
+
+    /// How many steps have been applied to reach the world shown.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// How many steps are known (past and, after a `back`, future).
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// Every known record; `records()[k - 1]` is what step `k` did.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// The record of the step that led to the world shown.
+    pub fn last_record(&self) -> Option<&Record> {
+        self.cursor.checked_sub(1).map(|i| &self.records[i])
+    }
+
+    /// The inputs given so far, with the step they started.
+    pub fn inputs(&self) -> impl Iterator<Item = (usize, &Input)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().map(|input| (i + 1, input)))
+    }
+
+    /// Moves one step forward: replays the known future, or runs the next scheduled event.
+    /// Returns false when nothing is left to happen.
+    pub fn forward(&mut self) -> bool {
+        if self.cursor < self.records.len() {
+            let entry = self.entries[self.cursor].clone();
+            apply(&mut self.world, entry);
+            self.cursor += 1;
+            self.keep_keyframe();
+            return true;
+        }
+        match step(&mut self.world) {
+            Some(record) => {
+                self.entries.push(None);
+                self.records.push(record);
+                self.cursor += 1;
+                self.keep_keyframe();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Moves one step back. Returns false at the start.
+    pub fn back(&mut self) -> bool {
+        if self.cursor == 0 {
+            return false;
+        }
+        self.seek(self.cursor - 1);
+        true
+    }
+
+    /// Shows the world after `target` steps (clamped to the known steps).
+    pub fn seek(&mut self, target: usize) {
+        let target = target.min(self.records.len());
+        if target == self.cursor {
+            return;
+        }
+        let (&from, snapshot) = self
+            .keyframes
+            .range(..=target)
+            .next_back()
+            .expect("keyframe 0 always exists");
+        // Replaying forward from the current world is cheaper when it lies between.
+        if !(from..target).contains(&self.cursor) {
+            self.world = snapshot.clone();
+            self.cursor = from;
+        }
+        while self.cursor < target {
+            let entry = self.entries[self.cursor].clone();
+            apply(&mut self.world, entry);
+            self.cursor += 1;
+        }
+    }
+
+    /// Gives an input now. When looking at the past, the old future is discarded first.
+    pub fn submit(&mut self, input: Input) -> &Record {
+        self.truncate_future();
+        self.world.submit(input.clone());
+        let record = step(&mut self.world).expect("a submitted input is always the next event");
+        self.entries.push(Some(input));
+        self.records.push(record);
+        self.cursor += 1;
+        self.keep_keyframe();
+        &self.records[self.cursor - 1]
+    }
+
+    /// Forgets every step after the cursor.
+    pub fn truncate_future(&mut self) {
+        self.entries.truncate(self.cursor);
+        self.records.truncate(self.cursor);
+        let cursor = self.cursor;
+        self.keyframes.retain(|&k, _| k <= cursor);
+    }
+
+    fn keep_keyframe(&mut self) {
+        if self.cursor % KEYFRAME_EVERY == 0 && !self.keyframes.contains_key(&self.cursor) {
+            self.keyframes.insert(self.cursor, self.world.clone());
+        }
+    }
+}
+
+/// One step: submit the input if there is one, then run one event.
+fn apply(world: &mut World, entry: Option<Input>) {
+    if let Some(input) = entry {
+        world.submit(input);
+    }
+    step(world);
+}

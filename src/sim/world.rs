@@ -1,0 +1,109 @@
+//! The whole state of the simulation.
+//!
+//! Everything a run depends on lives here, the RNG and the agenda included, so `World::clone()` is
+//! a complete snapshot: the timeline stores a few of them as keyframes and replays inputs from
+//! there. All collections are `BTreeMap`/`Vec`, never hashed, so iteration order is stable.
+
+use super::agenda::{Agenda, Class};
+use super::docker::engine::Engine;
+use super::event::Event;
+use super::ids::ContainerId;
+use super::input::Input;
+use super::rng::Rng;
+use super::time::Millis;
+
+#[derive(Clone, PartialEq, Debug)]
+pub struct World {
+    pub seed: u64,
+    pub now_ms: Millis,
+    pub rng: Rng,
+    pub agenda: Agenda,
+    /// The Docker daemon on the simulated host.
+    pub engine: Engine,
+    /// The learner's terminal on that host.
+    pub shell: Shell,
+}
+
+/// The learner's shell session: what its prompt is waiting for.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Shell {
+    pub waiting: Vec<Waiter>,
+}
+
+/// Something a command is still waiting for before the prompt returns, as a real shell would.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Waiter {
+    /// `docker stop`: print the argument once the container has exited.
+    Stop {
+        container: ContainerId,
+        print: String,
+    },
+    /// `docker restart`: once the container has exited, start it again, then print the argument.
+    Restart {
+        container: ContainerId,
+        print: String,
+    },
+    /// `docker run` without `-d`, `docker start -a`: the terminal shows the container's output
+    /// until it exits.
+    Attached { container: ContainerId },
+    /// `docker logs -f`: new lines appear until the container stops.
+    Follow { container: ContainerId },
+    /// `sleep N` / `wait`: until the wake-up event.
+    Sleep,
+}
+
+impl Waiter {
+    pub fn container(&self) -> Option<&ContainerId> {
+        match self {
+            Waiter::Stop { container, .. }
+            | Waiter::Restart { container, .. }
+            | Waiter::Attached { container }
+            | Waiter::Follow { container } => Some(container),
+            Waiter::Sleep => None,
+        }
+    }
+}
+
+impl Shell {
+    /// The prompt has not returned yet.
+    pub fn is_busy(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
+    /// Is the terminal showing this container's output as it is written?
+    pub fn streams(&self, id: &ContainerId) -> bool {
+        self.waiting.iter().any(|w| {
+            matches!(w, Waiter::Attached { container } | Waiter::Follow { container } if container == id)
+        })
+    }
+}
+
+impl World {
+    pub fn new(seed: u64) -> Self {
+        World {
+            seed,
+            now_ms: 0,
+            rng: Rng::seeded(seed),
+            agenda: Agenda::default(),
+            engine: Engine::new("host"),
+            shell: Shell::default(),
+        }
+    }
+
+    /// Schedules one of the simulation's own events `delay_ms` from now.
+    pub fn schedule_in(&mut self, delay_ms: Millis, event: Event) {
+        let due_ms = self.now_ms + delay_ms;
+        self.agenda.schedule(due_ms, Class::Event, event);
+    }
+
+    /// Queues an input for the very next step.
+    pub fn submit(&mut self, input: Input) {
+        self.agenda
+            .schedule(self.now_ms, Class::Input, Event::Input(input));
+    }
+
+    /// When the next scheduled thing is due, if anything is.
+    pub fn next_due_ms(&self) -> Option<Millis> {
+        self.agenda.peek().map(|(key, _)| key.due_ms)
+    }
+}
