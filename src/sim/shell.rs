@@ -127,16 +127,27 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
     }
 }
 
-/// Wraps a daemon error the way `docker run` prints it.
+/// Wraps an error the way `docker run` prints it (docker/cli `withHelp`): exit 125, or the
+/// 126/127 of a command that cannot be invoked or found.
 fn run_error(e: DockerError) -> DockerError {
-    if e.exit_code == 0 {
-        return e;
-    }
     let code = if e.exit_code == 127 || e.exit_code == 126 { e.exit_code } else { 125 };
-    DockerError::new(
-        format!("docker: {}\n\nRun 'docker run --help' for more information", e.message),
-        code,
-    )
+    DockerError {
+        message: format!("docker: {}\n\nRun 'docker run --help' for more information", e.message),
+        exit_code: code,
+        keeps_state: e.keeps_state,
+    }
+}
+
+/// `docker create` passes daemon errors through as they are (exit 1) and wraps its own.
+fn create_error(e: DockerError) -> DockerError {
+    if e.message.starts_with("Error response from daemon:") {
+        DockerError { exit_code: 1, ..e }
+    } else {
+        DockerError::new(
+            format!("docker: {}\n\nRun 'docker create --help' for more information", e.message),
+            125,
+        )
+    }
 }
 
 fn each<F>(world: &mut World, names: &[String], rec: &mut Record, mut f: F) -> Result<(), DockerError>
@@ -155,9 +166,15 @@ where
             }
         }
     }
+    finish_each(errors, names.len(), keeps_state, rec)
+}
+
+/// All failed: the command is refused (nothing changes unless the daemon got part-way). Some
+/// failed: the others' effects stay and the failures are printed.
+fn finish_each(errors: Vec<String>, total: usize, keeps_state: bool, rec: &mut Record) -> Result<(), DockerError> {
     if errors.is_empty() {
         Ok(())
-    } else if errors.len() == names.len() {
+    } else if errors.len() == total {
         let e = DockerError::new(errors.join("\n"), 1);
         Err(if keeps_state { e.keeping_state() } else { e })
     } else {
@@ -178,9 +195,7 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             Ok(())
         }
         DockerCommand::Create(options) => {
-            let id = engine::create(world, &options, rec).map_err(|e| {
-                DockerError::new(format!("{}\n\nRun 'docker create --help' for more information", e.message), 125)
-            })?;
+            let id = engine::create(world, &options, rec).map_err(create_error)?;
             rec.out(id.0.clone());
             Ok(())
         }
@@ -190,12 +205,19 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             if !detach {
                 world.shell.waiting.push(Waiter::Attached { container: id.clone() });
             }
-            if let Err(e) = engine::start(world, &id, rec) {
+            if let Err(e) = engine::start_by_user(world, &id, rec) {
                 // The container was created; the failed start leaves it in `created`, as the real
-                // daemon does. That is a real state change, so it is kept (not rolled back).
+                // daemon does. That is a real state change, so it is kept (not rolled back). With
+                // -d the CLI has already printed the ID when the start fails.
                 world.shell.waiting.retain(|w| w.container() != Some(&id));
+                if detach {
+                    rec.out(id.0.clone());
+                }
                 rec.err(run_error(e).message);
                 rec.error = true;
+                if options.auto_remove && world.engine.containers.contains_key(&id) {
+                    world.engine.containers.remove(&id);
+                }
                 return Ok(());
             }
             if detach {
@@ -205,16 +227,41 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             }
             Ok(())
         }
-        DockerCommand::Start { containers, attach } => each(world, &containers, rec, |world, id, name, rec| {
-            if attach {
-                world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+        DockerCommand::Start { containers, attach } => {
+            // Each failure is printed, then one summary line (docker/cli container/start.go).
+            let mut failed = Vec::new();
+            let mut keeps_state = false;
+            for name in &containers {
+                let result = world.engine.resolve(name).and_then(|id| {
+                    if attach {
+                        world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+                    }
+                    engine::start_by_user(world, &id, rec)
+                });
+                match result {
+                    Ok(()) if !attach => rec.out(name.clone()),
+                    Ok(()) => {}
+                    Err(e) => {
+                        keeps_state |= e.keeps_state;
+                        rec.err(e.message);
+                        failed.push(name.clone());
+                    }
+                }
             }
-            engine::start(world, id, rec)?;
-            if !attach {
-                rec.out(name);
+            if failed.is_empty() {
+                return Ok(());
             }
-            Ok(())
-        }),
+            let summary = DockerError::new(format!("Error: failed to start containers: {}", failed.join(", ")), 1);
+            if keeps_state || failed.len() < containers.len() {
+                rec.err(summary.message);
+                rec.error = true;
+                Ok(())
+            } else {
+                let errors: Vec<String> = rec.terminal.iter().skip(1).map(|l| l.text.clone()).collect();
+                rec.terminal.truncate(1);
+                Err(DockerError::new(format!("{}\n{}", errors.join("\n"), summary.message), 1))
+            }
+        }
         DockerCommand::Stop { containers, time_s, signal } => each(world, &containers, rec, |world, id, name, rec| {
             engine::stop(world, id, time_s, signal.as_deref(), name, rec)
         }),
@@ -233,17 +280,51 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                     world.agenda.cancel(|e| e.container() == Some(id) && matches!(e, Event::RestartDue { .. }));
                     world.engine.containers.get_mut(id).expect("resolved").state.status = Status::Exited;
                 }
-                engine::start(world, id, rec)?;
+                engine::start_by_user(world, id, rec).map_err(|e| DockerError {
+                    message: format!(
+                        "Error response from daemon: Cannot restart container {name}: {}",
+                        e.message.trim_start_matches("Error response from daemon: ")
+                    ),
+                    ..e
+                })?;
                 rec.out(name);
                 Ok(())
             }
         }),
-        DockerCommand::Kill { containers, signal } => each(world, &containers, rec, |world, id, name, rec| {
-            engine::kill(world, id, &signal, name, rec)
-        }),
+        DockerCommand::Kill { containers, signal } => {
+            let mut errors = Vec::new();
+            for name in &containers {
+                // The daemon wraps every kill error, a missing container included.
+                let result = match world.engine.resolve(name) {
+                    Ok(id) => engine::kill(world, &id, &signal, name, rec),
+                    Err(e) => Err(DockerError::daemon(format!(
+                        "cannot kill container: {name}: {}",
+                        e.message.trim_start_matches("Error response from daemon: ")
+                    ))),
+                };
+                if let Err(e) = result {
+                    errors.push(e.message);
+                }
+            }
+            finish_each(errors, containers.len(), false, rec)
+        }
         DockerCommand::Pause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::pause(world, id, name, rec)),
         DockerCommand::Unpause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::unpause(world, id, name, rec)),
-        DockerCommand::Rm { containers, force } => each(world, &containers, rec, |world, id, name, rec| engine::rm(world, id, force, name, rec)),
+        DockerCommand::Rm { containers, force } => {
+            if force {
+                // `rm -f` reports a missing container but still exits 0 (docker/cli container/rm.go).
+                let (present, missing): (Vec<String>, Vec<String>) =
+                    containers.iter().cloned().partition(|n| world.engine.resolve(n).is_ok());
+                for name in &missing {
+                    rec.err(format!("Error response from daemon: No such container: {name}"));
+                }
+                if present.is_empty() {
+                    return Ok(());
+                }
+                return each(world, &present, rec, |world, id, name, rec| engine::rm(world, id, true, name, rec));
+            }
+            each(world, &containers, rec, |world, id, name, rec| engine::rm(world, id, false, name, rec))
+        }
         DockerCommand::Ps { all, quiet, no_trunc, latest, last, format } => {
             let text = output::ps(&world.engine, now, all, quiet, no_trunc, latest, last, format.as_deref())
                 .map_err(|e| DockerError::new(e, 1))?;
@@ -255,6 +336,9 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
         DockerCommand::Logs { container, follow, tail, timestamps } => {
             let id = world.engine.resolve(&container)?;
             let c = &world.engine.containers[&id];
+            if matches!(c.status(), Status::Dead | Status::Removing) {
+                return Err(DockerError::daemon("can not get logs from container which is dead or marked for removal"));
+            }
             let skip = tail.map(|n| c.logs.len().saturating_sub(n)).unwrap_or(0);
             for line in &c.logs[skip..] {
                 let text = if timestamps { format!("{} {}", time::rfc3339(line.at_ms), line.text) } else { line.text.clone() };
@@ -274,7 +358,7 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
         DockerCommand::Exec { container, detach, interactive, tty, env, argv } => {
             let _ = (interactive, tty);
             let id = world.engine.resolve(&container)?;
-            exec(world, &id, &argv, &env, detach, rec)
+            exec(world, &id, &container, &argv, &env, detach, rec)
         }
         DockerCommand::Inspect { names, format } => {
             let mut values = Vec::new();
@@ -291,7 +375,7 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                         rec.out(output::inspect_format(v, template).map_err(|e| DockerError::new(e, 1))?);
                     }
                 }
-                None => rec.out(serde_json::to_string_pretty(&values).unwrap_or_default()),
+                None => rec.out(output::inspect_text(&values)),
             }
             if missing.is_empty() {
                 Ok(())
@@ -345,12 +429,15 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
 }
 
 /// `docker exec`: a second process in a running container.
-fn exec(world: &mut World, id: &ContainerId, argv: &[String], env: &[String], detach: bool, rec: &mut Record) -> Result<(), DockerError> {
+fn exec(world: &mut World, id: &ContainerId, given: &str, argv: &[String], env: &[String], detach: bool, rec: &mut Record) -> Result<(), DockerError> {
     let c = &world.engine.containers[id];
     match c.status() {
         Status::Running => {}
         Status::Paused => {
-            return Err(DockerError::daemon(format!("container {} is paused, unpause the container before exec", c.id)));
+            return Err(DockerError::daemon(format!("Container {given} is paused, unpause the container before exec")));
+        }
+        Status::Restarting => {
+            return Err(DockerError::daemon(format!("Container {} is restarting, wait until the container is running", c.id)));
         }
         _ => return Err(DockerError::daemon(format!("container {} is not running", c.id))),
     }

@@ -67,19 +67,35 @@ pub fn short_duration(duration_ms: Millis) -> String {
     }
 }
 
-/// RFC 3339 with nanoseconds, as `docker inspect` prints `StartedAt`.
+/// Go's `time.RFC3339Nano`, as `docker inspect` prints `StartedAt`: trailing zeros of the
+/// fraction are dropped (`…:01.25Z`, `…:01Z`).
 pub fn rfc3339(at_ms: Millis) -> String {
     let total_seconds = EPOCH_SECONDS_OF_DAY + at_ms / 1000;
     let days = EPOCH_DAYS + (total_seconds / 86_400) as i64;
     let second_of_day = total_seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
+    let fraction = format!(".{:09}", (at_ms % 1000) * 1_000_000);
+    let fraction = fraction.trim_end_matches('0').trim_end_matches('.');
     format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:09}Z",
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}{fraction}Z",
         second_of_day / 3600,
         (second_of_day / 60) % 60,
         second_of_day % 60,
-        (at_ms % 1000) * 1_000_000
     )
+}
+
+/// The date and time of day at `at_ms`: (year, month, day, hour, minute, second, millisecond).
+pub fn civil(at_ms: Millis) -> (i64, u32, u32, u64, u64, u64, u64) {
+    let total_seconds = EPOCH_SECONDS_OF_DAY + at_ms / 1000;
+    let days = EPOCH_DAYS + (total_seconds / 86_400) as i64;
+    let second_of_day = total_seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    (year, month, day, second_of_day / 3600, (second_of_day / 60) % 60, second_of_day % 60, at_ms % 1000)
+}
+
+/// Seconds since the Unix epoch at `at_ms`.
+pub fn unix_seconds(at_ms: Millis) -> u64 {
+    EPOCH_DAYS as u64 * 86_400 + EPOCH_SECONDS_OF_DAY + at_ms / 1000
 }
 
 /// The zero time Go prints for "never" (`FinishedAt` of a container that never stopped).
@@ -154,8 +170,8 @@ mod tests {
 
     #[test]
     fn rfc3339_starts_at_the_fixed_epoch() {
-        assert_eq!(rfc3339(0), "2026-01-05T09:00:00.000000000Z");
-        assert_eq!(rfc3339(86_400_000 + 1_250), "2026-01-06T09:00:01.250000000Z");
+        assert_eq!(rfc3339(0), "2026-01-05T09:00:00Z");
+        assert_eq!(rfc3339(86_400_000 + 1_250), "2026-01-06T09:00:01.25Z");
     }
 
     #[test]

@@ -342,12 +342,14 @@ pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
     let Some((name, consumed)) = canonical(words) else {
         if first.starts_with('-') {
             return Err(DockerError::new(
-                format!("unknown flag: {first}\nSee 'docker --help'."),
+                format!(
+                    "unknown flag: {first}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help' for more information"
+                ),
                 125,
             ));
         }
         return Err(DockerError::new(
-            format!("docker: '{first}' is not a docker command.\nSee 'docker --help'"),
+            format!("docker: unknown command: docker {first}\n\nRun 'docker --help' for more information"),
             1,
         ));
     };
@@ -382,11 +384,14 @@ impl Parsed {
     }
 }
 
+/// cobra's flag error (docker/cli `FlagErrorFunc`): always exit 125.
 fn usage_error(spec: &CommandSpec, message: String) -> DockerError {
-    let exit_code = if matches!(spec.name, "run" | "create") { 125 } else { 1 };
     DockerError::new(
-        format!("{message}\nSee 'docker {} --help'.", spec.name),
-        exit_code,
+        format!(
+            "{message}\n\nUsage:  {}\n\nRun 'docker {} --help' for more information",
+            spec.usage, spec.name
+        ),
+        125,
     )
 }
 
@@ -517,7 +522,7 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), DockerError> {
         ),
         Arity::Exactly(n) => (
             args.len() == n,
-            format!("exactly {n} argument{}", if n == 1 { "" } else { "s" }),
+            format!("{n} argument{}", if n == 1 { "" } else { "s" }),
         ),
         Arity::Between(lo, hi) => (
             (lo..=hi).contains(&args.len()),
@@ -527,14 +532,19 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), DockerError> {
     if ok {
         return Ok(());
     }
-    let exit_code = if matches!(spec.name, "run" | "create") { 125 } else { 1 };
-    let verb = if matches!(spec.args, Arity::None) { "accepts" } else { "requires" };
+    // docker/cli cli/required.go; "requires at least" really does say "See" where the others say
+    // "Run".
+    let (verb, tail) = match spec.args {
+        Arity::None => ("accepts", "Run"),
+        Arity::AtLeast(_) => ("requires", "See"),
+        _ => ("requires", "Run"),
+    };
     Err(DockerError::new(
         format!(
-            "\"docker {}\" {verb} {phrase}.\nSee 'docker {} --help'.\n\nUsage:  {}\n\n{}",
-            spec.name, spec.name, spec.usage, spec.about
+            "docker: 'docker {}' {verb} {phrase}\n\nUsage:  {}\n\n{tail} 'docker {} --help' for more information",
+            spec.name, spec.usage, spec.name
         ),
-        exit_code,
+        1,
     ))
 }
 
@@ -738,10 +748,13 @@ mod tests {
     #[test]
     fn unknown_flags_get_pflags_words() {
         let e = p("docker run --bogus nginx").unwrap_err();
-        assert_eq!(e.message, "unknown flag: --bogus\nSee 'docker run --help'.");
+        assert_eq!(
+            e.message,
+            "unknown flag: --bogus\n\nUsage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'docker run --help' for more information"
+        );
         assert_eq!(e.exit_code, 125);
-        let e = p("docker ps -z").unwrap_err();
-        assert_eq!(e.message, "unknown shorthand flag: 'z' in -z\nSee 'docker ps --help'.");
+        let e = p("docker ps -dz").unwrap_err();
+        assert!(e.message.starts_with("unknown shorthand flag: 'd' in -dz\n"));
         let e = p("docker run --name").unwrap_err();
         assert!(e.message.starts_with("flag needs an argument: --name"));
     }
@@ -749,15 +762,25 @@ mod tests {
     #[test]
     fn missing_arguments_print_cobras_usage() {
         let e = p("docker stop").unwrap_err();
-        assert!(e.message.starts_with("\"docker stop\" requires at least 1 argument.\nSee 'docker stop --help'.\n\nUsage:  docker stop [OPTIONS] CONTAINER [CONTAINER...]"));
+        assert_eq!(
+            e.message,
+            "docker: 'docker stop' requires at least 1 argument\n\nUsage:  docker stop [OPTIONS] CONTAINER [CONTAINER...]\n\nSee 'docker stop --help' for more information"
+        );
+        assert_eq!(e.exit_code, 1);
         let e = p("docker logs a b").unwrap_err();
-        assert!(e.message.starts_with("\"docker logs\" requires exactly 1 argument."));
+        assert!(e.message.starts_with("docker: 'docker logs' requires 1 argument\n"));
+        assert!(e.message.ends_with("Run 'docker logs --help' for more information"));
+        let e = p("docker ps web").unwrap_err();
+        assert!(e.message.starts_with("docker: 'docker ps' accepts no arguments\n"));
     }
 
     #[test]
     fn unknown_commands_are_named() {
         let e = p("docker launch nginx").unwrap_err();
-        assert_eq!(e.message, "docker: 'launch' is not a docker command.\nSee 'docker --help'");
+        assert_eq!(
+            e.message,
+            "docker: unknown command: docker launch\n\nRun 'docker --help' for more information"
+        );
     }
 
     #[test]

@@ -70,6 +70,13 @@ pub struct RestartPolicy {
     pub maximum_retry_count: u32,
 }
 
+/// Who rejects a bad `--restart`: the CLI (syntax) or the daemon (policy); they word it differently.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum RestartPolicyError {
+    Cli(String),
+    Daemon(String),
+}
+
 impl Default for RestartPolicy {
     fn default() -> Self {
         RestartPolicy {
@@ -81,28 +88,50 @@ impl Default for RestartPolicy {
 
 impl RestartPolicy {
     /// Parses `--restart` as the CLI does (`no`, `always`, `unless-stopped`, `on-failure[:N]`).
-    pub fn parse(text: &str) -> Result<RestartPolicy, String> {
+    pub fn parse(text: &str) -> Result<RestartPolicy, RestartPolicyError> {
+        // The CLI checks the syntax (docker/cli opts/parse.go), the daemon the policy
+        // (api/types/container/hostconfig.go ValidateRestartPolicy).
         let (name, count) = match text.split_once(':') {
+            Some(("", _)) => {
+                return Err(RestartPolicyError::Cli(
+                    "invalid restart policy format: no policy provided before colon".to_string(),
+                ));
+            }
             Some((name, count)) => (name, Some(count)),
             None => (text, None),
+        };
+        let count = match count {
+            None => None,
+            Some(n) => Some(n.parse::<i64>().map_err(|_| {
+                RestartPolicyError::Cli(
+                    "invalid restart policy format: maximum retry count must be an integer".to_string(),
+                )
+            })?),
         };
         let name = match name {
             "no" | "" => PolicyName::No,
             "always" => PolicyName::Always,
             "unless-stopped" => PolicyName::UnlessStopped,
             "on-failure" => PolicyName::OnFailure,
-            _ => return Err(format!("invalid restart policy '{text}'")),
+            other => {
+                return Err(RestartPolicyError::Daemon(format!(
+                    "invalid restart policy: unknown policy '{other}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'"
+                )));
+            }
         };
         let maximum_retry_count = match count {
             None => 0,
             Some(_) if name != PolicyName::OnFailure => {
-                return Err(format!(
-                    "maximum retry count can only be used with 'on-failure': invalid restart policy '{text}'"
+                return Err(RestartPolicyError::Daemon(
+                    "invalid restart policy: maximum retry count can only be used with 'on-failure'".to_string(),
                 ));
             }
-            Some(n) => n
-                .parse::<u32>()
-                .map_err(|_| format!("invalid restart policy format: maximum retry count must be an integer: {n}"))?,
+            Some(n) if n < 0 => {
+                return Err(RestartPolicyError::Daemon(
+                    "invalid restart policy: maximum retry count cannot be negative".to_string(),
+                ));
+            }
+            Some(n) => n.min(i64::from(u32::MAX)) as u32,
         };
         Ok(RestartPolicy {
             name,
@@ -247,8 +276,6 @@ pub struct LogLine {
 pub struct Stopping {
     pub signal: String,
     pub kill_at_ms: Millis,
-    /// False while the container is paused: the signal waits for the freezer to thaw.
-    pub delivered: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -280,6 +307,8 @@ pub struct Container {
     pub stopping: Option<Stopping>,
     /// Process timers that came due while the container was paused (the freezer holds them).
     pub frozen: Vec<usize>,
+    /// A signal sent with `docker kill -s` while paused, delivered on unpause.
+    pub pending_signal: Option<String>,
     /// A fault holds the container's filesystem busy: the next removal fails.
     pub fs_busy: bool,
 }
@@ -312,8 +341,9 @@ mod tests {
         assert_eq!(RestartPolicy::parse("always").unwrap().name, PolicyName::Always);
         let p = RestartPolicy::parse("on-failure:3").unwrap();
         assert_eq!((p.name, p.maximum_retry_count), (PolicyName::OnFailure, 3));
-        assert!(RestartPolicy::parse("sometimes").is_err());
-        assert!(RestartPolicy::parse("always:3").is_err());
+        assert!(matches!(RestartPolicy::parse("sometimes"), Err(RestartPolicyError::Daemon(m)) if m.contains("unknown policy 'sometimes'")));
+        assert!(matches!(RestartPolicy::parse("always:3"), Err(RestartPolicyError::Daemon(_))));
+        assert!(matches!(RestartPolicy::parse("on-failure:x"), Err(RestartPolicyError::Cli(_))));
     }
 
     #[test]

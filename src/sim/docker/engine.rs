@@ -21,7 +21,7 @@ use super::super::world::{Waiter, World};
 use super::cli::RunOptions;
 use super::container::{
     Container, ContainerConfig, ContainerState, HostConfig, LogLine, PolicyName, PortBinding,
-    RestartPolicy, Status, Stopping, Tombstone,
+    RestartPolicy, RestartPolicyError, Status, Stopping, Tombstone,
 };
 use super::error::DockerError;
 use super::image::{self, ImageRef, ImageSpec, Lookup};
@@ -130,6 +130,7 @@ fn container_mut<'a>(world: &'a mut World, id: &ContainerId) -> &'a mut Containe
 /// Appends a line to a container's log, and to the terminal when the shell is attached to it.
 fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: &mut Record) {
     let at_ms = world.now_ms;
+    let text = &stamp(text, at_ms);
     let streaming = world.shell.streams(id);
     let c = container_mut(world, id);
     c.logs.push(LogLine {
@@ -144,6 +145,19 @@ fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: 
             rec.out(text);
         }
     }
+}
+
+/// Fills the time stamps programs put in their own log lines, in each program's format.
+fn stamp(text: &str, at_ms: Millis) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (y, mo, d, h, mi, s, ms) = time::civil(at_ms);
+    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    text.replace("{nginx_time}", &format!("{y:04}/{mo:02}/{d:02} {h:02}:{mi:02}:{s:02}"))
+        .replace("{redis_time}", &format!("{d:02} {month} {y} {h:02}:{mi:02}:{s:02}.{ms:03}"))
+        .replace("{unix_time}", &time::unix_seconds(at_ms).to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -264,13 +278,16 @@ pub fn create(
             .is_some_and(|r| !r.is_empty() && r != "no")
     {
         return Err(DockerError::new(
-            "Conflicting options: cannot specify both --restart and --rm",
+            "conflicting options: cannot specify both --restart and --rm",
             125,
         ));
     }
     let restart_policy = match &options.restart {
         None => RestartPolicy::default(),
-        Some(text) => RestartPolicy::parse(text).map_err(|e| DockerError::new(e, 125))?,
+        Some(text) => RestartPolicy::parse(text).map_err(|e| match e {
+            RestartPolicyError::Cli(m) => DockerError::new(m, 125),
+            RestartPolicyError::Daemon(m) => DockerError::daemon(m),
+        })?,
     };
     let mut port_bindings = Vec::new();
     for spec in &options.publish {
@@ -381,6 +398,7 @@ pub fn create(
         backoff_ms: 0,
         stopping: None,
         frozen: Vec::new(),
+        pending_signal: None,
         fs_busy: false,
         id: id.clone(),
     };
@@ -440,7 +458,7 @@ fn bind_ports(world: &mut World, id: &ContainerId) -> Result<Vec<PortBinding>, D
                     let c = &world.engine.containers[id];
                     let endpoint = image::content_digest(&format!("endpoint:{}:{}", c.id, c.run));
                     return Err(DockerError::daemon(format!(
-                        "driver failed programming external connectivity on endpoint {} ({}): Bind for {}:{} failed: port is already allocated",
+                        "failed to set up container networking: driver failed programming external connectivity on endpoint {} ({}): Bind for {}:{} failed: port is already allocated",
                         c.name, endpoint, binding.host_ip, port
                     )));
                 }
@@ -474,6 +492,18 @@ fn next_ip(world: &World) -> String {
         .map(|n| format!("172.17.0.{n}"))
         .find(|ip| !used.contains(&ip.as_str()))
         .unwrap_or_else(|| "172.17.0.254".to_string())
+}
+
+/// `docker start`/`run`/`restart`: a start asked for by a person creates a new restart manager
+/// (moby `ResetRestartManager`): the restart count goes back to 0 and a manual stop is forgotten.
+pub fn start_by_user(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<(), DockerError> {
+    let c = container_mut(world, id);
+    if matches!(c.status(), Status::Created | Status::Exited) {
+        c.restart_count = 0;
+        c.backoff_ms = 0;
+        c.manually_stopped = false;
+    }
+    start(world, id, rec)
 }
 
 /// Starts the container's main process. On failure the state keeps the error (as `docker inspect`
@@ -658,6 +688,7 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
     c.listening = false;
     c.stopping = None;
     c.frozen.clear();
+    c.pending_signal = None;
     c.ip_address = None;
     let name = c.name.clone();
     let manually_stopped = c.manually_stopped;
@@ -836,18 +867,21 @@ fn deliver_stop_signal(world: &mut World, id: &ContainerId, signal: &str, rec: &
                 "{signal} sent to PID 1 of {name}. Its program installs no handler for it, and the kernel does not apply default actions to PID 1, so the signal is ignored."
             ));
         }
-        OnStop::Exit { after_ms, exit_code, lines } => {
+        OnStop::Exit { after_ms, exit_code, lines, stderr } => {
             rec.say(format!(
                 "{signal} sent to PID 1 of {name}: the program handles it and shuts down cleanly (exit {exit_code})."
             ));
             if let Some(first) = lines.first() {
-                log_line(world, id, true, first, rec);
+                log_line(world, id, stderr, first, rec);
             }
             world.schedule_in(after_ms, Event::GracefulExit { container: id.clone(), run, exit_code });
             let rest: Vec<String> = lines.iter().skip(1).cloned().collect();
             // The rest of the shutdown lines are written when it exits.
             if let Some(p) = container_mut(world, id).program.as_mut() {
-                p.ops = rest.into_iter().map(Op::Stderr).collect();
+                p.ops = rest
+                    .into_iter()
+                    .map(|line| if stderr { Op::Stderr(line) } else { Op::Stdout(line) })
+                    .collect();
             }
         }
     }
@@ -860,21 +894,22 @@ pub fn on_graceful_exit(world: &mut World, id: &ContainerId, run: u32, exit_code
     if c.run != run || !c.status().is_up() {
         return false;
     }
-    let lines: Vec<String> = c
+    let lines: Vec<(bool, String)> = c
         .program
         .as_ref()
         .map(|p| {
             p.ops
                 .iter()
                 .filter_map(|op| match op {
-                    Op::Stderr(t) => Some(t.clone()),
+                    Op::Stderr(t) => Some((true, t.clone())),
+                    Op::Stdout(t) => Some((false, t.clone())),
                     _ => None,
                 })
                 .collect()
         })
         .unwrap_or_default();
-    for line in lines {
-        log_line(world, id, true, &line, rec);
+    for (stderr, line) in lines {
+        log_line(world, id, stderr, &line, rec);
     }
     exited(world, id, exit_code, "its main process handled the stop signal and shut down", rec);
     true
@@ -912,7 +947,6 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
     c.stopping = Some(Stopping {
         signal: signal.clone(),
         kill_at_ms: now + u64::from(grace_s) * SECOND_MS,
-        delivered: !paused,
     });
     let run = c.run;
     world.shell.waiting.push(Waiter::Stop { container: id.clone(), print: print.to_string() });
@@ -921,10 +955,12 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
         if time_s.is_some() { ", set by -t" } else { ", 10 s by default" }
     ));
     if paused {
-        rec.say(format!("{name} is paused: the signal stays pending until the processes thaw, so only the SIGKILL will end it."));
-    } else {
-        deliver_stop_signal(world, id, &signal, rec);
+        // moby killWithSignal: the stop signal is queued, then the daemon unpauses the container so
+        // that it is delivered.
+        rec.say(format!("{name} is paused: the daemon sends {signal}, then unpauses it so the signal can be delivered."));
+        thaw(world, id);
     }
+    deliver_stop_signal(world, id, &signal, rec);
     world.schedule_in(u64::from(grace_s) * SECOND_MS, Event::StopTimeout { container: id.clone(), run });
     Ok(())
 }
@@ -955,7 +991,9 @@ fn sigkill(world: &mut World, id: &ContainerId, rec: &mut Record, why: &str) {
 /// `docker kill [-s SIGNAL]`.
 pub fn kill(world: &mut World, id: &ContainerId, signal: &str, print: &str, rec: &mut Record) -> Result<(), DockerError> {
     let Some((signal, number)) = parse_signal(signal) else {
-        return Err(DockerError::daemon(format!("Invalid signal: {signal}")));
+        return Err(DockerError::daemon(format!(
+            "cannot kill container: {print}: invalid signal: {signal}"
+        )));
     };
     let c = container_mut(world, id);
     let name = c.name.clone();
@@ -970,13 +1008,19 @@ pub fn kill(world: &mut World, id: &ContainerId, signal: &str, print: &str, rec:
         // moby: killing with SIGKILL or the stop signal cancels the restart manager.
         c.manually_stopped = true;
     }
+    let stop_signal = signal == c.config.stop_signal;
     rec.out(print);
     if number == 9 {
         rec.say(format!("SIGKILL to {name}: the kernel ends the process at once; the exit code is 128 + 9 = 137."));
         sigkill(world, id, rec, "killed by SIGKILL (128 + 9 = 137)");
-    } else if c.status() == Status::Paused {
+    } else if c.status() == Status::Paused && !stop_signal {
+        c.pending_signal = Some(signal.to_string());
         rec.say(format!("{signal} is pending: {name} is paused, so its processes cannot receive it until unpaused."));
     } else {
+        if c.status() == Status::Paused {
+            rec.say(format!("{signal} is {name}'s stop signal: the daemon unpauses it so the signal is delivered."));
+            thaw(world, id);
+        }
         deliver_stop_signal(world, id, signal, rec);
     }
     Ok(())
@@ -987,7 +1031,13 @@ pub fn pause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record)
     match c.status() {
         Status::Running => {}
         Status::Paused => {
-            return Err(DockerError::daemon(format!("container {} is already paused", c.id)));
+            return Err(DockerError::daemon(format!("Container {} is already paused", c.id)));
+        }
+        Status::Restarting => {
+            return Err(DockerError::daemon(format!(
+                "Container {} is restarting, wait until the container is running",
+                c.id
+            )));
         }
         _ => return Err(DockerError::daemon(format!("container {} is not running", c.id))),
     }
@@ -1001,25 +1051,28 @@ pub fn pause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record)
     Ok(())
 }
 
-pub fn unpause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+/// Resumes a paused container's processes: timers that came due while frozen run now.
+fn thaw(world: &mut World, id: &ContainerId) {
     let c = container_mut(world, id);
-    if c.status() != Status::Paused {
-        return Err(DockerError::daemon(format!("container {} is not paused", c.id)));
-    }
     c.state.status = Status::Running;
-    let name = c.name.clone();
     let run = c.run;
     let frozen = std::mem::take(&mut c.frozen);
-    let pending_signal = c.stopping.as_ref().filter(|s| !s.delivered).map(|s| s.signal.clone());
-    if let Some(s) = c.stopping.as_mut() {
-        s.delivered = true;
-    }
-    rec.touch(&name);
-    rec.out(print);
-    rec.say(format!("{name} is thawed and runs again from where it stood."));
     for pc in frozen {
         world.schedule_in(0, Event::Process { container: id.clone(), run, pc });
     }
+}
+
+pub fn unpause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let c = container_mut(world, id);
+    if c.status() != Status::Paused {
+        return Err(DockerError::daemon(format!("Container {} is not paused", c.id)));
+    }
+    let name = c.name.clone();
+    let pending_signal = c.pending_signal.take();
+    rec.touch(&name);
+    rec.out(print);
+    rec.say(format!("{name} is thawed and runs again from where it stood."));
+    thaw(world, id);
     if let Some(signal) = pending_signal {
         deliver_stop_signal(world, id, &signal, rec);
     }
@@ -1032,6 +1085,11 @@ pub fn rm(world: &mut World, id: &ContainerId, force: bool, print: &str, rec: &m
     let status = c.status();
     if matches!(status, Status::Running | Status::Paused | Status::Restarting) {
         if !force {
+            if status == Status::Paused {
+                return Err(DockerError::daemon(format!(
+                    "cannot remove container \"{print}\": container is paused and must be unpaused first"
+                )));
+            }
             let state = status.as_str();
             return Err(DockerError::daemon(format!(
                 "cannot remove container \"{print}\": container is {state}: stop the container before removing or force remove"
@@ -1151,11 +1209,8 @@ pub fn record_request(world: &mut World, id: &ContainerId, path: &str, rec: &mut
 
 /// nginx's common log format time: `05/Jan/2026:09:00:12 +0000`.
 fn clf_time(at_ms: Millis) -> String {
-    let iso = time::rfc3339(at_ms);
-    let (date, clock) = iso.split_once('T').unwrap_or((&iso, ""));
-    let mut parts = date.split('-');
-    let (y, m, d) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month = m.parse::<usize>().ok().and_then(|m| MONTHS.get(m.wrapping_sub(1))).unwrap_or(&"Jan");
-    format!("{d}/{month}/{y}:{} +0000", &clock[..8.min(clock.len())])
+    let (y, mo, d, h, mi, s, _) = time::civil(at_ms);
+    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    format!("{d:02}/{month}/{y:04}:{h:02}:{mi:02}:{s:02} +0000")
 }

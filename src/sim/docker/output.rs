@@ -11,7 +11,8 @@ use super::container::{Container, Status};
 use super::engine::Engine;
 use super::image::human_size;
 
-/// Go's tabwriter with padding 3, as `docker ps` uses it.
+/// The CLI's tabwriter (`NewWriter(out, 10, 1, 3, ' ', 0)`): each column is as wide as its
+/// widest cell plus 3, and at least 10; the last column is not padded.
 pub fn tabwrite(rows: &[Vec<String>]) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; columns];
@@ -19,6 +20,9 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
         for (i, cell) in row.iter().enumerate() {
             widths[i] = widths[i].max(cell.chars().count());
         }
+    }
+    for width in &mut widths {
+        *width = (*width + 3).max(10) - 3;
     }
     rows.iter()
         .map(|row| {
@@ -54,9 +58,16 @@ pub fn status_text(c: &Container, now_ms: Millis) -> String {
     }
 }
 
-/// The COMMAND column: quoted, truncated to 20 characters with an ellipsis.
+/// The COMMAND column. The daemon single-quotes arguments that contain a space; the CLI cuts
+/// the text to 19 characters plus `…` and wraps it in double quotes.
 pub fn command_text(c: &Container, no_trunc: bool) -> String {
-    let command = c.config.argv().join(" ");
+    let command = c
+        .config
+        .argv()
+        .iter()
+        .map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })
+        .collect::<Vec<_>>()
+        .join(" ");
     if no_trunc || command.chars().count() <= 20 {
         format!("\"{command}\"")
     } else {
@@ -284,6 +295,18 @@ pub fn inspect_json(c: &Container) -> Value {
     })
 }
 
+/// `docker inspect` without `--format`: a JSON array indented with four spaces.
+pub fn inspect_text(values: &[Value]) -> String {
+    use serde::Serialize;
+    let mut out = Vec::new();
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+    if values.serialize(&mut serializer).is_err() {
+        return "[]".to_string();
+    }
+    String::from_utf8(out).unwrap_or_else(|_| "[]".to_string())
+}
+
 /// How Go's template engine prints a value.
 pub fn go_print(value: &Value) -> String {
     match value {
@@ -398,7 +421,9 @@ mod tests {
     #[test]
     fn tabwriter_pads_three_spaces() {
         let out = tabwrite(&[vec!["A".into(), "BB".into()], vec!["CCC".into(), "D".into()]]);
-        assert_eq!(out, "A     BB\nCCC   D");
+        assert_eq!(out, "A         BB\nCCC       D");
+        let out = tabwrite(&[vec!["CONTAINER ID".into(), "X".into()]]);
+        assert_eq!(out, "CONTAINER ID   X");
     }
 
     #[test]

@@ -31,11 +31,13 @@ pub enum Op {
 pub enum OnStop {
     /// No handler: as PID 1 the signal is ignored, so only SIGKILL ends it.
     Ignore,
-    /// Shuts down cleanly: prints `lines`, exits `exit_code` after `after_ms`.
+    /// Shuts down cleanly: prints `lines` (on stderr if `stderr`), exits `exit_code` after
+    /// `after_ms`.
     Exit {
         after_ms: Millis,
         exit_code: i32,
         lines: Vec<String>,
+        stderr: bool,
     },
 }
 
@@ -151,15 +153,25 @@ fn nginx(argv: &[String], via_entrypoint: bool) -> Program {
             "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
             "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
             "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+            "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+            "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+            "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+            "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
             "/docker-entrypoint.sh: Configuration complete; ready for start up",
         ] {
             ops.push(Op::Stdout(line.to_string()));
         }
     }
     for line in [
-        "[notice] 1#1: using the \"epoll\" event method",
-        "[notice] 1#1: nginx/1.27.3",
-        "[notice] 1#1: start worker processes",
+        "{nginx_time} [notice] 1#1: using the \"epoll\" event method",
+        "{nginx_time} [notice] 1#1: nginx/1.27.3",
+        "{nginx_time} [notice] 1#1: built by gcc 12.2.0 (Debian 12.2.0-14)",
+        "{nginx_time} [notice] 1#1: OS: Linux 6.8.0-51-generic",
+        "{nginx_time} [notice] 1#1: getrlimit(RLIMIT_NOFILE): 1048576:1048576",
+        "{nginx_time} [notice] 1#1: start worker processes",
+        "{nginx_time} [notice] 1#1: start worker process 29",
+        "{nginx_time} [notice] 1#1: start worker process 30",
     ] {
         ops.push(Op::Stderr(line.to_string()));
     }
@@ -172,9 +184,14 @@ fn nginx(argv: &[String], via_entrypoint: bool) -> Program {
             after_ms: 120,
             exit_code: 0,
             lines: vec![
-                "[notice] 1#1: signal 3 (SIGQUIT) received, shutting down".to_string(),
-                "[notice] 1#1: exit".to_string(),
+                "{nginx_time} [notice] 1#1: signal 3 (SIGQUIT) received, shutting down".to_string(),
+                "{nginx_time} [notice] 29#29: gracefully shutting down".to_string(),
+                "{nginx_time} [notice] 29#29: exiting".to_string(),
+                "{nginx_time} [notice] 29#29: exit".to_string(),
+                "{nginx_time} [notice] 1#1: worker process 29 exited with code 0".to_string(),
+                "{nginx_time} [notice] 1#1: exit".to_string(),
             ],
+            stderr: true,
         },
         serves: Some(Serves {
             port: 80,
@@ -188,19 +205,26 @@ fn redis(argv: &[String]) -> Program {
     Program {
         name: argv.join(" "),
         ops: vec![
-            Op::Stdout("1:C # oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo".to_string()),
-            Op::Stdout("1:M * Server initialized".to_string()),
-            Op::Stdout("1:M * Ready to accept connections tcp".to_string()),
+            Op::Stdout("1:C {redis_time} * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo".to_string()),
+            Op::Stdout("1:C {redis_time} * Redis version=7.4.1, bits=64, commit=00000000, modified=0, pid=1, just started".to_string()),
+            Op::Stdout("1:C {redis_time} # Warning: no config file specified, using the default config. In order to specify a config file use redis-server /path/to/redis.conf".to_string()),
+            Op::Stdout("1:M {redis_time} * monotonic clock: POSIX clock_gettime".to_string()),
+            Op::Stdout("1:M {redis_time} * Running mode=standalone, port=6379.".to_string()),
+            Op::Stdout("1:M {redis_time} * Server initialized".to_string()),
+            Op::Stdout("1:M {redis_time} * Ready to accept connections tcp".to_string()),
             Op::Serve,
         ],
         on_stop: OnStop::Exit {
             after_ms: 40,
             exit_code: 0,
             lines: vec![
-                "1:signal-handler Received SIGTERM scheduling shutdown...".to_string(),
-                "1:M # User requested shutdown...".to_string(),
-                "1:M # Redis is now ready to exit, bye bye...".to_string(),
+                "1:signal-handler ({unix_time}) Received SIGTERM scheduling shutdown...".to_string(),
+                "1:M {redis_time} * User requested shutdown...".to_string(),
+                "1:M {redis_time} * Saving the final RDB snapshot before exiting.".to_string(),
+                "1:M {redis_time} * DB saved on disk".to_string(),
+                "1:M {redis_time} # Redis is now ready to exit, bye bye...".to_string(),
             ],
+            stderr: false,
         },
         serves: Some(Serves {
             port: 6379,
@@ -332,6 +356,7 @@ fn shell_script(argv: &[String], script: &str, env: &[String]) -> Program {
                         after_ms: 10,
                         exit_code,
                         lines,
+                        stderr: false,
                     };
                 }
             }

@@ -1,0 +1,68 @@
+//! Helpers shared by the integration tests: drive a world the way a person at a shell would.
+#![allow(dead_code)]
+
+use dockyard::sim::docker::container::Container;
+use dockyard::sim::{Input, Millis, Record, Timeline, World};
+
+pub struct Host {
+    pub timeline: Timeline,
+}
+
+impl Host {
+    pub fn new(seed: u64) -> Self {
+        Host { timeline: Timeline::new(World::new(seed)) }
+    }
+
+    /// Types a line and returns what that step printed (the prompt line excluded).
+    pub fn sh(&mut self, line: &str) -> Record {
+        self.timeline.submit(Input::Command(line.to_string())).clone()
+    }
+
+    /// Types a line, then waits for the prompt like a shell user; returns everything printed.
+    pub fn run(&mut self, line: &str) -> String {
+        let first = self.sh(line);
+        let mut out = output(&first);
+        let mut guard = 0;
+        while self.timeline.world().shell.is_busy() && guard < 10_000 {
+            if !self.timeline.forward() {
+                break;
+            }
+            out.push_str(&output(self.timeline.last_record().expect("just stepped")));
+            guard += 1;
+        }
+        out
+    }
+
+    /// Lets `ms` of simulated time pass, running every event due.
+    pub fn wait(&mut self, ms: Millis) {
+        let target = self.timeline.world().now_ms + ms;
+        self.timeline.submit(Input::Advance { duration_ms: ms });
+        while self.timeline.world().next_due_ms().is_some_and(|due| due <= target) {
+            self.timeline.forward();
+        }
+    }
+
+    pub fn world(&self) -> &World {
+        self.timeline.world()
+    }
+
+    pub fn container(&self, name: &str) -> &Container {
+        self.world().engine.by_name(name).unwrap_or_else(|| panic!("no container {name}"))
+    }
+
+    pub fn now(&self) -> Millis {
+        self.world().now_ms
+    }
+}
+
+/// The terminal text of a record without its prompt line.
+pub fn output(record: &Record) -> String {
+    let mut out = String::new();
+    for line in &record.terminal {
+        if line.stream != dockyard::sim::Stream::Prompt {
+            out.push_str(&line.text);
+            out.push('\n');
+        }
+    }
+    out
+}

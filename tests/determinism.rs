@@ -1,0 +1,100 @@
+//! The kernel's promises: the same seed and inputs give the same run; seek(k) is a straight run
+//! to k; back then forward is forward; an input in the past forks.
+
+mod common;
+
+use dockyard::scenario::{Run, SCENARIOS};
+use dockyard::sim::{Input, Timeline, World};
+
+fn play_all(seed: u64) -> Vec<Run> {
+    SCENARIOS
+        .iter()
+        .map(|f| Run::play(&f.parse().unwrap(), Some(seed)).unwrap())
+        .collect()
+}
+
+#[test]
+fn same_seed_same_records() {
+    for (a, b) in play_all(42).iter().zip(play_all(42).iter()) {
+        assert_eq!(a.timeline.records(), b.timeline.records());
+        assert_eq!(a.timeline.world(), b.timeline.world());
+    }
+}
+
+#[test]
+fn different_seeds_draw_different_ids() {
+    let a = play_all(1);
+    let b = play_all(2);
+    assert_ne!(a[0].timeline.records(), b[0].timeline.records());
+}
+
+#[test]
+fn seek_equals_a_straight_run() {
+    for file in SCENARIOS {
+        let run = Run::play(&file.parse().unwrap(), None).unwrap();
+        let mut timeline = run.timeline.clone();
+        let len = timeline.len();
+        // Straight runs to every k, recorded by replaying from the start.
+        let mut straight = timeline.clone();
+        straight.seek(0);
+        let mut worlds = vec![straight.world().clone()];
+        for _ in 0..len {
+            assert!(straight.forward());
+            worlds.push(straight.world().clone());
+        }
+        // Seek in a scrambled order, across keyframes.
+        let mut order: Vec<usize> = (0..=len).collect();
+        order.reverse();
+        order.rotate_left(len / 3);
+        for k in order {
+            timeline.seek(k);
+            assert_eq!(timeline.cursor(), k);
+            assert_eq!(timeline.world(), &worlds[k], "{}: seek({k}) differs", file.slug);
+        }
+    }
+}
+
+#[test]
+fn back_then_forward_equals_forward() {
+    for file in SCENARIOS {
+        let mut timeline = Run::play(&file.parse().unwrap(), None).unwrap().timeline;
+        let len = timeline.len();
+        timeline.seek(len / 2);
+        let here = timeline.world().clone();
+        assert!(timeline.forward());
+        let ahead = timeline.world().clone();
+        assert!(timeline.back());
+        assert_eq!(timeline.world(), &here);
+        assert!(timeline.forward());
+        assert_eq!(timeline.world(), &ahead);
+        assert_eq!(timeline.len(), len, "replaying the known future must not add steps");
+    }
+}
+
+#[test]
+fn an_input_in_the_past_discards_the_old_future() {
+    let mut timeline = Timeline::new(World::new(3));
+    timeline.submit(Input::Command("docker run -d --name aa nginx".into()));
+    timeline.submit(Input::Command("docker run -d --name bb nginx".into()));
+    timeline.submit(Input::Command("docker run -d --name cc nginx".into()));
+    assert_eq!(timeline.len(), 3);
+    timeline.seek(1);
+    timeline.submit(Input::Command("docker run -d --name zz nginx".into()));
+    assert_eq!(timeline.len(), 2);
+    assert_eq!(timeline.cursor(), 2);
+    let names: Vec<String> = timeline.world().engine.newest_first().iter().map(|c| c.name.clone()).collect();
+    assert_eq!(names, ["zz", "aa"]);
+    // And the fork is itself reproducible from the start.
+    let now = timeline.world().clone();
+    timeline.seek(0);
+    timeline.seek(2);
+    assert_eq!(timeline.world(), &now);
+}
+
+#[test]
+fn time_is_integer_milliseconds_and_only_moves_forward() {
+    let run = Run::play(&SCENARIOS[0].parse().unwrap(), None).unwrap();
+    let times: Vec<u64> = run.timeline.records().iter().map(|r| r.at_ms).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]));
+}
+
