@@ -396,7 +396,7 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
         }
         DockerCommand::Port { container, private_port } => {
             let id = world.engine.resolve(&container)?;
-            let lines = output::port_lines(&world.engine.containers[&id], private_port.as_deref()).map_err(|e| DockerError::new(e, 1))?;
+            let lines = output::port_lines(&world.engine.containers[&id], &container, private_port.as_deref()).map_err(|e| DockerError::new(e, 1))?;
             if !lines.is_empty() {
                 rec.out(lines.join("\n"));
             }

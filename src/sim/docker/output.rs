@@ -359,12 +359,18 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
 }
 
 /// `docker port`.
-pub fn port_lines(c: &Container, private_port: Option<&str>) -> Result<Vec<String>, String> {
-    if !c.status().is_up() {
-        return Ok(Vec::new());
+pub fn port_lines(c: &Container, given: &str, private_port: Option<&str>) -> Result<Vec<String>, String> {
+    if let Some(wanted) = private_port {
+        let number = wanted.split('/').next().unwrap_or(wanted);
+        if number.parse::<u16>().is_err() {
+            return Err(format!(
+                "Error: invalid port ({number}): strconv.ParseUint: parsing \"{number}\": invalid syntax"
+            ));
+        }
     }
     let mut lines = Vec::new();
-    for b in &c.bound_ports {
+    let bound: &[super::container::PortBinding] = if c.status().is_up() { &c.bound_ports } else { &[] };
+    for b in bound {
         let key = format!("{}/{}", b.container_port, b.proto.as_str());
         if let Some(wanted) = private_port {
             let wanted_key = if wanted.contains('/') { wanted.to_string() } else { format!("{wanted}/tcp") };
@@ -386,8 +392,8 @@ pub fn port_lines(c: &Container, private_port: Option<&str>) -> Result<Vec<Strin
         }
     }
     if let (Some(wanted), true) = (private_port, lines.is_empty()) {
-        let wanted_key = if wanted.contains('/') { wanted.to_string() } else { format!("{wanted}/tcp") };
-        return Err(format!("Error: No public port '{wanted_key}' published for {}", c.name));
+        // The CLI echoes the port and the container as typed.
+        return Err(format!("Error: No public port '{wanted}' published for {given}"));
     }
     Ok(lines)
 }
