@@ -79,7 +79,10 @@ impl Scenario {
             let line = lines[i].trim_end();
             let trimmed = line.trim_start();
             i += 1;
-            let err = |message: String| ScenarioError { line: number, message };
+            let err = |message: String| ScenarioError {
+                line: number,
+                message,
+            };
             if trimmed.is_empty() {
                 continue;
             }
@@ -95,15 +98,23 @@ impl Scenario {
                 let mut words = rest.split_whitespace();
                 match words.next() {
                     Some("host") => {}
-                    Some(other) => return Err(err(format!("unknown setup `{other}` (this version knows `host`)"))),
-                    None => return Err(err("`setup:` needs a kind, e.g. `setup: host seed=7`".to_string())),
+                    Some(other) => {
+                        return Err(err(format!(
+                            "unknown setup `{other}` (this version knows `host`)"
+                        )));
+                    }
+                    None => {
+                        return Err(err(
+                            "`setup:` needs a kind, e.g. `setup: host seed=7`".to_string()
+                        ));
+                    }
                 }
                 for word in words {
                     match word.split_once('=') {
                         Some(("seed", value)) => {
-                            seed = value
-                                .parse()
-                                .map_err(|_| err(format!("seed must be a whole number, got `{value}`")))?;
+                            seed = value.parse().map_err(|_| {
+                                err(format!("seed must be a whole number, got `{value}`"))
+                            })?;
                         }
                         _ => return Err(err(format!("unknown setup option `{word}`"))),
                     }
@@ -123,11 +134,15 @@ impl Scenario {
                         .trim_matches(|c| c == '\'' || c == '"')
                         .to_string();
                     if delimiter.is_empty() {
-                        return Err(err("a here-document needs a delimiter, e.g. <<EOF".to_string()));
+                        return Err(err(
+                            "a here-document needs a delimiter, e.g. <<EOF".to_string()
+                        ));
                     }
                     loop {
                         let Some(body) = lines.get(i) else {
-                            return Err(err(format!("here-document not closed: no `{delimiter}` line")));
+                            return Err(err(format!(
+                                "here-document not closed: no `{delimiter}` line"
+                            )));
                         };
                         i += 1;
                         command.push('\n');
@@ -142,8 +157,12 @@ impl Scenario {
                 let fault = Fault::parse(rest.trim()).map_err(err)?;
                 actions.push((number, Action::Fault(fault)));
             } else if let Some(rest) = trimmed.strip_prefix("wait ") {
-                let duration = time::parse_duration(rest.trim())
-                    .ok_or_else(|| err(format!("`{}` is not a duration (try 30s, 1m30s, 500ms)", rest.trim())))?;
+                let duration = time::parse_duration(rest.trim()).ok_or_else(|| {
+                    err(format!(
+                        "`{}` is not a duration (try 30s, 1m30s, 500ms)",
+                        rest.trim()
+                    ))
+                })?;
                 actions.push((number, Action::Wait(duration)));
             } else if let Some(rest) = trimmed.strip_prefix("expect") {
                 let (mode, sentence) = if let Some(s) = rest.strip_prefix(':') {
@@ -153,12 +172,18 @@ impl Scenario {
                 } else if let Some(s) = rest.strip_prefix(" always:") {
                     (Mode::Always, s)
                 } else {
-                    return Err(err("write `expect:`, `expect eventually:` or `expect always:`".to_string()));
+                    return Err(err(
+                        "write `expect:`, `expect eventually:` or `expect always:`".to_string(),
+                    ));
                 };
                 let check = Check::parse(sentence).map_err(|e| err(e.0))?;
                 actions.push((
                     number,
-                    Action::Expect(Expect { mode, check, text: sentence.trim().to_string() }),
+                    Action::Expect(Expect {
+                        mode,
+                        check,
+                        text: sentence.trim().to_string(),
+                    }),
                 ));
             } else {
                 return Err(err(format!(
@@ -166,8 +191,16 @@ impl Scenario {
                 )));
             }
         }
-        let title = title.ok_or(ScenarioError { line: 1, message: "the first line must be `# Title`".to_string() })?;
-        Ok(Scenario { title, page, seed, actions })
+        let title = title.ok_or(ScenarioError {
+            line: 1,
+            message: "the first line must be `# Title`".to_string(),
+        })?;
+        Ok(Scenario {
+            title,
+            page,
+            seed,
+            actions,
+        })
     }
 }
 
@@ -191,7 +224,10 @@ mod tests {
     #[test]
     fn here_documents_continue_the_command() {
         let s = Scenario::parse("# T\n$ cat > f <<EOF\nline one\nEOF\n$ docker ps\n").unwrap();
-        assert_eq!(s.actions[0].1, Action::Command("cat > f <<EOF\nline one\nEOF".into()));
+        assert_eq!(
+            s.actions[0].1,
+            Action::Command("cat > f <<EOF\nline one\nEOF".into())
+        );
         assert_eq!(s.actions[1].0, 5);
     }
 

@@ -94,9 +94,12 @@ fn play(args: &[String]) -> i32 {
     if !quiet {
         print!("{}", transcript(&run));
     }
-    let statuses = run.goals.goals.iter().enumerate().map(|(g, goal)| {
-        (goal, run.goals.status(g, run.timeline.len(), true))
-    });
+    let statuses = run
+        .goals
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(g, goal)| (goal, run.goals.status(g, run.timeline.len(), true)));
     let mut failed = 0;
     println!("\ngoals:");
     for (goal, status) in statuses {
@@ -128,7 +131,12 @@ pub fn transcript(run: &Run) -> String {
                 out.push_str(&format!("\n> {note}\n"));
             }
         }
-        out.push_str(&format!("[{} step {}] {}\n", time::clock(record.at_ms), k + 1, record.title));
+        out.push_str(&format!(
+            "[{} step {}] {}\n",
+            time::clock(record.at_ms),
+            k + 1,
+            record.title
+        ));
         for line in &record.terminal {
             match line.stream {
                 Stream::Prompt => out.push_str(&format!("    $ {}\n", line.text)),

@@ -13,7 +13,7 @@ use super::parse::{Action, Mode, Scenario, ScenarioError};
 use crate::sim::check::Check;
 use crate::sim::input::Input;
 use crate::sim::record::Record;
-use crate::sim::time::{self, Millis, MINUTE_MS};
+use crate::sim::time::{self, MINUTE_MS, Millis};
 use crate::sim::timeline::Timeline;
 use crate::sim::world::{Waiter, World};
 
@@ -64,7 +64,12 @@ impl Goals {
             // Steps never observed (should not happen) count as not holding.
             self.trace.push(vec![false; self.goals.len()]);
         }
-        self.trace.push(self.goals.iter().map(|g| g.check.holds(world, record)).collect());
+        self.trace.push(
+            self.goals
+                .iter()
+                .map(|g| g.check.holds(world, record))
+                .collect(),
+        );
     }
 
     pub fn observed_steps(&self) -> usize {
@@ -79,7 +84,13 @@ impl Goals {
             return GoalStatus::Pending;
         }
         let last = cursor.min(self.trace.len().saturating_sub(1));
-        let held = |k: usize| self.trace.get(k).and_then(|row| row.get(g)).copied().unwrap_or(false);
+        let held = |k: usize| {
+            self.trace
+                .get(k)
+                .and_then(|row| row.get(g))
+                .copied()
+                .unwrap_or(false)
+        };
         match goal.mode {
             Mode::Now => {
                 if held(goal.from_step) {
@@ -122,11 +133,22 @@ pub struct Run {
 impl Run {
     /// A run with no transcript: an empty host for free play.
     pub fn sandbox(seed: u64) -> Run {
-        let scenario = Scenario { title: "Free play".to_string(), page: String::new(), seed, actions: Vec::new() };
+        let scenario = Scenario {
+            title: "Free play".to_string(),
+            page: String::new(),
+            seed,
+            actions: Vec::new(),
+        };
         let world = World::new(seed);
         let mut goals = Goals::default();
         goals.observe(0, &world, None);
-        Run { scenario, timeline: Timeline::new(world), notes: BTreeMap::new(), goals, scripted_steps: 0 }
+        Run {
+            scenario,
+            timeline: Timeline::new(world),
+            notes: BTreeMap::new(),
+            goals,
+            scripted_steps: 0,
+        }
     }
 
     /// Plays the whole transcript. Errors name the line that could not be carried out.
@@ -138,7 +160,13 @@ impl Run {
         };
         for (line, action) in &scenario.actions {
             if let Action::Expect(e) = action {
-                goals.goals.push(Goal { line: *line, mode: e.mode, text: e.text.clone(), check: e.check.clone(), from_step: 0 });
+                goals.goals.push(Goal {
+                    line: *line,
+                    mode: e.mode,
+                    text: e.text.clone(),
+                    check: e.check.clone(),
+                    from_step: 0,
+                });
             }
         }
         let world = World::new(seed);
@@ -155,7 +183,10 @@ impl Run {
             let line = *line;
             match action {
                 Action::Narrate(text) => {
-                    run.notes.entry(run.timeline.cursor()).or_default().push(text.clone());
+                    run.notes
+                        .entry(run.timeline.cursor())
+                        .or_default()
+                        .push(text.clone());
                 }
                 Action::Command(command) => {
                     run.wait_for_prompt(line)?;
@@ -175,9 +206,16 @@ impl Run {
                 Action::Wait(duration_ms) => {
                     run.wait_for_prompt(line)?;
                     let target = run.timeline.world().now_ms + duration_ms;
-                    run.timeline.submit(Input::Advance { duration_ms: *duration_ms });
+                    run.timeline.submit(Input::Advance {
+                        duration_ms: *duration_ms,
+                    });
                     run.observe_last();
-                    while run.timeline.world().next_due_ms().is_some_and(|due| due <= target) {
+                    while run
+                        .timeline
+                        .world()
+                        .next_due_ms()
+                        .is_some_and(|due| due <= target)
+                    {
                         run.timeline.forward();
                         run.observe_last();
                     }
@@ -198,7 +236,8 @@ impl Run {
     fn observe_last(&mut self) {
         let k = self.timeline.cursor();
         let record = self.timeline.last_record().cloned();
-        self.goals.observe(k, self.timeline.world(), record.as_ref());
+        self.goals
+            .observe(k, self.timeline.world(), record.as_ref());
     }
 
     /// Steps until the shell's prompt is back, as a person waits before typing the next line.
@@ -230,7 +269,9 @@ impl Run {
     pub fn goal_statuses(&self) -> Vec<GoalStatus> {
         let cursor = self.timeline.cursor();
         let finished = cursor >= self.scripted_steps;
-        (0..self.goals.goals.len()).map(|g| self.goals.status(g, cursor, finished)).collect()
+        (0..self.goals.goals.len())
+            .map(|g| self.goals.status(g, cursor, finished))
+            .collect()
     }
 
     /// Moves forward one step, keeping the goals' trace up to date.
@@ -265,7 +306,11 @@ impl Run {
 fn describe_wait(world: &World) -> String {
     match world.shell.waiting.first() {
         Some(Waiter::Attached { container }) | Some(Waiter::Follow { container }) => {
-            let name = world.engine.container(container).map(|c| c.name.clone()).unwrap_or_default();
+            let name = world
+                .engine
+                .container(container)
+                .map(|c| c.name.clone())
+                .unwrap_or_default();
             format!("the terminal is still attached to {name}")
         }
         Some(Waiter::Stop { print, .. }) => format!("still stopping {print}"),

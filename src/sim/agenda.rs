@@ -84,7 +84,11 @@ mod tests {
             .collect();
         assert_eq!(
             order,
-            vec![(5, Class::Event, 1), (10, Class::Input, 2), (10, Class::Event, 0)]
+            vec![
+                (5, Class::Event, 1),
+                (10, Class::Input, 2),
+                (10, Class::Event, 0)
+            ]
         );
     }
 }

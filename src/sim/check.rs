@@ -11,7 +11,10 @@ use super::world::World;
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Check {
     /// `container web is running` (any `docker inspect` status, or `removed`).
-    ContainerStatus { name: String, status: Option<Status> },
+    ContainerStatus {
+        name: String,
+        status: Option<Status>,
+    },
     /// `container web exit code 137`
     ExitCode { name: String, code: i32 },
     /// `container web restart count 3` (at least that many restarts)
@@ -41,10 +44,15 @@ impl Check {
                 .strip_prefix('"')
                 .and_then(|r| r.strip_suffix('"'))
                 .ok_or_else(|| err("the text must be in double quotes"))?;
-            return Ok(Check::OutputContains { text: inner.to_string() });
+            return Ok(Check::OutputContains {
+                text: inner.to_string(),
+            });
         }
         let words: Vec<&str> = text.split_whitespace().collect();
-        let number = |w: &str| w.parse::<u32>().map_err(|_| err(&format!("`{w}` is not a number")));
+        let number = |w: &str| {
+            w.parse::<u32>()
+                .map_err(|_| err(&format!("`{w}` is not a number")))
+        };
         match words.as_slice() {
             ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
             ["container", name, "is", status] => Status::parse(status)
@@ -75,22 +83,41 @@ impl Check {
             Check::ContainerStatus { name, status: None } => {
                 engine.by_name(name).is_none() && engine.removed.iter().any(|t| &t.name == name)
             }
-            Check::ContainerStatus { name, status: Some(s) } => engine.by_name(name).is_some_and(|c| c.status() == *s),
-            Check::ExitCode { name, code } => engine.by_name(name).is_some_and(|c| c.state.exit_code == *code),
-            Check::RestartCount { name, at_least } => engine.by_name(name).is_some_and(|c| c.restart_count >= *at_least),
+            Check::ContainerStatus {
+                name,
+                status: Some(s),
+            } => engine.by_name(name).is_some_and(|c| c.status() == *s),
+            Check::ExitCode { name, code } => engine
+                .by_name(name)
+                .is_some_and(|c| c.state.exit_code == *code),
+            Check::RestartCount { name, at_least } => engine
+                .by_name(name)
+                .is_some_and(|c| c.restart_count >= *at_least),
             Check::PortServes { port, name } => engine.port_holder(*port).is_some_and(|c| {
                 &c.name == name
                     && c.status() == Status::Running
                     && c.listening
-                    && c.program.as_ref().and_then(|p| p.serves.as_ref()).is_some_and(|s| {
-                        c.bound_ports.iter().any(|b| b.host_port == Some(*port) && b.container_port == s.port)
-                    })
+                    && c.program
+                        .as_ref()
+                        .and_then(|p| p.serves.as_ref())
+                        .is_some_and(|s| {
+                            c.bound_ports
+                                .iter()
+                                .any(|b| b.host_port == Some(*port) && b.container_port == s.port)
+                        })
             }),
             Check::PortFree { port } => engine.port_holder(*port).is_none(),
             Check::RunningCount { count } => {
-                engine.containers.values().filter(|c| c.status() == Status::Running).count() == *count
+                engine
+                    .containers
+                    .values()
+                    .filter(|c| c.status() == Status::Running)
+                    .count()
+                    == *count
             }
-            Check::OutputContains { text } => record.is_some_and(|r| r.terminal.iter().any(|l| l.text.contains(text.as_str()))),
+            Check::OutputContains { text } => {
+                record.is_some_and(|r| r.terminal.iter().any(|l| l.text.contains(text.as_str())))
+            }
             Check::PromptBack => !world.shell.is_busy(),
         }
     }
@@ -104,14 +131,27 @@ mod tests {
     fn checks_parse() {
         assert_eq!(
             Check::parse("container web is exited").unwrap(),
-            Check::ContainerStatus { name: "web".into(), status: Some(Status::Exited) }
+            Check::ContainerStatus {
+                name: "web".into(),
+                status: Some(Status::Exited)
+            }
         );
-        assert_eq!(Check::parse("port 8080 is free").unwrap(), Check::PortFree { port: 8080 });
+        assert_eq!(
+            Check::parse("port 8080 is free").unwrap(),
+            Check::PortFree { port: 8080 }
+        );
         assert_eq!(
             Check::parse("output contains \"port is already allocated\"").unwrap(),
-            Check::OutputContains { text: "port is already allocated".into() }
+            Check::OutputContains {
+                text: "port is already allocated".into()
+            }
         );
-        assert!(Check::parse("container web is sleepy").unwrap_err().0.contains("not a container state"));
+        assert!(
+            Check::parse("container web is sleepy")
+                .unwrap_err()
+                .0
+                .contains("not a container state")
+        );
         assert!(Check::parse("the moon is full").is_err());
     }
 }

@@ -80,7 +80,9 @@ impl Input {
         match self {
             Input::Command(line) => format!("$ {line}"),
             Input::Fault(fault) => format!("! {}", fault.describe()),
-            Input::Advance { duration_ms } => format!("wait {}", time::short_duration(*duration_ms)),
+            Input::Advance { duration_ms } => {
+                format!("wait {}", time::short_duration(*duration_ms))
+            }
         }
     }
 }

@@ -48,13 +48,21 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
         Input::Advance { duration_ms } => {
             world.shell.waiting.push(Waiter::Sleep);
             world.schedule_in(duration_ms, Event::Wake);
-            rec.say(format!("Letting {} of simulated time pass.", time::short_duration(duration_ms)));
+            rec.say(format!(
+                "Letting {} of simulated time pass.",
+                time::short_duration(duration_ms)
+            ));
         }
     }
 }
 
 pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
-    let Some(i) = world.shell.waiting.iter().position(|w| matches!(w, Waiter::Sleep)) else {
+    let Some(i) = world
+        .shell
+        .waiting
+        .iter()
+        .position(|w| matches!(w, Waiter::Sleep))
+    else {
         return false;
     };
     world.shell.waiting.remove(i);
@@ -91,14 +99,18 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         }
     };
     if let Err(message) = result {
-        rec.say(format!("The fault `{}` could not be applied: {message}", fault.describe()));
+        rec.say(format!(
+            "The fault `{}` could not be applied: {message}",
+            fault.describe()
+        ));
         rec.error = true;
     }
 }
 
 fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
-    let words = shell_words::split(line)
-        .map_err(|_| DockerError::new("bash: unexpected EOF while looking for matching quote", 2))?;
+    let words = shell_words::split(line).map_err(|_| {
+        DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
+    })?;
     let Some(program) = words.first() else {
         return Ok(());
     };
@@ -112,7 +124,10 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
                 .ok_or_else(|| DockerError::new("sleep: invalid time interval", 1))?;
             world.shell.waiting.push(Waiter::Sleep);
             world.schedule_in(duration_ms, Event::Wake);
-            rec.say(format!("The shell sleeps for {}: step forward to let the time pass.", time::short_duration(duration_ms)));
+            rec.say(format!(
+                "The shell sleeps for {}: step forward to let the time pass.",
+                time::short_duration(duration_ms)
+            ));
             Ok(())
         }
         "help" => {
@@ -123,16 +138,26 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
             rec.out(words[1..].join(" "));
             Ok(())
         }
-        other => Err(DockerError::new(format!("bash: {other}: command not found"), 127)),
+        other => Err(DockerError::new(
+            format!("bash: {other}: command not found"),
+            127,
+        )),
     }
 }
 
 /// Wraps an error the way `docker run` prints it (docker/cli `withHelp`): exit 125, or the
 /// 126/127 of a command that cannot be invoked or found.
 fn run_error(e: DockerError) -> DockerError {
-    let code = if e.exit_code == 127 || e.exit_code == 126 { e.exit_code } else { 125 };
+    let code = if e.exit_code == 127 || e.exit_code == 126 {
+        e.exit_code
+    } else {
+        125
+    };
     DockerError {
-        message: format!("docker: {}\n\nRun 'docker run --help' for more information", e.message),
+        message: format!(
+            "docker: {}\n\nRun 'docker run --help' for more information",
+            e.message
+        ),
         exit_code: code,
         keeps_state: e.keeps_state,
     }
@@ -144,13 +169,21 @@ fn create_error(e: DockerError) -> DockerError {
         DockerError { exit_code: 1, ..e }
     } else {
         DockerError::new(
-            format!("docker: {}\n\nRun 'docker create --help' for more information", e.message),
+            format!(
+                "docker: {}\n\nRun 'docker create --help' for more information",
+                e.message
+            ),
             125,
         )
     }
 }
 
-fn each<F>(world: &mut World, names: &[String], rec: &mut Record, mut f: F) -> Result<(), DockerError>
+fn each<F>(
+    world: &mut World,
+    names: &[String],
+    rec: &mut Record,
+    mut f: F,
+) -> Result<(), DockerError>
 where
     F: FnMut(&mut World, &ContainerId, &str, &mut Record) -> Result<(), DockerError>,
 {
@@ -158,7 +191,11 @@ where
     let mut errors = Vec::new();
     let mut keeps_state = false;
     for name in names {
-        match world.engine.resolve(name).and_then(|id| f(world, &id, name, rec)) {
+        match world
+            .engine
+            .resolve(name)
+            .and_then(|id| f(world, &id, name, rec))
+        {
             Ok(()) => {}
             Err(e) => {
                 keeps_state |= e.keeps_state;
@@ -171,7 +208,12 @@ where
 
 /// All failed: the command is refused (nothing changes unless the daemon got part-way). Some
 /// failed: the others' effects stay and the failures are printed.
-fn finish_each(errors: Vec<String>, total: usize, keeps_state: bool, rec: &mut Record) -> Result<(), DockerError> {
+fn finish_each(
+    errors: Vec<String>,
+    total: usize,
+    keeps_state: bool,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     if errors.is_empty() {
         Ok(())
     } else if errors.len() == total {
@@ -203,7 +245,9 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             let id = engine::create(world, &options, rec).map_err(run_error)?;
             let detach = options.detach;
             if !detach {
-                world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+                world.shell.waiting.push(Waiter::Attached {
+                    container: id.clone(),
+                });
             }
             if let Err(e) = engine::start_by_user(world, &id, rec) {
                 // The container was created; the failed start leaves it in `created`, as the real
@@ -234,7 +278,9 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             for name in &containers {
                 let result = world.engine.resolve(name).and_then(|id| {
                     if attach {
-                        world.shell.waiting.push(Waiter::Attached { container: id.clone() });
+                        world.shell.waiting.push(Waiter::Attached {
+                            container: id.clone(),
+                        });
                     }
                     engine::start_by_user(world, &id, rec)
                 });
@@ -251,46 +297,78 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             if failed.is_empty() {
                 return Ok(());
             }
-            let summary = DockerError::new(format!("Error: failed to start containers: {}", failed.join(", ")), 1);
+            let summary = DockerError::new(
+                format!("Error: failed to start containers: {}", failed.join(", ")),
+                1,
+            );
             if keeps_state || failed.len() < containers.len() {
                 rec.err(summary.message);
                 rec.error = true;
                 Ok(())
             } else {
-                let errors: Vec<String> = rec.terminal.iter().skip(1).map(|l| l.text.clone()).collect();
+                let errors: Vec<String> = rec
+                    .terminal
+                    .iter()
+                    .skip(1)
+                    .map(|l| l.text.clone())
+                    .collect();
                 rec.terminal.truncate(1);
-                Err(DockerError::new(format!("{}\n{}", errors.join("\n"), summary.message), 1))
+                Err(DockerError::new(
+                    format!("{}\n{}", errors.join("\n"), summary.message),
+                    1,
+                ))
             }
         }
-        DockerCommand::Stop { containers, time_s, signal } => each(world, &containers, rec, |world, id, name, rec| {
+        DockerCommand::Stop {
+            containers,
+            time_s,
+            signal,
+        } => each(world, &containers, rec, |world, id, name, rec| {
             engine::stop(world, id, time_s, signal.as_deref(), name, rec)
         }),
-        DockerCommand::Restart { containers, time_s } => each(world, &containers, rec, |world, id, name, rec| {
-            let status = world.engine.containers[id].status();
-            if status.is_up() {
-                engine::stop(world, id, time_s, None, name, rec)?;
-                // Turn the stop's waiter into a restart: start again once it has exited.
-                if let Some(w) = world.shell.waiting.iter_mut().rev().find(|w| matches!(w, Waiter::Stop { container, .. } if container == id)) {
-                    *w = Waiter::Restart { container: id.clone(), print: name.to_string() };
+        DockerCommand::Restart { containers, time_s } => {
+            each(world, &containers, rec, |world, id, name, rec| {
+                let status = world.engine.containers[id].status();
+                if status.is_up() {
+                    engine::stop(world, id, time_s, None, name, rec)?;
+                    // Turn the stop's waiter into a restart: start again once it has exited.
+                    if let Some(w) =
+                        world.shell.waiting.iter_mut().rev().find(
+                            |w| matches!(w, Waiter::Stop { container, .. } if container == id),
+                        )
+                    {
+                        *w = Waiter::Restart {
+                            container: id.clone(),
+                            print: name.to_string(),
+                        };
+                    }
+                    // A process that handled the signal may already be gone in this same step.
+                    Ok(())
+                } else {
+                    if status == Status::Restarting {
+                        world.agenda.cancel(|e| {
+                            e.container() == Some(id) && matches!(e, Event::RestartDue { .. })
+                        });
+                        world
+                            .engine
+                            .containers
+                            .get_mut(id)
+                            .expect("resolved")
+                            .state
+                            .status = Status::Exited;
+                    }
+                    engine::start_by_user(world, id, rec).map_err(|e| DockerError {
+                        message: format!(
+                            "Error response from daemon: Cannot restart container {name}: {}",
+                            e.message.trim_start_matches("Error response from daemon: ")
+                        ),
+                        ..e
+                    })?;
+                    rec.out(name);
+                    Ok(())
                 }
-                // A process that handled the signal may already be gone in this same step.
-                Ok(())
-            } else {
-                if status == Status::Restarting {
-                    world.agenda.cancel(|e| e.container() == Some(id) && matches!(e, Event::RestartDue { .. }));
-                    world.engine.containers.get_mut(id).expect("resolved").state.status = Status::Exited;
-                }
-                engine::start_by_user(world, id, rec).map_err(|e| DockerError {
-                    message: format!(
-                        "Error response from daemon: Cannot restart container {name}: {}",
-                        e.message.trim_start_matches("Error response from daemon: ")
-                    ),
-                    ..e
-                })?;
-                rec.out(name);
-                Ok(())
-            }
-        }),
+            })
+        }
         DockerCommand::Kill { containers, signal } => {
             let mut errors = Vec::new();
             for name in &containers {
@@ -308,40 +386,83 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             }
             finish_each(errors, containers.len(), false, rec)
         }
-        DockerCommand::Pause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::pause(world, id, name, rec)),
-        DockerCommand::Unpause { containers } => each(world, &containers, rec, |world, id, name, rec| engine::unpause(world, id, name, rec)),
+        DockerCommand::Pause { containers } => {
+            each(world, &containers, rec, |world, id, name, rec| {
+                engine::pause(world, id, name, rec)
+            })
+        }
+        DockerCommand::Unpause { containers } => {
+            each(world, &containers, rec, |world, id, name, rec| {
+                engine::unpause(world, id, name, rec)
+            })
+        }
         DockerCommand::Rm { containers, force } => {
             if force {
                 // `rm -f` reports a missing container but still exits 0 (docker/cli container/rm.go).
-                let (present, missing): (Vec<String>, Vec<String>) =
-                    containers.iter().cloned().partition(|n| world.engine.resolve(n).is_ok());
+                let (present, missing): (Vec<String>, Vec<String>) = containers
+                    .iter()
+                    .cloned()
+                    .partition(|n| world.engine.resolve(n).is_ok());
                 for name in &missing {
-                    rec.err(format!("Error response from daemon: No such container: {name}"));
+                    rec.err(format!(
+                        "Error response from daemon: No such container: {name}"
+                    ));
                 }
                 if present.is_empty() {
                     return Ok(());
                 }
-                return each(world, &present, rec, |world, id, name, rec| engine::rm(world, id, true, name, rec));
+                return each(world, &present, rec, |world, id, name, rec| {
+                    engine::rm(world, id, true, name, rec)
+                });
             }
-            each(world, &containers, rec, |world, id, name, rec| engine::rm(world, id, false, name, rec))
+            each(world, &containers, rec, |world, id, name, rec| {
+                engine::rm(world, id, false, name, rec)
+            })
         }
-        DockerCommand::Ps { all, quiet, no_trunc, latest, last, format } => {
-            let text = output::ps(&world.engine, now, all, quiet, no_trunc, latest, last, format.as_deref())
-                .map_err(|e| DockerError::new(e, 1))?;
+        DockerCommand::Ps {
+            all,
+            quiet,
+            no_trunc,
+            latest,
+            last,
+            format,
+        } => {
+            let text = output::ps(
+                &world.engine,
+                now,
+                all,
+                quiet,
+                no_trunc,
+                latest,
+                last,
+                format.as_deref(),
+            )
+            .map_err(|e| DockerError::new(e, 1))?;
             if !text.is_empty() {
                 rec.out(text);
             }
             Ok(())
         }
-        DockerCommand::Logs { container, follow, tail, timestamps } => {
+        DockerCommand::Logs {
+            container,
+            follow,
+            tail,
+            timestamps,
+        } => {
             let id = world.engine.resolve(&container)?;
             let c = &world.engine.containers[&id];
             if matches!(c.status(), Status::Dead | Status::Removing) {
-                return Err(DockerError::daemon("can not get logs from container which is dead or marked for removal"));
+                return Err(DockerError::daemon(
+                    "can not get logs from container which is dead or marked for removal",
+                ));
             }
             let skip = tail.map(|n| c.logs.len().saturating_sub(n)).unwrap_or(0);
             for line in &c.logs[skip..] {
-                let text = if timestamps { format!("{} {}", time::rfc3339(line.at_ms), line.text) } else { line.text.clone() };
+                let text = if timestamps {
+                    format!("{} {}", time::rfc3339(line.at_ms), line.text)
+                } else {
+                    line.text.clone()
+                };
                 if line.stderr {
                     rec.err(text);
                 } else {
@@ -355,7 +476,14 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             }
             Ok(())
         }
-        DockerCommand::Exec { container, detach, interactive, tty, env, argv } => {
+        DockerCommand::Exec {
+            container,
+            detach,
+            interactive,
+            tty,
+            env,
+            argv,
+        } => {
             let _ = (interactive, tty);
             let id = world.engine.resolve(&container)?;
             exec(world, &id, &container, &argv, &env, detach, rec)
@@ -372,7 +500,10 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             match &format {
                 Some(template) => {
                     for v in &values {
-                        rec.out(output::inspect_format(v, template).map_err(|e| DockerError::new(e, 1))?);
+                        rec.out(
+                            output::inspect_format(v, template)
+                                .map_err(|e| DockerError::new(e, 1))?,
+                        );
                     }
                 }
                 None => rec.out(output::inspect_text(&values)),
@@ -380,7 +511,11 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             if missing.is_empty() {
                 Ok(())
             } else {
-                let message = missing.iter().map(|m| format!("Error: No such object: {m}")).collect::<Vec<_>>().join("\n");
+                let message = missing
+                    .iter()
+                    .map(|m| format!("Error: No such object: {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 if values.is_empty() {
                     rec.terminal.clear();
                     rec.prompt(format!("docker {}", args.join(" ")));
@@ -394,9 +529,17 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                 }
             }
         }
-        DockerCommand::Port { container, private_port } => {
+        DockerCommand::Port {
+            container,
+            private_port,
+        } => {
             let id = world.engine.resolve(&container)?;
-            let lines = output::port_lines(&world.engine.containers[&id], &container, private_port.as_deref()).map_err(|e| DockerError::new(e, 1))?;
+            let lines = output::port_lines(
+                &world.engine.containers[&id],
+                &container,
+                private_port.as_deref(),
+            )
+            .map_err(|e| DockerError::new(e, 1))?;
             if !lines.is_empty() {
                 rec.out(lines.join("\n"));
             }
@@ -410,36 +553,66 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             Ok(())
         }
         DockerCommand::Pull { image } => {
-            let reference = super::docker::image::ImageRef::parse(&image).map_err(|e| DockerError::new(e, 1))?;
+            let reference = super::docker::image::ImageRef::parse(&image)
+                .map_err(|e| DockerError::new(e, 1))?;
             if !image.contains(':') {
                 rec.out("Using default tag: latest");
             }
             if world.engine.images.contains_key(&reference.full()) {
                 let spec = world.engine.images[&reference.full()].spec;
-                rec.out(format!("{}: Pulling from {}", reference.tag, reference.hub_path()));
+                rec.out(format!(
+                    "{}: Pulling from {}",
+                    reference.tag,
+                    reference.hub_path()
+                ));
                 rec.out(format!("Digest: sha256:{}", spec.digest()));
-                rec.out(format!("Status: Image is up to date for {}", reference.full()));
+                rec.out(format!(
+                    "Status: Image is up to date for {}",
+                    reference.full()
+                ));
             } else {
                 engine::ensure_image(world, &reference, rec, false)?;
             }
-            rec.out(format!("docker.io/{}:{}", reference.hub_path(), reference.tag));
+            rec.out(format!(
+                "docker.io/{}:{}",
+                reference.hub_path(),
+                reference.tag
+            ));
             Ok(())
         }
     }
 }
 
 /// `docker exec`: a second process in a running container.
-fn exec(world: &mut World, id: &ContainerId, given: &str, argv: &[String], env: &[String], detach: bool, rec: &mut Record) -> Result<(), DockerError> {
+fn exec(
+    world: &mut World,
+    id: &ContainerId,
+    given: &str,
+    argv: &[String],
+    env: &[String],
+    detach: bool,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let c = &world.engine.containers[id];
     match c.status() {
         Status::Running => {}
         Status::Paused => {
-            return Err(DockerError::daemon(format!("Container {given} is paused, unpause the container before exec")));
+            return Err(DockerError::daemon(format!(
+                "Container {given} is paused, unpause the container before exec"
+            )));
         }
         Status::Restarting => {
-            return Err(DockerError::daemon(format!("Container {} is restarting, wait until the container is running", c.id)));
+            return Err(DockerError::daemon(format!(
+                "Container {} is restarting, wait until the container is running",
+                c.id
+            )));
         }
-        _ => return Err(DockerError::daemon(format!("container {} is not running", c.id))),
+        _ => {
+            return Err(DockerError::daemon(format!(
+                "container {} is not running",
+                c.id
+            )));
+        }
     }
     let name = c.name.clone();
     rec.touch(&name);
@@ -522,40 +695,70 @@ fn parse_url(url: &str) -> Option<(String, u16)> {
 /// `curl` on the host: published ports are how the outside world reaches a container.
 fn curl(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
     let target = args.iter().find(|a| !a.starts_with('-')).ok_or_else(|| {
-        DockerError::new("curl: try 'curl --help' or 'curl --manual' for more information", 2)
+        DockerError::new(
+            "curl: try 'curl --help' or 'curl --manual' for more information",
+            2,
+        )
     })?;
-    let (host, port) = parse_url(target).ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+    let (host, port) = parse_url(target)
+        .ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
     if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
-        return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
+        return Err(DockerError::new(
+            format!("curl: (6) Could not resolve host: {host}"),
+            6,
+        ));
     }
     let refused = DockerError::new(
-        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
+        format!(
+            "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+        ),
         7,
     );
     let Some(c) = world.engine.port_holder(port) else {
-        rec.say(format!("No running container publishes host port {port}, so nothing listens there."));
+        rec.say(format!(
+            "No running container publishes host port {port}, so nothing listens there."
+        ));
         return Err(refused);
     };
     let id = c.id.clone();
     let name = c.name.clone();
     rec.touch(&name);
-    let binding = c.bound_ports.iter().find(|b| b.host_port == Some(port)).cloned();
+    let binding = c
+        .bound_ports
+        .iter()
+        .find(|b| b.host_port == Some(port))
+        .cloned();
     let container_port = binding.map(|b| b.container_port).unwrap_or(0);
     if c.status() == Status::Paused {
         rec.say(format!("{name} is paused: the connection is accepted by the kernel, but the frozen process never answers."));
-        return Err(DockerError::new("curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received", 28));
+        return Err(DockerError::new(
+            "curl: (28) Operation timed out after 5000 milliseconds with 0 bytes received",
+            28,
+        ));
     }
-    let serves = c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| s.port == container_port && c.listening);
+    let serves = c
+        .program
+        .as_ref()
+        .and_then(|p| p.serves.clone())
+        .filter(|s| s.port == container_port && c.listening);
     match serves {
         None => {
             rec.say(format!(
                 "Host port {port} is published to {name}:{container_port}, but nothing listens on port {container_port} inside the container, so the connection is reset."
             ));
-            Err(DockerError::new("curl: (56) Recv failure: Connection reset by peer", 56))
+            Err(DockerError::new(
+                "curl: (56) Recv failure: Connection reset by peer",
+                56,
+            ))
         }
         Some(s) if !s.http => {
-            rec.say(format!("{name} answers on {container_port}, but it does not speak HTTP."));
-            Err(DockerError::new("curl: (1) Received HTTP/0.9 when not allowed", 1))
+            rec.say(format!(
+                "{name} answers on {container_port}, but it does not speak HTTP."
+            ));
+            Err(DockerError::new(
+                "curl: (1) Received HTTP/0.9 when not allowed",
+                1,
+            ))
         }
         Some(s) => {
             rec.say(format!("Host port {port} → {name}:{container_port}: the request reaches the container through the published port."));

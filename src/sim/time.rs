@@ -90,7 +90,15 @@ pub fn civil(at_ms: Millis) -> (i64, u32, u32, u64, u64, u64, u64) {
     let days = EPOCH_DAYS + (total_seconds / 86_400) as i64;
     let second_of_day = total_seconds % 86_400;
     let (year, month, day) = civil_from_days(days);
-    (year, month, day, second_of_day / 3600, (second_of_day / 60) % 60, second_of_day % 60, at_ms % 1000)
+    (
+        year,
+        month,
+        day,
+        second_of_day / 3600,
+        (second_of_day / 60) % 60,
+        second_of_day % 60,
+        at_ms % 1000,
+    )
 }
 
 /// Seconds since the Unix epoch at `at_ms`.
@@ -136,7 +144,9 @@ pub fn parse_duration(text: &str) -> Option<Millis> {
         }
         let number: f64 = rest[..digits_end].parse().ok()?;
         rest = &rest[digits_end..];
-        let unit_end = rest.find(|c: char| c.is_ascii_digit()).unwrap_or(rest.len());
+        let unit_end = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
         let factor = match &rest[..unit_end] {
             "ms" => 1.0,
             "s" => 1000.0,

@@ -186,7 +186,10 @@ const SPECS: &[CommandSpec] = &[
         name: "start",
         usage: "docker start [OPTIONS] CONTAINER [CONTAINER...]",
         about: "Start one or more stopped containers",
-        flags: &[flag("attach", Some('a'), false), flag("interactive", Some('i'), false)],
+        flags: &[
+            flag("attach", Some('a'), false),
+            flag("interactive", Some('i'), false),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -194,7 +197,11 @@ const SPECS: &[CommandSpec] = &[
         name: "stop",
         usage: "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
         about: "Stop one or more running containers",
-        flags: &[flag("time", Some('t'), true), flag("timeout", None, true), flag("signal", Some('s'), true)],
+        flags: &[
+            flag("time", Some('t'), true),
+            flag("timeout", None, true),
+            flag("signal", Some('s'), true),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -202,7 +209,11 @@ const SPECS: &[CommandSpec] = &[
         name: "restart",
         usage: "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
         about: "Restart one or more containers",
-        flags: &[flag("time", Some('t'), true), flag("timeout", None, true), flag("signal", Some('s'), true)],
+        flags: &[
+            flag("time", Some('t'), true),
+            flag("timeout", None, true),
+            flag("signal", Some('s'), true),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -234,7 +245,11 @@ const SPECS: &[CommandSpec] = &[
         name: "rm",
         usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
         about: "Remove one or more containers",
-        flags: &[flag("force", Some('f'), false), flag("volumes", Some('v'), false), flag("link", Some('l'), false)],
+        flags: &[
+            flag("force", Some('f'), false),
+            flag("volumes", Some('v'), false),
+            flag("link", Some('l'), false),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -299,7 +314,10 @@ const SPECS: &[CommandSpec] = &[
         name: "images",
         usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
         about: "List images",
-        flags: &[flag("quiet", Some('q'), false), flag("all", Some('a'), false)],
+        flags: &[
+            flag("quiet", Some('q'), false),
+            flag("all", Some('a'), false),
+        ],
         stop_at_first_arg: false,
         args: Arity::Between(0, 1),
     },
@@ -349,11 +367,16 @@ pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
             ));
         }
         return Err(DockerError::new(
-            format!("docker: unknown command: docker {first}\n\nRun 'docker --help' for more information"),
+            format!(
+                "docker: unknown command: docker {first}\n\nRun 'docker --help' for more information"
+            ),
             1,
         ));
     };
-    let spec = SPECS.iter().find(|s| s.name == name).expect("canonical names exist");
+    let spec = SPECS
+        .iter()
+        .find(|s| s.name == name)
+        .expect("canonical names exist");
     let parsed = parse_flags(spec, &words[consumed..])?;
     check_arity(spec, &parsed.args)?;
     build(spec, parsed)
@@ -373,7 +396,11 @@ impl Parsed {
             .is_some_and(|(_, v)| v != "false")
     }
     fn value(&self, long: &str) -> Option<String> {
-        self.flags.iter().rev().find(|(l, _)| *l == long).map(|(_, v)| v.clone())
+        self.flags
+            .iter()
+            .rev()
+            .find(|(l, _)| *l == long)
+            .map(|(_, v)| v.clone())
     }
     fn values(&self, long: &str) -> Vec<String> {
         self.flags
@@ -551,14 +578,21 @@ fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), DockerError> {
 fn help_text(spec: &CommandSpec) -> String {
     let mut text = format!("\nUsage:  {}\n\n{}\n\nOptions:", spec.usage, spec.about);
     for f in spec.flags {
-        let short = f.short.map(|c| format!("-{c}, ")).unwrap_or_else(|| "    ".to_string());
+        let short = f
+            .short
+            .map(|c| format!("-{c}, "))
+            .unwrap_or_else(|| "    ".to_string());
         let value = if f.takes_value { " string" } else { "" };
         text.push_str(&format!("\n  {short}--{}{value}", f.long));
     }
     text
 }
 
-fn parse_seconds(spec: &CommandSpec, flag: &str, value: Option<String>) -> Result<Option<u32>, DockerError> {
+fn parse_seconds(
+    spec: &CommandSpec,
+    flag: &str,
+    value: Option<String>,
+) -> Result<Option<u32>, DockerError> {
     match value {
         None => Ok(None),
         Some(v) => v.parse::<i64>().map(|s| Some(s.clamp(0, i64::from(u32::MAX)) as u32)).map_err(|_| {
@@ -741,7 +775,9 @@ mod tests {
 
     #[test]
     fn flags_after_the_image_belong_to_the_command() {
-        let DockerCommand::Run(o) = p("docker run alpine ls -la").unwrap() else { panic!() };
+        let DockerCommand::Run(o) = p("docker run alpine ls -la").unwrap() else {
+            panic!()
+        };
         assert_eq!(o.cmd, vec!["ls", "-la"]);
     }
 
@@ -754,7 +790,10 @@ mod tests {
         );
         assert_eq!(e.exit_code, 125);
         let e = p("docker ps -dz").unwrap_err();
-        assert!(e.message.starts_with("unknown shorthand flag: 'd' in -dz\n"));
+        assert!(
+            e.message
+                .starts_with("unknown shorthand flag: 'd' in -dz\n")
+        );
         let e = p("docker run --name").unwrap_err();
         assert!(e.message.starts_with("flag needs an argument: --name"));
     }
@@ -768,10 +807,19 @@ mod tests {
         );
         assert_eq!(e.exit_code, 1);
         let e = p("docker logs a b").unwrap_err();
-        assert!(e.message.starts_with("docker: 'docker logs' requires 1 argument\n"));
-        assert!(e.message.ends_with("Run 'docker logs --help' for more information"));
+        assert!(
+            e.message
+                .starts_with("docker: 'docker logs' requires 1 argument\n")
+        );
+        assert!(
+            e.message
+                .ends_with("Run 'docker logs --help' for more information")
+        );
         let e = p("docker ps web").unwrap_err();
-        assert!(e.message.starts_with("docker: 'docker ps' accepts no arguments\n"));
+        assert!(
+            e.message
+                .starts_with("docker: 'docker ps' accepts no arguments\n")
+        );
     }
 
     #[test]
@@ -785,8 +833,14 @@ mod tests {
 
     #[test]
     fn management_aliases_work() {
-        assert!(matches!(p("docker container ls -a").unwrap(), DockerCommand::Ps { all: true, .. }));
-        assert!(matches!(p("docker container stop web").unwrap(), DockerCommand::Stop { .. }));
+        assert!(matches!(
+            p("docker container ls -a").unwrap(),
+            DockerCommand::Ps { all: true, .. }
+        ));
+        assert!(matches!(
+            p("docker container stop web").unwrap(),
+            DockerCommand::Stop { .. }
+        ));
     }
 
     #[test]
@@ -799,7 +853,11 @@ mod tests {
     fn stop_time_parses() {
         assert_eq!(
             p("docker stop -t 3 web").unwrap(),
-            DockerCommand::Stop { containers: vec!["web".into()], time_s: Some(3), signal: None }
+            DockerCommand::Stop {
+                containers: vec!["web".into()],
+                time_s: Some(3),
+                signal: None
+            }
         );
     }
 }

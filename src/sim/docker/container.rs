@@ -104,7 +104,8 @@ impl RestartPolicy {
             None => None,
             Some(n) => Some(n.parse::<i64>().map_err(|_| {
                 RestartPolicyError::Cli(
-                    "invalid restart policy format: maximum retry count must be an integer".to_string(),
+                    "invalid restart policy format: maximum retry count must be an integer"
+                        .to_string(),
                 )
             })?),
         };
@@ -207,7 +208,11 @@ impl PortBinding {
         };
         let host_ip = match ip {
             None | Some("") => "0.0.0.0".to_string(),
-            Some(ip) if ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok()) => ip.to_string(),
+            Some(ip)
+                if ip.split('.').count() == 4 && ip.split('.').all(|o| o.parse::<u8>().is_ok()) =>
+            {
+                ip.to_string()
+            }
             Some(ip) => return Err(format!("invalid IP address: {ip}")),
         };
         Ok(PortBinding {
@@ -338,22 +343,39 @@ mod tests {
 
     #[test]
     fn restart_policies_parse() {
-        assert_eq!(RestartPolicy::parse("always").unwrap().name, PolicyName::Always);
+        assert_eq!(
+            RestartPolicy::parse("always").unwrap().name,
+            PolicyName::Always
+        );
         let p = RestartPolicy::parse("on-failure:3").unwrap();
         assert_eq!((p.name, p.maximum_retry_count), (PolicyName::OnFailure, 3));
-        assert!(matches!(RestartPolicy::parse("sometimes"), Err(RestartPolicyError::Daemon(m)) if m.contains("unknown policy 'sometimes'")));
-        assert!(matches!(RestartPolicy::parse("always:3"), Err(RestartPolicyError::Daemon(_))));
-        assert!(matches!(RestartPolicy::parse("on-failure:x"), Err(RestartPolicyError::Cli(_))));
+        assert!(
+            matches!(RestartPolicy::parse("sometimes"), Err(RestartPolicyError::Daemon(m)) if m.contains("unknown policy 'sometimes'"))
+        );
+        assert!(matches!(
+            RestartPolicy::parse("always:3"),
+            Err(RestartPolicyError::Daemon(_))
+        ));
+        assert!(matches!(
+            RestartPolicy::parse("on-failure:x"),
+            Err(RestartPolicyError::Cli(_))
+        ));
     }
 
     #[test]
     fn port_specs_parse() {
         let p = PortBinding::parse("8080:80").unwrap();
-        assert_eq!((p.host_port, p.container_port, p.proto), (Some(8080), 80, Proto::Tcp));
+        assert_eq!(
+            (p.host_port, p.container_port, p.proto),
+            (Some(8080), 80, Proto::Tcp)
+        );
         let p = PortBinding::parse("127.0.0.1:5353:53/udp").unwrap();
         assert_eq!((p.host_ip.as_str(), p.proto), ("127.0.0.1", Proto::Udp));
         assert_eq!(PortBinding::parse("80").unwrap().host_port, None);
-        assert_eq!(PortBinding::parse("8080:http").unwrap_err(), "invalid containerPort: http");
+        assert_eq!(
+            PortBinding::parse("8080:http").unwrap_err(),
+            "invalid containerPort: http"
+        );
         assert!(PortBinding::parse("1:2:3:4").is_err());
     }
 }

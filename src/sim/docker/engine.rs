@@ -93,7 +93,9 @@ impl Engine {
                 }
             }
         }
-        Err(DockerError::daemon(format!("No such container: {reference}")))
+        Err(DockerError::daemon(format!(
+            "No such container: {reference}"
+        )))
     }
 
     pub fn container(&self, id: &ContainerId) -> Option<&Container> {
@@ -152,12 +154,20 @@ fn stamp(text: &str, at_ms: Millis) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let (y, mo, d, h, mi, s, ms) = time::civil(at_ms);
     let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
-    text.replace("{nginx_time}", &format!("{y:04}/{mo:02}/{d:02} {h:02}:{mi:02}:{s:02}"))
-        .replace("{redis_time}", &format!("{d:02} {month} {y} {h:02}:{mi:02}:{s:02}.{ms:03}"))
-        .replace("{unix_time}", &time::unix_seconds(at_ms).to_string())
+    text.replace(
+        "{nginx_time}",
+        &format!("{y:04}/{mo:02}/{d:02} {h:02}:{mi:02}:{s:02}"),
+    )
+    .replace(
+        "{redis_time}",
+        &format!("{d:02} {month} {y} {h:02}:{mi:02}:{s:02}.{ms:03}"),
+    )
+    .replace("{unix_time}", &time::unix_seconds(at_ms).to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -178,7 +188,10 @@ pub fn ensure_image(
         Lookup::Found(spec) => spec,
         Lookup::UnknownTag => {
             if for_run {
-                rec.err(format!("Unable to find image '{}' locally", reference.full()));
+                rec.err(format!(
+                    "Unable to find image '{}' locally",
+                    reference.full()
+                ));
             }
             return Err(DockerError::daemon(format!(
                 "manifest for {} not found: manifest unknown: manifest unknown",
@@ -187,7 +200,10 @@ pub fn ensure_image(
         }
         Lookup::UnknownRepo => {
             if for_run {
-                rec.err(format!("Unable to find image '{}' locally", reference.full()));
+                rec.err(format!(
+                    "Unable to find image '{}' locally",
+                    reference.full()
+                ));
             }
             return Err(DockerError::daemon(format!(
                 "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
@@ -197,9 +213,16 @@ pub fn ensure_image(
     };
     let mut lines = Vec::new();
     if for_run {
-        lines.push(format!("Unable to find image '{}' locally", reference.full()));
+        lines.push(format!(
+            "Unable to find image '{}' locally",
+            reference.full()
+        ));
     }
-    lines.push(format!("{}: Pulling from {}", reference.tag, reference.hub_path()));
+    lines.push(format!(
+        "{}: Pulling from {}",
+        reference.tag,
+        reference.hub_path()
+    ));
     for layer in spec.layers() {
         lines.push(format!("{}: Pull complete", &layer[..12]));
     }
@@ -237,21 +260,59 @@ pub fn ensure_image(
 /// Docker's random names: an adjective and a notable scientist or hacker.
 fn generate_name(world: &mut World) -> String {
     const LEFT: &[&str] = &[
-        "admiring", "brave", "clever", "dreamy", "eager", "festive", "gallant", "hopeful",
-        "jolly", "keen", "loving", "modest", "nifty", "optimistic", "peaceful", "quirky",
-        "relaxed", "serene", "tender", "upbeat", "vibrant", "wizardly", "youthful", "zealous",
+        "admiring",
+        "brave",
+        "clever",
+        "dreamy",
+        "eager",
+        "festive",
+        "gallant",
+        "hopeful",
+        "jolly",
+        "keen",
+        "loving",
+        "modest",
+        "nifty",
+        "optimistic",
+        "peaceful",
+        "quirky",
+        "relaxed",
+        "serene",
+        "tender",
+        "upbeat",
+        "vibrant",
+        "wizardly",
+        "youthful",
+        "zealous",
     ];
     const RIGHT: &[&str] = &[
-        "babbage", "curie", "darwin", "einstein", "feynman", "goldberg", "hopper", "hypatia",
-        "johnson", "knuth", "lovelace", "lamarr", "meitner", "noether", "pike", "ritchie",
-        "shannon", "thompson", "torvalds", "turing", "wozniak", "yalow", "zhukovsky", "wing",
+        "babbage",
+        "curie",
+        "darwin",
+        "einstein",
+        "feynman",
+        "goldberg",
+        "hopper",
+        "hypatia",
+        "johnson",
+        "knuth",
+        "lovelace",
+        "lamarr",
+        "meitner",
+        "noether",
+        "pike",
+        "ritchie",
+        "shannon",
+        "thompson",
+        "torvalds",
+        "turing",
+        "wozniak",
+        "yalow",
+        "zhukovsky",
+        "wing",
     ];
     loop {
-        let name = format!(
-            "{}_{}",
-            world.rng.pick(LEFT),
-            world.rng.pick(RIGHT)
-        );
+        let name = format!("{}_{}", world.rng.pick(LEFT), world.rng.pick(RIGHT));
         if world.engine.by_name(&name).is_none() {
             return name;
         }
@@ -295,7 +356,10 @@ pub fn create(
     }
     for kv in &options.env {
         if kv.is_empty() || kv.starts_with('=') {
-            return Err(DockerError::new(format!("invalid environment variable: {kv}"), 125));
+            return Err(DockerError::new(
+                format!("invalid environment variable: {kv}"),
+                125,
+            ));
         }
     }
     if let Some(name) = &options.name {
@@ -311,8 +375,7 @@ pub fn create(
             )));
         }
     }
-    let reference =
-        ImageRef::parse(&options.image).map_err(|e| DockerError::new(e, 125))?;
+    let reference = ImageRef::parse(&options.image).map_err(|e| DockerError::new(e, 125))?;
     let spec = ensure_image(world, &reference, rec, true)?;
     if spec.os != "linux" {
         return Err(DockerError::daemon(format!(
@@ -339,9 +402,8 @@ pub fn create(
     } else {
         spec.cmd.iter().map(|s| s.to_string()).collect()
     };
-    let mut env: Vec<String> = vec![
-        "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string(),
-    ];
+    let mut env: Vec<String> =
+        vec!["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".to_string()];
     env.extend(spec.env.iter().map(|s| s.to_string()));
     for kv in &options.env {
         if kv.contains('=') {
@@ -447,7 +509,9 @@ fn bind_ports(world: &mut World, id: &ContainerId) -> Result<Vec<PortBinding>, D
                     .iter()
                     .filter_map(|b| b.host_port.map(|p| (b.host_ip.as_str(), p, b.proto))),
             )
-            .any(|(i, p, pr)| p == port && pr == proto && (i == ip || i == "0.0.0.0" || ip == "0.0.0.0"))
+            .any(|(i, p, pr)| {
+                p == port && pr == proto && (i == ip || i == "0.0.0.0" || ip == "0.0.0.0")
+            })
     };
     let mut bound: Vec<PortBinding> = Vec::new();
     let mut next_ephemeral = world.engine.next_ephemeral_port;
@@ -496,7 +560,11 @@ fn next_ip(world: &World) -> String {
 
 /// `docker start`/`run`/`restart`: a start asked for by a person creates a new restart manager
 /// (moby `ResetRestartManager`): the restart count goes back to 0 and a manual stop is forgotten.
-pub fn start_by_user(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<(), DockerError> {
+pub fn start_by_user(
+    world: &mut World,
+    id: &ContainerId,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let c = container_mut(world, id);
     if matches!(c.status(), Status::Created | Status::Exited) {
         c.restart_count = 0;
@@ -540,18 +608,20 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
                 "The runtime could not exec \"{}\" inside the image: there is no such program, so the container never ran (exit code 127).",
                 e.executable
             ));
-            return Err(DockerError::new(
-                format!("Error response from daemon: {message}"),
-                127,
-            )
-            .keeping_state());
+            return Err(
+                DockerError::new(format!("Error response from daemon: {message}"), 127)
+                    .keeping_state(),
+            );
         }
     };
     let bound = match bind_ports(world, id) {
         Ok(bound) => bound,
         Err(e) => {
             let c = container_mut(world, id);
-            c.state.error = e.message.trim_start_matches("Error response from daemon: ").to_string();
+            c.state.error = e
+                .message
+                .trim_start_matches("Error response from daemon: ")
+                .to_string();
             if c.state.exit_code == 0 {
                 c.state.exit_code = 128;
             }
@@ -582,18 +652,32 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
     c.stopping = None;
     c.frozen.clear();
     let name = c.name.clone();
-    let program_name = c.program.as_ref().map(|p| p.name.clone()).unwrap_or_default();
+    let program_name = c
+        .program
+        .as_ref()
+        .map(|p| p.name.clone())
+        .unwrap_or_default();
     let ports: Vec<String> = c
         .bound_ports
         .iter()
-        .map(|b| format!("{}:{}->{}", b.host_ip, b.host_port.unwrap_or(0), b.container_port))
+        .map(|b| {
+            format!(
+                "{}:{}->{}",
+                b.host_ip,
+                b.host_port.unwrap_or(0),
+                b.container_port
+            )
+        })
         .collect();
     rec.touch(&name);
     rec.say(format!(
         "{name} is running: its main process `{program_name}` is PID 1 inside the container. The container lives exactly as long as this process."
     ));
     if !ports.is_empty() {
-        rec.say(format!("Published ports bound on the host: {}.", ports.join(", ")));
+        rec.say(format!(
+            "Published ports bound on the host: {}.",
+            ports.join(", ")
+        ));
     }
     run_ops(world, id, 0, rec, true);
     Ok(())
@@ -611,19 +695,40 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
         budget -= 1;
         if budget == 0 {
             // A loop without a sleep: real shells spin the CPU; we let simulated time move on.
-            world.schedule_in(SECOND_MS, Event::Process { container: id.clone(), run, pc });
+            world.schedule_in(
+                SECOND_MS,
+                Event::Process {
+                    container: id.clone(),
+                    run,
+                    pc,
+                },
+            );
             return;
         }
         match op {
             Op::Stdout(text) => log_line(world, id, false, &text, rec),
             Op::Stderr(text) => log_line(world, id, true, &text, rec),
             Op::Sleep(ms) => {
-                world.schedule_in(ms, Event::Process { container: id.clone(), run, pc: pc + 1 });
+                world.schedule_in(
+                    ms,
+                    Event::Process {
+                        container: id.clone(),
+                        run,
+                        pc: pc + 1,
+                    },
+                );
                 return;
             }
             Op::Exit(code) => {
                 if at_start {
-                    world.schedule_in(IMMEDIATE_EXIT_MS, Event::Process { container: id.clone(), run, pc });
+                    world.schedule_in(
+                        IMMEDIATE_EXIT_MS,
+                        Event::Process {
+                            container: id.clone(),
+                            run,
+                            pc,
+                        },
+                    );
                 } else {
                     let why = format!("its main process (PID 1) exited with code {code}");
                     exited(world, id, code, &why, rec);
@@ -635,7 +740,10 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 c.listening = true;
                 if let Some(serves) = c.program.as_ref().and_then(|p| p.serves.as_ref()) {
                     let port = serves.port;
-                    rec.say(format!("{} now listens on port {port} inside the container.", c.name));
+                    rec.say(format!(
+                        "{} now listens on port {port} inside the container.",
+                        c.name
+                    ));
                 }
                 return;
             }
@@ -649,7 +757,13 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
     }
 }
 
-pub fn on_process(world: &mut World, id: &ContainerId, run: u32, pc: usize, rec: &mut Record) -> bool {
+pub fn on_process(
+    world: &mut World,
+    id: &ContainerId,
+    run: u32,
+    pc: usize,
+    rec: &mut Record,
+) -> bool {
     let Some(c) = world.engine.containers.get(id) else {
         return false;
     };
@@ -703,7 +817,10 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
     let run = c.run;
     world.agenda.cancel(|e| {
         e.container() == Some(id)
-            && matches!(e, Event::Process { .. } | Event::GracefulExit { .. } | Event::StopTimeout { .. })
+            && matches!(
+                e,
+                Event::Process { .. } | Event::GracefulExit { .. } | Event::StopTimeout { .. }
+            )
     });
 
     // The prompt of a command waiting on this container returns.
@@ -723,7 +840,9 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
         match start(world, id, rec) {
             Ok(()) => {
                 rec.out(print);
-                rec.say(format!("`docker restart` started {name} again with the same, frozen configuration."));
+                rec.say(format!(
+                    "`docker restart` started {name} again with the same, frozen configuration."
+                ));
             }
             Err(e) => rec.err(e.message),
         }
@@ -741,20 +860,46 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
         (c.backoff_ms * 2).min(RESTART_BACKOFF_MAX_MS)
     };
     let (restart, reason) = if manually_stopped {
-        (false, format!("it was stopped by hand, which cancels the restart policy ({})", policy.as_str()))
+        (
+            false,
+            format!(
+                "it was stopped by hand, which cancels the restart policy ({})",
+                policy.as_str()
+            ),
+        )
     } else {
         match policy.name {
-            PolicyName::No => (false, "its restart policy is `no` (the default)".to_string()),
+            PolicyName::No => (
+                false,
+                "its restart policy is `no` (the default)".to_string(),
+            ),
             PolicyName::Always => (true, "restart policy `always`".to_string()),
-            PolicyName::UnlessStopped => (true, "restart policy `unless-stopped` and it was not stopped by hand".to_string()),
+            PolicyName::UnlessStopped => (
+                true,
+                "restart policy `unless-stopped` and it was not stopped by hand".to_string(),
+            ),
             PolicyName::OnFailure => {
                 let max = policy.maximum_retry_count;
                 if max != 0 && restart_count >= max {
-                    (false, format!("`on-failure:{max}` allows {max} restarts and it has used them all"))
+                    (
+                        false,
+                        format!(
+                            "`on-failure:{max}` allows {max} restarts and it has used them all"
+                        ),
+                    )
                 } else if exit_code == 0 {
-                    (false, "`on-failure` restarts only after a non-zero exit code, and this one was 0".to_string())
+                    (
+                        false,
+                        "`on-failure` restarts only after a non-zero exit code, and this one was 0"
+                            .to_string(),
+                    )
                 } else {
-                    (true, format!("restart policy `on-failure` and exit code {exit_code} is a failure"))
+                    (
+                        true,
+                        format!(
+                            "restart policy `on-failure` and exit code {exit_code} is a failure"
+                        ),
+                    )
                 }
             }
         }
@@ -767,14 +912,22 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
             "The daemon will restart it in {} ({reason}); the back-off doubles after each quick crash, up to 1 min, and resets once a run lasts 10 s.",
             time::short_duration(delay_ms)
         ));
-        world.schedule_in(delay_ms, Event::RestartDue { container: id.clone(), run });
+        world.schedule_in(
+            delay_ms,
+            Event::RestartDue {
+                container: id.clone(),
+                run,
+            },
+        );
         return;
     }
     if policy.name != PolicyName::No || manually_stopped {
         rec.say(format!("It stays stopped: {reason}."));
     }
     if auto_remove {
-        rec.say(format!("--rm: the daemon removes {name} now that it has exited."));
+        rec.say(format!(
+            "--rm: the daemon removes {name} now that it has exited."
+        ));
         if let Err(e) = remove(world, id, rec) {
             rec.say(format!("--rm could not remove it: {}", e.message));
         }
@@ -791,7 +944,9 @@ pub fn on_restart_due(world: &mut World, id: &ContainerId, run: u32, rec: &mut R
     let name = c.name.clone();
     let count = c.restart_count;
     rec.title = format!("{name} restarts (#{count})");
-    rec.say(format!("The restart manager's back-off is over: restarting {name} (restart count {count})."));
+    rec.say(format!(
+        "The restart manager's back-off is over: restarting {name} (restart count {count})."
+    ));
     // The restart manager starts the same container; on failure it stays exited with the error.
     container_mut(world, id).state.status = Status::Exited;
     if let Err(e) = start(world, id, rec) {
@@ -848,7 +1003,11 @@ pub fn parse_signal(text: &str) -> Option<(&'static str, i32)> {
         ("SIGTERM", 15),
     ];
     let upper = text.to_ascii_uppercase();
-    let with_prefix = if upper.starts_with("SIG") { upper.clone() } else { format!("SIG{upper}") };
+    let with_prefix = if upper.starts_with("SIG") {
+        upper.clone()
+    } else {
+        format!("SIG{upper}")
+    };
     SIGNALS
         .iter()
         .find(|(name, number)| *name == with_prefix || upper == number.to_string())
@@ -860,34 +1019,62 @@ fn deliver_stop_signal(world: &mut World, id: &ContainerId, signal: &str, rec: &
     let c = &world.engine.containers[id];
     let name = c.name.clone();
     let run = c.run;
-    let on_stop = c.program.as_ref().map(|p| p.on_stop.clone()).unwrap_or(OnStop::Ignore);
+    let on_stop = c
+        .program
+        .as_ref()
+        .map(|p| p.on_stop.clone())
+        .unwrap_or(OnStop::Ignore);
     match on_stop {
         OnStop::Ignore => {
             rec.say(format!(
                 "{signal} sent to PID 1 of {name}. Its program installs no handler for it, and the kernel does not apply default actions to PID 1, so the signal is ignored."
             ));
         }
-        OnStop::Exit { after_ms, exit_code, lines, stderr } => {
+        OnStop::Exit {
+            after_ms,
+            exit_code,
+            lines,
+            stderr,
+        } => {
             rec.say(format!(
                 "{signal} sent to PID 1 of {name}: the program handles it and shuts down cleanly (exit {exit_code})."
             ));
             if let Some(first) = lines.first() {
                 log_line(world, id, stderr, first, rec);
             }
-            world.schedule_in(after_ms, Event::GracefulExit { container: id.clone(), run, exit_code });
+            world.schedule_in(
+                after_ms,
+                Event::GracefulExit {
+                    container: id.clone(),
+                    run,
+                    exit_code,
+                },
+            );
             let rest: Vec<String> = lines.iter().skip(1).cloned().collect();
             // The rest of the shutdown lines are written when it exits.
             if let Some(p) = container_mut(world, id).program.as_mut() {
                 p.ops = rest
                     .into_iter()
-                    .map(|line| if stderr { Op::Stderr(line) } else { Op::Stdout(line) })
+                    .map(|line| {
+                        if stderr {
+                            Op::Stderr(line)
+                        } else {
+                            Op::Stdout(line)
+                        }
+                    })
                     .collect();
             }
         }
     }
 }
 
-pub fn on_graceful_exit(world: &mut World, id: &ContainerId, run: u32, exit_code: i32, rec: &mut Record) -> bool {
+pub fn on_graceful_exit(
+    world: &mut World,
+    id: &ContainerId,
+    run: u32,
+    exit_code: i32,
+    rec: &mut Record,
+) -> bool {
     let Some(c) = world.engine.containers.get(id) else {
         return false;
     };
@@ -911,12 +1098,25 @@ pub fn on_graceful_exit(world: &mut World, id: &ContainerId, run: u32, exit_code
     for (stderr, line) in lines {
         log_line(world, id, stderr, &line, rec);
     }
-    exited(world, id, exit_code, "its main process handled the stop signal and shut down", rec);
+    exited(
+        world,
+        id,
+        exit_code,
+        "its main process handled the stop signal and shut down",
+        rec,
+    );
     true
 }
 
 /// `docker stop`: the stop signal, then SIGKILL after the grace period.
-pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Option<&str>, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub fn stop(
+    world: &mut World,
+    id: &ContainerId,
+    time_s: Option<u32>,
+    signal: Option<&str>,
+    print: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let now = world.now_ms;
     let c = container_mut(world, id);
     let name = c.name.clone();
@@ -924,13 +1124,17 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
     match c.status() {
         Status::Created | Status::Exited | Status::Dead | Status::Removing => {
             rec.out(print);
-            rec.say(format!("{name} is not running; `docker stop` has nothing to do."));
+            rec.say(format!(
+                "{name} is not running; `docker stop` has nothing to do."
+            ));
             return Ok(());
         }
         Status::Restarting => {
             c.manually_stopped = true;
             c.state.status = Status::Exited;
-            world.agenda.cancel(|e| e.container() == Some(id) && matches!(e, Event::RestartDue { .. }));
+            world
+                .agenda
+                .cancel(|e| e.container() == Some(id) && matches!(e, Event::RestartDue { .. }));
             rec.out(print);
             rec.say(format!("{name} was waiting to restart; `docker stop` cancels the restart and leaves it exited."));
             return Ok(());
@@ -938,10 +1142,14 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
         Status::Running | Status::Paused => {}
     }
     let signal = match signal {
-        Some(s) => parse_signal(s).map(|(n, _)| n.to_string()).ok_or_else(|| DockerError::daemon(format!("Invalid signal: {s}")))?,
+        Some(s) => parse_signal(s)
+            .map(|(n, _)| n.to_string())
+            .ok_or_else(|| DockerError::daemon(format!("Invalid signal: {s}")))?,
         None => c.config.stop_signal.clone(),
     };
-    let grace_s = time_s.or(c.config.stop_timeout_s).unwrap_or(DEFAULT_STOP_TIMEOUT_S);
+    let grace_s = time_s
+        .or(c.config.stop_timeout_s)
+        .unwrap_or(DEFAULT_STOP_TIMEOUT_S);
     let paused = c.status() == Status::Paused;
     c.manually_stopped = true;
     c.stopping = Some(Stopping {
@@ -949,7 +1157,10 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
         kill_at_ms: now + u64::from(grace_s) * SECOND_MS,
     });
     let run = c.run;
-    world.shell.waiting.push(Waiter::Stop { container: id.clone(), print: print.to_string() });
+    world.shell.waiting.push(Waiter::Stop {
+        container: id.clone(),
+        print: print.to_string(),
+    });
     rec.say(format!(
         "`docker stop` asks {name} to stop: {signal} now, SIGKILL in {grace_s} s if it is still running (the grace period{}).",
         if time_s.is_some() { ", set by -t" } else { ", 10 s by default" }
@@ -961,7 +1172,13 @@ pub fn stop(world: &mut World, id: &ContainerId, time_s: Option<u32>, signal: Op
         thaw(world, id);
     }
     deliver_stop_signal(world, id, &signal, rec);
-    world.schedule_in(u64::from(grace_s) * SECOND_MS, Event::StopTimeout { container: id.clone(), run });
+    world.schedule_in(
+        u64::from(grace_s) * SECOND_MS,
+        Event::StopTimeout {
+            container: id.clone(),
+            run,
+        },
+    );
     Ok(())
 }
 
@@ -977,7 +1194,12 @@ pub fn on_stop_timeout(world: &mut World, id: &ContainerId, run: u32, rec: &mut 
     rec.say(format!(
         "The grace period is over and {name} is still running, so the daemon sends SIGKILL, which no process can catch or ignore."
     ));
-    sigkill(world, id, rec, "SIGKILL after the stop grace period (128 + 9 = 137)");
+    sigkill(
+        world,
+        id,
+        rec,
+        "SIGKILL after the stop grace period (128 + 9 = 137)",
+    );
     true
 }
 
@@ -989,7 +1211,13 @@ fn sigkill(world: &mut World, id: &ContainerId, rec: &mut Record, why: &str) {
 }
 
 /// `docker kill [-s SIGNAL]`.
-pub fn kill(world: &mut World, id: &ContainerId, signal: &str, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub fn kill(
+    world: &mut World,
+    id: &ContainerId,
+    signal: &str,
+    print: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let Some((signal, number)) = parse_signal(signal) else {
         return Err(DockerError::daemon(format!(
             "cannot kill container: {print}: invalid signal: {signal}"
@@ -1026,12 +1254,20 @@ pub fn kill(world: &mut World, id: &ContainerId, signal: &str, print: &str, rec:
     Ok(())
 }
 
-pub fn pause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub fn pause(
+    world: &mut World,
+    id: &ContainerId,
+    print: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let c = container_mut(world, id);
     match c.status() {
         Status::Running => {}
         Status::Paused => {
-            return Err(DockerError::daemon(format!("Container {} is already paused", c.id)));
+            return Err(DockerError::daemon(format!(
+                "Container {} is already paused",
+                c.id
+            )));
         }
         Status::Restarting => {
             return Err(DockerError::daemon(format!(
@@ -1039,7 +1275,12 @@ pub fn pause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record)
                 c.id
             )));
         }
-        _ => return Err(DockerError::daemon(format!("container {} is not running", c.id))),
+        _ => {
+            return Err(DockerError::daemon(format!(
+                "container {} is not running",
+                c.id
+            )));
+        }
     }
     c.state.status = Status::Paused;
     let name = c.name.clone();
@@ -1058,20 +1299,37 @@ fn thaw(world: &mut World, id: &ContainerId) {
     let run = c.run;
     let frozen = std::mem::take(&mut c.frozen);
     for pc in frozen {
-        world.schedule_in(0, Event::Process { container: id.clone(), run, pc });
+        world.schedule_in(
+            0,
+            Event::Process {
+                container: id.clone(),
+                run,
+                pc,
+            },
+        );
     }
 }
 
-pub fn unpause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub fn unpause(
+    world: &mut World,
+    id: &ContainerId,
+    print: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let c = container_mut(world, id);
     if c.status() != Status::Paused {
-        return Err(DockerError::daemon(format!("Container {} is not paused", c.id)));
+        return Err(DockerError::daemon(format!(
+            "Container {} is not paused",
+            c.id
+        )));
     }
     let name = c.name.clone();
     let pending_signal = c.pending_signal.take();
     rec.touch(&name);
     rec.out(print);
-    rec.say(format!("{name} is thawed and runs again from where it stood."));
+    rec.say(format!(
+        "{name} is thawed and runs again from where it stood."
+    ));
     thaw(world, id);
     if let Some(signal) = pending_signal {
         deliver_stop_signal(world, id, &signal, rec);
@@ -1080,10 +1338,19 @@ pub fn unpause(world: &mut World, id: &ContainerId, print: &str, rec: &mut Recor
 }
 
 /// `docker rm [-f]`.
-pub fn rm(world: &mut World, id: &ContainerId, force: bool, print: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub fn rm(
+    world: &mut World,
+    id: &ContainerId,
+    force: bool,
+    print: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     let c = &world.engine.containers[id];
     let status = c.status();
-    if matches!(status, Status::Running | Status::Paused | Status::Restarting) {
+    if matches!(
+        status,
+        Status::Running | Status::Paused | Status::Restarting
+    ) {
         if !force {
             if status == Status::Paused {
                 return Err(DockerError::daemon(format!(
@@ -1097,7 +1364,9 @@ pub fn rm(world: &mut World, id: &ContainerId, force: bool, print: &str, rec: &m
         }
         let name = c.name.clone();
         container_mut(world, id).manually_stopped = true;
-        rec.say(format!("-f: the daemon kills {name} (SIGKILL) before removing it."));
+        rec.say(format!(
+            "-f: the daemon kills {name} (SIGKILL) before removing it."
+        ));
         if status.is_up() {
             sigkill(world, id, rec, "killed by `docker rm -f`");
         } else {
@@ -1115,18 +1384,34 @@ pub fn rm(world: &mut World, id: &ContainerId, force: bool, print: &str, rec: &m
 }
 
 /// Faults.
-pub fn crash(world: &mut World, id: &ContainerId, exit_code: i32, oom: bool, rec: &mut Record) -> Result<(), String> {
+pub fn crash(
+    world: &mut World,
+    id: &ContainerId,
+    exit_code: i32,
+    oom: bool,
+    rec: &mut Record,
+) -> Result<(), String> {
     let c = container_mut(world, id);
     if !c.status().is_up() {
         return Err(format!("{} is not running", c.name));
     }
     c.state.oom_killed = oom;
     let name = c.name.clone();
-    rec.title = if oom { format!("{name}: OOM-killed") } else { format!("{name}: crashed") };
+    rec.title = if oom {
+        format!("{name}: OOM-killed")
+    } else {
+        format!("{name}: crashed")
+    };
     let why = if oom {
-        "the kernel's OOM killer ended it for using more memory than allowed (SIGKILL: 137)".to_string()
+        "the kernel's OOM killer ended it for using more memory than allowed (SIGKILL: 137)"
+            .to_string()
     } else if exit_code > 128 {
-        format!("it died on signal {} ({} + {} = {exit_code})", exit_code - 128, 128, exit_code - 128)
+        format!(
+            "it died on signal {} ({} + {} = {exit_code})",
+            exit_code - 128,
+            128,
+            exit_code - 128
+        )
     } else {
         format!("it crashed with exit code {exit_code}")
     };
@@ -1177,10 +1462,16 @@ pub fn reboot(world: &mut World, rec: &mut Record) {
         };
         let why = match (policy.name, come_back) {
             (PolicyName::Always, _) => "`always` comes back even if it had been stopped by hand",
-            (PolicyName::UnlessStopped, true) => "`unless-stopped` comes back: it was not stopped by hand",
-            (PolicyName::UnlessStopped, false) => "`unless-stopped` stays down: it was stopped by hand",
+            (PolicyName::UnlessStopped, true) => {
+                "`unless-stopped` comes back: it was not stopped by hand"
+            }
+            (PolicyName::UnlessStopped, false) => {
+                "`unless-stopped` stays down: it was stopped by hand"
+            }
             (PolicyName::OnFailure, true) => "`on-failure` comes back: it did not exit cleanly",
-            (PolicyName::OnFailure, false) => "`on-failure` stays down: it had exited cleanly or was stopped by hand",
+            (PolicyName::OnFailure, false) => {
+                "`on-failure` stays down: it had exited cleanly or was stopped by hand"
+            }
             (PolicyName::No, _) => "policy `no` never comes back",
         };
         if !was_running && policy.name == PolicyName::No {
@@ -1209,7 +1500,9 @@ pub fn record_request(world: &mut World, id: &ContainerId, path: &str, rec: &mut
 
 /// nginx's common log format time: `05/Jan/2026:09:00:12 +0000`.
 fn clf_time(at_ms: Millis) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let (y, mo, d, h, mi, s, _) = time::civil(at_ms);
     let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
     format!("{d:02}/{month}/{y:04}:{h:02}:{mi:02}:{s:02} +0000")

@@ -134,7 +134,8 @@ impl ImageRef {
     /// Parses `nginx`, `nginx:1.27`, `docker.io/library/nginx:latest`. Errors use the daemon's
     /// wording for an invalid reference.
     pub fn parse(text: &str) -> Result<ImageRef, String> {
-        let invalid = || format!("invalid reference format: repository name ({text}) must be lowercase");
+        let invalid =
+            || format!("invalid reference format: repository name ({text}) must be lowercase");
         if text.is_empty() {
             return Err("invalid reference format".to_string());
         }
@@ -150,9 +151,8 @@ impl ImageRef {
         };
         let valid = |s: &str| {
             !s.is_empty()
-                && s.chars().all(|c| {
-                    c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c)
-                })
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
                 && !s.starts_with(['.', '-', '_', '/'])
                 && !s.ends_with(['.', '-', '_', '/'])
         };
@@ -278,9 +278,21 @@ mod tests {
         let r = ImageRef::parse("nginx").unwrap();
         assert_eq!(r.full(), "nginx:latest");
         assert_eq!(r.hub_path(), "library/nginx");
-        assert_eq!(ImageRef::parse("docker.io/library/nginx:1.27").unwrap().full(), "nginx:1.27");
-        assert_eq!(ImageRef::parse("dockyard/crashy:1.0").unwrap().hub_path(), "dockyard/crashy");
-        assert!(ImageRef::parse("Nginx").unwrap_err().contains("must be lowercase"));
+        assert_eq!(
+            ImageRef::parse("docker.io/library/nginx:1.27")
+                .unwrap()
+                .full(),
+            "nginx:1.27"
+        );
+        assert_eq!(
+            ImageRef::parse("dockyard/crashy:1.0").unwrap().hub_path(),
+            "dockyard/crashy"
+        );
+        assert!(
+            ImageRef::parse("Nginx")
+                .unwrap_err()
+                .contains("must be lowercase")
+        );
         assert!(ImageRef::parse("nginx:").is_err());
         assert!(ImageRef::parse("-bad").is_err());
     }

@@ -42,7 +42,8 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
 
 /// The STATUS column.
 pub fn status_text(c: &Container, now_ms: Millis) -> String {
-    let since = |at: Option<Millis>| time::human_duration(now_ms.saturating_sub(at.unwrap_or(now_ms)));
+    let since =
+        |at: Option<Millis>| time::human_duration(now_ms.saturating_sub(at.unwrap_or(now_ms)));
     match c.status() {
         Status::Created => "Created".to_string(),
         Status::Running => format!("Up {}", since(c.state.started_at)),
@@ -53,7 +54,11 @@ pub fn status_text(c: &Container, now_ms: Millis) -> String {
             since(c.state.finished_at)
         ),
         Status::Removing => "Removal In Progress".to_string(),
-        Status::Exited => format!("Exited ({}) {} ago", c.state.exit_code, since(c.state.finished_at)),
+        Status::Exited => format!(
+            "Exited ({}) {} ago",
+            c.state.exit_code,
+            since(c.state.finished_at)
+        ),
         Status::Dead => "Dead".to_string(),
     }
 }
@@ -65,7 +70,13 @@ pub fn command_text(c: &Container, no_trunc: bool) -> String {
         .config
         .argv()
         .iter()
-        .map(|a| if a.contains(' ') { format!("'{a}'") } else { a.clone() })
+        .map(|a| {
+            if a.contains(' ') {
+                format!("'{a}'")
+            } else {
+                a.clone()
+            }
+        })
         .collect::<Vec<_>>()
         .join(" ");
     if no_trunc || command.chars().count() <= 20 {
@@ -82,9 +93,18 @@ pub fn ports_text(c: &Container) -> String {
     if c.status().is_up() {
         for b in &c.bound_ports {
             let port = b.host_port.unwrap_or(0);
-            parts.push(format!("{}:{port}->{}/{}", b.host_ip, b.container_port, b.proto.as_str()));
+            parts.push(format!(
+                "{}:{port}->{}/{}",
+                b.host_ip,
+                b.container_port,
+                b.proto.as_str()
+            ));
             if b.host_ip == "0.0.0.0" {
-                parts.push(format!("[::]:{port}->{}/{}", b.container_port, b.proto.as_str()));
+                parts.push(format!(
+                    "[::]:{port}->{}/{}",
+                    b.container_port,
+                    b.proto.as_str()
+                ));
             }
         }
         for port in &c.config.exposed_ports {
@@ -108,7 +128,10 @@ fn field(c: &Container, name: &str, now_ms: Millis, no_trunc: bool) -> Option<St
         "Image" => c.config.image.clone(),
         "Command" => command_text(c, no_trunc),
         "CreatedAt" => time::rfc3339(c.created_at),
-        "RunningFor" => format!("{} ago", time::human_duration(now_ms.saturating_sub(c.created_at))),
+        "RunningFor" => format!(
+            "{} ago",
+            time::human_duration(now_ms.saturating_sub(c.created_at))
+        ),
         "Ports" => ports_text(c),
         "State" => c.status().as_str().to_string(),
         "Status" => status_text(c, now_ms),
@@ -130,11 +153,25 @@ const HEADERS: &[(&str, &str)] = &[
 ];
 
 /// `docker ps`, with its flags.
-pub fn ps(engine: &Engine, now_ms: Millis, all: bool, quiet: bool, no_trunc: bool, latest: bool, last: Option<usize>, format: Option<&str>) -> Result<String, String> {
+pub fn ps(
+    engine: &Engine,
+    now_ms: Millis,
+    all: bool,
+    quiet: bool,
+    no_trunc: bool,
+    latest: bool,
+    last: Option<usize>,
+    format: Option<&str>,
+) -> Result<String, String> {
     let mut list: Vec<&Container> = engine.newest_first();
     let limit = if latest { Some(1) } else { last };
     if limit.is_none() && !all {
-        list.retain(|c| matches!(c.status(), Status::Running | Status::Paused | Status::Restarting));
+        list.retain(|c| {
+            matches!(
+                c.status(),
+                Status::Running | Status::Paused | Status::Restarting
+            )
+        });
     }
     if let Some(n) = limit {
         list.truncate(n);
@@ -142,7 +179,13 @@ pub fn ps(engine: &Engine, now_ms: Millis, all: bool, quiet: bool, no_trunc: boo
     if quiet {
         return Ok(list
             .iter()
-            .map(|c| if no_trunc { c.id.0.clone() } else { c.id.short().to_string() })
+            .map(|c| {
+                if no_trunc {
+                    c.id.0.clone()
+                } else {
+                    c.id.short().to_string()
+                }
+            })
             .collect::<Vec<_>>()
             .join("\n"));
     }
@@ -169,7 +212,10 @@ pub fn ps(engine: &Engine, now_ms: Millis, all: bool, quiet: bool, no_trunc: boo
         return Ok(lines?.join("\n"));
     }
     let header = render_template(&body, &|path: &[&str]| {
-        HEADERS.iter().find(|(f, _)| path == [*f]).map(|(_, h)| h.to_string())
+        HEADERS
+            .iter()
+            .find(|(f, _)| path == [*f])
+            .map(|(_, h)| h.to_string())
     })?;
     let mut rows = vec![header.split('\t').map(str::to_string).collect::<Vec<_>>()];
     for c in list {
@@ -179,7 +225,10 @@ pub fn ps(engine: &Engine, now_ms: Millis, all: bool, quiet: bool, no_trunc: boo
 }
 
 /// Evaluates `{{.A.B}}` and `{{json .A}}` placeholders with `lookup`.
-pub fn render_template(template: &str, lookup: &dyn Fn(&[&str]) -> Option<String>) -> Result<String, String> {
+pub fn render_template(
+    template: &str,
+    lookup: &dyn Fn(&[&str]) -> Option<String>,
+) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = template;
     while let Some(open) = rest.find("{{") {
@@ -196,7 +245,11 @@ pub fn render_template(template: &str, lookup: &dyn Fn(&[&str]) -> Option<String
         let path_text = expr.strip_prefix('.').ok_or_else(|| {
             format!("template parsing error: template: :1: function \"{expr}\" not defined")
         })?;
-        let path: Vec<&str> = if path_text.is_empty() { Vec::new() } else { path_text.split('.').collect() };
+        let path: Vec<&str> = if path_text.is_empty() {
+            Vec::new()
+        } else {
+            path_text.split('.').collect()
+        };
         let value = lookup(&path).ok_or_else(|| {
             format!(
                 "template: :1:{}: executing \"\" at <.{path_text}>: can't evaluate field {} in type container",
@@ -204,7 +257,13 @@ pub fn render_template(template: &str, lookup: &dyn Fn(&[&str]) -> Option<String
                 path.last().unwrap_or(&"")
             )
         })?;
-        if json_fn && !value.starts_with(['{', '[', '"']) && value.parse::<f64>().is_err() && value != "true" && value != "false" && value != "null" {
+        if json_fn
+            && !value.starts_with(['{', '[', '"'])
+            && value.parse::<f64>().is_err()
+            && value != "true"
+            && value != "false"
+            && value != "null"
+        {
             out.push_str(&format!("\"{value}\""));
         } else {
             out.push_str(&value);
@@ -217,7 +276,10 @@ pub fn render_template(template: &str, lookup: &dyn Fn(&[&str]) -> Option<String
 
 /// `docker inspect` of a container, the keys in the engine's order.
 pub fn inspect_json(c: &Container) -> Value {
-    let time_or_zero = |t: Option<Millis>| t.map(time::rfc3339).unwrap_or_else(|| time::GO_ZERO_TIME.to_string());
+    let time_or_zero = |t: Option<Millis>| {
+        t.map(time::rfc3339)
+            .unwrap_or_else(|| time::GO_ZERO_TIME.to_string())
+    };
     let mut port_bindings = serde_json::Map::new();
     for b in &c.host_config.port_bindings {
         port_bindings.insert(
@@ -233,11 +295,16 @@ pub fn inspect_json(c: &Container) -> Value {
         if !c.status().is_up() {
             break;
         }
-        let mut entries = vec![json!({ "HostIp": b.host_ip, "HostPort": b.host_port.unwrap_or(0).to_string() })];
+        let mut entries =
+            vec![json!({ "HostIp": b.host_ip, "HostPort": b.host_port.unwrap_or(0).to_string() })];
         if b.host_ip == "0.0.0.0" {
-            entries.push(json!({ "HostIp": "::", "HostPort": b.host_port.unwrap_or(0).to_string() }));
+            entries
+                .push(json!({ "HostIp": "::", "HostPort": b.host_port.unwrap_or(0).to_string() }));
         }
-        ports.insert(format!("{}/{}", b.container_port, b.proto.as_str()), Value::Array(entries));
+        ports.insert(
+            format!("{}/{}", b.container_port, b.proto.as_str()),
+            Value::Array(entries),
+        );
     }
     let exposed: serde_json::Map<String, Value> = c
         .config
@@ -314,10 +381,16 @@ pub fn go_print(value: &Value) -> String {
         Value::Null => "<nil>".to_string(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::Array(items) => format!("[{}]", items.iter().map(go_print).collect::<Vec<_>>().join(" ")),
+        Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(go_print).collect::<Vec<_>>().join(" ")
+        ),
         Value::Object(map) => format!(
             "map[{}]",
-            map.iter().map(|(k, v)| format!("{k}:{}", go_print(v))).collect::<Vec<_>>().join(" ")
+            map.iter()
+                .map(|(k, v)| format!("{k}:{}", go_print(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
     }
 }
@@ -338,9 +411,9 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
             Some(e) => (true, e.trim().to_string()),
             None => (false, action.clone()),
         };
-        let path = expr
-            .strip_prefix('.')
-            .ok_or_else(|| format!("template parsing error: template: :1: function \"{expr}\" not defined"))?;
+        let path = expr.strip_prefix('.').ok_or_else(|| {
+            format!("template parsing error: template: :1: function \"{expr}\" not defined")
+        })?;
         let mut current = value;
         for key in path.split('.').filter(|k| !k.is_empty()) {
             current = current.get(key).ok_or_else(|| {
@@ -359,7 +432,11 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
 }
 
 /// `docker port`.
-pub fn port_lines(c: &Container, given: &str, private_port: Option<&str>) -> Result<Vec<String>, String> {
+pub fn port_lines(
+    c: &Container,
+    given: &str,
+    private_port: Option<&str>,
+) -> Result<Vec<String>, String> {
     if let Some(wanted) = private_port {
         let number = wanted.split('/').next().unwrap_or(wanted);
         if number.parse::<u16>().is_err() {
@@ -369,11 +446,19 @@ pub fn port_lines(c: &Container, given: &str, private_port: Option<&str>) -> Res
         }
     }
     let mut lines = Vec::new();
-    let bound: &[super::container::PortBinding] = if c.status().is_up() { &c.bound_ports } else { &[] };
+    let bound: &[super::container::PortBinding] = if c.status().is_up() {
+        &c.bound_ports
+    } else {
+        &[]
+    };
     for b in bound {
         let key = format!("{}/{}", b.container_port, b.proto.as_str());
         if let Some(wanted) = private_port {
-            let wanted_key = if wanted.contains('/') { wanted.to_string() } else { format!("{wanted}/tcp") };
+            let wanted_key = if wanted.contains('/') {
+                wanted.to_string()
+            } else {
+                format!("{wanted}/tcp")
+            };
             if wanted_key != key {
                 continue;
             }
@@ -393,7 +478,9 @@ pub fn port_lines(c: &Container, given: &str, private_port: Option<&str>) -> Res
     }
     if let (Some(wanted), true) = (private_port, lines.is_empty()) {
         // The CLI echoes the port and the container as typed.
-        return Err(format!("Error: No public port '{wanted}' published for {given}"));
+        return Err(format!(
+            "Error: No public port '{wanted}' published for {given}"
+        ));
     }
     Ok(lines)
 }
@@ -401,13 +488,30 @@ pub fn port_lines(c: &Container, given: &str, private_port: Option<&str>) -> Res
 /// `docker images`.
 pub fn images(engine: &Engine, now_ms: Millis, quiet: bool) -> String {
     let mut list: Vec<_> = engine.images.values().collect();
-    list.sort_by(|a, b| b.pulled_at.cmp(&a.pulled_at).then(a.reference.cmp(&b.reference)));
+    list.sort_by(|a, b| {
+        b.pulled_at
+            .cmp(&a.pulled_at)
+            .then(a.reference.cmp(&b.reference))
+    });
     if quiet {
-        return list.iter().map(|i| i.spec.id()[..12].to_string()).collect::<Vec<_>>().join("\n");
+        return list
+            .iter()
+            .map(|i| i.spec.id()[..12].to_string())
+            .collect::<Vec<_>>()
+            .join("\n");
     }
-    let mut rows = vec![vec!["REPOSITORY".to_string(), "TAG".into(), "IMAGE ID".into(), "CREATED".into(), "SIZE".into()]];
+    let mut rows = vec![vec![
+        "REPOSITORY".to_string(),
+        "TAG".into(),
+        "IMAGE ID".into(),
+        "CREATED".into(),
+        "SIZE".into(),
+    ]];
     for image in list {
-        let (repo, tag) = image.reference.rsplit_once(':').unwrap_or((&image.reference, "latest"));
+        let (repo, tag) = image
+            .reference
+            .rsplit_once(':')
+            .unwrap_or((&image.reference, "latest"));
         let age_ms = u64::from(image.spec.built_days_ago) * 86_400_000 + now_ms;
         rows.push(vec![
             repo.to_string(),
@@ -426,7 +530,10 @@ mod tests {
 
     #[test]
     fn tabwriter_pads_three_spaces() {
-        let out = tabwrite(&[vec!["A".into(), "BB".into()], vec!["CCC".into(), "D".into()]]);
+        let out = tabwrite(&[
+            vec!["A".into(), "BB".into()],
+            vec!["CCC".into(), "D".into()],
+        ]);
         assert_eq!(out, "A         BB\nCCC       D");
         let out = tabwrite(&[vec!["CONTAINER ID".into(), "X".into()]]);
         assert_eq!(out, "CONTAINER ID   X");
@@ -447,8 +554,14 @@ mod tests {
     #[test]
     fn inspect_format_walks_paths() {
         let v = json!({"State": {"Status": "exited", "ExitCode": 137}});
-        assert_eq!(inspect_format(&v, "{{.State.Status}} {{.State.ExitCode}}").unwrap(), "exited 137");
-        assert_eq!(inspect_format(&v, "{{json .State}}").unwrap(), "{\"Status\":\"exited\",\"ExitCode\":137}");
+        assert_eq!(
+            inspect_format(&v, "{{.State.Status}} {{.State.ExitCode}}").unwrap(),
+            "exited 137"
+        );
+        assert_eq!(
+            inspect_format(&v, "{{json .State}}").unwrap(),
+            "{\"Status\":\"exited\",\"ExitCode\":137}"
+        );
         assert!(inspect_format(&v, "{{.State.Nope}}").is_err());
     }
 }

@@ -68,7 +68,11 @@ pub struct ExecError {
 
 /// Builds the program for a container's command line (`ENTRYPOINT` + `CMD`).
 /// `env` is the container's environment (`KEY=value`), `stdin_open` is `-i`.
-pub fn program_for(argv: &[String], env: &[String], stdin_open: bool) -> Result<Program, ExecError> {
+pub fn program_for(
+    argv: &[String],
+    env: &[String],
+    stdin_open: bool,
+) -> Result<Program, ExecError> {
     let Some(first) = argv.first() else {
         return Err(ExecError {
             executable: String::new(),
@@ -97,16 +101,17 @@ pub fn program_for(argv: &[String], env: &[String], stdin_open: bool) -> Result<
         "redis-server" => Ok(redis(argv)),
         "node" => node(argv, env),
         "hello" => Ok(program(
-            HELLO_WORLD.lines().map(|l| Op::Stdout(l.to_string())).chain([Op::Exit(0)]).collect(),
+            HELLO_WORLD
+                .lines()
+                .map(|l| Op::Stdout(l.to_string()))
+                .chain([Op::Exit(0)])
+                .collect(),
             OnStop::Ignore,
         )),
         "sleep" => {
             let ops = match rest.first().and_then(|s| parse_sleep(s)) {
                 Some(ms) => vec![Op::Sleep(ms), Op::Exit(0)],
-                None => vec![
-                    Op::Stderr("sleep: invalid number".to_string()),
-                    Op::Exit(1),
-                ],
+                None => vec![Op::Stderr("sleep: invalid number".to_string()), Op::Exit(1)],
             };
             Ok(program(ops, OnStop::Ignore))
         }
@@ -326,7 +331,10 @@ fn shell_script(argv: &[String], script: &str, env: &[String]) -> Program {
                 }
             },
             "exit" => {
-                let code = words.get(1).and_then(|c| c.parse::<i32>().ok()).unwrap_or(last_status);
+                let code = words
+                    .get(1)
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .unwrap_or(last_status);
                 ops.push(Op::Exit(code.rem_euclid(256)));
                 exited = true;
                 break;
@@ -480,7 +488,12 @@ mod tests {
 
     #[test]
     fn scripts_run_in_order_and_exit_with_the_last_code() {
-        let p = program_for(&argv(&["sh", "-c", "echo hi; sleep 2 && exit 3"]), &[], false).unwrap();
+        let p = program_for(
+            &argv(&["sh", "-c", "echo hi; sleep 2 && exit 3"]),
+            &[],
+            false,
+        )
+        .unwrap();
         assert_eq!(
             p.ops,
             vec![Op::Stdout("hi".into()), Op::Sleep(2000), Op::Exit(3)]
