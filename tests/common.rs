@@ -10,12 +10,16 @@ pub struct Host {
 
 impl Host {
     pub fn new(seed: u64) -> Self {
-        Host { timeline: Timeline::new(World::new(seed)) }
+        Host {
+            timeline: Timeline::new(World::new(seed)),
+        }
     }
 
     /// Types a line and returns what that step printed (the prompt line excluded).
     pub fn sh(&mut self, line: &str) -> Record {
-        self.timeline.submit(Input::Command(line.to_string())).clone()
+        self.timeline
+            .submit(Input::Command(line.to_string()))
+            .clone()
     }
 
     /// Types a line, then waits for the prompt like a shell user; returns everything printed.
@@ -37,7 +41,12 @@ impl Host {
     pub fn wait(&mut self, ms: Millis) {
         let target = self.timeline.world().now_ms + ms;
         self.timeline.submit(Input::Advance { duration_ms: ms });
-        while self.timeline.world().next_due_ms().is_some_and(|due| due <= target) {
+        while self
+            .timeline
+            .world()
+            .next_due_ms()
+            .is_some_and(|due| due <= target)
+        {
             self.timeline.forward();
         }
     }
@@ -47,7 +56,10 @@ impl Host {
     }
 
     pub fn container(&self, name: &str) -> &Container {
-        self.world().engine.by_name(name).unwrap_or_else(|| panic!("no container {name}"))
+        self.world()
+            .engine
+            .by_name(name)
+            .unwrap_or_else(|| panic!("no container {name}"))
     }
 
     pub fn now(&self) -> Millis {

@@ -49,7 +49,12 @@ fn seek_equals_a_straight_run() {
         for k in order {
             timeline.seek(k);
             assert_eq!(timeline.cursor(), k);
-            assert_eq!(timeline.world(), &worlds[k], "{}: seek({k}) differs", file.slug);
+            assert_eq!(
+                timeline.world(),
+                &worlds[k],
+                "{}: seek({k}) differs",
+                file.slug
+            );
         }
     }
 }
@@ -67,7 +72,11 @@ fn back_then_forward_equals_forward() {
         assert_eq!(timeline.world(), &here);
         assert!(timeline.forward());
         assert_eq!(timeline.world(), &ahead);
-        assert_eq!(timeline.len(), len, "replaying the known future must not add steps");
+        assert_eq!(
+            timeline.len(),
+            len,
+            "replaying the known future must not add steps"
+        );
     }
 }
 
@@ -82,7 +91,13 @@ fn an_input_in_the_past_discards_the_old_future() {
     timeline.submit(Input::Command("docker run -d --name zz nginx".into()));
     assert_eq!(timeline.len(), 2);
     assert_eq!(timeline.cursor(), 2);
-    let names: Vec<String> = timeline.world().engine.newest_first().iter().map(|c| c.name.clone()).collect();
+    let names: Vec<String> = timeline
+        .world()
+        .engine
+        .newest_first()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect();
     assert_eq!(names, ["zz", "aa"]);
     // And the fork is itself reproducible from the start.
     let now = timeline.world().clone();
@@ -97,4 +112,3 @@ fn time_is_integer_milliseconds_and_only_moves_forward() {
     let times: Vec<u64> = run.timeline.records().iter().map(|r| r.at_ms).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
 }
-

@@ -5,7 +5,9 @@ use dockyard::scenario::{GoalStatus, PAGES, Run, SCENARIOS, catalogue};
 #[test]
 fn every_shipped_scenario_reaches_its_goals() {
     for file in SCENARIOS {
-        let scenario = file.parse().unwrap_or_else(|e| panic!("{}.txt: {e}", file.slug));
+        let scenario = file
+            .parse()
+            .unwrap_or_else(|e| panic!("{}.txt: {e}", file.slug));
         let run = Run::play(&scenario, None).unwrap_or_else(|e| panic!("{}.txt: {e}", file.slug));
         assert!(!run.goals.goals.is_empty(), "{} has no goals", file.slug);
         for (g, goal) in run.goals.goals.iter().enumerate() {
@@ -34,18 +36,30 @@ fn every_scenario_file_is_in_the_catalogue() {
     on_disk.sort();
     let mut listed: Vec<String> = SCENARIOS.iter().map(|s| s.slug.to_string()).collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "add new transcripts to scenario/catalogue.rs");
+    assert_eq!(
+        on_disk, listed,
+        "add new transcripts to scenario/catalogue.rs"
+    );
 }
 
 #[test]
 fn every_scenario_belongs_to_a_ready_page_and_ready_pages_have_scenarios() {
     for file in SCENARIOS {
         let scenario = file.parse().expect("parses");
-        let page = catalogue::page(&scenario.page).unwrap_or_else(|| panic!("{}: unknown page `{}`", file.slug, scenario.page));
-        assert!(page.ready, "{} belongs to {}, which is not marked ready", file.slug, page.slug);
+        let page = catalogue::page(&scenario.page)
+            .unwrap_or_else(|| panic!("{}: unknown page `{}`", file.slug, scenario.page));
+        assert!(
+            page.ready,
+            "{} belongs to {}, which is not marked ready",
+            file.slug, page.slug
+        );
     }
     for page in PAGES.iter().filter(|p| p.ready) {
-        assert!(!catalogue::for_page(page.slug).is_empty(), "{} is ready but has no scenario", page.slug);
+        assert!(
+            !catalogue::for_page(page.slug).is_empty(),
+            "{} is ready but has no scenario",
+            page.slug
+        );
     }
 }
 
@@ -53,7 +67,12 @@ fn every_scenario_belongs_to_a_ready_page_and_ready_pages_have_scenarios() {
 fn the_learning_path_has_fifteen_pages() {
     assert_eq!(PAGES.len(), 15);
     let numbers: Vec<&str> = PAGES.iter().map(|p| p.number).collect();
-    assert_eq!(numbers, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "T1", "T2", "P"]);
+    assert_eq!(
+        numbers,
+        [
+            "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "T1", "T2", "P"
+        ]
+    );
 }
 
 #[test]
@@ -72,7 +91,9 @@ fn a_goal_that_cannot_hold_fails() {
 
 #[test]
 fn a_command_that_never_returns_names_its_line() {
-    let scenario = dockyard::scenario::Scenario::parse("# T\n$ docker run --name web nginx\n$ docker ps\n").unwrap();
+    let scenario =
+        dockyard::scenario::Scenario::parse("# T\n$ docker run --name web nginx\n$ docker ps\n")
+            .unwrap();
     let e = Run::play(&scenario, None).unwrap_err();
     assert_eq!(e.line, 3);
     assert!(e.message.contains("attached to web"), "{}", e.message);
@@ -90,7 +111,13 @@ fn the_player_exits_by_outcome() {
         path
     };
     let ok = std::process::Command::new(bin)
-        .args(["play", concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenarios/stop-grace-period.txt")])
+        .args([
+            "play",
+            concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/assets/scenarios/stop-grace-period.txt"
+            ),
+        ])
         .output()
         .unwrap();
     assert_eq!(ok.status.code(), Some(0));
@@ -98,13 +125,24 @@ fn the_player_exits_by_outcome() {
     assert!(stdout.contains("$ docker stop sleeper"));
     assert!(stdout.contains("PASS"));
 
-    let failing = write("fail.txt", "# F\n$ docker run -d --name web nginx\nexpect: container web is exited\n");
-    let out = std::process::Command::new(bin).arg("play").arg(&failing).output().unwrap();
+    let failing = write(
+        "fail.txt",
+        "# F\n$ docker run -d --name web nginx\nexpect: container web is exited\n",
+    );
+    let out = std::process::Command::new(bin)
+        .arg("play")
+        .arg(&failing)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("FAIL  line   3"));
 
     let broken = write("broken.txt", "# B\n$ docker ps\nexplode\n");
-    let out = std::process::Command::new(bin).arg("play").arg(&broken).output().unwrap();
+    let out = std::process::Command::new(bin)
+        .arg("play")
+        .arg(&broken)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.txt:3:"));
     let _ = std::fs::remove_dir_all(&dir);

@@ -419,25 +419,9 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                 engine::rm(world, id, false, name, rec)
             })
         }
-        DockerCommand::Ps {
-            all,
-            quiet,
-            no_trunc,
-            latest,
-            last,
-            format,
-        } => {
-            let text = output::ps(
-                &world.engine,
-                now,
-                all,
-                quiet,
-                no_trunc,
-                latest,
-                last,
-                format.as_deref(),
-            )
-            .map_err(|e| DockerError::new(e, 1))?;
+        DockerCommand::Ps(options) => {
+            let text =
+                output::ps(&world.engine, now, &options).map_err(|e| DockerError::new(e, 1))?;
             if !text.is_empty() {
                 rec.out(text);
             }
@@ -643,7 +627,7 @@ fn exec(
         }
         "curl" => {
             let target = argv.iter().skip(1).find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
-            let (host, port) = parse_url(&target).ok_or_else(|| DockerError::new(format!("curl: (3) URL rejected: Bad hostname"), 3))?;
+            let (host, port) = parse_url(&target).ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
             if !matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
             }

@@ -58,9 +58,9 @@ pub fn clock(at_ms: Millis) -> String {
 pub fn short_duration(duration_ms: Millis) -> String {
     if duration_ms < 1000 {
         format!("{duration_ms} ms")
-    } else if duration_ms % MINUTE_MS == 0 {
+    } else if duration_ms.is_multiple_of(MINUTE_MS) {
         format!("{} min", duration_ms / MINUTE_MS)
-    } else if duration_ms % 1000 == 0 {
+    } else if duration_ms.is_multiple_of(1000) {
         format!("{} s", duration_ms / 1000)
     } else {
         format!("{:.1} s", duration_ms as f64 / 1000.0)

@@ -156,7 +156,8 @@ impl Timeline {
     }
 
     fn keep_keyframe(&mut self) {
-        if self.cursor % KEYFRAME_EVERY == 0 && !self.keyframes.contains_key(&self.cursor) {
+        if self.cursor.is_multiple_of(KEYFRAME_EVERY) && !self.keyframes.contains_key(&self.cursor)
+        {
             self.keyframes.insert(self.cursor, self.world.clone());
         }
     }

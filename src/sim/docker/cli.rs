@@ -27,6 +27,17 @@ pub struct RunOptions {
     pub cmd: Vec<String>,
 }
 
+/// `docker ps` flags.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct PsOptions {
+    pub all: bool,
+    pub quiet: bool,
+    pub no_trunc: bool,
+    pub latest: bool,
+    pub last: Option<usize>,
+    pub format: Option<String>,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum DockerCommand {
     Run(RunOptions),
@@ -58,14 +69,7 @@ pub enum DockerCommand {
         containers: Vec<String>,
         force: bool,
     },
-    Ps {
-        all: bool,
-        quiet: bool,
-        no_trunc: bool,
-        latest: bool,
-        last: Option<usize>,
-        format: Option<String>,
-    },
+    Ps(PsOptions),
     Logs {
         container: String,
         follow: bool,
@@ -673,14 +677,14 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                     usage_error(spec, format!("invalid argument \"{v}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
                 })?),
             };
-            DockerCommand::Ps {
+            DockerCommand::Ps(PsOptions {
                 all: p.bool("all"),
                 quiet: p.bool("quiet"),
                 no_trunc: p.bool("no-trunc"),
                 latest: p.bool("latest"),
                 last: last.filter(|n| *n >= 0).map(|n| n as usize),
                 format: p.value("format"),
-            }
+            })
         }
         "logs" => {
             let tail = match p.value("tail").as_deref() {
@@ -835,7 +839,7 @@ mod tests {
     fn management_aliases_work() {
         assert!(matches!(
             p("docker container ls -a").unwrap(),
-            DockerCommand::Ps { all: true, .. }
+            DockerCommand::Ps(PsOptions { all: true, .. })
         ));
         assert!(matches!(
             p("docker container stop web").unwrap(),

@@ -109,7 +109,7 @@ impl Engine {
     /// Containers newest first, as `docker ps` lists them.
     pub fn newest_first(&self) -> Vec<&Container> {
         let mut list: Vec<&Container> = self.containers.values().collect();
-        list.sort_by(|a, b| b.number.cmp(&a.number));
+        list.sort_by_key(|c| std::cmp::Reverse(c.number));
         list
     }
 
@@ -586,9 +586,9 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
             ));
         }
         Status::Dead | Status::Removing => {
-            return Err(DockerError::daemon(format!(
-                "container is marked for removal and cannot be started"
-            )));
+            return Err(DockerError::daemon(
+                "container is marked for removal and cannot be started",
+            ));
         }
         Status::Created | Status::Exited => {}
     }

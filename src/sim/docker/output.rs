@@ -7,6 +7,7 @@
 use serde_json::{Value, json};
 
 use super::super::time::{self, Millis};
+use super::cli::PsOptions;
 use super::container::{Container, Status};
 use super::engine::Engine;
 use super::image::human_size;
@@ -153,16 +154,16 @@ const HEADERS: &[(&str, &str)] = &[
 ];
 
 /// `docker ps`, with its flags.
-pub fn ps(
-    engine: &Engine,
-    now_ms: Millis,
-    all: bool,
-    quiet: bool,
-    no_trunc: bool,
-    latest: bool,
-    last: Option<usize>,
-    format: Option<&str>,
-) -> Result<String, String> {
+pub fn ps(engine: &Engine, now_ms: Millis, options: &PsOptions) -> Result<String, String> {
+    let PsOptions {
+        all,
+        quiet,
+        no_trunc,
+        latest,
+        last,
+        ref format,
+    } = *options;
+    let format = format.as_deref();
     let mut list: Vec<&Container> = engine.newest_first();
     let limit = if latest { Some(1) } else { last };
     if limit.is_none() && !all {
@@ -236,7 +237,7 @@ pub fn render_template(
         let after = &rest[open + 2..];
         let close = after
             .find("}}")
-            .ok_or_else(|| format!("template parsing error: template: :1: unclosed action"))?;
+            .ok_or_else(|| "template parsing error: template: :1: unclosed action".to_string())?;
         let action = after[..close].trim();
         let (json_fn, expr) = match action.strip_prefix("json ") {
             Some(e) => (true, e.trim()),
