@@ -282,9 +282,24 @@ fn random_command_lines_never_panic() {
                 "`{line}` was refused but changed the containers"
             );
         }
-        // Let a little time pass so timers fire too.
-        if rng.below(4) == 0 {
-            host.timeline.forward();
+        // Let a little time pass so timers fire too, and let the host misbehave now and then.
+        match rng.below(12) {
+            0..=2 => {
+                host.timeline.forward();
+            }
+            3 => {
+                let fault = *rng.pick(&[
+                    "crash web",
+                    "oom web",
+                    "busy web",
+                    "crash db 3",
+                    "reboot",
+                    "oom nosuch",
+                ]);
+                host.timeline
+                    .submit(Input::Fault(dockyard::sim::Fault::parse(fault).unwrap()));
+            }
+            _ => {}
         }
     }
 }
