@@ -12,4 +12,4 @@ pub mod run;
 
 pub use catalogue::{PAGES, Page, SCENARIOS, ScenarioFile};
 pub use parse::{Action, Expect, Mode, Scenario, ScenarioError};
-pub use run::{GoalStatus, Goals, Run};
+pub use run::{GoalStatus, Goals, Run, Submitted};

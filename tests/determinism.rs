@@ -112,3 +112,32 @@ fn time_is_integer_milliseconds_and_only_moves_forward() {
     let times: Vec<u64> = run.timeline.records().iter().map(|r| r.at_ms).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]));
 }
+
+/// A typo while looking at the past must not throw the scenario's future away.
+#[test]
+fn a_refused_command_does_not_fork() {
+    use dockyard::scenario::Submitted;
+    let file = SCENARIOS
+        .iter()
+        .find(|f| f.slug == "stop-grace-period")
+        .unwrap();
+    let mut run = Run::play(&file.parse().unwrap(), None).unwrap();
+    let len = run.timeline.len();
+    run.seek(2);
+    let before = run.timeline.world().clone();
+    match run.try_submit(Input::Command("docker stop --bogus web".into())) {
+        Submitted::Refused(record) => {
+            assert!(record.terminal_text().contains("unknown flag: --bogus"))
+        }
+        Submitted::Applied(_) => panic!("a refused command was applied"),
+    }
+    assert_eq!(run.timeline.len(), len);
+    assert_eq!(run.timeline.cursor(), 2);
+    assert_eq!(run.timeline.world(), &before);
+    // A command Docker accepts forks as usual.
+    assert!(matches!(
+        run.try_submit(Input::Command("docker ps".into())),
+        Submitted::Applied(_)
+    ));
+    assert_eq!(run.timeline.len(), 3);
+}

@@ -30,6 +30,15 @@ pub struct Goal {
     pub from_step: usize,
 }
 
+/// What became of a line the reader typed.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Submitted {
+    /// It became step `cursor` of the timeline.
+    Applied(Record),
+    /// Docker refused it and nothing changed: shown in the terminal, not kept as a step.
+    Refused(Record),
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum GoalStatus {
     Pending,
@@ -290,6 +299,24 @@ impl Run {
 
     pub fn seek(&mut self, step: usize) {
         self.timeline.seek(step);
+    }
+
+    /// What the reader typed, as the site handles it: a command Docker refuses (a typo, an unknown
+    /// flag, a missing container) changes nothing, so it must not fork the timeline either: its
+    /// answer is returned as `Refused` and the timeline (and any scripted future) stays as it was.
+    /// Anything else is submitted like `submit`.
+    pub fn try_submit(&mut self, input: Input) -> Submitted {
+        let mut trial = self.timeline.world().clone();
+        trial.submit(input.clone());
+        let record = crate::sim::step(&mut trial).expect("a submitted input is the next event");
+        let unchanged = trial.engine == self.timeline.world().engine
+            && trial.shell == self.timeline.world().shell
+            && trial.rng == self.timeline.world().rng;
+        if record.error && unchanged {
+            Submitted::Refused(record)
+        } else {
+            Submitted::Applied(self.submit(input))
+        }
     }
 
     /// The reader types a command (or injects a fault): the future after the cursor is discarded.
