@@ -1,0 +1,68 @@
+# Dockyard: `make serve` to try it, `make test` to check everything (CI runs `make test` too).
+# Every target installs what is missing first (scripts/setup.sh, idempotent).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+# wasm-opt (npm binaryen@132) must come before any system binaryen; cargo-installed tools next.
+CARGO_BIN := $(if $(CARGO_HOME),$(CARGO_HOME),$(HOME)/.cargo)/bin
+export PATH := $(CURDIR)/tools/node_modules/.bin:$(CURDIR)/node_modules/.bin:$(CARGO_BIN):$(PATH)
+# trunk must never download a tool (only package registries are reachable).
+export TRUNK_OFFLINE := true
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+
+WASM_TARGET := wasm32-unknown-unknown
+
+.PHONY: help setup serve build test fmt-check lint unit site e2e clean
+
+help:
+	@echo "make serve   build and serve the site at http://127.0.0.1:8080 (installs what is missing)"
+	@echo "make test    fmt, clippy, cargo test, release build, browser tests: everything CI runs"
+	@echo "make build   release site into dist/"
+	@echo "make setup   install the toolchain only (scripts/setup.sh)"
+	@echo "parts of test: fmt-check lint unit site e2e"
+
+setup:
+	@bash scripts/setup.sh
+
+serve: setup
+	trunk serve --release --offline --address 127.0.0.1 --port 8080
+
+build: setup site
+
+# The ONE command that runs everything, in this order.
+# Each part is its own make call so that even `make -j test` keeps the order.
+test: setup
+	@$(MAKE) --no-print-directory fmt-check
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory site
+	@$(MAKE) --no-print-directory e2e
+
+fmt-check:
+	cargo fmt --all -- --check
+
+lint:
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --all-targets --no-default-features -- -D warnings
+	cargo clippy --target $(WASM_TARGET) --bin dockyard -- -D warnings
+
+unit:
+	cargo test
+	cargo test --no-default-features
+
+# Release build into dist/. Fails if the generated index.html references anything by an absolute path.
+site:
+	trunk build --release --offline
+	@if grep -Eq '(src|href)="/' dist/index.html; then \
+	  echo "dist/index.html uses absolute URLs; the site must work from any sub-path:"; \
+	  grep -Eo '(src|href)="/[^"]*"' dist/index.html; exit 1; fi
+
+# Browser tests against dist/ (build it first: `make site`).
+e2e:
+	node tests/e2e/run.mjs
+
+clean:
+	rm -rf dist tests/e2e/artifacts
+	cargo clean
