@@ -586,16 +586,10 @@ fn exec(
             )));
         }
         Status::Restarting => {
-            return Err(DockerError::daemon(format!(
-                "Container {} is restarting, wait until the container is running",
-                c.id
-            )));
+            return Err(DockerError::restarting(&c.id.0));
         }
         _ => {
-            return Err(DockerError::daemon(format!(
-                "container {} is not running",
-                c.id
-            )));
+            return Err(DockerError::not_running(&c.id.0));
         }
     }
     let name = c.name.clone();

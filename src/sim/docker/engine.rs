@@ -184,27 +184,22 @@ pub fn ensure_image(
     if let Some(local) = world.engine.images.get(&reference.full()) {
         return Ok(local.spec);
     }
+    if for_run {
+        // docker run asks the daemon to create, hears "no such image", says so, then pulls.
+        rec.err(format!(
+            "Unable to find image '{}' locally",
+            reference.full()
+        ));
+    }
     let spec = match image::lookup(reference) {
         Lookup::Found(spec) => spec,
         Lookup::UnknownTag => {
-            if for_run {
-                rec.err(format!(
-                    "Unable to find image '{}' locally",
-                    reference.full()
-                ));
-            }
             return Err(DockerError::daemon(format!(
                 "manifest for {} not found: manifest unknown: manifest unknown",
                 reference.full()
             )));
         }
         Lookup::UnknownRepo => {
-            if for_run {
-                rec.err(format!(
-                    "Unable to find image '{}' locally",
-                    reference.full()
-                ));
-            }
             return Err(DockerError::daemon(format!(
                 "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
                 reference.repo
@@ -212,12 +207,6 @@ pub fn ensure_image(
         }
     };
     let mut lines = Vec::new();
-    if for_run {
-        lines.push(format!(
-            "Unable to find image '{}' locally",
-            reference.full()
-        ));
-    }
     lines.push(format!(
         "{}: Pulling from {}",
         reference.tag,
@@ -1270,16 +1259,10 @@ pub fn pause(
             )));
         }
         Status::Restarting => {
-            return Err(DockerError::daemon(format!(
-                "Container {} is restarting, wait until the container is running",
-                c.id
-            )));
+            return Err(DockerError::restarting(&c.id.0));
         }
         _ => {
-            return Err(DockerError::daemon(format!(
-                "container {} is not running",
-                c.id
-            )));
+            return Err(DockerError::not_running(&c.id.0));
         }
     }
     c.state.status = Status::Paused;

@@ -23,6 +23,18 @@ impl DockerError {
         }
     }
 
+    /// moby `errNotRunning`: the container has no running task.
+    pub fn not_running(id: &str) -> Self {
+        DockerError::daemon(format!("container {id} is not running"))
+    }
+
+    /// moby `errContainerIsRestarting`.
+    pub fn restarting(id: &str) -> Self {
+        DockerError::daemon(format!(
+            "Container {id} is restarting, wait until the container is running"
+        ))
+    }
+
     /// Marks an error that happened after the daemon had already changed something.
     pub fn keeping_state(mut self) -> Self {
         self.keeps_state = true;
