@@ -66,8 +66,8 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
         return false;
     };
     world.shell.waiting.remove(i);
-    rec.title = format!("{} later", time::clock(world.now_ms));
-    rec.say("The wait is over.");
+    rec.title = "the wait is over".to_string();
+    rec.say("The wait is over: the prompt is back.");
     true
 }
 

@@ -770,7 +770,27 @@ pub fn on_process(
         ));
         return true;
     }
+    let logged_before = c.logs.len();
     run_ops(world, id, pc, rec, false);
+    // Name the step after what the process did: its first new log line, unless it exited.
+    if rec.title.ends_with("process continues")
+        && let Some(line) = world
+            .engine
+            .containers
+            .get(id)
+            .and_then(|c| c.logs.get(logged_before))
+    {
+        let text: String = line.text.chars().take(60).collect();
+        let more = if line.text.chars().count() > 60 {
+            "…"
+        } else {
+            ""
+        };
+        rec.title = format!("{name} writes \"{text}{more}\"");
+        rec.say(format!(
+            "{name}'s main process writes to its stdout/stderr; the json-file log driver keeps every line for `docker logs`."
+        ));
+    }
     true
 }
 
