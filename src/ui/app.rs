@@ -1,0 +1,489 @@
+//! The root component: reads the URL, owns the reader's session (the `Run` and what they did to
+//! it), turns clicks, keys and timer ticks into steps and inputs, and writes the moment back to the
+//! URL with `history.replaceState` after every change.
+//!
+//! Routing is by query only (`?page=…`; no page = home), so the built site works from any
+//! sub-path, and links between pages are plain relative links. Play is an interval that sends
+//! `Tick`; the keyboard shortcuts (Space, ←, →) come from one document-level listener that ignores
+//! keys typed into a field. The views below draw plain data; no simulation logic lives here
+//! beyond choosing which step to show.
+
+use std::rc::Rc;
+
+use gloo_events::{EventListener, EventListenerOptions};
+use gloo_timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::html::Scope;
+use yew::prelude::*;
+
+use super::dom;
+use super::embed::{EmbedSnippet, OpenFull};
+use super::goals::{self, Goals};
+use super::home::{ComingSoon, Home, Logo};
+use super::narration::{self, Narration};
+use super::rich;
+use super::session::Session;
+use super::stepper::{self, Stepper};
+use super::terminal::Terminal;
+use super::url::{self, FREE_PLAY, Query};
+use super::views::lifecycle::{Picture, StateDiagram};
+use crate::scenario::catalogue::{self, Page};
+use crate::sim::input::Fault;
+use crate::sim::time::clock;
+
+pub enum Msg {
+    Back,
+    Forward,
+    Seek(usize),
+    TogglePlay,
+    Tick,
+    Speed(usize),
+    /// A line typed at the prompt.
+    Type(String),
+    /// A fault from the picture.
+    Fault(Fault),
+    /// A container card was clicked: follow it and open its fault menu.
+    Card(String),
+    CloseMenu,
+    /// Follow the last touched container again.
+    Unpin,
+    PickScenario(String),
+    Resize,
+}
+
+enum Screen {
+    Home { notice: Option<String> },
+    Coming(&'static Page),
+    Lesson(Box<Lesson>),
+}
+
+/// A ready page with its session.
+struct Lesson {
+    session: Session,
+    /// The page's scenarios: slug and title, for the picker.
+    scenarios: Vec<(&'static str, String)>,
+    /// The container whose fault menu is open.
+    menu: Option<String>,
+    /// The container the reader chose to follow in the state diagram.
+    pinned: Option<String>,
+    /// Lines typed, for Up/Down.
+    history: Rc<Vec<String>>,
+}
+
+impl Lesson {
+    fn new(page: &'static Page, q: &Query) -> Lesson {
+        let scenarios = catalogue::for_page(page.slug)
+            .into_iter()
+            .map(|(f, s)| (f.slug, s.title))
+            .collect();
+        Lesson {
+            session: Session::open(page, q),
+            scenarios,
+            menu: None,
+            pinned: None,
+            history: Rc::new(Vec::new()),
+        }
+    }
+}
+
+pub struct App {
+    screen: Screen,
+    embed: bool,
+    home_href: AttrValue,
+    playing: Option<Interval>,
+    /// Play stops at the end of the known steps (it started inside them).
+    play_to_known: bool,
+    speed: usize,
+    narrow: bool,
+    last_query: Option<String>,
+    last_title: String,
+    _listeners: Vec<EventListener>,
+}
+
+/// Below this width the picture uses two columns of cards.
+const NARROW_PX: f64 = 720.0;
+
+impl Component for App {
+    type Message = Msg;
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        let q = url::parse(&dom::search());
+        let path = dom::pathname();
+        let home_href: AttrValue = if path.is_empty() {
+            "?".into()
+        } else {
+            path.into()
+        };
+        let screen = match q.page.as_deref() {
+            None => Screen::Home { notice: None },
+            Some(slug) => match catalogue::page(slug) {
+                None => Screen::Home {
+                    notice: Some(format!(
+                        "There is no page called “{slug}” (yet). Here is the learning path."
+                    )),
+                },
+                Some(p) if !p.ready => Screen::Coming(p),
+                Some(p) => Screen::Lesson(Box::new(Lesson::new(p, &q))),
+            },
+        };
+        App {
+            screen,
+            embed: q.embed,
+            home_href,
+            playing: None,
+            play_to_known: false,
+            speed: 1,
+            narrow: dom::inner_width() < NARROW_PX,
+            last_query: None,
+            last_title: String::new(),
+            _listeners: listeners(ctx.link()),
+        }
+    }
+
+    fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
+        if let Msg::Resize = msg {
+            let narrow = dom::inner_width() < NARROW_PX;
+            let changed = narrow != self.narrow;
+            self.narrow = narrow;
+            return changed;
+        }
+        let Screen::Lesson(lesson) = &mut self.screen else {
+            return false;
+        };
+        let s = &mut lesson.session;
+        match msg {
+            Msg::Back => {
+                self.playing = None;
+                s.back()
+            }
+            Msg::Forward => s.forward(),
+            Msg::Seek(k) => {
+                self.playing = None;
+                let moved = k != s.cursor();
+                s.seek(k);
+                moved
+            }
+            Msg::TogglePlay => {
+                if self.playing.take().is_none() {
+                    if !s.can_forward() {
+                        if s.is_empty() {
+                            return true;
+                        }
+                        // At the very end: play again from the start.
+                        s.seek(0);
+                    }
+                    self.play_to_known = s.cursor() < s.len();
+                    self.playing = Some(start_interval(ctx.link(), self.speed));
+                }
+                true
+            }
+            Msg::Tick => {
+                let done = (self.play_to_known && s.cursor() >= s.len()) || !s.forward();
+                if done || !s.can_forward() || (self.play_to_known && s.cursor() >= s.len()) {
+                    self.playing = None;
+                }
+                true
+            }
+            Msg::Speed(i) => {
+                self.speed = i.min(stepper::SPEEDS.len() - 1);
+                if self.playing.is_some() {
+                    self.playing = Some(start_interval(ctx.link(), self.speed));
+                }
+                true
+            }
+            Msg::Type(line) => {
+                self.playing = None;
+                let trimmed = line.trim().to_string();
+                if !trimmed.is_empty() && lesson.history.last() != Some(&trimmed) {
+                    Rc::make_mut(&mut lesson.history).push(trimmed);
+                }
+                lesson.menu = None;
+                s.type_line(&line);
+                true
+            }
+            Msg::Fault(fault) => {
+                self.playing = None;
+                lesson.menu = None;
+                s.inject(fault);
+                true
+            }
+            Msg::Card(name) => {
+                lesson.menu = if lesson.menu.as_deref() == Some(name.as_str()) {
+                    None
+                } else {
+                    Some(name.clone())
+                };
+                lesson.pinned = Some(name);
+                true
+            }
+            Msg::CloseMenu => lesson.menu.take().is_some(),
+            Msg::Unpin => lesson.pinned.take().is_some(),
+            Msg::PickScenario(slug) => {
+                self.playing = None;
+                let page = s.page;
+                let q = Query {
+                    page: Some(page.slug.to_string()),
+                    scenario: Some(slug),
+                    ..Query::default()
+                };
+                let history = lesson.history.clone();
+                **lesson = Lesson::new(page, &q);
+                lesson.history = history;
+                true
+            }
+            Msg::Resize => false,
+        }
+    }
+
+    fn view(&self, ctx: &Context<Self>) -> Html {
+        match &self.screen {
+            Screen::Home { notice } => html! {
+                <Home home_href={self.home_href.clone()} notice={notice.clone().map(AttrValue::from)} />
+            },
+            Screen::Coming(page) => {
+                html! { <ComingSoon page={*page} home_href={self.home_href.clone()} /> }
+            }
+            Screen::Lesson(lesson) => self.view_lesson(ctx, lesson),
+        }
+    }
+
+    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+        let (query, title) = match &self.screen {
+            Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),
+            Screen::Coming(p) => (None, format!("{} (coming soon) · Dockyard", p.title)),
+            Screen::Lesson(l) => (
+                Some(url::serialize(&l.session.query(self.embed))),
+                format!(
+                    "{} · {} · Dockyard",
+                    l.session.page.title, l.session.run.scenario.title
+                ),
+            ),
+        };
+        if let Some(q) = query
+            && self.last_query.as_ref() != Some(&q)
+        {
+            dom::replace_query(&q);
+            self.last_query = Some(q);
+        }
+        if title != self.last_title {
+            dom::set_title(&title);
+            self.last_title = title;
+        }
+    }
+}
+
+fn start_interval(link: &Scope<App>, speed: usize) -> Interval {
+    let link = link.clone();
+    Interval::new(stepper::interval_ms(speed), move || {
+        link.send_message(Msg::Tick)
+    })
+}
+
+/// Space, ← and → anywhere on the page (not while typing in a field); Escape closes the fault
+/// menu; and the window's width, for the picture's columns.
+fn listeners(link: &Scope<App>) -> Vec<EventListener> {
+    let mut out = Vec::new();
+    if let Some(document) = dom::document() {
+        let link = link.clone();
+        out.push(EventListener::new_with_options(
+            &document,
+            "keydown",
+            EventListenerOptions::enable_prevent_default(),
+            move |e| {
+                let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                    return;
+                };
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || e.default_prevented() {
+                    return;
+                }
+                let key = e.key();
+                if key == "Escape" {
+                    link.send_message(Msg::CloseMenu);
+                    return;
+                }
+                let target = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                if target.as_ref().is_some_and(dom::takes_typing) {
+                    return;
+                }
+                let msg = match key.as_str() {
+                    " " | "Spacebar" => {
+                        if target.as_ref().is_some_and(dom::activates_on_space) {
+                            return;
+                        }
+                        Msg::TogglePlay
+                    }
+                    "ArrowLeft" => Msg::Back,
+                    "ArrowRight" => Msg::Forward,
+                    _ => return,
+                };
+                e.prevent_default();
+                link.send_message(msg);
+            },
+        ));
+    }
+    if let Some(window) = dom::window() {
+        let link = link.clone();
+        out.push(EventListener::new(&window, "resize", move |_| {
+            link.send_message(Msg::Resize)
+        }));
+    }
+    out
+}
+
+impl App {
+    fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
+        let link = ctx.link();
+        let s = &lesson.session;
+        let run = &s.run;
+        let page = s.page;
+        let world = Rc::new(run.timeline.world().clone());
+        let last = run.timeline.last_record().cloned().map(Rc::new);
+        let exists = |name: &str| {
+            world.engine.by_name(name).is_some()
+                || world.engine.removed.iter().any(|t| t.name == name)
+        };
+        let pinned = lesson.pinned.clone().filter(|n| exists(n));
+        let follow = pinned.clone().or_else(|| s.last_touched());
+
+        let columns = if self.narrow {
+            2
+        } else if self.embed && world.engine.containers.len() > 3 {
+            4
+        } else {
+            3
+        };
+        let picture = html! {
+            <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+                <div class="panel-head">
+                    <h2 id="picture-h">{"The host"}</h2>
+                    <span class="panel-hint">{"click a container to break it"}</span>
+                    <button class="button small" data-testid="reboot" onclick={link.callback(|_| Msg::Fault(Fault::Reboot))}
+                        title="Every process dies at once; then the daemon applies each container's restart policy">
+                        {"↻ Reboot host"}
+                    </button>
+                </div>
+                <Picture world={world.clone()} last={last.clone()} {columns} compact={self.narrow}
+                    menu={lesson.menu.clone().map(AttrValue::from)}
+                    on_card={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
+                    on_close_menu={link.callback(|_| Msg::CloseMenu)} />
+            </section>
+        };
+        let following = match (&follow, &pinned) {
+            (Some(name), Some(_)) => html! {
+                <span class="following">{"following "}<strong>{name.clone()}</strong>
+                    <button class="link-button" onclick={link.callback(|_| Msg::Unpin)} title="Follow whichever container changes">{"follow the action"}</button>
+                </span>
+            },
+            (Some(name), None) => html! {
+                <span class="following">{"following "}<strong>{name.clone()}</strong>{" (the last one that changed)"}</span>
+            },
+            _ => html! { <span class="following">{"no container yet"}</span> },
+        };
+        let diagram = html! {
+            <section class="panel diagram-panel" data-testid="state-diagram" aria-labelledby="diagram-h">
+                <div class="panel-head">
+                    <h2 id="diagram-h">{"Container states"}</h2>
+                    { following }
+                </div>
+                <StateDiagram world={world.clone()} follow={follow.clone().map(AttrValue::from)} />
+            </section>
+        };
+        let stepper = html! {
+            <Stepper cursor={s.cursor()} len={s.len()} can_forward={s.can_forward()} playing={self.playing.is_some()}
+                speed={self.speed} clock={AttrValue::from(clock(world.now_ms))}
+                on_back={link.callback(|_| Msg::Back)} on_forward={link.callback(|_| Msg::Forward)}
+                on_play={link.callback(|_| Msg::TogglePlay)} on_speed={link.callback(Msg::Speed)}
+                on_seek={link.callback(Msg::Seek)} />
+        };
+        let terminal = html! {
+            <section class="panel terminal-panel" aria-labelledby="terminal-h">
+                <div class="panel-head">
+                    <h2 id="terminal-h">{"Terminal"}</h2>
+                    <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"!crash web"}</code></span>
+                </div>
+                <Terminal lines={Rc::new(s.terminal())} cursor={s.cursor()} len={s.len()} busy={world.shell.is_busy()}
+                    history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={!self.embed} />
+            </section>
+        };
+        let scenario_title = run.scenario.title.clone();
+
+        if self.embed {
+            let full = url::serialize(&s.query(false));
+            return html! {
+                <div class="embed-layout" data-page={page.slug}>
+                    { picture }
+                    <div class="panel stepper-panel">{ stepper }</div>
+                    <div class="embed-bottom">
+                        { terminal }
+                        { diagram }
+                    </div>
+                    <OpenFull href={format!("?{full}")} title={format!("{} · {scenario_title}", page.title)} />
+                </div>
+            };
+        }
+
+        let on_pick = link.batch_callback(|e: Event| {
+            e.target_dyn_into::<web_sys::HtmlSelectElement>()
+                .map(|sel| Msg::PickScenario(sel.value()))
+        });
+        let current = s.scenario_param();
+        let embed_src = format!("{}?{}", dom::page_address(), url::serialize(&s.query(true)));
+        let embed_title = format!("Dockyard: {} · {scenario_title}", page.title);
+        html! {
+            <div class="lesson" data-page={page.slug}>
+                <header class="site-header lesson-header" data-testid="site-header">
+                    <nav class="crumbs" data-testid="site-nav" aria-label="Site">
+                        <a class="brand" href={self.home_href.clone()}><Logo />{"Dockyard"}</a>
+                        <span class="crumb-sep" aria-hidden="true">{"/"}</span>
+                        <a href={self.home_href.clone()} data-testid="home-link">{"← Learning path"}</a>
+                    </nav>
+                    <div class="lesson-title">
+                        <span class="page-num" aria-hidden="true">{page.number}</span>
+                        <h1>{page.title}</h1>
+                    </div>
+                    <div class="scenario-picker">
+                        <label for="scenario-select">{"Scenario"}</label>
+                        <select id="scenario-select" data-testid="scenario-select" onchange={on_pick}>
+                            { for lesson.scenarios.iter().map(|(slug, title)| html! {
+                                <option key={*slug} value={*slug} selected={*slug == current}>{title.clone()}</option>
+                            }) }
+                            <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{"Free play (empty host)"}</option>
+                        </select>
+                        <span class="seed" data-testid="seed" title="The seed fixes every random choice (IDs, timings): same seed, same run">
+                            {format!("seed {}", s.seed)}
+                        </span>
+                    </div>
+                </header>
+                <p class="lesson-summary">{rich(page.summary)}</p>
+                <main class="lesson-grid">
+                    <div class="col-main">
+                        { picture }
+                        <div class="panel stepper-panel">{ stepper }</div>
+                        { terminal }
+                        { diagram }
+                    </div>
+                    <div class="col-side">
+                        <section class="panel narration-panel" aria-labelledby="narration-h">
+                            <div class="panel-head">
+                                <h2 id="narration-h">{"What happened"}</h2>
+                                <span class="panel-hint">{scenario_title.clone()}</span>
+                            </div>
+                            <Narration items={Rc::new(narration::items(run))} cursor={s.cursor()} on_seek={link.callback(Msg::Seek)} />
+                        </section>
+                        <section class="panel goals-panel" aria-labelledby="goals-h">
+                            <div class="panel-head"><h2 id="goals-h">{"Goals"}</h2></div>
+                            <Goals goals={Rc::new(goals::views(run))} />
+                        </section>
+                        <section class="panel embed-panel" aria-labelledby="embed-h">
+                            <div class="panel-head"><h2 id="embed-h">{"Embed"}</h2></div>
+                            <EmbedSnippet src={embed_src} title={embed_title} />
+                        </section>
+                    </div>
+                </main>
+            </div>
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! The narration: every known step in words, the transcript's guide notes before the steps they
+//! introduce, the current step highlighted and the known future dimmed. Clicking an entry seeks.
+//!
+//! This is also the picture's text equivalent for screen readers. Steps the reader typed are
+//! marked "yours"; a guide note whose part of the transcript was replaced by the reader's own
+//! line is no longer shown.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::rich;
+use crate::scenario::Run;
+use crate::sim::time::clock;
+
+#[derive(Clone, PartialEq, Debug)]
+pub enum Item {
+    /// A guide note of the transcript, read before step `before`.
+    Note { before: usize, lines: Vec<String> },
+    Step {
+        k: usize,
+        clock: String,
+        title: String,
+        lines: Vec<String>,
+        error: bool,
+        yours: bool,
+    },
+}
+
+/// The items of a run, in reading order. A guide note is shown only where the transcript still
+/// holds: once the reader has typed their own line at some step, the notes from there on belong
+/// to a future that no longer exists.
+pub fn items(run: &Run) -> Vec<Item> {
+    let records = run.timeline.records();
+    let typed: Vec<usize> = run
+        .timeline
+        .inputs()
+        .map(|(k, _)| k)
+        .filter(|k| !run.is_scripted(*k))
+        .collect();
+    let note = |j: usize| -> Option<Item> {
+        let lines = run.notes.get(&j)?;
+        (run.is_scripted(j) && !typed.contains(&(j + 1))).then(|| Item::Note {
+            before: j + 1,
+            lines: lines.clone(),
+        })
+    };
+    let mut out = Vec::new();
+    for (k, record) in records.iter().enumerate().map(|(i, r)| (i + 1, r)) {
+        out.extend(note(k - 1));
+        out.push(Item::Step {
+            k,
+            clock: clock(record.at_ms),
+            title: record.title.clone(),
+            lines: record.narration.clone(),
+            error: record.error,
+            yours: typed.contains(&k),
+        });
+    }
+    out.extend(note(records.len()));
+    out
+}
+
+/// A note read before step `before`: "next" when it introduces the step ahead.
+fn note_when(before: usize, cursor: usize) -> &'static str {
+    if before == cursor + 1 {
+        "next"
+    } else if before > cursor + 1 {
+        "future"
+    } else {
+        "past"
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct NarrationProps {
+    pub items: Rc<Vec<Item>>,
+    pub cursor: usize,
+    pub on_seek: Callback<usize>,
+}
+
+#[function_component(Narration)]
+pub fn narration(props: &NarrationProps) -> Html {
+    let list_ref = use_node_ref();
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with((props.cursor, props.items.len()), move |_| {
+            if let Some(list) = list_ref.cast::<web_sys::Element>() {
+                if let Ok(Some(current)) = list.query_selector(".current") {
+                    super::dom::scroll_within(&list, &current);
+                } else if let Ok(Some(first)) = list.query_selector("li") {
+                    super::dom::scroll_within(&list, &first);
+                }
+            }
+        });
+    }
+    let cursor = props.cursor;
+    let seek = |k: usize| {
+        let cb = props.on_seek.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(k))
+    };
+    let entries = props.items.iter().map(|item| match item {
+        Item::Note { before, lines } => html! {
+            <li key={format!("note-{before}")} class={classes!("note", note_when(*before, cursor))}>
+                <blockquote>{ for lines.iter().map(|l| html! { <p>{rich(l)}</p> }) }</blockquote>
+            </li>
+        },
+        Item::Step { k, clock, title, lines, error, yours } => {
+            let when = match k.cmp(&cursor) {
+                std::cmp::Ordering::Less => "past",
+                std::cmp::Ordering::Equal => "current",
+                std::cmp::Ordering::Greater => "future",
+            };
+            html! {
+                <li key={format!("step-{k}")} class={classes!("entry", when, error.then_some("error"))}
+                    data-testid="narration-entry" data-step={k.to_string()} onclick={seek(*k)}
+                    aria-current={if *k == cursor { "step" } else { "false" }}>
+                    <button class="entry-head" title={format!("Go to step {k}")}>
+                        <span class="entry-k">{k.to_string()}</span>
+                        <span class="entry-clock">{clock.clone()}</span>
+                        <span class="entry-title">{title.clone()}</span>
+                        if *yours { <span class="tag">{"yours"}</span> }
+                    </button>
+                    { for lines.iter().map(|l| html! { <p>{rich(l)}</p> }) }
+                </li>
+            }
+        }
+    });
+    html! {
+        <div class="narration" data-testid="narration">
+            <ol class="narration-list" ref={list_ref} aria-label="What happened, step by step">
+                <li key="start" class={classes!("entry", "start", if cursor == 0 { "current" } else { "past" })}
+                    data-testid="narration-start" onclick={seek(0)}>
+                    <button class="entry-head" title="Go to the start">
+                        <span class="entry-k">{"0"}</span>
+                        <span class="entry-clock">{clock(0)}</span>
+                        <span class="entry-title">{"start: a fresh host"}</span>
+                    </button>
+                </li>
+                { for entries }
+            </ol>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::catalogue;
+    use crate::sim::input::Input;
+
+    fn notes_before(items: &[Item]) -> Vec<usize> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Note { before, .. } => Some(*before),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn notes_of_a_discarded_future_disappear() {
+        let (_, scenario) = catalogue::for_page("containers-lifecycle").remove(0);
+        let mut run = Run::play(&scenario, None).expect("the shipped scenario plays");
+        let all = notes_before(&items(&run));
+        assert!(all.len() >= 3 && all[0] == 1, "{all:?}");
+        run.seek(all[1] - 1);
+        run.submit(Input::Command("docker ps".into()));
+        let after = items(&run);
+        assert_eq!(notes_before(&after), vec![all[0]]);
+        let yours: Vec<usize> = after
+            .iter()
+            .filter_map(|i| match i {
+                Item::Step { k, yours: true, .. } => Some(*k),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(yours, vec![all[1]]);
+    }
+}

@@ -1,0 +1,194 @@
+//! The terminal: what the host's shell printed up to the step shown, and a prompt that takes real
+//! `docker` syntax.
+//!
+//! A real terminal scrolls forever and cannot go back; this one shows, for steps 1..=cursor, what
+//! each step printed, so stepping back un-prints. Enter sends the line to the simulation (a line
+//! starting with `!` injects a fault, `clear` hides the past locally); Up/Down browse the lines
+//! typed before; Escape leaves the prompt so the page's shortcuts work again. While a command is
+//! still running (a `docker stop` in its grace period, `sleep`), the prompt says so: time only
+//! passes when the reader steps forward.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::session::{Line, LineKind};
+
+/// Example commands offered under the prompt.
+pub const EXAMPLES: &[&str] = &[
+    "docker ps -a",
+    "docker run -d --name web -p 8080:80 nginx",
+    "curl localhost:8080",
+    "docker stop web",
+    "docker logs web",
+    "docker run -d --name sleeper alpine sleep 3600",
+    "!crash web",
+];
+
+#[derive(Properties, PartialEq)]
+pub struct TerminalProps {
+    /// Each line with the step it belongs to.
+    pub lines: Rc<Vec<(usize, Line)>>,
+    pub cursor: usize,
+    pub len: usize,
+    /// The prompt has not returned yet.
+    pub busy: bool,
+    /// Lines typed before, oldest first.
+    pub history: Rc<Vec<String>>,
+    pub on_submit: Callback<String>,
+    /// Show the example commands (not in the compact embed).
+    #[prop_or(true)]
+    pub examples: bool,
+}
+
+#[function_component(Terminal)]
+pub fn terminal(props: &TerminalProps) -> Html {
+    let input_ref = use_node_ref();
+    let output_ref = use_node_ref();
+    // Where Up/Down is in the history (None = the line being written), and that line.
+    let browse = use_mut_ref(|| (None::<usize>, String::new()));
+
+    {
+        let output_ref = output_ref.clone();
+        let key = (props.lines.len(), props.cursor);
+        use_effect_with(key, move |_| {
+            if let Some(el) = output_ref.cast::<web_sys::Element>() {
+                super::dom::scroll_to_end(&el);
+            }
+        });
+    }
+
+    let onkeydown = {
+        let input_ref = input_ref.clone();
+        let history = props.history.clone();
+        let on_submit = props.on_submit.clone();
+        let browse = browse.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            match e.key().as_str() {
+                "Enter" => {
+                    e.prevent_default();
+                    let line = input.value();
+                    input.set_value("");
+                    *browse.borrow_mut() = (None, String::new());
+                    on_submit.emit(line);
+                }
+                "ArrowUp" if !history.is_empty() => {
+                    e.prevent_default();
+                    let mut b = browse.borrow_mut();
+                    let next = match b.0 {
+                        None => {
+                            b.1 = input.value();
+                            history.len() - 1
+                        }
+                        Some(i) => i.saturating_sub(1),
+                    };
+                    b.0 = Some(next);
+                    input.set_value(history.get(next).map(String::as_str).unwrap_or(""));
+                }
+                "ArrowDown" => {
+                    let mut b = browse.borrow_mut();
+                    if let Some(i) = b.0 {
+                        e.prevent_default();
+                        if i + 1 < history.len() {
+                            b.0 = Some(i + 1);
+                            input.set_value(&history[i + 1]);
+                        } else {
+                            b.0 = None;
+                            let draft = std::mem::take(&mut b.1);
+                            input.set_value(&draft);
+                        }
+                    }
+                }
+                "Escape" => {
+                    let _ = input.blur();
+                }
+                _ => {}
+            }
+        })
+    };
+
+    let focus_prompt = {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            // A click in the output focuses the prompt, unless the reader is selecting text.
+            let selecting = super::dom::window()
+                .and_then(|w| w.get_selection().ok().flatten())
+                .is_some_and(|s| !s.is_collapsed());
+            if !selecting && let Some(input) = input_ref.cast::<web_sys::HtmlElement>() {
+                let _ = input.focus();
+            }
+        })
+    };
+
+    let example = |text: &'static str| {
+        let input_ref = input_ref.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() {
+                input.set_value(text);
+                let _ = input.focus();
+            }
+        })
+    };
+
+    let lines = props.lines.iter().enumerate().map(|(i, (step, line))| {
+        let class = match line.kind {
+            LineKind::Prompt => "ln prompt",
+            LineKind::Fault => "ln fault",
+            LineKind::Out => "ln",
+            LineKind::Err => "ln err",
+            LineKind::Note => "ln note",
+        };
+        let first_of_step = i == 0 || props.lines[i - 1].0 != *step;
+        let class = if first_of_step && i > 0 { format!("{class} new-step") } else { class.to_string() };
+        // Each line ends with a newline, so the output's text reads as a terminal's would (and
+        // copies as one); a trailing newline adds no height.
+        let text = match line.kind {
+            LineKind::Prompt => html! { <><span class="ps1" aria-hidden="true">{"$ "}</span>{format!("{}\n", line.text)}</> },
+            LineKind::Note => html! { {format!("# {}\n", line.text)} },
+            _ => html! { {format!("{}\n", line.text)} },
+        };
+        html! { <div key={i} class={class}>{text}</div> }
+    });
+
+    let fork_note = (props.cursor < props.len).then(|| {
+        html! {
+            <p class="fork-note">
+                {format!("You are at step {} of {}: a command typed here replaces steps {}–{} with your own.", props.cursor, props.len, props.cursor + 1, props.len)}
+            </p>
+        }
+    });
+
+    html! {
+        <div class="terminal">
+            <div class="term-screen" onclick={focus_prompt}>
+                <div class="term-out" data-testid="terminal-output" ref={output_ref} role="log" aria-label="Terminal output">
+                    if props.lines.is_empty() {
+                        <div class="ln note">{"# The terminal of the host. Type a docker command below; try `help`."}</div>
+                    }
+                    { for lines }
+                </div>
+                <div class="term-prompt">
+                    <label class="ps1" for="terminal-input">{"$"}</label>
+                    <input id="terminal-input" class="term-input" data-testid="terminal-input" ref={input_ref.clone()} type="text"
+                        autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send"
+                        placeholder="docker run -d --name web -p 8080:80 nginx" aria-label="Type a command" {onkeydown} />
+                </div>
+            </div>
+            if props.busy {
+                <p class="busy-hint" data-testid="busy-hint">{"(waiting: step forward ▸ to let time pass)"}</p>
+            }
+            { fork_note.unwrap_or_default() }
+            if props.examples {
+                <div class="examples" aria-label="Example commands">
+                    <span class="examples-label">{"Try:"}</span>
+                    { for EXAMPLES.iter().map(|ex| html! {
+                        <button class="chip" key={*ex} onclick={example(ex)} title="Put this in the prompt (then press Enter)">{*ex}</button>
+                    }) }
+                </div>
+            }
+        </div>
+    }
+}
