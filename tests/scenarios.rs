@@ -147,3 +147,30 @@ fn the_player_exits_by_outcome() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("broken.txt:3:"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// When the reader types their own command, the goals still ahead become targets: reachable
+/// from then on, pending until reached, never failed for a future that was discarded.
+#[test]
+fn goals_ahead_of_a_fork_become_targets() {
+    use dockyard::sim::Input;
+    let file = SCENARIOS
+        .iter()
+        .find(|f| f.slug == "port-conflict")
+        .unwrap();
+    let mut run = Run::play(&file.parse().unwrap(), None).unwrap();
+    run.seek(0);
+    run.submit(Input::Command(
+        "docker run -d --name blue -p 8080:80 nginx".into(),
+    ));
+    let statuses = run.goal_statuses();
+    assert!(
+        statuses.iter().all(|s| *s != GoalStatus::Failed),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses[0],
+        GoalStatus::Met,
+        "`port 8080 serves blue` holds right away"
+    );
+    assert_eq!(statuses[1], GoalStatus::Pending);
+}

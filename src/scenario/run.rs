@@ -137,6 +137,8 @@ pub struct Run {
     pub goals: Goals,
     /// The step count reached by the transcript; beyond it, the reader has taken over.
     pub scripted_steps: usize,
+    /// The reader has typed something: the transcript no longer decides when the run is over.
+    pub taken_over: bool,
 }
 
 impl Run {
@@ -157,6 +159,7 @@ impl Run {
             notes: BTreeMap::new(),
             goals,
             scripted_steps: 0,
+            taken_over: true,
         }
     }
 
@@ -186,6 +189,7 @@ impl Run {
             notes: BTreeMap::new(),
             goals,
             scripted_steps: 0,
+            taken_over: false,
         };
         let mut goal_index = 0;
         for (line, action) in &scenario.actions {
@@ -277,7 +281,9 @@ impl Run {
     /// Statuses of all goals at the cursor.
     pub fn goal_statuses(&self) -> Vec<GoalStatus> {
         let cursor = self.timeline.cursor();
-        let finished = cursor >= self.scripted_steps;
+        // An unmet `eventually` has failed only when the transcript itself has run to its end;
+        // once the reader has taken over, it is still theirs to reach.
+        let finished = !self.taken_over && cursor >= self.scripted_steps;
         (0..self.goals.goals.len())
             .map(|g| self.goals.status(g, cursor, finished))
             .collect()
@@ -321,8 +327,20 @@ impl Run {
 
     /// The reader types a command (or injects a fault): the future after the cursor is discarded.
     pub fn submit(&mut self, input: Input) -> Record {
-        if self.timeline.cursor() < self.scripted_steps {
-            self.scripted_steps = self.timeline.cursor();
+        let cursor = self.timeline.cursor();
+        if cursor < self.scripted_steps {
+            self.scripted_steps = cursor;
+        }
+        if !self.taken_over {
+            // The reader leaves the script. The goals still ahead of this moment were anchored
+            // in the discarded future: they become targets to reach from here, at any step.
+            self.taken_over = true;
+            for goal in &mut self.goals.goals {
+                if goal.from_step > cursor {
+                    goal.from_step = cursor;
+                    goal.mode = Mode::Eventually;
+                }
+            }
         }
         let record = self.timeline.submit(input).clone();
         self.observe_last();

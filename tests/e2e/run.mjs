@@ -572,9 +572,10 @@ const cases = [
   {
     name: 'screenshot of the lifecycle page for the README',
     async run(s) {
-      await openLifecycle(s);
-      await s.type(RUN_WEB);
-      await s.waitForCard('web', 'running');
+      // The moment that tells the lifecycle story best: nginx has stopped cleanly, and `sleep`
+      // (PID 1, no SIGTERM handler) waits out the grace period before its SIGKILL.
+      await openLifecycle(s, { scenario: 'stop-grace-period', step: '5' });
+      await s.waitForCard('sleeper', 'running');
       await s.blur();
       await sleep(300);
       await fsp.mkdir(path.dirname(SCREENSHOT), { recursive: true });
