@@ -9,6 +9,8 @@ pub mod agenda;
 pub mod check;
 pub mod docker;
 pub mod event;
+pub mod files;
+pub mod hostfs;
 pub mod ids;
 pub mod input;
 pub mod record;

@@ -303,3 +303,34 @@ fn random_command_lines_never_panic() {
         }
     }
 }
+
+/// The host's shell writes and reads the project folder like bash and coreutils.
+#[test]
+fn files_in_the_project_folder() {
+    let mut host = Host::new(1);
+    let out =
+        host.run("cat > Dockerfile <<EOF\nFROM node:20-alpine\nCMD [\"node\", \"server.js\"]\nEOF");
+    assert_eq!(out, "");
+    assert_eq!(
+        host.run("cat Dockerfile"),
+        "FROM node:20-alpine\nCMD [\"node\", \"server.js\"]\n"
+    );
+    host.run("echo node_modules > .dockerignore");
+    host.run("echo .git >> .dockerignore");
+    assert_eq!(host.run("cat .dockerignore"), "node_modules\n.git\n");
+    assert_eq!(host.run("ls"), "Dockerfile\n");
+    assert_eq!(host.run("ls -a"), ".dockerignore  Dockerfile\n");
+    host.run("mkdir -p src/lib");
+    host.run("touch src/lib/util.js");
+    assert_eq!(host.run("ls src"), "lib\n");
+    assert_eq!(host.run("pwd"), "/home/learner/app\n");
+    let record = host.sh("cat nosuch.txt");
+    assert!(record.error);
+    assert!(output(&record).contains("cat: nosuch.txt: No such file or directory"));
+    let record = host.sh("rm src");
+    assert!(output(&record).contains("rm: cannot remove 'src': Is a directory"));
+    host.run("rm -rf src");
+    assert_eq!(host.run("ls"), "Dockerfile\n");
+    let record = host.sh("echo hi > missing/dir/file");
+    assert!(output(&record).contains("No such file or directory"));
+}

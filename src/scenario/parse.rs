@@ -3,7 +3,8 @@
 //! ```text
 //! # Title of the scenario                (first `#` line; later ones are comments)
 //! page: containers-lifecycle             (the page it belongs to)
-//! setup: host seed=7                     (the starting world; seed defaults to 1)
+//! setup: host seed=7 project=node-app    (the starting world; seed defaults to 1, and the
+//!                                         project folder starts empty unless a template is named)
 //! > Narration shown before the next step.
 //! $ docker run -d --name web nginx       (a command; `<<EOF` … `EOF` continues it)
 //! ! crash web 1                          (a fault: crash NAME [CODE], oom NAME, busy NAME, reboot)
@@ -16,6 +17,9 @@
 
 use crate::sim::check::Check;
 use crate::sim::input::Fault;
+
+/// Project folders a scenario can start with (see `sim::hostfs`).
+pub const PROJECT_TEMPLATES: &[&str] = &["node-app", "empty"];
 use crate::sim::time::{self, Millis};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -50,6 +54,8 @@ pub struct Scenario {
     pub title: String,
     pub page: String,
     pub seed: u64,
+    /// The project folder's starting content (`setup: host project=node-app`).
+    pub project: Option<String>,
     /// Each action with the (1-based) line it starts on.
     pub actions: Vec<(usize, Action)>,
 }
@@ -71,6 +77,7 @@ impl Scenario {
         let mut title: Option<String> = None;
         let mut page = String::new();
         let mut seed = 1;
+        let mut project = None;
         let mut actions = Vec::new();
         let lines: Vec<&str> = text.lines().collect();
         let mut i = 0;
@@ -111,6 +118,15 @@ impl Scenario {
                 }
                 for word in words {
                     match word.split_once('=') {
+                        Some(("project", value)) => {
+                            if !PROJECT_TEMPLATES.contains(&value) {
+                                return Err(err(format!(
+                                    "unknown project `{value}` (try {})",
+                                    PROJECT_TEMPLATES.join(", ")
+                                )));
+                            }
+                            project = Some(value.to_string());
+                        }
                         Some(("seed", value)) => {
                             seed = value.parse().map_err(|_| {
                                 err(format!("seed must be a whole number, got `{value}`"))
@@ -199,6 +215,7 @@ impl Scenario {
             title,
             page,
             seed,
+            project,
             actions,
         })
     }

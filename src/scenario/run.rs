@@ -148,6 +148,7 @@ impl Run {
             title: "Free play".to_string(),
             page: String::new(),
             seed,
+            project: None,
             actions: Vec::new(),
         };
         let world = World::new(seed);
@@ -181,7 +182,13 @@ impl Run {
                 });
             }
         }
-        let world = World::new(seed);
+        let mut world = World::new(seed);
+        if let Some(template) = &scenario.project {
+            world
+                .fs
+                .seed_project(template)
+                .map_err(|message| ScenarioError { line: 1, message })?;
+        }
         goals.observe(0, &world, None);
         let mut run = Run {
             scenario: scenario.clone(),

@@ -13,6 +13,7 @@ use super::docker::engine;
 use super::docker::error::DockerError;
 use super::docker::output;
 use super::event::Event;
+use super::files;
 use super::ids::ContainerId;
 use super::input::{Fault, Input};
 use super::record::Record;
@@ -108,12 +109,33 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
 }
 
 fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
-    let words = shell_words::split(line).map_err(|_| {
+    // A here-document's body follows the command's first line.
+    let (first, body) = match line.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (line, None),
+    };
+    let mut words = shell_words::split(first).map_err(|_| {
         DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
     })?;
-    let Some(program) = words.first() else {
+    let stdin = here_document(&mut words, body, rec)?;
+    let redirect = redirection(&mut words)?;
+    let Some(program) = words.first().cloned() else {
         return Ok(());
     };
+    if matches!(
+        program.as_str(),
+        "cat" | "echo" | "ls" | "rm" | "mkdir" | "pwd" | "touch"
+    ) {
+        return files::run(world, &words, stdin, redirect, rec);
+    }
+    if redirect.is_some() || stdin.is_some() {
+        return Err(DockerError::new(
+            format!(
+                "dockyard: redirections are simulated for cat and echo only, not for {program}"
+            ),
+            1,
+        ));
+    }
     match program.as_str() {
         "docker" => docker(world, &words[1..], rec),
         "curl" => curl(world, &words[1..], rec),
@@ -134,15 +156,76 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
             rec.out(cli::HELP.trim_start());
             Ok(())
         }
-        "echo" => {
-            rec.out(words[1..].join(" "));
-            Ok(())
-        }
         other => Err(DockerError::new(
             format!("bash: {other}: command not found"),
             127,
         )),
     }
+}
+
+/// Takes `<<EOF` (or `<< 'EOF'`, `<<-EOF`) out of the words and returns the document's text.
+fn here_document(
+    words: &mut Vec<String>,
+    body: Option<&str>,
+    rec: &mut Record,
+) -> Result<Option<String>, DockerError> {
+    let Some(i) = words.iter().position(|w| w.starts_with("<<")) else {
+        return Ok(None);
+    };
+    let marker = words.remove(i);
+    let inline = marker
+        .trim_start_matches("<<")
+        .trim_start_matches('-')
+        .to_string();
+    let delimiter = if inline.is_empty() {
+        if i < words.len() {
+            words.remove(i)
+        } else {
+            return Err(DockerError::new(
+                "bash: syntax error near unexpected token `newline'",
+                2,
+            ));
+        }
+    } else {
+        inline
+    };
+    let mut text = String::new();
+    let mut closed = false;
+    for line in body.unwrap_or("").split('\n') {
+        if line.trim() == delimiter {
+            closed = true;
+            break;
+        }
+        text.push_str(line);
+        text.push('\n');
+    }
+    if !closed {
+        rec.err(format!(
+            "bash: warning: here-document delimited by end-of-file (wanted `{delimiter}')"
+        ));
+    }
+    Ok(Some(text))
+}
+
+/// Takes `> file` / `>> file` out of the words: (path, append).
+fn redirection(words: &mut Vec<String>) -> Result<Option<(String, bool)>, DockerError> {
+    let Some(i) = words.iter().position(|w| w.starts_with('>')) else {
+        return Ok(None);
+    };
+    let op = words.remove(i);
+    let append = op.starts_with(">>");
+    let inline = op.trim_start_matches('>').to_string();
+    let path = if !inline.is_empty() {
+        inline
+    } else if i < words.len() {
+        words.remove(i)
+    } else {
+        return Err(DockerError::new(
+            "bash: syntax error near unexpected token `newline'",
+            2,
+        ));
+    };
+    Ok(Some((path, append)))
 }
 
 /// Wraps an error the way `docker run` prints it (docker/cli `withHelp`): exit 125, or the

@@ -7,6 +7,7 @@
 use super::agenda::{Agenda, Class};
 use super::docker::engine::Engine;
 use super::event::Event;
+use super::hostfs::HostFs;
 use super::ids::ContainerId;
 use super::input::Input;
 use super::rng::Rng;
@@ -22,6 +23,8 @@ pub struct World {
     pub engine: Engine,
     /// The learner's terminal on that host.
     pub shell: Shell,
+    /// The host's files: the project folder the shell works in.
+    pub fs: HostFs,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -87,6 +90,7 @@ impl World {
             agenda: Agenda::default(),
             engine: Engine::new("host"),
             shell: Shell::default(),
+            fs: HostFs::default(),
         }
     }
 

@@ -1,0 +1,320 @@
+//! The host's project folder: the files a learner writes and Docker reads.
+//!
+//! On a real host `docker build .` sends the folder (minus `.dockerignore`) to the builder as the
+//! build context, and `-v ./data:/data` bind-mounts a folder into a container. We keep one folder
+//! tree as plain data: text files with their content, and "bulk" folders (`node_modules/`, `.git/`)
+//! whose thousands of files are summarised by a count and a size, which is all a build context
+//! or a bind mount needs to know about them. Paths are absolute and normalised; the shell's
+//! working directory is the project folder.
+
+use std::collections::BTreeMap;
+
+use super::docker::image::content_digest;
+
+/// Where the learner's project lives, and where the shell starts.
+pub const PROJECT_DIR: &str = "/home/learner/app";
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Entry {
+    Dir,
+    File {
+        content: String,
+    },
+    /// A folder of many files summarised as a whole (`node_modules/`).
+    Bulk {
+        size_bytes: u64,
+        file_count: u64,
+    },
+}
+
+impl Entry {
+    pub fn size_bytes(&self) -> u64 {
+        match self {
+            Entry::Dir => 0,
+            Entry::File { content } => content.len() as u64,
+            Entry::Bulk { size_bytes, .. } => *size_bytes,
+        }
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct HostFs {
+    pub cwd: String,
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Default for HostFs {
+    fn default() -> Self {
+        let mut fs = HostFs {
+            cwd: PROJECT_DIR.to_string(),
+            entries: BTreeMap::new(),
+        };
+        for dir in ["/", "/home", "/home/learner", PROJECT_DIR] {
+            fs.entries.insert(dir.to_string(), Entry::Dir);
+        }
+        fs
+    }
+}
+
+/// `a/./b/../c` → `a/c`, relative to `cwd` unless absolute.
+pub fn normalise(cwd: &str, path: &str) -> String {
+    let joined = if path.starts_with('/') {
+        path.to_string()
+    } else {
+        format!("{cwd}/{path}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn parent(path: &str) -> String {
+    match path.rfind('/') {
+        Some(0) | None => "/".to_string(),
+        Some(i) => path[..i].to_string(),
+    }
+}
+
+/// Is `path` inside `dir` (or `dir` itself)?
+pub fn is_within(path: &str, dir: &str) -> bool {
+    dir == "/" || path == dir || path.starts_with(&format!("{dir}/"))
+}
+
+impl HostFs {
+    pub fn resolve(&self, path: &str) -> String {
+        normalise(&self.cwd, path)
+    }
+
+    pub fn get(&self, path: &str) -> Option<&Entry> {
+        self.entries.get(&self.resolve(path))
+    }
+
+    /// Writes (or appends to) a text file, as `cat > f` / `echo … >> f` do. The folder must exist.
+    pub fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
+        let abs = self.resolve(path);
+        match self.entries.get(&parent(&abs)) {
+            Some(Entry::Dir) => {}
+            Some(_) => return Err(format!("{path}: Not a directory")),
+            None => return Err(format!("{path}: No such file or directory")),
+        }
+        match self.entries.get_mut(&abs) {
+            Some(Entry::File { content: existing }) if append => existing.push_str(content),
+            Some(Entry::Dir | Entry::Bulk { .. }) => return Err(format!("{path}: Is a directory")),
+            _ => {
+                self.entries.insert(
+                    abs,
+                    Entry::File {
+                        content: content.to_string(),
+                    },
+                );
+            }
+        }
+        Ok(())
+    }
+
+    pub fn read(&self, path: &str) -> Result<&str, String> {
+        match self.get(path) {
+            Some(Entry::File { content }) => Ok(content),
+            Some(_) => Err(format!("{path}: Is a directory")),
+            None => Err(format!("{path}: No such file or directory")),
+        }
+    }
+
+    pub fn mkdir(&mut self, path: &str, parents: bool) -> Result<(), String> {
+        let abs = self.resolve(path);
+        if self.entries.contains_key(&abs) {
+            return if parents {
+                Ok(())
+            } else {
+                Err(format!("cannot create directory '{path}': File exists"))
+            };
+        }
+        if !matches!(self.entries.get(&parent(&abs)), Some(Entry::Dir)) {
+            if !parents {
+                return Err(format!(
+                    "cannot create directory '{path}': No such file or directory"
+                ));
+            }
+            self.mkdir(&parent(&abs), true)?;
+        }
+        self.entries.insert(abs, Entry::Dir);
+        Ok(())
+    }
+
+    /// Removes a file, or a folder with `recursive` (`rm -r`).
+    pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), String> {
+        let abs = self.resolve(path);
+        match self.entries.get(&abs) {
+            None => Err(format!("cannot remove '{path}': No such file or directory")),
+            Some(Entry::Dir | Entry::Bulk { .. }) if !recursive => {
+                Err(format!("cannot remove '{path}': Is a directory"))
+            }
+            Some(_) => {
+                self.entries.retain(|p, _| !is_within(p, &abs));
+                Ok(())
+            }
+        }
+    }
+
+    /// The direct children of a folder, sorted by name.
+    pub fn list(&self, dir: &str) -> Result<Vec<(String, &Entry)>, String> {
+        let abs = self.resolve(dir);
+        match self.entries.get(&abs) {
+            Some(Entry::Dir) => {}
+            Some(_) => {
+                return Ok(vec![(
+                    abs.rsplit('/').next().unwrap_or("").to_string(),
+                    &self.entries[&abs],
+                )]);
+            }
+            None => return Err(format!("cannot access '{dir}': No such file or directory")),
+        }
+        Ok(self
+            .entries
+            .iter()
+            .filter(|(p, _)| *p != &abs && parent(p) == abs)
+            .map(|(p, e)| (p.rsplit('/').next().unwrap_or("").to_string(), e))
+            .collect())
+    }
+
+    /// Every entry under `dir`, as paths relative to it (`src/app.js`), files and bulk folders.
+    pub fn walk(&self, dir: &str) -> Vec<(String, &Entry)> {
+        let abs = self.resolve(dir);
+        self.entries
+            .iter()
+            .filter(|(p, _)| *p != &abs && is_within(p, &abs))
+            .map(|(p, e)| (p[abs.len()..].trim_start_matches('/').to_string(), e))
+            .collect()
+    }
+
+    /// A content checksum, as BuildKit keys a copied file.
+    pub fn checksum(&self, path: &str) -> Option<String> {
+        match self.get(path)? {
+            Entry::File { content } => Some(content_digest(content)),
+            Entry::Bulk {
+                size_bytes,
+                file_count,
+            } => Some(content_digest(&format!("bulk:{size_bytes}:{file_count}"))),
+            Entry::Dir => None,
+        }
+    }
+
+    /// Fills the project folder from a template (`setup: host project=node-app`).
+    pub fn seed_project(&mut self, template: &str) -> Result<(), String> {
+        let files: &[(&str, &str)] = match template {
+            "node-app" => NODE_APP,
+            "empty" => &[],
+            other => return Err(format!("unknown project template `{other}` (try node-app)")),
+        };
+        for (path, content) in files {
+            let abs = normalise(PROJECT_DIR, path);
+            self.mkdir(&parent(&abs), true)?;
+            self.entries.insert(
+                abs,
+                Entry::File {
+                    content: content.to_string(),
+                },
+            );
+        }
+        if template == "node-app" {
+            // What `npm install` and `git init` leave behind: big, and nothing the image needs.
+            self.entries.insert(
+                format!("{PROJECT_DIR}/node_modules"),
+                Entry::Bulk {
+                    size_bytes: 184_300_000,
+                    file_count: 14_212,
+                },
+            );
+            self.entries.insert(
+                format!("{PROJECT_DIR}/.git"),
+                Entry::Bulk {
+                    size_bytes: 12_600_000,
+                    file_count: 931,
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A small Node.js API, the course's running example.
+const NODE_APP: &[(&str, &str)] = &[
+    (
+        "package.json",
+        "{\n  \"name\": \"notes-api\",\n  \"version\": \"1.0.0\",\n  \"main\": \"server.js\",\n  \"scripts\": { \"start\": \"node server.js\" },\n  \"dependencies\": { \"express\": \"^4.21.1\", \"pg\": \"^8.13.1\" }\n}\n",
+    ),
+    (
+        "package-lock.json",
+        "{\n  \"name\": \"notes-api\",\n  \"lockfileVersion\": 3,\n  \"packages\": { \"node_modules/express\": { \"version\": \"4.21.1\" }, \"node_modules/pg\": { \"version\": \"8.13.1\" } }\n}\n",
+    ),
+    (
+        "server.js",
+        "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.json({ notes: [] }));\napp.listen(3000, () => console.log('notes-api listening on :3000'));\n",
+    ),
+    ("README.md", "# notes-api\n\nA tiny notes service.\n"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_normalise() {
+        assert_eq!(
+            normalise("/home/learner/app", "src/../server.js"),
+            "/home/learner/app/server.js"
+        );
+        assert_eq!(normalise("/home/learner/app", "/etc/./hosts"), "/etc/hosts");
+        assert_eq!(normalise("/", ".."), "/");
+    }
+
+    #[test]
+    fn files_write_read_append_remove() {
+        let mut fs = HostFs::default();
+        fs.write("notes.txt", "one\n", false).unwrap();
+        fs.write("notes.txt", "two\n", true).unwrap();
+        assert_eq!(fs.read("notes.txt").unwrap(), "one\ntwo\n");
+        assert!(
+            fs.write("missing/x", "", false)
+                .unwrap_err()
+                .contains("No such file or directory")
+        );
+        fs.mkdir("src/lib", true).unwrap();
+        fs.write("src/lib/a.js", "x", false).unwrap();
+        assert!(
+            fs.remove("src", false)
+                .unwrap_err()
+                .contains("Is a directory")
+        );
+        fs.remove("src", true).unwrap();
+        assert!(fs.get("src/lib/a.js").is_none());
+    }
+
+    #[test]
+    fn the_node_app_has_a_heavy_node_modules() {
+        let mut fs = HostFs::default();
+        fs.seed_project("node-app").unwrap();
+        let total: u64 = fs.walk(".").iter().map(|(_, e)| e.size_bytes()).sum();
+        assert!(total > 190_000_000);
+        let names: Vec<String> = fs.list(".").unwrap().into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            names,
+            [
+                ".git",
+                "README.md",
+                "node_modules",
+                "package-lock.json",
+                "package.json",
+                "server.js"
+            ]
+        );
+    }
+}
