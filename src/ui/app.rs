@@ -8,6 +8,7 @@
 //! keys typed into a field. The views below draw plain data; no simulation logic lives here
 //! beyond choosing which step to show.
 
+use crate::sim::{Record, World};
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -334,13 +335,16 @@ fn listeners(link: &Scope<App>) -> Vec<EventListener> {
 }
 
 impl App {
-    fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
+    /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
+    fn lifecycle_panels(
+        &self,
+        ctx: &Context<Self>,
+        lesson: &Lesson,
+        world: &Rc<World>,
+        last: &Option<Rc<Record>>,
+    ) -> (Html, Html) {
         let link = ctx.link();
         let s = &lesson.session;
-        let run = &s.run;
-        let page = s.page;
-        let world = Rc::new(run.timeline.world().clone());
-        let last = run.timeline.last_record().cloned().map(Rc::new);
         let exists = |name: &str| {
             world.engine.by_name(name).is_some()
                 || world.engine.removed.iter().any(|t| t.name == name)
@@ -390,6 +394,21 @@ impl App {
                 </div>
                 <StateDiagram world={world.clone()} follow={follow.clone().map(AttrValue::from)} />
             </section>
+        };
+        (picture, diagram)
+    }
+    fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
+        let link = ctx.link();
+        let s = &lesson.session;
+        let run = &s.run;
+        let page = s.page;
+        let world = Rc::new(run.timeline.world().clone());
+        let last = run.timeline.last_record().cloned().map(Rc::new);
+        // Each page draws its own picture and side diagram; add a page's arm here.
+        let (picture, diagram) = match page.slug {
+            "containers-lifecycle" => self.lifecycle_panels(ctx, lesson, &world, &last),
+            // A page without its own picture yet shows the host and its containers.
+            _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };
         let stepper = html! {
             <Stepper cursor={s.cursor()} len={s.len()} can_forward={s.can_forward()} playing={self.playing.is_some()}
