@@ -1,0 +1,761 @@
+//! A container's view of its filesystem: which storage backs each path.
+//!
+//! Real Docker: the root filesystem is the image's read-only layers with one thin writable layer
+//! on top (overlay2, copy-on-write). Every mount is laid over a path of that tree: a volume
+//! (`/var/lib/docker/volumes/<name>/_data` on the host), a bind mount (any host folder), a tmpfs
+//! (host memory). A path belongs to the mount with the longest target that contains it; anything
+//! else lands in the writable layer, which survives `stop`/`start` and is deleted with the
+//! container. A tmpfs is unmounted when the container stops, so its files are gone.
+//!
+//! What we model: the writable layer and each tmpfs as a small tree of text files, reads that
+//! fall through to the image's folders, and reads/writes that go to the right backing store
+//! (the engine's volumes, the host's project folder, the container's memory). What we simplify:
+//! the image contributes only its standard folders (and `VOLUME`/`WORKDIR` paths), not its
+//! files; deleting an image file (a whiteout) is not modelled; file modes and owners are not
+//! modelled; volume copy-up (an empty volume receiving the image's files at its path) is not
+//! modelled because our images have no files there.
+
+use std::collections::BTreeMap;
+
+use super::super::hostfs::{self, Entry};
+use super::super::ids::ContainerId;
+use super::super::record::Record;
+use super::super::world::World;
+use super::cli::RunOptions;
+use super::error::DockerError;
+use super::mount::{self, Mount, MountKind};
+use super::volume;
+
+/// One node of a small file tree.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Node {
+    Dir,
+    File {
+        content: String,
+    },
+    /// A binary file known only by its size (a PostgreSQL WAL segment).
+    Blob {
+        size_bytes: u64,
+    },
+}
+
+impl Node {
+    pub fn size_bytes(&self) -> u64 {
+        match self {
+            Node::Dir => 0,
+            Node::File { content } => content.len() as u64,
+            Node::Blob { size_bytes } => *size_bytes,
+        }
+    }
+}
+
+/// Files by path relative to the tree's root (`base/5/16384`); the root itself is implicit.
+pub type Files = BTreeMap<String, Node>;
+
+/// The total size of a tree's files.
+pub fn files_size(files: &Files) -> u64 {
+    files.values().map(Node::size_bytes).sum()
+}
+
+/// What a filesystem operation failed on, worded by the caller for its program.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FsError {
+    NotFound,
+    IsDir,
+    NotDir,
+    ReadOnly,
+}
+
+impl FsError {
+    /// `strerror` text.
+    pub fn strerror(self) -> &'static str {
+        match self {
+            FsError::NotFound => "No such file or directory",
+            FsError::IsDir => "Is a directory",
+            FsError::NotDir => "Not a directory",
+            FsError::ReadOnly => "Read-only file system",
+        }
+    }
+}
+
+/// The folders every Linux image has at its root.
+const ROOT_DIRS: &[&str] = &[
+    "bin", "dev", "etc", "home", "lib", "media", "mnt", "opt", "proc", "root", "run", "sbin",
+    "srv", "sys", "tmp", "usr", "var",
+];
+
+/// A container's mounts and the files it wrote outside them.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct ContainerFs {
+    /// Mounts in the order given; a volume mount's `source` is the volume's name (anonymous
+    /// volumes get a generated one at create).
+    pub mounts: Vec<Mount>,
+    /// The copy-on-write layer: everything written outside a mount.
+    pub writable_layer: Files,
+    /// Each tmpfs's files by target; emptied when the container stops.
+    pub tmpfs: BTreeMap<String, Files>,
+    /// The image's folders (absolute), so reads fall through to it.
+    pub image_dirs: Vec<String>,
+}
+
+/// Where a path lives.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Backing {
+    /// The container's writable layer (over the image), at this absolute path.
+    Layer(String),
+    /// The mount at index `mount`, at `rel` inside it (`""` = its root).
+    Mount { mount: usize, rel: String },
+}
+
+/// `a/b/c` → `a/b`; `a` → ``.
+fn rel_parent(rel: &str) -> &str {
+    rel.rfind('/').map(|i| &rel[..i]).unwrap_or("")
+}
+
+fn join(base: &str, rel: &str) -> String {
+    match (base, rel) {
+        (b, "") => b.to_string(),
+        ("/", r) => format!("/{r}"),
+        (b, r) => format!("{b}/{r}"),
+    }
+}
+
+impl ContainerFs {
+    /// A new container's view: the image's folders, no files yet.
+    pub fn new<S: AsRef<str>>(
+        mounts: Vec<Mount>,
+        image_volumes: &[S],
+        workdir: &str,
+    ) -> ContainerFs {
+        let mut image_dirs: Vec<String> = ROOT_DIRS.iter().map(|d| format!("/{d}")).collect();
+        for path in image_volumes.iter().map(AsRef::as_ref).chain([workdir]) {
+            let mut p = hostfs::normalise("/", path);
+            while p != "/" {
+                if !image_dirs.contains(&p) {
+                    image_dirs.push(p.clone());
+                }
+                p = match p.rfind('/') {
+                    Some(0) | None => "/".to_string(),
+                    Some(i) => p[..i].to_string(),
+                };
+            }
+        }
+        image_dirs.sort();
+        let tmpfs = mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Tmpfs)
+            .map(|m| (m.target.clone(), Files::new()))
+            .collect();
+        ContainerFs {
+            mounts,
+            writable_layer: Files::new(),
+            tmpfs,
+            image_dirs,
+        }
+    }
+
+    /// The mount that backs `path` (the longest target containing it), or the writable layer.
+    pub fn backing(&self, path: &str) -> Backing {
+        let path = hostfs::normalise("/", path);
+        let best = self
+            .mounts
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| hostfs::is_within(&path, &m.target))
+            .max_by_key(|(_, m)| m.target.len());
+        match best {
+            Some((mount, m)) => Backing::Mount {
+                mount,
+                rel: path[m.target.len()..].trim_start_matches('/').to_string(),
+            },
+            None => Backing::Layer(path),
+        }
+    }
+
+    /// A tmpfs lives in the container's memory: the kernel frees it when the container stops.
+    pub fn clear_tmpfs(&mut self) {
+        for files in self.tmpfs.values_mut() {
+            files.clear();
+        }
+    }
+
+    /// The volumes this container mounts (named and anonymous).
+    pub fn volume_names(&self) -> impl Iterator<Item = &str> {
+        self.mounts
+            .iter()
+            .filter(|m| m.kind == MountKind::Volume)
+            .map(|m| m.source.as_str())
+    }
+
+    /// The size of what this container wrote into its writable layer (`docker ps -s`).
+    pub fn layer_size_bytes(&self) -> u64 {
+        files_size(&self.writable_layer)
+    }
+}
+
+/// A node in a tree by relative path; the root is a folder.
+fn tree_get<'a>(files: &'a Files, rel: &str) -> Option<&'a Node> {
+    const ROOT: Node = Node::Dir;
+    if rel.is_empty() {
+        Some(&ROOT)
+    } else {
+        files.get(rel)
+    }
+}
+
+/// Writes into a tree; `make_parents` creates missing folders (a program's own `mkdir -p`).
+fn tree_write(
+    files: &mut Files,
+    rel: &str,
+    node: Node,
+    append: bool,
+    make_parents: bool,
+) -> Result<(), FsError> {
+    if rel.is_empty() {
+        return Err(FsError::IsDir);
+    }
+    let parent = rel_parent(rel).to_string();
+    match tree_get(files, &parent) {
+        Some(Node::Dir) => {}
+        Some(_) => return Err(FsError::NotDir),
+        None if make_parents => tree_mkdir(files, &parent, true)?,
+        None => return Err(FsError::NotFound),
+    }
+    match (files.get_mut(rel), node) {
+        (Some(Node::Dir), _) => Err(FsError::IsDir),
+        (Some(Node::File { content }), Node::File { content: more }) if append => {
+            content.push_str(&more);
+            Ok(())
+        }
+        (_, node) => {
+            files.insert(rel.to_string(), node);
+            Ok(())
+        }
+    }
+}
+
+fn tree_mkdir(files: &mut Files, rel: &str, parents: bool) -> Result<(), FsError> {
+    if rel.is_empty() {
+        return Ok(());
+    }
+    match files.get(rel) {
+        Some(Node::Dir) => return Ok(()),
+        Some(_) => return Err(FsError::NotDir),
+        None => {}
+    }
+    let parent = rel_parent(rel).to_string();
+    match tree_get(files, &parent) {
+        Some(Node::Dir) => {}
+        Some(_) => return Err(FsError::NotDir),
+        None if parents => tree_mkdir(files, &parent, true)?,
+        None => return Err(FsError::NotFound),
+    }
+    files.insert(rel.to_string(), Node::Dir);
+    Ok(())
+}
+
+fn tree_list(files: &Files, rel: &str) -> Vec<(String, Node)> {
+    files
+        .iter()
+        .filter(|(p, _)| {
+            !p.is_empty()
+                && rel_parent(p) == rel
+                && (rel.is_empty() || p.starts_with(&format!("{rel}/")))
+        })
+        .map(|(p, n)| (p.rsplit('/').next().unwrap_or(p).to_string(), n.clone()))
+        .collect()
+}
+
+fn tree_remove(files: &mut Files, rel: &str, recursive: bool) -> Result<(), FsError> {
+    match files.get(rel) {
+        None => Err(FsError::NotFound),
+        Some(Node::Dir) if !recursive => Err(FsError::IsDir),
+        Some(_) => {
+            let prefix = format!("{rel}/");
+            files.retain(|p, _| p != rel && !p.starts_with(&prefix));
+            Ok(())
+        }
+    }
+}
+
+/// The host-side tree behind a bind mount, as our tree type (a snapshot for reading).
+fn host_tree(world: &World, source: &str) -> Option<Files> {
+    match world.fs.entries.get(source) {
+        Some(Entry::Dir) => {}
+        _ => return None,
+    }
+    Some(
+        world
+            .fs
+            .walk(source)
+            .into_iter()
+            .map(|(rel, e)| {
+                let node = match e {
+                    Entry::Dir => Node::Dir,
+                    Entry::File { content } => Node::File {
+                        content: content.clone(),
+                    },
+                    Entry::Bulk { size_bytes, .. } => Node::Blob {
+                        size_bytes: *size_bytes,
+                    },
+                };
+                (rel, node)
+            })
+            .collect(),
+    )
+}
+
+/// Which store a write touched, for the picture and the narration.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Touched {
+    Layer,
+    Volume(String),
+    Bind(String),
+    Tmpfs(String),
+}
+
+impl Touched {
+    /// Plain words for the narration.
+    pub fn describe(&self, container: &str) -> String {
+        match self {
+            Touched::Layer => format!("{container}'s writable layer"),
+            Touched::Volume(name) if name.len() == 64 => {
+                format!("the anonymous volume {}…", &name[..12])
+            }
+            Touched::Volume(name) => format!("the volume {name}"),
+            Touched::Bind(path) => format!("the host folder {path} (bind mount)"),
+            Touched::Tmpfs(target) => format!("the tmpfs at {target} (host memory)"),
+        }
+    }
+}
+
+/// Runs `f` on the tree that backs `path` in container `id`, mutably.
+fn with_tree_mut<T>(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    write: bool,
+    f: impl FnOnce(&mut Files, &str) -> Result<T, FsError>,
+) -> Result<(T, Touched), FsError> {
+    let c = &world.engine.containers[id];
+    let backing = c.fs.backing(path);
+    match backing {
+        Backing::Layer(abs) => {
+            let rel = abs.trim_start_matches('/').to_string();
+            let c = world.engine.containers.get_mut(id).expect("resolved");
+            f(&mut c.fs.writable_layer, &rel).map(|t| (t, Touched::Layer))
+        }
+        Backing::Mount { mount, rel } => {
+            let m = c.fs.mounts[mount].clone();
+            if write && m.read_only {
+                return Err(FsError::ReadOnly);
+            }
+            match m.kind {
+                MountKind::Volume => {
+                    let v = world
+                        .engine
+                        .volumes
+                        .get_mut(&m.source)
+                        .ok_or(FsError::NotFound)?;
+                    f(&mut v.files, &rel).map(|t| (t, Touched::Volume(m.source.clone())))
+                }
+                MountKind::Tmpfs => {
+                    let c = world.engine.containers.get_mut(id).expect("resolved");
+                    let files = c.fs.tmpfs.entry(m.target.clone()).or_default();
+                    f(files, &rel).map(|t| (t, Touched::Tmpfs(m.target.clone())))
+                }
+                MountKind::Bind => {
+                    // Work on a copy of the host folder, then write the changes back.
+                    let mut tree = host_tree(world, &m.source).ok_or(FsError::NotFound)?;
+                    let before = tree.clone();
+                    let result = f(&mut tree, &rel)?;
+                    if tree != before {
+                        sync_host(world, &m.source, &before, &tree);
+                    }
+                    Ok((result, Touched::Bind(m.source.clone())))
+                }
+            }
+        }
+    }
+}
+
+/// Applies a changed copy of a bind-mounted folder to the host's files.
+fn sync_host(world: &mut World, source: &str, before: &Files, after: &Files) {
+    for rel in before.keys() {
+        if !after.contains_key(rel) {
+            world.fs.entries.remove(&join(source, rel));
+        }
+    }
+    for (rel, node) in after {
+        if before.get(rel) == Some(node) {
+            continue;
+        }
+        let entry = match node {
+            Node::Dir => Entry::Dir,
+            Node::File { content } => Entry::File {
+                content: content.clone(),
+            },
+            Node::Blob { size_bytes } => Entry::Bulk {
+                size_bytes: *size_bytes,
+                file_count: 1,
+            },
+        };
+        world.fs.entries.insert(join(source, rel), entry);
+    }
+}
+
+/// Writes a file inside a container (`echo hi > /data/f`, a program saving its data).
+pub fn write(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    node: Node,
+    append: bool,
+    make_parents: bool,
+) -> Result<Touched, FsError> {
+    let path = hostfs::normalise("/", path);
+    if !make_parents && !is_dir(world, id, parent_of(&path)) {
+        return Err(if exists(world, id, parent_of(&path)) {
+            FsError::NotDir
+        } else {
+            FsError::NotFound
+        });
+    }
+    with_tree_mut(world, id, &path, true, |files, rel| {
+        // A folder that exists only in the image or as a mount point is real for writing too.
+        tree_write(files, rel, node, append, true)
+    })
+    .map(|(_, t)| t)
+}
+
+fn parent_of(path: &str) -> &str {
+    match path.rfind('/') {
+        Some(0) | None => "/",
+        Some(i) => &path[..i],
+    }
+}
+
+/// `mkdir [-p]` inside a container.
+pub fn mkdir(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    parents: bool,
+) -> Result<Touched, FsError> {
+    let path = hostfs::normalise("/", path);
+    if exists(world, id, &path) {
+        return if parents && is_dir(world, id, &path) {
+            Ok(Touched::Layer)
+        } else {
+            Err(FsError::IsDir)
+        };
+    }
+    if !parents && !is_dir(world, id, parent_of(&path)) {
+        return Err(FsError::NotFound);
+    }
+    with_tree_mut(world, id, &path, true, |files, rel| {
+        tree_mkdir(files, rel, true)
+    })
+    .map(|(_, t)| t)
+}
+
+/// `rm [-r]` inside a container.
+pub fn remove(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    recursive: bool,
+) -> Result<Touched, FsError> {
+    let path = hostfs::normalise("/", path);
+    with_tree_mut(world, id, &path, true, |files, rel| {
+        tree_remove(files, rel, recursive)
+    })
+    .map(|(_, t)| t)
+}
+
+/// Reads a node inside a container.
+pub fn get(world: &World, id: &ContainerId, path: &str) -> Option<Node> {
+    let c = world.engine.containers.get(id)?;
+    let path = hostfs::normalise("/", path);
+    if path == "/" {
+        return Some(Node::Dir);
+    }
+    // A mount point is a folder even when nothing else is there.
+    if c.fs.mounts.iter().any(|m| m.target == path) {
+        return Some(Node::Dir);
+    }
+    match c.fs.backing(&path) {
+        Backing::Layer(abs) => {
+            c.fs.writable_layer
+                .get(abs.trim_start_matches('/'))
+                .cloned()
+                .or_else(|| c.fs.image_dirs.contains(&abs).then_some(Node::Dir))
+        }
+        Backing::Mount { mount, rel } => {
+            let m = &c.fs.mounts[mount];
+            match m.kind {
+                MountKind::Volume => world
+                    .engine
+                    .volumes
+                    .get(&m.source)
+                    .and_then(|v| tree_get(&v.files, &rel).cloned()),
+                MountKind::Tmpfs => {
+                    c.fs.tmpfs
+                        .get(&m.target)
+                        .and_then(|f| tree_get(f, &rel).cloned())
+                }
+                MountKind::Bind => {
+                    host_tree(world, &m.source).and_then(|f| tree_get(&f, &rel).cloned())
+                }
+            }
+        }
+    }
+}
+
+pub fn exists(world: &World, id: &ContainerId, path: &str) -> bool {
+    get(world, id, path).is_some()
+}
+
+pub fn is_dir(world: &World, id: &ContainerId, path: &str) -> bool {
+    matches!(get(world, id, path), Some(Node::Dir))
+}
+
+/// A text file's content.
+pub fn read(world: &World, id: &ContainerId, path: &str) -> Result<String, FsError> {
+    match get(world, id, path) {
+        Some(Node::File { content }) => Ok(content),
+        Some(Node::Blob { .. }) => Ok(String::new()),
+        Some(Node::Dir) => Err(FsError::IsDir),
+        None => Err(FsError::NotFound),
+    }
+}
+
+/// A folder's children (name, node), sorted by name; mount points show as folders.
+pub fn list(world: &World, id: &ContainerId, path: &str) -> Result<Vec<(String, Node)>, FsError> {
+    let path = hostfs::normalise("/", path);
+    match get(world, id, &path) {
+        None => return Err(FsError::NotFound),
+        Some(Node::Dir) => {}
+        Some(node) => {
+            return Ok(vec![(
+                path.rsplit('/').next().unwrap_or("").to_string(),
+                node,
+            )]);
+        }
+    }
+    let c = &world.engine.containers[id];
+    let mut children: BTreeMap<String, Node> = BTreeMap::new();
+    match c.fs.backing(&path) {
+        Backing::Layer(abs) => {
+            for dir in &c.fs.image_dirs {
+                if parent_of(dir) == abs && dir != &abs {
+                    children.insert(dir.rsplit('/').next().unwrap_or("").to_string(), Node::Dir);
+                }
+            }
+            for (name, node) in tree_list(&c.fs.writable_layer, abs.trim_start_matches('/')) {
+                children.insert(name, node);
+            }
+        }
+        Backing::Mount { mount, rel } => {
+            let m = &c.fs.mounts[mount];
+            let tree = match m.kind {
+                MountKind::Volume => world.engine.volumes.get(&m.source).map(|v| v.files.clone()),
+                MountKind::Tmpfs => c.fs.tmpfs.get(&m.target).cloned(),
+                MountKind::Bind => host_tree(world, &m.source),
+            }
+            .unwrap_or_default();
+            for (name, node) in tree_list(&tree, &rel) {
+                children.insert(name, node);
+            }
+        }
+    }
+    for m in &c.fs.mounts {
+        if parent_of(&m.target) == path && m.target != path {
+            children.insert(
+                m.target.rsplit('/').next().unwrap_or("").to_string(),
+                Node::Dir,
+            );
+        }
+    }
+    Ok(children.into_iter().collect())
+}
+
+/// `docker create`'s mounts: parses `-v`, `--mount` and `--tmpfs`, adds an anonymous volume for
+/// each image `VOLUME` nothing is mounted on, creates the volumes (and, for `-v`, a missing host
+/// folder). Errors are Docker's; the caller's world is restored when one is returned.
+pub fn prepare<S: AsRef<str>>(
+    world: &mut World,
+    options: &RunOptions,
+    image_volumes: &[S],
+    workdir: &str,
+    rec: &mut Record,
+) -> Result<ContainerFs, DockerError> {
+    let cwd = world.fs.cwd.clone();
+    let mut mounts: Vec<Mount> = Vec::new();
+    for raw in &options.volumes {
+        mount::cli_check_volume_flag(raw).map_err(|e| DockerError::new(e, 125))?;
+        mounts.push(mount::parse_volume_flag(raw, &cwd).map_err(DockerError::daemon)?);
+    }
+    for raw in &options.mounts {
+        let m = mount::parse_mount_flag(raw, &cwd).map_err(|e| {
+            DockerError::new(
+                format!("invalid argument \"{raw}\" for \"--mount\" flag: {e}"),
+                125,
+            )
+        })?;
+        mount::validate_mount(&m, |p| world.fs.entries.contains_key(p))
+            .map_err(DockerError::daemon)?;
+        mounts.push(m);
+    }
+    for raw in &options.tmpfs {
+        mounts.push(mount::parse_tmpfs_flag(raw).map_err(DockerError::daemon)?);
+    }
+    // moby daemon/errors.go duplicateMountPointError
+    for (i, m) in mounts.iter().enumerate() {
+        if mounts[..i].iter().any(|o| o.target == m.target) {
+            return Err(DockerError::daemon(format!(
+                "Duplicate mount point: {}",
+                m.target
+            )));
+        }
+    }
+    // An image VOLUME with nothing mounted on it gets a fresh anonymous volume.
+    for path in image_volumes.iter().map(AsRef::as_ref) {
+        let path = hostfs::normalise("/", path);
+        if !mounts.iter().any(|m| m.target == path) {
+            mounts.push(Mount::volume("", &path, false));
+            rec.say(format!(
+                "The image declares VOLUME {path}: with nothing mounted there, the daemon creates an anonymous volume for it."
+            ));
+        }
+    }
+    for m in &mut mounts {
+        match m.kind {
+            MountKind::Volume => {
+                let existed = !m.source.is_empty() && world.engine.volumes.contains_key(&m.source);
+                let name = volume::create(
+                    world,
+                    (!m.source.is_empty()).then_some(m.source.as_str()),
+                    BTreeMap::new(),
+                )?;
+                rec.touch(format!("volume:{name}"));
+                if !m.source.is_empty() && !existed {
+                    rec.say(format!(
+                        "The volume {name} did not exist, so the daemon created it (empty) at /var/lib/docker/volumes/{name}/_data."
+                    ));
+                } else if !m.source.is_empty() {
+                    rec.say(format!(
+                        "The volume {name} already exists: the container gets its files as they are."
+                    ));
+                }
+                m.source = name;
+            }
+            MountKind::Bind => {
+                if !world.fs.entries.contains_key(&m.source) {
+                    world
+                        .fs
+                        .mkdir(&m.source, true)
+                        .map_err(|e| DockerError::daemon(format!("mkdir {}: {e}", m.source)))?;
+                    rec.say(format!(
+                        "-v created the missing host folder {} (the --mount syntax would refuse instead).",
+                        m.source
+                    ));
+                }
+                rec.touch(format!("bind:{}", m.source));
+            }
+            MountKind::Tmpfs => {}
+        }
+    }
+    Ok(ContainerFs::new(mounts, image_volumes, workdir))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::docker::mount::Mount;
+
+    fn fs_with(mounts: Vec<Mount>) -> ContainerFs {
+        ContainerFs::new(mounts, &["/var/lib/postgresql/data"], "/")
+    }
+
+    #[test]
+    fn the_longest_mount_target_wins() {
+        let fs = fs_with(vec![
+            Mount::volume("data", "/srv", false),
+            Mount::volume("inner", "/srv/cache", false),
+        ]);
+        assert_eq!(
+            fs.backing("/srv/cache/x"),
+            Backing::Mount {
+                mount: 1,
+                rel: "x".into()
+            }
+        );
+        assert_eq!(
+            fs.backing("/srv/cachette"),
+            Backing::Mount {
+                mount: 0,
+                rel: "cachette".into()
+            }
+        );
+        assert_eq!(fs.backing("/etc/x"), Backing::Layer("/etc/x".into()));
+    }
+
+    #[test]
+    fn image_volume_paths_are_folders_of_the_image() {
+        let fs = fs_with(vec![]);
+        assert!(fs.image_dirs.contains(&"/var/lib/postgresql".to_string()));
+        assert!(
+            fs.image_dirs
+                .contains(&"/var/lib/postgresql/data".to_string())
+        );
+    }
+
+    #[test]
+    fn trees_write_append_list_and_remove() {
+        let mut files = Files::new();
+        assert_eq!(
+            tree_write(
+                &mut files,
+                "a/b",
+                Node::File {
+                    content: "x".into()
+                },
+                false,
+                false
+            ),
+            Err(FsError::NotFound)
+        );
+        tree_write(
+            &mut files,
+            "a/b",
+            Node::File {
+                content: "x".into(),
+            },
+            false,
+            true,
+        )
+        .unwrap();
+        tree_write(
+            &mut files,
+            "a/b",
+            Node::File {
+                content: "y".into(),
+            },
+            true,
+            false,
+        )
+        .unwrap();
+        assert_eq!(
+            files["a/b"],
+            Node::File {
+                content: "xy".into()
+            }
+        );
+        assert_eq!(tree_list(&files, "a").len(), 1);
+        assert_eq!(tree_list(&files, "").len(), 1);
+        assert_eq!(tree_remove(&mut files, "a", false), Err(FsError::IsDir));
+        tree_remove(&mut files, "a", true).unwrap();
+        assert!(files.is_empty());
+    }
+}

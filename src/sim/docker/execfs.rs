@@ -1,0 +1,385 @@
+//! File commands run with `docker exec`: `sh -c "echo hi > /data/f"`, `cat`, `ls`, `mkdir`,
+//! `touch`, `rm`, and `psql` in a postgres container.
+//!
+//! Real Docker: `docker exec` starts a second process in the running container's namespaces; it
+//! sees the container's filesystem (image + writable layer + mounts). The words of each tool's
+//! errors depend on the image: Alpine and BusyBox have BusyBox's `ash` and applets, Debian-based
+//! images have `dash` and GNU coreutils.
+//!
+//! What we model: those commands reading and writing through src/sim/docker/containerfs.rs so
+//! each file lands in the store that backs its path, with both families' error texts. What we
+//! simplify: a script is a sequence of simple commands (`;`, `&&`, newlines), stops at the first
+//! failure, and knows only `>`/`>>` redirections; no pipes, globs or variables.
+
+use super::super::ids::ContainerId;
+use super::super::record::Record;
+use super::super::world::World;
+use super::containerfs::{self, FsError, Node, Touched};
+use super::error::DockerError;
+use super::postgres;
+
+/// Which family of tools the image ships.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Tools {
+    BusyBox,
+    Gnu,
+}
+
+fn tools(world: &World, id: &ContainerId) -> Tools {
+    let image = &world.engine.containers[id].config.image;
+    let repo = image.split(':').next().unwrap_or(image);
+    if matches!(repo, "alpine" | "busybox") || image.contains("alpine") {
+        Tools::BusyBox
+    } else {
+        Tools::Gnu
+    }
+}
+
+/// One command's failure: what it printed on stderr, and its exit status.
+struct Failure {
+    text: String,
+    code: i32,
+}
+
+fn fail(text: String, code: i32) -> Failure {
+    Failure { text, code }
+}
+
+/// Splits a script on `;`, `&&` and newlines outside quotes.
+fn split_script(script: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    let mut quote: Option<char> = None;
+    let mut chars = script.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => {
+                quote = None;
+                current.push(c);
+            }
+            (Some(_), c) => current.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                current.push(c);
+            }
+            (None, ';' | '\n') => parts.push(std::mem::take(&mut current)),
+            (None, '&') if chars.peek() == Some(&'&') => {
+                chars.next();
+                parts.push(std::mem::take(&mut current));
+            }
+            (None, c) => current.push(c),
+        }
+    }
+    parts.push(current);
+    parts
+        .into_iter()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
+        .collect()
+}
+
+/// Runs `argv` if it is one of ours; `None` lets the caller handle it.
+pub fn run(
+    world: &mut World,
+    id: &ContainerId,
+    argv: &[String],
+    rec: &mut Record,
+) -> Option<Result<(), DockerError>> {
+    let program = argv.first()?.rsplit('/').next().unwrap_or("").to_string();
+    match program.as_str() {
+        "psql" => Some(postgres::psql(world, id, argv, rec)),
+        "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => {
+            let script = argv.get(2).cloned().unwrap_or_default();
+            let shell = if tools(world, id) == Tools::BusyBox {
+                "sh".to_string()
+            } else {
+                "sh: 1".to_string()
+            };
+            let mut did_something = false;
+            for segment in split_script(&script) {
+                let Ok(words) = shell_words::split(&segment) else {
+                    return Some(Err(DockerError::new(
+                        format!("{shell}: syntax error: unterminated quoted string"),
+                        2,
+                    )));
+                };
+                match command(world, id, &words, &shell, rec) {
+                    Ok(()) => did_something = true,
+                    Err(f) if did_something => {
+                        rec.err(f.text);
+                        rec.error = true;
+                        return Some(Ok(()));
+                    }
+                    Err(f) => return Some(Err(DockerError::new(f.text, f.code))),
+                }
+            }
+            Some(Ok(()))
+        }
+        "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => None,
+        "cat" | "ls" | "mkdir" | "touch" | "rm" => {
+            Some(command(world, id, argv, "sh", rec).map_err(|f| DockerError::new(f.text, f.code)))
+        }
+        _ => None,
+    }
+}
+
+/// `cat PATH` as a container's main process: its output lines (stderr?, text) and success.
+pub fn cat_for_process(world: &World, id: &ContainerId, path: &str) -> (Vec<(bool, String)>, bool) {
+    match containerfs::read(world, id, path) {
+        Ok(text) => (text.lines().map(|l| (false, l.to_string())).collect(), true),
+        Err(e) => {
+            let line = if tools(world, id) == Tools::Gnu {
+                format!("cat: {path}: {}", e.strerror())
+            } else {
+                format!("cat: can't open '{path}': {}", e.strerror())
+            };
+            (vec![(true, line)], false)
+        }
+    }
+}
+
+/// Takes `> file` / `>> file` out of the words.
+fn redirection(words: &mut Vec<String>) -> Option<(String, bool)> {
+    let i = words.iter().position(|w| w.starts_with('>'))?;
+    let op = words.remove(i);
+    let append = op.starts_with(">>");
+    let inline = op.trim_start_matches('>').to_string();
+    let path = if !inline.is_empty() {
+        inline
+    } else if i < words.len() {
+        words.remove(i)
+    } else {
+        return None;
+    };
+    Some((path, append))
+}
+
+fn narrate_write(world: &World, id: &ContainerId, path: &str, t: &Touched, rec: &mut Record) {
+    let name = world.engine.containers[id].name.clone();
+    rec.touch(postgres::touched_key(t));
+    let why = match t {
+        Touched::Layer => {
+            "copy-on-write: it lives only as long as the container; `docker rm` deletes it"
+        }
+        Touched::Volume(_) => "a volume outlives the container; `docker rm` keeps it",
+        Touched::Bind(_) => "the file is on the host itself, visible outside Docker",
+        Touched::Tmpfs(_) => "memory only: it is gone when the container stops",
+    };
+    rec.say(format!("{path} lands in {} ({why}).", t.describe(&name)));
+}
+
+fn command(
+    world: &mut World,
+    id: &ContainerId,
+    words: &[String],
+    shell: &str,
+    rec: &mut Record,
+) -> Result<(), Failure> {
+    let mut words = words.to_vec();
+    let redirect = redirection(&mut words);
+    let gnu = tools(world, id) == Tools::Gnu;
+    let Some(program) = words.first().cloned() else {
+        return Ok(());
+    };
+    let program = program.rsplit('/').next().unwrap_or(&program).to_string();
+    let args: Vec<String> = words[1..].to_vec();
+    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let flags: String = args
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .flat_map(|a| a.chars().skip(1))
+        .collect();
+    // What the command writes to stdout, before any redirection.
+    let mut output: Vec<String> = Vec::new();
+    match program.as_str() {
+        "echo" => output.push(args.join(" ")),
+        "true" | ":" | "sleep" => {}
+        "cat" => {
+            for p in &paths {
+                match containerfs::read(world, id, p) {
+                    Ok(text) => output.extend(text.lines().map(str::to_string)),
+                    Err(e) => {
+                        return Err(fail(
+                            if gnu {
+                                format!("cat: {p}: {}", e.strerror())
+                            } else {
+                                format!("cat: can't open '{p}': {}", e.strerror())
+                            },
+                            1,
+                        ));
+                    }
+                }
+            }
+        }
+        "ls" => {
+            let targets: Vec<String> = if paths.is_empty() {
+                vec!["/".to_string()]
+            } else {
+                paths.iter().map(|p| p.to_string()).collect()
+            };
+            for p in &targets {
+                match containerfs::list(world, id, p) {
+                    Ok(children) => {
+                        if targets.len() > 1 {
+                            output.push(format!("{p}:"));
+                        }
+                        for (name, node) in children {
+                            if name.starts_with('.') && !flags.contains('a') {
+                                continue;
+                            }
+                            if flags.contains('l') {
+                                let kind = if node == Node::Dir { 'd' } else { '-' };
+                                output.push(format!(
+                                    "{kind}rw-r--r--    1 root     root    {:>8} {name}",
+                                    node.size_bytes()
+                                ));
+                            } else {
+                                output.push(name);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        return Err(fail(
+                            if gnu {
+                                format!("ls: cannot access '{p}': {}", e.strerror())
+                            } else {
+                                format!("ls: {p}: {}", e.strerror())
+                            },
+                            if gnu { 2 } else { 1 },
+                        ));
+                    }
+                }
+            }
+        }
+        "mkdir" => {
+            for p in &paths {
+                let t = containerfs::mkdir(world, id, p, flags.contains('p')).map_err(|e| {
+                    let why = if e == FsError::IsDir {
+                        "File exists"
+                    } else {
+                        e.strerror()
+                    };
+                    fail(
+                        if gnu {
+                            format!("mkdir: cannot create directory '{p}': {why}")
+                        } else {
+                            format!("mkdir: can't create directory '{p}': {why}")
+                        },
+                        1,
+                    )
+                })?;
+                narrate_write(world, id, p, &t, rec);
+            }
+        }
+        "touch" => {
+            for p in &paths {
+                if containerfs::exists(world, id, p) {
+                    continue;
+                }
+                let t = containerfs::write(
+                    world,
+                    id,
+                    p,
+                    Node::File {
+                        content: String::new(),
+                    },
+                    false,
+                    false,
+                )
+                .map_err(|e| {
+                    fail(
+                        if gnu {
+                            format!("touch: cannot touch '{p}': {}", e.strerror())
+                        } else {
+                            format!("touch: {p}: {}", e.strerror())
+                        },
+                        1,
+                    )
+                })?;
+                narrate_write(world, id, p, &t, rec);
+            }
+        }
+        "rm" => {
+            for p in &paths {
+                let recursive = flags.contains('r') || flags.contains('R');
+                match containerfs::remove(world, id, p, recursive) {
+                    Ok(t) => {
+                        rec.touch(postgres::touched_key(&t));
+                    }
+                    Err(FsError::NotFound) if flags.contains('f') => {}
+                    Err(e) => {
+                        return Err(fail(
+                            if gnu {
+                                format!("rm: cannot remove '{p}': {}", e.strerror())
+                            } else {
+                                format!("rm: can't remove '{p}': {}", e.strerror())
+                            },
+                            1,
+                        ));
+                    }
+                }
+            }
+        }
+        other => {
+            return Err(fail(format!("{shell}: {other}: not found"), 127));
+        }
+    }
+    match redirect {
+        None => {
+            if !output.is_empty() {
+                rec.out(output.join("\n"));
+            }
+            Ok(())
+        }
+        Some((path, append)) => {
+            let mut content = output.join("\n");
+            if !output.is_empty() {
+                content.push('\n');
+            }
+            match containerfs::write(world, id, &path, Node::File { content }, append, false) {
+                Ok(t) => {
+                    narrate_write(world, id, &path, &t, rec);
+                    Ok(())
+                }
+                Err(e) => {
+                    let why = match e {
+                        FsError::NotFound if gnu => "Directory nonexistent",
+                        FsError::NotFound => "nonexistent directory",
+                        other => other.strerror(),
+                    };
+                    Err(fail(
+                        if gnu {
+                            format!("{shell}: cannot create {path}: {why}")
+                        } else {
+                            format!("{shell}: can't create {path}: {why}")
+                        },
+                        2,
+                    ))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_on_separators_outside_quotes() {
+        assert_eq!(
+            split_script("echo 'a; b' > /f; cat /f && ls"),
+            vec!["echo 'a; b' > /f", "cat /f", "ls"]
+        );
+    }
+
+    #[test]
+    fn redirections_are_taken_out() {
+        let mut w: Vec<String> = ["echo", "hi", ">>/data/f"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(redirection(&mut w), Some(("/data/f".to_string(), true)));
+        assert_eq!(w, vec!["echo", "hi"]);
+    }
+}
