@@ -580,6 +580,26 @@ pub fn list(world: &World, id: &ContainerId, path: &str) -> Result<Vec<(String, 
     Ok(children.into_iter().collect())
 }
 
+/// What is refused before the image is even looked up: the CLI's own `-v` check (docker/cli
+/// `internal/volumespec`) and the daemon's `--mount` validation, which `verifyContainerSettings`
+/// runs before `GetImage` (moby v28.5.2 `daemon/create.go`, `daemon/container.go`).
+pub fn check_before_image(world: &World, options: &RunOptions) -> Result<(), DockerError> {
+    for raw in &options.volumes {
+        mount::cli_check_volume_flag(raw).map_err(|e| DockerError::new(e, 125))?;
+    }
+    for raw in &options.mounts {
+        let m = mount::parse_mount_flag(raw, &world.fs.cwd).map_err(|e| {
+            DockerError::new(
+                format!("invalid argument \"{raw}\" for \"--mount\" flag: {e}"),
+                125,
+            )
+        })?;
+        mount::validate_mount(&m, |p| world.fs.entries.contains_key(p))
+            .map_err(DockerError::daemon)?;
+    }
+    Ok(())
+}
+
 /// `docker create`'s mounts: parses `-v`, `--mount` and `--tmpfs`, adds an anonymous volume for
 /// each image `VOLUME` nothing is mounted on, creates the volumes (and, for `-v`, a missing host
 /// folder). Errors are Docker's; the caller's world is restored when one is returned.

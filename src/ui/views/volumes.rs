@@ -73,7 +73,7 @@ fn notable(files: &Files, n: usize) -> (Vec<(String, u64)>, usize, u64) {
                         .to_string(),
                     _ => String::new(),
                 };
-                format!("{path} (table {table})")
+                format!("table {table} ({path})")
             } else {
                 path.clone()
             };
@@ -211,7 +211,7 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
                 MountKind::Bind => (folder_slot.0 + 30, folder_slot.1),
                 MountKind::Tmpfs => continue,
             };
-            let sx = cx + 30 + (k as i32 * 34) % (CARD_W - 60);
+            let sx = cx + 24 + (k as i32 * 80) % (CARD_W - 60);
             let sy = cy + CARD_H;
             let class = classes!(
                 "vp-wire",
@@ -237,22 +237,22 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
         let class = classes!("vp-card", format!("st-{state}"), is_touched(touched, &c.name).then_some("touched"));
         let tmpfs: Vec<(&String, &Files)> = c.fs.tmpfs.iter().collect();
         let chips = tmpfs.iter().enumerate().map(|(k, (target, files))| {
-            let chip_x = 12 + k as i32 * 104;
+            let chip_x = 12 + k as i32 * 106;
             let key = format!("tmpfs:{target}");
             let (_, count, total) = notable(files, 0);
             let chip_class = classes!("vp-chip", (is_touched(touched, &c.name) && is_touched(touched, &key)).then_some("touched"));
-            let pins = (0..5).map(|p| html! {
+            let pins = (0..4).map(|p| html! {
                 <>
-                    <rect class="vp-pin" x={(chip_x + 10 + p * 18).to_string()} y="128" width="6" height="4" />
-                    <rect class="vp-pin" x={(chip_x + 10 + p * 18).to_string()} y="156" width="6" height="4" />
+                    <rect class="vp-pin" x={(chip_x + 12 + p * 24).to_string()} y="128" width="6" height="4" />
+                    <rect class="vp-pin" x={(chip_x + 12 + p * 24).to_string()} y="156" width="6" height="4" />
                 </>
             }).collect::<Html>();
             html! {
                 <g key={key.clone()} class={chip_class} data-testid="tmpfs-chip">
                     { pins }
-                    <rect class="vp-chip-body" x={chip_x.to_string()} y="132" width="96" height="24" rx="3" />
+                    <rect class="vp-chip-body" x={chip_x.to_string()} y="132" width="100" height="24" rx="3" />
                     <text class="vp-chip-text" x={(chip_x + 6).to_string()} y="148">
-                        {format!("tmpfs {} · {}", truncate(target, 8), if count == 0 { "empty".to_string() } else { human_size(total) })}
+                        {format!("{} {}", truncate(target, 7), if count == 0 { "empty".to_string() } else { human_size(total) })}
                     </text>
                     <title>{format!("tmpfs at {target}: host memory, emptied when the container stops ({count} files)")}</title>
                 </g>
@@ -286,7 +286,7 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
             .collect();
         let class = classes!("vp-volume", v.anonymous.then_some("anon"), users.is_empty().then_some("unused"), is_touched(touched, &key).then_some("touched"));
         let rx = CYL_W / 2;
-        let title = if v.anonymous { format!("{}… (anonymous)", v.short_name()) } else { v.name.clone() };
+        let title = if v.anonymous { format!("anonymous {}…", &v.name[..8.min(v.name.len())]) } else { v.name.clone() };
         html! {
             <g key={key.clone()} class={class} data-testid="volume" data-name={v.name.clone()} transform={format!("translate({x},{y})")}>
                 <path class="vp-cyl" d={format!("M0,10 A{rx},10 0 0,1 {CYL_W},10 L{CYL_W},{} A{rx},10 0 0,1 0,{} Z", CYL_H - 10, CYL_H - 10)} />
@@ -462,6 +462,6 @@ mod tests {
         );
         let (shown, count, _) = notable(&files, 2);
         assert_eq!(count, 3);
-        assert_eq!(shown[0].0, "base/5/16384 (table notes)");
+        assert_eq!(shown[0].0, "table notes (base/5/16384)");
     }
 }
