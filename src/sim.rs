@@ -13,6 +13,7 @@ pub mod files;
 pub mod hostfs;
 pub mod ids;
 pub mod input;
+pub mod lab;
 pub mod record;
 pub mod rng;
 pub mod shell;

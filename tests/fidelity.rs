@@ -270,3 +270,438 @@ fn inspect_state_docker_inspect() {
     let positions: Vec<usize> = order.iter().map(|k| out.find(k).expect(k)).collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]));
 }
+
+// ---------------------------------------------------------------------------------------------
+// FIDELITY.md "Orders of magnitude for the pictures": VM vs container (why-containers page)
+
+/// FIDELITY.md orders of magnitude, VM row "memory … reserved" and multipass
+/// `include/multipass/constants.h` (v1.15.1): defaults 1 CPU, 1G memory, 5G disk; a VM holds the
+/// memory it was given from the moment it starts, while a container costs only its processes.
+#[test]
+fn vm_reserves_gb_container_uses_mb_multipass_constants_h() {
+    use dockyard::sim::lab::{self, GIB, MIB};
+    let mut host = Host::new(1);
+    host.run("multipass launch --name vm1");
+    let vm = &host.world().lab.vms["vm1"];
+    assert_eq!((vm.cpus, vm.memory_bytes, vm.disk_bytes), (1, GIB, 5 * GIB));
+    host.run("docker run -d --name web nginx:1.27");
+    let t = lab::totals(host.world());
+    assert_eq!(t.vms.memory_bytes, GIB);
+    assert!(t.containers.memory_bytes < 16 * MIB, "{t:?}");
+    // Disk: a VM carries a guest OS (gigabytes); the container's image layers are counted once.
+    assert!(t.vms.disk_bytes >= GIB);
+    host.run("docker run -d --name web2 nginx:1.27");
+    assert_eq!(
+        lab::totals(host.world()).containers.disk_bytes,
+        t.containers.disk_bytes
+    );
+}
+
+/// FIDELITY.md orders of magnitude, "start": tens of seconds to boot a kernel vs well under a
+/// second to start a process. `multipass launch` returns `Launched: vm1` only once the guest is up
+/// (multipass `src/client/cli/cmd/launch.cpp`).
+#[test]
+fn vm_boots_in_tens_of_seconds_container_starts_at_once_multipass_launch_cpp() {
+    let mut host = Host::new(1);
+    let out = host.run("multipass launch 24.04 --name vm1 --cpus 2 --memory 2G --disk 10G");
+    assert!(out.ends_with("Launched: vm1\n"), "{out}");
+    let boot_ms = host.now();
+    assert!((10_000..60_000).contains(&boot_ms), "{boot_ms}");
+    let before = host.now();
+    host.run("docker run -d --name web nginx:1.27");
+    assert!(host.now() - before < 1_000);
+    assert_eq!(host.container("web").status().as_str(), "running");
+}
+
+/// FIDELITY.md orders of magnitude, "isolation": a Linux container needs a Linux kernel. moby
+/// v28.5.2 `distribution/pull_v2.go` (`noMatchesErr`) and `distribution/config.go`
+/// (`platformFromConfig`): a Windows-only manifest list has nothing for linux/amd64, and the
+/// Windows variant is refused once its config is read.
+#[test]
+fn windows_image_fails_on_linux_moby_pull_v2_go() {
+    let mut host = Host::new(1);
+    let out = host.run("docker pull mcr.microsoft.com/windows/nanoserver:ltsc2022");
+    assert_eq!(
+        out,
+        "ltsc2022: Pulling from windows/nanoserver\nno matching manifest for linux/amd64 in the manifest list entries\n"
+    );
+    let out = host.run("docker run mcr.microsoft.com/windows/nanoserver:ltsc2022");
+    assert!(out.contains(
+        "docker: no matching manifest for linux/amd64 in the manifest list entries\n\nRun 'docker run --help' for more information"
+    ), "{out}");
+    let out = host.run(
+        "docker run --platform windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022",
+    );
+    assert!(out.contains(
+        "docker: image operating system \"windows\" cannot be used on this platform: operating system is not supported"
+    ), "{out}");
+    assert!(host.world().engine.containers.is_empty());
+    assert!(host.world().engine.images.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Volumes and persistence (FIDELITY.md "tmpfs"; `docker compose down -v` belongs to Compose).
+
+/// FIDELITY.md "tmpfs: host memory only, gone when the container stops, not shareable". Docker
+/// docs storage/tmpfs ("tmpfs mounts are temporary, and only persisted in the host memory. When
+/// the container stops, the tmpfs mount is removed"; "you can't share tmpfs mounts between
+/// containers"); moby `daemon` unmounts it with the container.
+#[test]
+fn tmpfs_is_memory_gone_on_stop_not_shared_docs_storage_tmpfs() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name one --tmpfs /cache alpine sleep 3600");
+    host.run("docker run -d --name two --tmpfs /cache alpine sleep 3600");
+    host.run("docker exec one sh -c \"echo hot > /cache/x\"");
+    assert_eq!(host.run("docker exec one cat /cache/x"), "hot\n");
+    // Host memory only: no volume, nothing in the host's folders.
+    assert!(host.world().engine.volumes.is_empty());
+    assert!(host.world().fs.entries.keys().all(|p| !p.contains("cache")));
+    // Not shareable: b's tmpfs at the same path is its own, empty.
+    assert_eq!(
+        host.run("docker exec two cat /cache/x"),
+        "cat: can't open '/cache/x': No such file or directory\n"
+    );
+    host.run("docker stop -t 0 one");
+    host.run("docker start one");
+    assert_eq!(host.run("docker exec one ls /cache"), "");
+}
+
+/// moby v28.5.2 `volume/service/service.go` (`AnonymousLabel`, prune filter) and docker/cli
+/// `cli/command/volume/prune.go` (`--all`, API 1.42): since Engine 23 `docker volume prune`
+/// removes unused anonymous volumes only; `-a` takes unused named ones too.
+#[test]
+fn volume_prune_spares_named_volumes_unless_all_moby_volume_service() {
+    let mut host = Host::new(1);
+    host.run("docker volume create keep");
+    host.run("docker run --name tmp1 -v /anon alpine true");
+    host.run("docker rm tmp1");
+    assert_eq!(host.world().engine.volumes.len(), 2);
+    let out = host.run("docker volume prune");
+    assert_eq!(
+        out,
+        "WARNING! This will remove anonymous local volumes not used by at least one container.\nAre you sure you want to continue? [y/N] \n"
+    );
+    assert_eq!(host.world().engine.volumes.len(), 2);
+    let out = host.run("docker volume prune -f");
+    assert!(out.starts_with("Deleted Volumes:\n"), "{out}");
+    assert!(out.ends_with("\nTotal reclaimed space: 0B\n"), "{out}");
+    assert_eq!(
+        host.world().engine.volumes.keys().collect::<Vec<_>>(),
+        ["keep"]
+    );
+    let out = host.run("docker volume prune -a -f");
+    assert_eq!(out, "Deleted Volumes:\nkeep\n\nTotal reclaimed space: 0B\n");
+}
+
+/// moby v28.5.2 `volume/service/errors.go` (`OpErr`, `errVolumeInUse`, `errNoSuchVolume`): a
+/// volume referenced by any container, even a stopped one, cannot be removed.
+#[test]
+fn volume_in_use_and_missing_errors_moby_volume_service_errors_go() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name writer -v data:/data alpine sleep 3600");
+    host.run("docker stop -t 0 writer");
+    let id = host.container("writer").id.0.clone();
+    let rec = host.sh("docker volume rm data");
+    assert_eq!(
+        output(&rec),
+        format!("Error response from daemon: remove data: volume is in use - [{id}]\n")
+    );
+    let rec = host.sh("docker volume rm nosuch");
+    assert_eq!(
+        output(&rec),
+        "Error response from daemon: get nosuch: no such volume\n"
+    );
+}
+
+/// moby v28.5.2 `volume/mounts/linux_parser.go` (`ParseMountRaw`, `errInvalidSpec`) and
+/// `volume/mounts/validate.go` (`errBindSourceDoesNotExist`): `-v` creates a missing host
+/// folder, `--mount type=bind` refuses it; malformed specs are named.
+#[test]
+fn mount_syntax_errors_moby_volume_mounts_linux_parser_go() {
+    let mut host = Host::new(1);
+    host.run("docker pull alpine");
+    let rec = host.sh("docker run -d --mount type=bind,source=/srv/none,target=/data alpine true");
+    assert_eq!(
+        output(&rec),
+        "docker: Error response from daemon: invalid mount config for type \"bind\": bind source path does not exist: /srv/none\n\nRun 'docker run --help' for more information\n"
+    );
+    let rec = host.sh("docker run -d -v /data:rw alpine true");
+    assert!(output(&rec).starts_with(
+        "docker: Error response from daemon: invalid volume specification: '/data:rw'\n"
+    ));
+    assert!(host.world().engine.containers.is_empty());
+    host.run("docker run -d --name two -v /srv/made:/data alpine true");
+    assert!(host.world().fs.entries.contains_key("/srv/made"));
+}
+
+/// docker/cli `cli/command/container/rm.go` ("-v: Remove anonymous volumes associated with the
+/// container") and `opts.go` (`--rm`: "Automatically remove the container and its associated
+/// anonymous volumes when it exits"): named volumes survive both.
+#[test]
+fn rm_v_and_auto_remove_delete_anonymous_volumes_only_docker_cli_rm_go() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name one -v named:/n -v /anon alpine sleep 3600");
+    host.run("docker rm -f one");
+    assert_eq!(host.world().engine.volumes.len(), 2, "plain rm keeps both");
+    host.run("docker run -d --name two -v named:/n -v /anon2 alpine sleep 3600");
+    host.run("docker rm -f -v two");
+    assert_eq!(host.world().engine.volumes.len(), 2, "rm -v took b's anonymous one");
+    host.run("docker run --rm -v named:/n -v /anon3 alpine true");
+    let names: Vec<&String> = host.world().engine.volumes.keys().collect();
+    assert_eq!(names.len(), 2);
+    assert!(host.world().engine.volumes.contains_key("named"));
+}
+
+/// Docker docs storage ("the writable layer ... is deleted when the container is deleted"; it
+/// survives stop/start): a file outside any mount is kept across a restart and gone with `rm`.
+#[test]
+fn writable_layer_survives_stop_dies_with_rm_docs_storage() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name box alpine sleep 3600");
+    host.run("docker exec box sh -c \"echo hi > /root/note\"");
+    host.run("docker stop -t 0 box");
+    host.run("docker start box");
+    assert_eq!(host.run("docker exec box cat /root/note"), "hi\n");
+    host.run("docker rm -f box");
+    host.run("docker run -d --name box alpine sleep 3600");
+    assert_eq!(
+        host.run("docker exec box cat /root/note"),
+        "cat: can't open '/root/note': No such file or directory\n"
+    );
+}
+
+/// docker-library/postgres `16/bookworm/docker-entrypoint.sh` (`docker_verify_minimum_env`,
+/// `DATABASE_ALREADY_EXISTS`): an empty data directory without POSTGRES_PASSWORD exits 1 with
+/// the entrypoint's error; an initialized one skips initdb.
+#[test]
+fn postgres_entrypoint_decides_on_the_data_dir_docker_library_postgres() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name nopw postgres:16");
+    host.wait(1_000);
+    assert_eq!(host.container("nopw").state.exit_code, 1);
+    let logs = host.run("docker logs nopw");
+    assert!(logs.starts_with(
+        "Error: Database is uninitialized and superuser password is not specified.\n       You must specify POSTGRES_PASSWORD to a non-empty value for the\n"
+    ), "{logs}");
+    host.run("docker run -d --name db -e POSTGRES_PASSWORD=pw -v pg:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    assert_eq!(
+        host.run("docker exec db psql -U postgres -c \"CREATE TABLE notes (body text)\""),
+        "CREATE TABLE\n"
+    );
+    assert_eq!(
+        host.run("docker exec db psql -U postgres -c \"INSERT INTO notes VALUES ('hi')\""),
+        "INSERT 0 1\n"
+    );
+    host.run("docker stop db");
+    host.wait(1_000);
+    assert_eq!(host.container("db").state.exit_code, 0);
+    host.run("docker rm db");
+    // Even without a password: the directory holds a database, so nothing is verified.
+    host.run("docker run -d --name db2 -v pg:/var/lib/postgresql/data postgres:16");
+    host.wait(1_000);
+    let logs = host.run("docker logs db2");
+    assert!(logs.contains("PostgreSQL Database directory appears to contain a database; Skipping initialization"));
+    assert_eq!(
+        host.run("docker exec db2 psql -U postgres -c \"SELECT * FROM notes\""),
+        " body \n------\n hi\n(1 row)\n\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Build cache and images (FIDELITY.md "Build cache (BuildKit)"; images-layers page)
+
+fn project_host(seed: u64) -> Host {
+    let mut world = dockyard::sim::World::new(seed);
+    world.fs.seed_project("node-app").unwrap();
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+fn write(host: &mut Host, path: &str, text: &str) {
+    host.run(&format!("cat > {path} <<EOF\n{text}EOF"));
+}
+
+fn statuses(host: &Host) -> Vec<(String, String)> {
+    use dockyard::sim::docker::build::StepStatus;
+    let report = host.world().builder.last.as_ref().expect("a build ran");
+    report
+        .stages
+        .iter()
+        .flat_map(|s| &s.steps)
+        .filter(|s| s.status != StepStatus::Config)
+        .map(|s| (s.text.clone(), format!("{:?}", s.status)))
+        .collect()
+}
+
+/// moby/buildkit cache/contenthash + solver: a COPY's key covers the copied files' checksums; a
+/// miss invalidates every later step of the stage ("parent layer changed").
+#[test]
+fn copy_key_covers_file_checksums_and_a_miss_invalidates_the_rest_buildkit_contenthash() {
+    let mut host = project_host(1);
+    write(&mut host, ".dockerignore", "node_modules\n.git\n");
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    );
+    host.run("docker build -t app .");
+    let again = host.run("docker build -t app .");
+    assert_eq!(again.matches("CACHED").count(), 5, "{again}");
+    host.run("echo '// edit' >> server.js");
+    host.run("docker build -t app .");
+    let s = statuses(&host);
+    assert_eq!(s[2], ("RUN npm ci".to_string(), "Cached".to_string()));
+    assert_eq!(s[3], ("COPY . .".to_string(), "Built".to_string()));
+    host.run("echo ' ' >> package.json");
+    host.run("docker build -t app .");
+    let report = host.world().builder.last.clone().unwrap();
+    let steps = &report.stages[0].steps;
+    assert_eq!(steps[1].reason, "package.json changed");
+    assert!(steps[2].reason.starts_with("parent layer changed"), "{}", steps[2].reason);
+    assert!(host.run("docker build --no-cache -t app .").contains("#8 DONE"));
+}
+
+/// docker docs (build cache invalidation): an ARG change misses at its first use, not its
+/// definition.
+#[test]
+fn arg_change_misses_at_first_use_docs_build_cache_invalidation() {
+    let mut host = project_host(2);
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM alpine:3.20\nARG VERSION=1\nWORKDIR /app\nRUN echo $VERSION\n",
+    );
+    host.run("docker build -t a .");
+    host.run("docker build --build-arg VERSION=2 -t a .");
+    let report = host.world().builder.last.clone().unwrap();
+    let steps: Vec<_> = report.stages[0].steps.iter().collect();
+    assert_eq!(format!("{:?}", steps[1].status), "Cached"); // WORKDIR
+    assert_eq!(format!("{:?}", steps[2].status), "Built"); // RUN uses it
+    assert_eq!(steps[2].reason, "build arg VERSION changed (1 → 2)");
+}
+
+/// moby/buildkit frontend/dockerfile/dockerfile2llb: RUN/COPY/ADD make layers; ENV, CMD, EXPOSE,
+/// LABEL… change only the config (0B history lines, no layer).
+#[test]
+fn config_instructions_make_no_layer_buildkit_dockerfile2llb() {
+    let mut host = project_host(3);
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM alpine:3.20\nENV NODE_ENV=production\nLABEL team=notes\nCOPY server.js /app/\nEXPOSE 3000\nCMD [\"node\", \"/app/server.js\"]\n",
+    );
+    host.run("docker build -t cfg .");
+    let image = host.world().engine.images.get("cfg:latest").unwrap().clone();
+    let base = host.world().engine.images.len();
+    assert_eq!(base, 1);
+    assert_eq!(image.layers().len(), 2); // alpine's + COPY
+    assert!(image.config.env.contains(&"NODE_ENV=production".to_string()));
+    assert_eq!(image.config.exposed_ports, vec![3000]);
+    let history = host.run("docker history cfg");
+    assert!(history.contains("EXPOSE map[3000/tcp:{}]                         0B        buildkit.dockerfile.v0"), "{history}");
+    assert!(history.contains("<missing>"));
+}
+
+/// docker docs multi-stage builds: only the final stage (or --target) is in the image; stages it
+/// does not need are skipped.
+#[test]
+fn only_the_final_stage_is_the_image_docs_multistage() {
+    let mut host = project_host(4);
+    write(&mut host, ".dockerignore", "node_modules\n.git\n");
+    let dockerfile = "FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\n\nFROM alpine:3.20 AS unused\nRUN echo never\n\nFROM node:20-alpine\nWORKDIR /app\nCOPY --from=build /app /app\nCMD [\"node\", \"server.js\"]\n";
+    write(&mut host, "Dockerfile", dockerfile);
+    let out = host.run("docker build -t slim .");
+    assert!(!out.contains("RUN echo never"), "{out}");
+    let slim = host.world().engine.images.get("slim:latest").unwrap().size_bytes();
+    host.run("docker build --target build -t fat .");
+    let fat = host.world().engine.images.get("fat:latest").unwrap().size_bytes();
+    assert!(slim < 200_000_000 && fat > 1_000_000_000, "{slim} {fat}");
+    let e = host.run("docker build --target nope .");
+    assert!(e.contains("ERROR: failed to build: failed to solve: target stage \"nope\" could not be found"));
+}
+
+/// moby/patternmatcher: the build context is the folder minus .dockerignore; BuildKit sends only
+/// the paths COPY/ADD use.
+#[test]
+fn context_excludes_dockerignore_moby_patternmatcher() {
+    let mut host = project_host(5);
+    write(&mut host, "Dockerfile", "FROM alpine:3.20\nCOPY . /app\n");
+    assert!(host.run("docker build .").contains("transferring context: 197MB"));
+    write(&mut host, ".dockerignore", "node_modules\n.git\n");
+    let out = host.run("docker build .");
+    assert!(out.contains("#5 transferring context: 7"), "{out}");
+    let r = host.world().builder.last.clone().unwrap();
+    assert!(r.context_all_bytes > 190_000_000 && r.context_bytes < 10_000);
+}
+
+/// moby/buildkit frontend/dockerfile/parser and the CLI's error excerpt.
+#[test]
+fn parse_and_checksum_errors_use_buildkits_words_buildkit_parser() {
+    let mut host = project_host(6);
+    write(&mut host, "Dockerfile", "FROM alpine:3.20\nWORKDIR /app\nCOPY nosuch ./\n");
+    let before = host.world().engine.images.clone();
+    let out = host.run("docker build .");
+    assert!(out.contains("   3 | >>> COPY nosuch ./"), "{out}");
+    assert!(out.contains("ERROR: failed to build: failed to solve: failed to compute cache key: failed to calculate checksum of ref "));
+    assert!(out.ends_with(": \"/nosuch\": not found\n"), "{out}");
+    assert_eq!(host.world().engine.images, before);
+    write(&mut host, "Dockerfile", "FROM alpine:3.20\nRUNN echo\n");
+    assert!(host.run("docker build .").contains("ERROR: failed to build: failed to solve: dockerfile parse error on line 2: unknown instruction: RUNN (did you mean RUN?)"));
+    write(&mut host, "Dockerfile", "FROM node:99\n");
+    assert!(host.run("docker build .").contains("failed to resolve source metadata for docker.io/library/node:99: docker.io/library/node:99: not found"));
+    host.run("rm Dockerfile");
+    assert!(host.run("docker build .").contains("failed to read dockerfile: open Dockerfile: no such file or directory"));
+}
+
+/// moby distribution/pull_v2.go: layers already on the host say `Already exists`.
+#[test]
+fn shared_layers_already_exist_moby_pull_v2() {
+    let mut host = Host::new(7);
+    host.run("docker pull nginx:1.27");
+    let out = host.run("docker pull redis:7");
+    assert_eq!(out.matches("Already exists").count(), 1, "{out}");
+    let df = host.run("docker system df");
+    assert!(df.starts_with("TYPE            TOTAL     ACTIVE    SIZE      RECLAIMABLE\nImages          2         0         234.2MB"), "{df}");
+}
+
+/// moby daemon/images/image_delete.go: a running container's image cannot be deleted; untagging
+/// and deleting print `Untagged:`/`Deleted:`.
+#[test]
+fn image_rm_conflicts_and_untags_moby_image_delete() {
+    let mut host = Host::new(8);
+    host.run("docker run -d --name web nginx:1.27");
+    let e = host.run("docker image rm nginx:1.27");
+    let id = host.container("web").id.0[..12].to_string();
+    assert_eq!(
+        e,
+        format!("Error response from daemon: conflict: unable to delete nginx:1.27 (cannot be forced) - image is being used by running container {id}\n")
+    );
+    host.run("docker rm -f web");
+    let out = host.run("docker rmi nginx:1.27");
+    assert!(out.starts_with("Untagged: nginx:1.27\nUntagged: nginx@sha256:"), "{out}");
+    assert!(out.contains("Deleted: sha256:"));
+    assert!(host.world().engine.images.is_empty());
+    assert_eq!(
+        host.run("docker rmi nginx:1.27"),
+        "Error response from daemon: No such image: nginx:1.27\n"
+    );
+}
+
+/// A built Node app runs as a server: CMD ["node", "server.js"] listens on :3000.
+#[test]
+fn a_built_image_runs_its_cmd_docker_run_reference() {
+    let mut host = project_host(9);
+    write(&mut host, ".dockerignore", "node_modules\n");
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+    );
+    host.run("docker build -t notes-api .");
+    host.run("docker run -d --name api -p 3000:3000 notes-api");
+    host.wait(1_000);
+    assert!(host.run("docker logs api").contains("notes-api listening on :3000"));
+    assert!(host.run("curl http://localhost:3000").contains("notes"));
+}

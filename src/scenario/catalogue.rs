@@ -24,7 +24,7 @@ pub const PAGES: &[Page] = &[
         slug: "why-containers",
         title: "Why containers",
         summary: "VMs carry a guest OS, containers share the kernel: MB vs GB, milliseconds vs seconds; the same image behaves the same everywhere.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "2",
@@ -38,14 +38,14 @@ pub const PAGES: &[Page] = &[
         slug: "images-layers",
         title: "Images and layers",
         summary: "A Dockerfile built step by step; cache hits and misses and why; multi-stage; build context and .dockerignore.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "4",
         slug: "volumes-persistence",
         title: "Volumes and persistence",
         summary: "The writable layer dies with the container; named volumes, bind mounts and tmpfs; `down -v` deletes data.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "5",
@@ -157,6 +157,15 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "port-conflict",
     "restart-policy-backoff",
     "pause-freezes",
+    "layer-cache-order",
+    "multi-stage-size",
+    "dockerignore-context",
+    "database-lost-data",
+    "volume-bind-tmpfs",
+    "rm-v-and-prune",
+    "vm-boots-container-starts",
+    "works-on-my-machine",
+    "windows-on-linux",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

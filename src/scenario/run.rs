@@ -144,14 +144,23 @@ pub struct Run {
 impl Run {
     /// A run with no transcript: an empty host for free play.
     pub fn sandbox(seed: u64) -> Run {
+        Run::sandbox_with_project(seed, None)
+    }
+
+    /// Free play whose project folder starts from a template (`node-app` on the images page).
+    pub fn sandbox_with_project(seed: u64, project: Option<&str>) -> Run {
         let scenario = Scenario {
             title: "Free play".to_string(),
             page: String::new(),
             seed,
-            project: None,
+            project: project.map(str::to_string),
             actions: Vec::new(),
         };
-        let world = World::new(seed);
+        let mut world = World::new(seed);
+        if let Some(template) = project {
+            // An unknown template leaves the folder empty; the templates are tested in hostfs.rs.
+            let _ = world.fs.seed_project(template);
+        }
         let mut goals = Goals::default();
         goals.observe(0, &world, None);
         Run {
@@ -368,6 +377,7 @@ fn describe_wait(world: &World) -> String {
         Some(Waiter::Stop { print, .. }) => format!("still stopping {print}"),
         Some(Waiter::Restart { print, .. }) => format!("still restarting {print}"),
         Some(Waiter::Sleep) => "still sleeping".to_string(),
+        Some(Waiter::Vm { name }) => format!("still booting {name}"),
         None => "nothing".to_string(),
     }
 }

@@ -29,6 +29,11 @@ pub enum Check {
     OutputContains { text: String },
     /// `prompt is back`: no command is still waiting.
     PromptBack,
+    /// Volumes and files: `volume pgdata exists`, `file /data/f in container web contains "hi"`,
+    /// `table notes in container db has 1 rows`, … (src/sim/docker/storecheck.rs).
+    Store(super::docker::storecheck::StoreCheck),
+    /// `vm vm1 is running`, `host prod source fails`, … (sim/lab.rs).
+    Lab(super::lab::LabCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -53,6 +58,12 @@ impl Check {
             w.parse::<u32>()
                 .map_err(|_| err(&format!("`{w}` is not a number")))
         };
+        if let Some(store) = super::docker::storecheck::StoreCheck::parse(text) {
+            return store.map(Check::Store).map_err(|why| err(&why));
+        }
+        if let Some(lab) = super::lab::LabCheck::parse(&words) {
+            return lab.map(Check::Lab).map_err(|why| err(&why));
+        }
         match words.as_slice() {
             ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
             ["container", name, "is", status] => Status::parse(status)
@@ -119,6 +130,8 @@ impl Check {
                 record.is_some_and(|r| r.terminal.iter().any(|l| l.text.contains(text.as_str())))
             }
             Check::PromptBack => !world.shell.is_busy(),
+            Check::Store(check) => check.holds(world),
+            Check::Lab(check) => check.holds(world),
         }
     }
 }

@@ -3,8 +3,20 @@
 
 pub mod cli;
 pub mod container;
+pub mod containerfs;
 pub mod engine;
 pub mod error;
+pub mod execfs;
+pub mod build;
+pub mod dockerfile;
 pub mod image;
+pub mod imagecmd;
+pub mod images;
+pub mod mount;
 pub mod output;
+pub mod platform;
+pub mod postgres;
 pub mod process;
+pub mod storecheck;
+pub mod volume;
+pub mod volumecmd;

@@ -30,6 +30,8 @@ pub enum Event {
     StopTimeout { container: ContainerId, run: u32 },
     /// The restart manager's back-off delay is over: start the container again.
     RestartDue { container: ContainerId, run: u32 },
+    /// A VM's boot stage is over (sim/lab.rs); `boot` tells a stale event from a live one.
+    VmBoot { vm: String, boot: u32, stage: usize },
 }
 
 impl Event {
@@ -40,7 +42,7 @@ impl Event {
             | Event::GracefulExit { container, .. }
             | Event::StopTimeout { container, .. }
             | Event::RestartDue { container, .. } => Some(container),
-            Event::Input(_) | Event::Wake => None,
+            Event::Input(_) | Event::Wake | Event::VmBoot { .. } => None,
         }
     }
 }

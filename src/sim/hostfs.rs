@@ -257,7 +257,9 @@ const NODE_APP: &[(&str, &str)] = &[
     ),
     (
         "server.js",
-        "const express = require('express');\nconst app = express();\napp.get('/', (req, res) => res.json({ notes: [] }));\napp.listen(3000, () => console.log('notes-api listening on :3000'));\n",
+        // `findLast` needs Node 18+: the "works on my machine" lesson (sim/lab.rs) runs this on
+        // hosts with Node 22, 20 and 16.
+        "const express = require('express');\nconst app = express();\nconst notes = [\n  { id: 1, text: 'write a Dockerfile', done: true },\n  { id: 2, text: 'ship it', done: false },\n];\nconst lastDone = notes.findLast((n) => n.done);\napp.get('/', (req, res) => res.json({ notes, lastDone }));\napp.listen(3000, () => console.log('notes-api listening on :3000'));\n",
     ),
     ("README.md", "# notes-api\n\nA tiny notes service.\n"),
 ];

@@ -139,6 +139,8 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
     match program.as_str() {
         "docker" => docker(world, &words[1..], rec),
         "curl" => curl(world, &words[1..], rec),
+        "multipass" => super::lab::multipass(world, &words[1..], rec),
+        "ssh" => super::lab::ssh(world, &words[1..], rec),
         "sleep" => {
             let duration_ms = words
                 .get(1)
@@ -479,7 +481,11 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                 engine::unpause(world, id, name, rec)
             })
         }
-        DockerCommand::Rm { containers, force } => {
+        DockerCommand::Rm {
+            containers,
+            force,
+            volumes,
+        } => {
             if force {
                 // `rm -f` reports a missing container but still exits 0 (docker/cli container/rm.go).
                 let (present, missing): (Vec<String>, Vec<String>) = containers
@@ -495,13 +501,18 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                     return Ok(());
                 }
                 return each(world, &present, rec, |world, id, name, rec| {
-                    engine::rm(world, id, true, name, rec)
+                    engine::rm(world, id, true, volumes, name, rec)
                 });
             }
             each(world, &containers, rec, |world, id, name, rec| {
-                engine::rm(world, id, false, name, rec)
+                engine::rm(world, id, false, volumes, name, rec)
             })
         }
+        command @ (DockerCommand::VolumeCreate { .. }
+        | DockerCommand::VolumeLs { .. }
+        | DockerCommand::VolumeInspect { .. }
+        | DockerCommand::VolumeRm { .. }
+        | DockerCommand::VolumePrune { .. }) => super::docker::volumecmd::run(world, command, rec),
         DockerCommand::Ps(options) => {
             let text =
                 output::ps(&world.engine, now, &options).map_err(|e| DockerError::new(e, 1))?;
@@ -613,39 +624,21 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             Ok(())
         }
         DockerCommand::Images { quiet } => {
-            let text = output::images(&world.engine, now, quiet);
+            let text = super::docker::imagecmd::images(world, quiet);
             if !text.is_empty() {
                 rec.out(text);
             }
             Ok(())
         }
-        DockerCommand::Pull { image } => {
-            let reference = super::docker::image::ImageRef::parse(&image)
-                .map_err(|e| DockerError::new(e, 1))?;
-            if !image.contains(':') {
-                rec.out("Using default tag: latest");
-            }
-            if world.engine.images.contains_key(&reference.full()) {
-                let spec = world.engine.images[&reference.full()].spec;
-                rec.out(format!(
-                    "{}: Pulling from {}",
-                    reference.tag,
-                    reference.hub_path()
-                ));
-                rec.out(format!("Digest: sha256:{}", spec.digest()));
-                rec.out(format!(
-                    "Status: Image is up to date for {}",
-                    reference.full()
-                ));
-            } else {
-                engine::ensure_image(world, &reference, rec, false)?;
-            }
-            rec.out(format!(
-                "docker.io/{}:{}",
-                reference.hub_path(),
-                reference.tag
-            ));
-            Ok(())
+        DockerCommand::Pull { image } => super::docker::imagecmd::pull(world, &image, rec),
+        // `docker build` and the image commands live in their own files (images-layers page).
+        command @ (DockerCommand::Build(_)
+        | DockerCommand::History { .. }
+        | DockerCommand::Rmi { .. }
+        | DockerCommand::SystemDf
+        | DockerCommand::ImageInspect { .. }
+        | DockerCommand::BuilderPrune) => {
+            super::docker::build::run_image_command(world, command, rec)
         }
     }
 }
@@ -681,6 +674,11 @@ fn exec(
     let mut all_env = c.config.env.clone();
     all_env.push(format!("HOSTNAME={}", c.config.hostname));
     all_env.extend(env.iter().cloned());
+    // Files inside the container go through its filesystem view (src/sim/docker/containerfs.rs).
+    if let Some(result) = super::docker::execfs::run(world, id, argv, rec) {
+        return result;
+    }
+    let c = &world.engine.containers[id];
     let out: Vec<String> = match program.as_str() {
         "ps" => {
             rec.say(format!("Inside {name}, PID 1 is the container's main process; your exec'd command is just another process beside it."));

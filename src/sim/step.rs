@@ -6,6 +6,7 @@
 //! timer whose container has moved on.
 
 use super::docker::engine;
+use super::lab;
 use super::event::Event;
 use super::record::Record;
 use super::shell;
@@ -35,6 +36,9 @@ pub fn step(world: &mut World) -> Option<Record> {
             }
             Event::RestartDue { container, run } => {
                 engine::on_restart_due(world, &container, run, &mut record)
+            }
+            Event::VmBoot { vm, boot, stage } => {
+                lab::on_vm_boot(world, &vm, boot, stage, &mut record)
             }
         };
         if live {

@@ -5,11 +5,13 @@
 //! there. All collections are `BTreeMap`/`Vec`, never hashed, so iteration order is stable.
 
 use super::agenda::{Agenda, Class};
+use super::docker::build::Builder;
 use super::docker::engine::Engine;
 use super::event::Event;
 use super::hostfs::HostFs;
 use super::ids::ContainerId;
 use super::input::Input;
+use super::lab::Lab;
 use super::rng::Rng;
 use super::time::Millis;
 
@@ -25,6 +27,10 @@ pub struct World {
     pub shell: Shell,
     /// The host's files: the project folder the shell works in.
     pub fs: HostFs,
+    /// BuildKit's cache and the last build's report (src/sim/docker/build.rs).
+    pub builder: Builder,
+    /// The machine itself (CPUs, memory, disk, kernel), its VMs, and the lab hosts.
+    pub lab: Lab,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -53,6 +59,8 @@ pub enum Waiter {
     Follow { container: ContainerId },
     /// `sleep N` / `wait`: until the wake-up event.
     Sleep,
+    /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
+    Vm { name: String },
 }
 
 impl Waiter {
@@ -62,7 +70,7 @@ impl Waiter {
             | Waiter::Restart { container, .. }
             | Waiter::Attached { container }
             | Waiter::Follow { container } => Some(container),
-            Waiter::Sleep => None,
+            Waiter::Sleep | Waiter::Vm { .. } => None,
         }
     }
 }
@@ -91,6 +99,8 @@ impl World {
             engine: Engine::new("host"),
             shell: Shell::default(),
             fs: HostFs::default(),
+            builder: Builder::default(),
+            lab: Lab::default(),
         }
     }
 

@@ -28,6 +28,7 @@ use super::stepper::{self, Stepper};
 use super::terminal::Terminal;
 use super::url::{self, FREE_PLAY, Query};
 use super::views::lifecycle::{Picture, StateDiagram};
+use super::views::why::{WhyCompare, WhyPicture};
 use crate::scenario::catalogue::{self, Page};
 use crate::sim::input::Fault;
 use crate::sim::time::clock;
@@ -334,6 +335,68 @@ fn listeners(link: &Scope<App>) -> Vec<EventListener> {
     out
 }
 
+/// The why-containers page: the host with VMs and containers, then the totals and the three hosts.
+fn why_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"One machine: VMs and containers"}</h2>
+                <span class="panel-hint">{"≈ sizes and times are approximate"}</span>
+            </div>
+            <WhyPicture world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let compare = html! {
+        <section class="panel diagram-panel" data-testid="why-compare" aria-labelledby="compare-h">
+            <div class="panel-head"><h2 id="compare-h">{"Side by side"}</h2></div>
+            <WhyCompare world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, compare)
+}
+
+/// The images-layers page: the last build and the image's layers, then the sizes that explain them.
+fn images_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::images::{ImagesPicture, ImagesSizes};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"The build, step by step, and the image's layers"}</h2>
+                <span class="panel-hint">{"sizes are estimates"}</span>
+            </div>
+            <ImagesPicture world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let sizes = html! {
+        <section class="panel diagram-panel" data-testid="image-sizes" aria-labelledby="sizes-h">
+            <div class="panel-head"><h2 id="sizes-h">{"Sizes"}</h2></div>
+            <ImagesSizes world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, sizes)
+}
+
+/// The volumes-persistence page: where each file lives, then the lifetime of each kind of store.
+fn volumes_panels(world: &Rc<World>, last: &Option<Rc<Record>>, narrow: bool) -> (Html, Html) {
+    use crate::ui::views::volumes::{StoresLegend, VolumesPicture};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"Where each file lives"}</h2>
+                <span class="panel-hint">{"outlined: what the last step touched"}</span>
+            </div>
+            <VolumesPicture world={world.clone()} last={last.clone()} columns={if narrow { 2 } else { 3 }} />
+        </section>
+    };
+    let legend = html! {
+        <section class="panel diagram-panel" data-testid="stores" aria-labelledby="stores-h">
+            <div class="panel-head"><h2 id="stores-h">{"Five places to write, five lifetimes"}</h2></div>
+            <StoresLegend world={world.clone()} />
+        </section>
+    };
+    (picture, legend)
+}
+
 impl App {
     /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
     fn lifecycle_panels(
@@ -407,6 +470,9 @@ impl App {
         // Each page draws its own picture and side diagram; add a page's arm here.
         let (picture, diagram) = match page.slug {
             "containers-lifecycle" => self.lifecycle_panels(ctx, lesson, &world, &last),
+            "why-containers" => why_panels(&world, &last),
+            "images-layers" => images_panels(&world, &last),
+            "volumes-persistence" => volumes_panels(&world, &last, self.narrow),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

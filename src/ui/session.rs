@@ -139,7 +139,9 @@ impl Session {
             }
             None => {
                 let seed = seed.unwrap_or(1);
-                (None, Run::sandbox(seed), seed)
+                // The images page builds the course's Node app: free play starts with it.
+                let project = (page.slug == "images-layers").then_some("node-app");
+                (None, Run::sandbox_with_project(seed, project), seed)
             }
         };
         let mut run = run;

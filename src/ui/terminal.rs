@@ -4,12 +4,15 @@
 //! A real terminal scrolls forever and cannot go back; this one shows, for steps 1..=cursor, what
 //! each step printed, so stepping back un-prints. Enter sends the line to the simulation (a line
 //! starting with `!` injects a fault, `clear` hides the past locally); Up/Down browse the lines
-//! typed before; Escape leaves the prompt so the page's shortcuts work again. While a command is
+//! typed before; Escape leaves the prompt so the page's shortcuts work again. A line with `<<WORD`
+//! keeps the input open with bash's `> ` prompt until a line equal to WORD, then submits the whole
+//! here-document; a multi-line paste is fed line by line the same way. While a command is
 //! still running (a `docker stop` in its grace period, `sleep`), the prompt says so: time only
 //! passes when the reader steps forward.
 
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::session::{Line, LineKind};
@@ -41,12 +44,54 @@ pub struct TerminalProps {
     pub examples: bool,
 }
 
+/// The delimiter of a here-document started on this line (`cat > f <<EOF`, `<<-'EOF'`), if any.
+pub fn heredoc_delimiter(line: &str) -> Option<String> {
+    let rest = &line[line.find("<<")? + 2..];
+    let rest = rest.trim_start_matches('-').trim_start();
+    let word: String = rest
+        .trim_start_matches(['\'', '"'])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!word.is_empty()).then_some(word)
+}
+
+/// A here-document being typed: the lines so far and the delimiter that ends it.
+type Pending = Option<(String, String)>;
+
+/// Feeds one typed line: returns the command to submit once it is complete. A line with `<<WORD`
+/// keeps the input open (a `> ` prompt) until a line equal to WORD, as bash does.
+fn feed(pending: &mut Pending, line: &str) -> Option<String> {
+    match pending.take() {
+        Some((mut text, delimiter)) => {
+            text.push('\n');
+            text.push_str(line);
+            if line.trim() == delimiter {
+                Some(text)
+            } else {
+                *pending = Some((text, delimiter));
+                None
+            }
+        }
+        None => match heredoc_delimiter(line) {
+            Some(delimiter) => {
+                *pending = Some((line.to_string(), delimiter));
+                None
+            }
+            None => Some(line.to_string()),
+        },
+    }
+}
+
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
     let input_ref = use_node_ref();
     let output_ref = use_node_ref();
     // Where Up/Down is in the history (None = the line being written), and that line.
     let browse = use_mut_ref(|| (None::<usize>, String::new()));
+    // A here-document being typed, and a way to redraw its lines.
+    let pending = use_mut_ref(|| None::<(String, String)>);
+    let redraw = use_force_update();
 
     {
         let output_ref = output_ref.clone();
@@ -58,11 +103,58 @@ pub fn terminal(props: &TerminalProps) -> Html {
         });
     }
 
+    // A multi-line paste: each line as if typed and Entered.
+    let onpaste = {
+        let on_submit = props.on_submit.clone();
+        let pending = pending.clone();
+        let redraw = redraw.clone();
+        let input_ref = input_ref.clone();
+        Callback::from(move |e: Event| {
+            let Some(text) = e
+                .dyn_ref::<web_sys::ClipboardEvent>()
+                .and_then(|c| c.clipboard_data())
+                .and_then(|d| d.get_data("text").ok())
+            else {
+                return;
+            };
+            if !text.contains('\n') {
+                return;
+            }
+            e.prevent_default();
+            let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() else {
+                return;
+            };
+            let typed = input.value();
+            let text = format!("{typed}{}", text.trim_end_matches('\n'));
+            let mut lines: Vec<&str> = text.split('\n').collect();
+            // The last line stays in the input, unless it closes a here-document.
+            let last = lines.pop().unwrap_or("");
+            let mut p = pending.borrow_mut();
+            for line in lines {
+                if let Some(command) = feed(&mut p, line.trim_end_matches('\r')) {
+                    on_submit.emit(command);
+                }
+            }
+            if p.as_ref().is_some_and(|(_, d)| last.trim() == d) {
+                if let Some(command) = feed(&mut p, last) {
+                    on_submit.emit(command);
+                }
+                input.set_value("");
+            } else {
+                input.set_value(last);
+            }
+            drop(p);
+            redraw.force_update();
+        })
+    };
+
     let onkeydown = {
         let input_ref = input_ref.clone();
         let history = props.history.clone();
         let on_submit = props.on_submit.clone();
         let browse = browse.clone();
+        let pending = pending.clone();
+        let redraw = redraw.clone();
         Callback::from(move |e: KeyboardEvent| {
             let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() else {
                 return;
@@ -73,7 +165,11 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     let line = input.value();
                     input.set_value("");
                     *browse.borrow_mut() = (None, String::new());
-                    on_submit.emit(line);
+                    let command = feed(&mut pending.borrow_mut(), &line);
+                    redraw.force_update();
+                    if let Some(command) = command {
+                        on_submit.emit(command);
+                    }
                 }
                 "ArrowUp" if !history.is_empty() => {
                     e.prevent_default();
@@ -170,11 +266,18 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     }
                     { for lines }
                 </div>
+                if let Some((text, _)) = pending.borrow().as_ref() {
+                    <div class="term-heredoc" data-testid="heredoc">
+                        { for text.split('\n').enumerate().map(|(i, l)| html! {
+                            <div class="ln">{ if i == 0 { format!("$ {l}") } else { format!("> {l}") } }</div>
+                        }) }
+                    </div>
+                }
                 <div class="term-prompt">
-                    <label class="ps1" for="terminal-input">{"$"}</label>
+                    <label class="ps1" for="terminal-input">{ if pending.borrow().is_some() { ">" } else { "$" } }</label>
                     <input id="terminal-input" class="term-input" data-testid="terminal-input" ref={input_ref.clone()} type="text"
                         autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send"
-                        placeholder="docker run -d --name web -p 8080:80 nginx" aria-label="Type a command" {onkeydown} />
+                        placeholder="docker run -d --name web -p 8080:80 nginx" aria-label="Type a command" {onkeydown} {onpaste} />
                 </div>
             </div>
             if props.busy {
@@ -190,5 +293,23 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 </div>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn here_documents_collect_until_the_delimiter() {
+        assert_eq!(heredoc_delimiter("cat > Dockerfile <<EOF").as_deref(), Some("EOF"));
+        assert_eq!(heredoc_delimiter("cat <<- 'END' > x").as_deref(), Some("END"));
+        assert_eq!(heredoc_delimiter("docker ps"), None);
+        let mut p = None;
+        assert_eq!(feed(&mut p, "cat > f <<EOF"), None);
+        assert_eq!(feed(&mut p, "FROM alpine"), None);
+        assert_eq!(feed(&mut p, "EOF").as_deref(), Some("cat > f <<EOF\nFROM alpine\nEOF"));
+        assert!(p.is_none());
+        assert_eq!(feed(&mut p, "ls").as_deref(), Some("ls"));
     }
 }

@@ -2,7 +2,10 @@
 //! the world (`Rc<World>`) and the last record and draw hand-written SVG; they hold no simulation
 //! logic and send inputs (faults) back through callbacks.
 
+pub mod images;
 pub mod lifecycle;
+pub mod volumes;
+pub mod why;
 
 /// Cuts `text` to `max` characters, ending with an ellipsis when it was longer.
 pub fn truncate(text: &str, max: usize) -> String {

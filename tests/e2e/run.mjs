@@ -570,6 +570,90 @@ const cases = [
     },
   },
   {
+    name: 'why-containers: a VM boots in the picture; step back and forward; embed',
+    async run(s) {
+      const WHY = 'why-containers';
+      await s.open({ page: WHY }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('why-compare'))) > 0, 'no visible why-compare panel');
+      checkEq(await s.locator(tid('lab-host')).count(), 3, 'lab hosts (laptop, ci, prod)');
+      await s.type('multipass launch --name vm9 --memory 2G');
+      const vm = `${tid('vm')}[data-name="vm9"]`;
+      await until(async () => (await s.locator(vm).count()) > 0, 'no VM vm9 in the picture after multipass launch');
+      check(/vm9/.test(await s.output()), 'the terminal does not echo the multipass command');
+      // Step through the boot: the VM goes from starting to running.
+      for (let i = 0; i < 8 && (await s.locator(`${vm}[data-state="running"]`).count()) === 0; i++) {
+        if (!(await s.step('step-forward'))) break;
+      }
+      checkEq(await s.locator(vm).first().getAttribute('data-state'), 'running', 'vm9 state after its boot');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: WHY, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
+    name: 'volumes-persistence: a volume appears as a cylinder; step back and forward; embed',
+    async run(s) {
+      const VP = 'volumes-persistence';
+      await s.open({ page: VP }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('stores-legend'))) > 0, 'no visible stores legend');
+      await s.type('docker volume create e2edata');
+      const vol = `${tid('volume')}[data-name="e2edata"]`;
+      await until(async () => (await s.locator(vol).count()) > 0, 'no cylinder for e2edata after docker volume create');
+      check(/e2edata/.test(await s.output()), 'the terminal does not print the volume name');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: VP, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
+    name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
+    async run(s) {
+      const IL = 'images-layers';
+      await s.open({ page: IL }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('image-sizes'))) > 0, 'no visible sizes panel');
+      // A here-document keeps the prompt open until its delimiter.
+      await s.type('cat > Dockerfile <<EOF');
+      await until(async () => (await s.visibleCount(tid('heredoc'))) > 0, 'no here-document lines after <<EOF');
+      await s.type('FROM alpine:3.20');
+      await s.type('RUN echo hi');
+      await s.type('EOF');
+      await until(async () => (await s.visibleCount(tid('heredoc'))) === 0, 'the here-document did not close on EOF');
+      await s.type('docker build -t e2e .');
+      await until(async () => (await s.locator(`${tid('build-step')}[data-status="built"]`).count()) > 0, 'no built step in the picture after docker build');
+      check(/naming to docker\.io\/library\/e2e:latest/.test(await s.output()), 'the terminal does not show BuildKit output');
+      check((await s.locator(tid('layer')).count()) >= 2, 'no layer stack for the built image');
+      await s.type('docker build -t e2e .');
+      await until(async () => (await s.locator(`${tid('build-step')}[data-status="CACHED"]`).count()) > 0, 'the second build shows no CACHED step');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: IL, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'screenshot of the lifecycle page for the README',
     async run(s) {
       // The moment that tells the lifecycle story best: nginx has stopped cleanly, and `sleep`

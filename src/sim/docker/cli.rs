@@ -23,6 +23,14 @@ pub struct RunOptions {
     pub entrypoint: Option<String>,
     pub stop_timeout_s: Option<u32>,
     pub stop_signal: Option<String>,
+    /// `-v SRC:DST[:MODE]` as typed (src/sim/docker/mount.rs parses them).
+    pub volumes: Vec<String>,
+    /// `--mount type=…,source=…,target=…`.
+    pub mounts: Vec<String>,
+    /// `--tmpfs DST[:OPTIONS]`.
+    pub tmpfs: Vec<String>,
+    /// `--platform windows/amd64` (src/sim/docker/platform.rs).
+    pub platform: Option<String>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -68,6 +76,28 @@ pub enum DockerCommand {
     Rm {
         containers: Vec<String>,
         force: bool,
+        /// `-v`: also remove the container's anonymous volumes.
+        volumes: bool,
+    },
+    VolumeCreate {
+        name: Option<String>,
+        labels: Vec<String>,
+        driver: String,
+    },
+    VolumeLs {
+        quiet: bool,
+    },
+    VolumeInspect {
+        names: Vec<String>,
+        format: Option<String>,
+    },
+    VolumeRm {
+        names: Vec<String>,
+        force: bool,
+    },
+    VolumePrune {
+        all: bool,
+        force: bool,
     },
     Ps(PsOptions),
     Logs {
@@ -98,6 +128,24 @@ pub enum DockerCommand {
     Pull {
         image: String,
     },
+    /// `docker build` (src/sim/docker/build.rs).
+    Build(super::build::BuildOptions),
+    History {
+        image: String,
+        no_trunc: bool,
+        quiet: bool,
+    },
+    /// `docker rmi` / `docker image rm`.
+    Rmi {
+        images: Vec<String>,
+        force: bool,
+    },
+    SystemDf,
+    ImageInspect {
+        names: Vec<String>,
+        format: Option<String>,
+    },
+    BuilderPrune,
     Help,
 }
 
@@ -148,12 +196,14 @@ const RUN_FLAGS: &[Flag] = &[
     flag("entrypoint", None, true),
     flag("stop-timeout", None, true),
     flag("stop-signal", None, true),
+    flag("volume", Some('v'), true),
+    flag("mount", None, true),
+    flag("tmpfs", None, true),
+    flag("platform", None, true),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
 const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
-    ("volume", Some('v')),
-    ("mount", None),
     ("network", None),
     ("memory", Some('m')),
     ("cpus", None),
@@ -164,9 +214,7 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("label", Some('l')),
     ("hostname", Some('h')),
     ("init", None),
-    ("platform", None),
     ("log-opt", None),
-    ("tmpfs", None),
 ];
 
 const SPECS: &[CommandSpec] = &[
@@ -333,6 +381,121 @@ const SPECS: &[CommandSpec] = &[
         stop_at_first_arg: false,
         args: Arity::Exactly(1),
     },
+    CommandSpec {
+        name: "volume create",
+        usage: "docker volume create [OPTIONS] [VOLUME]",
+        about: "Create a volume",
+        flags: &[
+            flag("driver", Some('d'), true),
+            flag("label", None, true),
+            flag("name", None, true),
+            flag("opt", Some('o'), true),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Between(0, 1),
+    },
+    CommandSpec {
+        name: "volume ls",
+        usage: "docker volume ls [OPTIONS]",
+        about: "List volumes",
+        flags: &[
+            flag("quiet", Some('q'), false),
+            flag("filter", Some('f'), true),
+            flag("format", None, true),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    CommandSpec {
+        name: "volume inspect",
+        usage: "docker volume inspect [OPTIONS] VOLUME [VOLUME...]",
+        about: "Display detailed information on one or more volumes",
+        flags: &[flag("format", Some('f'), true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "volume rm",
+        usage: "docker volume rm [OPTIONS] VOLUME [VOLUME...]",
+        about: "Remove one or more volumes",
+        flags: &[flag("force", Some('f'), false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "volume prune",
+        usage: "docker volume prune [OPTIONS]",
+        about: "Remove unused local volumes",
+        flags: &[
+            flag("all", Some('a'), false),
+            flag("force", Some('f'), false),
+            flag("filter", None, true),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    // Image commands (images-layers page).
+    CommandSpec {
+        name: "build",
+        usage: "docker buildx build [OPTIONS] PATH | URL | -",
+        about: "Start a build",
+        flags: &[
+            flag("tag", Some('t'), true),
+            flag("file", Some('f'), true),
+            flag("target", None, true),
+            flag("build-arg", None, true),
+            flag("no-cache", None, false),
+            flag("progress", None, true),
+            flag("quiet", Some('q'), false),
+            flag("pull", None, false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(1),
+    },
+    CommandSpec {
+        name: "history",
+        usage: "docker history [OPTIONS] IMAGE",
+        about: "Show the history of an image",
+        flags: &[
+            flag("no-trunc", None, false),
+            flag("quiet", Some('q'), false),
+            flag("human", Some('H'), false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(1),
+    },
+    CommandSpec {
+        name: "rmi",
+        usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+        about: "Remove one or more images",
+        flags: &[flag("force", Some('f'), false), flag("no-prune", None, false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "system df",
+        usage: "docker system df [OPTIONS]",
+        about: "Show docker disk usage",
+        flags: &[flag("verbose", Some('v'), false)],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    CommandSpec {
+        name: "image inspect",
+        usage: "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+        about: "Display detailed information on one or more images",
+        flags: &[flag("format", Some('f'), true)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "builder prune",
+        usage: "docker builder prune",
+        about: "Remove build cache",
+        flags: &[flag("all", Some('a'), false), flag("force", Some('f'), false)],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
 ];
 
 /// Docker's management-command aliases (`docker container ls` = `docker ps`).
@@ -345,6 +508,18 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         ("container", Some(sub)) => SPECS.iter().find(|s| s.name == sub).map(|s| s.name),
         ("image", Some("ls" | "list")) => Some("images"),
         ("image", Some("pull")) => Some("pull"),
+        ("image", Some("rm" | "remove")) => Some("rmi"),
+        ("image", Some("history")) => Some("history"),
+        ("image", Some("inspect")) => Some("image inspect"),
+        ("image", Some("build")) | ("buildx", Some("build" | "b")) => Some("build"),
+        ("system", Some("df")) => Some("system df"),
+        ("builder", Some("prune")) => Some("builder prune"),
+        // docker/cli cli/command/volume: `ls` has the alias `list`, `rm` has `remove`.
+        ("volume", Some("create")) => Some("volume create"),
+        ("volume", Some("ls" | "list")) => Some("volume ls"),
+        ("volume", Some("inspect")) => Some("volume inspect"),
+        ("volume", Some("rm" | "remove")) => Some("volume rm"),
+        ("volume", Some("prune")) => Some("volume prune"),
         _ => None,
     };
     if let Some(name) = alias {
@@ -618,6 +793,15 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                     usage_error(spec, format!("invalid argument \"{v}\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
                 })?),
             };
+            // pflag runs `MountOpt.Set` while parsing: a bad --mount is a flag error.
+            for raw in p.values("mount") {
+                if let Err(e) = super::mount::parse_mount_flag(&raw, "/") {
+                    return Err(usage_error(
+                        spec,
+                        format!("invalid argument \"{raw}\" for \"--mount\" flag: {e}"),
+                    ));
+                }
+            }
             let options = RunOptions {
                 detach: p.bool("detach"),
                 name: p.value("name"),
@@ -631,6 +815,10 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 entrypoint: p.value("entrypoint"),
                 stop_timeout_s,
                 stop_signal: p.value("stop-signal"),
+                volumes: p.values("volume"),
+                mounts: p.values("mount"),
+                tmpfs: p.values("tmpfs"),
+                platform: p.value("platform"),
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };
@@ -668,6 +856,40 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         "unpause" => DockerCommand::Unpause { containers: args },
         "rm" => DockerCommand::Rm {
             containers: args,
+            force: p.bool("force"),
+            volumes: p.bool("volumes"),
+        },
+        "volume create" => {
+            let name = match (args.first(), p.value("name")) {
+                (Some(a), Some(n)) if *a != n => {
+                    // docker/cli cli/command/volume/create.go
+                    return Err(DockerError::new(
+                        "conflicting options: cannot specify a volume-name through both --name and as a positional arg",
+                        1,
+                    ));
+                }
+                (Some(a), _) => Some(a.clone()),
+                (None, n) => n,
+            };
+            DockerCommand::VolumeCreate {
+                name,
+                labels: p.values("label"),
+                driver: p.value("driver").unwrap_or_else(|| "local".to_string()),
+            }
+        }
+        "volume ls" => DockerCommand::VolumeLs {
+            quiet: p.bool("quiet"),
+        },
+        "volume inspect" => DockerCommand::VolumeInspect {
+            names: args,
+            format: p.value("format"),
+        },
+        "volume rm" => DockerCommand::VolumeRm {
+            names: args,
+            force: p.bool("force"),
+        },
+        "volume prune" => DockerCommand::VolumePrune {
+            all: p.bool("all"),
             force: p.bool("force"),
         },
         "ps" => {
@@ -722,6 +944,30 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         "pull" => DockerCommand::Pull {
             image: args[0].clone(),
         },
+        "build" => DockerCommand::Build(super::build::BuildOptions {
+            context: args[0].clone(),
+            tags: p.values("tag"),
+            file: p.value("file"),
+            target: p.value("target"),
+            build_args: p.values("build-arg"),
+            no_cache: p.bool("no-cache"),
+            quiet: p.bool("quiet"),
+        }),
+        "history" => DockerCommand::History {
+            image: args[0].clone(),
+            no_trunc: p.bool("no-trunc"),
+            quiet: p.bool("quiet"),
+        },
+        "rmi" => DockerCommand::Rmi {
+            images: args,
+            force: p.bool("force"),
+        },
+        "system df" => DockerCommand::SystemDf,
+        "image inspect" => DockerCommand::ImageInspect {
+            names: args,
+            format: p.value("format"),
+        },
+        "builder prune" => DockerCommand::BuilderPrune,
         other => unreachable!("spec {other} has no builder"),
     })
 }
@@ -736,6 +982,7 @@ Common Commands:
   run         Create and run a new container from an image
   exec        Execute a command in a running container
   ps          List containers
+  build       Build an image from a Dockerfile
   images      List images
   pull        Download an image from a registry
 
@@ -751,6 +998,14 @@ Container Commands:
   logs        Fetch the logs of a container
   inspect     Return low-level information on Docker objects
   port        List port mappings or a specific mapping for the container
+
+Management Commands:
+  volume      Manage volumes (create, ls, inspect, rm, prune)
+
+Image Commands:
+  history     Show the history of an image
+  rmi         Remove one or more images (also: docker image rm)
+  image inspect, system df, builder prune
 
 Also in this terminal: curl URL, sleep SECONDS, clear, help.
 Run 'docker COMMAND --help' for more information on a command.";
@@ -849,8 +1104,34 @@ mod tests {
 
     #[test]
     fn real_but_unsimulated_flags_say_so() {
-        let e = p("docker run -v data:/data nginx").unwrap_err();
+        let e = p("docker run --network back nginx").unwrap_err();
         assert!(e.message.contains("does not simulate it yet"));
+    }
+
+    #[test]
+    fn mount_flags_and_volume_commands_parse() {
+        let DockerCommand::Run(o) =
+            p("docker run -v data:/data --mount type=tmpfs,target=/cache --tmpfs /run alpine").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(o.volumes, vec!["data:/data"]);
+        assert_eq!(o.mounts, vec!["type=tmpfs,target=/cache"]);
+        assert_eq!(o.tmpfs, vec!["/run"]);
+        let e = p("docker run --mount type=bind,target alpine").unwrap_err();
+        assert!(e.message.starts_with(
+            "invalid argument \"type=bind,target\" for \"--mount\" flag: invalid field 'target' must be a key=value pair\n"
+        ));
+        assert!(matches!(
+            p("docker volume list -q").unwrap(),
+            DockerCommand::VolumeLs { quiet: true }
+        ));
+        assert!(matches!(
+            p("docker rm -v db").unwrap(),
+            DockerCommand::Rm { volumes: true, .. }
+        ));
+        let e = p("docker volume rm").unwrap_err();
+        assert!(e.message.starts_with("docker: 'docker volume rm' requires at least 1 argument"));
     }
 
     #[test]

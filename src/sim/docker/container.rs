@@ -316,6 +316,8 @@ pub struct Container {
     pub pending_signal: Option<String>,
     /// A fault holds the container's filesystem busy: the next removal fails.
     pub fs_busy: bool,
+    /// Its mounts and writable layer (src/sim/docker/containerfs.rs).
+    pub fs: super::containerfs::ContainerFs,
 }
 
 impl Container {

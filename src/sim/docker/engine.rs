@@ -24,7 +24,8 @@ use super::container::{
     RestartPolicy, RestartPolicyError, Status, Stopping, Tombstone,
 };
 use super::error::DockerError;
-use super::image::{self, ImageRef, ImageSpec, Lookup};
+use super::image::{self, ImageRef, Lookup};
+use super::images::{self as store, Image, ImageStore};
 use super::process::{self, OnStop, Op};
 
 /// The daemon's default grace period for `docker stop`.
@@ -40,22 +41,17 @@ pub const EPHEMERAL_PORT_START: u16 = 32768;
 const IMMEDIATE_EXIT_MS: Millis = 5;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
-pub struct LocalImage {
-    pub spec: &'static ImageSpec,
-    pub reference: String,
-    pub pulled_at: Millis,
-}
-
-#[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Engine {
     pub hostname: String,
     pub containers: BTreeMap<ContainerId, Container>,
     pub removed: Vec<Tombstone>,
-    /// Local images by `repo:tag`.
-    pub images: BTreeMap<String, LocalImage>,
+    /// Local images by ID, and their tags (src/sim/docker/images.rs).
+    pub images: ImageStore,
     pub next_number: u64,
     pub next_pid: u32,
     pub next_ephemeral_port: u16,
+    /// Volumes by name (src/sim/docker/volume.rs).
+    pub volumes: BTreeMap<String, super::volume::Volume>,
 }
 
 impl Engine {
@@ -64,10 +60,11 @@ impl Engine {
             hostname: hostname.to_string(),
             containers: BTreeMap::new(),
             removed: Vec::new(),
-            images: BTreeMap::new(),
+            images: ImageStore::default(),
             next_number: 1,
             next_pid: 1000,
             next_ephemeral_port: EPHEMERAL_PORT_START,
+            volumes: BTreeMap::new(),
         }
     }
 
@@ -168,6 +165,14 @@ fn stamp(text: &str, at_ms: Millis) -> String {
         &format!("{d:02} {month} {y} {h:02}:{mi:02}:{s:02}.{ms:03}"),
     )
     .replace("{unix_time}", &time::unix_seconds(at_ms).to_string())
+    .replace(
+        "{pg_time}",
+        &format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{ms:03}"),
+    )
+    .replace(
+        "{pg_time_s}",
+        &format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -180,9 +185,16 @@ pub fn ensure_image(
     reference: &ImageRef,
     rec: &mut Record,
     for_run: bool,
-) -> Result<&'static ImageSpec, DockerError> {
+) -> Result<Image, DockerError> {
     if let Some(local) = world.engine.images.get(&reference.full()) {
-        return Ok(local.spec);
+        return Ok(local.clone());
+    }
+    // An image ID (or a unique prefix of one) names a local image too.
+    if let Some(local) = world.engine.images.find(&reference.repo)
+        && reference.tag == "latest"
+        && local.id.starts_with(reference.repo.trim_start_matches("sha256:"))
+    {
+        return Ok(local.clone());
     }
     if for_run {
         // docker run asks the daemon to create, hears "no such image", says so, then pulls.
@@ -191,31 +203,27 @@ pub fn ensure_image(
             reference.full()
         ));
     }
-    let spec = match image::lookup(reference) {
-        Lookup::Found(spec) => spec,
-        Lookup::UnknownTag => {
-            return Err(DockerError::daemon(format!(
-                "manifest for {} not found: manifest unknown: manifest unknown",
-                reference.full()
-            )));
-        }
-        Lookup::UnknownRepo => {
-            return Err(DockerError::daemon(format!(
-                "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
-                reference.repo
-            )));
-        }
-    };
+    let image = pull(world, reference)?;
     let mut lines = Vec::new();
     lines.push(format!(
         "{}: Pulling from {}",
         reference.tag,
         reference.hub_path()
     ));
-    for layer in spec.layers() {
-        lines.push(format!("{}: Pull complete", &layer[..12]));
+    let mut shared = 0;
+    for (layer, _) in image.layers() {
+        // Layers another local image already has are not downloaded again.
+        if world.engine.images.has_layer(layer) {
+            shared += 1;
+            lines.push(format!("{}: Already exists", &layer[..12]));
+        } else {
+            lines.push(format!("{}: Pull complete", &layer[..12]));
+        }
     }
-    lines.push(format!("Digest: sha256:{}", spec.digest()));
+    lines.push(format!(
+        "Digest: sha256:{}",
+        image.repo_digest.clone().unwrap_or_default()
+    ));
     lines.push(format!(
         "Status: Downloaded newer image for {}",
         reference.full()
@@ -227,23 +235,42 @@ pub fn ensure_image(
             rec.out(line);
         }
     }
+    let count = image.layers().len();
     rec.say(format!(
-        "{} was not on this host, so the daemon pulled it from Docker Hub ({} layer{}, {}).",
+        "{} was not on this host, so the daemon pulled it from Docker Hub ({} layer{}, {}){}.",
         reference.full(),
-        spec.layer_count,
-        if spec.layer_count == 1 { "" } else { "s" },
-        image::human_size(spec.size_bytes)
+        count,
+        if count == 1 { "" } else { "s" },
+        image::human_size(image.size_bytes()),
+        if shared > 0 {
+            format!(
+                "; {shared} layer{} already existed here (shared with another image), so only the rest was downloaded",
+                if shared == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        }
     ));
-    let now = world.now_ms;
-    world.engine.images.insert(
-        reference.full(),
-        LocalImage {
-            spec,
-            reference: reference.full(),
-            pulled_at: now,
-        },
-    );
-    Ok(spec)
+    world
+        .engine
+        .images
+        .insert(Some(&reference.full()), image.clone());
+    Ok(world.engine.images.get(&reference.full()).cloned().unwrap_or(image))
+}
+
+/// What the registry returns for a reference, or Docker's pull error.
+pub fn pull(world: &World, reference: &ImageRef) -> Result<Image, DockerError> {
+    match image::lookup(reference) {
+        Lookup::Found(spec) => Ok(store::from_catalogue(spec, world.now_ms)),
+        Lookup::UnknownTag => Err(DockerError::daemon(format!(
+            "manifest for {} not found: manifest unknown: manifest unknown",
+            reference.full()
+        ))),
+        Lookup::UnknownRepo => Err(DockerError::daemon(format!(
+            "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+            reference.repo
+        ))),
+    }
 }
 
 /// Docker's random names: an adjective and a notable scientist or hacker.
@@ -364,8 +391,16 @@ pub fn create(
             )));
         }
     }
+    // Mount errors the CLI or the daemon raise before looking up the image (no pull happens).
+    super::containerfs::check_before_image(world, options)?;
     let reference = ImageRef::parse(&options.image).map_err(|e| DockerError::new(e, 125))?;
-    let spec = ensure_image(world, &reference, rec, true)?;
+    let spec = super::platform::ensure_image_for(
+        world,
+        &reference,
+        rec,
+        true,
+        options.platform.as_deref(),
+    )?;
     if spec.os != "linux" {
         return Err(DockerError::daemon(format!(
             "image operating system \"{}\" cannot be used on this platform",
@@ -374,6 +409,8 @@ pub fn create(
     }
 
     let id = ContainerId(world.rng.hex(64));
+    // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs.rs).
+    let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
     let name = match &options.name {
         Some(name) => name.clone(),
         None => generate_name(world),
@@ -451,6 +488,7 @@ pub fn create(
         frozen: Vec::new(),
         pending_signal: None,
         fs_busy: false,
+        fs,
         id: id.clone(),
     };
     world.engine.containers.insert(id.clone(), container);
@@ -741,6 +779,28 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 pc = target;
                 continue;
             }
+            Op::WriteFile { path, node } => {
+                // A failed write (a read-only mount) is the program's problem, not the daemon's.
+                if let Ok(t) = super::containerfs::write(world, id, &path, node, false, true) {
+                    rec.touch(super::postgres::touched_key(&t));
+                }
+            }
+            Op::Cat { path } => {
+                let (lines, ok) = super::execfs::cat_for_process(world, id, &path);
+                for (stderr, line) in lines {
+                    log_line(world, id, stderr, &line, rec);
+                }
+                if !ok {
+                    pc += 2;
+                    continue;
+                }
+            }
+            Op::IfExists { path, pc: target } => {
+                if super::containerfs::exists(world, id, &path) {
+                    pc = target;
+                    continue;
+                }
+            }
         }
         pc += 1;
     }
@@ -813,6 +873,8 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
     c.frozen.clear();
     c.pending_signal = None;
     c.ip_address = None;
+    // A tmpfs is unmounted with the container: its files are gone.
+    c.fs.clear_tmpfs();
     let name = c.name.clone();
     let manually_stopped = c.manually_stopped;
     let policy = c.host_config.restart_policy;
@@ -937,8 +999,12 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
         rec.say(format!(
             "--rm: the daemon removes {name} now that it has exited."
         ));
+        // --rm also removes the container's anonymous volumes (moby daemon autoRemove).
+        let anonymous = super::volume::anonymous_of(&world.engine.containers[id]);
         if let Err(e) = remove(world, id, rec) {
             rec.say(format!("--rm could not remove it: {}", e.message));
+        } else {
+            super::volume::remove_released(world, &anonymous, rec);
         }
     }
 }
@@ -1340,11 +1406,12 @@ pub fn unpause(
     Ok(())
 }
 
-/// `docker rm [-f]`.
+/// `docker rm [-f] [-v]`.
 pub fn rm(
     world: &mut World,
     id: &ContainerId,
     force: bool,
+    volumes: bool,
     print: &str,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
@@ -1381,7 +1448,18 @@ pub fn rm(
             return Ok(());
         }
     }
+    let anonymous = super::volume::anonymous_of(&world.engine.containers[id]);
     remove(world, id, rec)?;
+    if volumes {
+        super::volume::remove_released(world, &anonymous, rec);
+    } else if !anonymous.is_empty() {
+        rec.say(format!(
+            "Its anonymous volume{} stay{} behind, unused: `docker rm -v` would have removed {}, `docker volume prune` still can.",
+            if anonymous.len() == 1 { "" } else { "s" },
+            if anonymous.len() == 1 { "s" } else { "" },
+            if anonymous.len() == 1 { "it" } else { "them" },
+        ));
+    }
     rec.out(print);
     Ok(())
 }
@@ -1449,6 +1527,7 @@ pub fn reboot(world: &mut World, rec: &mut Record) {
             c.frozen.clear();
             c.ip_address = None;
             c.bound_ports.clear();
+            c.fs.clear_tmpfs();
         }
     }
     rec.say("The daemon starts again and looks at each container's restart policy:");

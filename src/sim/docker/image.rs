@@ -4,7 +4,7 @@
 //! [:tag][@digest]`. Image IDs and layer digests are content hashes, so they are the same on every
 //! machine: we derive them from the image's name with a fixed hash, never from the RNG. Sizes are
 //! what `docker images` shows (uncompressed), approximate, as ../FIDELITY.md lists them. The layer
-//! model (build cache, sharing) grows on top of this catalogue.
+//! model (per-layer history, sharing, the local store) lives in images.rs.
 
 /// What an image is configured to run, and how big it is.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -109,7 +109,7 @@ pub const CATALOGUE: &[ImageSpec] = &[
     },
     ImageSpec {
         repo: "postgres",
-        tags: &["16", "16-alpine", "latest"],
+        tags: &["16", "latest"],
         size_bytes: 432 * MB,
         layer_count: 14,
         entrypoint: &["docker-entrypoint.sh"],
@@ -124,7 +124,7 @@ pub const CATALOGUE: &[ImageSpec] = &[
     },
     ImageSpec {
         repo: "node",
-        tags: &["20", "20-slim", "20-alpine", "22", "latest"],
+        tags: &["20", "22", "latest"],
         size_bytes: 1_100 * MB,
         layer_count: 8,
         entrypoint: &["docker-entrypoint.sh"],
@@ -139,7 +139,7 @@ pub const CATALOGUE: &[ImageSpec] = &[
     },
     ImageSpec {
         repo: "python",
-        tags: &["3.12", "3.12-slim", "latest"],
+        tags: &["3.12", "latest"],
         size_bytes: 1_020 * MB,
         layer_count: 7,
         entrypoint: &[],
@@ -154,7 +154,7 @@ pub const CATALOGUE: &[ImageSpec] = &[
     },
     ImageSpec {
         repo: "debian",
-        tags: &["bookworm", "bookworm-slim", "12", "latest"],
+        tags: &["bookworm", "12", "latest"],
         size_bytes: 117 * MB,
         layer_count: 1,
         entrypoint: &[],
@@ -196,6 +196,83 @@ pub const CATALOGUE: &[ImageSpec] = &[
         volumes: &[],
         workdir: "C:\\",
         built_days_ago: 30,
+    },
+    // Smaller variants of the same repositories: a different image with its own ID and layers
+    // (the images-layers page compares them; src/sim/docker/images.rs has their layer recipes).
+    ImageSpec {
+        repo: "node",
+        tags: &["20-slim", "22-slim"],
+        size_bytes: 200 * MB,
+        layer_count: 4,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["node"],
+        env: &["NODE_VERSION=20.18.1", "YARN_VERSION=1.22.22"],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        volumes: &[],
+        workdir: "/",
+        built_days_ago: 14,
+    },
+    ImageSpec {
+        repo: "node",
+        tags: &["20-alpine", "22-alpine", "alpine"],
+        size_bytes: 135 * MB,
+        layer_count: 4,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["node"],
+        env: &["NODE_VERSION=20.18.1", "YARN_VERSION=1.22.22"],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        volumes: &[],
+        workdir: "/",
+        built_days_ago: 14,
+    },
+    ImageSpec {
+        repo: "debian",
+        tags: &["bookworm-slim", "12-slim"],
+        size_bytes: 74_800_000,
+        layer_count: 1,
+        entrypoint: &[],
+        cmd: &["bash"],
+        env: &[],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        volumes: &[],
+        workdir: "/",
+        built_days_ago: 25,
+    },
+    ImageSpec {
+        repo: "python",
+        tags: &["3.12-slim"],
+        size_bytes: 130 * MB,
+        layer_count: 4,
+        entrypoint: &[],
+        cmd: &["python3"],
+        env: &["PYTHON_VERSION=3.12.8", "LANG=C.UTF-8"],
+        exposed_ports: &[],
+        stop_signal: "SIGTERM",
+        os: "linux",
+        volumes: &[],
+        workdir: "/",
+        built_days_ago: 21,
+    },
+    ImageSpec {
+        repo: "postgres",
+        tags: &["16-alpine"],
+        size_bytes: 243 * MB,
+        layer_count: 10,
+        entrypoint: &["docker-entrypoint.sh"],
+        cmd: &["postgres"],
+        env: &["PG_MAJOR=16", "PGDATA=/var/lib/postgresql/data"],
+        exposed_ports: &[5432],
+        stop_signal: "SIGINT",
+        os: "linux",
+        volumes: &["/var/lib/postgresql/data"],
+        workdir: "/",
+        built_days_ago: 20,
     },
     // Course images: small Node.js programs whose behaviour the lessons need.
     ImageSpec {
@@ -305,9 +382,14 @@ pub enum Lookup {
 }
 
 pub fn lookup(reference: &ImageRef) -> Lookup {
-    match CATALOGUE.iter().find(|spec| spec.repo == reference.repo) {
-        Some(spec) if spec.tags.contains(&reference.tag.as_str()) => Lookup::Found(spec),
-        Some(_) => Lookup::UnknownTag,
+    // A repository has several entries (node:20, node:20-alpine): find the one with this tag.
+    let tag = reference.tag.as_str();
+    match CATALOGUE
+        .iter()
+        .find(|spec| spec.repo == reference.repo && spec.tags.contains(&tag))
+    {
+        Some(spec) => Lookup::Found(spec),
+        None if CATALOGUE.iter().any(|spec| spec.repo == reference.repo) => Lookup::UnknownTag,
         None => Lookup::UnknownRepo,
     }
 }

@@ -10,7 +10,6 @@ use super::super::time::{self, Millis};
 use super::cli::PsOptions;
 use super::container::{Container, Status};
 use super::engine::Engine;
-use super::image::human_size;
 
 /// The CLI's tabwriter (`NewWriter(out, 10, 1, 3, ' ', 0)`): each column is as wide as its
 /// widest cell plus 3, and at least 10; the last column is not padded.
@@ -486,44 +485,7 @@ pub fn port_lines(
     Ok(lines)
 }
 
-/// `docker images`.
-pub fn images(engine: &Engine, now_ms: Millis, quiet: bool) -> String {
-    let mut list: Vec<_> = engine.images.values().collect();
-    list.sort_by(|a, b| {
-        b.pulled_at
-            .cmp(&a.pulled_at)
-            .then(a.reference.cmp(&b.reference))
-    });
-    if quiet {
-        return list
-            .iter()
-            .map(|i| i.spec.id()[..12].to_string())
-            .collect::<Vec<_>>()
-            .join("\n");
-    }
-    let mut rows = vec![vec![
-        "REPOSITORY".to_string(),
-        "TAG".into(),
-        "IMAGE ID".into(),
-        "CREATED".into(),
-        "SIZE".into(),
-    ]];
-    for image in list {
-        let (repo, tag) = image
-            .reference
-            .rsplit_once(':')
-            .unwrap_or((&image.reference, "latest"));
-        let age_ms = u64::from(image.spec.built_days_ago) * 86_400_000 + now_ms;
-        rows.push(vec![
-            repo.to_string(),
-            tag.to_string(),
-            image.spec.id()[..12].to_string(),
-            format!("{} ago", time::human_duration(age_ms)),
-            human_size(image.spec.size_bytes),
-        ]);
-    }
-    tabwrite(&rows)
-}
+// `docker images` lives in imagecmd.rs with the other image commands.
 
 #[cfg(test)]
 mod tests {

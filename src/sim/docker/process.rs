@@ -24,6 +24,17 @@ pub enum Op {
     WaitForInput,
     /// Continue at instruction `pc` (the end of a `while true` loop).
     Jump(usize),
+    /// Write a file inside the container (a database's data directory); src/sim/docker/containerfs.rs
+    /// decides whether it lands in the writable layer, a volume, a bind mount or a tmpfs.
+    WriteFile {
+        path: String,
+        node: super::containerfs::Node,
+    },
+    /// Continue at `pc` if the file exists inside the container (an entrypoint's `[ -s FILE ]`).
+    IfExists { path: String, pc: usize },
+    /// `cat FILE` as the main process: prints the file read through the container's mounts, or
+    /// its error; on error the program continues two instructions later (its `Exit(1)`).
+    Cat { path: String },
 }
 
 /// How the program answers the stop signal (SIGTERM, or the image's STOPSIGNAL).
@@ -99,6 +110,7 @@ pub fn program_for(
         }
         "nginx" => Ok(nginx(argv, false)),
         "redis-server" => Ok(redis(argv)),
+        "postgres" => Ok(super::postgres::program(argv, env)),
         "node" => node(argv, env),
         "hello" => Ok(program(
             HELLO_WORLD
@@ -120,6 +132,16 @@ pub fn program_for(
             OnStop::Ignore,
         )),
         "true" => Ok(program(vec![Op::Exit(0)], OnStop::Ignore)),
+        "cat" if !rest.is_empty() => {
+            let mut ops: Vec<Op> = Vec::new();
+            for path in rest.iter().filter(|a| !a.starts_with('-')) {
+                ops.push(Op::Cat { path: path.clone() });
+                ops.push(Op::Jump(ops.len() + 2));
+                ops.push(Op::Exit(1));
+            }
+            ops.push(Op::Exit(0));
+            Ok(program(ops, OnStop::Ignore))
+        }
         "false" => Ok(program(vec![Op::Exit(1)], OnStop::Ignore)),
         "sh" | "ash" | "bash" => {
             if rest.first().map(String::as_str) == Some("-c") {
@@ -261,6 +283,24 @@ fn node(argv: &[String], env: &[String]) -> Result<Program, ExecError> {
                 Op::Stderr("Node.js v20.18.1".to_string()),
                 Op::Exit(1),
             ]
+        }
+        // The course's notes-api (the node-app project template): an Express server on :3000.
+        // Like most Node programs it installs no SIGTERM handler, so as PID 1 it ignores
+        // `docker stop` until the SIGKILL.
+        "server.js" => {
+            return Ok(Program {
+                name: argv.join(" "),
+                ops: vec![
+                    Op::Stdout("notes-api listening on :3000".to_string()),
+                    Op::Serve,
+                ],
+                on_stop: OnStop::Ignore,
+                serves: Some(Serves {
+                    port: 3000,
+                    body: "{\"notes\":[]}".to_string(),
+                    http: true,
+                }),
+            });
         }
         "job.js" => {
             let total_s = seconds("JOB_SECONDS", 3).max(1);
