@@ -859,6 +859,18 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             force: p.bool("force"),
             volumes: p.bool("volumes"),
         },
+        // Real flags this page does not model yet are refused rather than ignored.
+        "volume ls" | "volume prune" | "volume create"
+            if ["filter", "format", "opt"]
+                .iter()
+                .any(|f| p.value(f).is_some()) =>
+        {
+            let flag = ["filter", "format", "opt"]
+                .into_iter()
+                .find(|f| p.value(f).is_some())
+                .unwrap_or("filter");
+            return Err(not_simulated(spec, &format!("--{flag}")));
+        }
         "volume create" => {
             let name = match (args.first(), p.value("name")) {
                 (Some(a), Some(n)) if *a != n => {
@@ -1130,6 +1142,12 @@ mod tests {
             p("docker rm -v db").unwrap(),
             DockerCommand::Rm { volumes: true, .. }
         ));
+        assert!(
+            p("docker volume ls --filter dangling=true")
+                .unwrap_err()
+                .message
+                .contains("does not simulate it yet")
+        );
         let e = p("docker volume rm").unwrap_err();
         assert!(e.message.starts_with("docker: 'docker volume rm' requires at least 1 argument"));
     }
