@@ -329,9 +329,8 @@ fn windows_image_fails_on_linux_moby_pull_v2_go() {
     assert!(out.contains(
         "docker: no matching manifest for linux/amd64 in the manifest list entries\n\nRun 'docker run --help' for more information"
     ), "{out}");
-    let out = host.run(
-        "docker run --platform windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022",
-    );
+    let out = host
+        .run("docker run --platform windows/amd64 mcr.microsoft.com/windows/nanoserver:ltsc2022");
     assert!(out.contains(
         "docker: image operating system \"windows\" cannot be used on this platform: operating system is not supported"
     ), "{out}");
@@ -445,7 +444,11 @@ fn rm_v_and_auto_remove_delete_anonymous_volumes_only_docker_cli_rm_go() {
     assert_eq!(host.world().engine.volumes.len(), 2, "plain rm keeps both");
     host.run("docker run -d --name two -v named:/n -v /anon2 alpine sleep 3600");
     host.run("docker rm -f -v two");
-    assert_eq!(host.world().engine.volumes.len(), 2, "rm -v took b's anonymous one");
+    assert_eq!(
+        host.world().engine.volumes.len(),
+        2,
+        "rm -v took b's anonymous one"
+    );
     host.run("docker run --rm -v named:/n -v /anon3 alpine true");
     let names: Vec<&String> = host.world().engine.volumes.keys().collect();
     assert_eq!(names.len(), 2);
@@ -501,7 +504,9 @@ fn postgres_entrypoint_decides_on_the_data_dir_docker_library_postgres() {
     host.run("docker run -d --name db2 -v pg:/var/lib/postgresql/data postgres:16");
     host.wait(1_000);
     let logs = host.run("docker logs db2");
-    assert!(logs.contains("PostgreSQL Database directory appears to contain a database; Skipping initialization"));
+    assert!(logs.contains(
+        "PostgreSQL Database directory appears to contain a database; Skipping initialization"
+    ));
     assert_eq!(
         host.run("docker exec db2 psql -U postgres -c \"SELECT * FROM notes\""),
         " body \n------\n hi\n(1 row)\n\n"
@@ -559,8 +564,15 @@ fn copy_key_covers_file_checksums_and_a_miss_invalidates_the_rest_buildkit_conte
     let report = host.world().builder.last.clone().unwrap();
     let steps = &report.stages[0].steps;
     assert_eq!(steps[1].reason, "package.json changed");
-    assert!(steps[2].reason.starts_with("parent layer changed"), "{}", steps[2].reason);
-    assert!(host.run("docker build --no-cache -t app .").contains("#8 DONE"));
+    assert!(
+        steps[2].reason.starts_with("parent layer changed"),
+        "{}",
+        steps[2].reason
+    );
+    assert!(
+        host.run("docker build --no-cache -t app .")
+            .contains("#8 DONE")
+    );
 }
 
 /// docker docs (build cache invalidation): an ARG change misses at its first use, not its
@@ -593,14 +605,30 @@ fn config_instructions_make_no_layer_buildkit_dockerfile2llb() {
         "FROM alpine:3.20\nENV NODE_ENV=production\nLABEL team=notes\nCOPY server.js /app/\nEXPOSE 3000\nCMD [\"node\", \"/app/server.js\"]\n",
     );
     host.run("docker build -t cfg .");
-    let image = host.world().engine.images.get("cfg:latest").unwrap().clone();
+    let image = host
+        .world()
+        .engine
+        .images
+        .get("cfg:latest")
+        .unwrap()
+        .clone();
     let base = host.world().engine.images.len();
     assert_eq!(base, 1);
     assert_eq!(image.layers().len(), 2); // alpine's + COPY
-    assert!(image.config.env.contains(&"NODE_ENV=production".to_string()));
+    assert!(
+        image
+            .config
+            .env
+            .contains(&"NODE_ENV=production".to_string())
+    );
     assert_eq!(image.config.exposed_ports, vec![3000]);
     let history = host.run("docker history cfg");
-    assert!(history.contains("EXPOSE map[3000/tcp:{}]                         0B        buildkit.dockerfile.v0"), "{history}");
+    assert!(
+        history.contains(
+            "EXPOSE map[3000/tcp:{}]                         0B        buildkit.dockerfile.v0"
+        ),
+        "{history}"
+    );
     assert!(history.contains("<missing>"));
 }
 
@@ -614,12 +642,26 @@ fn only_the_final_stage_is_the_image_docs_multistage() {
     write(&mut host, "Dockerfile", dockerfile);
     let out = host.run("docker build -t slim .");
     assert!(!out.contains("RUN echo never"), "{out}");
-    let slim = host.world().engine.images.get("slim:latest").unwrap().size_bytes();
+    let slim = host
+        .world()
+        .engine
+        .images
+        .get("slim:latest")
+        .unwrap()
+        .size_bytes();
     host.run("docker build --target build -t fat .");
-    let fat = host.world().engine.images.get("fat:latest").unwrap().size_bytes();
+    let fat = host
+        .world()
+        .engine
+        .images
+        .get("fat:latest")
+        .unwrap()
+        .size_bytes();
     assert!(slim < 200_000_000 && fat > 1_000_000_000, "{slim} {fat}");
     let e = host.run("docker build --target nope .");
-    assert!(e.contains("ERROR: failed to build: failed to solve: target stage \"nope\" could not be found"));
+    assert!(e.contains(
+        "ERROR: failed to build: failed to solve: target stage \"nope\" could not be found"
+    ));
 }
 
 /// moby/patternmatcher: the build context is the folder minus .dockerignore; BuildKit sends only
@@ -628,7 +670,10 @@ fn only_the_final_stage_is_the_image_docs_multistage() {
 fn context_excludes_dockerignore_moby_patternmatcher() {
     let mut host = project_host(5);
     write(&mut host, "Dockerfile", "FROM alpine:3.20\nCOPY . /app\n");
-    assert!(host.run("docker build .").contains("transferring context: 197MB"));
+    assert!(
+        host.run("docker build .")
+            .contains("transferring context: 197MB")
+    );
     write(&mut host, ".dockerignore", "node_modules\n.git\n");
     let out = host.run("docker build .");
     assert!(out.contains("#5 transferring context: 7"), "{out}");
@@ -640,7 +685,11 @@ fn context_excludes_dockerignore_moby_patternmatcher() {
 #[test]
 fn parse_and_checksum_errors_use_buildkits_words_buildkit_parser() {
     let mut host = project_host(6);
-    write(&mut host, "Dockerfile", "FROM alpine:3.20\nWORKDIR /app\nCOPY nosuch ./\n");
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM alpine:3.20\nWORKDIR /app\nCOPY nosuch ./\n",
+    );
     let before = host.world().engine.images.clone();
     let out = host.run("docker build .");
     assert!(out.contains("   3 | >>> COPY nosuch ./"), "{out}");
@@ -652,7 +701,10 @@ fn parse_and_checksum_errors_use_buildkits_words_buildkit_parser() {
     write(&mut host, "Dockerfile", "FROM node:99\n");
     assert!(host.run("docker build .").contains("failed to resolve source metadata for docker.io/library/node:99: docker.io/library/node:99: not found"));
     host.run("rm Dockerfile");
-    assert!(host.run("docker build .").contains("failed to read dockerfile: open Dockerfile: no such file or directory"));
+    assert!(
+        host.run("docker build .")
+            .contains("failed to read dockerfile: open Dockerfile: no such file or directory")
+    );
 }
 
 /// moby distribution/pull_v2.go: layers already on the host say `Already exists`.
@@ -676,11 +728,16 @@ fn image_rm_conflicts_and_untags_moby_image_delete() {
     let id = host.container("web").id.0[..12].to_string();
     assert_eq!(
         e,
-        format!("Error response from daemon: conflict: unable to delete nginx:1.27 (cannot be forced) - image is being used by running container {id}\n")
+        format!(
+            "Error response from daemon: conflict: unable to delete nginx:1.27 (cannot be forced) - image is being used by running container {id}\n"
+        )
     );
     host.run("docker rm -f web");
     let out = host.run("docker rmi nginx:1.27");
-    assert!(out.starts_with("Untagged: nginx:1.27\nUntagged: nginx@sha256:"), "{out}");
+    assert!(
+        out.starts_with("Untagged: nginx:1.27\nUntagged: nginx@sha256:"),
+        "{out}"
+    );
     assert!(out.contains("Deleted: sha256:"));
     assert!(host.world().engine.images.is_empty());
     assert_eq!(
@@ -702,6 +759,9 @@ fn a_built_image_runs_its_cmd_docker_run_reference() {
     host.run("docker build -t notes-api .");
     host.run("docker run -d --name api -p 3000:3000 notes-api");
     host.wait(1_000);
-    assert!(host.run("docker logs api").contains("notes-api listening on :3000"));
+    assert!(
+        host.run("docker logs api")
+            .contains("notes-api listening on :3000")
+    );
     assert!(host.run("curl http://localhost:3000").contains("notes"));
 }

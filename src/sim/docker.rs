@@ -1,14 +1,14 @@
 //! One Docker Engine on one host: images, containers and their processes, and the CLI that drives
 //! them. This module never imports `swarm`: a swarm node is built from engines, not the reverse.
 
+pub mod build;
 pub mod cli;
 pub mod container;
 pub mod containerfs;
+pub mod dockerfile;
 pub mod engine;
 pub mod error;
 pub mod execfs;
-pub mod build;
-pub mod dockerfile;
 pub mod image;
 pub mod imagecmd;
 pub mod images;

@@ -6,8 +6,8 @@
 //! timer whose container has moved on.
 
 use super::docker::engine;
-use super::lab;
 use super::event::Event;
+use super::lab;
 use super::record::Record;
 use super::shell;
 use super::world::World;

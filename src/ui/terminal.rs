@@ -302,13 +302,22 @@ mod tests {
 
     #[test]
     fn here_documents_collect_until_the_delimiter() {
-        assert_eq!(heredoc_delimiter("cat > Dockerfile <<EOF").as_deref(), Some("EOF"));
-        assert_eq!(heredoc_delimiter("cat <<- 'END' > x").as_deref(), Some("END"));
+        assert_eq!(
+            heredoc_delimiter("cat > Dockerfile <<EOF").as_deref(),
+            Some("EOF")
+        );
+        assert_eq!(
+            heredoc_delimiter("cat <<- 'END' > x").as_deref(),
+            Some("END")
+        );
         assert_eq!(heredoc_delimiter("docker ps"), None);
         let mut p = None;
         assert_eq!(feed(&mut p, "cat > f <<EOF"), None);
         assert_eq!(feed(&mut p, "FROM alpine"), None);
-        assert_eq!(feed(&mut p, "EOF").as_deref(), Some("cat > f <<EOF\nFROM alpine\nEOF"));
+        assert_eq!(
+            feed(&mut p, "EOF").as_deref(),
+            Some("cat > f <<EOF\nFROM alpine\nEOF")
+        );
         assert!(p.is_none());
         assert_eq!(feed(&mut p, "ls").as_deref(), Some("ls"));
     }

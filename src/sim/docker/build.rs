@@ -1123,7 +1123,8 @@ pub fn build(
                             for (k, v) in &env {
                                 step_vars.insert(format!("env:{k}"), v.clone());
                             }
-                            let (out, ms, size, deps_layer) = run_estimate(&expand(&ins.args, &vars), deps);
+                            let (out, ms, size, deps_layer) =
+                                run_estimate(&expand(&ins.args, &vars), deps);
                             output = out;
                             duration_ms = ms;
                             size_bytes = size;

@@ -468,7 +468,10 @@ const SPECS: &[CommandSpec] = &[
         name: "rmi",
         usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
         about: "Remove one or more images",
-        flags: &[flag("force", Some('f'), false), flag("no-prune", None, false)],
+        flags: &[
+            flag("force", Some('f'), false),
+            flag("no-prune", None, false),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -492,7 +495,10 @@ const SPECS: &[CommandSpec] = &[
         name: "builder prune",
         usage: "docker builder prune",
         about: "Remove build cache",
-        flags: &[flag("all", Some('a'), false), flag("force", Some('f'), false)],
+        flags: &[
+            flag("all", Some('a'), false),
+            flag("force", Some('f'), false),
+        ],
         stop_at_first_arg: false,
         args: Arity::None,
     },
@@ -1123,7 +1129,8 @@ mod tests {
     #[test]
     fn mount_flags_and_volume_commands_parse() {
         let DockerCommand::Run(o) =
-            p("docker run -v data:/data --mount type=tmpfs,target=/cache --tmpfs /run alpine").unwrap()
+            p("docker run -v data:/data --mount type=tmpfs,target=/cache --tmpfs /run alpine")
+                .unwrap()
         else {
             panic!()
         };
@@ -1149,7 +1156,10 @@ mod tests {
                 .contains("does not simulate it yet")
         );
         let e = p("docker volume rm").unwrap_err();
-        assert!(e.message.starts_with("docker: 'docker volume rm' requires at least 1 argument"));
+        assert!(
+            e.message
+                .starts_with("docker: 'docker volume rm' requires at least 1 argument")
+        );
     }
 
     #[test]

@@ -192,7 +192,9 @@ pub fn ensure_image(
     // An image ID (or a unique prefix of one) names a local image too.
     if let Some(local) = world.engine.images.find(&reference.repo)
         && reference.tag == "latest"
-        && local.id.starts_with(reference.repo.trim_start_matches("sha256:"))
+        && local
+            .id
+            .starts_with(reference.repo.trim_start_matches("sha256:"))
     {
         return Ok(local.clone());
     }
@@ -255,7 +257,12 @@ pub fn ensure_image(
         .engine
         .images
         .insert(Some(&reference.full()), image.clone());
-    Ok(world.engine.images.get(&reference.full()).cloned().unwrap_or(image))
+    Ok(world
+        .engine
+        .images
+        .get(&reference.full())
+        .cloned()
+        .unwrap_or(image))
 }
 
 /// What the registry returns for a reference, or Docker's pull error.

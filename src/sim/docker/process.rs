@@ -31,10 +31,15 @@ pub enum Op {
         node: super::containerfs::Node,
     },
     /// Continue at `pc` if the file exists inside the container (an entrypoint's `[ -s FILE ]`).
-    IfExists { path: String, pc: usize },
+    IfExists {
+        path: String,
+        pc: usize,
+    },
     /// `cat FILE` as the main process: prints the file read through the container's mounts, or
     /// its error; on error the program continues two instructions later (its `Exit(1)`).
-    Cat { path: String },
+    Cat {
+        path: String,
+    },
 }
 
 /// How the program answers the stop signal (SIGTERM, or the image's STOPSIGNAL).
