@@ -765,3 +765,25 @@ fn a_built_image_runs_its_cmd_docker_run_reference() {
     );
     assert!(host.run("curl http://localhost:3000").contains("notes"));
 }
+
+/// moby api/types/container MountPoint: `docker inspect` lists each mount with its type, source
+/// and destination (volumes under the local driver's folder, binds at their host path).
+#[test]
+fn inspect_lists_mounts_moby_mountpoint() {
+    let mut host = Host::new(1);
+    host.run(
+        "docker run -d --name box -v data:/data -v ./site:/site --tmpfs /cache alpine sleep 600",
+    );
+    let out = host.run("docker inspect --format '{{json .Mounts}}' box");
+    assert!(out.contains("\"Type\":\"volume\",\"Name\":\"data\",\"Source\":\"/var/lib/docker/volumes/data/_data\",\"Destination\":\"/data\""), "{out}");
+    assert!(
+        out.contains(
+            "\"Type\":\"bind\",\"Source\":\"/home/learner/app/site\",\"Destination\":\"/site\""
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("\"Type\":\"tmpfs\",\"Source\":\"\",\"Destination\":\"/cache\""),
+        "{out}"
+    );
+}

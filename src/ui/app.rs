@@ -25,7 +25,7 @@ use super::narration::{self, Narration};
 use super::rich;
 use super::session::Session;
 use super::stepper::{self, Stepper};
-use super::terminal::Terminal;
+use super::terminal::{self, Terminal};
 use super::url::{self, FREE_PLAY, Query};
 use super::views::lifecycle::{Picture, StateDiagram};
 use super::views::why::{WhyCompare, WhyPicture};
@@ -487,10 +487,10 @@ impl App {
             <section class="panel terminal-panel" aria-labelledby="terminal-h">
                 <div class="panel-head">
                     <h2 id="terminal-h">{"Terminal"}</h2>
-                    <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"!crash web"}</code></span>
+                    <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code></span>
                 </div>
                 <Terminal lines={Rc::new(s.terminal())} cursor={s.cursor()} len={s.len()} busy={world.shell.is_busy()}
-                    history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={!self.embed} />
+                    history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={if self.embed { &[][..] } else { terminal::examples_for(page.slug) }} />
             </section>
         };
         let scenario_title = run.scenario.title.clone();

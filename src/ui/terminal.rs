@@ -17,16 +17,45 @@ use yew::prelude::*;
 
 use super::session::{Line, LineKind};
 
-/// Example commands offered under the prompt.
-pub const EXAMPLES: &[&str] = &[
-    "docker ps -a",
-    "docker run -d --name web -p 8080:80 nginx",
-    "curl localhost:8080",
-    "docker stop web",
-    "docker logs web",
-    "docker run -d --name sleeper alpine sleep 3600",
-    "!crash web",
-];
+/// Example commands offered under the prompt, per page: the first is also the placeholder.
+pub fn examples_for(slug: &str) -> &'static [&'static str] {
+    match slug {
+        "why-containers" => &[
+            "multipass launch 24.04 --name vm1 --cpus 2 --memory 2G --disk 10G",
+            "docker run -d --name web -p 8080:80 nginx:1.27",
+            "multipass list",
+            "ssh prod node server.js",
+            "ssh prod docker run -d -p 3000:3000 notes-api:1.0",
+            "docker run mcr.microsoft.com/windows/nanoserver:ltsc2022",
+        ],
+        "images-layers" => &[
+            "docker build -t notes-api .",
+            "cat Dockerfile",
+            "echo node_modules > .dockerignore",
+            "echo \"// edit\" >> server.js",
+            "docker history notes-api",
+            "docker images",
+            "docker system df",
+        ],
+        "volumes-persistence" => &[
+            "docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16",
+            "docker exec db psql -U postgres -c \"CREATE TABLE notes (body text)\"",
+            "docker volume ls",
+            "docker run -d --name web -v ./site:/usr/share/nginx/html nginx",
+            "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
+            "docker rm -f -v db",
+        ],
+        _ => &[
+            "docker ps -a",
+            "docker run -d --name web -p 8080:80 nginx",
+            "curl localhost:8080",
+            "docker stop web",
+            "docker logs web",
+            "docker run -d --name sleeper alpine sleep 3600",
+            "!crash web",
+        ],
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
@@ -39,9 +68,9 @@ pub struct TerminalProps {
     /// Lines typed before, oldest first.
     pub history: Rc<Vec<String>>,
     pub on_submit: Callback<String>,
-    /// Show the example commands (not in the compact embed).
-    #[prop_or(true)]
-    pub examples: bool,
+    /// Example commands to offer (none in the compact embed); the first is the placeholder.
+    #[prop_or_default]
+    pub examples: &'static [&'static str],
 }
 
 /// The delimiter of a here-document started on this line (`cat > f <<EOF`, `<<-'EOF'`), if any.
@@ -277,17 +306,17 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     <label class="ps1" for="terminal-input">{ if pending.borrow().is_some() { ">" } else { "$" } }</label>
                     <input id="terminal-input" class="term-input" data-testid="terminal-input" ref={input_ref.clone()} type="text"
                         autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send"
-                        placeholder="docker run -d --name web -p 8080:80 nginx" aria-label="Type a command" {onkeydown} {onpaste} />
+                        placeholder={props.examples.first().copied().unwrap_or("docker ps -a")} aria-label="Type a command" {onkeydown} {onpaste} />
                 </div>
             </div>
             if props.busy {
                 <p class="busy-hint" data-testid="busy-hint">{"(waiting: step forward ▸ to let time pass)"}</p>
             }
             { fork_note.unwrap_or_default() }
-            if props.examples {
+            if !props.examples.is_empty() {
                 <div class="examples" aria-label="Example commands">
                     <span class="examples-label">{"Try:"}</span>
-                    { for EXAMPLES.iter().map(|ex| html! {
+                    { for props.examples.iter().map(|ex| html! {
                         <button class="chip" key={*ex} onclick={example(ex)} title="Put this in the prompt (then press Enter)">{*ex}</button>
                     }) }
                 </div>
@@ -320,5 +349,51 @@ mod tests {
         );
         assert!(p.is_none());
         assert_eq!(feed(&mut p, "ls").as_deref(), Some("ls"));
+    }
+}
+
+#[cfg(test)]
+mod example_tests {
+    use super::examples_for;
+    use crate::scenario::PAGES;
+    use crate::sim::{Input, Timeline, World};
+
+    /// Every suggested command is one the simulation understands (typed in order on a fresh
+    /// host with the course's project folder, none is refused as unknown or not simulated).
+    #[test]
+    fn every_suggested_command_is_understood() {
+        for page in PAGES.iter().filter(|p| p.ready) {
+            let mut world = World::new(1);
+            world.fs.seed_project("node-app").expect("template exists");
+            let mut timeline = Timeline::new(world);
+            for example in examples_for(page.slug) {
+                let input = match example.strip_prefix('!') {
+                    Some(fault) => {
+                        Input::Fault(crate::sim::Fault::parse(fault).expect("fault parses"))
+                    }
+                    None => Input::Command(example.to_string()),
+                };
+                let text = timeline.submit(input).terminal_text();
+                for refusal in [
+                    "command not found",
+                    "not simulate",
+                    "unknown command",
+                    "unknown flag",
+                    "unknown shorthand",
+                ] {
+                    assert!(
+                        !text.contains(refusal),
+                        "{}: `{example}` printed:\n{text}",
+                        page.slug
+                    );
+                }
+                // Let the prompt come back before the next one, as a reader would.
+                for _ in 0..200 {
+                    if !timeline.world().shell.is_busy() || !timeline.forward() {
+                        break;
+                    }
+                }
+            }
+        }
     }
 }

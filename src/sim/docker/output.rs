@@ -313,6 +313,42 @@ pub fn inspect_json(c: &Container) -> Value {
         .map(|p| (format!("{p}/tcp"), json!({})))
         .collect();
     let argv = c.config.argv();
+    // moby's MountPoint: volumes live under the local driver's folder; binds show the host path.
+    let mounts: Vec<Value> =
+        c.fs.mounts
+            .iter()
+            .map(|m| {
+                let kind = m.kind.as_str();
+                match m.kind {
+                    super::mount::MountKind::Volume => json!({
+                        "Type": kind,
+                        "Name": m.source,
+                        "Source": format!("/var/lib/docker/volumes/{}/_data", m.source),
+                        "Destination": m.target,
+                        "Driver": "local",
+                        "Mode": "z",
+                        "RW": !m.read_only,
+                        "Propagation": "",
+                    }),
+                    super::mount::MountKind::Bind => json!({
+                        "Type": kind,
+                        "Source": m.source,
+                        "Destination": m.target,
+                        "Mode": "",
+                        "RW": !m.read_only,
+                        "Propagation": "rprivate",
+                    }),
+                    super::mount::MountKind::Tmpfs => json!({
+                        "Type": kind,
+                        "Source": "",
+                        "Destination": m.target,
+                        "Mode": "",
+                        "RW": !m.read_only,
+                        "Propagation": "",
+                    }),
+                }
+            })
+            .collect();
     json!({
         "Id": c.id.0,
         "Created": time::rfc3339(c.created_at),
@@ -343,6 +379,7 @@ pub fn inspect_json(c: &Container) -> Value {
             "AutoRemove": c.host_config.auto_remove,
             "PublishAllPorts": c.host_config.publish_all,
         },
+        "Mounts": mounts,
         "Config": {
             "Hostname": c.config.hostname,
             "Tty": c.config.tty,
