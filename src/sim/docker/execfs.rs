@@ -11,6 +11,7 @@
 //! simplify: a script is a sequence of simple commands (`;`, `&&`, newlines), stops at the first
 //! failure, and knows only `>`/`>>` redirections; no pipes, globs or variables.
 
+use super::process::split_script;
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::world::World;
@@ -43,39 +44,6 @@ struct Failure {
 
 fn fail(text: String, code: i32) -> Failure {
     Failure { text, code }
-}
-
-/// Splits a script on `;`, `&&` and newlines outside quotes.
-fn split_script(script: &str) -> Vec<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut chars = script.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quote, c) {
-            (Some(q), c) if c == q => {
-                quote = None;
-                current.push(c);
-            }
-            (Some(_), c) => current.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                current.push(c);
-            }
-            (None, ';' | '\n') => parts.push(std::mem::take(&mut current)),
-            (None, '&') if chars.peek() == Some(&'&') => {
-                chars.next();
-                parts.push(std::mem::take(&mut current));
-            }
-            (None, c) => current.push(c),
-        }
-    }
-    parts.push(current);
-    parts
-        .into_iter()
-        .map(|p| p.trim().to_string())
-        .filter(|p| !p.is_empty())
-        .collect()
 }
 
 /// Runs `argv` if it is one of ours; `None` lets the caller handle it.

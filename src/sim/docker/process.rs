@@ -430,8 +430,8 @@ fn shell_script(argv: &[String], script: &str, env: &[String]) -> Program {
     }
 }
 
-/// Splits a script on `;`, `&&` and newlines outside quotes.
-fn split_script(script: &str) -> Vec<String> {
+/// Splits a script on `;`, `&&` and newlines outside quotes (also used by `docker exec … sh -c`).
+pub fn split_script(script: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     let mut quote: Option<char> = None;
