@@ -11,13 +11,13 @@
 //! simplify: a script is a sequence of simple commands (`;`, `&&`, newlines), stops at the first
 //! failure, and knows only `>`/`>>` redirections; no pipes, globs or variables.
 
-use super::process::split_script;
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::world::World;
 use super::containerfs::{self, FsError, Node, Touched};
 use super::error::DockerError;
 use super::postgres;
+use super::process::split_script;
 
 /// Which family of tools the image ships.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
