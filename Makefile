@@ -14,7 +14,7 @@ export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 WASM_TARGET := wasm32-unknown-unknown
 
-.PHONY: help setup serve build test fmt-check lint unit site e2e clean
+.PHONY: help setup serve build test fmt-check lint unit site e2e screenshot clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8080 (installs what is missing)"
@@ -62,6 +62,10 @@ site:
 # Browser tests against dist/ (build it first: `make site`).
 e2e:
 	node tests/e2e/run.mjs
+
+# Refreshes docs/screenshot.png (the README's picture) from the built site.
+screenshot:
+	UPDATE_SCREENSHOT=1 node tests/e2e/run.mjs screenshot
 
 clean:
 	rm -rf dist tests/e2e/artifacts
