@@ -787,3 +787,104 @@ fn inspect_lists_mounts_moby_mountpoint() {
         "{out}"
     );
 }
+
+// ---- Networks (network-isolation page) ----
+
+/// moby `daemon/container_operations.go` (service discovery only on non-default networks) and
+/// `libnetwork/resolver.go`: the embedded DNS at 127.0.0.11 exists on user-defined networks
+/// only; on the default `bridge` a container name does not resolve.
+#[test]
+fn embedded_dns_only_on_user_defined_networks_moby_libnetwork_resolver() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name one nginx");
+    host.run("docker run -d --name two nginx");
+    assert!(
+        host.run("docker exec one curl http://two")
+            .contains("curl: (6) Could not resolve host: two")
+    );
+    host.run("docker network create app");
+    host.run("docker run -d --name three --network app nginx");
+    host.run("docker run -d --name four --network app nginx");
+    host.wait(1_000);
+    let out = host.run("docker exec three nslookup four");
+    assert!(out.contains("Server:\t\t127.0.0.11"), "{out}");
+    assert!(out.contains("Name:\tfour\nAddress: 172.18.0.3"), "{out}");
+    assert!(host.run("docker exec three curl http://four").contains("Welcome to nginx!"));
+}
+
+/// moby `libnetwork/resolver.go` (`respTTL = 600`) and `service_common.go` (records shuffled):
+/// a name shared by several containers answers every address, in random order (seeded here).
+#[test]
+fn dns_answers_several_addresses_in_random_order_ttl_600_moby_libnetwork_resolver() {
+    assert_eq!(dockyard::sim::docker::dns::TTL_S, 600);
+    let mut host = Host::new(2);
+    host.run("docker network create app");
+    host.run("docker run -d --name client --network app nginx");
+    for n in 1..=3 {
+        host.run(&format!(
+            "docker run -d --name search{n} --network app --network-alias search nginx"
+        ));
+    }
+    let mut orders = Vec::new();
+    for _ in 0..6 {
+        let out = host.run("docker exec client getent hosts search");
+        let mut lines: Vec<&str> = out.lines().collect();
+        orders.push(lines.join(","));
+        lines.sort();
+        assert_eq!(
+            lines,
+            vec![
+                "172.18.0.3      search",
+                "172.18.0.4      search",
+                "172.18.0.5      search"
+            ]
+        );
+    }
+    orders.dedup();
+    assert!(orders.len() > 1, "the order changes between answers");
+}
+
+/// moby `libnetwork/drivers/bridge` (`internal`: no default route, no masquerade) and
+/// `libnetwork/resolver.go` (no external forwarding on internal networks).
+#[test]
+fn internal_network_has_no_route_out_and_no_upstream_dns_moby_bridge_internal() {
+    let mut host = Host::new(3);
+    host.run("docker network create --internal back");
+    host.run("docker run -d --name db --network back nginx");
+    let out = host.run("docker exec db ping -c 1 8.8.8.8");
+    assert!(out.contains("ping: sendto: Network unreachable"), "{out}");
+    assert!(
+        host.run("docker exec db curl https://example.com")
+            .contains("curl: (6) Could not resolve host: example.com")
+    );
+    assert!(host.run("docker network inspect back").contains("\"Internal\": true"));
+}
+
+/// docker docs "Networking overview": `localhost` inside a container is its own loopback,
+/// never another container, even one on the same network.
+#[test]
+fn localhost_is_the_container_itself_docs_network_overview() {
+    let mut host = Host::new(4);
+    host.run("docker network create app");
+    host.run("docker run -d --name api --network app node:20 node server.js");
+    host.run("docker run -d --name web --network app nginx");
+    host.wait(1_000);
+    assert!(host.run("docker exec web curl http://localhost:3000").contains(
+        "curl: (7) Failed to connect to localhost port 3000 after 0 ms: Couldn't connect to server"
+    ));
+    assert!(host.run("docker exec web curl http://api:3000").contains("notes"));
+}
+
+/// docker docs "Bridge network driver": bridge networks are scoped to one host (`SCOPE local`);
+/// a multi-host (overlay) network needs a swarm (moby `daemon/cluster` errNoSwarm).
+#[test]
+fn bridge_networks_are_one_host_only_docs_network_drivers_bridge() {
+    let mut host = Host::new(5);
+    host.run("docker network create app");
+    let ls = host.run("docker network ls");
+    assert!(ls.lines().skip(1).all(|l| l.ends_with("local")), "{ls}");
+    assert!(
+        host.run("docker network create -d overlay multi")
+            .contains("This node is not a swarm manager.")
+    );
+}

@@ -34,6 +34,8 @@ pub enum Check {
     Store(super::docker::storecheck::StoreCheck),
     /// `vm vm1 is running`, `host prod source fails`, … (sim/lab.rs).
     Lab(super::lab::LabCheck),
+    /// `network front exists`, `container web can reach api on 3000`, … (src/sim/docker/netcheck.rs).
+    Net(super::docker::netcheck::NetCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -63,6 +65,9 @@ impl Check {
         }
         if let Some(lab) = super::lab::LabCheck::parse(&words) {
             return lab.map(Check::Lab).map_err(|why| err(&why));
+        }
+        if let Some(net) = super::docker::netcheck::NetCheck::parse(&words) {
+            return net.map(Check::Net).map_err(|why| err(&why));
         }
         match words.as_slice() {
             ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
@@ -132,6 +137,7 @@ impl Check {
             Check::PromptBack => !world.shell.is_busy(),
             Check::Store(check) => check.holds(world),
             Check::Lab(check) => check.holds(world),
+            Check::Net(check) => check.holds(world),
         }
     }
 }

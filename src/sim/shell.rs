@@ -513,6 +513,7 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
         | DockerCommand::VolumeInspect { .. }
         | DockerCommand::VolumeRm { .. }
         | DockerCommand::VolumePrune { .. }) => super::docker::volumecmd::run(world, command, rec),
+        DockerCommand::Network(command) => super::docker::netcmd::run(world, command, rec),
         DockerCommand::Ps(options) => {
             let text =
                 output::ps(&world.engine, now, &options).map_err(|e| DockerError::new(e, 1))?;
@@ -571,7 +572,17 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
             let mut missing = Vec::new();
             for name in &names {
                 match world.engine.resolve(name) {
-                    Ok(id) => values.push(output::inspect_json(&world.engine.containers[&id])),
+                    Ok(id) => {
+                        let c = &world.engine.containers[&id];
+                        let mut value = output::inspect_json(c);
+                        value["NetworkSettings"]["Networks"] =
+                            super::docker::network::container_networks_json(world, c);
+                        value["HostConfig"]["NetworkMode"] = c.networks.keys().next().map_or(
+                            serde_json::Value::from("bridge"),
+                            |n| serde_json::Value::from(n.as_str()),
+                        );
+                        values.push(value);
+                    }
                     Err(_) => missing.push(name.clone()),
                 }
             }
@@ -676,6 +687,10 @@ fn exec(
     all_env.extend(env.iter().cloned());
     // Files inside the container go through its filesystem view (src/sim/docker/containerfs.rs).
     if let Some(result) = super::docker::execfs::run(world, id, argv, rec) {
+        return result;
+    }
+    // Network tools (curl to another container, ping, nslookup, getent): src/sim/docker/probe.rs.
+    if let Some(result) = super::docker::probe::run(world, id, argv, rec) {
         return result;
     }
     let c = &world.engine.containers[id];

@@ -31,6 +31,12 @@ pub struct RunOptions {
     pub tmpfs: Vec<String>,
     /// `--platform windows/amd64` (src/sim/docker/platform.rs).
     pub platform: Option<String>,
+    /// `--network`/`--net` (src/sim/docker/network.rs); empty = the default bridge.
+    pub networks: Vec<String>,
+    /// `--network-alias`.
+    pub network_aliases: Vec<String>,
+    /// `--expose PORT[/PROTO]`: documentation, added to the container's exposed ports.
+    pub expose: Vec<u16>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -146,6 +152,8 @@ pub enum DockerCommand {
         format: Option<String>,
     },
     BuilderPrune,
+    /// `docker network …` (src/sim/docker/netcmd.rs).
+    Network(super::netcmd::NetworkCommand),
     Help,
 }
 
@@ -198,13 +206,17 @@ const RUN_FLAGS: &[Flag] = &[
     flag("stop-signal", None, true),
     flag("volume", Some('v'), true),
     flag("mount", None, true),
+    flag("network", None, true),
+    flag("net", None, true),
+    flag("network-alias", None, true),
+    flag("net-alias", None, true),
+    flag("expose", None, true),
     flag("tmpfs", None, true),
     flag("platform", None, true),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
 const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
-    ("network", None),
     ("memory", Some('m')),
     ("cpus", None),
     ("workdir", Some('w')),
@@ -434,6 +446,82 @@ const SPECS: &[CommandSpec] = &[
         stop_at_first_arg: false,
         args: Arity::None,
     },
+    // Network commands (network-isolation page; docker/cli cli/command/network/*.go).
+    CommandSpec {
+        name: "network create",
+        usage: "docker network create [OPTIONS] NETWORK",
+        about: "Create a network",
+        flags: &[
+            flag("driver", Some('d'), true),
+            flag("internal", None, false),
+            flag("attachable", None, false),
+            flag("subnet", None, true),
+            flag("label", None, true),
+            flag("opt", Some('o'), true),
+            flag("gateway", None, true),
+            flag("ip-range", None, true),
+            flag("ipv6", None, false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(1),
+    },
+    CommandSpec {
+        name: "network ls",
+        usage: "docker network ls [OPTIONS]",
+        about: "List networks",
+        flags: &[
+            flag("quiet", Some('q'), false),
+            flag("filter", Some('f'), true),
+            flag("format", None, true),
+            flag("no-trunc", None, false),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    CommandSpec {
+        name: "network inspect",
+        usage: "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+        about: "Display detailed information on one or more networks",
+        flags: &[flag("format", Some('f'), true), flag("verbose", Some('v'), false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "network rm",
+        usage: "docker network rm NETWORK [NETWORK...]",
+        about: "Remove one or more networks",
+        flags: &[flag("force", Some('f'), false)],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(1),
+    },
+    CommandSpec {
+        name: "network prune",
+        usage: "docker network prune [OPTIONS]",
+        about: "Remove all unused networks",
+        flags: &[flag("force", Some('f'), false), flag("filter", None, true)],
+        stop_at_first_arg: false,
+        args: Arity::None,
+    },
+    CommandSpec {
+        name: "network connect",
+        usage: "docker network connect [OPTIONS] NETWORK CONTAINER",
+        about: "Connect a container to a network",
+        flags: &[
+            flag("alias", None, true),
+            flag("ip", None, true),
+            flag("link", None, true),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(2),
+    },
+    CommandSpec {
+        name: "network disconnect",
+        usage: "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+        about: "Disconnect a container from a network",
+        flags: &[flag("force", Some('f'), false)],
+        stop_at_first_arg: false,
+        args: Arity::Exactly(2),
+    },
     // Image commands (images-layers page).
     CommandSpec {
         name: "build",
@@ -526,6 +614,14 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         ("volume", Some("inspect")) => Some("volume inspect"),
         ("volume", Some("rm" | "remove")) => Some("volume rm"),
         ("volume", Some("prune")) => Some("volume prune"),
+        // docker/cli cli/command/network: `ls` has the alias `list`, `rm` has `remove`.
+        ("network", Some("create")) => Some("network create"),
+        ("network", Some("ls" | "list")) => Some("network ls"),
+        ("network", Some("inspect")) => Some("network inspect"),
+        ("network", Some("rm" | "remove")) => Some("network rm"),
+        ("network", Some("prune")) => Some("network prune"),
+        ("network", Some("connect")) => Some("network connect"),
+        ("network", Some("disconnect")) => Some("network disconnect"),
         _ => None,
     };
     if let Some(name) = alias {
@@ -825,6 +921,20 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 mounts: p.values("mount"),
                 tmpfs: p.values("tmpfs"),
                 platform: p.value("platform"),
+                networks: p
+                    .flags
+                    .iter()
+                    .filter(|(l, _)| matches!(*l, "network" | "net"))
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                network_aliases: p
+                    .flags
+                    .iter()
+                    .filter(|(l, _)| matches!(*l, "network-alias" | "net-alias"))
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+                expose: super::netcmd::parse_expose(&p.values("expose"))
+                    .map_err(|e| DockerError::new(e, 125))?,
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };
@@ -893,6 +1003,14 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 name,
                 labels: p.values("label"),
                 driver: p.value("driver").unwrap_or_else(|| "local".to_string()),
+            }
+        }
+        name if name.starts_with("network ") => {
+            let flags: Vec<(&str, String)> =
+                p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
+            match super::netcmd::build(name, &flags, args) {
+                Ok(command) => DockerCommand::Network(command),
+                Err(flag) => return Err(not_simulated(spec, &flag)),
             }
         }
         "volume ls" => DockerCommand::VolumeLs {
@@ -1122,7 +1240,7 @@ mod tests {
 
     #[test]
     fn real_but_unsimulated_flags_say_so() {
-        let e = p("docker run --network back nginx").unwrap_err();
+        let e = p("docker run --cpus 1 nginx").unwrap_err();
         assert!(e.message.contains("does not simulate it yet"));
     }
 

@@ -304,6 +304,8 @@ pub struct Container {
     pub listening: bool,
     /// The container's address on the default bridge while it runs (`172.17.0.x`).
     pub ip_address: Option<String>,
+    /// Its endpoints, by network name (src/sim/docker/network.rs).
+    pub networks: std::collections::BTreeMap<String, super::network::Endpoint>,
     pub logs: Vec<LogLine>,
     /// Stopped by `docker stop`/`kill`: `unless-stopped` must not bring it back.
     pub manually_stopped: bool,

@@ -52,6 +52,8 @@ pub struct Engine {
     pub next_ephemeral_port: u16,
     /// Volumes by name (src/sim/docker/volume.rs).
     pub volumes: BTreeMap<String, super::volume::Volume>,
+    /// Networks by name (src/sim/docker/network.rs).
+    pub networks: BTreeMap<String, super::network::Network>,
 }
 
 impl Engine {
@@ -65,6 +67,7 @@ impl Engine {
             next_pid: 1000,
             next_ephemeral_port: EPHEMERAL_PORT_START,
             volumes: BTreeMap::new(),
+            networks: super::network::predefined(),
         }
     }
 
@@ -415,6 +418,11 @@ pub fn create(
         )));
     }
 
+    let networks = super::network::endpoints_for_create(
+        world,
+        &options.networks,
+        &options.network_aliases,
+    )?;
     let id = ContainerId(world.rng.hex(64));
     // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs.rs).
     let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
@@ -457,7 +465,12 @@ pub fn create(
             entrypoint,
             cmd,
             env,
-            exposed_ports: spec.exposed_ports.to_vec(),
+            exposed_ports: spec
+                .exposed_ports
+                .iter()
+                .chain(options.expose.iter().filter(|p| !spec.exposed_ports.contains(p)))
+                .copied()
+                .collect(),
             tty: options.tty,
             open_stdin: options.interactive,
             stop_signal: options
@@ -488,6 +501,7 @@ pub fn create(
         program: None,
         listening: false,
         ip_address: None,
+        networks,
         logs: Vec::new(),
         manually_stopped: false,
         backoff_ms: 0,
@@ -579,19 +593,6 @@ fn bind_ports(world: &mut World, id: &ContainerId) -> Result<Vec<PortBinding>, D
     Ok(bound)
 }
 
-fn next_ip(world: &World) -> String {
-    let used: Vec<&str> = world
-        .engine
-        .containers
-        .values()
-        .filter_map(|c| c.ip_address.as_deref())
-        .collect();
-    (2..=254)
-        .map(|n| format!("172.17.0.{n}"))
-        .find(|ip| !used.contains(&ip.as_str()))
-        .unwrap_or_else(|| "172.17.0.254".to_string())
-}
-
 /// `docker start`/`run`/`restart`: a start asked for by a person creates a new restart manager
 /// (moby `ResetRestartManager`): the restart count goes back to 0 and a manual stop is forgotten.
 pub fn start_by_user(
@@ -667,7 +668,17 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
             return Err(e.keeping_state());
         }
     };
-    let ip = next_ip(world);
+    let ip = match super::network::attach_on_start(world, id) {
+        Ok(ip) => ip,
+        Err(e) => {
+            let c = container_mut(world, id);
+            c.state.error = e
+                .message
+                .trim_start_matches("Error response from daemon: ")
+                .to_string();
+            return Err(e.keeping_state());
+        }
+    };
     let pid = world.engine.next_pid;
     world.engine.next_pid += world.rng.between(1, 40) as u32;
     let now = world.now_ms;
@@ -680,7 +691,7 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
     c.state.oom_killed = false;
     c.state.started_at = Some(now);
     c.bound_ports = bound;
-    c.ip_address = Some(ip);
+    c.ip_address = ip;
     c.program = Some(program);
     c.listening = false;
     c.stopping = None;
@@ -880,6 +891,7 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
     c.frozen.clear();
     c.pending_signal = None;
     c.ip_address = None;
+    super::network::release(c);
     // A tmpfs is unmounted with the container: its files are gone.
     c.fs.clear_tmpfs();
     let name = c.name.clone();
@@ -1533,6 +1545,7 @@ pub fn reboot(world: &mut World, rec: &mut Record) {
             c.stopping = None;
             c.frozen.clear();
             c.ip_address = None;
+            super::network::release(c);
             c.bound_ports.clear();
             c.fs.clear_tmpfs();
         }

@@ -1,0 +1,370 @@
+//! Network tools run with `docker exec`: `curl URL`, `ping -c N NAME`, `nslookup NAME`,
+//! `getent hosts NAME` — the way a learner checks who can reach whom.
+//!
+//! Real tools: curl 8 (`curl: (6) Could not resolve host: api`, `curl: (7) Failed to connect to
+//! api port 3000 after 0 ms: Couldn't connect to server`), busybox ping (`ping: bad address
+//! 'api'`, `PING api (172.18.0.3): 56 data bytes`, `64 bytes from …: seq=0 ttl=64 time=… ms`,
+//! `ping: sendto: Network unreachable`), busybox nslookup (`Server: 127.0.0.11`,
+//! `** server can't find api: NXDOMAIN`), glibc getent (`%-15s %s`, exit 2 when not found).
+//! Names go through src/sim/docker/dns.rs, packets through src/sim/docker/reach.rs.
+//!
+//! What we simplify: every image has these tools; `curl` to `localhost` is left to the shell's
+//! own handler (it also serves the other pages); the simulated host has no Internet, so an
+//! outside destination is reported as such; a dropped connection reports curl's message at
+//! once instead of after the kernel's ~130 s of SYN retries.
+
+use super::super::ids::ContainerId;
+use super::super::record::Record;
+use super::super::world::World;
+use super::dns::{self, Miss, Source};
+use super::error::DockerError;
+use super::reach::{Reach, reach};
+use super::{engine, network};
+
+/// moby `libnetwork/resolvconf`: with only local nameservers on the host (systemd-resolved's
+/// 127.0.0.53), a container without the embedded DNS gets Google's public DNS.
+const FALLBACK_DNS: &str = "8.8.8.8";
+
+fn no_internet(rec: &mut Record, what: &str) -> DockerError {
+    rec.say(format!("{what} is not a container: real Docker would ask the host's resolvers and route the traffic out through the network's gateway, with NAT. The simulated host stops at its own edge."));
+    DockerError::new(
+        format!(
+            "dockyard: {what} is outside this simulated host, which has no Internet connection. Real Docker would send it out through the gateway and the host's NAT."
+        ),
+        1,
+    )
+}
+
+/// Runs the command if it is one of the network tools; `None` leaves it to the shell.
+pub fn run(
+    world: &mut World,
+    id: &ContainerId,
+    argv: &[String],
+    rec: &mut Record,
+) -> Option<Result<(), DockerError>> {
+    let program = argv.first()?.rsplit('/').next()?.to_string();
+    let args = &argv[1..];
+    match program.as_str() {
+        "curl" => {
+            let url = args.iter().find(|a| !a.starts_with('-'))?;
+            let (host, port) = parse_url(url)?;
+            if matches!(host.as_str(), "localhost" | "127.0.0.1") {
+                return None;
+            }
+            Some(curl(world, id, &host, port, rec))
+        }
+        "ping" => Some(ping(world, id, args, rec)),
+        "nslookup" => Some(nslookup(world, id, args, rec)),
+        "getent" if args.first().map(String::as_str) == Some("hosts") => {
+            Some(getent(world, id, &args[1..], rec))
+        }
+        _ => None,
+    }
+}
+
+/// `http://api:3000/path` → (`api`, 3000); `https://` defaults to 443.
+fn parse_url(url: &str) -> Option<(String, u16)> {
+    let (rest, default_port) = if let Some(r) = url.strip_prefix("https://") {
+        (r, 443)
+    } else {
+        (url.strip_prefix("http://").unwrap_or(url), 80)
+    };
+    let authority = rest.split('/').next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().ok()?),
+        None => (authority, default_port),
+    };
+    (!host.is_empty()).then(|| (host.to_string(), port))
+}
+
+fn name_of(world: &World, id: &ContainerId) -> String {
+    world.engine.containers[id].name.clone()
+}
+
+fn explain_answer(rec: &mut Record, from: &str, host: &str, answer: &dns::Answer) {
+    if let Source::EmbeddedDns { network } = &answer.source {
+        let list = answer.addresses.join(", ");
+        rec.say(format!(
+            "{from} asked Docker's embedded DNS server at {} for {host}: on the user-defined network {network} the answer is {list} (valid for {} s).",
+            dns::EMBEDDED_DNS,
+            dns::TTL_S
+        ));
+    }
+}
+
+fn curl(
+    world: &mut World,
+    id: &ContainerId,
+    host: &str,
+    port: u16,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let from = name_of(world, id);
+    let answer = match dns::resolve(world, id, host) {
+        Ok(answer) => answer,
+        Err(Miss::Unknown { reason }) => {
+            rec.say(reason);
+            return Err(DockerError::new(
+                format!("curl: (6) Could not resolve host: {host}"),
+                6,
+            ));
+        }
+        Err(Miss::Outside) => return Err(no_internet(rec, host)),
+    };
+    explain_answer(rec, &from, host, &answer);
+    let ip = answer.addresses[0].clone();
+    let failed = |ms: u64| {
+        DockerError::new(
+            format!(
+                "curl: (7) Failed to connect to {host} port {port} after {ms} ms: Couldn't connect to server"
+            ),
+            7,
+        )
+    };
+    match reach(world, id, &ip, Some(port)) {
+        Reach::Open { to, via } => {
+            let target = &world.engine.containers[&to];
+            let target_name = target.name.clone();
+            let serves = target
+                .program
+                .as_ref()
+                .and_then(|p| p.serves.clone())
+                .filter(|s| s.port == port);
+            rec.touch(&target_name);
+            rec.say(format!(
+                "{from} and {target_name} are both on {via}, so the connection goes straight to {target_name}'s port {port} — no -p needed between containers; publishing is for the host."
+            ));
+            match serves {
+                Some(s) if !s.http => {
+                    return Err(DockerError::new(
+                        "curl: (1) Received HTTP/0.9 when not allowed",
+                        1,
+                    ));
+                }
+                Some(s) => {
+                    engine::record_request(world, &to, "/", rec);
+                    rec.out(s.body);
+                }
+                None => {}
+            }
+            Ok(())
+        }
+        Reach::Refused { reason } => {
+            rec.say(reason);
+            Err(failed(0))
+        }
+        Reach::Dropped { reason } => {
+            rec.say(format!(
+                "{reason} curl gets no answer at all and gives up after the kernel's connection timeout."
+            ));
+            let waited_ms = 129_000 + world.rng.below(3_000);
+            Err(failed(waited_ms))
+        }
+        Reach::NoRoute { reason } => {
+            rec.say(reason);
+            Err(failed(0))
+        }
+        Reach::Outside => Err(no_internet(rec, host)),
+    }
+}
+
+fn ping(
+    world: &mut World,
+    id: &ContainerId,
+    args: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let mut count: Option<u32> = None;
+    let mut target: Option<&String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if a == "-c" {
+            count = args.get(i + 1).and_then(|c| c.parse().ok());
+            i += 2;
+            continue;
+        }
+        if let Some(c) = a.strip_prefix("-c") {
+            count = c.parse().ok();
+        } else if !a.starts_with('-') {
+            target = Some(a);
+        }
+        i += 1;
+    }
+    let Some(host) = target else {
+        return Err(DockerError::new(
+            "BusyBox v1.36.1 multi-call binary.\n\nUsage: ping [OPTIONS] HOST",
+            1,
+        ));
+    };
+    let Some(count) = count.filter(|c| (1..=20).contains(c)) else {
+        return Err(DockerError::new(
+            "dockyard: ping without -c runs until Ctrl-C, which this terminal cannot send; use e.g. `ping -c 3 NAME`.",
+            1,
+        ));
+    };
+    let answer = match dns::resolve(world, id, host) {
+        Ok(answer) => answer,
+        Err(Miss::Unknown { reason }) => {
+            rec.say(reason);
+            return Err(DockerError::new(format!("ping: bad address '{host}'"), 1));
+        }
+        Err(Miss::Outside) => return Err(no_internet(rec, host)),
+    };
+    let from = name_of(world, id);
+    explain_answer(rec, &from, host, &answer);
+    let ip = answer.addresses[0].clone();
+    let header = format!("PING {host} ({ip}): 56 data bytes");
+    let stats = |received: u32| {
+        format!(
+            "\n--- {host} ping statistics ---\n{count} packets transmitted, {received} packets received, {}% packet loss",
+            (count - received) * 100 / count
+        )
+    };
+    match reach(world, id, &ip, None) {
+        Reach::Open { to, .. } => {
+            let to_name = name_of(world, &to);
+            rec.touch(&to_name);
+            let mut lines = vec![header];
+            let mut times = Vec::new();
+            for seq in 0..count {
+                let us = 40 + world.rng.below(80);
+                times.push(us);
+                lines.push(format!(
+                    "64 bytes from {ip}: seq={seq} ttl=64 time=0.{us:03} ms"
+                ));
+            }
+            lines.push(stats(count));
+            let min = times.iter().min().copied().unwrap_or(0);
+            let max = times.iter().max().copied().unwrap_or(0);
+            let avg = times.iter().sum::<u64>() / u64::from(count);
+            lines.push(format!(
+                "round-trip min/avg/max = 0.{min:03}/0.{avg:03}/0.{max:03} ms"
+            ));
+            rec.out(lines.join("\n"));
+            if to != *id {
+                rec.say(format!(
+                    "{to_name} answers: the two containers share a network. Ping only shows the path works; a port still needs a process listening on it."
+                ));
+            }
+            Ok(())
+        }
+        Reach::Dropped { reason } | Reach::Refused { reason } => {
+            rec.say(reason);
+            rec.out(format!("{header}\n{}", stats(0)));
+            rec.error = true;
+            Ok(())
+        }
+        Reach::NoRoute { reason } => {
+            rec.say(reason);
+            rec.out(header);
+            rec.err("ping: sendto: Network unreachable");
+            rec.error = true;
+            Ok(())
+        }
+        Reach::Outside => Err(no_internet(rec, host)),
+    }
+}
+
+/// The nameserver in the container's `/etc/resolv.conf`.
+fn nameserver(world: &World, id: &ContainerId) -> &'static str {
+    let c = &world.engine.containers[id];
+    let embedded = c.networks.iter().any(|(n, e)| {
+        e.ip_address.is_some()
+            && world
+                .engine
+                .networks
+                .get(n)
+                .is_some_and(network::Network::has_embedded_dns)
+    });
+    if embedded {
+        dns::EMBEDDED_DNS
+    } else {
+        FALLBACK_DNS
+    }
+}
+
+fn nslookup(
+    world: &mut World,
+    id: &ContainerId,
+    args: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let Some(host) = args.iter().find(|a| !a.starts_with('-')) else {
+        return Err(DockerError::new(
+            "BusyBox v1.36.1 multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]",
+            1,
+        ));
+    };
+    let server = nameserver(world, id);
+    let header = format!("Server:\t\t{server}\nAddress:\t{server}:53\n");
+    match dns::resolve(world, id, host) {
+        Ok(answer) => {
+            let from = name_of(world, id);
+            explain_answer(rec, &from, host, &answer);
+            let mut lines = vec![header, "Non-authoritative answer:".to_string()];
+            for a in &answer.addresses {
+                lines.push(format!("Name:\t{host}\nAddress: {a}"));
+            }
+            lines.push(String::new());
+            rec.out(lines.join("\n"));
+            Ok(())
+        }
+        Err(Miss::Unknown { reason }) => {
+            rec.say(reason);
+            rec.out(header);
+            rec.err(format!("** server can't find {host}: NXDOMAIN"));
+            rec.error = true;
+            Ok(())
+        }
+        Err(Miss::Outside) => Err(no_internet(rec, host)),
+    }
+}
+
+fn getent(
+    world: &mut World,
+    id: &ContainerId,
+    names: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let mut lines = Vec::new();
+    let mut missing = false;
+    for host in names {
+        match dns::resolve(world, id, host) {
+            Ok(answer) => {
+                for a in &answer.addresses {
+                    lines.push(format!("{a:<15} {host}"));
+                }
+            }
+            Err(Miss::Unknown { reason }) => {
+                rec.say(reason);
+                missing = true;
+            }
+            Err(Miss::Outside) => return Err(no_internet(rec, host)),
+        }
+    }
+    if !lines.is_empty() {
+        rec.out(lines.join("\n"));
+    }
+    if missing {
+        // glibc getent: exit 2 when a key is not found, with no output for it.
+        rec.error = true;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_give_host_and_port() {
+        assert_eq!(parse_url("http://api:3000/x"), Some(("api".into(), 3000)));
+        assert_eq!(parse_url("api"), Some(("api".into(), 80)));
+        assert_eq!(
+            parse_url("https://example.com"),
+            Some(("example.com".into(), 443))
+        );
+        assert_eq!(parse_url("http://:80"), None);
+    }
+}
