@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod cli;
+pub mod compose;
 pub mod container;
 pub mod containerfs;
 pub mod dns;

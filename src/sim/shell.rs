@@ -314,6 +314,9 @@ fn finish_each(
 }
 
 fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
+    if args.first().is_some_and(|a| a == "compose") {
+        return super::docker::compose::run(world, &args[1..], rec);
+    }
     let command = cli::parse(args)?;
     let now = world.now_ms;
     match command {
