@@ -888,3 +888,17 @@ fn bridge_networks_are_one_host_only_docs_network_drivers_bridge() {
             .contains("This node is not a swarm manager.")
     );
 }
+
+/// compose-spec "depends_on" (spec.md, Services top-level element): the short form means
+/// `condition: service_started` with `required: true`; the long form keeps its condition and
+/// `restart`, and `required` defaults to true (compose-go `types.ServiceDependency`).
+#[test]
+fn compose_depends_on_short_and_long_forms_compose_spec_depends_on() {
+    let mut host = Host::new(6);
+    host.run(
+        "cat > compose.yaml <<'EOF'\nservices:\n  api:\n    image: node:20\n    depends_on:\n      - cache\n      - db\n  worker:\n    image: node:20\n    depends_on:\n      db:\n        condition: service_healthy\n        restart: true\n      migrate:\n        condition: service_completed_successfully\n        required: false\n  cache:\n    image: redis\n  db:\n    image: postgres:16\n  migrate:\n    image: node:20\nEOF",
+    );
+    let out = host.run("docker compose config");
+    assert!(out.contains("  api:\n    depends_on:\n      cache:\n        condition: service_started\n        required: true\n      db:\n        condition: service_started\n        required: true\n"), "{out}");
+    assert!(out.contains("      db:\n        condition: service_healthy\n        restart: true\n        required: true\n      migrate:\n        condition: service_completed_successfully\n        required: false\n"), "{out}");
+}
