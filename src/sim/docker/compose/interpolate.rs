@@ -6,6 +6,8 @@
 //! (required), `${VAR:+alt}` / `${VAR+alt}`, and `$$` for a literal `$`. An unset variable with no
 //! default becomes "" with a warning. The simulated shell exports nothing, so only `.env` counts.
 //! Nested templates inside defaults (`${A:-${B}}`) are resolved one level deep, as compose-go does.
+//! Not simulated: compose-go afterwards casts known numeric and boolean fields (`retries: ${N}`)
+//! back from strings; here such a field stays a string and fails schema validation.
 
 use std::collections::BTreeMap;
 

@@ -379,3 +379,84 @@ fn config_command(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> Result<Loaded, LoadError> {
+        let mut world = World::new(1);
+        world
+            .fs
+            .write("/home/learner/app/compose.yaml", text, false)
+            .unwrap();
+        load(&world, None, None)
+    }
+
+    #[test]
+    fn anchors_and_merge_keys_are_resolved() {
+        let loaded = load_text(
+            "x-common: &common\n  restart: always\n  environment: {TZ: UTC}\nservices:\n  web:\n    <<: *common\n    image: nginx\n",
+        )
+        .unwrap();
+        let web = &loaded.project.services["web"];
+        assert_eq!(web.restart.as_deref(), Some("always"));
+        assert_eq!(web.environment["TZ"].as_deref(), Some("UTC"));
+    }
+
+    #[test]
+    fn nasty_input_never_panics() {
+        for text in [
+            "",
+            "\u{0}",
+            "services: [",
+            "services:\n  web:\n    image: ${",
+            "services:\n  web:\n    image: ${A:-${B:-${C}}}\n",
+            "services:\n  ü:\n    image: x\n",
+            "services:\n  web:\n    image: x\n    ports: ['::::']\n",
+            "services:\n  web:\n    image: x\n    ports: ['99999:1']\n",
+            "services:\n  web:\n    image: x\n    volumes: ['a:b:c:d']\n",
+            "services:\n  web:\n    image: x\n    command: \"unterminated 'quote\"\n",
+            "a: &a [*a]\n",
+            "services:\n  web: {image: x, depends_on: [web]}\n",
+            "? [complex, key]\n: value\n",
+            "services:\n  1: {image: x}\n",
+        ] {
+            let _ = load_text(text);
+        }
+    }
+
+    #[test]
+    fn self_dependency_is_a_cycle() {
+        let e = load_text("services:\n  web: {image: x, depends_on: [web]}\n").unwrap_err();
+        assert_eq!(e.message, "dependency cycle detected: web -> web");
+    }
+
+    #[test]
+    fn empty_file() {
+        assert_eq!(load_text("").unwrap_err().message, "empty compose file");
+    }
+
+    #[test]
+    fn flags() {
+        let a = parse_args(&[
+            "-f".into(),
+            "x.yaml".into(),
+            "-pdemo".into(),
+            "config".into(),
+            "--services".into(),
+        ])
+        .unwrap();
+        assert_eq!(a.file.as_deref(), Some("x.yaml"));
+        assert_eq!(a.project_name.as_deref(), Some("demo"));
+        assert!(a.services);
+        assert_eq!(
+            parse_args(&["-f".into()]).unwrap_err().message,
+            "flag needs an argument: 'f' in -f"
+        );
+        assert_eq!(
+            parse_args(&["--file".into()]).unwrap_err().message,
+            "flag needs an argument: --file"
+        );
+    }
+}
