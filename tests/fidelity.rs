@@ -809,7 +809,10 @@ fn embedded_dns_only_on_user_defined_networks_moby_libnetwork_resolver() {
     let out = host.run("docker exec three nslookup four");
     assert!(out.contains("Server:\t\t127.0.0.11"), "{out}");
     assert!(out.contains("Name:\tfour\nAddress: 172.18.0.3"), "{out}");
-    assert!(host.run("docker exec three curl http://four").contains("Welcome to nginx!"));
+    assert!(
+        host.run("docker exec three curl http://four")
+            .contains("Welcome to nginx!")
+    );
 }
 
 /// moby `libnetwork/resolver.go` (`respTTL = 600`) and `service_common.go` (records shuffled):
@@ -857,7 +860,10 @@ fn internal_network_has_no_route_out_and_no_upstream_dns_moby_bridge_internal() 
         host.run("docker exec db curl https://example.com")
             .contains("curl: (6) Could not resolve host: example.com")
     );
-    assert!(host.run("docker network inspect back").contains("\"Internal\": true"));
+    assert!(
+        host.run("docker network inspect back")
+            .contains("\"Internal\": true")
+    );
 }
 
 /// docker docs "Networking overview": `localhost` inside a container is its own loopback,
@@ -872,7 +878,10 @@ fn localhost_is_the_container_itself_docs_network_overview() {
     assert!(host.run("docker exec web curl http://localhost:3000").contains(
         "curl: (7) Failed to connect to localhost port 3000 after 0 ms: Couldn't connect to server"
     ));
-    assert!(host.run("docker exec web curl http://api:3000").contains("notes"));
+    assert!(
+        host.run("docker exec web curl http://api:3000")
+            .contains("notes")
+    );
 }
 
 /// docker docs "Bridge network driver": bridge networks are scoped to one host (`SCOPE local`);

@@ -66,7 +66,7 @@ pub const PAGES: &[Page] = &[
         slug: "network-isolation",
         title: "Network isolation",
         summary: "Default bridge vs user-defined; internal networks; front and back networks; a reachability matrix.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "8",
@@ -164,6 +164,9 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "volume-bind-tmpfs",
     "rm-v-and-prune",
     "vm-boots-container-starts",
+    "default-bridge-no-dns",
+    "front-and-back-networks",
+    "internal-network-no-way-out",
     "works-on-my-machine",
     "windows-on-linux",
 ];

@@ -580,10 +580,13 @@ fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Do
                         let mut value = output::inspect_json(c);
                         value["NetworkSettings"]["Networks"] =
                             super::docker::network::container_networks_json(world, c);
-                        value["HostConfig"]["NetworkMode"] = c.networks.keys().next().map_or(
-                            serde_json::Value::from("bridge"),
-                            |n| serde_json::Value::from(n.as_str()),
-                        );
+                        value["HostConfig"]["NetworkMode"] = c
+                            .networks
+                            .keys()
+                            .next()
+                            .map_or(serde_json::Value::from("bridge"), |n| {
+                                serde_json::Value::from(n.as_str())
+                            });
                         values.push(value);
                     }
                     Err(_) => missing.push(name.clone()),

@@ -397,6 +397,26 @@ fn volumes_panels(world: &Rc<World>, last: &Option<Rc<Record>>, narrow: bool) ->
     (picture, legend)
 }
 
+fn network_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::network::{NetworkPicture, ReachMatrix};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"Networks and who is plugged in"}</h2>
+                <span class="panel-hint">{"outlined: what the last step touched"}</span>
+            </div>
+            <NetworkPicture world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let matrix = html! {
+        <section class="panel diagram-panel" data-testid="reachability" aria-labelledby="reach-h">
+            <div class="panel-head"><h2 id="reach-h">{"Who can reach whom"}</h2></div>
+            <ReachMatrix world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, matrix)
+}
+
 impl App {
     /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
     fn lifecycle_panels(
@@ -473,6 +493,7 @@ impl App {
             "why-containers" => why_panels(&world, &last),
             "images-layers" => images_panels(&world, &last),
             "volumes-persistence" => volumes_panels(&world, &last, self.narrow),
+            "network-isolation" => network_panels(&world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

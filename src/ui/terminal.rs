@@ -45,6 +45,16 @@ pub fn examples_for(slug: &str) -> &'static [&'static str] {
             "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
             "docker rm -f -v db",
         ],
+        "network-isolation" => &[
+            "docker network create front",
+            "docker network create --internal back",
+            "docker run -d --name api --network back node:20 node server.js",
+            "docker network connect front api",
+            "docker run -d --name web --network front -p 8080:80 nginx",
+            "docker exec web curl http://api:3000",
+            "docker exec web ping -c 2 api",
+            "docker network ls",
+        ],
         _ => &[
             "docker ps -a",
             "docker run -d --name web -p 8080:80 nginx",

@@ -4,6 +4,7 @@
 
 pub mod images;
 pub mod lifecycle;
+pub mod network;
 pub mod volumes;
 pub mod why;
 

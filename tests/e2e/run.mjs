@@ -626,6 +626,29 @@ const cases = [
     },
   },
   {
+    name: 'network-isolation: a network appears as a lane; the matrix; step back and forward; embed',
+    async run(s) {
+      const NI = 'network-isolation';
+      await s.open({ page: NI }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('reachability'))) > 0, 'no visible reachability panel');
+      await s.type('docker network create e2enet');
+      const lane = `${tid('network-lane')}[data-name="e2enet"]`;
+      await until(async () => (await s.locator(lane).count()) > 0, 'no lane for e2enet after docker network create');
+      check(/\b[0-9a-f]{64}\b/.test(await s.output()), 'the terminal does not print the network ID');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: NI, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
     async run(s) {
       const IL = 'images-layers';

@@ -482,7 +482,10 @@ const SPECS: &[CommandSpec] = &[
         name: "network inspect",
         usage: "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
         about: "Display detailed information on one or more networks",
-        flags: &[flag("format", Some('f'), true), flag("verbose", Some('v'), false)],
+        flags: &[
+            flag("format", Some('f'), true),
+            flag("verbose", Some('v'), false),
+        ],
         stop_at_first_arg: false,
         args: Arity::AtLeast(1),
     },
@@ -1006,8 +1009,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             }
         }
         name if name.starts_with("network ") => {
-            let flags: Vec<(&str, String)> =
-                p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
+            let flags: Vec<(&str, String)> = p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
             match super::netcmd::build(name, &flags, args) {
                 Ok(command) => DockerCommand::Network(command),
                 Err(flag) => return Err(not_simulated(spec, &flag)),

@@ -418,11 +418,8 @@ pub fn create(
         )));
     }
 
-    let networks = super::network::endpoints_for_create(
-        world,
-        &options.networks,
-        &options.network_aliases,
-    )?;
+    let networks =
+        super::network::endpoints_for_create(world, &options.networks, &options.network_aliases)?;
     let id = ContainerId(world.rng.hex(64));
     // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs.rs).
     let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
@@ -468,7 +465,12 @@ pub fn create(
             exposed_ports: spec
                 .exposed_ports
                 .iter()
-                .chain(options.expose.iter().filter(|p| !spec.exposed_ports.contains(p)))
+                .chain(
+                    options
+                        .expose
+                        .iter()
+                        .filter(|p| !spec.exposed_ports.contains(p)),
+                )
                 .copied()
                 .collect(),
             tty: options.tty,
