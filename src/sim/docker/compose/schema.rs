@@ -1,7 +1,9 @@
 //! The Compose file checked against the official Compose JSON schema.
 //!
-//! compose-go validates the interpolated file against `compose-spec.json` (embedded here unchanged,
-//! from github.com/compose-spec/compose-spec, schema/compose-spec.json) with santhosh-tekuri's
+//! compose-go validates the interpolated file against `compose-spec.json` (embedded here as
+//! `compose-spec.min.json`: github.com/compose-spec/compose-spec schema/compose-spec.json, the copy
+//! in shared/reference, with its `description` texts and whitespace removed to keep the wasm
+//! small; every rule is unchanged) with santhosh-tekuri's
 //! jsonschema v6 and reports the most specific error as `<path> <what>`: `services.web additional
 //! properties 'imgae' not allowed`, `services.web.ports must be a list` (compose-go
 //! schema/schema.go: `object` reads "mapping", `array` reads "list"). We walk the same schema with
@@ -13,7 +15,7 @@
 use super::yaml::{Node, Pos, Value};
 use serde_json::Value as Json;
 
-const SCHEMA_TEXT: &str = include_str!("compose-spec.json");
+const SCHEMA_TEXT: &str = include_str!("compose-spec.min.json");
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct SchemaError {
