@@ -154,20 +154,37 @@ impl<'de> Visitor<'de> for ValueVisitor {
     }
 }
 
+/// Rewrites saphyr's message the way go-yaml v3 words it (`line 4, column 5: mapping key "image"
+/// already defined`), without the library's advice about its options.
+fn go_yaml_words(message: &str, location: Option<(u64, u64)>) -> String {
+    let first = message.lines().next().unwrap_or("").trim();
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    // `line 4 column 5: text` → position and text.
+    let (pos, text) = match first.strip_prefix("line ").and_then(|r| r.split_once(": ")) {
+        Some((pos, text)) => (Some(pos.replacen(" column", ", column", 1)), text),
+        None => (location.map(|(l, c)| format!("{l}, column {c}")), first),
+    };
+    let text = match text.strip_prefix("duplicate mapping key: ") {
+        Some(rest) => {
+            let key = rest.split(", set ").next().unwrap_or(rest);
+            format!("mapping key \"{key}\" already defined")
+        }
+        None => text.to_string(),
+    };
+    match pos {
+        Some(pos) => format!("line {pos}: {text}"),
+        None => text,
+    }
+}
+
 /// Parses a document; the error is the parser's message with its line and column.
 pub fn parse(text: &str) -> Result<Node, String> {
     if text.trim().is_empty() {
         return Ok(Node::new(Value::Null));
     }
     serde_saphyr::from_str::<Node>(text).map_err(|e| {
-        let message = e.to_string();
-        let first = message.lines().next().unwrap_or("").trim().to_string();
-        match e.location() {
-            Some(loc) if !first.contains("line") => {
-                format!("line {}, column {}: {first}", loc.line(), loc.column())
-            }
-            _ => first,
-        }
+        let location = e.location().map(|l| (l.line(), l.column()));
+        go_yaml_words(&e.to_string(), location)
     })
 }
 
@@ -192,12 +209,12 @@ mod tests {
     #[test]
     fn duplicate_keys_are_rejected() {
         let e = parse("services:\n  web:\n    image: a\n    image: b\n").unwrap_err();
-        assert!(e.contains("line 4"), "{e}");
+        assert_eq!(e, "line 4, column 5: mapping key \"image\" already defined");
     }
 
     #[test]
     fn bad_yaml_names_its_line() {
-        let e = parse("services:\n  web:\n    image: [a\n").unwrap_err();
-        assert!(e.contains("line"), "{e}");
+        let e = parse("services:\n  web: [\n").unwrap_err();
+        assert_eq!(e, "line 2, column 8: unclosed bracket '['");
     }
 }
