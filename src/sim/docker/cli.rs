@@ -1138,6 +1138,7 @@ Container Commands:
   port        List port mappings or a specific mapping for the container
 
 Management Commands:
+  compose*    Docker Compose (config: check and print the Compose file)
   volume      Manage volumes (create, ls, inspect, rm, prune)
 
 Image Commands:
