@@ -1,5 +1,5 @@
-//! Network tools run with `docker exec`: `curl URL`, `ping -c N NAME`, `nslookup NAME`,
-//! `getent hosts NAME` — the way a learner checks who can reach whom.
+//! Network tools run with `docker exec`: `curl URL`, `wget -qO- URL`, `ping -c N NAME`,
+//! `nslookup NAME`, `getent hosts NAME` — the way a learner checks who can reach whom.
 //!
 //! Real tools: curl 8 (`curl: (6) Could not resolve host: api`, `curl: (7) Failed to connect to
 //! api port 3000 after 0 ms: Couldn't connect to server`), busybox ping (`ping: bad address
@@ -52,6 +52,15 @@ pub fn run(
                 return None;
             }
             Some(curl(world, id, &host, port, rec))
+        }
+        // busybox wget, the HTTP client alpine images have: `wget -qO- URL`.
+        "wget" => {
+            let url = args.iter().find(|a| !a.starts_with('-'))?;
+            let (host, port) = parse_url(url)?;
+            if matches!(host.as_str(), "localhost" | "127.0.0.1") {
+                return None;
+            }
+            Some(wget(world, id, &host, port, rec))
         }
         "ping" => Some(ping(world, id, args, rec)),
         "nslookup" => Some(nslookup(world, id, args, rec)),
@@ -163,6 +172,69 @@ fn curl(
         Reach::NoRoute { reason } => {
             rec.say(reason);
             Err(failed(0))
+        }
+        Reach::Outside => Err(no_internet(rec, host)),
+    }
+}
+
+/// busybox wget's words (networking/wget.c): `wget: bad address 'api'`, `wget: can't connect
+/// to remote host (172.18.0.3): Connection refused`.
+fn wget(
+    world: &mut World,
+    id: &ContainerId,
+    host: &str,
+    port: u16,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let from = name_of(world, id);
+    let answer = match dns::resolve(world, id, host) {
+        Ok(answer) => answer,
+        Err(Miss::Unknown { reason }) => {
+            rec.say(reason);
+            return Err(DockerError::new(format!("wget: bad address '{host}'"), 1));
+        }
+        Err(Miss::Outside) => return Err(no_internet(rec, host)),
+    };
+    explain_answer(rec, &from, host, &answer);
+    let ip = answer.addresses[0].clone();
+    let cannot = |why: &str| {
+        DockerError::new(
+            format!("wget: can't connect to remote host ({ip}): {why}"),
+            1,
+        )
+    };
+    match reach(world, id, &ip, Some(port)) {
+        Reach::Open { to, via } => {
+            let target = &world.engine.containers[&to];
+            let target_name = target.name.clone();
+            let serves = target
+                .program
+                .as_ref()
+                .and_then(|p| p.serves.clone())
+                .filter(|s| s.port == port);
+            rec.touch(&target_name);
+            rec.say(format!(
+                "{from} and {target_name} are both on {via}, so the request goes straight to {target_name}'s port {port}."
+            ));
+            if let Some(s) = serves.filter(|s| s.http) {
+                engine::record_request(world, &to, "/", rec);
+                rec.out(s.body);
+            }
+            Ok(())
+        }
+        Reach::Refused { reason } => {
+            rec.say(reason);
+            Err(cannot("Connection refused"))
+        }
+        Reach::Dropped { reason } => {
+            rec.say(format!(
+                "{reason} wget waits for an answer that never comes."
+            ));
+            Err(cannot("Connection timed out"))
+        }
+        Reach::NoRoute { reason } => {
+            rec.say(reason);
+            Err(cannot("Network unreachable"))
         }
         Reach::Outside => Err(no_internet(rec, host)),
     }

@@ -69,6 +69,10 @@ fn refused_reason(c: &Container, port: u16) -> String {
                 c.name
             )
         }
+        Some(p) if p != port && exposed => format!(
+            "{} is reachable and exposes {port}, but EXPOSE only documents a port: its program listens on {p}, so the kernel answers the connection on {port} with a reset.",
+            c.name
+        ),
         Some(p) if p != port => format!(
             "{} is reachable, but its program listens on port {p}, not {port}: the kernel answers the connection with a reset.",
             c.name

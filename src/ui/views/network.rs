@@ -48,7 +48,7 @@ fn containers(world: &World) -> Vec<&Container> {
     list
 }
 
-/// The networks drawn as lanes: the default bridge, then user-defined ones by creation.
+/// The networks drawn as lanes: the default bridge, then user-defined ones in creation order.
 fn lanes(world: &World) -> Vec<&Network> {
     let mut list: Vec<&Network> = world
         .engine
@@ -56,7 +56,8 @@ fn lanes(world: &World) -> Vec<&Network> {
         .values()
         .filter(|n| n.subnet.is_some())
         .collect();
-    list.sort_by_key(|n| (!n.predefined, n.created_at, n.name.clone()));
+    // Pools are handed out in order, so the subnet is the creation order.
+    list.sort_by_key(|n| (!n.predefined, n.subnet.map(|s| s.base), n.name.clone()));
     list
 }
 
