@@ -104,6 +104,25 @@ fn interpolate_tree(
     Ok(())
 }
 
+/// Where the service a consistency error names (`service "web" …`, `… cycle detected: web -> …`)
+/// is declared, for the narration.
+fn service_position(doc: &Node, message: &str) -> Option<(u64, u64)> {
+    let name = match message.strip_prefix("service \"") {
+        Some(rest) => rest.split('"').next()?,
+        None => message
+            .strip_prefix("dependency cycle detected: ")?
+            .split(" -> ")
+            .next()?,
+    };
+    let Value::Map(entries) = &doc.get("services")?.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.as_key() == name)
+        .map(|(k, _)| (k.pos.line, k.pos.column))
+}
+
 /// Finds and loads the project: `file` from `-f` (else the default names in the current folder),
 /// `project_name` from `-p`.
 pub fn load(
@@ -215,8 +234,12 @@ pub fn load(
             model::normalize_project_name(folder)
         }
     };
-    let project =
-        model::build(&doc, &name, &project_dir).map_err(|e| with_warnings(fail(e), &warnings))?;
+    let project = model::build(&doc, &name, &project_dir).map_err(|e| {
+        let position = service_position(&doc, &e);
+        let mut err = with_warnings(fail(e), &warnings);
+        err.position = position;
+        err
+    })?;
     Ok(Loaded {
         project,
         file: path,
@@ -372,7 +395,7 @@ fn config_command(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result
             }
             if let Some((line, column)) = e.position.filter(|(l, _)| *l > 0) {
                 rec.say(format!(
-                    "The mistake is at line {line}, column {column} of the file. Compose checks the whole file before doing anything, so nothing was created."
+                    "Look at line {line}, column {column} of the file. Compose checks the whole file before doing anything, so nothing was created."
                 ));
             } else {
                 rec.say(
@@ -434,6 +457,12 @@ mod tests {
     fn self_dependency_is_a_cycle() {
         let e = load_text("services:\n  web: {image: x, depends_on: [web]}\n").unwrap_err();
         assert_eq!(e.message, "dependency cycle detected: web -> web");
+    }
+
+    #[test]
+    fn consistency_errors_point_at_the_service() {
+        let e = load_text("services:\n  web:\n    image: x\n    networks: [back]\n").unwrap_err();
+        assert_eq!(e.position, Some((2, 3)));
     }
 
     #[test]
