@@ -369,3 +369,23 @@ fn the_old_voting_app_loads_with_the_version_warning() {
         "{out}"
     );
 }
+
+/// docker/awesome-compose's react-express-mysql (tests/data, source URL inside): build args as a
+/// list, unquoted `80:8080` ports (a string in YAML 1.2), an anonymous volume, a file secret.
+#[test]
+fn awesome_compose_react_express_mysql_loads() {
+    let out = config(include_str!(
+        "data/awesome-compose-react-express-mysql.compose.yaml"
+    ));
+    for want in [
+        "      context: /home/learner/app/backend\n      dockerfile: Dockerfile\n      args:\n        NODE_ENV: development\n      target: development\n",
+        "      - mode: ingress\n        target: 8080\n        published: \"80\"\n        protocol: tcp\n",
+        "    command:\n      - --default-authentication-plugin=mysql_native_password\n",
+        "      - type: volume\n        target: /code/node_modules\n        volume: {}\n",
+        "    secrets:\n      - source: db-password\n",
+        "  db-password:\n    name: app_db-password\n    file: /home/learner/app/db/password.txt\n",
+        "  back-notused:\n    name: app_back-notused\n",
+    ] {
+        assert!(out.contains(want), "missing\n{want}\nin\n{out}");
+    }
+}
