@@ -130,3 +130,15 @@ fn expose_documents_a_port_and_opens_nothing() {
             .contains("Welcome to nginx!")
     );
 }
+
+#[test]
+fn hostname_flag_names_the_container_to_itself() {
+    let mut host = Host::new(6);
+    host.run("docker network create app");
+    host.run("docker run -d --name box --network app -h myhost nginx");
+    assert_eq!(host.run("docker exec box hostname"), "myhost\n");
+    assert_eq!(
+        host.run("docker exec box getent hosts myhost"),
+        "172.18.0.2      myhost\n"
+    );
+}

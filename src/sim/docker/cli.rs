@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub network_aliases: Vec<String>,
     /// `--expose PORT[/PROTO]`: documentation, added to the container's exposed ports.
     pub expose: Vec<u16>,
+    /// `-h/--hostname`; `None` = the short container ID.
+    pub hostname: Option<String>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -211,6 +213,7 @@ const RUN_FLAGS: &[Flag] = &[
     flag("network-alias", None, true),
     flag("net-alias", None, true),
     flag("expose", None, true),
+    flag("hostname", Some('h'), true),
     flag("tmpfs", None, true),
     flag("platform", None, true),
 ];
@@ -224,7 +227,6 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("health-cmd", None),
     ("env-file", None),
     ("label", Some('l')),
-    ("hostname", Some('h')),
     ("init", None),
     ("log-opt", None),
 ];
@@ -938,6 +940,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                     .collect(),
                 expose: super::netcmd::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
+                hostname: p.value("hostname"),
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };

@@ -480,7 +480,10 @@ pub fn create(
                 .clone()
                 .unwrap_or_else(|| spec.stop_signal.to_string()),
             stop_timeout_s: options.stop_timeout_s,
-            hostname: id.short().to_string(),
+            hostname: options
+                .hostname
+                .clone()
+                .unwrap_or_else(|| id.short().to_string()),
         },
         host_config: HostConfig {
             port_bindings,
