@@ -389,3 +389,14 @@ fn awesome_compose_react_express_mysql_loads() {
         assert!(out.contains(want), "missing\n{want}\nin\n{out}");
     }
 }
+
+/// compose-go prints `environment` before `env_file` (ServiceConfig's field order).
+#[test]
+fn environment_comes_before_env_file() {
+    let out =
+        config("services:\n  web:\n    image: x\n    env_file: [a.env]\n    environment: [A=1]\n");
+    assert!(
+        out.contains("    environment:\n      A: \"1\"\n    env_file:\n      - path: /home/learner/app/a.env\n"),
+        "{out}"
+    );
+}

@@ -233,7 +233,16 @@ fn service_node(svc: &Service) -> Node {
     for (k, v) in &svc.extra {
         e.insert(k.clone(), v.clone());
     }
-    Node::new(Value::Map(e.into_iter().map(|(k, v)| (s(&k), v)).collect()))
+    let mut fields: Vec<(Node, Node)> = e.into_iter().map(|(k, v)| (s(&k), v)).collect();
+    // compose-go's ServiceConfig declares `environment` before `env_file`; everything else we
+    // print follows the alphabet.
+    if let (Some(f), Some(v)) = (
+        fields.iter().position(|(k, _)| k.as_key() == "env_file"),
+        fields.iter().position(|(k, _)| k.as_key() == "environment"),
+    ) {
+        fields.swap(f, v);
+    }
+    Node::new(Value::Map(fields))
 }
 
 /// A top-level resource with its default `name:` (`<project>_<key>` unless external or named).
