@@ -400,3 +400,13 @@ fn environment_comes_before_env_file() {
         "{out}"
     );
 }
+
+/// docker/compose pkg/e2e: a mistyped subcommand is `unknown docker command: "compose donw"`.
+#[test]
+fn a_mistyped_subcommand_docker_compose_e2e() {
+    let mut host = Host::new(1);
+    assert_eq!(
+        host.run("docker compose donw"),
+        "unknown docker command: \"compose donw\"\n"
+    );
+}
