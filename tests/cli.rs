@@ -334,3 +334,128 @@ fn files_in_the_project_folder() {
     let record = host.sh("echo hi > missing/dir/file");
     assert!(output(&record).contains("No such file or directory"));
 }
+
+/// The same no-panic sweep over everything later pages added: builds, volumes, networks, compose,
+/// VMs, files and here-documents, on a host that starts with the course's project folder.
+#[test]
+fn random_lines_over_every_page_never_panic() {
+    const WORDS: &[&str] = &[
+        "docker",
+        "build",
+        "-t",
+        "api",
+        ".",
+        "-f",
+        "Dockerfile",
+        "--target",
+        "build",
+        "--no-cache",
+        "--build-arg",
+        "V=1",
+        "volume",
+        "create",
+        "ls",
+        "rm",
+        "prune",
+        "-a",
+        "inspect",
+        "network",
+        "connect",
+        "disconnect",
+        "--internal",
+        "back",
+        "front",
+        "compose",
+        "config",
+        "-p",
+        "up",
+        "run",
+        "-d",
+        "--name",
+        "db",
+        "web",
+        "-v",
+        "data:/data",
+        "./site:/site",
+        "--mount",
+        "type=tmpfs,target=/t",
+        "--tmpfs",
+        "/cache",
+        "--network",
+        "postgres:16",
+        "-e",
+        "POSTGRES_PASSWORD=x",
+        "nginx",
+        "alpine",
+        "exec",
+        "psql",
+        "-U",
+        "postgres",
+        "-c",
+        "'SELECT * FROM notes'",
+        "sh",
+        "'echo hi > /data/f'",
+        "cat",
+        "/data/f",
+        "curl",
+        "http://web",
+        "ping",
+        "-c",
+        "1",
+        "nslookup",
+        "multipass",
+        "launch",
+        "24.04",
+        "--memory",
+        "2G",
+        "list",
+        "delete",
+        "purge",
+        "ssh",
+        "prod",
+        "node",
+        "server.js",
+        "history",
+        "images",
+        "rmi",
+        "system",
+        "df",
+        "echo",
+        "FROM",
+        ">",
+        ">>",
+        "Dockerfile",
+        "compose.yaml",
+        "<<EOF",
+        "EOF",
+        "\n",
+        "services:",
+        "image:",
+        "\"",
+        "'",
+        "--",
+        "=",
+        ":",
+        "${X:-y}",
+        "-q",
+        "--force",
+        "mkdir",
+        "-p",
+        "touch",
+        "ls",
+    ];
+    for seed in 0..8 {
+        let mut rng = Rng::seeded(77 + seed);
+        let mut host = Host::new(13 + seed);
+        host.timeline.submit(Input::Command("cat > Dockerfile <<EOF\nFROM node:20-alpine\nWORKDIR /app\nCOPY . .\nCMD [\"node\", \"server.js\"]\nEOF".into()));
+        host.timeline.submit(Input::Command("cat > compose.yaml <<EOF\nservices:\n  web:\n    image: nginx\n    ports: [\"8080:80\"]\nEOF".into()));
+        for _ in 0..3000 {
+            let count = rng.between(1, 8) as usize;
+            let line: Vec<&str> = (0..count).map(|_| *rng.pick(WORDS)).collect();
+            host.sh(&line.join(" "));
+            if rng.below(4) == 0 {
+                host.timeline.forward();
+            }
+        }
+    }
+}
