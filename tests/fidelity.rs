@@ -911,3 +911,124 @@ fn compose_depends_on_short_and_long_forms_compose_spec_depends_on() {
     assert!(out.contains("  api:\n    depends_on:\n      cache:\n        condition: service_started\n        required: true\n      db:\n        condition: service_started\n        required: true\n"), "{out}");
     assert!(out.contains("      db:\n        condition: service_healthy\n        restart: true\n        required: true\n      migrate:\n        condition: service_completed_successfully\n        required: false\n"), "{out}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Healthchecks (src/sim/docker/health.rs)
+
+/// moby daemon/health.go: interval 30 s, timeout 30 s, retries 3, start_period 0, start_interval 5 s.
+#[test]
+fn healthcheck_defaults_moby_daemon_health_go() {
+    use dockyard::sim::docker::health::*;
+    assert_eq!(
+        (
+            DEFAULT_INTERVAL_MS,
+            DEFAULT_TIMEOUT_MS,
+            DEFAULT_RETRIES,
+            DEFAULT_START_PERIOD_MS,
+            DEFAULT_START_INTERVAL_MS
+        ),
+        (30_000, 30_000, 3, 0, 5_000)
+    );
+    let mut host = Host::new(1);
+    host.run("docker run -d --name web --health-cmd true nginx");
+    host.wait(29_999);
+    assert!(
+        host.container("web")
+            .health
+            .as_ref()
+            .unwrap()
+            .log
+            .is_empty()
+    );
+    host.wait(1);
+    assert_eq!(host.container("web").health.as_ref().unwrap().log.len(), 1);
+}
+
+/// moby daemon/health.go monitor: the first probe one interval after start; within the start
+/// period probes run every start_interval and failures do not count; a success ends it.
+#[test]
+fn first_probe_after_interval_start_period_grace_moby_daemon_health_go() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name probe1 --health-cmd false --health-retries 1 --health-start-period 10s --health-start-interval 2s alpine sleep 1000");
+    host.wait(9_999);
+    let h = host.container("probe1").health.as_ref().unwrap();
+    assert_eq!(
+        (h.log.len(), h.failing_streak, h.status.as_str()),
+        (4, 0, "starting")
+    );
+    host.wait(1);
+    let h = host.container("probe1").health.as_ref().unwrap();
+    assert_eq!((h.failing_streak, h.status.as_str()), (1, "unhealthy"));
+    let mut host = Host::new(1);
+    host.run("docker run -d --name probe2 --health-cmd true --health-interval 20s --health-start-period 60s --health-start-interval 2s alpine sleep 1000");
+    host.wait(2_000);
+    assert_eq!(
+        host.container("probe2")
+            .health
+            .as_ref()
+            .unwrap()
+            .status
+            .as_str(),
+        "healthy"
+    );
+    host.wait(19_999);
+    assert_eq!(
+        host.container("probe2").health.as_ref().unwrap().log.len(),
+        1
+    );
+    host.wait(1);
+    assert_eq!(
+        host.container("probe2").health.as_ref().unwrap().log.len(),
+        2
+    );
+}
+
+/// moby daemon/health.go `retries: 0` falls back to defaultProbeRetries (3).
+#[test]
+fn retries_zero_means_three_moby_daemon_health_go() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name probe1 --health-cmd 'exit 1' --health-interval 1s --health-retries 0 alpine sleep 1000");
+    host.wait(2_000);
+    assert_eq!(
+        host.container("probe1")
+            .health
+            .as_ref()
+            .unwrap()
+            .status
+            .as_str(),
+        "starting"
+    );
+    host.wait(1_000);
+    assert_eq!(
+        host.container("probe1")
+            .health
+            .as_ref()
+            .unwrap()
+            .status
+            .as_str(),
+        "unhealthy"
+    );
+}
+
+/// moby container/state.go + daemon/health.go: starting → healthy/unhealthy, a `health_status`
+/// event on each change (narrated), `docker ps` shows `(health: starting)`/`(healthy)`.
+#[test]
+fn health_states_and_health_status_events_moby_container_state_go() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name web --health-cmd 'curl -f http://localhost/' --health-interval 1s nginx");
+    assert!(host.run("docker ps").contains("(health: starting)"));
+    let mut changes = Vec::new();
+    while host.now() < 5_000 {
+        host.timeline.forward();
+        let rec = host.timeline.last_record().unwrap();
+        changes.extend(
+            rec.narration
+                .iter()
+                .filter(|s| s.starts_with("health_status:"))
+                .cloned(),
+        );
+    }
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert!(changes[0].starts_with("health_status: healthy"));
+    assert!(host.run("docker ps").contains("(healthy)"));
+}

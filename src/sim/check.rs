@@ -36,6 +36,11 @@ pub enum Check {
     Lab(super::lab::LabCheck),
     /// `network front exists`, `container web can reach api on 3000`, … (src/sim/docker/netcheck.rs).
     Net(super::docker::netcheck::NetCheck),
+    /// `container web is healthy|unhealthy|starting` (src/sim/docker/health.rs).
+    Health {
+        name: String,
+        status: super::docker::health::HealthStatus,
+    },
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -71,6 +76,10 @@ impl Check {
         }
         match words.as_slice() {
             ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
+            ["container", name, "is", status @ ("healthy" | "unhealthy" | "starting")] => Ok(Check::Health {
+                name: name.to_string(),
+                status: super::docker::health::HealthStatus::parse(status).ok_or_else(|| err("unknown health status"))?,
+            }),
             ["container", name, "is", status] => Status::parse(status)
                 .map(|s| Check::ContainerStatus { name: name.to_string(), status: Some(s) })
                 .ok_or_else(|| err(&format!("`{status}` is not a container state (created, running, paused, restarting, exited, dead, removed)"))),
@@ -138,6 +147,9 @@ impl Check {
             Check::Store(check) => check.holds(world),
             Check::Lab(check) => check.holds(world),
             Check::Net(check) => check.holds(world),
+            Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
+                c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
+            }),
         }
     }
 }
@@ -172,5 +184,41 @@ mod tests {
                 .contains("not a container state")
         );
         assert!(Check::parse("the moon is full").is_err());
+    }
+
+    #[test]
+    fn health_checks_parse_and_hold() {
+        use super::super::docker::health::HealthStatus;
+        assert_eq!(
+            Check::parse("container web is healthy").unwrap(),
+            Check::Health {
+                name: "web".into(),
+                status: HealthStatus::Healthy
+            }
+        );
+        assert_eq!(
+            Check::parse("container web is starting").unwrap(),
+            Check::Health {
+                name: "web".into(),
+                status: HealthStatus::Starting
+            }
+        );
+        let mut world = World::new(1);
+        world.submit(super::super::input::Input::Command(
+            "docker run -d --name web --health-cmd true --health-interval 1s nginx".into(),
+        ));
+        super::super::step::step(&mut world);
+        let starting = Check::parse("container web is starting").unwrap();
+        let healthy = Check::parse("container web is healthy").unwrap();
+        assert!(starting.holds(&world, None) && !healthy.holds(&world, None));
+        while world.now_ms < 1_000 {
+            super::super::step::step(&mut world);
+        }
+        assert!(healthy.holds(&world, None));
+        assert!(
+            !Check::parse("container web is unhealthy")
+                .unwrap()
+                .holds(&world, None)
+        );
     }
 }

@@ -11,6 +11,7 @@ pub mod dockerfile;
 pub mod engine;
 pub mod error;
 pub mod execfs;
+pub mod health;
 pub mod image;
 pub mod imagecmd;
 pub mod images;

@@ -32,6 +32,8 @@ pub enum Event {
     RestartDue { container: ContainerId, run: u32 },
     /// A VM's boot stage is over (sim/lab.rs); `boot` tells a stale event from a live one.
     VmBoot { vm: String, boot: u32, stage: usize },
+    /// A healthcheck probe is due (src/sim/docker/health.rs).
+    HealthProbe { container: ContainerId, run: u32 },
 }
 
 impl Event {
@@ -41,7 +43,8 @@ impl Event {
             Event::Process { container, .. }
             | Event::GracefulExit { container, .. }
             | Event::StopTimeout { container, .. }
-            | Event::RestartDue { container, .. } => Some(container),
+            | Event::RestartDue { container, .. }
+            | Event::HealthProbe { container, .. } => Some(container),
             Event::Input(_) | Event::Wake | Event::VmBoot { .. } => None,
         }
     }

@@ -6,6 +6,7 @@
 //! timer whose container has moved on.
 
 use super::docker::engine;
+use super::docker::health;
 use super::event::Event;
 use super::lab;
 use super::record::Record;
@@ -36,6 +37,9 @@ pub fn step(world: &mut World) -> Option<Record> {
             }
             Event::RestartDue { container, run } => {
                 engine::on_restart_due(world, &container, run, &mut record)
+            }
+            Event::HealthProbe { container, run } => {
+                health::on_health_probe(world, &container, run, &mut record)
             }
             Event::VmBoot { vm, boot, stage } => {
                 lab::on_vm_boot(world, &vm, boot, stage, &mut record)

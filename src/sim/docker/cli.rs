@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub expose: Vec<u16>,
     /// `-h/--hostname`; `None` = the short container ID.
     pub hostname: Option<String>,
+    /// `--health-*`, `--no-healthcheck` (src/sim/docker/health.rs).
+    pub health: super::health::HealthOptions,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -216,6 +218,13 @@ const RUN_FLAGS: &[Flag] = &[
     flag("hostname", Some('h'), true),
     flag("tmpfs", None, true),
     flag("platform", None, true),
+    flag("health-cmd", None, true),
+    flag("health-interval", None, true),
+    flag("health-timeout", None, true),
+    flag("health-retries", None, true),
+    flag("health-start-period", None, true),
+    flag("health-start-interval", None, true),
+    flag("no-healthcheck", None, false),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
@@ -224,7 +233,6 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("cpus", None),
     ("workdir", Some('w')),
     ("user", Some('u')),
-    ("health-cmd", None),
     ("env-file", None),
     ("label", Some('l')),
     ("init", None),
@@ -941,6 +949,11 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 expose: super::netcmd::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
                 hostname: p.value("hostname"),
+                health: super::health::HealthOptions::from_flags(
+                    |f| p.value(f),
+                    p.bool("no-healthcheck"),
+                )
+                .map_err(|e| usage_error(spec, e))?,
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };

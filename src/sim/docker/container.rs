@@ -240,6 +240,8 @@ pub struct ContainerConfig {
     /// `--stop-timeout`, seconds; `None` = the daemon's 10 s.
     pub stop_timeout_s: Option<u32>,
     pub hostname: String,
+    /// The healthcheck (image `HEALTHCHECK` or `--health-*`), src/sim/docker/health.rs.
+    pub healthcheck: Option<super::health::HealthConfig>,
 }
 
 impl ContainerConfig {
@@ -320,6 +322,8 @@ pub struct Container {
     pub fs_busy: bool,
     /// Its mounts and writable layer (src/sim/docker/containerfs.rs).
     pub fs: super::containerfs::ContainerFs,
+    /// `.State.Health` while a healthcheck runs (src/sim/docker/health.rs).
+    pub health: Option<super::health::Health>,
 }
 
 impl Container {

@@ -484,6 +484,7 @@ pub fn create(
                 .hostname
                 .clone()
                 .unwrap_or_else(|| id.short().to_string()),
+            healthcheck: super::health::from_options(&options.health, spec.healthcheck.as_ref()),
         },
         host_config: HostConfig {
             port_bindings,
@@ -515,6 +516,7 @@ pub fn create(
         pending_signal: None,
         fs_busy: false,
         fs,
+        health: None,
         id: id.clone(),
     };
     world.engine.containers.insert(id.clone(), container);
@@ -727,6 +729,18 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         rec.say(format!(
             "Published ports bound on the host: {}.",
             ports.join(", ")
+        ));
+    }
+    super::health::on_start(world, id);
+    if let Some(h) = world.engine.containers[id]
+        .config
+        .healthcheck
+        .as_ref()
+        .filter(|h| !h.disabled())
+    {
+        rec.say(format!(
+            "{name} has a healthcheck: its health is `starting` until a probe passes; the first probe runs in {}.",
+            time::human_duration(if h.start_period() > 0 { h.start_interval() } else { h.interval() })
         ));
     }
     run_ops(world, id, 0, rec, true);

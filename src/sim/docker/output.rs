@@ -46,7 +46,14 @@ pub fn status_text(c: &Container, now_ms: Millis) -> String {
         |at: Option<Millis>| time::human_duration(now_ms.saturating_sub(at.unwrap_or(now_ms)));
     match c.status() {
         Status::Created => "Created".to_string(),
-        Status::Running => format!("Up {}", since(c.state.started_at)),
+        Status::Running => match &c.health {
+            Some(h) => format!(
+                "Up {} ({})",
+                since(c.state.started_at),
+                super::health::ps_text(h.status)
+            ),
+            None => format!("Up {}", since(c.state.started_at)),
+        },
         Status::Paused => format!("Up {} (Paused)", since(c.state.started_at)),
         Status::Restarting => format!(
             "Restarting ({}) {} ago",
@@ -349,7 +356,7 @@ pub fn inspect_json(c: &Container) -> Value {
                 }
             })
             .collect();
-    json!({
+    let mut value = json!({
         "Id": c.id.0,
         "Created": time::rfc3339(c.created_at),
         "Path": argv.first().cloned().unwrap_or_default(),
@@ -396,7 +403,14 @@ pub fn inspect_json(c: &Container) -> Value {
             "Ports": ports,
             "IPAddress": c.ip_address.clone().unwrap_or_default(),
         },
-    })
+    });
+    if let (Some(h), Some(state)) = (
+        &c.health,
+        value.get_mut("State").and_then(Value::as_object_mut),
+    ) {
+        state.insert("Health".to_string(), super::health::inspect_json(h));
+    }
+    value
 }
 
 /// `docker inspect` without `--format`: a JSON array indented with four spaces.

@@ -1,0 +1,739 @@
+//! Container healthchecks: the daemon's probe loop.
+//!
+//! Real Docker (moby `daemon/health.go`): a container whose config has a `Healthcheck` (from the
+//! image's `HEALTHCHECK` or `docker run --health-*`) starts in `starting`. The daemon runs the
+//! test command inside the container one `interval` after start (default 30 s), with a `timeout`
+//! (default 30 s). During `start_period` (default 0) probes run every `start_interval` (default
+//! 5 s, Engine 25+) and failures do not count; a success makes it `healthy` (which ends the start
+//! period). Outside the start period, `retries` (default 3; 0 means the default) consecutive
+//! failures make it `unhealthy`, and any success resets the streak. Each status change emits a
+//! `health_status` event. The last 5 probe results are kept in `.State.Health.Log`; a probe that
+//! exceeds its timeout fails with exit code -1 and "Health check exceeded timeout (30s)".
+//!
+//! What we model: probes are agenda events carrying the container's `run` (stale ones are
+//! dropped); what a probe returns is decided from the model by `probe_outcome` (does the
+//! program listen on that port, is postgres ready, does the image have the tool at all).
+//! What we simplify: a probe's command is parsed with a tiny shell (words, `||`, `&&`); probes
+//! only reach `localhost`; the tools an image carries come from a small table by image name
+//! (unknown, e.g. built, images are assumed to have curl and wget); a probe of a paused
+//! container times out (the freezer holds the probe process, as it does in the real runtime);
+//! the result is recorded when the probe is due, with its End at Start + its duration.
+
+use super::super::event::Event;
+use super::super::ids::ContainerId;
+use super::super::record::Record;
+use super::super::time::{self, Millis};
+use super::super::world::World;
+use super::container::{Container, Status};
+
+/// moby `daemon/health.go` defaults.
+pub const DEFAULT_INTERVAL_MS: Millis = 30_000;
+pub const DEFAULT_TIMEOUT_MS: Millis = 30_000;
+pub const DEFAULT_START_PERIOD_MS: Millis = 0;
+pub const DEFAULT_START_INTERVAL_MS: Millis = 5_000;
+pub const DEFAULT_RETRIES: u32 = 3;
+/// moby `maxLogEntries`.
+pub const MAX_LOG_ENTRIES: usize = 5;
+/// How long a probe that answers at once takes (exec start + the command).
+pub const PROBE_DURATION_MS: Millis = 40;
+
+/// The healthcheck as the container's config holds it (0 = the daemon's default, as in moby).
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct HealthConfig {
+    /// `["CMD-SHELL", "curl -f http://localhost/"]`, `["CMD", "pg_isready"]` or `["NONE"]`.
+    pub test: Vec<String>,
+    pub interval_ms: Millis,
+    pub timeout_ms: Millis,
+    pub start_period_ms: Millis,
+    pub start_interval_ms: Millis,
+    pub retries: u32,
+}
+
+impl HealthConfig {
+    pub fn disabled(&self) -> bool {
+        self.test.is_empty() || self.test.first().map(String::as_str) == Some("NONE")
+    }
+    pub fn interval(&self) -> Millis {
+        or_default(self.interval_ms, DEFAULT_INTERVAL_MS)
+    }
+    pub fn timeout(&self) -> Millis {
+        or_default(self.timeout_ms, DEFAULT_TIMEOUT_MS)
+    }
+    pub fn start_period(&self) -> Millis {
+        or_default(self.start_period_ms, DEFAULT_START_PERIOD_MS)
+    }
+    pub fn start_interval(&self) -> Millis {
+        or_default(self.start_interval_ms, DEFAULT_START_INTERVAL_MS)
+    }
+    /// `retries: 0` means the default 3.
+    pub fn retries(&self) -> u32 {
+        if self.retries == 0 {
+            DEFAULT_RETRIES
+        } else {
+            self.retries
+        }
+    }
+}
+
+fn or_default(value: Millis, default: Millis) -> Millis {
+    if value == 0 { default } else { value }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum HealthStatus {
+    Starting,
+    Healthy,
+    Unhealthy,
+}
+
+impl HealthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HealthStatus::Starting => "starting",
+            HealthStatus::Healthy => "healthy",
+            HealthStatus::Unhealthy => "unhealthy",
+        }
+    }
+    pub fn parse(text: &str) -> Option<HealthStatus> {
+        [
+            HealthStatus::Starting,
+            HealthStatus::Healthy,
+            HealthStatus::Unhealthy,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+}
+
+/// One entry of `.State.Health.Log`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProbeResult {
+    pub start_ms: Millis,
+    pub end_ms: Millis,
+    pub exit_code: i32,
+    pub output: String,
+}
+
+/// `.State.Health`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Health {
+    pub status: HealthStatus,
+    pub failing_streak: u32,
+    pub log: Vec<ProbeResult>,
+}
+
+impl Health {
+    pub fn starting() -> Health {
+        Health {
+            status: HealthStatus::Starting,
+            failing_streak: 0,
+            log: Vec::new(),
+        }
+    }
+}
+
+/// What one probe returns, and why (for the narration).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProbeOutcome {
+    pub exit_code: i32,
+    pub output: String,
+    pub reason: String,
+    /// How long the probe ran.
+    pub duration_ms: Millis,
+}
+
+/// The container's healthcheck, when it has an active one.
+pub fn config_of(c: &Container) -> Option<&HealthConfig> {
+    c.config.healthcheck.as_ref().filter(|h| !h.disabled())
+}
+
+/// The container has just started: it is `starting`, and the first probe is scheduled.
+pub fn on_start(world: &mut World, id: &ContainerId) {
+    let Some(c) = world.engine.containers.get_mut(id) else {
+        return;
+    };
+    let Some(config) = config_of(c).cloned() else {
+        c.health = None;
+        return;
+    };
+    c.health = Some(Health::starting());
+    let run = c.run;
+    let delay = next_delay(&config, HealthStatus::Starting, 0);
+    world.schedule_in(
+        delay,
+        Event::HealthProbe {
+            container: id.clone(),
+            run,
+        },
+    );
+}
+
+/// moby: while `starting` and within the start period the next probe comes after
+/// `start_interval`, otherwise after `interval`.
+fn next_delay(config: &HealthConfig, status: HealthStatus, since_start_ms: Millis) -> Millis {
+    if status == HealthStatus::Starting
+        && config.start_period() > 0
+        && since_start_ms < config.start_period()
+    {
+        config.start_interval()
+    } else {
+        config.interval()
+    }
+}
+
+/// A probe is due. Returns false for a stale probe (the container stopped or restarted since).
+pub fn on_health_probe(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record) -> bool {
+    let now = world.now_ms;
+    let Some(c) = world.engine.containers.get_mut(id) else {
+        return false;
+    };
+    if c.run != run || !c.status().is_up() {
+        return false;
+    }
+    let Some(config) = config_of(c).cloned() else {
+        return false;
+    };
+    let started = c.state.started_at.unwrap_or(now);
+    let outcome = probe_outcome(c, &config);
+    let end = now + outcome.duration_ms;
+    let name = c.name.clone();
+    let health = c.health.get_or_insert_with(Health::starting);
+    let before = health.status;
+    health.log.push(ProbeResult {
+        start_ms: now,
+        end_ms: end,
+        exit_code: outcome.exit_code,
+        output: outcome.output.clone(),
+    });
+    if health.log.len() > MAX_LOG_ENTRIES {
+        health.log.remove(0);
+    }
+    let in_start_period = now.saturating_sub(started) < config.start_period();
+    if outcome.exit_code == 0 {
+        health.failing_streak = 0;
+        health.status = HealthStatus::Healthy;
+    } else if before == HealthStatus::Starting && in_start_period {
+        // moby `shouldIncrementStreak`: failures in the start period do not count.
+    } else {
+        health.failing_streak += 1;
+        if health.failing_streak >= config.retries() {
+            health.status = HealthStatus::Unhealthy;
+        }
+    }
+    let after = health.status;
+    let streak = health.failing_streak;
+    rec.touch(name.clone());
+    rec.title = if after != before {
+        format!("{name}: health_status: {}", after.as_str())
+    } else {
+        format!("{name}: healthcheck exit {}", outcome.exit_code)
+    };
+    let verdict = if outcome.exit_code == 0 {
+        "passed".to_string()
+    } else if before == HealthStatus::Starting && in_start_period {
+        format!(
+            "failed (exit code {}), but it is still in its start period ({}), so the failure does not count",
+            outcome.exit_code,
+            time::human_duration(config.start_period())
+        )
+    } else {
+        format!(
+            "failed (exit code {}): {streak} failure(s) in a row, and {} in a row make it unhealthy",
+            outcome.exit_code,
+            config.retries()
+        )
+    };
+    rec.say(format!(
+        "The daemon ran {name}'s healthcheck ({}): it {verdict}. {}",
+        test_text(&config.test),
+        outcome.reason
+    ));
+    if after != before {
+        rec.say(format!(
+            "health_status: {} — {name} goes from {} to {}.",
+            after.as_str(),
+            before.as_str(),
+            after.as_str()
+        ));
+    }
+    let delay = outcome.duration_ms.saturating_sub(PROBE_DURATION_MS)
+        + next_delay(&config, after, now.saturating_sub(started));
+    world.schedule_in(
+        delay,
+        Event::HealthProbe {
+            container: id.clone(),
+            run,
+        },
+    );
+    true
+}
+
+fn test_text(test: &[String]) -> String {
+    match test.first().map(String::as_str) {
+        Some("CMD-SHELL") => test[1..].join(" "),
+        Some("CMD") => test[1..].join(" "),
+        _ => test.join(" "),
+    }
+}
+
+/// The tools an image carries, by the image's repository name. `None` = not known: assumed to
+/// have the usual HTTP clients.
+fn image_has(c: &Container, tool: &str) -> bool {
+    let image = c.config.image.as_str();
+    let repo_tag = image.rsplit('/').next().unwrap_or(image);
+    let (repo, tag) = repo_tag.split_once(':').unwrap_or((repo_tag, "latest"));
+    let alpine = tag.contains("alpine");
+    match (repo, tool) {
+        (_, "sh" | "exit" | "true" | "false") => true,
+        ("postgres", "pg_isready") => true,
+        ("postgres", _) => false,
+        ("redis", "redis-cli") => true,
+        ("redis", _) => false,
+        ("alpine" | "busybox", "wget") => true,
+        ("alpine" | "busybox", _) => false,
+        ("nginx", "curl") => true,
+        ("nginx", "wget") => alpine,
+        ("nginx", _) => false,
+        ("node" | "python", "curl") => !alpine,
+        ("node" | "python", "wget") => true,
+        ("node" | "python", _) => false,
+        (_, "curl" | "wget") => true,
+        _ => false,
+    }
+}
+
+/// What the probe returns: a pure function of the container and its healthcheck.
+pub fn probe_outcome(c: &Container, config: &HealthConfig) -> ProbeOutcome {
+    if c.status() == Status::Paused {
+        return ProbeOutcome {
+            exit_code: -1,
+            output: format!(
+                "Health check exceeded timeout ({})",
+                go_duration(config.timeout())
+            ),
+            reason: "The container is paused: the probe process is frozen with it and never answers, so it runs out of time.".to_string(),
+            duration_ms: config.timeout(),
+        };
+    }
+    let (shell, words) = match config.test.first().map(String::as_str) {
+        Some("CMD-SHELL") => (true, config.test[1..].join(" ")),
+        Some("CMD") => (false, String::new()),
+        _ => (true, config.test.join(" ")),
+    };
+    let mut outcome = if shell {
+        run_shell(c, &words)
+    } else {
+        let argv: Vec<String> = config.test[1..].to_vec();
+        run_argv(c, &argv, false)
+    };
+    if outcome.duration_ms > config.timeout() {
+        outcome = ProbeOutcome {
+            exit_code: -1,
+            output: format!(
+                "Health check exceeded timeout ({})",
+                go_duration(config.timeout())
+            ),
+            reason: "The probe ran longer than its timeout.".to_string(),
+            duration_ms: config.timeout(),
+        };
+    }
+    outcome
+}
+
+/// Go's `time.Duration.String()` for whole seconds/milliseconds (`30s`, `1m0s`, `500ms`).
+pub fn go_duration(ms: Millis) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = ms / 1000;
+    let frac = ms % 1000;
+    let sec = if frac == 0 {
+        format!("{}s", s % 60)
+    } else {
+        format!("{}.{}s", s % 60, format!("{frac:03}").trim_end_matches('0'))
+    };
+    match (s / 3600, (s % 3600) / 60) {
+        (0, 0) => sec,
+        (0, m) => format!("{m}m{sec}"),
+        (h, m) => format!("{h}h{m}m{sec}"),
+    }
+}
+
+/// `a || b`, `a && b`, left to right, as `/bin/sh -c` runs them.
+fn run_shell(c: &Container, line: &str) -> ProbeOutcome {
+    let mut result: Option<ProbeOutcome> = None;
+    let mut pending_op: Option<&str> = None;
+    let mut rest = line;
+    loop {
+        let (part, op, next) = match (rest.find("||"), rest.find("&&")) {
+            (Some(a), Some(b)) if a < b => (&rest[..a], Some("||"), &rest[a + 2..]),
+            (Some(a), None) => (&rest[..a], Some("||"), &rest[a + 2..]),
+            (_, Some(b)) => (&rest[..b], Some("&&"), &rest[b + 2..]),
+            (None, None) => (rest, None, ""),
+        };
+        let run = match (&result, pending_op) {
+            (None, _) => true,
+            (Some(r), Some("||")) => r.exit_code != 0,
+            (Some(r), Some("&&")) => r.exit_code == 0,
+            _ => true,
+        };
+        if run {
+            let argv: Vec<String> = part
+                .split_whitespace()
+                .map(|w| w.trim_matches(|ch| ch == '"' || ch == '\'').to_string())
+                .collect();
+            let mut out = run_argv(c, &argv, true);
+            if let Some(previous) = &result {
+                out.output = format!("{}{}", previous.output, out.output);
+                out.reason = format!("{} {}", previous.reason, out.reason);
+                out.duration_ms += previous.duration_ms;
+            }
+            result = Some(out);
+        }
+        match op {
+            Some(op) => {
+                pending_op = Some(op);
+                rest = next;
+            }
+            None => break,
+        }
+    }
+    result.unwrap_or_else(|| builtin(0, "", "An empty command succeeds."))
+}
+
+fn builtin(exit_code: i32, output: &str, reason: &str) -> ProbeOutcome {
+    ProbeOutcome {
+        exit_code,
+        output: output.to_string(),
+        reason: reason.to_string(),
+        duration_ms: PROBE_DURATION_MS,
+    }
+}
+
+/// `http://localhost:8080/health` → the port (80 by default); `None` for another host.
+fn localhost_port(url: &str) -> Option<u16> {
+    let rest = url.strip_prefix("http://").unwrap_or(url);
+    let authority = rest.split('/').next()?;
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse::<u16>().ok()?),
+        None => (authority, 80),
+    };
+    matches!(host, "localhost" | "127.0.0.1").then_some(port)
+}
+
+fn listens_on(c: &Container, port: u16) -> bool {
+    c.status() == Status::Running
+        && c.listening
+        && c.program
+            .as_ref()
+            .and_then(|p| p.serves.as_ref())
+            .is_some_and(|s| s.port == port)
+}
+
+fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
+    let Some(first) = argv.first() else {
+        return builtin(0, "", "An empty command succeeds.");
+    };
+    let tool = first.rsplit('/').next().unwrap_or(first).to_string();
+    let args = &argv[1..];
+    if !image_has(c, &tool) {
+        // dash (debian's /bin/sh) and runc's wording.
+        let output = if shell {
+            format!("/bin/sh: 1: {first}: not found\n")
+        } else {
+            format!(
+                "OCI runtime exec failed: exec failed: unable to start container process: exec: \"{first}\": executable file not found in $PATH: unknown"
+            )
+        };
+        return ProbeOutcome {
+            exit_code: 127,
+            output,
+            reason: format!(
+                "The image {} has no {tool} program, so the command cannot run (exit code 127).",
+                c.config.image
+            ),
+            duration_ms: PROBE_DURATION_MS,
+        };
+    }
+    match tool.as_str() {
+        "true" => builtin(0, "", "`true` always succeeds."),
+        "false" => builtin(1, "", "`false` always fails."),
+        "exit" => {
+            let code = args
+                .first()
+                .and_then(|a| a.parse::<i32>().ok())
+                .unwrap_or(0);
+            builtin(code, "", &format!("`exit {code}` ends with code {code}."))
+        }
+        "curl" | "wget" => {
+            let Some(url) = args.iter().find(|a| !a.starts_with('-')) else {
+                return builtin(2, "", &format!("{tool} was given no URL."));
+            };
+            let Some(port) = localhost_port(url) else {
+                return builtin(
+                    if tool == "curl" { 6 } else { 1 },
+                    "",
+                    "The simulation's probes only reach localhost.",
+                );
+            };
+            if listens_on(c, port) {
+                let output = if tool == "curl" {
+                    c.program
+                        .as_ref()
+                        .and_then(|p| p.serves.as_ref())
+                        .map(|s| s.body.clone())
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                builtin(
+                    0,
+                    &output,
+                    &format!("The container's program listens on port {port} and answers."),
+                )
+            } else if tool == "curl" {
+                builtin(
+                    7,
+                    &format!(
+                        "curl: (7) Failed to connect to localhost port {port} after 0 ms: Couldn't connect to server\n"
+                    ),
+                    &format!("Nothing listens on port {port} inside the container (yet)."),
+                )
+            } else {
+                builtin(
+                    1,
+                    "wget: can't connect to remote host (127.0.0.1): Connection refused\n",
+                    &format!("Nothing listens on port {port} inside the container (yet)."),
+                )
+            }
+        }
+        "pg_isready" => {
+            let ready = c.status() == Status::Running
+                && c.listening
+                && c.config.argv().iter().any(|a| a == "postgres");
+            if ready {
+                builtin(
+                    0,
+                    "/var/run/postgresql:5432 - accepting connections\n",
+                    "PostgreSQL has finished starting and accepts connections.",
+                )
+            } else {
+                builtin(
+                    2,
+                    "/var/run/postgresql:5432 - no response\n",
+                    "PostgreSQL is not accepting connections yet.",
+                )
+            }
+        }
+        "redis-cli" => {
+            if listens_on(c, 6379) {
+                builtin(0, "PONG\n", "Redis listens on 6379 and answers PONG.")
+            } else {
+                builtin(
+                    1,
+                    "Could not connect to Redis at 127.0.0.1:6379: Connection refused\n",
+                    "Redis does not listen on 6379 yet.",
+                )
+            }
+        }
+        other => builtin(
+            127,
+            &format!("/bin/sh: 1: {other}: not found\n"),
+            &format!("The simulation does not know the program {other}."),
+        ),
+    }
+}
+
+/// What `docker ps` puts in brackets after `Up …` (moby `container/state.go`).
+pub fn ps_text(status: HealthStatus) -> String {
+    match status {
+        HealthStatus::Starting => "health: starting".to_string(),
+        other => other.as_str().to_string(),
+    }
+}
+
+/// `.State.Health` in moby's key order (`api/types/container` `Health`, `HealthcheckResult`).
+pub fn inspect_json(h: &Health) -> serde_json::Value {
+    serde_json::json!({
+        "Status": h.status.as_str(),
+        "FailingStreak": h.failing_streak,
+        "Log": h.log.iter().map(|r| serde_json::json!({
+            "Start": time::rfc3339(r.start_ms),
+            "End": time::rfc3339(r.end_ms),
+            "ExitCode": r.exit_code,
+            "Output": r.output,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `docker run --health-cmd … --health-interval … --no-healthcheck` as typed.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct HealthOptions {
+    pub cmd: Option<String>,
+    pub interval_ms: Millis,
+    pub timeout_ms: Millis,
+    pub start_period_ms: Millis,
+    pub start_interval_ms: Millis,
+    pub retries: u32,
+    pub no_healthcheck: bool,
+}
+
+impl HealthOptions {
+    /// Parses the flags as docker/cli does (`cli/command/container/opts.go`): durations with
+    /// Go's `time.ParseDuration` (pflag's wording on a bad value), negatives refused, and
+    /// `--no-healthcheck` conflicting with any `--health-*`.
+    pub fn from_flags(
+        value: impl Fn(&str) -> Option<String>,
+        no_healthcheck: bool,
+    ) -> Result<HealthOptions, String> {
+        let duration = |flag: &str| -> Result<Millis, String> {
+            let Some(v) = value(flag) else {
+                return Ok(0);
+            };
+            parse_go_duration(&v)
+                .map_err(|e| format!("invalid argument \"{v}\" for \"--{flag}\" flag: {e}"))?
+                .ok_or_else(|| format!("--{flag} cannot be negative"))
+        };
+        let retries = match value("health-retries") {
+            None => 0,
+            Some(v) => {
+                let n = v.parse::<i64>().map_err(|_| {
+                    format!("invalid argument \"{v}\" for \"--health-retries\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax")
+                })?;
+                if n < 0 {
+                    return Err("--health-retries cannot be negative".to_string());
+                }
+                n.min(i64::from(u32::MAX)) as u32
+            }
+        };
+        let options = HealthOptions {
+            cmd: value("health-cmd").filter(|c| !c.is_empty()),
+            interval_ms: duration("health-interval")?,
+            timeout_ms: duration("health-timeout")?,
+            start_period_ms: duration("health-start-period")?,
+            start_interval_ms: duration("health-start-interval")?,
+            retries,
+            no_healthcheck,
+        };
+        let any_health = options.cmd.is_some()
+            || options.interval_ms > 0
+            || options.timeout_ms > 0
+            || options.start_period_ms > 0
+            || options.start_interval_ms > 0
+            || options.retries > 0;
+        if no_healthcheck && any_health {
+            return Err("--no-healthcheck conflicts with --health-* options".to_string());
+        }
+        Ok(options)
+    }
+}
+
+/// Go's `time.ParseDuration` errors; `Ok(None)` for a negative duration.
+fn parse_go_duration(text: &str) -> Result<Option<Millis>, String> {
+    let (negative, body) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    if body == "0" {
+        return Ok(Some(0));
+    }
+    if !body.is_empty() && body.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return Err(format!("time: missing unit in duration \"{text}\""));
+    }
+    match time::parse_duration(body) {
+        Some(ms) if body.chars().last().is_some_and(|c| c.is_ascii_alphabetic()) => {
+            Ok((!negative || ms == 0).then_some(ms))
+        }
+        _ => Err(format!("time: invalid duration \"{text}\"")),
+    }
+}
+
+/// The healthcheck a new container gets: the flags over the image's `HEALTHCHECK` (the daemon
+/// fills an empty test from the image, moby `daemon/create.go` merge).
+pub fn from_options(
+    options: &HealthOptions,
+    image_test: Option<&Vec<String>>,
+) -> Option<HealthConfig> {
+    let test = if options.no_healthcheck {
+        vec!["NONE".to_string()]
+    } else if let Some(cmd) = &options.cmd {
+        vec!["CMD-SHELL".to_string(), cmd.clone()]
+    } else {
+        image_test.cloned()?
+    };
+    Some(HealthConfig {
+        test,
+        interval_ms: options.interval_ms,
+        timeout_ms: options.timeout_ms,
+        start_period_ms: options.start_period_ms,
+        start_interval_ms: options.start_interval_ms,
+        retries: options.retries,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_mobys() {
+        let c = HealthConfig {
+            test: vec!["CMD".into(), "true".into()],
+            ..Default::default()
+        };
+        assert_eq!(
+            (
+                c.interval(),
+                c.timeout(),
+                c.retries(),
+                c.start_period(),
+                c.start_interval()
+            ),
+            (30_000, 30_000, 3, 0, 5_000)
+        );
+    }
+
+    #[test]
+    fn go_durations_print_like_go() {
+        assert_eq!(go_duration(30_000), "30s");
+        assert_eq!(go_duration(90_000), "1m30s");
+        assert_eq!(go_duration(500), "500ms");
+        assert_eq!(go_duration(1_500), "1.5s");
+    }
+
+    #[test]
+    fn next_delay_uses_start_interval_only_in_the_start_period() {
+        let c = HealthConfig {
+            test: vec!["CMD".into(), "true".into()],
+            start_period_ms: 20_000,
+            interval_ms: 10_000,
+            start_interval_ms: 2_000,
+            ..Default::default()
+        };
+        assert_eq!(next_delay(&c, HealthStatus::Starting, 0), 2_000);
+        assert_eq!(next_delay(&c, HealthStatus::Starting, 20_000), 10_000);
+        assert_eq!(next_delay(&c, HealthStatus::Healthy, 0), 10_000);
+    }
+
+    #[test]
+    fn localhost_urls_parse() {
+        assert_eq!(localhost_port("http://localhost/"), Some(80));
+        assert_eq!(localhost_port("http://127.0.0.1:8080/health"), Some(8080));
+        assert_eq!(localhost_port("http://api:3000/"), None);
+    }
+
+    #[test]
+    fn flag_durations_parse_like_go() {
+        assert_eq!(parse_go_duration("10s"), Ok(Some(10_000)));
+        assert_eq!(parse_go_duration("0"), Ok(Some(0)));
+        assert_eq!(parse_go_duration("-1s"), Ok(None));
+        assert_eq!(
+            parse_go_duration("10"),
+            Err("time: missing unit in duration \"10\"".to_string())
+        );
+        assert_eq!(
+            parse_go_duration("ten"),
+            Err("time: invalid duration \"ten\"".to_string())
+        );
+    }
+}
