@@ -224,3 +224,38 @@ fn the_images_healthcheck_in_exec_form_runs_without_flags() {
     host.run("docker run -d --name quiet --no-healthcheck web");
     assert!(host.container("quiet").health.is_none());
 }
+
+#[test]
+fn negative_and_conflicting_flags_are_refused_as_docker_cli_reports_them() {
+    let mut host = Host::new(1);
+    let e = host.run("docker run -d --health-retries -1 nginx");
+    assert!(e.contains("docker: --health-retries cannot be negative\n\nRun 'docker run --help' for more information"), "{e}");
+    let e = host.run("docker run -d --health-timeout -5s nginx");
+    assert!(e.contains("--health-timeout cannot be negative"), "{e}");
+    assert!(host.world().engine.containers.is_empty());
+}
+
+#[test]
+fn dockerfile_healthcheck_options_set_the_timings() {
+    let mut world = dockyard::sim::World::new(1);
+    world.fs.seed_project("node-app").unwrap();
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.run("cat > Dockerfile <<EOF\nFROM nginx\nHEALTHCHECK --interval=5s --retries=2 CMD curl -f http://localhost/ || exit 1\nEOF");
+    host.run("docker build -t web .");
+    let inspect = host.run("docker image inspect --format '{{json .Config.Healthcheck}}' web");
+    assert_eq!(
+        inspect.trim(),
+        r#"{"Test":["CMD-SHELL","curl -f http://localhost/ || exit 1"],"Interval":5000000000,"Retries":2}"#
+    );
+    host.run("docker run -d --name web web");
+    host.wait(4_999);
+    assert_eq!(health(&host, "web"), (HealthStatus::Starting, 0, 0));
+    host.wait(1);
+    assert_eq!(health(&host, "web"), (HealthStatus::Healthy, 0, 1));
+    // A flag overrides the image's value, the rest is kept.
+    host.run("docker run -d --name web2 --health-interval 2s web");
+    let h = host.container("web2").config.healthcheck.clone().unwrap();
+    assert_eq!((h.interval_ms, h.retries()), (2_000, 2));
+}

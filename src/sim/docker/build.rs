@@ -1079,6 +1079,8 @@ pub fn build(
                 }
                 "HEALTHCHECK" => {
                     let args_text = ins.args.trim();
+                    config.healthcheck_timing =
+                        super::health::timing_from_dockerfile_flags(&ins.flags);
                     config.healthcheck = if args_text.eq_ignore_ascii_case("NONE") {
                         Some(vec!["NONE".to_string()])
                     } else {

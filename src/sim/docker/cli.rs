@@ -953,7 +953,20 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                     |f| p.value(f),
                     p.bool("no-healthcheck"),
                 )
-                .map_err(|e| usage_error(spec, e))?,
+                .map_err(|e| {
+                    if e.starts_with("invalid argument") {
+                        usage_error(spec, e)
+                    } else {
+                        // docker/cli opts.go errors, printed by runRun's reportError.
+                        DockerError::new(
+                            format!(
+                                "docker: {e}\n\nRun 'docker {} --help' for more information",
+                                spec.name
+                            ),
+                            125,
+                        )
+                    }
+                })?,
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };

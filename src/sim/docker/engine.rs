@@ -484,7 +484,11 @@ pub fn create(
                 .hostname
                 .clone()
                 .unwrap_or_else(|| id.short().to_string()),
-            healthcheck: super::health::from_options(&options.health, spec.healthcheck.as_ref()),
+            healthcheck: super::health::from_options(
+                &options.health,
+                spec.healthcheck.as_ref(),
+                &spec.healthcheck_timing,
+            ),
         },
         host_config: HostConfig {
             port_bindings,

@@ -653,6 +653,7 @@ fn parse_go_duration(text: &str) -> Result<Option<Millis>, String> {
 pub fn from_options(
     options: &HealthOptions,
     image_test: Option<&Vec<String>>,
+    image_timing: &HealthOptions,
 ) -> Option<HealthConfig> {
     let test = if options.no_healthcheck {
         vec!["NONE".to_string()]
@@ -661,14 +662,59 @@ pub fn from_options(
     } else {
         image_test.cloned()?
     };
+    let pick = |flag: Millis, image: Millis| if flag == 0 { image } else { flag };
     Some(HealthConfig {
         test,
-        interval_ms: options.interval_ms,
-        timeout_ms: options.timeout_ms,
-        start_period_ms: options.start_period_ms,
-        start_interval_ms: options.start_interval_ms,
-        retries: options.retries,
+        interval_ms: pick(options.interval_ms, image_timing.interval_ms),
+        timeout_ms: pick(options.timeout_ms, image_timing.timeout_ms),
+        start_period_ms: pick(options.start_period_ms, image_timing.start_period_ms),
+        start_interval_ms: pick(options.start_interval_ms, image_timing.start_interval_ms),
+        retries: if options.retries == 0 {
+            image_timing.retries
+        } else {
+            options.retries
+        },
     })
+}
+
+/// `HEALTHCHECK --interval=5s --retries=3 CMD …`: the options before the command (buildkit's
+/// `parseHealthConfig` flags). An option with a bad value is ignored here.
+pub fn timing_from_dockerfile_flags(flags: &[(String, String)]) -> HealthOptions {
+    let mut timing = HealthOptions::default();
+    for (key, value) in flags {
+        let duration = parse_go_duration(value).ok().flatten();
+        match (key.trim_start_matches('-'), duration) {
+            ("interval", Some(ms)) => timing.interval_ms = ms,
+            ("timeout", Some(ms)) => timing.timeout_ms = ms,
+            ("start-period", Some(ms)) => timing.start_period_ms = ms,
+            ("start-interval", Some(ms)) => timing.start_interval_ms = ms,
+            ("retries", _) => timing.retries = value.parse().unwrap_or(0),
+            _ => {}
+        }
+    }
+    timing
+}
+
+/// The image config's `Healthcheck` (moby `container.HealthConfig`, durations in nanoseconds,
+/// zero fields omitted).
+pub fn image_config_json(test: &[String], timing: &HealthOptions) -> serde_json::Value {
+    let mut map = serde_json::Map::new();
+    map.insert("Test".into(), serde_json::json!(test));
+    let ns = |ms: Millis| serde_json::json!(ms * 1_000_000);
+    for (key, ms) in [
+        ("Interval", timing.interval_ms),
+        ("Timeout", timing.timeout_ms),
+        ("StartPeriod", timing.start_period_ms),
+        ("StartInterval", timing.start_interval_ms),
+    ] {
+        if ms > 0 {
+            map.insert(key.into(), ns(ms));
+        }
+    }
+    if timing.retries > 0 {
+        map.insert("Retries".into(), serde_json::json!(timing.retries));
+    }
+    serde_json::Value::Object(map)
 }
 
 #[cfg(test)]
@@ -720,6 +766,16 @@ mod tests {
         assert_eq!(localhost_port("http://localhost/"), Some(80));
         assert_eq!(localhost_port("http://127.0.0.1:8080/health"), Some(8080));
         assert_eq!(localhost_port("http://api:3000/"), None);
+    }
+
+    #[test]
+    fn dockerfile_options_set_the_timing() {
+        let flags = vec![
+            ("interval".to_string(), "5s".to_string()),
+            ("retries".to_string(), "2".to_string()),
+        ];
+        let t = timing_from_dockerfile_flags(&flags);
+        assert_eq!((t.interval_ms, t.retries), (5_000, 2));
     }
 
     #[test]

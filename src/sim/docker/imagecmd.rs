@@ -453,7 +453,7 @@ pub fn inspect_json(image: &Image) -> serde_json::Value {
             "ExposedPorts": if ports.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(ports) },
             "Env": c.env,
             "Cmd": null_if_empty(&c.cmd),
-            "Healthcheck": c.healthcheck.as_ref().map(|t| serde_json::json!({"Test": t})),
+            "Healthcheck": c.healthcheck.as_ref().map(|t| super::health::image_config_json(t, &c.healthcheck_timing)),
             "Volumes": if volumes.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(volumes) },
             "WorkingDir": if c.workdir == "/" { String::new() } else { c.workdir.clone() },
             "Entrypoint": null_if_empty(&c.entrypoint),

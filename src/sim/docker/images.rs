@@ -49,6 +49,8 @@ pub struct ImageConfig {
     pub labels: Vec<(String, String)>,
     /// `HEALTHCHECK CMD …` as the config stores it (`["CMD-SHELL", "curl …"]`), if any.
     pub healthcheck: Option<Vec<String>>,
+    /// `HEALTHCHECK --interval=… --timeout=… --start-period=… --start-interval=… --retries=…`.
+    pub healthcheck_timing: super::health::HealthOptions,
 }
 
 /// A local image.
@@ -510,6 +512,7 @@ pub fn from_catalogue(spec: &ImageSpec, now_ms: u64) -> Image {
             user: String::new(),
             labels: Vec::new(),
             healthcheck: None,
+            healthcheck_timing: Default::default(),
         },
         built_days_ago: Some(spec.built_days_ago),
         built_at_ms: 0,
