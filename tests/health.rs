@@ -259,3 +259,20 @@ fn dockerfile_healthcheck_options_set_the_timings() {
     let h = host.container("web2").config.healthcheck.clone().unwrap();
     assert_eq!((h.interval_ms, h.retries()), (2_000, 2));
 }
+
+#[test]
+fn wget_spider_and_curl_with_an_output_file_find_the_url() {
+    let mut host = Host::new(1);
+    host.run("docker run -d --name web --health-cmd 'curl -o /dev/null -fs http://localhost:80/' --health-interval 1s nginx");
+    host.run("docker run -d --name web2 --health-cmd 'wget -q --spider http://localhost:8080/' --health-interval 1s node:20-alpine sleep 1000");
+    host.wait(1_000);
+    assert_eq!(health(&host, "web").0, HealthStatus::Healthy);
+    let r = &host.container("web2").health.as_ref().unwrap().log[0];
+    assert_eq!(
+        (r.exit_code, r.output.as_str()),
+        (
+            1,
+            "wget: can't connect to remote host (127.0.0.1): Connection refused\n"
+        )
+    );
+}

@@ -466,7 +466,13 @@ fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
             builtin(code, "", &format!("`exit {code}` ends with code {code}."))
         }
         "curl" | "wget" => {
-            let Some(url) = args.iter().find(|a| !a.starts_with('-')) else {
+            // The URL: the word with a scheme, else the first word that is not an option
+            // (`curl -o /dev/null -s http://localhost/` names the URL last).
+            let url = args
+                .iter()
+                .find(|a| a.contains("://"))
+                .or_else(|| args.iter().find(|a| !a.starts_with('-')));
+            let Some(url) = url else {
                 return builtin(2, "", &format!("{tool} was given no URL."));
             };
             let Some(port) = localhost_port(url) else {
