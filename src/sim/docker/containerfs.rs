@@ -278,8 +278,9 @@ fn tree_remove(files: &mut Files, rel: &str, recursive: bool) -> Result<(), FsEr
     }
 }
 
-/// The host-side tree behind a bind mount, as our tree type (a snapshot for reading).
-fn host_tree(world: &World, source: &str) -> Option<Files> {
+/// The host-side tree behind a bind mount, as our tree type (a snapshot for reading); `None`
+/// when `source` is not a folder of the host.
+pub fn host_tree(world: &World, source: &str) -> Option<Files> {
     match world.fs.entries.get(source) {
         Some(Entry::Dir) => {}
         _ => return None,

@@ -17,11 +17,11 @@ use yew::prelude::*;
 
 use super::truncate;
 use crate::sim::docker::container::Container;
-use crate::sim::docker::containerfs::{Files, Node};
+use crate::sim::docker::containerfs::{self, Files, Node};
 use crate::sim::docker::image::human_size;
 use crate::sim::docker::mount::MountKind;
 use crate::sim::docker::volume::Volume;
-use crate::sim::hostfs::{self, Entry};
+use crate::sim::hostfs;
 use crate::sim::record::Record;
 use crate::sim::world::World;
 
@@ -88,26 +88,6 @@ fn notable(files: &Files, n: usize) -> (Vec<(String, u64)>, usize, u64) {
         count,
         total,
     )
-}
-
-fn host_files(world: &World, dir: &str) -> Files {
-    world
-        .fs
-        .walk(dir)
-        .into_iter()
-        .map(|(rel, e)| {
-            let node = match e {
-                Entry::Dir => Node::Dir,
-                Entry::File { content } => Node::File {
-                    content: content.clone(),
-                },
-                Entry::Bulk { size_bytes, .. } => Node::Blob {
-                    size_bytes: *size_bytes,
-                },
-            };
-            (rel, node)
-        })
-        .collect()
 }
 
 /// Lines listing a few files, then "+N more".
@@ -307,7 +287,7 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
         let mut files = Files::new();
         for b in &binds {
             let rel_base = b.strip_prefix(&format!("{}/", hostfs::PROJECT_DIR)).unwrap_or(b).to_string();
-            for (rel, node) in host_files(world, b) {
+            for (rel, node) in containerfs::host_tree(world, b).unwrap_or_default() {
                 files.insert(format!("{rel_base}/{rel}"), node);
             }
         }
