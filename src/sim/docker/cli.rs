@@ -643,6 +643,17 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
     SPECS.iter().find(|s| s.name == first).map(|s| (s.name, 1))
 }
 
+/// `--label k=v` values as a map (a bare `k` is an empty value), as the CLI sends them.
+pub fn parse_labels(labels: &[String]) -> std::collections::BTreeMap<String, String> {
+    labels
+        .iter()
+        .map(|l| {
+            let (k, v) = l.split_once('=').unwrap_or((l, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect()
+}
+
 /// Parses the words after `docker`.
 pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
     let Some(first) = words.first() else {

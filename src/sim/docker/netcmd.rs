@@ -11,8 +11,6 @@
 //! stdin, so the prune prompt reads an empty answer; `--opt`, `--gateway`, `--ip-range`,
 //! `--ipv6`, `--ip`, `--link`, `ls` filters and `--format` are refused as not simulated.
 
-use std::collections::BTreeMap;
-
 use super::super::record::Record;
 use super::super::world::World;
 use super::error::DockerError;
@@ -183,13 +181,7 @@ pub fn run(
                     )));
                 }
             }
-            let labels: BTreeMap<String, String> = labels
-                .iter()
-                .map(|l| {
-                    let (k, v) = l.split_once('=').unwrap_or((l, ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect();
+            let labels = super::cli::parse_labels(&labels);
             let id = network::create(
                 world,
                 &name,

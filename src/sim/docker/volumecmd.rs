@@ -10,8 +10,6 @@
 //! simplify: the terminal has no stdin, so the prune prompt always reads an empty answer; `ls`
 //! filters and `--format` are refused as not simulated.
 
-use std::collections::BTreeMap;
-
 use super::super::record::Record;
 use super::super::world::World;
 use super::cli::DockerCommand;
@@ -32,13 +30,7 @@ pub fn run(world: &mut World, command: DockerCommand, rec: &mut Record) -> Resul
                     "create {shown}: error looking up volume plugin {driver}: plugin \"{driver}\" not found"
                 )));
             }
-            let labels: BTreeMap<String, String> = labels
-                .iter()
-                .map(|l| {
-                    let (k, v) = l.split_once('=').unwrap_or((l, ""));
-                    (k.to_string(), v.to_string())
-                })
-                .collect();
+            let labels = super::cli::parse_labels(&labels);
             let existed = name
                 .as_deref()
                 .is_some_and(|n| world.engine.volumes.contains_key(n));
