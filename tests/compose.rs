@@ -316,11 +316,11 @@ fn errors_change_nothing() {
 }
 
 #[test]
-fn running_the_project_is_refused_by_name() {
+fn subcommands_not_simulated_are_refused_by_name() {
     let mut host = Host::new(1);
-    let out = host.run("docker compose up -d");
+    let out = host.run("docker compose pause");
     assert!(
-        out.contains("`docker compose up` is not simulated"),
+        out.contains("`docker compose pause` is real Compose but not simulated"),
         "{out}"
     );
     let out = host.run("docker compose config --bogus");

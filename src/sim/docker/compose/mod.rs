@@ -19,8 +19,12 @@
 //! (go-yaml's sentences differ) with the line and column. Only one `-f` file is taken (Compose
 //! merges several; that merge is not simulated) and `--env-file`/profiles are not simulated.
 
+pub mod args;
+pub mod commands;
 pub mod config;
+pub mod convert;
 pub mod interpolate;
+pub mod job;
 pub mod model;
 pub mod schema;
 pub mod yaml;
@@ -248,107 +252,28 @@ pub fn load(
     })
 }
 
-/// `docker compose [-f FILE] [-p NAME] COMMAND`.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct ComposeArgs {
-    pub file: Option<String>,
-    pub project_name: Option<String>,
-    pub command: String,
-    pub services: bool,
-    pub volumes: bool,
-    pub quiet: bool,
-}
-
-/// Subcommands real Compose has that need the running side (later pages).
-const NOT_YET: &[&str] = &[
-    "up", "down", "ps", "logs", "stop", "start", "restart", "exec", "run", "build", "pull",
-    "create", "rm", "kill", "pause", "unpause", "top", "images", "port", "ls", "events", "cp",
-    "push", "wait", "watch", "scale", "attach", "stats", "version",
-];
-
-fn flag_error(message: String) -> DockerError {
-    DockerError::new(message, 1)
-}
-
-pub fn parse_args(args: &[String]) -> Result<ComposeArgs, DockerError> {
-    let mut out = ComposeArgs::default();
-    let mut i = 0;
-    let value = |i: &mut usize, name: &str, long: bool| -> Result<String, DockerError> {
-        *i += 1;
-        args.get(*i).cloned().ok_or_else(|| {
-            flag_error(if long {
-                format!("flag needs an argument: --{name}")
-            } else {
-                format!("flag needs an argument: '{name}' in -{name}")
-            })
-        })
-    };
-    while i < args.len() {
-        let a = args[i].as_str();
-        if !out.command.is_empty() && out.command != "config" {
-            // Only `config` is simulated: the other commands are refused by name, whatever follows.
-            break;
-        }
-        let (flag, inline) = match a.split_once('=') {
-            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
-            _ => (a, None),
-        };
-        match flag {
-            "-f" | "--file" | "-p" | "--project-name" => {
-                let v = match inline {
-                    Some(v) => v,
-                    None => value(&mut i, flag.trim_start_matches('-'), flag.starts_with("--"))?,
-                };
-                if flag.ends_with('f') || flag == "--file" {
-                    if out.file.is_some() {
-                        return Err(flag_error(
-                            "dockyard: several -f files are merged by Compose; that merge is not simulated (use one file)".into(),
-                        ));
-                    }
-                    out.file = Some(v);
-                } else {
-                    out.project_name = Some(v);
-                }
-            }
-            _ if a.starts_with("-f") && a.len() > 2 && out.command.is_empty() => {
-                out.file = Some(a[2..].to_string())
-            }
-            _ if a.starts_with("-p") && a.len() > 2 && out.command.is_empty() => {
-                out.project_name = Some(a[2..].to_string())
-            }
-            "--services" if out.command == "config" => out.services = true,
-            "--volumes" if out.command == "config" => out.volumes = true,
-            "-q" | "--quiet" if out.command == "config" => out.quiet = true,
-            _ if a.starts_with("--") => return Err(flag_error(format!("unknown flag: {flag}"))),
-            _ if a.starts_with('-') && a.len() > 1 => {
-                let c = a.chars().nth(1).unwrap_or('-');
-                return Err(flag_error(format!("unknown shorthand flag: '{c}' in {a}")));
-            }
-            _ if out.command.is_empty() => out.command = a.to_string(),
-            _ => {
-                return Err(flag_error(format!(
-                    "dockyard: `docker compose {} {a}`: arguments to {} are not simulated",
-                    out.command, out.command
-                )));
-            }
-        }
-        i += 1;
-    }
-    Ok(out)
-}
-
 /// `docker compose …` from the shell.
-pub fn run(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
-    let parsed = parse_args(args)?;
+pub fn run(world: &mut World, words: &[String], rec: &mut Record) -> Result<(), DockerError> {
+    let parsed = args::parse(words)?;
     match parsed.command.as_str() {
         "" => {
-            rec.out("Usage:  docker compose [OPTIONS] COMMAND\n\nDefine and run multi-container applications with Docker\n\nCommands:\n  config      Parse, resolve and render compose file in canonical format");
+            rec.out(USAGE);
             Ok(())
         }
         "config" => config_command(world, &parsed, rec),
-        c if NOT_YET.contains(&c) => Err(DockerError::new(
+        "up" => commands::up(world, &parsed, rec),
+        "down" => commands::down(world, &parsed, rec),
+        "ps" => commands::ps(world, &parsed, rec),
+        "logs" => commands::logs(world, &parsed, rec),
+        "stop" => commands::stop(world, &parsed, rec),
+        "start" => commands::start(world, &parsed, rec),
+        "restart" => commands::restart(world, &parsed, rec),
+        "exec" => commands::exec(world, &parsed, rec),
+        "run" => commands::run(world, &parsed, rec),
+        "ls" => commands::ls(world, &parsed, rec),
+        c if args::not_simulated(c) => Err(DockerError::new(
             format!(
-                "dockyard: `docker compose {c}` is not simulated on this page yet; `docker compose config` checks and prints the project"
+                "dockyard: `docker compose {c}` is real Compose but not simulated here; up, down, ps, logs, stop, start, restart, exec, run, ls and config are"
             ),
             1,
         )),
@@ -359,22 +284,43 @@ pub fn run(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
     }
 }
 
-fn config_command(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), DockerError> {
+const USAGE: &str = "Usage:  docker compose [OPTIONS] COMMAND
+
+Define and run multi-container applications with Docker
+
+Commands:
+  config      Parse, resolve and render compose file in canonical format
+  down        Stop and remove containers, networks
+  exec        Execute a command in a running container
+  logs        View output from containers
+  ls          List running compose projects
+  ps          List containers
+  restart     Restart service containers
+  run         Run a one-off command on a service
+  start       Start services
+  stop        Stop services
+  up          Create and start containers";
+
+fn config_command(
+    world: &World,
+    args: &args::ComposeArgs,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     match load(world, args.file.as_deref(), args.project_name.as_deref()) {
         Ok(loaded) => {
             for w in &loaded.warnings {
                 rec.err(w.clone());
             }
             let p = &loaded.project;
-            if args.services {
+            if args.has("services") {
                 let names: Vec<&str> = p.services.keys().map(String::as_str).collect();
                 rec.out(names.join("\n"));
-            } else if args.volumes {
+            } else if args.has("volumes") {
                 let names: Vec<&str> = p.volumes.keys().map(String::as_str).collect();
                 if !names.is_empty() {
                     rec.out(names.join("\n"));
                 }
-            } else if !args.quiet {
+            } else if !args.has("quiet") {
                 rec.out(config::render(p).trim_end().to_string());
             }
             rec.say(format!(
@@ -468,28 +414,5 @@ mod tests {
     #[test]
     fn empty_file() {
         assert_eq!(load_text("").unwrap_err().message, "empty compose file");
-    }
-
-    #[test]
-    fn flags() {
-        let a = parse_args(&[
-            "-f".into(),
-            "x.yaml".into(),
-            "-pdemo".into(),
-            "config".into(),
-            "--services".into(),
-        ])
-        .unwrap();
-        assert_eq!(a.file.as_deref(), Some("x.yaml"));
-        assert_eq!(a.project_name.as_deref(), Some("demo"));
-        assert!(a.services);
-        assert_eq!(
-            parse_args(&["-f".into()]).unwrap_err().message,
-            "flag needs an argument: 'f' in -f"
-        );
-        assert_eq!(
-            parse_args(&["--file".into()]).unwrap_err().message,
-            "flag needs an argument: --file"
-        );
     }
 }
