@@ -378,6 +378,13 @@ fn describe_wait(world: &World) -> String {
         Some(Waiter::Restart { print, .. }) => format!("still restarting {print}"),
         Some(Waiter::Sleep) => "still sleeping".to_string(),
         Some(Waiter::Vm { name }) => format!("still booting {name}"),
+        Some(Waiter::Compose(job)) => format!(
+            "`docker compose` is still converging project {}",
+            job.project.name
+        ),
+        Some(Waiter::ComposeAttached { .. }) => {
+            "the terminal is still attached to the project's containers (use up -d)".to_string()
+        }
         None => "nothing".to_string(),
     }
 }

@@ -36,6 +36,9 @@ pub enum Check {
     Lab(super::lab::LabCheck),
     /// `network front exists`, `container web can reach api on 3000`, … (src/sim/docker/netcheck.rs).
     Net(super::docker::netcheck::NetCheck),
+    /// `disk is full`, `disk is not full`, `log of api is under 40MB`, `disk used under 80%`
+    /// (src/sim/docker/disk.rs).
+    Disk(super::docker::disk::DiskCheck),
     /// `container web is healthy|unhealthy|starting` (src/sim/docker/health.rs).
     Health {
         name: String,
@@ -73,6 +76,9 @@ impl Check {
         }
         if let Some(net) = super::docker::netcheck::NetCheck::parse(&words) {
             return net.map(Check::Net).map_err(|why| err(&why));
+        }
+        if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
+            return disk.map(Check::Disk).map_err(|why| err(&why));
         }
         match words.as_slice() {
             ["container", name, "is", "removed"] => Ok(Check::ContainerStatus { name: name.to_string(), status: None }),
@@ -147,6 +153,7 @@ impl Check {
             Check::Store(check) => check.holds(world),
             Check::Lab(check) => check.holds(world),
             Check::Net(check) => check.holds(world),
+            Check::Disk(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

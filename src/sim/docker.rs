@@ -1,11 +1,13 @@
 //! One Docker Engine on one host: images, containers and their processes, and the CLI that drives
 //! them. This module never imports `swarm`: a swarm node is built from engines, not the reverse.
 
+pub mod apps;
 pub mod build;
 pub mod cli;
 pub mod compose;
 pub mod container;
 pub mod containerfs;
+pub mod disk;
 pub mod dns;
 pub mod dockerfile;
 pub mod engine;
@@ -23,6 +25,7 @@ pub mod output;
 pub mod platform;
 pub mod postgres;
 pub mod probe;
+pub mod prune;
 pub mod process;
 pub mod reach;
 pub mod storecheck;

@@ -34,6 +34,8 @@ pub enum Event {
     VmBoot { vm: String, boot: u32, stage: usize },
     /// A healthcheck probe is due (src/sim/docker/health.rs).
     HealthProbe { container: ContainerId, run: u32 },
+    /// The host's disk fills up at this moment (src/sim/docker/disk.rs computes when).
+    DiskFull,
 }
 
 impl Event {
@@ -45,7 +47,7 @@ impl Event {
             | Event::StopTimeout { container, .. }
             | Event::RestartDue { container, .. }
             | Event::HealthProbe { container, .. } => Some(container),
-            Event::Input(_) | Event::Wake | Event::VmBoot { .. } => None,
+            Event::Input(_) | Event::Wake | Event::VmBoot { .. } | Event::DiskFull => None,
         }
     }
 }

@@ -22,6 +22,11 @@ pub fn run(
         .partition(|w| w.starts_with('-') && w.len() > 1 && program != "echo");
     let has = |c: char| flags.iter().any(|f| !f.starts_with("--") && f.contains(c));
     let fail = |message: String| DockerError::new(format!("{program}: {message}"), 1);
+    if redirect.is_some() {
+        // A full disk (src/sim/docker/disk.rs): the write fails, in coreutils' or bash's words.
+        let writer = if program == "echo" { "bash: echo" } else { program };
+        super::docker::disk::refuse_file_write(world, writer)?;
+    }
     match program {
         "pwd" => {
             rec.out(world.fs.cwd.clone());

@@ -49,7 +49,8 @@ impl Default for HostFs {
             cwd: PROJECT_DIR.to_string(),
             entries: BTreeMap::new(),
         };
-        for dir in ["/", "/home", "/home/learner", PROJECT_DIR] {
+        // /etc/docker holds daemon.json (src/sim/docker/disk.rs).
+        for dir in ["/", "/etc", "/etc/docker", "/home", "/home/learner", PROJECT_DIR] {
             fs.entries.insert(dir.to_string(), Entry::Dir);
         }
         fs
@@ -211,8 +212,13 @@ impl HostFs {
     pub fn seed_project(&mut self, template: &str) -> Result<(), String> {
         let files: &[(&str, &str)] = match template {
             "node-app" => NODE_APP,
+            "compose-app" => COMPOSE_APP,
             "empty" => &[],
-            other => return Err(format!("unknown project template `{other}` (try node-app)")),
+            other => {
+                return Err(format!(
+                    "unknown project template `{other}` (try node-app or compose-app)"
+                ));
+            }
         };
         for (path, content) in files {
             let abs = normalise(PROJECT_DIR, path);
@@ -264,6 +270,36 @@ const NODE_APP: &[(&str, &str)] = &[
     ("README.md", "# notes-api\n\nA tiny notes service.\n"),
 ];
 
+/// The Compose lessons' application (src/sim/docker/apps.rs runs these programs): a notes API
+/// that needs PostgreSQL at start, optionally a Redis cache, and a web front that calls the API.
+/// No compose.yaml: each scenario writes its own.
+const COMPOSE_APP: &[(&str, &str)] = &[
+    (
+        "api/Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --omit=dev\nCOPY . .\nEXPOSE 3000\nCMD [\"node\", \"api.js\"]\n",
+    ),
+    (
+        "api/package.json",
+        "{\n  \"name\": \"notes-api\",\n  \"version\": \"1.0.0\",\n  \"main\": \"api.js\",\n  \"scripts\": { \"start\": \"node api.js\" },\n  \"dependencies\": { \"express\": \"^4.21.1\", \"pg\": \"^8.13.1\", \"morgan\": \"^1.10.0\", \"redis\": \"^4.7.0\" }\n}\n",
+    ),
+    (
+        "api/api.js",
+        "// notes-api: connects to PostgreSQL at start, then serves the notes.\n// Environment: PORT (3000), DB_HOST (db), DB_PORT (5432), DB_USER (postgres),\n// DB_PASSWORD (secret), DB_NAME (postgres), REDIS_HOST (unset: no cache), REDIS_PORT (6379).\nconst express = require('express');\nconst { Client } = require('pg');\nconst redis = require('redis');\n\nconst port = Number(process.env.PORT || 3000);\nconst dbHost = process.env.DB_HOST || 'db';\nconst dbPort = Number(process.env.DB_PORT || 5432);\nconst notes = [\n  { id: 1, text: 'start the database first' },\n  { id: 2, text: 'use service names, not localhost' },\n];\n\nasync function main() {\n  console.log(`notes-api: connecting to postgres at ${dbHost}:${dbPort}`);\n  const db = new Client({\n    host: dbHost,\n    port: dbPort,\n    user: process.env.DB_USER || 'postgres',\n    password: process.env.DB_PASSWORD || 'secret',\n    database: process.env.DB_NAME || 'postgres',\n  });\n  await db.connect(); // not caught: if the database is not there, Node exits 1\n  console.log(`connected to postgres at ${dbHost}:${dbPort}`);\n\n  if (process.env.REDIS_HOST) {\n    const where = `${process.env.REDIS_HOST}:${process.env.REDIS_PORT || 6379}`;\n    // reconnectStrategy: false: fail once instead of retrying forever.\n    const cache = redis.createClient({ url: `redis://${where}`, socket: { reconnectStrategy: false } });\n    try {\n      await cache.connect();\n      console.log(`connected to redis at ${where}`);\n    } catch (err) {\n      console.error(`warning: redis at ${where} unavailable (${err}); continuing without a cache`);\n    }\n  }\n\n  const app = express();\n  app.use(require('morgan')('tiny'));\n  app.get('/health', (req, res) => res.json({ status: 'ok' }));\n  app.get('/', (req, res) => res.json({ notes }));\n  app.listen(port, () => console.log(`notes-api listening on :${port}`));\n}\n\nmain();\n",
+    ),
+    (
+        "web/Dockerfile",
+        "FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nEXPOSE 8080\nCMD [\"node\", \"web.js\"]\n",
+    ),
+    (
+        "web/web.js",
+        "// notes-web: the front page; every request fetches the notes from the API.\n// Environment: PORT (8080), API_URL (http://api:3000).\nconst http = require('http');\n\nconst port = Number(process.env.PORT || 8080);\nconst apiUrl = process.env.API_URL || 'http://api:3000';\n\nhttp\n  .createServer(async (req, res) => {\n    try {\n      const r = await fetch(`${apiUrl}/`);\n      const { notes } = await r.json();\n      res.writeHead(200, { 'content-type': 'text/html' });\n      res.end(`<!DOCTYPE html>\\n<html>\\n<head><title>Notes</title></head>\\n<body>\\n<h1>Notes</h1>\\n<ul>${notes.map((n) => `<li>${n.text}</li>`).join('')}</ul>\\n</body>\\n</html>`);\n    } catch (err) {\n      const why = err.cause ? err.cause.message : err.message;\n      console.error(`cannot reach the API at ${apiUrl}: ${why}`);\n      res.writeHead(502, { 'content-type': 'text/plain' });\n      res.end(`502 Bad Gateway: cannot reach the API at ${apiUrl} (${why})`);\n    }\n  })\n  .listen(port, () => console.log(`notes-web listening on :${port}, API at ${apiUrl}`));\n",
+    ),
+    (
+        "README.md",
+        "# notes\n\n- api/: the notes API (Node.js, needs PostgreSQL; optional Redis cache)\n- web/: the web front (calls the API)\n",
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,6 +334,18 @@ mod tests {
         );
         fs.remove("src", true).unwrap();
         assert!(fs.get("src/lib/a.js").is_none());
+    }
+
+    #[test]
+    fn the_compose_app_has_an_api_and_a_web_front_but_no_compose_file() {
+        let mut fs = HostFs::default();
+        fs.seed_project("compose-app").unwrap();
+        assert!(fs.read("api/Dockerfile").unwrap().contains("CMD [\"node\", \"api.js\"]"));
+        assert!(fs.read("api/api.js").unwrap().contains("process.env.DB_HOST || 'db'"));
+        assert!(fs.read("web/web.js").unwrap().contains("http://api:3000"));
+        assert!(fs.read("web/Dockerfile").unwrap().contains("web.js"));
+        assert!(fs.get("compose.yaml").is_none());
+        assert!(fs.get("docker-compose.yml").is_none());
     }
 
     #[test]

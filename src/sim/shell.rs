@@ -29,7 +29,12 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
             world
                 .shell
                 .waiting
-                .retain(|w| !matches!(w, Waiter::Attached { .. } | Waiter::Follow { .. }));
+                .retain(|w| {
+                    !matches!(
+                        w,
+                        Waiter::Attached { .. } | Waiter::Follow { .. } | Waiter::ComposeAttached { .. }
+                    )
+                });
             let before = world.clone();
             if let Err(e) = run_line(world, &line, rec) {
                 // A mistake changes nothing: put the world back, keep the answer. Only an error
@@ -119,6 +124,10 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
     })?;
     let stdin = here_document(&mut words, body, rec)?;
     let redirect = redirection(&mut words)?;
+    // `sudo`: the learner's shell may do what root may (the daemon's files, systemctl).
+    if words.len() > 1 && words[0] == "sudo" {
+        words.remove(0);
+    }
     let Some(program) = words.first().cloned() else {
         return Ok(());
     };
@@ -140,6 +149,7 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
         "docker" => docker(world, &words[1..], rec),
         "curl" => curl(world, &words[1..], rec),
         "multipass" => super::lab::multipass(world, &words[1..], rec),
+        "df" | "du" | "systemctl" => super::docker::disk::host_command(world, &words, rec),
         "ssh" => super::lab::ssh(world, &words[1..], rec),
         "sleep" => {
             let duration_ms = words
@@ -313,7 +323,15 @@ fn finish_each(
     }
 }
 
-fn docker(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
+pub(crate) fn docker(
+    world: &mut World,
+    args: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    super::docker::disk::daemon_up(world)?;
+    if args.len() >= 2 && args[0] == "system" && args[1] == "prune" {
+        return super::docker::prune::system_prune(world, &args[2..], rec);
+    }
     if args.first().is_some_and(|a| a == "compose") {
         return super::docker::compose::run(world, &args[1..], rec);
     }
@@ -730,8 +748,8 @@ fn exec(
             rec.say(format!("`localhost` inside a container is the container itself: {name}'s own network namespace."));
             match c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| c.listening && s.port == port) {
                 Some(serves) => {
-                    let body = serves.body.clone();
-                    engine::record_request(world, id, "/", rec);
+                    let path = super::docker::apps::url_path(&target);
+                    let body = super::docker::apps::serve_http(world, id, &path, serves.body.clone(), rec);
                     body.lines().map(str::to_string).collect()
                 }
                 None => {
@@ -842,8 +860,9 @@ fn curl(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Dock
         }
         Some(s) => {
             rec.say(format!("Host port {port} → {name}:{container_port}: the request reaches the container through the published port."));
-            engine::record_request(world, &id, "/", rec);
-            rec.out(s.body);
+            let path = super::docker::apps::url_path(target);
+            let body = super::docker::apps::serve_http(world, &id, &path, s.body, rec);
+            rec.out(body);
             Ok(())
         }
     }

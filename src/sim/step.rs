@@ -5,6 +5,7 @@
 //! earlier run of a process are stale: they are dropped without a record, as the daemon ignores a
 //! timer whose container has moved on.
 
+use super::docker::disk;
 use super::docker::engine;
 use super::docker::health;
 use super::event::Event;
@@ -44,8 +45,12 @@ pub fn step(world: &mut World) -> Option<Record> {
             Event::VmBoot { vm, boot, stage } => {
                 lab::on_vm_boot(world, &vm, boot, stage, &mut record)
             }
+            Event::DiskFull => disk::on_disk_full(world, &mut record),
         };
         if live {
+            disk::sync(world, &mut record);
+            // A `docker compose` command waiting on containers (health, exits) moves on.
+            super::docker::compose::job::poll(world, &mut record);
             return Some(record);
         }
     }

@@ -31,6 +31,8 @@ pub struct World {
     pub builder: Builder,
     /// The machine itself (CPUs, memory, disk, kernel), its VMs, and the lab hosts.
     pub lab: Lab,
+    /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk.rs).
+    pub disk: super::docker::disk::Disk,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -61,6 +63,14 @@ pub enum Waiter {
     Sleep,
     /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
     Vm { name: String },
+    /// `docker compose up|down|stop|restart`: the steps still to run
+    /// (src/sim/docker/compose/job.rs).
+    Compose(Box<super::docker::compose::job::Job>),
+    /// `docker compose up` without `-d`, `docker compose logs -f`: the services' output, each
+    /// line prefixed with its container's name.
+    ComposeAttached {
+        containers: Vec<super::docker::compose::job::Attached>,
+    },
 }
 
 impl Waiter {
@@ -70,7 +80,10 @@ impl Waiter {
             | Waiter::Restart { container, .. }
             | Waiter::Attached { container }
             | Waiter::Follow { container } => Some(container),
-            Waiter::Sleep | Waiter::Vm { .. } => None,
+            Waiter::Sleep
+            | Waiter::Vm { .. }
+            | Waiter::Compose(_)
+            | Waiter::ComposeAttached { .. } => None,
         }
     }
 }
@@ -85,6 +98,17 @@ impl Shell {
     pub fn streams(&self, id: &ContainerId) -> bool {
         self.waiting.iter().any(|w| {
             matches!(w, Waiter::Attached { container } | Waiter::Follow { container } if container == id)
+        }) || self.stream_prefix(id).is_some()
+    }
+
+    /// The `db-1  | ` prefix Compose puts before this container's lines, when attached.
+    pub fn stream_prefix(&self, id: &ContainerId) -> Option<&str> {
+        self.waiting.iter().find_map(|w| match w {
+            Waiter::ComposeAttached { containers } => containers
+                .iter()
+                .find(|a| &a.container == id)
+                .map(|a| a.prefix.as_str()),
+            _ => None,
         })
     }
 }
@@ -101,6 +125,7 @@ impl World {
             fs: HostFs::default(),
             builder: Builder::default(),
             lab: Lab::default(),
+            disk: super::docker::disk::Disk::default(),
         }
     }
 

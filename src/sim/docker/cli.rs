@@ -41,6 +41,12 @@ pub struct RunOptions {
     pub hostname: Option<String>,
     /// `--health-*`, `--no-healthcheck` (src/sim/docker/health.rs).
     pub health: super::health::HealthOptions,
+    /// `--label/-l KEY=VALUE` (Compose sets `com.docker.compose.*` labels the same way).
+    pub labels: Vec<String>,
+    /// `--log-driver`; `None` = the daemon's default (daemon.json), src/sim/docker/disk.rs.
+    pub log_driver: Option<String>,
+    /// `--log-opt KEY=VALUE` (`max-size=10m`, `max-file=3`).
+    pub log_opts: Vec<String>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -225,6 +231,9 @@ const RUN_FLAGS: &[Flag] = &[
     flag("health-start-period", None, true),
     flag("health-start-interval", None, true),
     flag("no-healthcheck", None, false),
+    flag("label", Some('l'), true),
+    flag("log-driver", None, true),
+    flag("log-opt", None, true),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
@@ -234,9 +243,7 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("workdir", Some('w')),
     ("user", Some('u')),
     ("env-file", None),
-    ("label", Some('l')),
     ("init", None),
-    ("log-opt", None),
 ];
 
 const SPECS: &[CommandSpec] = &[
@@ -960,6 +967,9 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 expose: super::netcmd::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
                 hostname: p.value("hostname"),
+                labels: p.values("label"),
+                log_driver: p.value("log-driver"),
+                log_opts: p.values("log-opt"),
                 health: super::health::HealthOptions::from_flags(
                     |f| p.value(f),
                     p.bool("no-healthcheck"),

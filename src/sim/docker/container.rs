@@ -242,6 +242,8 @@ pub struct ContainerConfig {
     pub hostname: String,
     /// The healthcheck (image `HEALTHCHECK` or `--health-*`), src/sim/docker/health.rs.
     pub healthcheck: Option<super::health::HealthConfig>,
+    /// `--label` and, for Compose's containers, `com.docker.compose.project/service/…`.
+    pub labels: std::collections::BTreeMap<String, String>,
 }
 
 impl ContainerConfig {
@@ -257,6 +259,8 @@ pub struct HostConfig {
     pub publish_all: bool,
     pub restart_policy: RestartPolicy,
     pub auto_remove: bool,
+    /// `--log-driver`/`--log-opt`, or the daemon's defaults at create (src/sim/docker/disk.rs).
+    pub log_config: super::disk::LogConfig,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -130,10 +130,15 @@ fn container_mut<'a>(world: &'a mut World, id: &ContainerId) -> &'a mut Containe
 }
 
 /// Appends a line to a container's log, and to the terminal when the shell is attached to it.
-fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: &mut Record) {
+pub(super) fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: &mut Record) {
     let at_ms = world.now_ms;
     let text = &stamp(text, at_ms);
     let streaming = world.shell.streams(id);
+    // Compose prefixes each line with the container's name (`db-1  | `).
+    let shown = match world.shell.stream_prefix(id) {
+        Some(prefix) => format!("{prefix}{text}"),
+        None => text.to_string(),
+    };
     let c = container_mut(world, id);
     c.logs.push(LogLine {
         at_ms,
@@ -142,9 +147,9 @@ fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: 
     });
     if streaming {
         if stderr {
-            rec.err(text);
+            rec.err(shown);
         } else {
-            rec.out(text);
+            rec.out(shown);
         }
     }
 }
@@ -403,6 +408,12 @@ pub fn create(
     }
     // Mount errors the CLI or the daemon raise before looking up the image (no pull happens).
     super::containerfs::check_before_image(world, options)?;
+    let log_config = super::disk::log_config_for_create(
+        world,
+        options.log_driver.as_deref(),
+        &options.log_opts,
+    )?;
+    super::disk::refuse_when_full(world)?;
     let reference = ImageRef::parse(&options.image).map_err(|e| DockerError::new(e, 125))?;
     let spec = super::platform::ensure_image_for(
         world,
@@ -489,12 +500,14 @@ pub fn create(
                 spec.healthcheck.as_ref(),
                 &spec.healthcheck_timing,
             ),
+            labels: super::cli::parse_labels(&options.labels),
         },
         host_config: HostConfig {
             port_bindings,
             publish_all: options.publish_all,
             restart_policy,
             auto_remove: options.auto_remove,
+            log_config,
         },
         state: ContainerState {
             status: Status::Created,
@@ -638,6 +651,8 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         }
         Status::Created | Status::Exited => {}
     }
+    super::disk::check_start(world, id).map_err(|e| e.keeping_state())?;
+    let c = &world.engine.containers[id];
     let argv = c.config.argv();
     let program = match process::program_for(&argv, &c.config.env, c.config.open_stdin) {
         Ok(program) => program,
@@ -833,6 +848,20 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 }
                 if !ok {
                     pc += 2;
+                    continue;
+                }
+            }
+            Op::Connect {
+                host,
+                port,
+                on_fail,
+                fatal,
+            } => {
+                if let Err(lines) = super::apps::on_connect(world, id, &host, port, fatal, rec) {
+                    for line in lines {
+                        log_line(world, id, true, &line, rec);
+                    }
+                    pc = on_fail;
                     continue;
                 }
             }
@@ -1550,6 +1579,12 @@ pub fn crash(
 pub fn reboot(world: &mut World, rec: &mut Record) {
     rec.title = "host reboot".to_string();
     rec.say("The host reboots. Every container's processes die with it; no grace period, no stop signal.");
+    restart_everything(world, rec, true);
+}
+
+/// Every container's process dies (a reboot, the daemon stopping); with `come_back` the daemon
+/// then starts again and applies each restart policy (src/sim/docker/disk.rs restarts dockerd).
+pub fn restart_everything(world: &mut World, rec: &mut Record, come_back: bool) {
     let ids: Vec<ContainerId> = world.engine.containers.keys().cloned().collect();
     world.shell.waiting.retain(|w| matches!(w, Waiter::Sleep));
     for id in &ids {
@@ -1572,6 +1607,9 @@ pub fn reboot(world: &mut World, rec: &mut Record) {
             c.bound_ports.clear();
             c.fs.clear_tmpfs();
         }
+    }
+    if !come_back {
+        return;
     }
     rec.say("The daemon starts again and looks at each container's restart policy:");
     for id in ids {

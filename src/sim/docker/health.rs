@@ -576,6 +576,9 @@ pub fn inspect_json(h: &Health) -> serde_json::Value {
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct HealthOptions {
     pub cmd: Option<String>,
+    /// A whole `test` (`["CMD", "pg_isready"]`), as Compose's `healthcheck.test` sends it;
+    /// `--health-cmd` is always `CMD-SHELL`.
+    pub test: Option<Vec<String>>,
     pub interval_ms: Millis,
     pub timeout_ms: Millis,
     pub start_period_ms: Millis,
@@ -614,6 +617,7 @@ impl HealthOptions {
         };
         let options = HealthOptions {
             cmd: value("health-cmd").filter(|c| !c.is_empty()),
+            test: None,
             interval_ms: duration("health-interval")?,
             timeout_ms: duration("health-timeout")?,
             start_period_ms: duration("health-start-period")?,
@@ -632,6 +636,11 @@ impl HealthOptions {
         }
         Ok(options)
     }
+}
+
+/// A Go duration (`5s`, `1m30s`) in ms; `None` when invalid or negative.
+pub fn parse_duration_ms(text: &str) -> Option<Millis> {
+    parse_go_duration(text).ok().flatten()
 }
 
 /// Go's `time.ParseDuration` errors; `Ok(None)` for a negative duration.
@@ -665,6 +674,8 @@ pub fn from_options(
         vec!["NONE".to_string()]
     } else if let Some(cmd) = &options.cmd {
         vec!["CMD-SHELL".to_string(), cmd.clone()]
+    } else if let Some(test) = options.test.as_ref().filter(|t| !t.is_empty()) {
+        test.clone()
     } else {
         image_test.cloned()?
     };

@@ -375,6 +375,7 @@ pub fn inspect_json(c: &Container) -> Value {
             "FinishedAt": time_or_zero(c.state.finished_at),
         },
         "Image": format!("sha256:{}", c.config.image_id),
+        "LogPath": super::disk::log_path(&c.id),
         "Name": c.slash_name(),
         "RestartCount": c.restart_count,
         "HostConfig": {
@@ -384,6 +385,7 @@ pub fn inspect_json(c: &Container) -> Value {
                 "MaximumRetryCount": c.host_config.restart_policy.maximum_retry_count,
             },
             "AutoRemove": c.host_config.auto_remove,
+            "LogConfig": c.host_config.log_config.to_json(),
             "PublishAllPorts": c.host_config.publish_all,
         },
         "Mounts": mounts,
@@ -398,6 +400,7 @@ pub fn inspect_json(c: &Container) -> Value {
             "Entrypoint": if c.config.entrypoint.is_empty() { Value::Null } else { json!(c.config.entrypoint) },
             "StopSignal": c.config.stop_signal,
             "StopTimeout": c.config.stop_timeout_s,
+            "Labels": c.config.labels,
         },
         "NetworkSettings": {
             "Ports": ports,

@@ -19,7 +19,7 @@ use super::super::world::World;
 use super::dns::{self, Miss, Source};
 use super::error::DockerError;
 use super::reach::{Reach, reach};
-use super::{engine, network};
+use super::network;
 
 /// moby `libnetwork/resolvconf`: with only local nameservers on the host (systemd-resolved's
 /// 127.0.0.53), a container without the embedded DNS gets Google's public DNS.
@@ -51,7 +51,7 @@ pub fn run(
             if matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return None;
             }
-            Some(curl(world, id, &host, port, rec))
+            Some(curl(world, id, &host, port, &super::apps::url_path(url), rec))
         }
         // busybox wget, the HTTP client alpine images have: `wget -qO- URL`.
         "wget" => {
@@ -60,7 +60,7 @@ pub fn run(
             if matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return None;
             }
-            Some(wget(world, id, &host, port, rec))
+            Some(wget(world, id, &host, port, &super::apps::url_path(url), rec))
         }
         "ping" => Some(ping(world, id, args, rec)),
         "nslookup" => Some(nslookup(world, id, args, rec)),
@@ -106,6 +106,7 @@ fn curl(
     id: &ContainerId,
     host: &str,
     port: u16,
+    path: &str,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     let from = name_of(world, id);
@@ -151,8 +152,8 @@ fn curl(
                     ));
                 }
                 Some(s) => {
-                    engine::record_request(world, &to, "/", rec);
-                    rec.out(s.body);
+                    let body = super::apps::serve_http(world, &to, path, s.body, rec);
+                    rec.out(body);
                 }
                 None => {}
             }
@@ -184,6 +185,7 @@ fn wget(
     id: &ContainerId,
     host: &str,
     port: u16,
+    path: &str,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     let from = name_of(world, id);
@@ -217,8 +219,8 @@ fn wget(
                 "{from} and {target_name} are both on {via}, so the request goes straight to {target_name}'s port {port}."
             ));
             if let Some(s) = serves.filter(|s| s.http) {
-                engine::record_request(world, &to, "/", rec);
-                rec.out(s.body);
+                let body = super::apps::serve_http(world, &to, path, s.body, rec);
+                rec.out(body);
             }
             Ok(())
         }

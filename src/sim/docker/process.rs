@@ -40,6 +40,15 @@ pub enum Op {
     Cat {
         path: String,
     },
+    /// Open a TCP connection to `host:port` now (src/sim/docker/apps.rs): on success continue,
+    /// on failure log the error (Node's uncaught error when `fatal`, else a warning) and
+    /// continue at `on_fail`.
+    Connect {
+        host: String,
+        port: u16,
+        on_fail: usize,
+        fatal: bool,
+    },
 }
 
 /// How the program answers the stop signal (SIGTERM, or the image's STOPSIGNAL).
@@ -275,6 +284,9 @@ fn node(argv: &[String], env: &[String]) -> Result<Program, ExecError> {
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(default)
     };
+    if let Some(program) = super::apps::program(script, argv, env) {
+        return Ok(program);
+    }
     let ops = match script {
         "crash.js" => {
             let after_s = seconds("CRASH_AFTER", 5);
