@@ -115,7 +115,7 @@ pub const PAGES: &[Page] = &[
         slug: "disk-full-logs",
         title: "Troubleshooting: logs filled the disk",
         summary: "json-file logs grow until writes fail; fix it with max-size and max-file.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "P",
@@ -169,6 +169,9 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "internal-network-no-way-out",
     "works-on-my-machine",
     "windows-on-linux",
+    "disk-full-logs-no-rotation",
+    "disk-full-logs-rotation",
+    "disk-full-logs-daemon-json",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

@@ -636,10 +636,20 @@ fn crash_databases(world: &mut World, rec: &mut Record) {
         for line in lines {
             super::engine::log_line(world, &id, true, &line, rec);
         }
-        rec.say(format!(
-            "{name}: PostgreSQL could not write its write-ahead log (pg_wal) and PANICked; the postmaster tried to recover, but recovery must write too, so it shut down (exit code 1)."
-        ));
+        if first_time {
+            rec.say(format!(
+                "{name}: PostgreSQL could not write its write-ahead log (pg_wal) and PANICked; the postmaster tried to recover, but recovery must write too, so it shut down (exit code 1)."
+            ));
+        } else {
+            rec.say(format!(
+                "{name}: PostgreSQL starts, but crash recovery must write to pg_wal and the disk is still full: it shuts down again (exit code 1)."
+            ));
+        }
+        let title = rec.title.clone();
         let _ = super::engine::crash(world, &id, 1, false, rec);
+        if title == "disk full" {
+            rec.title = title;
+        }
     }
 }
 
