@@ -167,6 +167,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "default-bridge-no-dns",
     "front-and-back-networks",
     "internal-network-no-way-out",
+    "api-finds-its-database",
     "works-on-my-machine",
     "windows-on-linux",
     "disk-full-logs-no-rotation",

@@ -210,9 +210,7 @@ pub fn on_connect(
         Err(e) => {
             let mut why = e.reason.clone();
             if matches!(host, "localhost" | "127.0.0.1") {
-                why.push_str(&format!(
-                    " {host} is {me} itself, not the database container: use the service's name (e.g. DB_HOST=db)."
-                ));
+                why.push_str(" Use the other container's name instead (e.g. DB_HOST=db).");
             }
             if fatal {
                 rec.say(format!(
