@@ -1032,3 +1032,68 @@ fn health_states_and_health_status_events_moby_container_state_go() {
     assert!(changes[0].starts_with("health_status: healthy"));
     assert!(host.run("docker ps").contains("(healthy)"));
 }
+
+/// docker/docs logging (json-file): no size limit unless `log-opts max-size`/`max-file`, set per
+/// container or in daemon.json; daemon.json applies only to containers created after dockerd read
+/// it; moby daemon/logger/jsonfilelog/jsonfilelog.go: `max-file` counts only once `max-size` is
+/// set, and the option names and values get its words.
+#[test]
+fn json_file_logs_grow_without_max_size_docker_docs_logging_json_file() {
+    use dockyard::sim::docker::disk;
+    let mut host = Host::new(2);
+    host.run("docker run -d --name plain -e LOG_LEVEL=debug node:20 node server.js");
+    host.run("docker run -d --name onlyfiles -e LOG_LEVEL=debug --log-opt max-file=3 node:20 node server.js");
+    host.run("docker run -d --name capped -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js");
+    assert_eq!(
+        host.run("docker inspect --format '{{json .HostConfig.LogConfig}}' plain").trim(),
+        r#"{"Type":"json-file","Config":{}}"#
+    );
+    host.wait(3 * 3_600_000);
+    let log = |host: &Host, name: &str| disk::log_bytes(host.world(), host.container(name));
+    let three_hours = 3 * 3_600 * disk::DEBUG_LOG_BYTES_PER_S;
+    assert!(log(&host, "plain") >= three_hours);
+    assert!(log(&host, "onlyfiles") >= three_hours, "max-file alone does not rotate");
+    assert!(log(&host, "capped") <= 30_000_000);
+    // `docker system df` has no row for logs: its Containers size is the writable layers.
+    let df = host.run("docker system df");
+    assert!(!df.to_lowercase().contains("log"), "{df}");
+    // Bad names and values, in moby's words.
+    let bad = host.run("docker run -d --log-opt max-sizes=1m nginx");
+    assert!(bad.contains("unknown log opt 'max-sizes' for json-file log driver"), "{bad}");
+    let bad = host.run("docker run -d --name zero --log-opt max-size=10m --log-opt max-file=0 nginx");
+    assert!(bad.contains("failed to initialize logging driver: max-file cannot be less than 1"), "{bad}");
+}
+
+/// docker/docs daemon configuration: log defaults from /etc/docker/daemon.json are read at
+/// dockerd start and copied into containers at create; existing containers keep theirs.
+#[test]
+fn daemon_json_log_defaults_only_for_new_containers_docker_docs_logging_configure() {
+    let mut host = Host::new(3);
+    host.run("docker run -d --name old --restart always nginx");
+    host.run("cat > /etc/docker/daemon.json <<EOF\n{\"log-driver\": \"json-file\", \"log-opts\": {\"max-size\": \"10m\", \"max-file\": \"3\"}}\nEOF");
+    host.run("sudo systemctl restart docker");
+    host.run("docker run -d --name new nginx");
+    let opts = |host: &mut Host, name: &str| {
+        host.run(&format!("docker inspect --format '{{{{json .HostConfig.LogConfig.Config}}}}' {name}"))
+            .trim()
+            .to_string()
+    };
+    assert_eq!(opts(&mut host, "old"), "{}");
+    assert_eq!(opts(&mut host, "new"), r#"{"max-file":"3","max-size":"10m"}"#);
+    assert_eq!(host.container("old").status().as_str(), "running");
+}
+
+/// docker/cli cli/command/system/prune.go: the confirmation lists what goes; `-f` prunes and
+/// prints `Total reclaimed space:`.
+#[test]
+fn system_prune_prompt_and_total_docker_cli_system_prune_go() {
+    let mut host = Host::new(4);
+    host.run("docker run --name once alpine echo hi");
+    let prompt = host.run("docker system prune --volumes");
+    assert!(prompt.starts_with("WARNING! This will remove:\n  - all stopped containers\n  - all networks not used by at least one container\n  - all anonymous volumes not used by at least one container\n  - all dangling images\n  - unused build cache\n\nAre you sure you want to continue? [y/N]"), "{prompt}");
+    assert!(host.world().engine.by_name("once").is_some());
+    let out = host.run("docker system prune -f");
+    assert!(out.starts_with("Deleted Containers:\n"), "{out}");
+    assert!(out.contains("Total reclaimed space: "));
+    assert!(host.world().engine.by_name("once").is_none());
+}

@@ -417,6 +417,27 @@ fn network_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) 
     (picture, matrix)
 }
 
+/// The disk-full-logs page: the disk split by what uses it, and its use over time.
+fn disk_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::disk::{DiskBar, DiskChart};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"The host's disk"}</h2>
+                <span class="panel-hint">{"df sees logs; docker system df does not"}</span>
+            </div>
+            <DiskBar world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let chart = html! {
+        <section class="panel diagram-panel" data-testid="disk-over-time" aria-labelledby="disk-chart-h">
+            <div class="panel-head"><h2 id="disk-chart-h">{"Disk used over time"}</h2></div>
+            <DiskChart world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, chart)
+}
+
 impl App {
     /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
     fn lifecycle_panels(
@@ -494,6 +515,7 @@ impl App {
             "images-layers" => images_panels(&world, &last),
             "volumes-persistence" => volumes_panels(&world, &last, self.narrow),
             "network-isolation" => network_panels(&world, &last),
+            "disk-full-logs" => disk_panels(&world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

@@ -45,6 +45,16 @@ pub fn examples_for(slug: &str) -> &'static [&'static str] {
             "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
             "docker rm -f -v db",
         ],
+        "disk-full-logs" => &[
+            "docker run -d --name api -e LOG_LEVEL=debug node:20 node server.js",
+            "sleep 12h",
+            "df -h /",
+            "sudo du -sh /var/lib/docker/containers/*",
+            "docker system df",
+            "docker run -d --name api2 -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js",
+            "docker system prune -f",
+            "sudo systemctl restart docker",
+        ],
         "network-isolation" => &[
             "docker network create front",
             "docker network create --internal back",

@@ -649,6 +649,29 @@ const cases = [
     },
   },
   {
+    name: 'disk-full-logs: a chatty container gets a log row, the chart is drawn; step back and forward; embed',
+    async run(s) {
+      const DF = 'disk-full-logs';
+      await s.open({ page: DF }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('disk-chart'))) > 0, 'no visible disk chart');
+      const rows = await s.locator(tid('disk-log')).count();
+      await s.type('docker run -d --name e2elog -e LOG_LEVEL=debug --log-opt max-size=10m node:20 node server.js');
+      await until(async () => (await s.locator(tid('disk-log')).count()) > rows, 'no log row for e2elog after docker run');
+      check(/\b[0-9a-f]{64}\b/.test(await s.output()), 'the terminal does not print the container ID');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: DF, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
     async run(s) {
       const IL = 'images-layers';
