@@ -52,14 +52,14 @@ pub const PAGES: &[Page] = &[
         slug: "compose-basics",
         title: "Compose",
         summary: "compose.yaml up/down/ps/logs; service names are DNS names; networks, volumes, depends_on, restart policies.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "6",
         slug: "compose-healthchecks",
         title: "Healthchecks",
         summary: "starting → healthy/unhealthy with real timings; depends_on service_healthy; the API that crash-loops.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "7",
@@ -108,7 +108,7 @@ pub const PAGES: &[Page] = &[
         slug: "restart-config-not-applied",
         title: "Troubleshooting: the old config came back",
         summary: "After a reboot the container runs the OLD config: `docker restart` is not `docker compose up -d`.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "T2",
@@ -173,6 +173,14 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "disk-full-logs-no-rotation",
     "disk-full-logs-rotation",
     "disk-full-logs-daemon-json",
+    "compose-up-and-down",
+    "localhost-is-the-container",
+    "compose-restart-policies-reboot",
+    "api-races-the-database",
+    "wait-for-healthy-database",
+    "healthcheck-that-never-passes",
+    "docker-restart-keeps-old-config",
+    "reboot-brings-back-old-config",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

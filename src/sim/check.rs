@@ -39,6 +39,9 @@ pub enum Check {
     /// `disk is full`, `disk is not full`, `log of api is under 40MB`, `disk used under 80%`
     /// (src/sim/docker/disk.rs).
     Disk(super::docker::disk::DiskCheck),
+    /// `container app-api-1 has env A=1`, `… runs an old compose config`, `compose is waiting`
+    /// (src/sim/docker/compose/check.rs).
+    Compose(super::docker::compose::check::ComposeCheck),
     /// `container web is healthy|unhealthy|starting` (src/sim/docker/health.rs).
     Health {
         name: String,
@@ -59,8 +62,9 @@ impl Check {
                 .strip_prefix('"')
                 .and_then(|r| r.strip_suffix('"'))
                 .ok_or_else(|| err("the text must be in double quotes"))?;
+            // `\"` stands for a double quote inside the text (Compose quotes volume names).
             return Ok(Check::OutputContains {
-                text: inner.to_string(),
+                text: inner.replace("\\\"", "\""),
             });
         }
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -76,6 +80,9 @@ impl Check {
         }
         if let Some(net) = super::docker::netcheck::NetCheck::parse(&words) {
             return net.map(Check::Net).map_err(|why| err(&why));
+        }
+        if let Some(compose) = super::docker::compose::check::ComposeCheck::parse(&words) {
+            return compose.map(Check::Compose).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -154,6 +161,7 @@ impl Check {
             Check::Lab(check) => check.holds(world),
             Check::Net(check) => check.holds(world),
             Check::Disk(check) => check.holds(world),
+            Check::Compose(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

@@ -465,6 +465,22 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
             Some(e) => (true, e.trim().to_string()),
             None => (false, action.clone()),
         };
+        // `index .Config.Labels "com.docker.compose.service"`: a map key with dots in it.
+        let (expr, index_key) = match expr.strip_prefix("index ") {
+            Some(args) => {
+                let args = args.trim();
+                let (path, key) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+                let key = key.trim();
+                let key = key
+                    .strip_prefix('"')
+                    .and_then(|k| k.strip_suffix('"'))
+                    .ok_or_else(|| {
+                        format!("template parsing error: template: :1: unexpected {key:?} in operand")
+                    })?;
+                (path.to_string(), Some(key.to_string()))
+            }
+            None => (expr, None),
+        };
         let path = expr.strip_prefix('.').ok_or_else(|| {
             format!("template parsing error: template: :1: function \"{expr}\" not defined")
         })?;
@@ -473,6 +489,15 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
             current = current.get(key).ok_or_else(|| {
                 format!("template: :1:{}: executing \"\" at <.{path}>: map has no entry for key \"{key}\"", open + 3)
             })?;
+        }
+        if let Some(key) = &index_key {
+            // Go's index on a map gives the zero value for a missing key.
+            static EMPTY: Value = Value::Null;
+            current = current.get(key.as_str()).unwrap_or(&EMPTY);
+            if current.is_null() && !as_json {
+                rest = after[close + 2..].to_string();
+                continue;
+            }
         }
         if as_json {
             out.push_str(&serde_json::to_string(current).unwrap_or_default());

@@ -243,6 +243,13 @@ pub fn run_options(
             .into_iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect(),
+        // `logging: {driver, options}` → `--log-driver`/`--log-opt` (src/sim/docker/disk.rs).
+        log_driver: s.logging_driver.clone(),
+        log_opts: s
+            .logging_options
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect(),
         image: image_name(&p.name, service, s),
         cmd,
         ..RunOptions::default()

@@ -33,8 +33,8 @@ pub struct Attached {
     pub prefix: String,
     /// The container's name without the project (`db-1`), for "exited with code".
     pub short: String,
-    /// Whether it was up when last looked at, to print its exit once.
-    pub up: bool,
+    /// When it last exited, as last seen, to print each new exit once.
+    pub finished_at: Option<Millis>,
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -173,6 +173,7 @@ fn create(
     world: &mut World,
     job: &Job,
     service: &str,
+    announce: bool,
     rec: &mut Record,
 ) -> Result<ContainerId, String> {
     let p = &job.project;
@@ -190,7 +191,9 @@ fn create(
         .unwrap_or_default();
     let options = convert::run_options(world, p, &job.file, service, s, 1, &image_id)?;
     let name = options.name.clone().unwrap_or_default();
-    event(rec, &format!("Container {name}"), "Creating");
+    if announce {
+        event(rec, &format!("Container {name}"), "Creating");
+    }
     let id = quietly(rec, |r| engine::create(world, &options, r)).map_err(|e| e.message)?;
     // Each network gets the service name (and its own aliases) as DNS aliases.
     let c = world.engine.containers.get_mut(&id).expect("just created");
@@ -208,7 +211,9 @@ fn create(
                 .collect();
         }
     }
-    event(rec, &format!("Container {name}"), "Created");
+    if announce {
+        event(rec, &format!("Container {name}"), "Created");
+    }
     Ok(id)
 }
 
@@ -242,7 +247,7 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
             if let Some(old) = replacing.clone() {
                 // Recreate: wait for the old container to stop, remove it, create the new one.
                 let Some(c) = world.engine.containers.get(&old) else {
-                    return match create(world, job, service, rec) {
+                    return match create(world, job, service, true, rec) {
                         Ok(_) => Outcome::Done,
                         Err(e) => Outcome::Fail(e),
                     };
@@ -254,7 +259,7 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
                 if let Err(e) = quietly(rec, |r| engine::rm(world, &old, true, false, "", r)) {
                     return Outcome::Fail(e.message);
                 }
-                return match create(world, job, service, rec) {
+                return match create(world, job, service, false, rec) {
                     Ok(_) => {
                         event(rec, &format!("Container {name}"), "Recreated");
                         Outcome::Done
@@ -263,7 +268,7 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
                 };
             }
             let Some(id) = first_container(world, &project, service) else {
-                return match create(world, job, service, rec) {
+                return match create(world, job, service, true, rec) {
                     Ok(_) => Outcome::Done,
                     Err(e) => Outcome::Fail(e),
                 };
@@ -375,7 +380,7 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
             }
             let name = c.name.clone();
             event(rec, &format!("Container {name}"), "Starting");
-            match quietly(rec, |r| engine::start_by_user(world, &id, r)) {
+            match engine::start_by_user(world, &id, rec) {
                 Ok(()) => {
                     event(rec, &format!("Container {name}"), "Started");
                     Outcome::Done
@@ -482,7 +487,7 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
             }
             let name = c.name.clone();
             let id = container.clone();
-            match quietly(rec, |r| engine::start_by_user(world, &id, r)) {
+            match engine::start_by_user(world, &id, rec) {
                 Ok(()) => {
                     event(rec, &format!("Container {name}"), "Started");
                     Outcome::Done
@@ -613,6 +618,12 @@ pub fn poll(world: &mut World, rec: &mut Record) {
         return;
     };
     while !job.steps.is_empty() {
+        // `up` attaches to the services' output once their containers exist, before starting
+        // them, so no line is missed.
+        if matches!(job.steps[0], Step::Start { .. }) && !job.attach.is_empty() {
+            let services = std::mem::take(&mut job.attach);
+            attach(world, &job.project.name, &services, rec);
+        }
         let mut step = job.steps[0].clone();
         let outcome = advance(world, &job, &mut step, rec);
         job.steps[0] = step;
@@ -626,6 +637,10 @@ pub fn poll(world: &mut World, rec: &mut Record) {
             }
             Outcome::Fail(message) => {
                 rec.err(message.clone());
+                world
+                    .shell
+                    .waiting
+                    .retain(|w| !matches!(w, Waiter::ComposeAttached { .. }));
                 rec.say(format!(
                     "Compose stopped here: {message}. What it had already created stays as it is."
                 ));
@@ -640,7 +655,7 @@ pub fn poll(world: &mut World, rec: &mut Record) {
 
 /// Shows the services' output from now on, each line prefixed (`up` without `-d`).
 pub fn attach(world: &mut World, project: &str, services: &[String], rec: &mut Record) {
-    let mut found: Vec<(ContainerId, String, bool)> = Vec::new();
+    let mut found: Vec<(ContainerId, String, Option<Millis>)> = Vec::new();
     for service in services {
         for c in service_containers(world, project, service) {
             let short = c
@@ -648,7 +663,7 @@ pub fn attach(world: &mut World, project: &str, services: &[String], rec: &mut R
                 .strip_prefix(&format!("{project}-"))
                 .unwrap_or(&c.name)
                 .to_string();
-            found.push((c.id.clone(), short, c.status().is_up()));
+            found.push((c.id.clone(), short, c.state.finished_at));
         }
     }
     found.sort_by(|a, b| a.1.cmp(&b.1));
@@ -657,11 +672,11 @@ pub fn attach(world: &mut World, project: &str, services: &[String], rec: &mut R
     rec.out(format!("Attaching to {}", names.join(", ")));
     let containers = found
         .into_iter()
-        .map(|(container, short, up)| Attached {
+        .map(|(container, short, finished_at)| Attached {
             container,
             prefix: format!("{short:<width$}  | "),
             short,
-            up,
+            finished_at,
         })
         .collect();
     world
@@ -687,21 +702,19 @@ fn poll_attached(world: &mut World, rec: &mut Record) {
     let mut all_down = true;
     let mut lines = Vec::new();
     for a in containers.iter_mut() {
-        let status = world
-            .engine
-            .containers
-            .get(&a.container)
-            .map(|c| (c.status(), c.state.exit_code));
-        let up = status.is_some_and(|(s, _)| s.is_up());
-        if a.up && !up {
+        let Some(c) = world.engine.containers.get(&a.container) else {
+            continue;
+        };
+        let status = c.status();
+        if !status.is_up() && c.state.finished_at.is_some() && c.state.finished_at != a.finished_at
+        {
             lines.push(format!(
                 "{} exited with code {}",
-                a.short,
-                status.map(|(_, code)| code).unwrap_or(0)
+                a.short, c.state.exit_code
             ));
+            a.finished_at = c.state.finished_at;
         }
-        a.up = up;
-        if status.is_some_and(|(s, _)| s.is_up() || s == Status::Restarting) {
+        if c.state.started_at.is_none() || status.is_up() || status == Status::Restarting {
             all_down = false;
         }
     }

@@ -20,6 +20,7 @@
 //! merges several; that merge is not simulated) and `--env-file`/profiles are not simulated.
 
 pub mod args;
+pub mod check;
 pub mod commands;
 pub mod config;
 pub mod convert;
