@@ -438,6 +438,27 @@ fn disk_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     (picture, chart)
 }
 
+/// The Compose pages: the project as Compose sees it, then each container's state and timings.
+fn compose_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::compose::{ComposePicture, ComposeTable};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"The Compose project"}</h2>
+                <span class="panel-hint">{"outlined: what the last step touched"}</span>
+            </div>
+            <ComposePicture world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let table = html! {
+        <section class="panel diagram-panel" data-testid="compose-containers" aria-labelledby="compose-h">
+            <div class="panel-head"><h2 id="compose-h">{"Containers, waits and healthchecks"}</h2></div>
+            <ComposeTable world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, table)
+}
+
 impl App {
     /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
     fn lifecycle_panels(
@@ -515,6 +536,9 @@ impl App {
             "images-layers" => images_panels(&world, &last),
             "volumes-persistence" => volumes_panels(&world, &last, self.narrow),
             "network-isolation" => network_panels(&world, &last),
+            "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
+                compose_panels(&world, &last)
+            }
             "disk-full-logs" => disk_panels(&world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),

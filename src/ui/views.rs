@@ -3,6 +3,7 @@
 //! logic and send inputs (faults) back through callbacks.
 
 pub mod disk;
+pub mod compose;
 pub mod images;
 pub mod lifecycle;
 pub mod network;

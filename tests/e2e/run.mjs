@@ -704,6 +704,41 @@ const cases = [
     },
   },
   {
+    name: 'compose-basics: a file that does not load, then up -d draws the services; step back and forward; embed',
+    async run(s) {
+      // Needs the page `ready: true` in src/scenario/catalogue.rs (else the app shows "coming soon").
+      const CB = 'compose-basics';
+      await s.open({ page: CB, scenario: 'free' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      check((await s.visibleCount(tid('compose-containers'))) > 0, 'no visible compose containers panel');
+      await s.waitVisible(tid('compose-error'), 'the banner saying there is no compose.yaml yet');
+      // A one-line file with a YAML mistake: the picture shows Compose's error with its position.
+      await s.type("echo 'services: {web: {image: nginx' > compose.yaml");
+      await s.type('docker compose config');
+      await until(async () => /yaml:/.test(await s.output()), 'docker compose config printed no yaml: error');
+      await until(async () => /line \d+, column \d+/.test(await s.text(tid('compose-error'))), 'the error banner has no line and column');
+      await s.type(`echo 'services: {web: {image: nginx, ports: ["8080:80"], depends_on: [db]}, db: {image: "postgres:16", environment: [POSTGRES_PASSWORD=secret]}}' > compose.yaml`);
+      await until(async () => (await s.visibleCount(tid('compose-error'))) === 0, 'the error banner stayed after a good file');
+      check((await s.locator(`${tid('compose-service')}[data-service="web"][data-state="none"]`).count()) > 0, 'no box for service web before up');
+      await s.type('docker compose up -d');
+      const web = `${tid('compose-service')}[data-service="web"][data-state="running"]`;
+      await until(async () => (await s.locator(web).count()) > 0, 'service web never shows a running container after up -d');
+      check(/-web-1$/.test(await s.locator(web).first().getAttribute('data-container')), 'the web box does not name its container <project>-web-1');
+      check((await s.locator(tid('compose-depends-on')).count()) > 0, 'no depends_on arrow');
+      check((await s.locator(tid('compose-network')).count()) > 0, 'no network lane');
+      check((await s.locator(tid('compose-row')).count()) === 2, 'the table does not have one row per container');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: CB, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'screenshot of the lifecycle page for the README',
     async run(s) {
       // The moment that tells the lifecycle story best: nginx has stopped cleanly, and `sleep`
