@@ -68,7 +68,7 @@ fn compose_naming_project_service_number_network_and_volume() {
 }
 
 #[test]
-fn depends_on_service_healthy_waits_for_the_healthcheck() {
+fn compose_convergence_go_depends_on_service_healthy_waits_for_the_healthcheck() {
     let (host, out) = up(WEB_DB);
     // The prompt came back only once db was healthy, and web started after that.
     let waiting = out.find(" Container app-db-1 Waiting").expect("waiting");
@@ -85,7 +85,7 @@ fn depends_on_service_healthy_waits_for_the_healthcheck() {
 }
 
 #[test]
-fn depends_on_short_form_is_service_started_no_wait() {
+fn compose_spec_depends_on_short_form_is_service_started_no_wait() {
     let (host, out) = up(
         "services:\n  web:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres:16\n    environment: {POSTGRES_PASSWORD: x}\n",
     );
@@ -98,7 +98,7 @@ fn depends_on_short_form_is_service_started_no_wait() {
 }
 
 #[test]
-fn service_completed_successfully_and_its_failure() {
+fn compose_convergence_go_service_completed_successfully_and_its_failure() {
     let ok = "services:\n  migrate:\n    image: alpine\n    command: [\"sh\", \"-c\", \"echo migrating; sleep 2; exit 0\"]\n  app:\n    image: nginx\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n";
     let (host, out) = up(ok);
     assert!(out.contains(" Container app-migrate-1 Exited"), "{out}");
@@ -113,7 +113,7 @@ fn service_completed_successfully_and_its_failure() {
 }
 
 #[test]
-fn service_healthy_without_a_healthcheck_fails() {
+fn compose_convergence_go_service_healthy_without_a_healthcheck_fails() {
     let (_, out) = up(
         "services:\n  web:\n    image: nginx\n    depends_on:\n      db: {condition: service_healthy}\n  db:\n    image: redis:7\n",
     );
@@ -126,7 +126,7 @@ fn service_healthy_without_a_healthcheck_fails() {
 }
 
 #[test]
-fn docker_restart_keeps_frozen_config_up_d_recreates_only_changed() {
+fn compose_docs_docker_restart_keeps_frozen_config_up_d_recreates_only_changed() {
     let base = "services:\n  web:\n    image: nginx\n    environment: {MODE: one}\n  cache:\n    image: redis:7\n";
     let (mut host, _) = up(base);
     let web_id = host.container("app-web-1").id.clone();
@@ -174,7 +174,7 @@ fn docker_restart_keeps_frozen_config_up_d_recreates_only_changed() {
 }
 
 #[test]
-fn compose_down_v_removes_named_volumes_data_loss() {
+fn compose_docs_down_v_removes_named_volumes_data_loss() {
     let (mut host, _) = up(WEB_DB);
     let out = host.run("docker compose down");
     assert!(out.contains(" Container app-web-1 Removed"), "{out}");
@@ -268,6 +268,25 @@ fn mistakes_change_nothing() {
             before.engine,
             "{line} changed the engine"
         );
+    }
+    for (text, want) in [
+        ("services:\n  web:\n    image: nginx\n    ports: [8080:80\n", "yaml:"),
+        (
+            "services:\n  web:\n    image: nginx\n    networks: [back]\n",
+            "service \"web\" refers to undefined network back: invalid compose project",
+        ),
+        (
+            "services:\n  a: {image: x, depends_on: [b]}\n  b: {image: x, depends_on: [a]}\n",
+            "dependency cycle detected",
+        ),
+    ] {
+        write(&mut host, "compose.yaml", text);
+        let before = host.world().engine.clone();
+        let record = host.sh("docker compose up -d");
+        let out = common::output(&record);
+        assert!(out.contains(want), "{out}");
+        assert!(record.error);
+        assert_eq!(host.world().engine, before);
     }
     write(
         &mut host,

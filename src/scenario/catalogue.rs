@@ -175,6 +175,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "disk-full-logs-daemon-json",
     "compose-up-and-down",
     "localhost-is-the-container",
+    "compose-data-in-the-container",
     "compose-restart-policies-reboot",
     "api-races-the-database",
     "wait-for-healthy-database",
