@@ -270,7 +270,10 @@ fn mistakes_change_nothing() {
         );
     }
     for (text, want) in [
-        ("services:\n  web:\n    image: nginx\n    ports: [8080:80\n", "yaml:"),
+        (
+            "services:\n  web:\n    image: nginx\n    ports: [8080:80\n",
+            "yaml:",
+        ),
         (
             "services:\n  web:\n    image: nginx\n    networks: [back]\n",
             "service \"web\" refers to undefined network back: invalid compose project",
@@ -358,4 +361,53 @@ fn nasty_compose_commands_never_panic() {
     ] {
         host.run(line);
     }
+}
+
+#[test]
+fn build_then_up_recreates_with_the_new_image() {
+    let mut host = Host::new(5);
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM alpine\nCMD [\"sleep\", \"3600\"]\n",
+    );
+    write(
+        &mut host,
+        "compose.yaml",
+        "services:\n  app:\n    build: .\n",
+    );
+    let out = host.run("docker compose up -d");
+    assert!(out.contains(" Service app Built"), "{out}");
+    let first = host.container("app-app-1").id.clone();
+    // Same file, same context: nothing to recreate.
+    let out = host.run("docker compose up -d");
+    assert!(out.contains(" Container app-app-1 Running"), "{out}");
+    write(
+        &mut host,
+        "Dockerfile",
+        "FROM alpine\nENV MODE=new\nCMD [\"sleep\", \"3600\"]\n",
+    );
+    let out = host.run("docker compose build");
+    assert!(
+        out.contains("naming to docker.io/library/app-app:latest"),
+        "{out}"
+    );
+    assert_eq!(
+        host.container("app-app-1").id,
+        first,
+        "build alone changes no container"
+    );
+    let out = host.run("docker compose up -d");
+    assert!(out.contains(" Container app-app-1 Recreate"), "{out}");
+    assert!(
+        host.container("app-app-1")
+            .config
+            .env
+            .contains(&"MODE=new".to_string())
+    );
+    let out = host.run("docker compose pull");
+    assert!(
+        !out.contains("Pulling"),
+        "nothing to pull for a built service: {out}"
+    );
 }

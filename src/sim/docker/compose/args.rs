@@ -66,6 +66,15 @@ const CONFIG: Spec = &[
     ("volumes", None, false),
     ("quiet", Some('q'), false),
 ];
+const BUILD: Spec = &[
+    ("no-cache", None, false),
+    ("pull", None, false),
+    ("quiet", Some('q'), false),
+];
+const PULL: Spec = &[
+    ("quiet", Some('q'), false),
+    ("ignore-buildable", None, false),
+];
 const LS: Spec = &[("all", Some('a'), false), ("quiet", Some('q'), false)];
 
 /// The subcommands simulated, with their flags, and whether the first argument ends the flags.
@@ -81,15 +90,17 @@ fn spec(command: &str) -> Option<(Spec, bool)> {
         "run" => (RUN, true),
         "config" => (CONFIG, false),
         "ls" => (LS, false),
+        "build" => (BUILD, false),
+        "pull" => (PULL, false),
         _ => return None,
     })
 }
 
 /// Subcommands real Compose has that are not simulated.
 const NOT_SIMULATED: &[&str] = &[
-    "build", "pull", "create", "rm", "kill", "pause", "unpause", "top", "images", "port", "events",
-    "cp", "push", "wait", "watch", "scale", "attach", "stats", "version", "alpha", "publish",
-    "commit", "export", "volumes",
+    "create", "rm", "kill", "pause", "unpause", "top", "images", "port", "events", "cp", "push",
+    "wait", "watch", "scale", "attach", "stats", "version", "alpha", "publish", "commit", "export",
+    "volumes",
 ];
 
 /// `docker compose …` as typed.

@@ -204,6 +204,18 @@ fn ensure_images(
     rebuild: bool,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    ensure_images_with(world, p, services, rebuild, false, rec)
+}
+
+/// `no_cache`: `compose build --no-cache`.
+fn ensure_images_with(
+    world: &mut World,
+    p: &Project,
+    services: &[String],
+    rebuild: bool,
+    no_cache: bool,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     for service in services {
         let s = &p.services[service];
         let image = convert::image_name(&p.name, service, s);
@@ -224,7 +236,7 @@ fn ensure_images(
                             None => k.clone(),
                         })
                         .collect(),
-                    no_cache: false,
+                    no_cache,
                     quiet: false,
                 };
                 super::super::build::build(world, &options, rec)?;
@@ -858,6 +870,58 @@ pub fn ls(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), Doc
         rows.push(vec![name, status.join(", "), file]);
     }
     rec.out(output::tabwrite(&rows).trim_end().to_string());
+    Ok(())
+}
+
+/// `docker compose build [SERVICE…]`: builds every service that has a `build:` section.
+pub fn build(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(), DockerError> {
+    let loaded = load(world, args, rec)?;
+    let p = &loaded.project;
+    let named = selected(p, &args.args)?;
+    let buildable: Vec<String> = named
+        .into_iter()
+        .filter(|s| p.services[s].build.is_some())
+        .collect();
+    ensure_images_with(world, p, &buildable, true, args.has("no-cache"), rec)?;
+    rec.say(format!(
+        "`compose build` builds the services with a `build:` section ({}), tagging each image `<project>-<service>` unless `image:` names it. Running containers keep their old image until `up -d` recreates them.",
+        if buildable.is_empty() { "none here".to_string() } else { buildable.join(", ") }
+    ));
+    Ok(())
+}
+
+/// `docker compose pull [SERVICE…]`: pulls the images of services that have `image:`.
+pub fn pull(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(), DockerError> {
+    let loaded = load(world, args, rec)?;
+    let p = &loaded.project;
+    let named = selected(p, &args.args)?;
+    for service in &named {
+        let s = &p.services[service];
+        let Some(image) = &s.image else {
+            continue;
+        };
+        if s.build.is_some() && args.has("ignore-buildable") {
+            continue;
+        }
+        let reference = ImageRef::parse(image).map_err(|e| DockerError::new(e, 1))?;
+        event(rec, service, "Pulling");
+        let mut scratch = Record::new(rec.at_ms);
+        let result = if world.engine.images.get(&reference.full()).is_some() {
+            // Already here: the registry's digest is the same, nothing is downloaded.
+            Ok(())
+        } else {
+            super::super::platform::ensure_image_for(world, &reference, &mut scratch, false, None)
+                .map(|_| ())
+        };
+        if let Err(e) = result {
+            event(rec, service, "Error");
+            return Err(e);
+        }
+        for line in scratch.narration {
+            rec.say(line);
+        }
+        event(rec, service, "Pulled");
+    }
     Ok(())
 }
 

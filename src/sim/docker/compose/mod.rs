@@ -272,9 +272,11 @@ pub fn run(world: &mut World, words: &[String], rec: &mut Record) -> Result<(), 
         "exec" => commands::exec(world, &parsed, rec),
         "run" => commands::run(world, &parsed, rec),
         "ls" => commands::ls(world, &parsed, rec),
+        "build" => commands::build(world, &parsed, rec),
+        "pull" => commands::pull(world, &parsed, rec),
         c if args::not_simulated(c) => Err(DockerError::new(
             format!(
-                "dockyard: `docker compose {c}` is real Compose but not simulated here; up, down, ps, logs, stop, start, restart, exec, run, ls and config are"
+                "dockyard: `docker compose {c}` is real Compose but not simulated here; up, down, ps, logs, stop, start, restart, exec, run, build, pull, ls and config are"
             ),
             1,
         )),
@@ -290,12 +292,14 @@ const USAGE: &str = "Usage:  docker compose [OPTIONS] COMMAND
 Define and run multi-container applications with Docker
 
 Commands:
+  build       Build or rebuild services
   config      Parse, resolve and render compose file in canonical format
   down        Stop and remove containers, networks
   exec        Execute a command in a running container
   logs        View output from containers
   ls          List running compose projects
   ps          List containers
+  pull        Pull service images
   restart     Restart service containers
   run         Run a one-off command on a service
   start       Start services
