@@ -394,6 +394,14 @@ fn write(node: &Node, indent: usize, out: &mut String) {
 }
 
 /// The YAML text `docker compose config` prints.
+/// One service in the canonical form `config` prints: what Compose hashes into
+/// `com.docker.compose.config-hash` (no file positions, so moving lines changes nothing).
+pub fn render_service(svc: &Service) -> String {
+    let mut out = String::new();
+    write(&service_node(svc), 0, &mut out);
+    out
+}
+
 pub fn render(p: &Project) -> String {
     let mut out = String::new();
     write(&model_node(p), 0, &mut out);

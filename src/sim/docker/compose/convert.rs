@@ -73,9 +73,10 @@ pub fn container_name(project: &str, service: &str, s: &Service, number: u32) ->
     }
 }
 
-/// FNV-1a over the normalised service: changes when (and only when) its config changes.
+/// FNV-1a over the service as `config` prints it: changes when (and only when) its config
+/// changes, not when it moves in the file.
 pub fn config_hash(s: &Service) -> String {
-    let text = format!("{s:?}");
+    let text = super::config::render_service(s);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         hash ^= u64::from(b);
@@ -362,16 +363,19 @@ mod tests {
 
     #[test]
     fn the_hash_follows_the_config() {
-        let a = project("services:\n  web: {image: nginx, environment: {A: '1'}}\n");
-        let b = project("services:\n  web: {image: nginx, environment: {A: '2'}}\n");
-        let c = project("services:\n  web: {environment: {A: '1'}, image: nginx}\n");
-        assert_ne!(
-            config_hash(&a.services["web"]),
-            config_hash(&b.services["web"])
+        let hash = |text: &str| config_hash(&project(text).services["web"]);
+        let a = hash("services:\n  web: {image: nginx, environment: {A: '1'}}\n");
+        let b = hash("services:\n  web: {image: nginx, environment: {A: '2'}}\n");
+        assert_ne!(a, b);
+        // Key order and position in the file do not count, kept-but-not-simulated keys do.
+        let c = hash("services:\n  web: {environment: {A: '1'}, image: nginx}\n");
+        assert_eq!(a, c);
+        let d = hash(
+            "x-note: moved\nservices:\n\n  web: {environment: {A: '1'}, image: nginx, cap_add: [NET_ADMIN]}\n",
         );
-        assert_eq!(
-            config_hash(&a.services["web"]),
-            config_hash(&c.services["web"])
-        );
+        let e =
+            hash("services:\n  web: {image: nginx, cap_add: [NET_ADMIN], environment: {A: '1'}}\n");
+        assert_eq!(d, e);
+        assert_ne!(a, d);
     }
 }
