@@ -411,3 +411,12 @@ fn build_then_up_recreates_with_the_new_image() {
         "nothing to pull for a built service: {out}"
     );
 }
+
+#[test]
+fn compose_spec_depends_on_required_false_starts_anyway() {
+    let (host, out) = up(
+        "services:\n  web:\n    image: nginx\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n        required: false\n  migrate:\n    image: alpine\n    command: [\"sh\", \"-c\", \"exit 2\"]\n",
+    );
+    assert!(out.contains(" Container app-migrate-1 Skipped"), "{out}");
+    assert_eq!(host.container("app-web-1").status(), Status::Running);
+}
