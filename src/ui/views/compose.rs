@@ -286,7 +286,7 @@ pub fn compose_picture(props: &ComposeProps) -> Html {
     };
     let p = &view.project;
     let n = view.boxes.len().max(1);
-    let width = (PAD * 2 + n as i32 * COL_W).max(480);
+    let width = (PAD * 2 + n as i32 * COL_W).max(680);
     let box_y = ARC_H + 6;
     let net_keys: Vec<&String> = p.networks.keys().collect();
     let vol_keys: Vec<&String> = p.volumes.keys().collect();
@@ -426,14 +426,16 @@ pub fn compose_picture(props: &ComposeProps) -> Html {
         for (dep, d) in &s.depends_on {
             let Some(j) = column_of(dep) else { continue };
             let (x1, x2) = (col_x(i) - 20, col_x(j) + 20);
-            let top = 10 + (level % 3) * 14;
+            let top = 20 + (level % 3) * 12;
             level += 1;
             let mid = (x1 + x2) / 2;
+            // The curve's highest point (both control points at `top`), the label just above.
+            let peak = (box_y + 3 * top) / 4;
             let met = condition_met(world, &p.name, dep, &d.condition);
             arcs.push(html! {
                 <g class={classes!("cp-dep", met.then_some("met"))} data-testid="compose-depends-on">
                     <path d={format!("M {x1} {box_y} C {x1} {top}, {x2} {top}, {x2} {box_y}")} marker-end="url(#cp-arrow)" />
-                    <text x={mid.to_string()} y={(top + 14).to_string()} text-anchor="middle">{d.condition.clone()}</text>
+                    <text x={mid.to_string()} y={(peak - 4).to_string()} text-anchor="middle">{d.condition.clone()}</text>
                 </g>
             });
         }
@@ -601,7 +603,7 @@ pub fn compose_table(props: &ComposeProps) -> Html {
                     <td>{health_text(&b.health).unwrap_or_else(|| "—".into())}</td>
                     <td>{b.restart_count}</td>
                     <td>{exit}</td>
-                    <td>{if wait.is_empty() { "—".to_string() } else { wait }}</td>
+                    <td class="cp-wait">{if wait.is_empty() { "—".to_string() } else { wait }}</td>
                     <td>{created}</td>
                     <td>{started}</td>
                     <td class="cp-hc">{hc_text}</td>
@@ -752,6 +754,67 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_start_waiting_on_a_healthy_dependency_says_what_it_waits_for() {
+        let file = "cat > compose.yaml <<EOF\nservices:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: secret\n    healthcheck:\n      test: [\"CMD\", \"pg_isready\", \"-U\", \"postgres\"]\n      interval: 2s\n  web:\n    image: nginx\n    depends_on:\n      db:\n        condition: service_healthy\nEOF";
+        let mut t = run(&[file]);
+        t.submit(Input::Command("docker compose up -d".into()));
+        let w = t.world();
+        assert!(w.shell.is_busy(), "up waits for db to be healthy");
+        assert_eq!(
+            pending_wait(w, "app", "web"),
+            Some(vec!["db (service_healthy)".to_string()])
+        );
+        let v = compose_view(w).expect("loads");
+        assert_eq!(v.boxes[0].health, Some((HealthStatus::Starting, 0)));
+        assert!(!condition_met(w, "app", "db", "service_healthy"));
+        assert!(condition_met(w, "app", "db", "service_started"));
+        while t.world().shell.is_busy() {
+            if !t.forward() {
+                break;
+            }
+        }
+        let w = t.world();
+        assert_eq!(pending_wait(w, "app", "web"), None);
+        assert!(condition_met(w, "app", "db", "service_healthy"));
+    }
+
+    #[test]
+    fn after_a_host_reboot_the_restarted_container_still_runs_the_old_config() {
+        let with_policy = FILE.replace(
+            "    image: nginx\n",
+            "    image: nginx\n    restart: always\n",
+        );
+        let mut t = run(&[with_policy.as_str(), "docker compose up -d"]);
+        let changed = with_policy.replace(
+            "    image: nginx\n",
+            "    image: nginx\n    environment:\n      MODE: new\n",
+        );
+        t.submit(Input::Command(changed));
+        t.submit(Input::Fault(crate::sim::Fault::Reboot));
+        for _ in 0..200 {
+            if !t.forward() {
+                break;
+            }
+        }
+        let v = compose_view(t.world()).expect("loads");
+        let web = v.boxes.iter().find(|b| b.service == "web").expect("web");
+        assert_eq!(
+            web.status,
+            Some(Status::Running),
+            "restart: always brought it back"
+        );
+        assert!(web.old_config);
+        assert_eq!(
+            web.env_diff,
+            vec![EnvDiff {
+                key: "MODE".into(),
+                running: None,
+                file: Some("new".into()),
+            }]
+        );
     }
 
     #[test]
