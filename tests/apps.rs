@@ -231,3 +231,43 @@ fn the_web_front_answers_502_until_the_api_is_up() {
     let out = host.run("curl http://localhost:8080/");
     assert!(out.starts_with("502 Bad Gateway"), "{out}");
 }
+
+#[test]
+fn redis_cli_and_pg_isready_connect_like_any_client() {
+    let mut host = project(9);
+    host.run("docker network create notes");
+    host.run("docker run -d --name db --network notes -e POSTGRES_PASSWORD=secret postgres:16");
+    host.run("docker run -d --name cache --network notes redis");
+    // While initdb runs, the database does not answer on TCP.
+    assert_eq!(
+        host.run("docker exec db pg_isready -h db"),
+        "db:5432 - no response\n"
+    );
+    host.wait(5_000);
+    assert_eq!(
+        host.run("docker exec db pg_isready"),
+        "/var/run/postgresql:5432 - accepting connections\n"
+    );
+    assert_eq!(
+        host.run("docker exec db pg_isready -h db -p 5432"),
+        "db:5432 - accepting connections\n"
+    );
+    assert_eq!(host.run("docker exec cache redis-cli ping"), "PONG\n");
+    assert_eq!(
+        host.run("docker exec cache redis-cli -h cache ping"),
+        "PONG\n"
+    );
+    assert_eq!(
+        host.run("docker exec cache redis-cli -h db ping"),
+        "Could not connect to Redis at db:6379: Connection refused\n"
+    );
+    assert_eq!(
+        host.run("docker exec cache redis-cli -h nosuch ping"),
+        "Could not connect to Redis at nosuch:6379: Name or service not known\n"
+    );
+    // The tool is only in its own image.
+    assert!(
+        host.run("docker exec db redis-cli ping")
+            .contains("executable file not found")
+    );
+}

@@ -1097,3 +1097,59 @@ fn system_prune_prompt_and_total_docker_cli_system_prune_go() {
     assert!(out.contains("Total reclaimed space: "));
     assert!(host.world().engine.by_name("once").is_none());
 }
+
+/// nodejs/node lib/internal/errors.js `uvExceptionWithHostPort`: `connect ECONNREFUSED
+/// 172.18.0.2:5432` with errno/code/syscall/address/port, printed by Node 20 for an uncaught
+/// rejection under `node:internal/process/promises` and ending `Node.js v20.18.1`.
+#[test]
+fn node_connect_error_object_node_lib_internal_errors_js_uv_exception_with_host_port() {
+    use dockyard::sim::docker::apps::{ConnectError, Failure};
+    let e = ConnectError {
+        failure: Failure::Refused {
+            address: "172.18.0.2".to_string(),
+        },
+        host: "db".to_string(),
+        port: 5432,
+        reason: String::new(),
+    };
+    assert_eq!(
+        e.node_uncaught().join("\n"),
+        "node:internal/process/promises:391\n    triggerUncaughtException(err, true /* fromPromise */);\n    ^\n\nError: connect ECONNREFUSED 172.18.0.2:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1610:16) {\n  errno: -111,\n  code: 'ECONNREFUSED',\n  syscall: 'connect',\n  address: '172.18.0.2',\n  port: 5432\n}\n\nNode.js v20.18.1"
+    );
+}
+
+/// nodejs/node lib/internal/errors.js `DNSException`: `getaddrinfo ENOTFOUND db`, errno -3008
+/// (UV_EAI_NONAME), `hostname` instead of address/port.
+#[test]
+fn node_getaddrinfo_error_object_node_lib_internal_errors_js_dns_exception() {
+    use dockyard::sim::docker::apps::{ConnectError, Failure};
+    let e = ConnectError {
+        failure: Failure::NotFound,
+        host: "db".to_string(),
+        port: 5432,
+        reason: String::new(),
+    };
+    let lines = e.node_uncaught();
+    assert_eq!(lines[4], "Error: getaddrinfo ENOTFOUND db");
+    assert_eq!(
+        lines[6..10].join("\n"),
+        "  errno: -3008,\n  code: 'ENOTFOUND',\n  syscall: 'getaddrinfo',\n  hostname: 'db'"
+    );
+}
+
+/// postgres src/bin/scripts/pg_isready.c: `%s:%s - accepting connections` / `- no response`,
+/// the host being the unix socket directory without -h.
+#[test]
+fn pg_isready_lines_postgres_src_bin_scripts_pg_isready_c() {
+    let mut host = Host::new(9);
+    host.run("docker run -d --name db -e POSTGRES_PASSWORD=secret postgres:16");
+    assert_eq!(
+        host.run("docker exec db pg_isready"),
+        "/var/run/postgresql:5432 - no response\n"
+    );
+    host.wait(5_000);
+    assert_eq!(
+        host.run("docker exec db pg_isready"),
+        "/var/run/postgresql:5432 - accepting connections\n"
+    );
+}

@@ -717,6 +717,10 @@ fn exec(
     if let Some(result) = super::docker::probe::run(world, id, argv, rec) {
         return result;
     }
+    // Database and cache clients (redis-cli ping, pg_isready): src/sim/docker/apps.rs.
+    if let Some(result) = super::docker::apps::exec(world, id, argv, rec) {
+        return result;
+    }
     let c = &world.engine.containers[id];
     let out: Vec<String> = match program.as_str() {
         "ps" => {

@@ -38,6 +38,7 @@ use super::super::record::Record;
 use super::super::world::World;
 use super::dns::{self, Miss};
 use super::engine;
+use super::error::DockerError;
 use super::process::{OnStop, Op, Program, Serves};
 use super::reach::{Reach, reach};
 
@@ -509,6 +510,133 @@ fn web_page(
         ),
         vec![],
     )
+}
+
+/// The image's repository name (`postgres:16` → `postgres`).
+fn image_repo(world: &World, id: &ContainerId) -> String {
+    let image = world.engine.containers[id].config.image.as_str();
+    let last = image.rsplit('/').next().unwrap_or(image);
+    last.split([':', '@']).next().unwrap_or(last).to_string()
+}
+
+/// `docker exec … redis-cli [-h H] [-p P] ping` in a redis container and `pg_isready [-h H]
+/// [-p P]` in a postgres container: the clients the images ship, connecting like any program.
+/// redis-cli: `PONG`, or `Could not connect to Redis at H:P: Connection refused` (exit 1).
+/// pg_isready (src/bin/scripts/pg_isready.c): `H:P - accepting connections` (0) or
+/// `H:P - no response` (2, shown as a failed step); without `-h` it uses the unix socket
+/// `/var/run/postgresql`.
+/// `None` leaves any other command (or the tool in an image that lacks it) to the shell.
+pub fn exec(
+    world: &mut World,
+    id: &ContainerId,
+    argv: &[String],
+    rec: &mut Record,
+) -> Option<Result<(), DockerError>> {
+    let tool = argv.first()?.rsplit('/').next()?.to_string();
+    let repo = image_repo(world, id);
+    match (tool.as_str(), repo.as_str()) {
+        ("redis-cli", "redis") | ("pg_isready", "postgres") => {}
+        _ => return None,
+    }
+    let mut host: Option<String> = None;
+    let mut port: Option<u16> = None;
+    let mut words: Vec<String> = Vec::new();
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        match a {
+            "-h" | "--host" => {
+                i += 1;
+                host = argv.get(i).cloned();
+            }
+            "-p" | "--port" => {
+                i += 1;
+                port = argv.get(i).and_then(|p| p.parse().ok());
+            }
+            "-U" | "--username" | "-d" | "--dbname" | "-t" | "--timeout" | "-a" | "-n" => {
+                i += 1;
+            }
+            _ if a.starts_with("--host=") => host = Some(a[7..].to_string()),
+            _ if a.starts_with("--port=") => port = a[7..].parse().ok(),
+            _ if a.starts_with('-') => {}
+            _ => words.push(a.to_string()),
+        }
+        i += 1;
+    }
+    let me = world.engine.containers[id].name.clone();
+    if tool == "redis-cli" {
+        if !words
+            .first()
+            .is_some_and(|w| w.eq_ignore_ascii_case("ping"))
+        {
+            return Some(Err(DockerError::new(
+                "dockyard: only `redis-cli [-h HOST] [-p PORT] ping` is simulated",
+                1,
+            )));
+        }
+        let host = host.unwrap_or_else(|| "127.0.0.1".to_string());
+        let port = port.unwrap_or(6379);
+        return Some(match connect(world, id, &host, port) {
+            Ok(to) => {
+                let target = world.engine.containers[&to].name.clone();
+                rec.touch(&target);
+                rec.say(format!(
+                    "redis-cli in {me} reaches {target} on {port}: Redis answers PING with PONG."
+                ));
+                rec.out("PONG");
+                Ok(())
+            }
+            Err(e) => {
+                rec.say(e.reason.clone());
+                let why = match e.failure {
+                    Failure::NotFound => "Name or service not known",
+                    Failure::NameAgain => "Temporary failure in name resolution",
+                    Failure::Refused { .. } => "Connection refused",
+                    Failure::TimedOut { .. } => "Connection timed out",
+                    Failure::Unreachable { .. } => "Network is unreachable",
+                };
+                Err(DockerError::new(
+                    format!("Could not connect to Redis at {host}:{port}: {why}"),
+                    1,
+                ))
+            }
+        });
+    }
+    let port = port.unwrap_or(5432);
+    let (label, ready) = match host {
+        None => {
+            // The unix socket: the server's own, even its temporary init server's.
+            let c = &world.engine.containers[id];
+            let ready = c.listening
+                && c.program
+                    .as_ref()
+                    .and_then(|p| p.serves.as_ref())
+                    .is_some_and(|s| s.port == port);
+            (format!("/var/run/postgresql:{port}"), ready)
+        }
+        Some(h) => {
+            let result = connect(world, id, &h, port);
+            if let Err(e) = &result {
+                rec.say(e.reason.clone());
+            }
+            (format!("{h}:{port}"), result.is_ok())
+        }
+    };
+    if ready {
+        rec.say(format!(
+            "PostgreSQL answers at {label}: it accepts connections."
+        ));
+        rec.out(format!("{label} - accepting connections"));
+        Some(Ok(()))
+    } else {
+        rec.say(
+            "pg_isready got no answer: the server is not accepting connections (yet). It exits 2.",
+        );
+        rec.out(format!("{label} - no response"));
+        // Like psql's errors: the line is pg_isready's stdout; the step is marked as failed.
+        rec.error = true;
+        Some(Ok(()))
+    }
 }
 
 #[cfg(test)]
