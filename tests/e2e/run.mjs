@@ -739,6 +739,36 @@ const cases = [
     },
   },
   {
+    name: 'restart-config-not-applied: a changed file marks the container as running an OLD config until up -d recreates it',
+    async run(s) {
+      const RC = 'restart-config-not-applied';
+      await s.open({ page: RC, scenario: 'free' }, tid('picture'));
+      await s.type("echo 'services: {web: {image: nginx, environment: [MODE=old]}}' > compose.yaml");
+      await s.type('docker compose up -d');
+      const web = `${tid('compose-service')}[data-service="web"][data-state="running"]`;
+      await until(async () => (await s.locator(web).count()) > 0, 'service web never runs after up -d');
+      checkEq(await s.locator(tid('compose-drift')).count(), 0, 'drift notes before the file changed');
+      await s.type("echo 'services: {web: {image: nginx, environment: [MODE=new]}}' > compose.yaml");
+      await until(async () => (await s.visibleCount(tid('compose-drift'))) > 0, 'no OLD config note after the file changed');
+      const note = await s.text(tid('compose-drift'));
+      check(/MODE/.test(note) && /old/.test(note) && /new/.test(note), `the note does not show MODE old → new: ${note}`);
+      // Time passes only when stepped: step forward until `cond` holds.
+      const stepUntil = async (cond, why) => {
+        for (let i = 0; i < 30 && !(await cond()); i++) {
+          if (!(await s.step('step-forward'))) await sleep(200);
+        }
+        check(await cond(), why);
+      };
+      const started = async () => ((await s.output()).match(/Container \S+-web-1 Started/g) ?? []).length;
+      await s.type('docker compose restart web');
+      await stepUntil(async () => (await started()) >= 2, 'docker compose restart never printed Started');
+      check((await s.visibleCount(tid('compose-drift'))) > 0, 'compose restart cleared the OLD config note (it must not)');
+      await s.type('docker compose up -d');
+      await stepUntil(async () => (await s.locator(tid('compose-drift')).count()) === 0, 'up -d did not clear the OLD config note');
+      await stepUntil(async () => (await s.locator(web).count()) > 0, 'service web is not running after the recreate');
+    },
+  },
+  {
     name: 'screenshot of the lifecycle page for the README',
     async run(s) {
       // The moment that tells the lifecycle story best: nginx has stopped cleanly, and `sleep`
