@@ -267,6 +267,14 @@ fn banner(e: &LoadError) -> Html {
     }
 }
 
+/// Networks and volumes are touched as `network:NAME` / `volume:NAME` by the engine's commands
+/// and by their bare name by Compose's events.
+fn is_touched(touched: &[String], kind: &str, name: &str) -> bool {
+    touched
+        .iter()
+        .any(|t| t == name || t.strip_prefix(kind).and_then(|r| r.strip_prefix(':')) == Some(name))
+}
+
 /// Centre x of column `i`.
 fn col_x(i: usize) -> i32 {
     PAD + i as i32 * COL_W + COL_W / 2
@@ -307,7 +315,7 @@ pub fn compose_picture(props: &ComposeProps) -> Html {
                 "cp-lane",
                 format!("cp-lane-{}", j % 4),
                 (!exists).then_some("absent"),
-                touched.contains(&format!("network:{real}")).then_some("touched")
+                is_touched(touched, "network", &real).then_some("touched")
             );
             let label = if exists {
                 real.clone()
@@ -461,7 +469,7 @@ pub fn compose_picture(props: &ComposeProps) -> Html {
             let class = classes!(
                 "cp-volume",
                 (!exists).then_some("absent"),
-                touched.contains(&format!("volume:{real}")).then_some("touched")
+                is_touched(touched, "volume", &real).then_some("touched")
             );
             html! {
                 <g class={class} data-testid="compose-volume" data-name={real.clone()}>
@@ -815,6 +823,15 @@ mod tests {
                 file: Some("new".into()),
             }]
         );
+    }
+
+    #[test]
+    fn networks_and_volumes_are_touched_by_either_name() {
+        let touched = vec!["app_default".to_string(), "volume:app_db-data".to_string()];
+        assert!(is_touched(&touched, "network", "app_default"));
+        assert!(is_touched(&touched, "volume", "app_db-data"));
+        assert!(!is_touched(&touched, "network", "app_db-data"));
+        assert!(!is_touched(&touched, "volume", "app"));
     }
 
     #[test]
