@@ -212,6 +212,12 @@ pub fn on_connect(
             let mut why = e.reason.clone();
             if matches!(host, "localhost" | "127.0.0.1") {
                 why.push_str(" Use the other container's name instead (e.g. DB_HOST=db).");
+            } else if let Failure::Refused { address } = &e.failure
+                && let Some(db) = initialising_postgres(world, address)
+            {
+                why.push_str(&format!(
+                    " {db} is PostgreSQL still initialising: initdb and its temporary server listen only on the unix socket, so TCP is refused until `database system is ready to accept connections`. Starting first is not being ready: wait for a pg_isready healthcheck (Compose: depends_on with condition: service_healthy) or retry in the app."
+                ));
             }
             if fatal {
                 rec.say(format!(
@@ -231,6 +237,25 @@ pub fn on_connect(
             }
         }
     }
+}
+
+/// The name of a running postgres container at `address` that does not accept TCP yet.
+fn initialising_postgres(world: &World, address: &str) -> Option<String> {
+    world
+        .engine
+        .containers
+        .values()
+        .find(|c| {
+            c.networks
+                .values()
+                .any(|e| e.ip_address.as_deref() == Some(address))
+        })
+        .filter(|c| {
+            c.status() == super::container::Status::Running
+                && !c.listening
+                && c.config.argv().iter().any(|a| a == "postgres")
+        })
+        .map(|c| c.name.clone())
 }
 
 fn env_value<'a>(env: &'a [String], key: &str) -> Option<&'a str> {
@@ -735,6 +760,16 @@ mod tests {
             &["POSTGRES_PASSWORD=secret"],
         );
         let api = run(&mut world, "api", "alpine", &["app"], &[]);
+        let mut rec = Record::default();
+        let lines = on_connect(&mut world, &api, "db", 5432, true, &mut rec).unwrap_err();
+        assert_eq!(lines[4], "Error: connect ECONNREFUSED 172.18.0.2:5432");
+        assert!(
+            rec.narration
+                .iter()
+                .any(|n| n.contains("still initialising")),
+            "{:?}",
+            rec.narration
+        );
         let err = connect(&mut world, &api, "db", 5432).unwrap_err();
         assert_eq!(err.message(), "connect ECONNREFUSED 172.18.0.2:5432");
         let lines = err.node_uncaught();
