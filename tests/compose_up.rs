@@ -420,3 +420,14 @@ fn compose_spec_depends_on_required_false_starts_anyway() {
     assert!(out.contains(" Container app-migrate-1 Skipped"), "{out}");
     assert_eq!(host.container("app-web-1").status(), Status::Running);
 }
+
+#[test]
+fn compose_logging_options_become_the_containers_log_config() {
+    let (host, _) = up(
+        "services:\n  api:\n    image: nginx\n    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n        max-file: \"3\"\n",
+    );
+    let log = &host.container("app-api-1").host_config.log_config;
+    assert_eq!(log.driver, "json-file");
+    assert_eq!(log.options["max-size"], "10m");
+    assert_eq!(log.options["max-file"], "3");
+}
