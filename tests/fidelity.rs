@@ -1045,23 +1045,34 @@ fn json_file_logs_grow_without_max_size_docker_docs_logging_json_file() {
     host.run("docker run -d --name onlyfiles -e LOG_LEVEL=debug --log-opt max-file=3 node:20 node server.js");
     host.run("docker run -d --name capped -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js");
     assert_eq!(
-        host.run("docker inspect --format '{{json .HostConfig.LogConfig}}' plain").trim(),
+        host.run("docker inspect --format '{{json .HostConfig.LogConfig}}' plain")
+            .trim(),
         r#"{"Type":"json-file","Config":{}}"#
     );
     host.wait(3 * 3_600_000);
     let log = |host: &Host, name: &str| disk::log_bytes(host.world(), host.container(name));
     let three_hours = 3 * 3_600 * disk::DEBUG_LOG_BYTES_PER_S;
     assert!(log(&host, "plain") >= three_hours);
-    assert!(log(&host, "onlyfiles") >= three_hours, "max-file alone does not rotate");
+    assert!(
+        log(&host, "onlyfiles") >= three_hours,
+        "max-file alone does not rotate"
+    );
     assert!(log(&host, "capped") <= 30_000_000);
     // `docker system df` has no row for logs: its Containers size is the writable layers.
     let df = host.run("docker system df");
     assert!(!df.to_lowercase().contains("log"), "{df}");
     // Bad names and values, in moby's words.
     let bad = host.run("docker run -d --log-opt max-sizes=1m nginx");
-    assert!(bad.contains("unknown log opt 'max-sizes' for json-file log driver"), "{bad}");
-    let bad = host.run("docker run -d --name zero --log-opt max-size=10m --log-opt max-file=0 nginx");
-    assert!(bad.contains("failed to initialize logging driver: max-file cannot be less than 1"), "{bad}");
+    assert!(
+        bad.contains("unknown log opt 'max-sizes' for json-file log driver"),
+        "{bad}"
+    );
+    let bad =
+        host.run("docker run -d --name zero --log-opt max-size=10m --log-opt max-file=0 nginx");
+    assert!(
+        bad.contains("failed to initialize logging driver: max-file cannot be less than 1"),
+        "{bad}"
+    );
 }
 
 /// docker/docs daemon configuration: log defaults from /etc/docker/daemon.json are read at
@@ -1074,12 +1085,17 @@ fn daemon_json_log_defaults_only_for_new_containers_docker_docs_logging_configur
     host.run("sudo systemctl restart docker");
     host.run("docker run -d --name new nginx");
     let opts = |host: &mut Host, name: &str| {
-        host.run(&format!("docker inspect --format '{{{{json .HostConfig.LogConfig.Config}}}}' {name}"))
-            .trim()
-            .to_string()
+        host.run(&format!(
+            "docker inspect --format '{{{{json .HostConfig.LogConfig.Config}}}}' {name}"
+        ))
+        .trim()
+        .to_string()
     };
     assert_eq!(opts(&mut host, "old"), "{}");
-    assert_eq!(opts(&mut host, "new"), r#"{"max-file":"3","max-size":"10m"}"#);
+    assert_eq!(
+        opts(&mut host, "new"),
+        r#"{"max-file":"3","max-size":"10m"}"#
+    );
     assert_eq!(host.container("old").status().as_str(), "running");
 }
 

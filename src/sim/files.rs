@@ -24,7 +24,11 @@ pub fn run(
     let fail = |message: String| DockerError::new(format!("{program}: {message}"), 1);
     if redirect.is_some() {
         // A full disk (src/sim/docker/disk.rs): the write fails, in coreutils' or bash's words.
-        let writer = if program == "echo" { "bash: echo" } else { program };
+        let writer = if program == "echo" {
+            "bash: echo"
+        } else {
+            program
+        };
         super::docker::disk::refuse_file_write(world, writer)?;
     }
     match program {

@@ -50,7 +50,14 @@ impl Default for HostFs {
             entries: BTreeMap::new(),
         };
         // /etc/docker holds daemon.json (src/sim/docker/disk.rs).
-        for dir in ["/", "/etc", "/etc/docker", "/home", "/home/learner", PROJECT_DIR] {
+        for dir in [
+            "/",
+            "/etc",
+            "/etc/docker",
+            "/home",
+            "/home/learner",
+            PROJECT_DIR,
+        ] {
             fs.entries.insert(dir.to_string(), Entry::Dir);
         }
         fs
@@ -340,8 +347,16 @@ mod tests {
     fn the_compose_app_has_an_api_and_a_web_front_but_no_compose_file() {
         let mut fs = HostFs::default();
         fs.seed_project("compose-app").unwrap();
-        assert!(fs.read("api/Dockerfile").unwrap().contains("CMD [\"node\", \"api.js\"]"));
-        assert!(fs.read("api/api.js").unwrap().contains("process.env.DB_HOST || 'db'"));
+        assert!(
+            fs.read("api/Dockerfile")
+                .unwrap()
+                .contains("CMD [\"node\", \"api.js\"]")
+        );
+        assert!(
+            fs.read("api/api.js")
+                .unwrap()
+                .contains("process.env.DB_HOST || 'db'")
+        );
         assert!(fs.read("web/web.js").unwrap().contains("http://api:3000"));
         assert!(fs.read("web/Dockerfile").unwrap().contains("web.js"));
         assert!(fs.get("compose.yaml").is_none());

@@ -26,15 +26,14 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
         Input::Command(line) => {
             rec.prompt(line.clone());
             // The new prompt detaches from any output being followed.
-            world
-                .shell
-                .waiting
-                .retain(|w| {
-                    !matches!(
-                        w,
-                        Waiter::Attached { .. } | Waiter::Follow { .. } | Waiter::ComposeAttached { .. }
-                    )
-                });
+            world.shell.waiting.retain(|w| {
+                !matches!(
+                    w,
+                    Waiter::Attached { .. }
+                        | Waiter::Follow { .. }
+                        | Waiter::ComposeAttached { .. }
+                )
+            });
             let before = world.clone();
             if let Err(e) = run_line(world, &line, rec) {
                 // A mistake changes nothing: put the world back, keep the answer. Only an error

@@ -2,8 +2,8 @@
 //! the world (`Rc<World>`) and the last record and draw hand-written SVG; they hold no simulation
 //! logic and send inputs (faults) back through callbacks.
 
-pub mod disk;
 pub mod compose;
+pub mod disk;
 pub mod images;
 pub mod lifecycle;
 pub mod network;

@@ -130,7 +130,13 @@ fn container_mut<'a>(world: &'a mut World, id: &ContainerId) -> &'a mut Containe
 }
 
 /// Appends a line to a container's log, and to the terminal when the shell is attached to it.
-pub(super) fn log_line(world: &mut World, id: &ContainerId, stderr: bool, text: &str, rec: &mut Record) {
+pub(super) fn log_line(
+    world: &mut World,
+    id: &ContainerId,
+    stderr: bool,
+    text: &str,
+    rec: &mut Record,
+) {
     let at_ms = world.now_ms;
     let text = &stamp(text, at_ms);
     let streaming = world.shell.streams(id);

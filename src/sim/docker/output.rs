@@ -475,7 +475,9 @@ pub fn inspect_format(value: &Value, template: &str) -> Result<String, String> {
                     .strip_prefix('"')
                     .and_then(|k| k.strip_suffix('"'))
                     .ok_or_else(|| {
-                        format!("template parsing error: template: :1: unexpected {key:?} in operand")
+                        format!(
+                            "template parsing error: template: :1: unexpected {key:?} in operand"
+                        )
                     })?;
                 (path.to_string(), Some(key.to_string()))
             }

@@ -18,8 +18,8 @@ use super::super::record::Record;
 use super::super::world::World;
 use super::dns::{self, Miss, Source};
 use super::error::DockerError;
-use super::reach::{Reach, reach};
 use super::network;
+use super::reach::{Reach, reach};
 
 /// moby `libnetwork/resolvconf`: with only local nameservers on the host (systemd-resolved's
 /// 127.0.0.53), a container without the embedded DNS gets Google's public DNS.
@@ -51,7 +51,14 @@ pub fn run(
             if matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return None;
             }
-            Some(curl(world, id, &host, port, &super::apps::url_path(url), rec))
+            Some(curl(
+                world,
+                id,
+                &host,
+                port,
+                &super::apps::url_path(url),
+                rec,
+            ))
         }
         // busybox wget, the HTTP client alpine images have: `wget -qO- URL`.
         "wget" => {
@@ -60,7 +67,14 @@ pub fn run(
             if matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return None;
             }
-            Some(wget(world, id, &host, port, &super::apps::url_path(url), rec))
+            Some(wget(
+                world,
+                id,
+                &host,
+                port,
+                &super::apps::url_path(url),
+                rec,
+            ))
         }
         "ping" => Some(ping(world, id, args, rec)),
         "nslookup" => Some(nslookup(world, id, args, rec)),
