@@ -739,6 +739,27 @@ const cases = [
     },
   },
   {
+    name: 'compose-healthchecks: the API races the database (restarts), then the healthcheck fix holds it; step back and forward; embed',
+    async run(s) {
+      const CH = 'compose-healthchecks';
+      const api = (state) => `${tid('compose-service')}[data-service="api"][data-state="${state}"]`;
+      // Step 15 of api-races-the-database: the API has crashed twice and is now connected.
+      await s.open({ page: CH, scenario: 'api-races-the-database', step: '15' }, tid('picture'));
+      await until(async () => (await s.locator(api('running')).count()) > 0, 'api is not running at step 15');
+      await until(async () => /\b2\b/.test(await s.text(`${tid('compose-row')}[data-container="app-api-1"]`)), 'the table does not show api\'s 2 restarts');
+      // The fix: at its last step the database is healthy and the API never restarted.
+      await s.open({ page: CH, scenario: 'wait-for-healthy-database', step: '16' }, tid('picture'));
+      await until(async () => (await s.locator(`${tid('compose-health')}.h-healthy`).count()) > 0, 'no healthy badge on db');
+      check((await s.locator(`${tid('compose-depends-on')}.met`).count()) > 0, 'the service_healthy arrow is not met');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: CH, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+    },
+  },
+  {
     name: 'restart-config-not-applied: a changed file marks the container as running an OLD config until up -d recreates it',
     async run(s) {
       const RC = 'restart-config-not-applied';
