@@ -180,6 +180,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "api-races-the-database",
     "wait-for-healthy-database",
     "healthcheck-that-never-passes",
+    "migrate-before-the-api",
     "docker-restart-keeps-old-config",
     "reboot-brings-back-old-config",
 ];
