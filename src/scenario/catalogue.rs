@@ -173,6 +173,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "disk-full-logs-no-rotation",
     "disk-full-logs-rotation",
     "disk-full-logs-daemon-json",
+    "disk-full-logs-compose-logging",
     "compose-up-and-down",
     "localhost-is-the-container",
     "compose-data-in-the-container",
