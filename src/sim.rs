@@ -18,6 +18,7 @@ pub mod record;
 pub mod rng;
 pub mod shell;
 pub mod step;
+pub mod swarm;
 pub mod time;
 pub mod timeline;
 pub mod world;

@@ -1,0 +1,7 @@
+//! Docker Swarm mode: several hosts, Raft among the managers, services reconciled into tasks.
+//!
+//! Real Swarm (SwarmKit inside dockerd) keeps the cluster's desired state in a Raft log replicated
+//! among the managers; only the leader runs the orchestrator (desired tasks per service), the
+//! scheduler (which node runs each task) and the dispatcher (which hands tasks to the workers'
+//! agents and hears their heartbeats). Each part lives in its own file here, as a deterministic
+//! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
