@@ -5,3 +5,7 @@
 //! scheduler (which node runs each task) and the dispatcher (which hands tasks to the workers'
 //! agents and hears their heartbeats). Each part lives in its own file here, as a deterministic
 //! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
+
+pub mod cli;
+pub mod cluster;
+pub mod setup;
