@@ -56,8 +56,17 @@ pub struct Scenario {
     pub seed: u64,
     /// The project folder's starting content (`setup: host project=node-app`).
     pub project: Option<String>,
+    /// `setup: swarm managers=3 workers=2`: a lab of machines already formed into a swarm.
+    pub swarm: Option<SwarmSetup>,
     /// Each action with the (1-based) line it starts on.
     pub actions: Vec<(usize, Action)>,
+}
+
+/// The machines of a swarm lab: `node-1`… are the managers, then the workers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct SwarmSetup {
+    pub managers: usize,
+    pub workers: usize,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -78,6 +87,7 @@ impl Scenario {
         let mut page = String::new();
         let mut seed = 1;
         let mut project = None;
+        let mut swarm: Option<SwarmSetup> = None;
         let mut actions = Vec::new();
         let lines: Vec<&str> = text.lines().collect();
         let mut i = 0;
@@ -105,9 +115,15 @@ impl Scenario {
                 let mut words = rest.split_whitespace();
                 match words.next() {
                     Some("host") => {}
+                    Some("swarm") => {
+                        swarm = Some(SwarmSetup {
+                            managers: 1,
+                            workers: 0,
+                        })
+                    }
                     Some(other) => {
                         return Err(err(format!(
-                            "unknown setup `{other}` (this version knows `host`)"
+                            "unknown setup `{other}` (this version knows `host` and `swarm`)"
                         )));
                     }
                     None => {
@@ -126,6 +142,25 @@ impl Scenario {
                                 )));
                             }
                             project = Some(value.to_string());
+                        }
+                        Some((key @ ("managers" | "workers"), value)) if swarm.is_some() => {
+                            let n: usize = value
+                                .parse()
+                                .ok()
+                                .filter(|n| (1..=9).contains(n) || (key == "workers" && *n == 0))
+                                .ok_or_else(|| {
+                                    err(format!(
+                                        "{key} must be a number from {} to 9, got `{value}`",
+                                        if key == "workers" { 0 } else { 1 }
+                                    ))
+                                })?;
+                            if let Some(setup) = swarm.as_mut() {
+                                if key == "managers" {
+                                    setup.managers = n;
+                                } else {
+                                    setup.workers = n;
+                                }
+                            }
                         }
                         Some(("seed", value)) => {
                             seed = value.parse().map_err(|_| {
@@ -216,6 +251,7 @@ impl Scenario {
             page,
             seed,
             project,
+            swarm,
             actions,
         })
     }

@@ -154,6 +154,7 @@ impl Run {
             page: String::new(),
             seed,
             project: project.map(str::to_string),
+            swarm: None,
             actions: Vec::new(),
         };
         let mut world = World::new(seed);
@@ -197,6 +198,9 @@ impl Run {
                 .fs
                 .seed_project(template)
                 .map_err(|message| ScenarioError { line: 1, message })?;
+        }
+        if let Some(setup) = scenario.swarm {
+            crate::sim::swarm::setup::form(&mut world, setup.managers, setup.workers);
         }
         goals.observe(0, &world, None);
         let mut run = Run {

@@ -1178,6 +1178,19 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
         ));
     };
     let host = host.rsplit('@').next().unwrap_or(host).to_string();
+    // A machine of the swarm lab: `ssh node-2 docker swarm join --token … 10.0.0.2:2377`.
+    if world.swarm.machines.contains_key(&host) && host != world.swarm.local {
+        return match args.get(1).map(String::as_str) {
+            Some("docker") if args.get(2).is_some_and(|a| a == "swarm" || a == "node") => {
+                rec.touch(&host);
+                crate::sim::swarm::cli::on_machine(world, &host, &args[2..], rec)
+            }
+            _ => Err(DockerError::new(
+                format!("dockyard: on {host} only `docker swarm …` and `docker node …` are simulated so far"),
+                1,
+            )),
+        };
+    }
     if !world.lab.machines.contains_key(&host) {
         return Err(DockerError::new(
             format!("ssh: Could not resolve hostname {host}: Name or service not known"),

@@ -29,6 +29,8 @@ pub struct World {
     pub fs: HostFs,
     /// BuildKit's cache and the last build's report (src/sim/docker/build.rs).
     pub builder: Builder,
+    /// Swarm mode: the lab's machines, the swarm's nodes and tokens (src/sim/swarm/).
+    pub swarm: super::swarm::cluster::Swarm,
     /// The machine itself (CPUs, memory, disk, kernel), its VMs, and the lab hosts.
     pub lab: Lab,
     /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk.rs).
@@ -125,6 +127,7 @@ impl World {
             fs: HostFs::default(),
             builder: Builder::default(),
             lab: Lab::default(),
+            swarm: Default::default(),
             disk: super::docker::disk::Disk::default(),
         }
     }

@@ -1,0 +1,804 @@
+//! `docker swarm init|join|join-token|leave` and `docker node ls|inspect|promote|demote|update|rm`.
+//!
+//! Real Docker answers these from the swarm's manager API in the daemon (moby
+//! `daemon/cluster`): cluster state can only be read or changed on a manager, each error has its
+//! daemon wording (`This node is not a swarm manager. …`, `rpc error: code = FailedPrecondition
+//! desc = …`), and `docker node ls` marks the node the CLI talks to with `*`. We answer the same
+//! on the learner's machine (`node-1` in a swarm lab, the lone host elsewhere); other machines run
+//! `docker swarm join|leave` through `ssh node-2 docker swarm join …`. A mistake changes nothing.
+
+use super::cluster::{Availability, MANAGEMENT_PORT, Role, Swarm};
+use crate::sim::docker::error::DockerError;
+use crate::sim::docker::output::tabwrite;
+use crate::sim::{Record, World};
+
+fn daemon(message: impl AsRef<str>) -> DockerError {
+    DockerError::daemon(message)
+}
+
+/// moby `daemon/cluster/helpers.go` `errNoSwarm`.
+pub const NOT_IN_SWARM: &str = "This node is not part of a swarm";
+/// moby `cluster.errNoManager` for a node outside any swarm.
+pub const NOT_A_MANAGER: &str = "This node is not a swarm manager. Use \"docker swarm init\" or \"docker swarm join\" to connect this node to swarm and try again.";
+/// moby `cluster.errNoManager` on a worker.
+pub const WORKER_NOT_MANAGER: &str = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.";
+/// moby `cluster.errSwarmExists`.
+pub const ALREADY_IN_SWARM: &str = "This node is already part of a swarm. Use \"docker swarm leave\" to leave this swarm and join another one.";
+
+/// The learner's machine exists in the lab even on pages without a swarm lab.
+fn ensure_local(world: &mut World) {
+    if world.swarm.machines.is_empty() {
+        let hostname = world.engine.hostname.clone();
+        let mut lab = Swarm::lab(1);
+        if let Some(mut m) = lab.machines.remove("node-1") {
+            m.hostname = hostname.clone();
+            lab.machines.insert(hostname.clone(), m);
+        }
+        lab.local = hostname;
+        world.swarm = lab;
+    }
+}
+
+/// Fails unless `hostname` is a manager of the swarm.
+fn require_manager(world: &World, hostname: &str) -> Result<(), DockerError> {
+    match world.swarm.node_of(hostname) {
+        None => Err(daemon(NOT_A_MANAGER)),
+        Some(n) if n.role == Role::Worker => Err(daemon(WORKER_NOT_MANAGER)),
+        Some(_) => Ok(()),
+    }
+}
+
+/// `docker swarm …` / `docker node …` typed on the learner's machine.
+pub fn run(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
+    ensure_local(world);
+    let local = world.swarm.local.clone();
+    on_machine(world, &local, args, rec)
+}
+
+/// `docker swarm …` / `docker node …` run on machine `host` (the local one, or through ssh).
+pub fn on_machine(
+    world: &mut World,
+    host: &str,
+    args: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["swarm", "init", rest @ ..] => init(world, host, rest, rec),
+        ["swarm", "join-token", rest @ ..] => join_token(world, host, rest, rec),
+        ["swarm", "join", rest @ ..] => join(world, host, rest, rec),
+        ["swarm", "leave", rest @ ..] => leave(world, host, rest, rec),
+        ["node", "ls", rest @ ..] | ["node", "list", rest @ ..] => node_ls(world, host, rest, rec),
+        ["node", "inspect", rest @ ..] => node_inspect(world, host, rest, rec),
+        ["node", verb @ ("promote" | "demote"), rest @ ..] => {
+            promote(world, host, *verb == "promote", rest, rec)
+        }
+        ["node", "update", rest @ ..] => node_update(world, host, rest, rec),
+        ["node", "rm", rest @ ..] | ["node", "remove", rest @ ..] => {
+            node_rm(world, host, rest, rec)
+        }
+        ["swarm"] | ["node"] => {
+            rec.out(format!(
+                "Usage:  docker {} COMMAND\n\nManage Swarm{}",
+                words[0],
+                if words[0] == "node" { " nodes" } else { "" }
+            ));
+            Ok(())
+        }
+        [group, sub, ..] => Err(DockerError::new(
+            format!(
+                "dockyard: `docker {group} {sub}` is real Docker but not simulated yet (issue 5 is in progress)"
+            ),
+            1,
+        )),
+        _ => Err(DockerError::new("docker: unknown command", 1)),
+    }
+}
+
+/// `--flag value`, `--flag=value`; the rest are positional.
+fn split_flags<'a>(
+    rest: &[&'a str],
+    valued: &[&str],
+    boolean: &[&str],
+) -> Result<(Vec<(String, String)>, Vec<&'a str>), DockerError> {
+    let mut flags = Vec::new();
+    let mut positional = Vec::new();
+    let mut i = 0;
+    while i < rest.len() {
+        let a = rest[i];
+        i += 1;
+        if !a.starts_with('-') || a == "-" {
+            positional.push(a);
+            continue;
+        }
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) => (n, Some(v.to_string())),
+            None => (a, None),
+        };
+        if valued.contains(&name) {
+            let v = match inline {
+                Some(v) => v,
+                None => {
+                    let v = rest.get(i).ok_or_else(|| {
+                        DockerError::new(format!("flag needs an argument: {name}"), 1)
+                    })?;
+                    i += 1;
+                    v.to_string()
+                }
+            };
+            flags.push((name.to_string(), v));
+        } else if boolean.contains(&name) {
+            flags.push((name.to_string(), String::new()));
+        } else if name.starts_with("--") {
+            return Err(DockerError::new(format!("unknown flag: {name}"), 1));
+        } else {
+            let c = name.chars().nth(1).unwrap_or('-');
+            return Err(DockerError::new(
+                format!("unknown shorthand flag: '{c}' in {name}"),
+                1,
+            ));
+        }
+    }
+    Ok((flags, positional))
+}
+
+fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(
+        rest,
+        &["--advertise-addr", "--listen-addr", "--default-addr-pool"],
+        &["--force-new-cluster"],
+    )?;
+    if let Some(extra) = positional.first() {
+        return Err(DockerError::new(
+            format!(
+                "\"docker swarm init\" accepts no arguments.\nSee 'docker swarm init --help'.\n\nUsage:  docker swarm init [OPTIONS]\n\nInitialize a swarm (got {extra})"
+            ),
+            1,
+        ));
+    }
+    if flags.iter().any(|(k, _)| k == "--force-new-cluster") {
+        return Err(DockerError::new(
+            "dockyard: `--force-new-cluster` needs the Raft model (issue 5 in progress)",
+            1,
+        ));
+    }
+    if world.swarm.node_of(host).is_some() {
+        return Err(daemon(ALREADY_IN_SWARM));
+    }
+    let addr = world.swarm.machines[host].addr.clone();
+    if let Some((_, a)) = flags.iter().find(|(k, _)| k == "--advertise-addr")
+        && a.split(':').next() != Some(addr.as_str())
+    {
+        return Err(daemon(format!(
+            "advertise address must be a non-zero IP address or network interface (with optional port number): {a} is not an address of this machine"
+        )));
+    }
+    let now = world.now_ms;
+    let id = world.swarm.init(host, now, &mut world.rng);
+    rec.touch(host);
+    rec.out(format!(
+        "Swarm initialized: current node ({id}) is now a manager.\n\nTo add a worker to this swarm, run the following command:\n\n    docker swarm join --token {} {addr}:{MANAGEMENT_PORT}\n\nTo add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.\n",
+        world.swarm.worker_token
+    ));
+    rec.say(format!(
+        "{host}'s engine is now the first manager of a new swarm: it holds the cluster state in a Raft log (alone, so it is the leader and the quorum), and made two join tokens. The token, not the command, decides whether a joining engine becomes a worker or a manager."
+    ));
+    Ok(())
+}
+
+fn join_token(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(rest, &[], &["-q", "--quiet", "--rotate"])?;
+    require_manager(world, host)?;
+    let role = match positional.as_slice() {
+        ["worker"] => Role::Worker,
+        ["manager"] => Role::Manager,
+        [other] => {
+            return Err(DockerError::new(format!("unknown role {other}"), 1));
+        }
+        _ => {
+            return Err(DockerError::new(
+                "\"docker swarm join-token\" requires exactly 1 argument.\nSee 'docker swarm join-token --help'.\n\nUsage:  docker swarm join-token [OPTIONS] (worker|manager)\n\nManage join tokens",
+                1,
+            ));
+        }
+    };
+    if flags.iter().any(|(k, _)| k == "--rotate") {
+        let secret = super::cluster::base36(&mut world.rng, 25);
+        let token = match role {
+            Role::Worker => &mut world.swarm.worker_token,
+            Role::Manager => &mut world.swarm.manager_token,
+        };
+        let digest_end = token.rfind('-').unwrap_or(token.len());
+        *token = format!("{}-{secret}", &token[..digest_end]);
+        rec.out(format!(
+            "Successfully rotated {} join token.\n",
+            role.as_str()
+        ));
+        rec.say("The old token no longer lets anyone join; nodes already in the swarm are not affected.");
+    }
+    let token = match role {
+        Role::Worker => world.swarm.worker_token.clone(),
+        Role::Manager => world.swarm.manager_token.clone(),
+    };
+    if flags.iter().any(|(k, _)| k == "-q" || k == "--quiet") {
+        rec.out(token);
+        return Ok(());
+    }
+    let addr = world.swarm.machines[host].addr.clone();
+    rec.out(format!(
+        "To add a {} to this swarm, run the following command:\n\n    docker swarm join --token {token} {addr}:{MANAGEMENT_PORT}\n",
+        role.as_str()
+    ));
+    Ok(())
+}
+
+fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(
+        rest,
+        &[
+            "--token",
+            "--advertise-addr",
+            "--listen-addr",
+            "--availability",
+        ],
+        &[],
+    )?;
+    let [remote] = positional.as_slice() else {
+        return Err(DockerError::new(
+            "\"docker swarm join\" requires exactly 1 argument.\nSee 'docker swarm join --help'.\n\nUsage:  docker swarm join [OPTIONS] HOST:PORT\n\nJoin a swarm as a node and/or manager",
+            1,
+        ));
+    };
+    if world.swarm.node_of(host).is_some() {
+        return Err(daemon(ALREADY_IN_SWARM));
+    }
+    let remote_ip = remote.split(':').next().unwrap_or(remote);
+    let manager_there = world
+        .swarm
+        .managers()
+        .any(|n| n.addr == remote_ip || n.hostname == remote_ip);
+    if !manager_there {
+        // The dial times out: nothing answers on that address's port 2377.
+        return Err(daemon(format!(
+            "rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp {remote_ip}:{MANAGEMENT_PORT}: connect: connection refused\""
+        )));
+    }
+    let token = flags
+        .iter()
+        .find(|(k, _)| k == "--token")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let Some(role) = world.swarm.role_for_token(&token) else {
+        return Err(daemon(
+            "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster",
+        ));
+    };
+    let now = world.now_ms;
+    let id = world.swarm.add_node(host, role, now, &mut world.rng);
+    if let Some((_, a)) = flags.iter().find(|(k, _)| k == "--availability")
+        && let Some(av) = Availability::parse(a)
+        && let Some(n) = world.swarm.nodes.get_mut(&id)
+    {
+        n.availability = av;
+    }
+    rec.touch(host);
+    rec.out(format!("This node joined a swarm as a {}.", role.as_str()));
+    rec.say(format!(
+        "{host} presented the {} token to the manager at {remote}: it got a certificate for that role and is now node {id}.",
+        role.as_str()
+    ));
+    Ok(())
+}
+
+fn leave(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, _) = split_flags(rest, &[], &["-f", "--force"])?;
+    let force = !flags.is_empty();
+    let Some(node) = world.swarm.node_of(host).cloned() else {
+        return Err(daemon(NOT_IN_SWARM));
+    };
+    if node.role == Role::Manager && !force {
+        let managers = world.swarm.managers().count();
+        let message = if managers == 1 {
+            "You are attempting to leave the swarm on a node that is participating as a manager. Removing the last manager erases all current state of the swarm. Use `--force` to ignore this message.".to_string()
+        } else {
+            format!(
+                "You are attempting to leave the swarm on a node that is participating as a manager. Removing this node leaves {} managers out of {}. Without a Raft quorum your swarm will be inaccessible. The only way to restore a swarm that has lost consensus is to reinitialize it with `--force-new-cluster`. Use `--force` to suppress this message.",
+                managers - 1,
+                managers
+            )
+        };
+        return Err(daemon(message));
+    }
+    world.swarm.leave(&node.id);
+    rec.touch(host);
+    rec.out("Node left the swarm.");
+    rec.say(format!(
+        "{host} left the swarm. Managers still list it (status Down) until `docker node rm` removes it."
+    ));
+    Ok(())
+}
+
+fn manager_status(swarm: &Swarm, id: &str) -> &'static str {
+    let Some(n) = swarm.nodes.get(id) else {
+        return "";
+    };
+    if n.role != Role::Manager {
+        return "";
+    }
+    if swarm.leader().is_some_and(|l| l.id == id) {
+        return "Leader";
+    }
+    if swarm.machines.get(&n.hostname).is_some_and(|m| m.up) {
+        "Reachable"
+    } else {
+        "Unreachable"
+    }
+}
+
+fn node_ls(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, _) = split_flags(rest, &[], &["-q", "--quiet"])?;
+    require_manager(world, host)?;
+    let swarm = &world.swarm;
+    let me = swarm
+        .node_of(host)
+        .map(|n| n.id.clone())
+        .unwrap_or_default();
+    let mut nodes: Vec<_> = swarm.nodes.values().collect();
+    nodes.sort_by(|a, b| a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id)));
+    if !flags.is_empty() {
+        let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
+        rec.out(ids.join("\n"));
+        return Ok(());
+    }
+    let mut rows = vec![
+        [
+            "ID",
+            "HOSTNAME",
+            "STATUS",
+            "AVAILABILITY",
+            "MANAGER STATUS",
+            "ENGINE VERSION",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for n in nodes {
+        rows.push(vec![
+            if n.id == me {
+                format!("{} *", n.id)
+            } else {
+                n.id.clone()
+            },
+            n.hostname.clone(),
+            n.status.title().to_string(),
+            n.availability.title().to_string(),
+            manager_status(swarm, &n.id).to_string(),
+            super::cluster::ENGINE_VERSION.to_string(),
+        ]);
+    }
+    rec.out(tabwrite(&rows));
+    rec.say("`*` marks the node this CLI talks to. MANAGER STATUS is empty for workers; among managers, one is the Raft Leader.");
+    Ok(())
+}
+
+fn node_inspect(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(rest, &["-f", "--format"], &["--pretty"])?;
+    require_manager(world, host)?;
+    if positional.is_empty() {
+        return Err(DockerError::new(
+            "\"docker node inspect\" requires at least 1 argument.\nSee 'docker node inspect --help'.\n\nUsage:  docker node inspect [OPTIONS] self|NODE [NODE...]\n\nDisplay detailed information on one or more nodes",
+            1,
+        ));
+    }
+    let pretty = flags.iter().any(|(k, _)| k == "--pretty");
+    let mut values = Vec::new();
+    for reference in positional {
+        let id = if reference == "self" {
+            world
+                .swarm
+                .node_of(host)
+                .map(|n| n.id.clone())
+                .unwrap_or_default()
+        } else {
+            world.swarm.resolve(reference).map_err(daemon)?
+        };
+        let n = &world.swarm.nodes[&id];
+        let status = manager_status(&world.swarm, &id);
+        if pretty {
+            let mut text = format!(
+                "ID:\t\t\t{}\nHostname:\t\t{}\nJoined at:\t\t{}\nStatus:\n State:\t\t\t{}\n Availability:\t\t{}\n Address:\t\t{}\n",
+                n.id,
+                n.hostname,
+                crate::sim::time::rfc3339(n.created_ms),
+                n.status.title(),
+                n.availability.title(),
+                n.addr
+            );
+            if n.role == Role::Manager {
+                text.push_str(&format!(
+                    "Manager Status:\n Address:\t\t{}:{MANAGEMENT_PORT}\n Raft Status:\t\t{}\n Leader:\t\t{}\n",
+                    n.addr,
+                    if status == "Unreachable" { "Unreachable" } else { "Reachable" },
+                    if status == "Leader" { "Yes" } else { "No" }
+                ));
+            }
+            if !n.labels.is_empty() {
+                text.push_str("Labels:\n");
+                for (k, v) in &n.labels {
+                    text.push_str(&format!(" - {k}={v}\n"));
+                }
+            }
+            let m = &world.swarm.machines[&n.hostname];
+            text.push_str(&format!(
+                "Platform:\n Operating System:\tlinux\n Architecture:\t\tx86_64\nResources:\n CPUs:\t\t\t{}\n Memory:\t\t{}GiB\nEngine Version:\t\t{}",
+                m.cpus,
+                m.memory_bytes >> 30,
+                super::cluster::ENGINE_VERSION
+            ));
+            values.push(text);
+        } else {
+            let mut v = serde_json::json!({
+                "ID": n.id,
+                "CreatedAt": crate::sim::time::rfc3339(n.created_ms),
+                "UpdatedAt": crate::sim::time::rfc3339(n.updated_ms),
+                "Spec": {
+                    "Labels": n.labels,
+                    "Role": n.role.as_str(),
+                    "Availability": n.availability.as_str(),
+                },
+                "Description": {
+                    "Hostname": n.hostname,
+                    "Platform": {"Architecture": "x86_64", "OS": "linux"},
+                    "Engine": {"EngineVersion": super::cluster::ENGINE_VERSION},
+                },
+                "Status": {"State": n.status.title().to_lowercase(), "Addr": n.addr},
+            });
+            if n.role == Role::Manager {
+                v["ManagerStatus"] = serde_json::json!({
+                    "Leader": status == "Leader",
+                    "Reachability": if status == "Unreachable" { "unreachable" } else { "reachable" },
+                    "Addr": format!("{}:{MANAGEMENT_PORT}", n.addr),
+                });
+            }
+            values.push(
+                match flags.iter().find(|(k, _)| k == "-f" || k == "--format") {
+                    Some((_, f)) => crate::sim::docker::output::inspect_format(&v, f)
+                        .map_err(|e| DockerError::new(e, 1))?,
+                    None => crate::sim::docker::output::inspect_text(&[v]),
+                },
+            );
+        }
+    }
+    rec.out(values.join("\n"));
+    Ok(())
+}
+
+fn promote(
+    world: &mut World,
+    host: &str,
+    up: bool,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (_, positional) = split_flags(rest, &[], &[])?;
+    require_manager(world, host)?;
+    if positional.is_empty() {
+        let verb = if up { "promote" } else { "demote" };
+        return Err(DockerError::new(
+            format!(
+                "\"docker node {verb}\" requires at least 1 argument.\nSee 'docker node {verb} --help'.\n\nUsage:  docker node {verb} NODE [NODE...]"
+            ),
+            1,
+        ));
+    }
+    // Check every node first: a mistake changes nothing.
+    let mut ids = Vec::new();
+    for reference in &positional {
+        ids.push(world.swarm.resolve(reference).map_err(daemon)?);
+    }
+    for (reference, id) in positional.iter().zip(ids) {
+        let managers = world.swarm.managers().count();
+        let n = world.swarm.nodes.get_mut(&id).expect("resolved");
+        match (up, n.role) {
+            (true, Role::Manager) => rec.out(format!("Node {reference} is already a manager.")),
+            (false, Role::Worker) => rec.out(format!("Node {reference} is already a worker.")),
+            (false, Role::Manager) if managers == 1 => {
+                return Err(daemon(
+                    "rpc error: code = FailedPrecondition desc = attempting to demote the last manager of the swarm",
+                ));
+            }
+            (true, Role::Worker) => {
+                n.role = Role::Manager;
+                rec.touch(n.hostname.clone());
+                rec.out(format!(
+                    "Node {reference} promoted to a manager in the swarm."
+                ));
+                rec.say(format!(
+                    "{} is now a manager: it joins the Raft group, so it votes and holds a copy of the cluster state. {} managers need {} of them for a quorum.",
+                    n.hostname,
+                    managers + 1,
+                    Swarm::quorum(managers + 1)
+                ));
+            }
+            (false, Role::Manager) => {
+                n.role = Role::Worker;
+                rec.touch(n.hostname.clone());
+                rec.out(format!("Manager {reference} demoted in the swarm."));
+                rec.say(format!(
+                    "{} leaves the Raft group and only runs tasks now.",
+                    n.hostname
+                ));
+            }
+        }
+        n.updated_ms = world.now_ms;
+    }
+    Ok(())
+}
+
+fn node_update(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(
+        rest,
+        &["--availability", "--label-add", "--label-rm", "--role"],
+        &[],
+    )?;
+    require_manager(world, host)?;
+    let [reference] = positional.as_slice() else {
+        return Err(DockerError::new(
+            "\"docker node update\" requires exactly 1 argument.\nSee 'docker node update --help'.\n\nUsage:  docker node update [OPTIONS] NODE\n\nUpdate a node",
+            1,
+        ));
+    };
+    let id = world.swarm.resolve(reference).map_err(daemon)?;
+    let mut node = world.swarm.nodes[&id].clone();
+    for (k, v) in &flags {
+        match k.as_str() {
+            "--availability" => {
+                node.availability = Availability::parse(v).ok_or_else(|| {
+                    DockerError::new(
+                        format!("invalid argument \"{v}\" for \"--availability\" flag: invalid availability: {v}"),
+                        1,
+                    )
+                })?;
+            }
+            "--label-add" => {
+                let (key, value) = v.split_once('=').unwrap_or((v, ""));
+                node.labels.insert(key.to_string(), value.to_string());
+            }
+            "--label-rm" => {
+                if node.labels.remove(v).is_none() {
+                    return Err(daemon(format!("key {v} doesn't exist in node's labels")));
+                }
+            }
+            "--role" => {
+                return Err(DockerError::new(
+                    "dockyard: use `docker node promote|demote` (the same change)",
+                    1,
+                ));
+            }
+            _ => {}
+        }
+    }
+    let before = world.swarm.nodes[&id].availability;
+    node.updated_ms = world.now_ms;
+    rec.touch(node.hostname.clone());
+    if before != node.availability {
+        rec.say(match node.availability {
+            Availability::Drain => format!(
+                "{} is drained: the scheduler gives it no new tasks and moves its running tasks to other nodes (a maintenance window).",
+                node.hostname
+            ),
+            Availability::Pause => format!(
+                "{} is paused: its tasks keep running, but it gets no new ones.",
+                node.hostname
+            ),
+            Availability::Active => format!("{} is active again: it can get new tasks (existing ones are not moved back).", node.hostname),
+        });
+    }
+    world.swarm.nodes.insert(id, node);
+    rec.out(reference.to_string());
+    Ok(())
+}
+
+fn node_rm(
+    world: &mut World,
+    host: &str,
+    rest: &[&str],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let (flags, positional) = split_flags(rest, &[], &["-f", "--force"])?;
+    require_manager(world, host)?;
+    let force = !flags.is_empty();
+    if positional.is_empty() {
+        return Err(DockerError::new(
+            "\"docker node rm\" requires at least 1 argument.\nSee 'docker node rm --help'.\n\nUsage:  docker node rm [OPTIONS] NODE [NODE...]\n\nRemove one or more nodes from the swarm",
+            1,
+        ));
+    }
+    for reference in positional {
+        let id = world.swarm.resolve(reference).map_err(daemon)?;
+        let n = world.swarm.nodes[&id].clone();
+        if n.role == Role::Manager {
+            return Err(daemon(format!(
+                "rpc error: code = FailedPrecondition desc = node {id} is a cluster manager and is a member of the raft cluster. It must be demoted to worker before removal"
+            )));
+        }
+        let up = world
+            .swarm
+            .machines
+            .get(&n.hostname)
+            .is_some_and(|m| m.up && m.node_id.as_deref() == Some(id.as_str()));
+        if up && !force {
+            return Err(daemon(format!(
+                "rpc error: code = FailedPrecondition desc = node {id} is not down and can't be removed"
+            )));
+        }
+        world.swarm.remove_node(&id);
+        rec.touch(n.hostname.clone());
+        rec.out(reference.to_string());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sh(world: &mut World, host: &str, line: &str) -> Result<String, String> {
+        let mut rec = Record::new(0);
+        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+        on_machine(world, host, &words, &mut rec)
+            .map(|_| rec.terminal_text())
+            .map_err(|e| e.message)
+    }
+
+    fn lab() -> World {
+        let mut w = World::new(3);
+        w.swarm = Swarm::lab(3);
+        w
+    }
+
+    #[test]
+    fn init_then_join_with_the_printed_token() {
+        let mut w = lab();
+        let out = sh(&mut w, "node-1", "swarm init").unwrap();
+        assert!(
+            out.starts_with("Swarm initialized: current node ("),
+            "{out}"
+        );
+        assert!(
+            out.contains("    docker swarm join --token SWMTKN-1-"),
+            "{out}"
+        );
+        assert!(out.contains(" 10.0.0.2:2377"), "{out}");
+        let token = w.swarm.worker_token.clone();
+        let out = sh(
+            &mut w,
+            "node-2",
+            &format!("swarm join --token {token} 10.0.0.2:2377"),
+        )
+        .unwrap();
+        assert_eq!(out, "This node joined a swarm as a worker.");
+        assert_eq!(
+            sh(&mut w, "node-1", "swarm init").unwrap_err(),
+            format!("Error response from daemon: {ALREADY_IN_SWARM}")
+        );
+        assert_eq!(
+            sh(&mut w, "node-2", "node ls").unwrap_err(),
+            format!("Error response from daemon: {WORKER_NOT_MANAGER}")
+        );
+        assert_eq!(
+            sh(&mut w, "node-3", "node ls").unwrap_err(),
+            format!("Error response from daemon: {NOT_A_MANAGER}")
+        );
+        let bad = sh(
+            &mut w,
+            "node-3",
+            "swarm join --token SWMTKN-1-x 10.0.0.2:2377",
+        )
+        .unwrap_err();
+        assert!(bad.contains("A valid join token is necessary"), "{bad}");
+    }
+
+    #[test]
+    fn node_ls_marks_self_and_the_leader() {
+        let mut w = lab();
+        sh(&mut w, "node-1", "swarm init").unwrap();
+        let token = w.swarm.manager_token.clone();
+        sh(
+            &mut w,
+            "node-2",
+            &format!("swarm join --token {token} 10.0.0.2:2377"),
+        )
+        .unwrap();
+        let out = sh(&mut w, "node-1", "node ls").unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].starts_with("ID                            HOSTNAME   STATUS    AVAILABILITY   MANAGER STATUS   ENGINE VERSION"), "{out}");
+        assert!(
+            lines[1].contains(" *   node-1     Ready     Active         Leader           28.0.1"),
+            "{out}"
+        );
+        assert!(
+            lines[2].contains("node-2     Ready     Active         Reachable        28.0.1"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn promote_demote_drain_and_remove() {
+        let mut w = lab();
+        sh(&mut w, "node-1", "swarm init").unwrap();
+        let token = w.swarm.worker_token.clone();
+        sh(
+            &mut w,
+            "node-2",
+            &format!("swarm join --token {token} 10.0.0.2:2377"),
+        )
+        .unwrap();
+        assert_eq!(
+            sh(&mut w, "node-1", "node promote node-2").unwrap(),
+            "Node node-2 promoted to a manager in the swarm."
+        );
+        assert_eq!(
+            sh(&mut w, "node-1", "node demote node-2").unwrap(),
+            "Manager node-2 demoted in the swarm."
+        );
+        assert!(
+            sh(&mut w, "node-1", "node demote node-1")
+                .unwrap_err()
+                .contains("attempting to demote the last manager")
+        );
+        assert_eq!(
+            sh(&mut w, "node-1", "node update --availability drain node-2").unwrap(),
+            "node-2"
+        );
+        assert!(sh(&mut w, "node-1", "node ls").unwrap().contains("Drain"));
+        assert!(sh(&mut w, "node-1", "node update --availability off node-2").is_err());
+        let e = sh(&mut w, "node-1", "node rm node-2").unwrap_err();
+        assert!(e.contains("is not down and can't be removed"), "{e}");
+        assert_eq!(
+            sh(&mut w, "node-2", "swarm leave").unwrap(),
+            "Node left the swarm."
+        );
+        assert!(
+            sh(&mut w, "node-1", "node ls")
+                .unwrap()
+                .contains("node-2     Down")
+        );
+        assert_eq!(sh(&mut w, "node-1", "node rm node-2").unwrap(), "node-2");
+        assert!(
+            sh(&mut w, "node-1", "swarm leave")
+                .unwrap_err()
+                .contains("Removing the last manager erases all current state")
+        );
+        assert!(
+            sh(&mut w, "node-1", "node inspect --pretty self")
+                .unwrap()
+                .contains("Leader:\t\tYes")
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! The swarm's membership: machines, nodes, roles, availability, join tokens.
+//!
+//! Real Swarm: `docker swarm init` turns the engine into the first manager (a 25-character
+//! base-36 node ID, a cluster ID, a root CA and two join tokens
+//! `SWMTKN-1-<root CA digest>-<secret>`, one for workers and one for managers). Other engines
+//! `docker swarm join --token … <manager>:2377`; the token decides the role. Managers can
+//! promote/demote, drain (`--availability drain`) or pause nodes, label them, and remove nodes
+//! that are down. Worker nodes cannot read or change cluster state.
+//!
+//! We model the machines of the lab (`node-1`, `node-2`, … with addresses 10.0.0.N), which of them
+//! are swarm nodes, and each node's spec and status. Simplified here: the root CA is a digest
+//! drawn from the seeded RNG, `--advertise-addr` is the machine's only address, and Raft's view
+//! (leader, reachability, quorum) comes from src/sim/swarm/raft.rs once wired; until then the
+//! first manager is the leader.
+
+use crate::sim::rng::Rng;
+use crate::sim::time::Millis;
+use std::collections::BTreeMap;
+
+/// The engine version `docker node ls` shows (the course follows Engine 28).
+pub const ENGINE_VERSION: &str = "28.0.1";
+/// The swarm management port (`docker swarm join … 10.0.0.1:2377`).
+pub const MANAGEMENT_PORT: u16 = 2377;
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
+pub enum Role {
+    Manager,
+    Worker,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Worker => "worker",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Availability {
+    Active,
+    Pause,
+    Drain,
+}
+
+impl Availability {
+    pub fn parse(text: &str) -> Option<Availability> {
+        match text {
+            "active" => Some(Availability::Active),
+            "pause" => Some(Availability::Pause),
+            "drain" => Some(Availability::Drain),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Availability::Active => "active",
+            Availability::Pause => "pause",
+            Availability::Drain => "drain",
+        }
+    }
+    /// `Active`, as `docker node ls` capitalises it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Availability::Active => "Active",
+            Availability::Pause => "Pause",
+            Availability::Drain => "Drain",
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum NodeStatus {
+    Ready,
+    Down,
+}
+
+impl NodeStatus {
+    pub fn title(self) -> &'static str {
+        match self {
+            NodeStatus::Ready => "Ready",
+            NodeStatus::Down => "Down",
+        }
+    }
+}
+
+/// A machine of the lab: a host with its own Docker engine.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Machine {
+    pub hostname: String,
+    pub addr: String,
+    pub cpus: u32,
+    pub memory_bytes: u64,
+    /// Powered on (a `kill` fault turns it off).
+    pub up: bool,
+    /// Its swarm node ID once it has joined.
+    pub node_id: Option<String>,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Node {
+    pub id: String,
+    pub hostname: String,
+    pub addr: String,
+    pub role: Role,
+    pub availability: Availability,
+    pub status: NodeStatus,
+    pub labels: BTreeMap<String, String>,
+    pub created_ms: Millis,
+    pub updated_ms: Millis,
+}
+
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Swarm {
+    /// Every machine of the lab, by hostname.
+    pub machines: BTreeMap<String, Machine>,
+    /// The machine the learner's terminal is on.
+    pub local: String,
+    /// Empty until `docker swarm init`.
+    pub cluster_id: String,
+    pub created_ms: Millis,
+    pub nodes: BTreeMap<String, Node>,
+    pub worker_token: String,
+    pub manager_token: String,
+}
+
+/// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.
+pub fn base36(rng: &mut Rng, len: usize) -> String {
+    const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    (0..len)
+        .map(|_| DIGITS[rng.below(36) as usize] as char)
+        .collect()
+}
+
+impl Swarm {
+    /// A lab of `count` machines named `node-1`… (2 CPUs, 4 GiB each); the terminal is on node-1.
+    pub fn lab(count: usize) -> Swarm {
+        let mut machines = BTreeMap::new();
+        for i in 1..=count {
+            let hostname = format!("node-{i}");
+            machines.insert(
+                hostname.clone(),
+                Machine {
+                    hostname,
+                    addr: format!("10.0.0.{}", i + 1),
+                    cpus: 2,
+                    memory_bytes: 4 << 30,
+                    up: true,
+                    node_id: None,
+                },
+            );
+        }
+        Swarm {
+            machines,
+            local: "node-1".to_string(),
+            ..Swarm::default()
+        }
+    }
+
+    pub fn active(&self) -> bool {
+        !self.cluster_id.is_empty()
+    }
+
+    /// The node the machine `hostname` is, if it has joined.
+    pub fn node_of(&self, hostname: &str) -> Option<&Node> {
+        self.machines
+            .get(hostname)
+            .and_then(|m| m.node_id.as_ref())
+            .and_then(|id| self.nodes.get(id))
+    }
+
+    pub fn managers(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.values().filter(|n| n.role == Role::Manager)
+    }
+
+    /// The Raft leader. Until Raft is wired in: the first manager by creation, if it is up.
+    pub fn leader(&self) -> Option<&Node> {
+        let mut managers: Vec<&Node> = self.managers().collect();
+        managers.sort_by_key(|n| (n.created_ms, n.id.clone()));
+        managers
+            .into_iter()
+            .find(|n| self.machines.get(&n.hostname).is_some_and(|m| m.up))
+    }
+
+    /// A node reference as the CLI takes it: an ID, a unique ID prefix, or a hostname.
+    pub fn resolve(&self, reference: &str) -> Result<String, String> {
+        if let Some(n) = self.nodes.values().find(|n| n.hostname == reference) {
+            return Ok(n.id.clone());
+        }
+        let matches: Vec<&Node> = self
+            .nodes
+            .values()
+            .filter(|n| !reference.is_empty() && n.id.starts_with(reference))
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(format!("node {reference} not found")),
+            _ => Err(format!(
+                "node {reference} is ambiguous ({} matches found)",
+                matches.len()
+            )),
+        }
+    }
+
+    /// `docker swarm init` on `hostname`.
+    pub fn init(&mut self, hostname: &str, now_ms: Millis, rng: &mut Rng) -> String {
+        self.cluster_id = base36(rng, 25);
+        self.created_ms = now_ms;
+        let digest = base36(rng, 50);
+        self.worker_token = format!("SWMTKN-1-{digest}-{}", base36(rng, 25));
+        self.manager_token = format!("SWMTKN-1-{digest}-{}", base36(rng, 25));
+        self.add_node(hostname, Role::Manager, now_ms, rng)
+    }
+
+    /// Adds `hostname` as a node with `role`; returns its ID.
+    pub fn add_node(
+        &mut self,
+        hostname: &str,
+        role: Role,
+        now_ms: Millis,
+        rng: &mut Rng,
+    ) -> String {
+        let id = base36(rng, 25);
+        let addr = self
+            .machines
+            .get(hostname)
+            .map(|m| m.addr.clone())
+            .unwrap_or_else(|| "10.0.0.2".to_string());
+        self.nodes.insert(
+            id.clone(),
+            Node {
+                id: id.clone(),
+                hostname: hostname.to_string(),
+                addr,
+                role,
+                availability: Availability::Active,
+                status: NodeStatus::Ready,
+                labels: BTreeMap::new(),
+                created_ms: now_ms,
+                updated_ms: now_ms,
+            },
+        );
+        if let Some(m) = self.machines.get_mut(hostname) {
+            m.node_id = Some(id.clone());
+        }
+        id
+    }
+
+    /// The role a join token grants, if it is one of this swarm's.
+    pub fn role_for_token(&self, token: &str) -> Option<Role> {
+        if !self.active() {
+            return None;
+        }
+        if token == self.worker_token {
+            Some(Role::Worker)
+        } else if token == self.manager_token {
+            Some(Role::Manager)
+        } else {
+            None
+        }
+    }
+
+    /// The node leaves (its machine keeps running, outside the swarm).
+    pub fn remove_node(&mut self, id: &str) {
+        if let Some(n) = self.nodes.remove(id)
+            && let Some(m) = self.machines.get_mut(&n.hostname)
+        {
+            m.node_id = None;
+        }
+        if self.nodes.is_empty() {
+            *self = Swarm {
+                machines: std::mem::take(&mut self.machines),
+                local: std::mem::take(&mut self.local),
+                ..Swarm::default()
+            };
+        }
+    }
+
+    /// `docker swarm leave` on the node's machine: the machine is out, while the managers keep
+    /// listing the node as `Down` until `docker node rm`. The last manager leaving (`--force`)
+    /// erases the swarm.
+    pub fn leave(&mut self, id: &str) {
+        let Some(n) = self.nodes.get(id).cloned() else {
+            return;
+        };
+        if n.role == Role::Manager && self.managers().count() == 1 {
+            for m in self.machines.values_mut() {
+                m.node_id = None;
+            }
+            self.nodes.clear();
+            *self = Swarm {
+                machines: std::mem::take(&mut self.machines),
+                local: std::mem::take(&mut self.local),
+                ..Swarm::default()
+            };
+            return;
+        }
+        if let Some(m) = self.machines.get_mut(&n.hostname) {
+            m.node_id = None;
+        }
+        if let Some(node) = self.nodes.get_mut(id) {
+            node.status = NodeStatus::Down;
+        }
+    }
+
+    /// Quorum among `n` managers: a majority.
+    pub fn quorum(n: usize) -> usize {
+        n / 2 + 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn init_join_and_tokens() {
+        let mut rng = Rng::seeded(1);
+        let mut s = Swarm::lab(3);
+        let id = s.init("node-1", 0, &mut rng);
+        assert_eq!(id.len(), 25);
+        assert!(s.worker_token.starts_with("SWMTKN-1-"));
+        assert_eq!(s.worker_token.len(), "SWMTKN-1-".len() + 50 + 1 + 25);
+        // Both tokens share the CA digest, only the secret differs.
+        assert_eq!(s.worker_token[..59], s.manager_token[..59]);
+        assert_eq!(
+            s.role_for_token(&s.worker_token.clone()),
+            Some(Role::Worker)
+        );
+        assert_eq!(s.role_for_token("SWMTKN-1-nope"), None);
+        let w = s.add_node("node-2", Role::Worker, 10, &mut rng);
+        assert_eq!(s.node_of("node-2").unwrap().id, w);
+        assert_eq!(s.leader().unwrap().hostname, "node-1");
+        assert_eq!(s.resolve("node-2"), Ok(w.clone()));
+        assert_eq!(s.resolve(&w[..5]), Ok(w));
+        assert!(s.resolve("nosuch").is_err());
+    }
+
+    #[test]
+    fn quorum_sizes() {
+        let q: Vec<usize> = [1, 2, 3, 4, 5, 7].map(Swarm::quorum).to_vec();
+        assert_eq!(q, [1, 2, 2, 3, 3, 4]);
+    }
+
+    #[test]
+    fn the_last_node_leaving_ends_the_swarm() {
+        let mut rng = Rng::seeded(2);
+        let mut s = Swarm::lab(2);
+        let id = s.init("node-1", 0, &mut rng);
+        s.remove_node(&id);
+        assert!(!s.active());
+        assert_eq!(s.machines.len(), 2);
+        assert_eq!(s.local, "node-1");
+    }
+}

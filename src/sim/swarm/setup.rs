@@ -1,0 +1,49 @@
+//! A swarm lab formed before the first step (`setup: swarm managers=3 workers=2`).
+//!
+//! On real machines this is `docker swarm init` on the first, then `docker swarm join --token …`
+//! on each of the others with the manager or worker token. We run the same membership changes
+//! (src/sim/swarm/cluster.rs) without printing them, so a scenario starts from a formed cluster;
+//! `docker swarm init` on a fresh lab shows the real sequence.
+
+use super::cluster::{Role, Swarm};
+use crate::sim::World;
+
+/// Machines `node-1`…`node-{managers+workers}`; the first `managers` are managers. The learner's
+/// terminal is on node-1.
+pub fn form(world: &mut World, managers: usize, workers: usize) {
+    let managers = managers.max(1);
+    world.swarm = Swarm::lab(managers + workers);
+    world.engine.hostname = "node-1".to_string();
+    let now = world.now_ms;
+    world.swarm.init("node-1", now, &mut world.rng);
+    for i in 2..=managers + workers {
+        let role = if i <= managers {
+            Role::Manager
+        } else {
+            Role::Worker
+        };
+        world
+            .swarm
+            .add_node(&format!("node-{i}"), role, now, &mut world.rng);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_managers_two_workers() {
+        let mut w = World::new(7);
+        form(&mut w, 3, 2);
+        assert_eq!(w.swarm.nodes.len(), 5);
+        assert_eq!(w.swarm.managers().count(), 3);
+        assert_eq!(w.swarm.leader().unwrap().hostname, "node-1");
+        let again = {
+            let mut w2 = World::new(7);
+            form(&mut w2, 3, 2);
+            w2
+        };
+        assert_eq!(w, again, "same seed, same IDs and tokens");
+    }
+}

@@ -1,0 +1,113 @@
+//! Forming a swarm from the terminal: `docker swarm init` on node-1, `ssh node-2 docker swarm
+//! join …` with the printed token, `docker node ls|promote|demote|update|rm`, and the daemon's
+//! words for each mistake (moby `daemon/cluster`, swarmkit `controlapi`).
+
+mod common;
+
+use common::Host;
+use dockyard::scenario::parse::Scenario;
+use dockyard::sim::swarm;
+
+fn lab(machines: usize) -> Host {
+    let mut host = Host::new(9);
+    host.timeline = dockyard::sim::Timeline::new({
+        let mut w = dockyard::sim::World::new(9);
+        w.swarm = swarm::cluster::Swarm::lab(machines);
+        w.engine.hostname = "node-1".into();
+        w
+    });
+    host
+}
+
+#[test]
+fn moby_cluster_init_join_over_ssh_and_node_ls() {
+    let mut host = lab(3);
+    assert!(
+        host.run("docker node ls")
+            .contains("This node is not a swarm manager. Use \"docker swarm init\"")
+    );
+    let out = host.run("docker swarm init");
+    let join = out
+        .lines()
+        .find(|l| l.trim_start().starts_with("docker swarm join --token"))
+        .expect("join command printed")
+        .trim()
+        .to_string();
+    let out = host.run(&format!("ssh node-2 {join}"));
+    assert_eq!(out, "This node joined a swarm as a worker.\n");
+    let manager = host.run("docker swarm join-token -q manager");
+    let out = host.run(&format!(
+        "ssh node-3 docker swarm join --token {} 10.0.0.2:2377",
+        manager.trim()
+    ));
+    assert_eq!(out, "This node joined a swarm as a manager.\n");
+    let ls = host.run("docker node ls");
+    assert_eq!(ls.lines().count(), 4, "{ls}");
+    assert!(ls.contains("Leader"), "{ls}");
+    assert!(ls.contains("Reachable"), "{ls}");
+    let out = host.run("ssh node-2 docker node ls");
+    assert!(
+        out.contains("Worker nodes can't be used to view or modify cluster state"),
+        "{out}"
+    );
+}
+
+#[test]
+fn mistakes_change_nothing() {
+    let mut host = lab(2);
+    host.run("docker swarm init");
+    let before = host.world().swarm.clone();
+    for (line, want) in [
+        ("docker swarm init", "This node is already part of a swarm"),
+        (
+            "ssh node-2 docker swarm join --token SWMTKN-1-bad 10.0.0.2:2377",
+            "A valid join token is necessary",
+        ),
+        (
+            "ssh node-2 docker swarm join --token x 10.0.0.9:2377",
+            "connection refused",
+        ),
+        ("docker node promote nosuch", "node nosuch not found"),
+        (
+            "docker node demote node-1",
+            "attempting to demote the last manager of the swarm",
+        ),
+        (
+            "docker node update --availability sometimes node-1",
+            "invalid availability",
+        ),
+        (
+            "docker node rm node-1",
+            "must be demoted to worker before removal",
+        ),
+        (
+            "docker swarm leave",
+            "Removing the last manager erases all current state of the swarm",
+        ),
+        ("docker swarm join-token boss", "unknown role boss"),
+        ("docker node ls --bogus", "unknown flag: --bogus"),
+    ] {
+        let out = host.run(line);
+        assert!(out.contains(want), "{line}: {out}");
+        assert_eq!(host.world().swarm, before, "{line} changed the swarm");
+    }
+}
+
+#[test]
+fn setup_swarm_forms_the_cluster_before_the_first_step() {
+    let scenario = Scenario::parse(
+        "# lab\npage: swarm-basics\nsetup: swarm managers=3 workers=2 seed=4\n$ docker node ls\nexpect: output contains \"node-5\"\n",
+    )
+    .unwrap();
+    let setup = scenario.swarm.expect("swarm setup");
+    assert_eq!((setup.managers, setup.workers), (3, 2));
+    assert!(Scenario::parse("# x\npage: swarm-basics\nsetup: swarm managers=0\n").is_err());
+    let run = dockyard::scenario::run::Run::play(&scenario, None).unwrap();
+    let world = run.timeline.world();
+    assert_eq!(world.swarm.nodes.len(), 5);
+    assert!(
+        run.goal_statuses()
+            .iter()
+            .all(|g| *g == dockyard::scenario::run::GoalStatus::Met)
+    );
+}
