@@ -6,4 +6,7 @@
 //! agents and hears their heartbeats). Each part lives in its own file here, as a deterministic
 //! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
 
+pub mod cli;
+pub mod cluster;
+pub mod setup;
 pub mod raft;
