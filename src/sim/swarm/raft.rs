@@ -1620,6 +1620,42 @@ mod tests {
     }
 
     #[test]
+    fn one_vote_per_term() {
+        let (mut c, mut rng) = three(21);
+        // node-1 leads term 5 with node-3's vote; node-2 was away and is still in term 4.
+        for (name, term, voted, role, leader) in [
+            ("node-1", 5, Some("node-1"), Role::Leader, Some("node-1")),
+            ("node-2", 4, None, Role::Follower, None),
+            ("node-3", 5, Some("node-1"), Role::Follower, Some("node-1")),
+        ] {
+            let m = c.members.get_mut(name).unwrap();
+            m.term = term;
+            m.voted_for = voted.map(str::to_string);
+            m.role = role;
+            m.leader = leader.map(str::to_string);
+            m.last_heard_from_leader_ms = Some(0);
+            m.election_deadline_ms = 50_000;
+            m.next_heartbeat_ms = 50_000;
+            m.next_check_quorum_ms = 50_000;
+        }
+        c.leaders_by_term.insert(5, "node-1".to_string());
+        // node-1 is cut off; node-2 times out (node-3's lease has run out) and asks for term 5.
+        c.members.get_mut("node-2").unwrap().election_deadline_ms = 20_000;
+        let apart = |a: &str, b: &str| (a == "node-1") == (b == "node-1");
+        let events = c.advance(20_000, &apart, &mut rng);
+        assert!(
+            events.iter().any(|e| matches!(
+                e,
+                RaftEvent::VoteRejected { from, why: VoteRejection::AlreadyVoted { for_node }, term: 5, .. }
+                    if from == "node-3" && for_node == "node-1"
+            )),
+            "{events:#?}"
+        );
+        assert_eq!(c.members["node-2"].role, Role::Candidate);
+        c.check_invariants().unwrap();
+    }
+
+    #[test]
     fn every_event_describes_itself() {
         let (mut c, mut rng) = three(11);
         let mut events = c.advance(30_000, &all, &mut rng);
