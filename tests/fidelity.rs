@@ -1169,3 +1169,66 @@ fn pg_isready_lines_postgres_src_bin_scripts_pg_isready_c() {
         "/var/run/postgresql:5432 - accepting connections\n"
     );
 }
+
+/// moby/swarmkit manager/state/raft/raft.go (TickInterval 1 s; Docker's ElectionTick 10,
+/// HeartbeatTick 1; CheckQuorum on) and etcd raft.go `resetRandomizedElectionTimeout`
+/// ([electiontimeout, 2*electiontimeout-1] ticks): a follower's election timeout is 10–19 s.
+#[test]
+fn raft_election_timeout_10_to_19_s_swarmkit_raft_go_etcd_reset_randomized_election_timeout() {
+    use dockyard::sim::swarm::raft::*;
+    assert_eq!((TICK_MS, ELECTION_TICK, HEARTBEAT_TICK), (1_000, 10, 1));
+    let mut seen = std::collections::BTreeSet::new();
+    for seed in 0..200 {
+        let mut rng = dockyard::sim::rng::Rng::seeded(seed);
+        let c = RaftCluster::with_members(&["node-1"], 0, &mut rng);
+        seen.insert(c.members["node-1"].election_timeout_ms);
+    }
+    assert_eq!(seen.first(), Some(&10_000));
+    assert_eq!(seen.last(), Some(&19_000));
+}
+
+/// docker/docs "Administer and maintain a swarm of Docker Engines" (fault tolerance table) and
+/// etcd raft `quorum.MajorityConfig`: quorum ⌊N/2⌋+1, tolerates ⌊(N−1)/2⌋ losses.
+#[test]
+fn raft_quorum_majority_docs_swarm_admin_guide_fault_tolerance_table() {
+    use dockyard::sim::swarm::raft::{fault_tolerance, quorum_size};
+    for (n, q, f) in [(1, 1, 0), (3, 2, 1), (5, 3, 2), (7, 4, 3)] {
+        assert_eq!((quorum_size(n), fault_tolerance(n)), (q, f), "{n} managers");
+    }
+}
+
+/// moby/swarmkit manager/state/raft/raft.go `lostQuorumMessage` / `lostQuorumTimeout` (10 ticks)
+/// and the gRPC deadline error reported in moby/moby #29087, #31758, #36696 (`code = 4` on
+/// engines up to 17.03, `code = DeadlineExceeded` since); recovery with `--force-new-cluster`.
+#[test]
+fn raft_quorum_lost_errors_and_force_new_cluster_swarmkit_raft_go_lost_quorum_message() {
+    use dockyard::sim::swarm::raft::*;
+    let all = |_: &str, _: &str| true;
+    let mut rng = dockyard::sim::rng::Rng::seeded(3);
+    let mut c = RaftCluster::with_members(&["node-1", "node-2", "node-3"], 0, &mut rng);
+    c.advance(30_000, &all, &mut rng);
+    c.set_up("node-1", false, 30_000, &mut rng);
+    c.set_up("node-2", false, 30_000, &mut rng);
+    c.advance(100_000, &all, &mut rng);
+    assert!(!c.has_quorum());
+    let err = c.propose(100_000, &all, &mut rng).unwrap_err();
+    assert_eq!(
+        err.docker_message(),
+        "rpc error: code = Unknown desc = The swarm does not have a leader. It's possible that too few managers are online. Make sure more than half of the managers are online."
+    );
+    assert_eq!(
+        ERR_DEADLINE_EXCEEDED_LEGACY,
+        "rpc error: code = 4 desc = context deadline exceeded"
+    );
+    assert_eq!(
+        RaftError::NoQuorum {
+            reachable: 1,
+            needed: 2
+        }
+        .docker_message(),
+        "rpc error: code = DeadlineExceeded desc = context deadline exceeded"
+    );
+    c.force_new_cluster("node-3", 100_000, &mut rng).unwrap();
+    assert_eq!(c.leader(), Some("node-3"));
+    assert!(c.propose(100_100, &all, &mut rng).is_ok());
+}

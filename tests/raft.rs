@@ -584,3 +584,36 @@ fn chaos_over_64_seeds_keeps_one_leader_per_term_and_converges() {
         chaos(seed, members, seed % 2 == 1);
     }
 }
+
+#[test]
+fn docker_answers_deadline_exceeded_at_first_then_no_leader_after_10_seconds() {
+    let mut rng = Rng::seeded(17);
+    let mut c = RaftCluster::with_members(&THREE, 0, &mut rng);
+    c.advance(30_000, &all, &mut rng);
+    let leader = c.leader().unwrap().to_string();
+    for n in THREE.iter().filter(|n| **n != leader) {
+        c.set_up(n, false, 30_000, &mut rng);
+    }
+    let mut lost_at = None;
+    run(&mut c, 60_000, &all, &mut rng, |c, _, at| {
+        if lost_at.is_none() && c.leader().is_none() {
+            lost_at = Some(at);
+        }
+    });
+    let lost_at = lost_at.expect("CheckQuorum steps the leader down");
+    assert!(
+        lost_at <= 30_000 + ELECTION_TIMEOUT_MS,
+        "stepped down at {lost_at}"
+    );
+    assert_eq!(c.no_leader_for_ms(lost_at), Some(0));
+    let soon = RaftError::NoLeader {
+        no_leader_for_ms: c.no_leader_for_ms(lost_at + 5_000).unwrap(),
+    };
+    assert_eq!(soon.docker_message(), ERR_DEADLINE_EXCEEDED);
+    assert_eq!(
+        c.propose(lost_at + 11_000, &all, &mut rng)
+            .unwrap_err()
+            .docker_message(),
+        ERR_NO_LEADER
+    );
+}

@@ -774,18 +774,24 @@ impl RaftCluster {
                 Timer::Election => self.election_timeout(&node, at, reachable, rng, &mut events),
             }
             self.check_roles(&mut events);
+            self.track_leader();
         }
         self.now_ms = self.now_ms.max(now_ms);
         self.track(reachable, &mut events);
         events
     }
 
-    fn track(&mut self, reachable: &dyn Fn(&str, &str) -> bool, events: &mut Vec<RaftEvent>) {
+    /// Note when the cluster lost (or found) its leader, at the time being processed.
+    fn track_leader(&mut self) {
         if self.leader().is_some() {
             self.no_leader_since_ms = None;
         } else if self.no_leader_since_ms.is_none() {
             self.no_leader_since_ms = Some(self.now_ms);
         }
+    }
+
+    fn track(&mut self, reachable: &dyn Fn(&str, &str) -> bool, events: &mut Vec<RaftEvent>) {
+        self.track_leader();
         if self.members.is_empty() {
             return;
         }
