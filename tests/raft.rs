@@ -379,6 +379,7 @@ fn a_restarted_member_keeps_its_term_vote_and_log() {
     let leader = c.leader().unwrap().to_string();
     let follower = THREE.iter().find(|n| **n != leader).unwrap().to_string();
     let before = c.members[&follower].clone();
+    let follower_name = follower.clone();
     c.set_up(&follower, false, 31_000, &mut rng);
     c.advance(50_000, &all, &mut rng);
     let events = c.set_up(&follower, true, 50_000, &mut rng);
@@ -388,7 +389,15 @@ fn a_restarted_member_keeps_its_term_vote_and_log() {
     assert_eq!(after.log, before.log);
     assert_eq!(after.role, Role::Follower);
     assert!(events[0].describe().contains("kept its term"));
-    c.advance(52_000, &all, &mut rng);
+    let events = c.advance(52_000, &all, &mut rng);
+    assert!(
+        events.iter().any(|e| matches!(
+            e,
+            RaftEvent::HeartbeatAnswered { follower, .. } if *follower == follower_name
+        )),
+        "{events:#?}"
+    );
+    assert_eq!(c.manager_status(&follower), Some(MANAGER_STATUS_REACHABLE));
     converged(&c).unwrap();
 }
 

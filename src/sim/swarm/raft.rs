@@ -307,6 +307,12 @@ pub enum RaftEvent {
         follower: String,
         term: u64,
     },
+    /// A follower that had missed heartbeats answers again (back up, or the partition healed).
+    HeartbeatAnswered {
+        leader: String,
+        follower: String,
+        term: u64,
+    },
     QuorumLost {
         connected: usize,
         members: usize,
@@ -397,6 +403,12 @@ impl RaftEvent {
                 why,
             } => {
                 let what = if *pre_vote { "pre-vote" } else { "vote" };
+                if *why == VoteRejection::NoReply {
+                    return format!(
+                        "{to} gets no {what} from {from}: {from} is down or cut off from {to}, so \
+                         the request never arrives"
+                    );
+                }
                 let reason = match why {
                     VoteRejection::NoReply => {
                         format!("{from} is down or cut off from {to}, so the request never arrives")
@@ -483,6 +495,14 @@ impl RaftEvent {
             } => format!(
                 "{leader} (leader, term {term}) gets no answer to its heartbeat from {follower}: \
                  {follower} shows as Unreachable"
+            ),
+            RaftEvent::HeartbeatAnswered {
+                leader,
+                follower,
+                term,
+            } => format!(
+                "{follower} answers the heartbeat of {leader} again: it follows {leader} in term \
+                 {term}, catches up on the log and shows as Reachable"
             ),
             RaftEvent::QuorumLost {
                 connected,
@@ -1218,6 +1238,13 @@ impl RaftCluster {
                 term,
             });
         }
+        for back in acked.difference(&l.reachable_peers) {
+            events.push(RaftEvent::HeartbeatAnswered {
+                leader: leader.to_string(),
+                follower: back.clone(),
+                term,
+            });
+        }
         l.recent_active.extend(acked.iter().cloned());
         l.next_heartbeat_ms = now_ms + HEARTBEAT_INTERVAL_MS;
         let committed = if acked.len() + 1 >= needed {
@@ -1348,6 +1375,9 @@ impl RaftCluster {
             members: self.size(),
         });
         if let Some(leader) = self.leader().map(str::to_string) {
+            // A new member is expected to answer: only a miss is news.
+            let l = self.members.get_mut(&leader).expect("member");
+            l.reachable_peers.insert(node.to_string());
             self.heartbeat_round(&leader, now_ms, reachable, rng, &mut events);
         }
         self.track(reachable, &mut events);
