@@ -588,7 +588,12 @@ fn chaos(seed: u64, members: usize, pre_vote: bool) {
 
 #[test]
 fn chaos_over_64_seeds_keeps_one_leader_per_term_and_converges() {
-    for seed in 0..64 {
+    // More on demand: RAFT_CHAOS_SEEDS=5000 cargo test --test raft chaos
+    let seeds = std::env::var("RAFT_CHAOS_SEEDS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(64u64);
+    for seed in 0..seeds {
         let members = [3, 5, 3, 1, 7, 2][seed as usize % 6];
         chaos(seed, members, seed % 2 == 1);
     }
