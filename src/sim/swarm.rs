@@ -10,3 +10,5 @@ pub mod cli;
 pub mod cluster;
 pub mod setup;
 pub mod raft;
+pub mod scheduler;
+pub mod task;
