@@ -111,3 +111,78 @@ fn setup_swarm_forms_the_cluster_before_the_first_step() {
             .all(|g| *g == dockyard::scenario::run::GoalStatus::Met)
     );
 }
+
+fn formed(managers: usize, workers: usize, seed: u64) -> Host {
+    let mut host = Host::new(seed);
+    host.timeline = dockyard::sim::Timeline::new({
+        let mut w = dockyard::sim::World::new(seed);
+        swarm::setup::form(&mut w, managers, workers);
+        w
+    });
+    host
+}
+
+fn fault(host: &mut Host, text: &str) {
+    let fault = dockyard::sim::Fault::parse(text).unwrap();
+    host.timeline.submit(dockyard::sim::Input::Fault(fault));
+}
+
+#[test]
+fn fidelity_swarmkit_leader_dies_one_of_three_cluster_carries_on() {
+    let mut host = formed(3, 1, 5);
+    assert!(host.run("docker node ls").contains("Leader"));
+    fault(&mut host, "kill node-1");
+    host.wait(40_000);
+    let world = host.world();
+    let leader = world.swarm.raft.leader().expect("a new leader within 40 s");
+    assert_ne!(leader, "node-1");
+    assert!(world.swarm.raft.term() >= 2);
+    let ls = host.run(&format!("ssh {leader} docker node ls"));
+    assert!(
+        ls.contains("node-1     Down      Active         Unreachable"),
+        "{ls}"
+    );
+    assert_eq!(ls.matches("Leader").count(), 1, "{ls}");
+    // Back on: node-1 follows the newer term.
+    fault(&mut host, "start node-1");
+    host.wait(5_000);
+    let ls = host.run("docker node ls");
+    assert!(
+        ls.contains("node-1     Ready     Active         Reachable"),
+        "{ls}"
+    );
+}
+
+#[test]
+fn fidelity_swarmkit_two_of_three_managers_down_quorum_lost() {
+    let mut host = formed(3, 0, 6);
+    fault(&mut host, "kill node-2");
+    fault(&mut host, "kill node-3");
+    host.wait(40_000);
+    assert!(host.world().swarm.raft.leader().is_none());
+    let out = host.run("docker node ls");
+    assert!(
+        out.contains(
+            "The swarm does not have a leader. It's possible that too few managers are online."
+        ),
+        "{out}"
+    );
+    let out = host.run("docker node promote node-2");
+    assert!(out.contains("The swarm does not have a leader"), "{out}");
+}
+
+#[test]
+fn a_single_manager_dying_freezes_the_cluster() {
+    let mut host = formed(1, 2, 7);
+    fault(&mut host, "kill node-1");
+    host.wait(30_000);
+    let w = host.world();
+    assert!(w.swarm.raft.leader().is_none());
+    // No leader, no dispatcher: nobody marks node-1 down.
+    assert_eq!(
+        w.swarm.node_of("node-1").unwrap().status,
+        swarm::cluster::NodeStatus::Ready
+    );
+    let out = host.run("ssh node-2 docker node ls");
+    assert!(out.contains("Worker nodes can't be used"), "{out}");
+}

@@ -51,6 +51,11 @@ impl Agenda {
         self.entries.first_key_value()
     }
 
+    /// Whether any entry matches (e.g. "is anything but the swarm's timer pending?").
+    pub fn any(&self, f: impl Fn(&Event) -> bool) -> bool {
+        self.entries.values().any(f)
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }

@@ -36,6 +36,10 @@ pub enum Event {
     HealthProbe { container: ContainerId, run: u32 },
     /// The host's disk fills up at this moment (src/sim/docker/disk.rs computes when).
     DiskFull,
+    /// The swarm managers' next Raft timer (src/sim/swarm/control.rs).
+    SwarmTick,
+    /// No heartbeat from a killed machine for 15 s: its node goes Down (if it is still off).
+    NodeHeartbeatTimeout { machine: String, since_ms: u64 },
 }
 
 impl Event {
@@ -47,7 +51,12 @@ impl Event {
             | Event::StopTimeout { container, .. }
             | Event::RestartDue { container, .. }
             | Event::HealthProbe { container, .. } => Some(container),
-            Event::Input(_) | Event::Wake | Event::VmBoot { .. } | Event::DiskFull => None,
+            Event::Input(_)
+            | Event::Wake
+            | Event::VmBoot { .. }
+            | Event::DiskFull
+            | Event::SwarmTick
+            | Event::NodeHeartbeatTimeout { .. } => None,
         }
     }
 }

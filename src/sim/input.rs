@@ -27,6 +27,8 @@ pub enum Fault {
     /// The container's filesystem is held busy by another process: the next removal fails and
     /// leaves the container `dead`, as a real `device or resource busy` does.
     FsBusy { container: String },
+    /// A machine of the swarm lab loses power (`kill node-3`) or is started again (`start node-3`).
+    Machine { machine: String, up: bool },
 }
 
 impl Fault {
@@ -55,8 +57,16 @@ impl Fault {
             ["busy", name] => Ok(Fault::FsBusy {
                 container: name.to_string(),
             }),
+            ["kill", name] => Ok(Fault::Machine {
+                machine: name.to_string(),
+                up: false,
+            }),
+            ["start", name] => Ok(Fault::Machine {
+                machine: name.to_string(),
+                up: true,
+            }),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME` or `reboot`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE` or `start NODE`"
             )),
         }
     }
@@ -70,6 +80,9 @@ impl Fault {
             Fault::OomKill { container } => format!("oom {container}"),
             Fault::Reboot => "reboot".to_string(),
             Fault::FsBusy { container } => format!("busy {container}"),
+            Fault::Machine { machine, up } => {
+                format!("{} {machine}", if *up { "start" } else { "kill" })
+            }
         }
     }
 }

@@ -1186,7 +1186,9 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
                 crate::sim::swarm::cli::on_machine(world, &host, &args[2..], rec)
             }
             _ => Err(DockerError::new(
-                format!("dockyard: on {host} only `docker swarm …` and `docker node …` are simulated so far"),
+                format!(
+                    "dockyard: on {host} only `docker swarm …` and `docker node …` are simulated so far"
+                ),
                 1,
             )),
         };

@@ -102,6 +102,13 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
             engine::reboot(world, rec);
             Ok(())
         }
+        Fault::Machine { machine, up } => {
+            if *up {
+                super::swarm::control::start(world, machine, rec)
+            } else {
+                super::swarm::control::kill(world, machine, rec)
+            }
+        }
     };
     if let Err(message) = result {
         rec.say(format!(

@@ -16,6 +16,7 @@ use super::world::World;
 
 /// Runs exactly one live event. `None` when nothing is left to happen.
 pub fn step(world: &mut World) -> Option<Record> {
+    super::swarm::control::resume(world);
     while let Some((key, event)) = world.agenda.pop() {
         world.now_ms = world.now_ms.max(key.due_ms);
         let mut record = Record::new(world.now_ms);
@@ -46,6 +47,10 @@ pub fn step(world: &mut World) -> Option<Record> {
                 lab::on_vm_boot(world, &vm, boot, stage, &mut record)
             }
             Event::DiskFull => disk::on_disk_full(world, &mut record),
+            Event::SwarmTick => super::swarm::control::on_tick(world, &mut record),
+            Event::NodeHeartbeatTimeout { machine, since_ms } => {
+                super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, &mut record)
+            }
         };
         if live {
             disk::sync(world, &mut record);

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod control;
 pub mod setup;
 pub mod raft;
 pub mod scheduler;

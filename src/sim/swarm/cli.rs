@@ -44,8 +44,39 @@ fn require_manager(world: &World, hostname: &str) -> Result<(), DockerError> {
     match world.swarm.node_of(hostname) {
         None => Err(daemon(NOT_A_MANAGER)),
         Some(n) if n.role == Role::Worker => Err(daemon(WORKER_NOT_MANAGER)),
-        Some(_) => Ok(()),
+        Some(_) => {
+            // Every manager call goes through the Raft leader (SwarmKit's raft proxy).
+            if world.swarm.raft.leader().is_none() {
+                let no_leader_for_ms = world.swarm.raft.no_leader_for_ms(world.now_ms).unwrap_or(0);
+                return Err(daemon(
+                    super::raft::RaftError::NoLeader { no_leader_for_ms }.docker_message(),
+                ));
+            }
+            Ok(())
+        }
     }
+}
+
+/// A Raft membership change (join as manager, promote, demote, leave), narrated.
+fn raft_change(
+    world: &mut World,
+    host: &str,
+    add: bool,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let now = world.now_ms;
+    let net = super::control::reachable(world);
+    let mut raft = std::mem::take(&mut world.swarm.raft);
+    let result = if add {
+        raft.add_member(host, now, &net, &mut world.rng)
+    } else {
+        raft.remove_member(host, now, &net, &mut world.rng)
+    };
+    world.swarm.raft = raft;
+    let events = result.map_err(|e| daemon(e.docker_message()))?;
+    super::control::narrate(&events, rec);
+    super::control::schedule(world);
+    Ok(())
 }
 
 /// `docker swarm …` / `docker node …` typed on the learner's machine.
@@ -95,12 +126,15 @@ pub fn on_machine(
     }
 }
 
+/// Flags by name with their values, and the positional arguments.
+type Parsed<'a> = (Vec<(String, String)>, Vec<&'a str>);
+
 /// `--flag value`, `--flag=value`; the rest are positional.
 fn split_flags<'a>(
     rest: &[&'a str],
     valued: &[&str],
     boolean: &[&str],
-) -> Result<(Vec<(String, String)>, Vec<&'a str>), DockerError> {
+) -> Result<Parsed<'a>, DockerError> {
     let mut flags = Vec::new();
     let mut positional = Vec::new();
     let mut i = 0;
@@ -175,6 +209,7 @@ fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
     }
     let now = world.now_ms;
     let id = world.swarm.init(host, now, &mut world.rng);
+    raft_change(world, host, true, rec)?;
     rec.touch(host);
     rec.out(format!(
         "Swarm initialized: current node ({id}) is now a manager.\n\nTo add a worker to this swarm, run the following command:\n\n    docker swarm join --token {} {addr}:{MANAGEMENT_PORT}\n\nTo add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.\n",
@@ -278,6 +313,10 @@ fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
             "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster",
         ));
     };
+    if role == Role::Manager {
+        // A new manager joins the Raft group first: that needs a leader with a quorum.
+        raft_change(world, host, true, rec)?;
+    }
     let now = world.now_ms;
     let id = world.swarm.add_node(host, role, now, &mut world.rng);
     if let Some((_, a)) = flags.iter().find(|(k, _)| k == "--availability")
@@ -319,6 +358,9 @@ fn leave(
         };
         return Err(daemon(message));
     }
+    if node.role == Role::Manager && world.swarm.managers().count() > 1 {
+        raft_change(world, host, false, rec)?;
+    }
     world.swarm.leave(&node.id);
     rec.touch(host);
     rec.out("Node left the swarm.");
@@ -335,14 +377,10 @@ fn manager_status(swarm: &Swarm, id: &str) -> &'static str {
     if n.role != Role::Manager {
         return "";
     }
-    if swarm.leader().is_some_and(|l| l.id == id) {
-        return "Leader";
-    }
-    if swarm.machines.get(&n.hostname).is_some_and(|m| m.up) {
-        "Reachable"
-    } else {
-        "Unreachable"
-    }
+    swarm
+        .raft
+        .manager_status(&n.hostname)
+        .unwrap_or("Unreachable")
 }
 
 fn node_ls(
@@ -518,8 +556,11 @@ fn promote(
     }
     for (reference, id) in positional.iter().zip(ids) {
         let managers = world.swarm.managers().count();
-        let n = world.swarm.nodes.get_mut(&id).expect("resolved");
-        match (up, n.role) {
+        let (role, hostname) = {
+            let n = &world.swarm.nodes[&id];
+            (n.role, n.hostname.clone())
+        };
+        match (up, role) {
             (true, Role::Manager) => rec.out(format!("Node {reference} is already a manager.")),
             (false, Role::Worker) => rec.out(format!("Node {reference} is already a worker.")),
             (false, Role::Manager) if managers == 1 => {
@@ -528,29 +569,35 @@ fn promote(
                 ));
             }
             (true, Role::Worker) => {
-                n.role = Role::Manager;
-                rec.touch(n.hostname.clone());
+                raft_change(world, &hostname, true, rec)?;
+                rec.touch(hostname.clone());
                 rec.out(format!(
                     "Node {reference} promoted to a manager in the swarm."
                 ));
                 rec.say(format!(
-                    "{} is now a manager: it joins the Raft group, so it votes and holds a copy of the cluster state. {} managers need {} of them for a quorum.",
-                    n.hostname,
+                    "{hostname} is now a manager: it joins the Raft group, so it votes and holds a copy of the cluster state. {} managers need {} of them for a quorum.",
                     managers + 1,
                     Swarm::quorum(managers + 1)
                 ));
             }
             (false, Role::Manager) => {
-                n.role = Role::Worker;
-                rec.touch(n.hostname.clone());
+                raft_change(world, &hostname, false, rec)?;
+                rec.touch(hostname.clone());
                 rec.out(format!("Manager {reference} demoted in the swarm."));
                 rec.say(format!(
-                    "{} leaves the Raft group and only runs tasks now.",
-                    n.hostname
+                    "{hostname} leaves the Raft group and only runs tasks now."
                 ));
             }
         }
-        n.updated_ms = world.now_ms;
+        let now = world.now_ms;
+        if let Some(n) = world.swarm.nodes.get_mut(&id) {
+            if up {
+                n.role = Role::Manager;
+            } else if managers > 1 {
+                n.role = Role::Worker;
+            }
+            n.updated_ms = now;
+        }
     }
     Ok(())
 }

@@ -96,6 +96,8 @@ pub struct Machine {
     pub up: bool,
     /// Its swarm node ID once it has joined.
     pub node_id: Option<String>,
+    /// When it was powered off (`! kill`), for the heartbeat timeout.
+    pub down_since_ms: Option<Millis>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -123,6 +125,8 @@ pub struct Swarm {
     pub nodes: BTreeMap<String, Node>,
     pub worker_token: String,
     pub manager_token: String,
+    /// The managers' Raft group, members by hostname (src/sim/swarm/raft.rs).
+    pub raft: super::raft::RaftCluster,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.
@@ -148,6 +152,7 @@ impl Swarm {
                     memory_bytes: 4 << 30,
                     up: true,
                     node_id: None,
+                    down_since_ms: None,
                 },
             );
         }
@@ -174,13 +179,12 @@ impl Swarm {
         self.nodes.values().filter(|n| n.role == Role::Manager)
     }
 
-    /// The Raft leader. Until Raft is wired in: the first manager by creation, if it is up.
+    /// The Raft leader's node, if the managers have one.
     pub fn leader(&self) -> Option<&Node> {
-        let mut managers: Vec<&Node> = self.managers().collect();
-        managers.sort_by_key(|n| (n.created_ms, n.id.clone()));
-        managers
-            .into_iter()
-            .find(|n| self.machines.get(&n.hostname).is_some_and(|m| m.up))
+        let host = self.raft.leader()?;
+        self.nodes
+            .values()
+            .find(|n| n.hostname == host && n.role == Role::Manager)
     }
 
     /// A node reference as the CLI takes it: an ID, a unique ID prefix, or a hostname.
@@ -207,6 +211,7 @@ impl Swarm {
     pub fn init(&mut self, hostname: &str, now_ms: Millis, rng: &mut Rng) -> String {
         self.cluster_id = base36(rng, 25);
         self.created_ms = now_ms;
+        self.raft = super::raft::RaftCluster::new();
         let digest = base36(rng, 50);
         self.worker_token = format!("SWMTKN-1-{digest}-{}", base36(rng, 25));
         self.manager_token = format!("SWMTKN-1-{digest}-{}", base36(rng, 25));
@@ -319,6 +324,9 @@ mod tests {
         let mut rng = Rng::seeded(1);
         let mut s = Swarm::lab(3);
         let id = s.init("node-1", 0, &mut rng);
+        s.raft
+            .add_member("node-1", 0, &|_: &str, _: &str| true, &mut rng)
+            .unwrap();
         assert_eq!(id.len(), 25);
         assert!(s.worker_token.starts_with("SWMTKN-1-"));
         assert_eq!(s.worker_token.len(), "SWMTKN-1-".len() + 50 + 1 + 25);

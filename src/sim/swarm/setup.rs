@@ -16,16 +16,28 @@ pub fn form(world: &mut World, managers: usize, workers: usize) {
     world.engine.hostname = "node-1".to_string();
     let now = world.now_ms;
     world.swarm.init("node-1", now, &mut world.rng);
+    let net = |_: &str, _: &str| true;
+    let _ = world
+        .swarm
+        .raft
+        .add_member("node-1", now, &net, &mut world.rng);
     for i in 2..=managers + workers {
+        let host = format!("node-{i}");
         let role = if i <= managers {
             Role::Manager
         } else {
             Role::Worker
         };
-        world
-            .swarm
-            .add_node(&format!("node-{i}"), role, now, &mut world.rng);
+        if role == Role::Manager {
+            // Joins need a leader with a quorum: node-1 leads from the start.
+            let _ = world
+                .swarm
+                .raft
+                .add_member(&host, now, &net, &mut world.rng);
+        }
+        world.swarm.add_node(&host, role, now, &mut world.rng);
     }
+    super::control::schedule(world);
 }
 
 #[cfg(test)]

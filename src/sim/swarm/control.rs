@@ -1,0 +1,226 @@
+//! The swarm's control loop on the world's agenda: Raft timers, machine faults, node heartbeats.
+//!
+//! Real Swarm: each manager's Raft node ticks every second (heartbeats, election timeouts,
+//! CheckQuorum); workers' agents send a heartbeat to the dispatcher every 5 s, and a node that
+//! misses them is marked `Down` after about 15 s (three periods, FIDELITY.md). Killing a machine
+//! stops its engine and everything on it; starting it again brings its Raft member back with its
+//! persisted term.
+//!
+//! We keep one `Event::SwarmTick` on the agenda at Raft's next due time. A tick that changes
+//! nothing visible (a routine heartbeat) produces no step, so the timeline only shows what a
+//! learner should see: elections, step-downs, quorum lost or regained, nodes going down.
+//! Simplified: the heartbeat timeout is one timer per killed node (due 15 s after the kill), not a
+//! per-node 5 s heartbeat stream; partitions are not simulated yet.
+
+use super::cluster::NodeStatus;
+use crate::sim::event::Event;
+use crate::sim::time::Millis;
+use crate::sim::{Record, World};
+
+/// SwarmKit dispatcher: heartbeat period 5 s, node down after 3 missed periods.
+pub const NODE_DOWN_AFTER_MS: Millis = 15_000;
+
+/// Whether two machines can talk: both powered on (partitions come later).
+pub fn reachable(world: &World) -> impl Fn(&str, &str) -> bool + use<> {
+    let up: std::collections::BTreeSet<String> = world
+        .swarm
+        .machines
+        .values()
+        .filter(|m| m.up)
+        .map(|m| m.hostname.clone())
+        .collect();
+    move |a: &str, b: &str| up.contains(a) && up.contains(b)
+}
+
+/// Puts the next Raft timer on the agenda (replacing the previous one).
+pub fn schedule(world: &mut World) {
+    world.agenda.cancel(|e| matches!(e, Event::SwarmTick));
+    if let Some(due) = world.swarm.raft.next_due_ms() {
+        let delay = due.saturating_sub(world.now_ms);
+        world.schedule_in(delay, Event::SwarmTick);
+    }
+}
+
+/// Before the next agenda entry runs: if the swarm's timer stopped (quiet cluster) and Raft has a
+/// timer due before that entry, put the timer back so Raft keeps pace with the world.
+pub fn resume(world: &mut World) {
+    if !world.swarm.active() || world.agenda.any(|e| matches!(e, Event::SwarmTick)) {
+        return;
+    }
+    let Some(next) = world.next_due_ms() else {
+        return;
+    };
+    if world
+        .swarm
+        .raft
+        .next_due_ms()
+        .is_some_and(|due| due <= next)
+    {
+        schedule(world);
+    }
+}
+
+/// Tells the narration what Raft just did.
+pub fn narrate(events: &[super::raft::RaftEvent], rec: &mut Record) {
+    for e in events {
+        rec.say(e.describe());
+    }
+}
+
+/// `Event::SwarmTick`: run Raft's due timers. `false` (no step) when nothing worth telling happened.
+pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
+    let now = world.now_ms;
+    let mut raft = std::mem::take(&mut world.swarm.raft);
+    let events = {
+        let net = reachable(world);
+        raft.advance(now, &net, &mut world.rng)
+    };
+    world.swarm.raft = raft;
+    let interesting: Vec<_> = events
+        .iter()
+        .filter(|e| {
+            !matches!(
+                e,
+                super::raft::RaftEvent::HeartbeatMissed { .. }
+                    | super::raft::RaftEvent::HeartbeatAnswered { .. }
+            )
+        })
+        .cloned()
+        .collect();
+    // Keep ticking while something else is pending (time is passing anyway) or while Raft is
+    // making visible progress; a quiet, settled cluster stops its timer until the next input or
+    // event (see `resume`), so "step forward" ends instead of heart-beating forever.
+    let up = world.swarm.raft.members.values().filter(|m| m.up).count();
+    let progress = up >= super::raft::quorum_size(world.swarm.raft.size());
+    let others = world.agenda.any(|e| !matches!(e, Event::SwarmTick));
+    if others || (!interesting.is_empty() && progress) {
+        schedule(world);
+    }
+    if interesting.is_empty() {
+        return false;
+    }
+    rec.title = title(&interesting);
+    narrate(&interesting, rec);
+    for e in &interesting {
+        if let super::raft::RaftEvent::LeaderElected { node, .. } = e {
+            rec.touch(node.clone());
+        }
+    }
+    true
+}
+
+fn title(events: &[super::raft::RaftEvent]) -> String {
+    use super::raft::RaftEvent as E;
+    for e in events {
+        match e {
+            E::LeaderElected { node, term, .. } => {
+                return format!("{node} elected leader (term {term})");
+            }
+            E::QuorumLost { .. } => return "the managers lost quorum".to_string(),
+            E::SteppedDown { node, .. } => return format!("{node} steps down"),
+            _ => {}
+        }
+    }
+    match events.first() {
+        Some(E::ElectionTimeout { node, term, .. }) => {
+            format!("{node}: election timeout (term {term})")
+        }
+        _ => "Raft".to_string(),
+    }
+}
+
+/// `! kill node-3`: the machine powers off.
+pub fn kill(world: &mut World, host: &str, rec: &mut Record) -> Result<(), String> {
+    let Some(m) = world.swarm.machines.get_mut(host) else {
+        return Err(format!("no machine {host} in this lab"));
+    };
+    if !m.up {
+        return Err(format!("{host} is already off"));
+    }
+    m.up = false;
+    let now = world.now_ms;
+    m.down_since_ms = Some(now);
+    rec.title = format!("{host} dies");
+    rec.touch(host);
+    rec.say(format!(
+        "{host} loses power: its engine and every task on it stop at once. The other nodes only notice when its heartbeats stop arriving."
+    ));
+    if world.swarm.raft.members.contains_key(host) {
+        let events = world.swarm.raft.set_up(host, false, now, &mut world.rng);
+        narrate(&events, rec);
+    }
+    if world.swarm.node_of(host).is_some() {
+        world.schedule_in(
+            NODE_DOWN_AFTER_MS,
+            Event::NodeHeartbeatTimeout {
+                machine: host.to_string(),
+                since_ms: now,
+            },
+        );
+    }
+    schedule(world);
+    Ok(())
+}
+
+/// `! start node-3`: the machine powers on; its engine rejoins with its old identity.
+pub fn start(world: &mut World, host: &str, rec: &mut Record) -> Result<(), String> {
+    let Some(m) = world.swarm.machines.get_mut(host) else {
+        return Err(format!("no machine {host} in this lab"));
+    };
+    if m.up {
+        return Err(format!("{host} is already running"));
+    }
+    m.up = true;
+    m.down_since_ms = None;
+    rec.title = format!("{host} starts");
+    rec.touch(host);
+    let now = world.now_ms;
+    if world.swarm.raft.members.contains_key(host) {
+        let events = world.swarm.raft.set_up(host, true, now, &mut world.rng);
+        narrate(&events, rec);
+    }
+    if let Some(id) = world.swarm.machines[host].node_id.clone()
+        && let Some(n) = world.swarm.nodes.get_mut(&id)
+    {
+        n.status = NodeStatus::Ready;
+        rec.say(format!(
+            "{host}'s engine starts and its agent reconnects to the managers: the node is Ready again (its old tasks are not moved back)."
+        ));
+    }
+    schedule(world);
+    Ok(())
+}
+
+/// The dispatcher has heard nothing from `machine` for 15 s: the node is `Down`.
+pub fn on_heartbeat_timeout(
+    world: &mut World,
+    machine: &str,
+    since_ms: Millis,
+    rec: &mut Record,
+) -> bool {
+    let Some(m) = world.swarm.machines.get(machine) else {
+        return false;
+    };
+    // Stale: it came back (and maybe died again later) in the meantime.
+    if m.up || m.down_since_ms != Some(since_ms) {
+        return false;
+    }
+    let Some(id) = m.node_id.clone() else {
+        return false;
+    };
+    let leader = world.swarm.leader().map(|n| n.hostname.clone());
+    let Some(n) = world.swarm.nodes.get_mut(&id) else {
+        return false;
+    };
+    if leader.is_none() {
+        // No leader, no dispatcher: nobody marks it down until a leader exists.
+        return false;
+    }
+    n.status = NodeStatus::Down;
+    rec.title = format!("{machine} is Down");
+    rec.touch(machine);
+    rec.say(format!(
+        "The leader's dispatcher has had no heartbeat from {machine} for 15 s (3 missed 5-second periods): the node is marked Down, and its tasks are to be replaced on other nodes."
+    ));
+    true
+}
