@@ -636,10 +636,8 @@ fn node_update(
                 let (key, value) = v.split_once('=').unwrap_or((v, ""));
                 node.labels.insert(key.to_string(), value.to_string());
             }
-            "--label-rm" => {
-                if node.labels.remove(v).is_none() {
-                    return Err(daemon(format!("key {v} doesn't exist in node's labels")));
-                }
+            "--label-rm" if node.labels.remove(v).is_none() => {
+                return Err(daemon(format!("key {v} doesn't exist in node's labels")));
             }
             "--role" => {
                 return Err(DockerError::new(
