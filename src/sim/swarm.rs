@@ -10,6 +10,7 @@ pub mod cli;
 pub mod cluster;
 pub mod control;
 pub mod setup;
+pub mod orchestrator;
 pub mod raft;
 pub mod scheduler;
 pub mod task;
