@@ -1232,3 +1232,88 @@ fn raft_quorum_lost_errors_and_force_new_cluster_swarmkit_raft_go_lost_quorum_me
     assert_eq!(c.leader(), Some("node-3"));
     assert!(c.propose(100_100, &all, &mut rng).is_ok());
 }
+
+/// swarmkit manager/orchestrator/taskreaper: `--task-history-limit` defaults to 5 tasks per slot.
+#[test]
+fn task_history_five_per_slot_swarmkit_taskreaper() {
+    use dockyard::sim::swarm::task::*;
+    assert_eq!(DEFAULT_TASK_HISTORY_LIMIT, 5);
+    let mut tasks: Vec<Task> = (0..8)
+        .map(|i| {
+            let mut t = Task::new(&format!("t{i}"), "s", Some(1), Some("n1"), 1, i * 1_000);
+            t.state = TaskState::Failed;
+            t.desired_state = TaskState::Shutdown;
+            t
+        })
+        .collect();
+    tasks[7].state = TaskState::Running;
+    tasks[7].desired_state = TaskState::Running;
+    assert_eq!(prune_history(&tasks, DEFAULT_TASK_HISTORY_LIMIT), ["t0", "t1", "t2"]);
+}
+
+/// swarmkit manager/scheduler/scheduler.go nodeLess + filter.go ReadyFilter: spread by fewest
+/// tasks of the service, then fewest tasks; `pause` and `drain` nodes get no new tasks.
+#[test]
+fn default_scheduling_spread_and_availability_swarmkit_scheduler_go() {
+    use dockyard::sim::swarm::cluster::{Availability, Role};
+    use dockyard::sim::swarm::scheduler::*;
+    use std::collections::BTreeMap;
+    let mut nodes: BTreeMap<String, NodeInfo> = (1..=3)
+        .map(|i| {
+            let id = format!("n{i}");
+            (id.clone(), NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31))
+        })
+        .collect();
+    nodes.get_mut("n1").unwrap().add_task("other", &TaskSpec::default());
+    let placed: Vec<String> = place_batch(&mut nodes, &TaskSpec::default(), "web", 3)
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(placed, ["n2", "n3", "n1"]);
+    nodes.get_mut("n1").unwrap().availability = Availability::Pause;
+    nodes.get_mut("n2").unwrap().availability = Availability::Drain;
+    nodes.get_mut("n3").unwrap().availability = Availability::Drain;
+    assert_eq!(
+        place(&nodes, &TaskSpec::default(), "web").unwrap_err().to_string(),
+        "no suitable node (3 nodes not available for new tasks)"
+    );
+}
+
+/// swarmkit manager/scheduler/filter.go Explain + pipeline.go Explain: the pending task's error.
+#[test]
+fn no_suitable_node_reasons_swarmkit_filter_go() {
+    use dockyard::sim::swarm::cluster::{NodeStatus, Role};
+    use dockyard::sim::swarm::scheduler::*;
+    use std::collections::BTreeMap;
+    let mut nodes: BTreeMap<String, NodeInfo> = (1..=4)
+        .map(|i| {
+            let id = format!("n{i}");
+            (id.clone(), NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31))
+        })
+        .collect();
+    nodes.get_mut("n4").unwrap().status = NodeStatus::Down;
+    let spec = TaskSpec {
+        constraints: vec![parse_constraint("node.labels.db==true").unwrap()],
+        ..TaskSpec::default()
+    };
+    assert_eq!(
+        place(&nodes, &spec, "db").unwrap_err().to_string(),
+        "no suitable node (scheduling constraints not satisfied on 3 nodes; 1 node not available for new tasks)"
+    );
+    assert_eq!(
+        parse_constraint("node.role=manager").unwrap_err().daemon_text(),
+        "rpc error: code = Unknown desc = constraint expected one operator from ==, !="
+    );
+}
+
+/// swarmkit manager/orchestrator/restart/restart.go: effective restart policy `any`, delay 5 s,
+/// max_attempts 0 (unlimited), no window.
+#[test]
+fn restart_policy_effective_defaults_swarmkit_restart_go() {
+    use dockyard::sim::swarm::orchestrator::*;
+    let p = RestartPolicy::default();
+    assert_eq!(p.condition, RestartCondition::Any);
+    assert_eq!(p.delay_ms, 5_000);
+    assert_eq!(p.max_attempts, 0);
+    assert_eq!(p.window_ms, 0);
+}
