@@ -785,6 +785,28 @@ mod tests {
     }
 
     #[test]
+    fn scale_down_removes_the_nth_copies_not_just_the_highest_slots() {
+        let mut sim = Sim::new(3);
+        let mut svc = service(ServiceMode::Replicated { replicas: 6 });
+        sim.step(&svc);
+        sim.nodes.get_mut("n3").unwrap().status = NodeStatus::Down;
+        sim.step(&svc);
+        // slots 1,3,4 on node-1 and 2,5,6 on node-2; node-3 comes back empty
+        sim.nodes.get_mut("n3").unwrap().status = NodeStatus::Ready;
+        svc.mode = ServiceMode::Replicated { replicas: 4 };
+        svc.spec_version = 2;
+        let a = sim.step(&svc);
+        let whys: Vec<&str> = a.iter().map(Action::why).collect();
+        assert_eq!(
+            whys,
+            [
+                "web.4: the service wants 4 replicas, so slot 4 is removed",
+                "web.6: the service wants 4 replicas, so slot 6 is removed",
+            ]
+        );
+    }
+
+    #[test]
     fn down_node_tasks_are_replaced_in_the_same_slots() {
         let mut sim = Sim::new(3);
         let svc = service(ServiceMode::Replicated { replicas: 6 });
