@@ -1248,7 +1248,10 @@ fn task_history_five_per_slot_swarmkit_taskreaper() {
         .collect();
     tasks[7].state = TaskState::Running;
     tasks[7].desired_state = TaskState::Running;
-    assert_eq!(prune_history(&tasks, DEFAULT_TASK_HISTORY_LIMIT), ["t0", "t1", "t2"]);
+    assert_eq!(
+        prune_history(&tasks, DEFAULT_TASK_HISTORY_LIMIT),
+        ["t0", "t1", "t2"]
+    );
 }
 
 /// swarmkit manager/scheduler/scheduler.go nodeLess + filter.go ReadyFilter: spread by fewest
@@ -1261,10 +1264,16 @@ fn default_scheduling_spread_and_availability_swarmkit_scheduler_go() {
     let mut nodes: BTreeMap<String, NodeInfo> = (1..=3)
         .map(|i| {
             let id = format!("n{i}");
-            (id.clone(), NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31))
+            (
+                id.clone(),
+                NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31),
+            )
         })
         .collect();
-    nodes.get_mut("n1").unwrap().add_task("other", &TaskSpec::default());
+    nodes
+        .get_mut("n1")
+        .unwrap()
+        .add_task("other", &TaskSpec::default());
     let placed: Vec<String> = place_batch(&mut nodes, &TaskSpec::default(), "web", 3)
         .into_iter()
         .map(Result::unwrap)
@@ -1274,7 +1283,9 @@ fn default_scheduling_spread_and_availability_swarmkit_scheduler_go() {
     nodes.get_mut("n2").unwrap().availability = Availability::Drain;
     nodes.get_mut("n3").unwrap().availability = Availability::Drain;
     assert_eq!(
-        place(&nodes, &TaskSpec::default(), "web").unwrap_err().to_string(),
+        place(&nodes, &TaskSpec::default(), "web")
+            .unwrap_err()
+            .to_string(),
         "no suitable node (3 nodes not available for new tasks)"
     );
 }
@@ -1288,7 +1299,10 @@ fn no_suitable_node_reasons_swarmkit_filter_go() {
     let mut nodes: BTreeMap<String, NodeInfo> = (1..=4)
         .map(|i| {
             let id = format!("n{i}");
-            (id.clone(), NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31))
+            (
+                id.clone(),
+                NodeInfo::new(&id, &format!("node-{i}"), Role::Worker, 1 << 31, 1 << 31),
+            )
         })
         .collect();
     nodes.get_mut("n4").unwrap().status = NodeStatus::Down;
@@ -1301,7 +1315,9 @@ fn no_suitable_node_reasons_swarmkit_filter_go() {
         "no suitable node (scheduling constraints not satisfied on 3 nodes; 1 node not available for new tasks)"
     );
     assert_eq!(
-        parse_constraint("node.role=manager").unwrap_err().daemon_text(),
+        parse_constraint("node.role=manager")
+            .unwrap_err()
+            .daemon_text(),
         "rpc error: code = Unknown desc = constraint expected one operator from ==, !="
     );
 }

@@ -9,8 +9,8 @@
 pub mod cli;
 pub mod cluster;
 pub mod control;
-pub mod setup;
 pub mod orchestrator;
 pub mod raft;
 pub mod scheduler;
+pub mod setup;
 pub mod task;
