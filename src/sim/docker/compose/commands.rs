@@ -107,6 +107,27 @@ fn start_job(world: &mut World, loaded: &Loaded, steps: Vec<Step>, attach: Vec<S
     })));
 }
 
+/// A top-level network's or volume's definition, `None` when it is declared empty (`db-data:`).
+fn definition<'a>(
+    defs: &'a BTreeMap<String, super::yaml::Node>,
+    key: &str,
+) -> Option<&'a super::yaml::Node> {
+    defs.get(key)
+        .filter(|n| n.value != super::yaml::Value::Null)
+}
+
+/// The labels Compose puts on the networks and volumes it creates, to find them again.
+fn resource_labels(kind_label: &str, key: &str, project: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        (kind_label.to_string(), key.to_string()),
+        (convert::PROJECT_LABEL.to_string(), project.to_string()),
+        (
+            convert::VERSION_LABEL.to_string(),
+            convert::COMPOSE_VERSION.to_string(),
+        ),
+    ])
+}
+
 /// Networks and volumes the selected services use, created if missing.
 fn ensure_resources(
     world: &mut World,
@@ -122,10 +143,7 @@ fn ensure_resources(
     networks.sort();
     networks.dedup();
     for key in networks {
-        let def = p
-            .networks
-            .get(key)
-            .filter(|n| n.value != super::yaml::Value::Null);
+        let def = definition(&p.networks, key);
         let name = convert::resource_name(&p.name, key, def);
         if world.engine.networks.contains_key(&name) {
             continue;
@@ -137,14 +155,7 @@ fn ensure_resources(
             ));
         }
         event(rec, &format!("Network {name}"), "Creating");
-        let labels = BTreeMap::from([
-            (convert::NETWORK_LABEL.to_string(), key.clone()),
-            (convert::PROJECT_LABEL.to_string(), p.name.clone()),
-            (
-                convert::VERSION_LABEL.to_string(),
-                convert::COMPOSE_VERSION.to_string(),
-            ),
-        ]);
+        let labels = resource_labels(convert::NETWORK_LABEL, key, &p.name);
         super::super::network::create(
             world,
             &name,
@@ -166,10 +177,7 @@ fn ensure_resources(
     volumes.sort();
     volumes.dedup();
     for key in volumes {
-        let def = p
-            .volumes
-            .get(key)
-            .filter(|n| n.value != super::yaml::Value::Null);
+        let def = definition(&p.volumes, key);
         let name = convert::resource_name(&p.name, key, def);
         if world.engine.volumes.contains_key(&name) {
             continue;
@@ -181,14 +189,7 @@ fn ensure_resources(
             ));
         }
         event(rec, &format!("Volume \"{name}\""), "Creating");
-        let labels = BTreeMap::from([
-            (convert::VOLUME_LABEL.to_string(), key.clone()),
-            (convert::PROJECT_LABEL.to_string(), p.name.clone()),
-            (
-                convert::VERSION_LABEL.to_string(),
-                convert::COMPOSE_VERSION.to_string(),
-            ),
-        ]);
+        let labels = resource_labels(convert::VOLUME_LABEL, key, &p.name);
         super::super::volume::create(world, Some(&name), labels)?;
         rec.touch(&name);
         event(rec, &format!("Volume \"{name}\""), "Created");
@@ -421,8 +422,8 @@ pub fn down(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
             }
         }
     }
-    for (key, def) in &p.networks {
-        let def = Some(def).filter(|n| n.value != super::yaml::Value::Null);
+    for key in p.networks.keys() {
+        let def = definition(&p.networks, key);
         if def.is_some_and(convert::is_external) {
             continue;
         }
@@ -431,8 +432,8 @@ pub fn down(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
         });
     }
     if volumes {
-        for (key, def) in &p.volumes {
-            let def = Some(def).filter(|n| n.value != super::yaml::Value::Null);
+        for key in p.volumes.keys() {
+            let def = definition(&p.volumes, key);
             if def.is_some_and(convert::is_external) {
                 continue;
             }
