@@ -45,36 +45,19 @@ pub fn run(
     let program = argv.first()?.rsplit('/').next()?.to_string();
     let args = &argv[1..];
     match program.as_str() {
-        "curl" => {
+        // curl, and busybox wget (the HTTP client alpine images have: `wget -qO- URL`).
+        tool @ ("curl" | "wget") => {
             let url = args.iter().find(|a| !a.starts_with('-'))?;
             let (host, port) = parse_url(url)?;
             if matches!(host.as_str(), "localhost" | "127.0.0.1") {
                 return None;
             }
-            Some(curl(
-                world,
-                id,
-                &host,
-                port,
-                &super::apps::url_path(url),
-                rec,
-            ))
-        }
-        // busybox wget, the HTTP client alpine images have: `wget -qO- URL`.
-        "wget" => {
-            let url = args.iter().find(|a| !a.starts_with('-'))?;
-            let (host, port) = parse_url(url)?;
-            if matches!(host.as_str(), "localhost" | "127.0.0.1") {
-                return None;
-            }
-            Some(wget(
-                world,
-                id,
-                &host,
-                port,
-                &super::apps::url_path(url),
-                rec,
-            ))
+            let path = super::apps::url_path(url);
+            Some(if tool == "curl" {
+                curl(world, id, &host, port, &path, rec)
+            } else {
+                wget(world, id, &host, port, &path, rec)
+            })
         }
         "ping" => Some(ping(world, id, args, rec)),
         "nslookup" => Some(nslookup(world, id, args, rec)),
