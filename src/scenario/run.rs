@@ -389,6 +389,15 @@ fn describe_wait(world: &World) -> String {
         Some(Waiter::ComposeAttached { .. }) => {
             "the terminal is still attached to the project's containers (use up -d)".to_string()
         }
+        Some(Waiter::Service { service_id, .. }) => {
+            let name = world
+                .swarm
+                .services
+                .get(service_id)
+                .map(|s| s.spec.name.clone())
+                .unwrap_or_default();
+            format!("`docker service` is still following {name}'s tasks (use -d)")
+        }
         None => "nothing".to_string(),
     }
 }

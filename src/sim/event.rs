@@ -40,6 +40,9 @@ pub enum Event {
     SwarmTick,
     /// No heartbeat from a killed machine for 15 s: its node goes Down (if it is still off).
     NodeHeartbeatTimeout { machine: String, since_ms: u64 },
+    /// An agent's next task move, a delayed restart or an update step is due
+    /// (src/sim/swarm/manager.rs keeps one at the earliest).
+    SwarmWork,
 }
 
 impl Event {
@@ -56,6 +59,7 @@ impl Event {
             | Event::VmBoot { .. }
             | Event::DiskFull
             | Event::SwarmTick
+            | Event::SwarmWork
             | Event::NodeHeartbeatTimeout { .. } => None,
         }
     }

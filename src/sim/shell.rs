@@ -338,7 +338,7 @@ pub(crate) fn docker(
     if args.len() >= 2 && args[0] == "system" && args[1] == "prune" {
         return super::docker::prune::system_prune(world, &args[2..], rec);
     }
-    if args.first().is_some_and(|a| a == "swarm" || a == "node") {
+    if args.first().is_some_and(|a| a == "swarm" || a == "node" || a == "service") {
         return super::swarm::cli::run(world, args, rec);
     }
     if args.first().is_some_and(|a| a == "compose") {

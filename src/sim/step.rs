@@ -51,11 +51,15 @@ pub fn step(world: &mut World) -> Option<Record> {
             Event::NodeHeartbeatTimeout { machine, since_ms } => {
                 super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, &mut record)
             }
+            Event::SwarmWork => super::swarm::manager::on_work(world, &mut record),
         };
         if live {
             disk::sync(world, &mut record);
             // A `docker compose` command waiting on containers (health, exits) moves on.
             super::docker::compose::job::poll(world, &mut record);
+            // The swarm's leader reacts to what just happened (a node down, a new service…).
+            super::swarm::manager::settle(world, &mut record);
+            super::swarm::services::poll(world, &mut record);
             return Some(record);
         }
     }

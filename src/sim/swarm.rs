@@ -6,11 +6,17 @@
 //! agents and hears their heartbeats). Each part lives in its own file here, as a deterministic
 //! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
 
+pub mod agent;
 pub mod cli;
 pub mod cluster;
 pub mod control;
+pub mod manager;
 pub mod orchestrator;
+pub mod overlay;
 pub mod raft;
 pub mod scheduler;
+pub mod service;
+pub mod services;
 pub mod setup;
 pub mod task;
+pub mod update;

@@ -73,6 +73,13 @@ pub enum Waiter {
     ComposeAttached {
         containers: Vec<super::docker::compose::job::Attached>,
     },
+    /// `docker service create|update|scale|rollback` without `--detach`: the CLI follows the
+    /// rollout until it converges (src/sim/swarm/services.rs).
+    Service {
+        service_id: String,
+        kind: super::swarm::services::Follow,
+        converged_since_ms: Option<super::time::Millis>,
+    },
 }
 
 impl Waiter {
@@ -85,7 +92,8 @@ impl Waiter {
             Waiter::Sleep
             | Waiter::Vm { .. }
             | Waiter::Compose(_)
-            | Waiter::ComposeAttached { .. } => None,
+            | Waiter::ComposeAttached { .. }
+            | Waiter::Service { .. } => None,
         }
     }
 }

@@ -40,7 +40,7 @@ fn ensure_local(world: &mut World) {
 }
 
 /// Fails unless `hostname` is a manager of the swarm.
-fn require_manager(world: &World, hostname: &str) -> Result<(), DockerError> {
+pub(crate) fn require_manager(world: &World, hostname: &str) -> Result<(), DockerError> {
     match world.swarm.node_of(hostname) {
         None => Err(daemon(NOT_A_MANAGER)),
         Some(n) if n.role == Role::Worker => Err(daemon(WORKER_NOT_MANAGER)),
@@ -105,6 +105,7 @@ pub fn on_machine(
             promote(world, host, *verb == "promote", rest, rec)
         }
         ["node", "update", rest @ ..] => node_update(world, host, rest, rec),
+        ["service", ..] => super::services::run(world, host, &args[1..], rec),
         ["node", "rm", rest @ ..] | ["node", "remove", rest @ ..] => {
             node_rm(world, host, rest, rec)
         }

@@ -98,6 +98,18 @@ pub struct Machine {
     pub node_id: Option<String>,
     /// When it was powered off (`! kill`), for the heartbeat timeout.
     pub down_since_ms: Option<Millis>,
+    /// Images its engine has pulled (a task there skips the download).
+    pub images: std::collections::BTreeSet<String>,
+    /// Its local named volumes: a volume lives on the node that created it.
+    pub volumes: BTreeMap<String, NodeVolume>,
+}
+
+/// A named volume on one machine's disk, with what the programs wrote into it.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct NodeVolume {
+    pub created_ms: Millis,
+    /// Entries the simulated programs keep (e.g. the voting app's `votes`).
+    pub data: BTreeMap<String, String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -127,6 +139,14 @@ pub struct Swarm {
     pub manager_token: String,
     /// The managers' Raft group, members by hostname (src/sim/swarm/raft.rs).
     pub raft: super::raft::RaftCluster,
+    /// Services by ID (src/sim/swarm/service.rs).
+    pub services: BTreeMap<String, super::service::Service>,
+    /// Every task the store still holds, in creation order (src/sim/swarm/task.rs).
+    pub tasks: Vec<super::task::Task>,
+    /// The restart supervisor's memory (lives on the leader in SwarmKit too).
+    pub restarts: super::orchestrator::RestartTracker,
+    /// Rolling updates in progress, by service ID (src/sim/swarm/update.rs).
+    pub updates: BTreeMap<String, super::update::Progress>,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.
@@ -153,6 +173,8 @@ impl Swarm {
                     up: true,
                     node_id: None,
                     down_since_ms: None,
+                    images: Default::default(),
+                    volumes: BTreeMap::new(),
                 },
             );
         }

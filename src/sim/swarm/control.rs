@@ -140,6 +140,7 @@ pub fn kill(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Strin
     m.up = false;
     let now = world.now_ms;
     m.down_since_ms = Some(now);
+    super::agent::power_off(world, host);
     rec.title = format!("{host} dies");
     rec.touch(host);
     rec.say(format!(
@@ -172,6 +173,7 @@ pub fn start(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Stri
     }
     m.up = true;
     m.down_since_ms = None;
+    super::agent::power_on(world, host, rec);
     rec.title = format!("{host} starts");
     rec.touch(host);
     let now = world.now_ms;

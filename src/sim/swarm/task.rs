@@ -15,7 +15,7 @@
 //! We model every state of SwarmKit's enum in its numeric order (so `<`/`>` compare them as
 //! SwarmKit does), the status message and error, and the reaper's choice of which old tasks to
 //! delete. Simplified: no task annotations, no per-task spec copy (the spec is referred to by
-//! its version number), no networks or volumes attached to the task here.
+//! its version number, src/sim/swarm/service.rs).
 
 use crate::sim::time::{Millis, human_duration};
 
@@ -136,6 +136,20 @@ pub struct Task {
     /// `Status.Err`: `no suitable node (…)`, `task: non-zero exit (1)`…
     pub error: String,
     pub exit_code: Option<i32>,
+    /// The agent's next move for this task (src/sim/swarm/agent.rs), if one is pending.
+    pub due_ms: Option<Millis>,
+    /// A restart that waits: desired `ready` until this time (`--restart-delay`)…
+    pub start_at_ms: Millis,
+    /// …and until this older task of the slot has stopped (SwarmKit `DelayStart` `waitStop`).
+    pub wait_for_task: Option<String>,
+    /// The container really runs on its machine. The store's `state` is what the managers
+    /// last heard: a task on a machine that lost power stays `running` there until the node is
+    /// marked down, but its container is gone, and the routing mesh knows it.
+    pub container_up: bool,
+    /// When the container started (for healthchecks and the monitor window).
+    pub started_ms: Option<Millis>,
+    /// The agent sent SIGTERM: the container is gone at this time (SIGKILL at the grace period).
+    pub stop_due_ms: Option<Millis>,
 }
 
 impl Task {
@@ -162,6 +176,12 @@ impl Task {
             message: "created".to_string(),
             error: String::new(),
             exit_code: None,
+            due_ms: None,
+            start_at_ms: now_ms,
+            wait_for_task: None,
+            container_up: false,
+            started_ms: None,
+            stop_due_ms: None,
         }
     }
 
