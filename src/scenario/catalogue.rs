@@ -184,6 +184,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "migrate-before-the-api",
     "docker-restart-keeps-old-config",
     "reboot-brings-back-old-config",
+    "swarm-worker-dies",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

@@ -47,6 +47,9 @@ pub enum Check {
         name: String,
         status: super::docker::health::HealthStatus,
     },
+    /// `service web running 3/3`, `node node-3 is down`, `swarm has a leader`…
+    /// (src/sim/swarm/check.rs).
+    Swarm(super::swarm::check::SwarmCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -83,6 +86,9 @@ impl Check {
         }
         if let Some(compose) = super::docker::compose::check::ComposeCheck::parse(&words) {
             return compose.map(Check::Compose).map_err(|why| err(&why));
+        }
+        if let Some(swarm) = super::swarm::check::SwarmCheck::parse(&words) {
+            return swarm.map(Check::Swarm).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -162,6 +168,7 @@ impl Check {
             Check::Net(check) => check.holds(world),
             Check::Disk(check) => check.holds(world),
             Check::Compose(check) => check.holds(world),
+            Check::Swarm(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

@@ -7,6 +7,7 @@
 //! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
 
 pub mod agent;
+pub mod check;
 pub mod cli;
 pub mod cluster;
 pub mod control;
