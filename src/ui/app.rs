@@ -522,6 +522,41 @@ impl App {
         };
         (picture, diagram)
     }
+    /// The swarm-basics page: every machine with its tasks (click one to kill/start/drain it),
+    /// then the Raft group and the services.
+    fn swarm_panels(
+        &self,
+        ctx: &Context<Self>,
+        lesson: &Lesson,
+        world: &Rc<World>,
+        last: &Option<Rc<Record>>,
+    ) -> (Html, Html) {
+        use crate::ui::views::swarm::{SwarmPicture, SwarmSide};
+        let link = ctx.link();
+        let menu = lesson
+            .menu
+            .clone()
+            .filter(|host| world.swarm.machines.contains_key(host))
+            .map(AttrValue::from);
+        let picture = html! {
+            <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+                <div class="panel-head">
+                    <h2 id="picture-h">{"The swarm: nodes and their tasks"}</h2>
+                    <span class="panel-hint">{"click a node to kill, start or drain it"}</span>
+                </div>
+                <SwarmPicture world={world.clone()} last={last.clone()} {menu}
+                    on_node={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
+                    on_command={link.callback(Msg::Type)} on_close_menu={link.callback(|_| Msg::CloseMenu)} />
+            </section>
+        };
+        let side = html! {
+            <section class="panel diagram-panel" data-testid="swarm-side" aria-labelledby="swarm-side-h">
+                <div class="panel-head"><h2 id="swarm-side-h">{"Managers, quorum and services"}</h2></div>
+                <SwarmSide world={world.clone()} last={last.clone()} />
+            </section>
+        };
+        (picture, side)
+    }
     fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
         let link = ctx.link();
         let s = &lesson.session;
@@ -540,6 +575,7 @@ impl App {
                 compose_panels(&world, &last)
             }
             "disk-full-logs" => disk_panels(&world, &last),
+            "swarm-basics" => self.swarm_panels(ctx, lesson, &world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

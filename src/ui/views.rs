@@ -7,6 +7,7 @@ pub mod disk;
 pub mod images;
 pub mod lifecycle;
 pub mod network;
+pub mod swarm;
 pub mod volumes;
 pub mod why;
 

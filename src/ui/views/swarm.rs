@@ -1,0 +1,528 @@
+//! The swarm-basics picture: every machine of the lab with the tasks it runs, the tasks no node
+//! can take, the managers' Raft group, and the services' desired against running replicas.
+//!
+//! Real Docker: a swarm is a set of engines; managers hold the cluster state in a Raft log and
+//! elect one leader, which alone schedules tasks and answers `docker service …` (a majority of
+//! managers, the quorum, must be reachable for that). Each task is one container of a service
+//! (`web.2`), pinned to one node, with the state the node's agent last reported and the state
+//! the managers want. A node can be `Active`, `Pause` (keeps its tasks, gets no new ones) or
+//! `Drain` (its tasks move away); a node whose heartbeats stop is marked `Down` after a while,
+//! and until then the managers still count its tasks as running. We draw one panel per machine
+//! (hostname, role, the leader's badge, availability, status, and "powered off" when its machine
+//! is off) holding a card per live task (service colour, name, observed state, desired state when
+//! it differs, and "container gone" when the store still says running but the container died
+//! with its machine), a tray of tasks that wait for a node with the scheduler's reason, and beside
+//! it the Raft members and the services table. Clicking a node opens a menu that sends the same
+//! inputs the terminal takes (`! kill node-3`, `docker node update --availability drain node-3`).
+//!
+//! We simplify: only the tasks the store still holds and whose container is not finished are
+//! drawn (the history `docker service ps` shows is left to the terminal); six service colours
+//! repeat. The views only read the world: every state drawn is the simulation's
+//! (src/sim/swarm/).
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::truncate;
+use crate::sim::input::Fault;
+use crate::sim::record::Record;
+use crate::sim::swarm::cluster::{Availability, Machine, Node, NodeStatus, Role};
+use crate::sim::swarm::orchestrator::ServiceMode;
+use crate::sim::swarm::raft::{self, Role as RaftRole};
+use crate::sim::swarm::service::Service;
+use crate::sim::swarm::services::replicas_text;
+use crate::sim::swarm::task::{Task, TaskState};
+use crate::sim::world::World;
+
+/// How many distinct service colours the stylesheet defines (`.sw-svc-0` … `.sw-svc-5`).
+const SERVICE_COLOURS: usize = 6;
+
+#[derive(Properties, PartialEq)]
+pub struct SwarmProps {
+    pub world: Rc<World>,
+    pub last: Option<Rc<Record>>,
+    /// The machine whose menu is open.
+    #[prop_or_default]
+    pub menu: Option<AttrValue>,
+    /// A node was clicked (its hostname): open or close its menu.
+    #[prop_or_default]
+    pub on_node: Callback<String>,
+    /// Kill or start a machine.
+    #[prop_or_default]
+    pub on_fault: Callback<Fault>,
+    /// A command line, sent as if typed at the prompt.
+    #[prop_or_default]
+    pub on_command: Callback<String>,
+    #[prop_or_default]
+    pub on_close_menu: Callback<()>,
+}
+
+/// Services in creation order: their colour index follows it.
+fn services(world: &World) -> Vec<&Service> {
+    let mut list: Vec<&Service> = world.swarm.services.values().collect();
+    list.sort_by(|a, b| (a.created_ms, &a.spec.name).cmp(&(b.created_ms, &b.spec.name)));
+    list
+}
+
+fn colour_of(world: &World, service_id: &str) -> usize {
+    services(world)
+        .iter()
+        .position(|s| s.id == service_id)
+        .unwrap_or(0)
+        % SERVICE_COLOURS
+}
+
+/// The task's name as `docker service ps` prints it, with a global task's node ID shortened.
+fn task_label(world: &World, t: &Task) -> String {
+    let service = world
+        .swarm
+        .services
+        .get(&t.service_id)
+        .map(|s| s.spec.name.as_str())
+        .unwrap_or("?");
+    match (t.slot, &t.node_id) {
+        (Some(_), _) | (None, None) => t.name(service),
+        (None, Some(node)) => format!("{service}.{}", truncate(node, 6)),
+    }
+}
+
+/// A task still alive in the store: not yet in a terminal state.
+fn live(t: &Task) -> bool {
+    !t.state.is_terminal()
+}
+
+/// The tasks a node holds (live ones), in creation order.
+fn tasks_on<'a>(world: &'a World, node_id: &str) -> Vec<&'a Task> {
+    world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| live(t) && t.node_id.as_deref() == Some(node_id))
+        .collect()
+}
+
+/// Tasks no node took: pending in the scheduler with its reason.
+fn unscheduled(world: &World) -> Vec<&Task> {
+    world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| live(t) && t.node_id.is_none() && t.desired_state <= TaskState::Running)
+        .collect()
+}
+
+fn state_class(state: TaskState) -> &'static str {
+    match state {
+        TaskState::Running => "sw-st-running",
+        TaskState::New
+        | TaskState::Pending
+        | TaskState::Assigned
+        | TaskState::Accepted
+        | TaskState::Preparing
+        | TaskState::Ready
+        | TaskState::Starting => "sw-st-starting",
+        TaskState::Complete | TaskState::Shutdown | TaskState::Remove => "sw-st-stopped",
+        TaskState::Failed | TaskState::Rejected | TaskState::Orphaned => "sw-st-failed",
+    }
+}
+
+fn task_card(world: &World, t: &Task, touched: &[String]) -> Html {
+    let label = task_label(world, t);
+    let gone = !t.container_up && t.state == TaskState::Running;
+    let desired = (t.desired_state != TaskState::Running)
+        .then(|| format!("wanted: {}", t.desired_state.as_str()));
+    let image = world
+        .swarm
+        .services
+        .get(&t.service_id)
+        .and_then(|s| s.versions.get(&t.spec_version))
+        .map(|tpl| tpl.container.image.clone())
+        .unwrap_or_default();
+    let class = classes!(
+        "sw-task",
+        format!("sw-svc-{}", colour_of(world, &t.service_id)),
+        gone.then_some("gone"),
+        (t.desired_state > TaskState::Running).then_some("leaving"),
+        touched.contains(&label).then_some("touched"),
+    );
+    let title = format!(
+        "{label}: {} (desired {}), image {image}{}",
+        t.state.as_str(),
+        t.desired_state.as_str(),
+        if gone {
+            "; its machine is off, the managers have not noticed yet"
+        } else {
+            ""
+        }
+    );
+    html! {
+        <li class={class} data-testid="swarm-task" data-task={label.clone()} data-state={t.state.as_str()} {title}>
+            <span class="sw-task-name">{label}</span>
+            <span class={classes!("sw-badge", state_class(t.state))}>{t.state.as_str()}</span>
+            if let Some(d) = desired {
+                <span class="sw-desired">{d}</span>
+            }
+            if gone {
+                <span class="sw-gone" data-testid="container-gone">{"container gone"}</span>
+            }
+        </li>
+    }
+}
+
+/// The role, availability, status and power words of a node's panel, for its label.
+fn node_words(m: &Machine, node: Option<&Node>, leader: bool) -> String {
+    let mut words = vec![m.hostname.clone()];
+    match node {
+        Some(n) => {
+            words.push(n.role.as_str().to_string());
+            if leader {
+                words.push("Raft leader".to_string());
+            }
+            words.push(n.availability.title().to_string());
+            words.push(n.status.title().to_string());
+        }
+        None => words.push("not in the swarm".to_string()),
+    }
+    if !m.up {
+        words.push("powered off".to_string());
+    }
+    words.join(", ")
+}
+
+#[function_component(SwarmPicture)]
+pub fn swarm_picture(props: &SwarmProps) -> Html {
+    let world = &props.world;
+    let swarm = &world.swarm;
+    let touched: &[String] = props
+        .last
+        .as_ref()
+        .map(|r| r.touched.as_slice())
+        .unwrap_or(&[]);
+    let leader = swarm.leader().map(|n| n.hostname.clone());
+
+    // Opening the menu moves the focus into it, so the keyboard can pick an action at once.
+    let stage = use_node_ref();
+    {
+        let stage = stage.clone();
+        use_effect_with(props.menu.clone(), move |menu| {
+            if menu.is_some()
+                && let Some(el) = stage.cast::<web_sys::Element>()
+                && let Ok(Some(item)) =
+                    el.query_selector(".sw-menu button[role=menuitem]:not(:disabled)")
+                && let Ok(item) = item.dyn_into::<web_sys::HtmlElement>()
+            {
+                let _ = item.focus();
+            }
+        });
+    }
+
+    if swarm.machines.is_empty() {
+        return html! {
+            <div class="sw-stage" ref={stage}>
+                <p class="sw-empty" data-testid="swarm-empty">
+                    {"No swarm lab here: this scenario starts from an empty host. Pick a swarm scenario above."}
+                </p>
+            </div>
+        };
+    }
+
+    let panels: Html = swarm
+        .machines
+        .values()
+        .map(|m| {
+            let node = m.node_id.as_ref().and_then(|id| swarm.nodes.get(id));
+            let is_leader = leader.as_deref() == Some(m.hostname.as_str());
+            let host = m.hostname.clone();
+            let open = props.menu.as_deref() == Some(host.as_str());
+            let onclick = {
+                let cb = props.on_node.clone();
+                let host = host.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(host.clone()))
+            };
+            let onkeydown = {
+                let cb = props.on_node.clone();
+                let host = host.clone();
+                Callback::from(move |e: KeyboardEvent| {
+                    if e.key() == "Enter" || e.key() == " " {
+                        e.prevent_default();
+                        cb.emit(host.clone());
+                    }
+                })
+            };
+            let tasks = node.map(|n| tasks_on(world, &n.id)).unwrap_or_default();
+            let class = classes!(
+                "sw-node",
+                (!m.up).then_some("off"),
+                node.is_some_and(|n| n.status == NodeStatus::Down)
+                    .then_some("down"),
+                node.map(|n| format!("avail-{}", n.availability.as_str())),
+                is_leader.then_some("leader"),
+                touched.contains(&host).then_some("touched"),
+            );
+            let badges = match node {
+                Some(n) => html! {
+                    <>
+                        <span class={classes!("sw-role", (n.role == Role::Manager).then_some("manager"))}>{n.role.as_str()}</span>
+                        if is_leader {
+                            <span class="sw-leader" data-testid="leader-badge">{"LEADER"}</span>
+                        }
+                        <span class={classes!("sw-avail", format!("avail-{}", n.availability.as_str()))}>{n.availability.title()}</span>
+                        <span class={classes!("sw-status", (n.status == NodeStatus::Down).then_some("down"))}>{n.status.title()}</span>
+                    </>
+                },
+                None => html! { <span class="sw-status">{"not joined"}</span> },
+            };
+            let body = if tasks.is_empty() {
+                html! { <p class="sw-none">{if m.up { "no tasks" } else { "no tasks (powered off)" }}</p> }
+            } else {
+                html! { <ul class="sw-tasks">{ for tasks.iter().map(|t| task_card(world, t, touched)) }</ul> }
+            };
+            let menu = open.then(|| node_menu(props, m, node));
+            html! {
+                <div key={host.clone()} class={class} data-testid="swarm-node" data-host={host.clone()}
+                    data-up={m.up.to_string()}>
+                    <div class="sw-node-head" tabindex="0" role="button" aria-haspopup="menu" aria-expanded={open.to_string()}
+                        aria-label={format!("{}. Open the node menu.", node_words(m, node, is_leader))}
+                        {onclick} {onkeydown}>
+                        <span class="sw-host">{host.clone()}</span>
+                        { badges }
+                    </div>
+                    if !m.up {
+                        <p class="sw-off" data-testid="powered-off">{"⏻ powered off"}</p>
+                    }
+                    <p class="sw-machine">{format!("{} · {} CPU · {} GiB", m.addr, m.cpus, m.memory_bytes >> 30)}</p>
+                    { body }
+                    { menu.unwrap_or_default() }
+                </div>
+            }
+        })
+        .collect();
+
+    let pending = unscheduled(world);
+    let tray = html! {
+        <div class={classes!("sw-tray", pending.is_empty().then_some("empty"))} data-testid="unscheduled">
+            <h3>{"Unscheduled"}</h3>
+            if pending.is_empty() {
+                <p class="sw-none">{"every task has a node"}</p>
+            } else {
+                <ul class="sw-tasks">
+                    { for pending.iter().map(|t| {
+                        let reason = if t.error.is_empty() { t.message.clone() } else { t.error.clone() };
+                        html! {
+                            <li class={classes!("sw-task", "pending", format!("sw-svc-{}", colour_of(world, &t.service_id)))}
+                                data-testid="pending-task">
+                                <span class="sw-task-name">{task_label(world, t)}</span>
+                                <span class={classes!("sw-badge", state_class(t.state))}>{t.state.as_str()}</span>
+                                <span class="sw-reason">{reason}</span>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </div>
+    };
+
+    html! {
+        <div class="sw-stage" ref={stage}>
+            if !swarm.active() {
+                <p class="sw-hint">{"These machines are not a swarm yet: docker swarm init."}</p>
+            }
+            <div class="sw-grid">{ panels }</div>
+            { tray }
+            <Legend />
+        </div>
+    }
+}
+
+/// The menu of one machine: power, then availability (as `docker node update` would).
+fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
+    let host = m.hostname.clone();
+    let power = {
+        let cb = props.on_fault.clone();
+        let fault = Fault::Machine {
+            machine: host.clone(),
+            up: !m.up,
+        };
+        Callback::from(move |_: MouseEvent| cb.emit(fault.clone()))
+    };
+    let availability = |to: Availability| {
+        let cb = props.on_command.clone();
+        let line = format!("docker node update --availability {} {host}", to.as_str());
+        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
+    };
+    let close = {
+        let cb = props.on_close_menu.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    let current = node.map(|n| n.availability);
+    html! {
+        <div class="sw-menu fault-menu" role="menu" aria-label={format!("Actions on {host}")} data-testid="node-menu">
+            <div class="fault-menu-head">
+                <span><strong>{host.clone()}</strong></span>
+                <button class="icon-button" aria-label="Close" onclick={close}>{"✕"}</button>
+            </div>
+            if m.up {
+                <button role="menuitem" data-testid="node-kill" onclick={power}>
+                    <strong>{"Kill the machine"}</strong><small>{format!("! kill {host}: power off, no goodbye")}</small>
+                </button>
+            } else {
+                <button role="menuitem" data-testid="node-start" onclick={power}>
+                    <strong>{"Start the machine"}</strong><small>{format!("! start {host}")}</small>
+                </button>
+            }
+            <button role="menuitem" data-testid="node-drain" disabled={node.is_none() || current == Some(Availability::Drain)}
+                onclick={availability(Availability::Drain)}>
+                <strong>{"Drain"}</strong><small>{"its tasks move to other nodes"}</small>
+            </button>
+            <button role="menuitem" data-testid="node-activate" disabled={node.is_none() || current == Some(Availability::Active)}
+                onclick={availability(Availability::Active)}>
+                <strong>{"Activate"}</strong><small>{"takes new tasks again (nothing moves back)"}</small>
+            </button>
+        </div>
+    }
+}
+
+#[function_component(Legend)]
+fn legend() -> Html {
+    html! {
+        <dl class="sw-legend" data-testid="swarm-legend">
+            <div><dt><span class="sw-leader">{"LEADER"}</span></dt><dd>{"the Raft leader: schedules and answers docker service"}</dd></div>
+            <div><dt><span class="sw-badge sw-st-running">{"running"}</span></dt><dd>{"observed state, as the node's agent last reported it"}</dd></div>
+            <div><dt><span class="sw-desired">{"wanted: shutdown"}</span></dt><dd>{"the managers' desired state, when it differs"}</dd></div>
+            <div><dt><span class="sw-gone">{"container gone"}</span></dt><dd>{"the store still says running, but the machine is off"}</dd></div>
+            <div><dt><span class="sw-avail avail-drain">{"Drain"}</span></dt><dd>{"no tasks here: they moved away"}</dd></div>
+            <div><dt><kbd>{"Enter"}</kbd></dt><dd>{"on a node: kill/start it, drain/activate it"}</dd></div>
+        </dl>
+    }
+}
+
+/// The managers' Raft group and the services: the side panel.
+#[function_component(SwarmSide)]
+pub fn swarm_side(props: &SwarmProps) -> Html {
+    let world = &props.world;
+    let swarm = &world.swarm;
+    let touched: &[String] = props
+        .last
+        .as_ref()
+        .map(|r| r.touched.as_slice())
+        .unwrap_or(&[]);
+    if !swarm.active() {
+        return html! { <p class="sw-none">{"No swarm yet: the Raft group and services appear after docker swarm init."}</p> };
+    }
+    let r = &swarm.raft;
+    let size = r.size();
+    let needed = raft::quorum_size(size);
+    let up = r.members.values().filter(|m| m.up).count();
+    let leader = r.leader();
+    let met = leader.is_some() && r.quorum_possible;
+    let quorum_text = if met {
+        format!("quorum met: {up} of {size} managers up, {needed} needed")
+    } else if r.quorum_possible {
+        format!("electing: {up} of {size} managers up, {needed} needed, no leader yet")
+    } else {
+        format!("quorum LOST: {up} of {size} managers up, {needed} needed")
+    };
+    let members: Html = r
+        .members
+        .iter()
+        .map(|(name, m)| {
+            let role = if !m.up { "down" } else { m.role.as_str() };
+            let status = r.manager_status(name).unwrap_or("");
+            html! {
+                <tr key={name.clone()} class={classes!((!m.up).then_some("off"), (m.role == RaftRole::Leader && m.up).then_some("leader"))}>
+                    <th scope="row">{name.clone()}</th>
+                    <td>{role}</td>
+                    <td>{m.term}</td>
+                    <td>{m.voted_for.clone().unwrap_or_else(|| "—".to_string())}</td>
+                    <td>{if m.up { "up" } else { "off" }}</td>
+                    <td>{status}</td>
+                </tr>
+            }
+        })
+        .collect();
+    let rows: Html = services(world)
+        .iter()
+        .map(|s| {
+            let mode = match s.spec.mode {
+                ServiceMode::Replicated { .. } => "replicated",
+                ServiceMode::Global => "global",
+            };
+            let update = s
+                .update_status
+                .as_ref()
+                .map(|u| u.state.as_str())
+                .unwrap_or("—");
+            let class = classes!(
+                format!("sw-svc-{}", colour_of(world, &s.id)),
+                touched.contains(&s.spec.name).then_some("touched")
+            );
+            html! {
+                <tr key={s.id.clone()} {class} data-testid="service-row" data-service={s.spec.name.clone()}>
+                    <th scope="row"><span class="sw-swatch" aria-hidden="true"></span>{s.spec.name.clone()}</th>
+                    <td>{mode}</td>
+                    <td class="sw-replicas">{replicas_text(world, s)}</td>
+                    <td>{truncate(&s.spec.template.container.image, 24)}</td>
+                    <td>{update}</td>
+                </tr>
+            }
+        })
+        .collect();
+    html! {
+        <div class="sw-side">
+            <div class="sw-raft" data-testid="raft">
+                <h3>{format!("Raft · term {}", r.term())}</h3>
+                <p class={classes!("sw-quorum", if met { "met" } else if r.quorum_possible { "electing" } else { "lost" })}
+                    data-testid="quorum" role="status">
+                    {quorum_text}
+                    {format!(" · leader: {}", leader.unwrap_or("none"))}
+                </p>
+                <table class="sw-table">
+                    <thead><tr><th scope="col">{"manager"}</th><th scope="col">{"role"}</th><th scope="col">{"term"}</th>
+                        <th scope="col">{"voted for"}</th><th scope="col">{"power"}</th><th scope="col">{"node ls"}</th></tr></thead>
+                    <tbody>{members}</tbody>
+                </table>
+                <p class="sw-note">{format!("{size} managers tolerate {} failure(s); workers do not vote.", raft::fault_tolerance(size))}</p>
+            </div>
+            <div class="sw-services" data-testid="services">
+                <h3>{"Services"}</h3>
+                if world.swarm.services.is_empty() {
+                    <p class="sw-none">{"no services yet: docker service create --name web --replicas 3 nginx"}</p>
+                } else {
+                    <table class="sw-table">
+                        <thead><tr><th scope="col">{"name"}</th><th scope="col">{"mode"}</th><th scope="col">{"running/desired"}</th>
+                            <th scope="col">{"image"}</th><th scope="col">{"update"}</th></tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                }
+            </div>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::swarm::setup;
+
+    #[test]
+    fn tasks_of_a_fresh_lab_are_empty_and_words_name_the_role() {
+        let mut w = World::new(7);
+        setup::form(&mut w, 1, 2);
+        let m = &w.swarm.machines["node-1"];
+        let node = w.swarm.node_of("node-1");
+        let words = node_words(m, node, true);
+        assert_eq!(words, "node-1, manager, Raft leader, Active, Ready");
+        assert!(unscheduled(&w).is_empty());
+        assert!(tasks_on(&w, &node.unwrap().id).is_empty());
+    }
+
+    #[test]
+    fn state_classes_group_the_states() {
+        assert_eq!(state_class(TaskState::Running), "sw-st-running");
+        assert_eq!(state_class(TaskState::Preparing), "sw-st-starting");
+        assert_eq!(state_class(TaskState::Failed), "sw-st-failed");
+        assert_eq!(state_class(TaskState::Shutdown), "sw-st-stopped");
+    }
+}
