@@ -87,7 +87,7 @@ pub const PAGES: &[Page] = &[
         slug: "swarm-deployment-strategies",
         title: "Deployment strategies",
         summary: "Rolling updates with every update_config field; rollback; blue-green; live request success chart.",
-        ready: false,
+        ready: true,
     },
     Page {
         number: "11",
@@ -185,6 +185,10 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "docker-restart-keeps-old-config",
     "reboot-brings-back-old-config",
     "swarm-worker-dies",
+    "swarm-bad-update-pauses",
+    "swarm-bad-update-rolls-back",
+    "swarm-unhealthy-update",
+    "swarm-restart-policy",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

@@ -50,6 +50,9 @@ pub enum Check {
     /// `service web running 3/3`, `node node-3 is down`, `swarm has a leader`…
     /// (src/sim/swarm/check.rs).
     Swarm(super::swarm::check::SwarmCheck),
+    /// `service web has 2 slots on dockyard/web:2.0`, `service crashy has 3 failed tasks`
+    /// (src/sim/swarm/deploycheck.rs).
+    Deploy(super::swarm::deploycheck::DeployCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -89,6 +92,9 @@ impl Check {
         }
         if let Some(swarm) = super::swarm::check::SwarmCheck::parse(&words) {
             return swarm.map(Check::Swarm).map_err(|why| err(&why));
+        }
+        if let Some(deploy) = super::swarm::deploycheck::DeployCheck::parse(&words) {
+            return deploy.map(Check::Deploy).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -169,6 +175,7 @@ impl Check {
             Check::Disk(check) => check.holds(world),
             Check::Compose(check) => check.holds(world),
             Check::Swarm(check) => check.holds(world),
+            Check::Deploy(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

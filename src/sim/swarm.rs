@@ -11,6 +11,7 @@ pub mod check;
 pub mod cli;
 pub mod cluster;
 pub mod control;
+pub mod deploycheck;
 pub mod manager;
 pub mod orchestrator;
 pub mod overlay;

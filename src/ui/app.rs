@@ -438,6 +438,28 @@ fn disk_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     (picture, chart)
 }
 
+/// The swarm-deployment-strategies page: each slot's task versions over time during an update or
+/// rollback, then the update/rollback/restart configs.
+fn deploy_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::deploy::{DeployConfig, DeployTimeline};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"Rolling update: which version each slot runs"}</h2>
+                <span class="panel-hint">{"shaded: the updater's monitor window"}</span>
+            </div>
+            <DeployTimeline world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let side = html! {
+        <section class="panel diagram-panel" data-testid="deploy-side" aria-labelledby="deploy-side-h">
+            <div class="panel-head"><h2 id="deploy-side-h">{"Update, rollback and restart configs"}</h2></div>
+            <DeployConfig world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, side)
+}
+
 /// The Compose pages: the project as Compose sees it, then each container's state and timings.
 fn compose_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     use crate::ui::views::compose::{ComposePicture, ComposeTable};
@@ -576,6 +598,7 @@ impl App {
             }
             "disk-full-logs" => disk_panels(&world, &last),
             "swarm-basics" => self.swarm_panels(ctx, lesson, &world, &last),
+            "swarm-deployment-strategies" => deploy_panels(&world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

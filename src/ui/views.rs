@@ -3,6 +3,7 @@
 //! logic and send inputs (faults) back through callbacks.
 
 pub mod compose;
+pub mod deploy;
 pub mod disk;
 pub mod images;
 pub mod lifecycle;

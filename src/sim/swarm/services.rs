@@ -14,7 +14,6 @@
 //! Simplified: `--format` for `inspect` only; no secrets/configs/`--mount` options beyond
 //! type/source/target; `docker service logs` shows what the course programs print.
 
-use super::cluster::Role;
 use super::orchestrator::{RestartCondition, ServiceMode};
 use super::service::{
     EndpointMode, FailureAction, PortConfig, PublishMode, Service, ServiceMount, Spec,
@@ -1510,6 +1509,9 @@ fn scale(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docke
         spec.mode = ServiceMode::Replicated { replicas };
         let now = world.now_ms;
         svc.set_spec(spec, true, now);
+        // Scaling is a service update: UpdateStatus is reset (a paused update starts again).
+        svc.update_status = None;
+        super::update::begin(world, &id, rec);
         rec.out(format!("{name} scaled to {replicas}"));
         rec.touch(name.to_string());
         rec.say(format!(
@@ -1519,7 +1521,7 @@ fn scale(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docke
     }
     if !p.has("--detach") {
         for id in changed {
-            follow(world, &id, Follow::Create);
+            follow(world, &id, Follow::Update);
         }
     }
     Ok(())
@@ -1642,12 +1644,16 @@ fn update(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Dock
         if force && !template_changed {
             force_dirty(world, &id);
         }
-        super::update::begin(world, &id, false, "update in progress");
     } else {
         rec.say(format!(
-            "{name}: nothing in the task template changed, so no task is replaced."
+            "{name}: nothing in the task template changed, so no task is replaced (a paused update starts again: every update resets UpdateStatus)."
         ));
     }
+    // controlapi `UpdateService`: "Reset update status"; the updater then takes the dirty slots.
+    if let Some(s) = world.swarm.services.get_mut(&id) {
+        s.update_status = None;
+    }
+    super::update::begin(world, &id, rec);
     if !p.has("--detach") {
         follow(world, &id, Follow::Update);
     }
@@ -1704,23 +1710,19 @@ fn do_rollback(
         )));
     };
     let now = world.now_ms;
-    world.swarm.updates.remove(id);
+    // controlapi `UpdateService` with `Rollback: PREVIOUS`: Spec and PreviousSpec swap places
+    // (a second rollback goes forward again) and the status says who asked.
     if let Some(s) = world.swarm.services.get_mut(id) {
-        s.set_spec(previous, false, now);
+        s.set_spec(previous, true, now);
+        s.update_status = Some(super::service::UpdateStatus {
+            state: UpdateState::RollbackStarted,
+            started_ms: now,
+            completed_ms: None,
+            message: "manually requested rollback".into(),
+        });
     }
     super::overlay::on_service_changed(world, id);
-    super::update::begin(world, id, true, "manually requested rollback");
-    if world.swarm.services[id].update_status.is_none() {
-        // Nothing to roll out (a rollback of a scale): still a rollback, completed at once.
-        if let Some(s) = world.swarm.services.get_mut(id) {
-            s.update_status = Some(super::service::UpdateStatus {
-                state: UpdateState::RollbackStarted,
-                started_ms: now,
-                completed_ms: None,
-                message: "manually requested rollback".into(),
-            });
-        }
-    }
+    super::update::begin(world, id, rec);
     rec.out(name.clone());
     rec.touch(name.clone());
     rec.title = format!("service {name} rolled back");
@@ -1730,7 +1732,14 @@ fn do_rollback(
         svc.spec.rollback.order.as_str()
     ));
     if !detach {
-        follow(world, id, Follow::Rollback);
+        follow(
+            world,
+            id,
+            Follow::Rollback {
+                message: "manually requested rollback".into(),
+                first: true,
+            },
+        );
     }
     Ok(())
 }
@@ -1852,11 +1861,22 @@ fn task_output(c: &super::service::ContainerSpec, t: &Task) -> Vec<String> {
 // ---------------------------------------------------------------------------------------------
 // Following the rollout (`--detach=false`)
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// What the following CLI has seen (docker/cli `ServiceProgress`'s `rollback` flag).
+#[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Follow {
     Create,
     Update,
-    Rollback,
+    /// A rollback is under way; `message` is the `rollback: …` line on the screen (the progress
+    /// display rewrites that line in place when the rollback completes). `first`: the line came
+    /// before the progress bars (`docker service rollback`), not after them (an update that
+    /// rolled itself back).
+    Rollback { message: String, first: bool },
+}
+
+impl Follow {
+    fn rolling_back(&self) -> bool {
+        matches!(self, Follow::Rollback { .. })
+    }
 }
 
 fn follow(world: &mut World, id: &str, kind: Follow) {
@@ -1867,28 +1887,68 @@ fn follow(world: &mut World, id: &str, kind: Follow) {
     });
 }
 
-/// Every wanted task runs the current template (replicated: as many as desired).
-fn converged(world: &World, svc: &Service) -> bool {
-    let current: Vec<&Task> = world
-        .swarm
-        .tasks
+/// docker/cli `progress.go` `numberedStates`: the states the progress display knows (tasks
+/// whose desired or observed state is not among them are left out).
+fn numbered(state: TaskState) -> Option<u8> {
+    match state {
+        TaskState::Remove | TaskState::Orphaned => None,
+        s => Some(s as u8),
+    }
+}
+
+/// The task docker/cli shows for each slot (node, for global services): among the up-to-date
+/// tasks, the lowest desired state, then the lowest observed state (`tasksBySlot`); tasks on a
+/// node that is down are left out.
+fn tasks_by_slot<'a>(world: &'a World, svc: &Service) -> Vec<&'a Task> {
+    let mut by: std::collections::BTreeMap<(u64, String), &Task> = Default::default();
+    for t in world.swarm.tasks.iter().filter(|t| {
+        t.service_id == svc.id
+            && !svc.is_dirty(t.spec_version)
+            && numbered(t.desired_state).is_some()
+            && numbered(t.state).is_some()
+    }) {
+        let node_down = t.node_id.as_ref().is_some_and(|n| {
+            world
+                .swarm
+                .nodes
+                .get(n)
+                .is_some_and(|n| n.status == super::cluster::NodeStatus::Down)
+        });
+        let key = match t.slot {
+            Some(s) => (s, String::new()),
+            None => (0, t.node_id.clone().unwrap_or_default()),
+        };
+        if let Some(existing) = by.get(&key)
+            && (existing.desired_state, existing.state) <= (t.desired_state, t.state)
+        {
+            continue;
+        }
+        if node_down && t.slot.is_some() {
+            continue;
+        }
+        by.insert(key, t);
+    }
+    by.into_values().collect()
+}
+
+/// (running, total) as docker/cli counts them for `overall progress: 2 out of 3 tasks`.
+fn progress_counts(world: &World, svc: &Service) -> (usize, usize) {
+    let shown = tasks_by_slot(world, svc);
+    let running = shown
         .iter()
-        .filter(|t| t.service_id == svc.id && t.desired_state == TaskState::Running)
-        .collect();
-    let running_current = current
-        .iter()
-        .filter(|t| t.state == TaskState::Running && !svc.is_dirty(t.spec_version))
-        .count() as u64;
-    let all_running = current.iter().all(|t| t.state == TaskState::Running);
-    let updating = svc
-        .update_status
-        .as_ref()
-        .is_some_and(|s| s.state.in_progress());
-    let enough = match svc.spec.mode {
-        ServiceMode::Replicated { replicas } => running_current == replicas,
-        ServiceMode::Global => running_current == current.len() as u64 && !current.is_empty(),
+        .filter(|t| t.desired_state <= TaskState::Running && t.state == TaskState::Running)
+        .count();
+    let total = match svc.spec.mode {
+        ServiceMode::Replicated { replicas } => replicas as usize,
+        ServiceMode::Global => shown.len(),
     };
-    enough && all_running && !updating
+    (running, total)
+}
+
+/// docker/cli's `converged`: every slot's up-to-date task runs (global: at least one node).
+fn converged(world: &World, svc: &Service) -> bool {
+    let (running, total) = progress_counts(world, svc);
+    running == total && (total > 0 || svc.replicas() == Some(0))
 }
 
 /// A CLI following a rollout has waited out its verification period.
@@ -1907,7 +1967,12 @@ pub fn verify_due(world: &World) -> bool {
     })
 }
 
-/// After every step: a CLI following a rollout prints its result once it is known.
+/// After every step: a CLI following a rollout (docker/cli `ServiceProgress`) prints what it
+/// learns: `rollback: <message>` when it first sees a rollback start, `service update paused:
+/// …` / `service rollback paused: …` (an error, exit 1) when the update pauses, and
+/// `verify: Service converged` once every slot's new task has run for the monitor period
+/// (followed by `rollback: rollback completed` if the rollback had completed before the tasks
+/// converged).
 pub fn poll(world: &mut World, rec: &mut Record) {
     let Some(i) = world
         .shell
@@ -1928,31 +1993,56 @@ pub fn poll(world: &mut World, rec: &mut Record) {
     let now = world.now_ms;
     let Some(svc) = world.swarm.services.get(&service_id).cloned() else {
         world.shell.waiting.remove(i);
-        rec.err("Error: service was removed");
+        rec.err(format!("Error response from daemon: service {service_id} not found"));
         return;
     };
+    let mut kind = kind;
     if let Some(st) = &svc.update_status {
-        let fail = match st.state {
-            UpdateState::Paused => Some(format!("service update paused: {}", st.message)),
-            UpdateState::RollbackPaused => Some(format!("service rollback paused: {}", st.message)),
-            UpdateState::RollbackCompleted | UpdateState::RollbackStarted
-                if kind == Follow::Update =>
-            {
-                // The update turned into a rollback: the CLI says so, then follows it.
-                if st.state == UpdateState::RollbackCompleted {
-                    Some(format!("service rolled back: {}", st.message))
-                } else {
-                    None
+        let stop = match st.state {
+            UpdateState::Updating => {
+                if kind.rolling_back() {
+                    kind = Follow::Update;
                 }
+                None
             }
-            _ => None,
+            UpdateState::Completed if converged_since_ms.is_none() => Some(None),
+            UpdateState::Paused => Some(Some(format!("service update paused: {}", st.message))),
+            UpdateState::RollbackStarted => {
+                if !kind.rolling_back() {
+                    kind = Follow::Rollback {
+                        message: st.message.clone(),
+                        first: false,
+                    };
+                }
+                None
+            }
+            UpdateState::RollbackPaused => {
+                Some(Some(format!("service rollback paused: {}", st.message)))
+            }
+            UpdateState::RollbackCompleted => {
+                if converged_since_ms.is_none() || !kind.rolling_back() {
+                    // Seen before the tasks converged: the line now reads `rollback completed`.
+                    kind = Follow::Rollback {
+                        message: st.message.clone(),
+                        first: matches!(kind, Follow::Rollback { first: true, .. }),
+                    };
+                }
+                None
+            }
+            UpdateState::Completed => None,
         };
-        if let Some(text) = fail {
+        if let Some(error) = stop {
             world.shell.waiting.remove(i);
-            rec.out(progress_lines(world, &svc, kind));
-            rec.err(text);
+            rec.out(progress_lines(world, &svc, &kind));
+            if let Some(text) = error {
+                rec.err(text);
+                rec.error = true;
+            }
             return;
         }
+    }
+    if let Waiter::Service { kind: k, .. } = &mut world.shell.waiting[i] {
+        *k = kind.clone();
     }
     if !converged(world, &svc) {
         if converged_since_ms.is_some()
@@ -1978,10 +2068,18 @@ pub fn poll(world: &mut World, rec: &mut Record) {
         }
         Some(since) if now >= since + monitor => {
             world.shell.waiting.remove(i);
-            rec.out(format!(
-                "{}\nverify: Service converged",
-                progress_lines(world, &svc, kind)
-            ));
+            // docker/cli prints the ID it was given: the new ID after `create`, the name typed
+            // after `update`/`rollback`/`scale`.
+            let text = format!(
+                "{}\nverify: Service {} converged",
+                progress_lines(world, &svc, &kind),
+                if kind == Follow::Create {
+                    &svc.id
+                } else {
+                    &svc.spec.name
+                }
+            );
+            rec.out(text);
             rec.say(format!(
                 "The CLI watched {}'s tasks stay up for {} (the monitor period) before saying the service converged.",
                 svc.spec.name,
@@ -1992,70 +2090,66 @@ pub fn poll(world: &mut World, rec: &mut Record) {
     }
 }
 
-/// `overall progress: 3 out of 3 tasks` and one bar per slot, as docker/cli draws them at the end.
-fn progress_lines(world: &World, svc: &Service, kind: Follow) -> String {
-    let wanted: Vec<&Task> = world
-        .swarm
-        .tasks
-        .iter()
-        .filter(|t| t.service_id == svc.id && t.desired_state <= TaskState::Running)
-        .collect();
-    let running = wanted
-        .iter()
-        .filter(|t| t.state == TaskState::Running && !svc.is_dirty(t.spec_version))
-        .count();
-    let total = match svc.spec.mode {
-        ServiceMode::Replicated { replicas } => replicas as usize,
-        ServiceMode::Global => wanted.len(),
-    };
-    let mut out = String::new();
-    if kind == Follow::Rollback {
-        out.push_str("rollback: manually requested rollback\n");
-    }
-    if kind == Follow::Update
-        && let Some(st) = &svc.update_status
-        && st.state.is_rollback()
-    {
-        out.push_str(&format!("rollback: {}\n", st.message));
-    }
-    out.push_str(&format!(
+/// `overall progress: 3 out of 3 tasks` and one bar per slot, as docker/cli leaves them on the
+/// screen at the end (a task with an error shows the error instead of a bar).
+fn progress_lines(world: &World, svc: &Service, kind: &Follow) -> String {
+    let (running, total) = progress_counts(world, svc);
+    let mut out = format!(
         "overall progress: {}{running} out of {total} tasks",
-        if kind == Follow::Rollback
-            || svc
-                .update_status
-                .as_ref()
-                .is_some_and(|s| s.state.is_rollback())
-        {
+        if kind.rolling_back() {
             "rolling back update: "
         } else {
             ""
         }
-    ));
-    let bar_full = format!("[{}>]", "=".repeat(50));
-    let mut slots: Vec<&Task> = wanted.clone();
-    slots.sort_by_key(|t| (t.slot, t.node_id.clone()));
-    slots.dedup_by_key(|t| (t.slot, t.node_id.clone()));
-    for (n, t) in slots.iter().enumerate() {
+    );
+    let rollback_line = match kind {
+        Follow::Rollback { message, first } if !message.is_empty() => {
+            if *first {
+                out = format!("rollback: {message}\n{out}");
+                String::new()
+            } else {
+                format!("\nrollback: {message}")
+            }
+        }
+        _ => String::new(),
+    };
+    if total > 20 {
+        // docker/cli `maxProgressBars`
+        return out + &rollback_line;
+    }
+    for (n, t) in tasks_by_slot(world, svc).iter().enumerate() {
         let label = match t.slot {
-            Some(s) => format!("{s}/{total}"),
+            Some(_) => format!("{}/{total}", n + 1),
             None => t
                 .node_id
                 .as_deref()
-                .map(|n| n[..12].to_string())
+                .map(|n| n[..12.min(n.len())].to_string())
                 .unwrap_or_default(),
         };
-        let _ = n;
-        let state = t.state.as_str();
-        let bar = if t.state == TaskState::Running {
-            bar_full.clone()
+        if !t.error.is_empty() {
+            // docker/cli `truncError`: 75 characters at most.
+            let err: String = if t.error.chars().count() > 75 {
+                t.error.chars().take(74).chain(['…']).collect()
+            } else {
+                t.error.clone()
+            };
+            out.push_str(&format!("\n{label}: {err}"));
+            continue;
+        }
+        if t.desired_state.is_terminal() || t.state.is_terminal() {
+            continue;
+        }
+        // numberedStates: new 1 … running 9, out of 9; 50 characters wide.
+        let step = (t.state as usize).min(TaskState::Running as usize);
+        let filled = 50 * step / (TaskState::Running as usize);
+        let bar = if filled >= 50 {
+            format!("[{}>]", "=".repeat(49))
         } else {
-            let filled = (t.state as usize).min(8) * 6;
-            format!("[{}>{}]", "=".repeat(filled), " ".repeat(50 - filled))
+            format!("[{}>{}]", "=".repeat(filled), " ".repeat(49 - filled))
         };
-        out.push_str(&format!("\n{label}: {state:<9} {bar}"));
+        out.push_str(&format!("\n{label}: {:<9} {bar}", t.state.as_str()));
     }
-    let _ = Role::Manager;
-    out
+    out + &rollback_line
 }
 
 #[cfg(test)]
