@@ -1333,3 +1333,106 @@ fn restart_policy_effective_defaults_swarmkit_restart_go() {
     assert_eq!(p.max_attempts, 0);
     assert_eq!(p.window_ms, 0);
 }
+
+/// A lab of 1 manager and 2 workers with `docker service create -d … dockyard/web:2.0` run and
+/// settled (30 s).
+fn deploy_lab(flags: &str, replicas: u64) -> Host {
+    let mut world = dockyard::sim::World::new(7);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.run(&format!(
+        "docker service create -d --name web --replicas {replicas} {flags} dockyard/web:2.0"
+    ));
+    host.wait(30_000);
+    host
+}
+
+fn update_status(host: &Host) -> (String, String) {
+    let svc = host.world().swarm.services.values().next().expect("web");
+    let st = svc.update_status.as_ref().expect("an update status");
+    (st.state.as_str().to_string(), st.message.clone())
+}
+
+/// swarmkit api/defaults `Service.Update` / `Service.Rollback`: parallelism 1, delay 0, failure
+/// action pause, monitor 5 s, max failure ratio 0, order stop-first; `docker service inspect`
+/// shows them as the effective config.
+#[test]
+fn update_and_rollback_config_effective_defaults_swarmkit_api_defaults() {
+    let mut host = deploy_lab("", 1);
+    let out = host.run(
+        "docker service inspect --format '{{json .Spec.UpdateConfig}} {{json .Spec.RollbackConfig}}' web",
+    );
+    // moby api/types/swarm: `Delay` is omitempty; a float32 0 prints as `0`.
+    let want = r#"{"Parallelism":1,"FailureAction":"pause","Monitor":5000000000,"MaxFailureRatio":0,"Order":"stop-first"}"#;
+    assert_eq!(out.trim(), format!("{want} {want}"));
+}
+
+/// swarmkit manager/orchestrator/update/updater.go: a task the update created that fails within
+/// `monitor` of running counts; failures / dirty slots > max_failure_ratio (0) → `pause` with
+/// "update paused due to failure or early termination of task <ID>"; slots not reached keep the
+/// old version; docker/cli progress.go ends with `service update paused: <message>`.
+#[test]
+fn failed_task_pauses_the_update_swarmkit_updater_go_and_cli_progress_go() {
+    let mut host = deploy_lab("--update-delay 10s", 3);
+    let out = host.run("docker service update --image dockyard/web:2.1 web");
+    let (state, message) = update_status(&host);
+    assert_eq!(state, "paused");
+    assert!(message.starts_with("update paused due to failure or early termination of task "));
+    assert!(
+        out.contains(&format!("service update paused: {message}")),
+        "{out}"
+    );
+    let ps = host.run("docker service ps web");
+    assert_eq!(ps.matches("dockyard/web:2.0").count(), 3, "{ps}");
+}
+
+/// swarmkit updater.go `rollbackUpdate`: failure_action rollback puts PreviousSpec back (and clears
+/// it), state `rollback_started` with "update rolled back due to failure or early termination of
+/// task <ID>", then `rollback_completed` / "rollback completed"; docker/cli progress.go shows
+/// `rollback: <message>` and `rolling back update: N out of N tasks`.
+#[test]
+fn failure_action_rollback_swarmkit_updater_go_rollback_update() {
+    let mut host = deploy_lab("", 3);
+    let out = host.run(
+        "docker service update --update-failure-action rollback --image dockyard/web:2.1 web",
+    );
+    assert!(
+        out.contains("rollback: update rolled back due to failure or early termination of task "),
+        "{out}"
+    );
+    assert!(out.contains("overall progress: rolling back update: 3 out of 3 tasks"));
+    assert!(out.contains("verify: Service web converged"));
+    assert_eq!(
+        update_status(&host),
+        ("rollback_completed".into(), "rollback completed".into())
+    );
+    let out = host.run("docker service rollback web");
+    assert!(out.contains("does not have a previous spec"), "{out}");
+}
+
+/// swarmkit controlapi/service.go `UpdateService`: `Rollback: PREVIOUS` swaps Spec and
+/// PreviousSpec with "manually requested rollback"; any other update resets UpdateStatus to nil,
+/// so the updater starts over (a paused update resumes).
+#[test]
+fn manual_rollback_swaps_specs_and_update_resets_status_swarmkit_controlapi_service_go() {
+    let mut host = deploy_lab("", 2);
+    host.run("docker service update -d --image dockyard/web:1.0 web");
+    host.wait(30_000);
+    let out = host.run("docker service rollback web");
+    assert!(out.starts_with("web\nrollback: manually requested rollback\n"), "{out}");
+    let image = |h: &Host, prev: bool| {
+        let s = h.world().swarm.services.values().next().unwrap();
+        let spec = if prev { s.previous_spec.as_ref().unwrap() } else { &s.spec };
+        spec.template.container.image.clone()
+    };
+    assert_eq!(image(&host, false), "dockyard/web:2.0");
+    assert_eq!(image(&host, true), "dockyard/web:1.0");
+    // With a 10 s delay slot 2 is still on 2.0 when slot 1 fails: the update pauses half done.
+    host.run("docker service update -d --update-delay 10s --image dockyard/web:2.1 web");
+    host.wait(8_000);
+    assert_eq!(update_status(&host).0, "paused");
+    host.run("docker service update -d web");
+    assert_eq!(update_status(&host).0, "updating");
+}

@@ -672,6 +672,29 @@ const cases = [
     },
   },
   {
+    name: 'swarm-deployment-strategies: a new service gets one timeline row per slot, the configs panel; step back and forward; embed',
+    async run(s) {
+      const DS = 'swarm-deployment-strategies';
+      await s.open({ page: DS }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('deploy-side'))) > 0, 'no visible update/rollback config panel');
+      const rows = await s.locator(tid('deploy-row')).count();
+      await s.type('docker service create -d --name e2eweb --replicas 2 dockyard/web:1.0');
+      await until(async () => (await s.locator(tid('deploy-row')).count()) >= rows + 2, 'no timeline rows for e2eweb after docker service create');
+      check(/\b[0-9a-z]{25}\b/.test(await s.output()), 'the terminal does not print the service ID');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: DS, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
     async run(s) {
       const IL = 'images-layers';

@@ -1178,15 +1178,24 @@ fn duration_ns(ms: Millis) -> u64 {
     ms * 1_000_000
 }
 
+/// moby api/types/swarm `UpdateConfig`: `Delay` and `Monitor` are `omitempty`, and Go prints a
+/// whole float32 ratio without a fraction (`0`, not `0.0`).
 fn update_json(c: &UpdateConfig) -> Value {
-    json!({
-        "Parallelism": c.parallelism,
-        "Delay": duration_ns(c.delay_ms),
-        "FailureAction": c.failure_action.as_str(),
-        "Monitor": duration_ns(c.monitor_ms),
-        "MaxFailureRatio": c.max_failure_ratio_per_mille as f64 / 1000.0,
-        "Order": c.order.as_str(),
-    })
+    let mut v = json!({ "Parallelism": c.parallelism });
+    if c.delay_ms > 0 {
+        v["Delay"] = json!(duration_ns(c.delay_ms));
+    }
+    v["FailureAction"] = json!(c.failure_action.as_str());
+    if c.monitor_ms > 0 {
+        v["Monitor"] = json!(duration_ns(c.monitor_ms));
+    }
+    v["MaxFailureRatio"] = if c.max_failure_ratio_per_mille.is_multiple_of(1000) {
+        json!(c.max_failure_ratio_per_mille / 1000)
+    } else {
+        json!(c.max_failure_ratio_per_mille as f64 / 1000.0)
+    };
+    v["Order"] = json!(c.order.as_str());
+    v
 }
 
 fn spec_json(s: &Spec) -> Value {
