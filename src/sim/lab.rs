@@ -1180,6 +1180,12 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
     let host = host.rsplit('@').next().unwrap_or(host).to_string();
     // A machine of the swarm lab: `ssh node-2 docker swarm join --token … 10.0.0.2:2377`.
     if world.swarm.machines.contains_key(&host) && host != world.swarm.local {
+        if !world.swarm.machines[&host].up {
+            return Err(DockerError::new(
+                format!("ssh: connect to host {host} port 22: No route to host"),
+                255,
+            ));
+        }
         return match args.get(1).map(String::as_str) {
             Some("docker") if args.get(2).is_some_and(|a| a == "swarm" || a == "node") => {
                 rec.touch(&host);

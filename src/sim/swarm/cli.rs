@@ -83,7 +83,25 @@ fn raft_change(
 pub fn run(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
     ensure_local(world);
     let local = world.swarm.local.clone();
+    if world.swarm.machines.get(&local).is_some_and(|m| !m.up) {
+        // Nothing answers on a machine without power; the lab's other machines still do.
+        return Err(DockerError::new(powered_off(world, &local), 255));
+    }
     on_machine(world, &local, args, rec)
+}
+
+/// What the terminal says when its own machine has no power (real life: the shell is gone).
+pub fn powered_off(world: &World, host: &str) -> String {
+    let other = world
+        .swarm
+        .machines
+        .values()
+        .find(|m| m.up && m.hostname != host)
+        .map(|m| m.hostname.clone())
+        .unwrap_or_else(|| "node-2".to_string());
+    format!(
+        "dockyard: {host} is powered off, so this terminal's machine runs nothing; run the command on another machine (`ssh {other} docker …`) or power it on (`! start {host}`)"
+    )
 }
 
 /// `docker swarm …` / `docker node …` run on machine `host` (the local one, or through ssh).
@@ -191,11 +209,11 @@ fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
             1,
         ));
     }
-    if flags.iter().any(|(k, _)| k == "--force-new-cluster") {
-        return Err(DockerError::new(
-            "dockyard: `--force-new-cluster` needs the Raft model (issue 5 in progress)",
-            1,
-        ));
+    if flags.iter().any(|(k, _)| k == "--force-new-cluster")
+        && let Some(node) = world.swarm.node_of(host)
+        && node.role == Role::Manager
+    {
+        return force_new_cluster(world, host, rec);
     }
     if world.swarm.node_of(host).is_some() {
         return Err(daemon(ALREADY_IN_SWARM));
@@ -218,6 +236,34 @@ fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
     ));
     rec.say(format!(
         "{host}'s engine is now the first manager of a new swarm: it holds the cluster state in a Raft log (alone, so it is the leader and the quorum), and made two join tokens. The token, not the command, decides whether a joining engine becomes a worker or a manager."
+    ));
+    Ok(())
+}
+
+/// `docker swarm init --force-new-cluster` on a manager of a swarm that lost its quorum: moby
+/// `cluster.Init` with `ForceNewCluster` restarts SwarmKit with the Raft membership rewritten to
+/// this node alone (SwarmKit `raft.Node.JoinAndStart` with `ForceNewCluster`). It keeps the
+/// store: services, tasks and every node object (the other managers stay listed, Down, until
+/// `docker node demote`/`rm`). docker/cli prints the same text as a first `init`. Simplified: a
+/// removed manager that comes back is not refused by the new cluster (it stays out of Raft).
+fn force_new_cluster(world: &mut World, host: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let id = world.swarm.node_of(host).map(|n| n.id.clone()).unwrap_or_default();
+    let addr = world.swarm.machines[host].addr.clone();
+    let now = world.now_ms;
+    let events = world
+        .swarm
+        .raft
+        .force_new_cluster(host, now, &mut world.rng)
+        .map_err(|e| daemon(e.docker_message()))?;
+    super::control::narrate(&events, rec);
+    super::control::schedule(world);
+    rec.touch(host);
+    rec.out(format!(
+        "Swarm initialized: current node ({id}) is now a manager.\n\nTo add a worker to this swarm, run the following command:\n\n    docker swarm join --token {} {addr}:{MANAGEMENT_PORT}\n\nTo add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.\n",
+        world.swarm.worker_token
+    ));
+    rec.say(format!(
+        "{host} is now the only member of the Raft group, so it is the whole quorum and leads again. It kept its copy of the store: the services, their tasks and the workers are all still there, and the orchestrator and scheduler run again. Add managers back (docker swarm join-token manager) to tolerate a failure again."
     ));
     Ok(())
 }

@@ -214,8 +214,9 @@ pub fn on_heartbeat_timeout(
     let Some(n) = world.swarm.nodes.get_mut(&id) else {
         return false;
     };
-    if leader.is_none() {
-        // No leader, no dispatcher: nobody marks it down until a leader exists.
+    if leader.is_none() || !world.swarm.raft.has_quorum() {
+        // No leader, no dispatcher: nobody marks it down until a leader exists. A leader without
+        // a quorum cannot commit the change either.
         return false;
     }
     n.status = NodeStatus::Down;

@@ -62,9 +62,11 @@ pub fn node_infos(world: &World) -> BTreeMap<String, NodeInfo> {
     infos
 }
 
-/// One manager pass (leader only). `true` if the store changed.
+/// One manager pass (leader only). `true` if the store changed. Every decision is a write to
+/// the Raft store, which commits only with a quorum: a leader that lost its quorum (and has not
+/// yet stepped down by CheckQuorum) decides nothing (SwarmKit's proposals time out).
 pub fn reconcile(world: &mut World, rec: &mut Record) -> bool {
-    if !world.swarm.active() || world.swarm.leader().is_none() {
+    if !world.swarm.active() || world.swarm.leader().is_none() || !world.swarm.raft.has_quorum() {
         return false;
     }
     let mut changed = orchestrate(world, rec);

@@ -327,6 +327,8 @@ pub enum RaftEvent {
         node: String,
         term: u64,
         was_leader: bool,
+        /// It was the only manager: nobody is left to elect a new leader.
+        alone: bool,
     },
     MemberRestarted {
         node: String,
@@ -525,8 +527,14 @@ impl RaftEvent {
                 node,
                 term,
                 was_leader,
+                alone,
             } => {
-                if *was_leader {
+                if *alone {
+                    format!(
+                        "{node}, the only manager (leader of term {term}), goes down: no other \
+                         manager can be elected, so the swarm has no leader until it comes back"
+                    )
+                } else if *was_leader {
                     format!(
                         "{node}, the leader of term {term}, goes down: its followers stop hearing \
                          heartbeats and will elect a new leader after their election timeouts"
@@ -1497,6 +1505,7 @@ impl RaftCluster {
                 node: node.to_string(),
                 term,
                 was_leader,
+                alone,
             });
             if self.leader().is_none() && self.no_leader_since_ms.is_none() {
                 self.no_leader_since_ms = Some(now_ms);
@@ -1736,6 +1745,18 @@ mod tests {
             ERR_DEADLINE_EXCEEDED
         );
         assert!(ERR_CANNOT_REMOVE_MEMBER.ends_with("this would result in a loss of quorum"));
+    }
+
+    #[test]
+    fn the_only_manager_going_down_says_nobody_takes_over() {
+        let mut rng = Rng::seeded(3);
+        let mut c = RaftCluster::with_members(&["node-1"], 0, &mut rng);
+        c.advance(30_000, &|_: &str, _: &str| true, &mut rng);
+        assert_eq!(c.leader(), Some("node-1"));
+        let events = c.set_up("node-1", false, 31_000, &mut rng);
+        let text = events[0].describe();
+        assert!(text.contains("the only manager"), "{text}");
+        assert!(!text.contains("followers"), "{text}");
     }
 
     #[test]
