@@ -379,6 +379,13 @@ pub fn deploy_config(props: &DeployProps) -> Html {
             n.to_string()
         }
     };
+    let short_duration = |ms: Millis| {
+        if ms == 0 {
+            "0 s".to_string()
+        } else {
+            short_duration(ms)
+        }
+    };
     let rows: Html = services
         .iter()
         .map(|s| {
