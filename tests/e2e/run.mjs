@@ -695,6 +695,42 @@ const cases = [
     },
   },
   {
+    name: 'swarm-basics: nodes with their tasks, Raft and services; docker service ls; kill a node from its menu (keyboard too); step back and forward; embed',
+    async run(s) {
+      const SB = 'swarm-basics';
+      await s.open({ page: SB }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('swarm-node'))) >= 3, 'fewer than 3 visible node panels');
+      check((await s.visibleCount(tid('raft'))) > 0, 'no visible Raft panel');
+      check((await s.visibleCount(tid('swarm-legend'))) > 0, 'no visible legend');
+      await s.type('docker service ls');
+      await until(async () => /REPLICAS/.test(await s.output()), 'docker service ls printed no REPLICAS header');
+      const node = `${tid('swarm-node')}[data-host="node-3"]`;
+      // Keyboard: Enter on the node's header opens its menu, Escape closes it.
+      await s.locator(`${node} .sw-node-head`).first().focus();
+      await s.page.keyboard.press('Enter');
+      await s.waitVisible(tid('node-menu'), 'the node menu (Enter)');
+      await s.page.keyboard.press('Escape');
+      await until(async () => (await s.locator(tid('node-menu')).count()) === 0, 'Escape did not close the node menu');
+      // Mouse: click, then kill the machine.
+      await s.locator(`${node} .sw-node-head`).first().click();
+      await s.waitVisible(tid('node-kill'), 'the kill item of the node menu');
+      await s.locator(tid('node-kill')).first().click();
+      await until(async () => (await s.locator(`${node}[data-up="false"]`).count()) > 0, 'node-3 is not shown powered off after kill');
+      check(/kill node-3/.test(await s.output()), 'the terminal does not echo the kill fault');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      await until(async () => (await s.locator(`${node}[data-up="true"]`).count()) > 0, 'node-3 still off after step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: SB, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+      check((await s.visibleCount(tid('swarm-node'))) >= 3, 'no node panels in embed mode');
+    },
+  },
+  {
     name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
     async run(s) {
       const IL = 'images-layers';
