@@ -21,6 +21,7 @@ pub mod step;
 pub mod swarm;
 pub mod time;
 pub mod timeline;
+pub mod traffic;
 pub mod world;
 
 pub use check::{Check, CheckParseError};

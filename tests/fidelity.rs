@@ -1436,3 +1436,73 @@ fn manual_rollback_swaps_specs_and_update_resets_status_swarmkit_controlapi_serv
     host.run("docker service update -d web");
     assert_eq!(update_status(&host).0, "updating");
 }
+
+/// A three-node lab with the learner's terminal on node-1 (the manager).
+fn mesh_lab() -> Host {
+    let mut world = dockyard::sim::World::new(21);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+/// FIDELITY "bridge networks: one host only; swarm services on different nodes need an overlay
+/// network". moby daemon/cluster/services.go `populateNetworkID`: a local (non-swarm) network is
+/// refused with "The network %s cannot be used with services. Only networks scoped to the swarm
+/// can be used, such as those created with the overlay driver."; moby daemon/cluster/helpers.go
+/// `getNetwork`: "network %s not found". libnetwork drivers/overlay: an overlay spans nodes.
+#[test]
+fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
+    let mut host = mesh_lab();
+    host.run("docker network create appnet");
+    let out = host.run("docker service create -d --name db --network appnet postgres:16");
+    assert!(
+        out.contains("Error response from daemon: The network appnet cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver."),
+        "{out}"
+    );
+    let out = host.run("docker service create -d --name db --network nope postgres:16");
+    assert!(out.contains("Error response from daemon: network nope not found"), "{out}");
+    assert!(host.world().swarm.services.is_empty());
+    host.run("docker network create -d overlay backend");
+    let out = host.run("docker network ls");
+    assert!(out.contains("backend   overlay   swarm"), "{out}");
+    assert!(out.contains("ingress   overlay   swarm"), "{out}");
+    host.run("docker service create -d --name db --network backend --constraint node.hostname==node-2 postgres:16");
+    host.run("docker service create -d --name api --network backend --constraint node.hostname==node-3 dockyard/web:2.0");
+    host.wait(20_000);
+    let w = host.world();
+    let answer = dockyard::sim::swarm::mesh::resolve(w, "api", Some("backend"), "db").unwrap();
+    assert!(answer.vip && answer.addresses[0].starts_with("10.0.1."), "{answer:?}");
+    let out = host.run("docker network rm backend");
+    assert!(out.contains("rpc error: code = FailedPrecondition desc = network "), "{out}");
+    assert!(out.contains(" is in use by service "), "{out}");
+}
+
+/// FIDELITY "routing mesh (ingress): every node accepts a published port and load-balances
+/// (IPVS) to tasks on any node; `mode: host` bypasses it; `endpoint_mode: dnsrr` cannot use
+/// ingress". Docker docs "Use swarm mode routing mesh" (engine/swarm/ingress.md) and SwarmKit
+/// controlapi `validateEndpointSpec`.
+#[test]
+fn routing_mesh_ingress_docker_docs_swarm_ingress() {
+    let mut host = mesh_lab();
+    host.run("docker service create -d --name web --replicas 2 -p 8080:80 --constraint node.hostname!=node-3 dockyard/web:2.0");
+    host.wait(10_000);
+    // node-3 runs no task and still answers; IPVS alternates between the two tasks.
+    let a = host.run("curl http://node-3:8080/");
+    let b = host.run("curl http://node-3:8080/");
+    assert!(a.contains("{\"version\":\"2.0\",\"host\":\""), "{a}");
+    assert!(b.contains("{\"version\":\"2.0\",\"host\":\""), "{b}");
+    assert_ne!(a, b, "round robin picks the other task");
+    // Host mode: only the node running the task listens.
+    host.run("docker service create -d --name hm --publish published=9090,target=80,mode=host --constraint node.hostname==node-2 nginx:1.27");
+    host.wait(10_000);
+    assert!(host.run("curl http://node-2:9090/").contains("Welcome to nginx!"));
+    let out = host.run("curl http://node-3:9090/");
+    assert!(
+        out.contains("curl: (7) Failed to connect to node-3 port 9090 after 0 ms: Couldn't connect to server"),
+        "{out}"
+    );
+    // dnsrr and ingress do not mix.
+    let out = host.run("docker service create -d --name rr --endpoint-mode dnsrr -p 7070:80 nginx:1.27");
+    assert!(out.contains("port published with ingress mode can't be used with dnsrr mode"), "{out}");
+}

@@ -50,6 +50,9 @@ pub enum Check {
     /// `service web running 3/3`, `node node-3 is down`, `swarm has a leader`…
     /// (src/sim/swarm/check.rs).
     Swarm(super::swarm::check::SwarmCheck),
+    /// `name web resolves from api`, `port 8080 answers on node-3`, `traffic had failures`…
+    /// (src/sim/swarm/meshcheck.rs).
+    Mesh(super::swarm::meshcheck::MeshCheck),
     /// `service web has 2 slots on dockyard/web:2.0`, `service crashy has 3 failed tasks`
     /// (src/sim/swarm/deploycheck.rs).
     Deploy(super::swarm::deploycheck::DeployCheck),
@@ -89,6 +92,9 @@ impl Check {
         }
         if let Some(compose) = super::docker::compose::check::ComposeCheck::parse(&words) {
             return compose.map(Check::Compose).map_err(|why| err(&why));
+        }
+        if let Some(mesh) = super::swarm::meshcheck::MeshCheck::parse(&words) {
+            return mesh.map(Check::Mesh).map_err(|why| err(&why));
         }
         if let Some(swarm) = super::swarm::check::SwarmCheck::parse(&words) {
             return swarm.map(Check::Swarm).map_err(|why| err(&why));
@@ -175,6 +181,7 @@ impl Check {
             Check::Disk(check) => check.holds(world),
             Check::Compose(check) => check.holds(world),
             Check::Swarm(check) => check.holds(world),
+            Check::Mesh(check) => check.holds(world),
             Check::Deploy(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)

@@ -43,6 +43,8 @@ pub enum Event {
     /// An agent's next task move, a delayed restart or an update step is due
     /// (src/sim/swarm/manager.rs keeps one at the earliest).
     SwarmWork,
+    /// The traffic generator's next one-second bucket (src/sim/traffic.rs).
+    TrafficTick,
 }
 
 impl Event {
@@ -60,6 +62,7 @@ impl Event {
             | Event::DiskFull
             | Event::SwarmTick
             | Event::SwarmWork
+            | Event::TrafficTick
             | Event::NodeHeartbeatTimeout { .. } => None,
         }
     }

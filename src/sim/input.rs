@@ -29,6 +29,8 @@ pub enum Fault {
     FsBusy { container: String },
     /// A machine of the swarm lab loses power (`kill node-3`) or is started again (`start node-3`).
     Machine { machine: String, up: bool },
+    /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic.rs).
+    Traffic(super::traffic::Action),
 }
 
 impl Fault {
@@ -65,6 +67,9 @@ impl Fault {
                 machine: name.to_string(),
                 up: true,
             }),
+            ["traffic", ..] => super::traffic::Action::parse(&words)
+                .unwrap_or_else(|| Err(String::new()))
+                .map(Fault::Traffic),
             _ => Err(format!(
                 "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE` or `start NODE`"
             )),
@@ -83,6 +88,7 @@ impl Fault {
             Fault::Machine { machine, up } => {
                 format!("{} {machine}", if *up { "start" } else { "kill" })
             }
+            Fault::Traffic(action) => action.describe(),
         }
     }
 }

@@ -109,6 +109,7 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
                 super::swarm::control::kill(world, machine, rec)
             }
         }
+        Fault::Traffic(action) => super::traffic::apply(world, action, rec),
     };
     if let Err(message) = result {
         rec.say(format!(
@@ -340,6 +341,10 @@ pub(crate) fn docker(
     }
     if args.first().is_some_and(|a| a == "swarm" || a == "node" || a == "service") {
         return super::swarm::cli::run(world, args, rec);
+    }
+    // Swarm-scoped networks (overlay create, ls on a manager): src/sim/swarm/overlay.rs.
+    if let Some(result) = super::swarm::overlay::network_command(world, args, rec) {
+        return result;
     }
     if args.first().is_some_and(|a| a == "compose") {
         return super::docker::compose::run(world, &args[1..], rec);
@@ -813,6 +818,10 @@ fn curl(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), Dock
     })?;
     let (host, port) = parse_url(target)
         .ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+    // A lab machine's port in a swarm: the routing mesh answers (src/sim/swarm/curl.rs).
+    if let Some(result) = super::swarm::curl::run(world, &host, port, rec) {
+        return result;
+    }
     if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
         return Err(DockerError::new(
             format!("curl: (6) Could not resolve host: {host}"),

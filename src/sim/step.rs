@@ -17,6 +17,7 @@ use super::world::World;
 /// Runs exactly one live event. `None` when nothing is left to happen.
 pub fn step(world: &mut World) -> Option<Record> {
     super::swarm::control::resume(world);
+    super::traffic::resume(world);
     while let Some((key, event)) = world.agenda.pop() {
         world.now_ms = world.now_ms.max(key.due_ms);
         let mut record = Record::new(world.now_ms);
@@ -52,6 +53,7 @@ pub fn step(world: &mut World) -> Option<Record> {
                 super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, &mut record)
             }
             Event::SwarmWork => super::swarm::manager::on_work(world, &mut record),
+            Event::TrafficTick => super::traffic::on_tick(world, &mut record),
         };
         if live {
             disk::sync(world, &mut record);
@@ -59,6 +61,8 @@ pub fn step(world: &mut World) -> Option<Record> {
             super::docker::compose::job::poll(world, &mut record);
             // The swarm's leader reacts to what just happened (a node down, a new service…).
             super::swarm::manager::settle(world, &mut record);
+            // The allocator gives new tasks their overlay addresses (src/sim/swarm/overlay.rs).
+            super::swarm::overlay::allocate(world);
             super::swarm::services::poll(world, &mut record);
             return Some(record);
         }

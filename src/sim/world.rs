@@ -35,6 +35,8 @@ pub struct World {
     pub lab: Lab,
     /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk.rs).
     pub disk: super::docker::disk::Disk,
+    /// The traffic generator and what it measured (src/sim/traffic.rs).
+    pub traffic: super::traffic::Traffic,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -137,6 +139,7 @@ impl World {
             lab: Lab::default(),
             swarm: Default::default(),
             disk: super::docker::disk::Disk::default(),
+            traffic: Default::default(),
         }
     }
 

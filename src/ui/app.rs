@@ -438,6 +438,28 @@ fn disk_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     (picture, chart)
 }
 
+/// The swarm-overlay-networks page: nodes with the swarm's networks as lanes and the last
+/// request's path; beside it the services' virtual IPs and the traffic chart.
+fn overlay_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
+    use crate::ui::views::overlay::{OverlayPicture, OverlaySide};
+    let picture = html! {
+        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
+            <div class="panel-head">
+                <h2 id="picture-h">{"Networks across nodes and the routing mesh"}</h2>
+                <span class="panel-hint">{"lanes: swarm networks · line: the last curl"}</span>
+            </div>
+            <OverlayPicture world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    let side = html! {
+        <section class="panel diagram-panel" data-testid="overlay-side" aria-labelledby="overlay-side-h">
+            <div class="panel-head"><h2 id="overlay-side-h">{"Virtual IPs and traffic"}</h2></div>
+            <OverlaySide world={world.clone()} last={last.clone()} />
+        </section>
+    };
+    (picture, side)
+}
+
 /// The swarm-deployment-strategies page: each slot's task versions over time during an update or
 /// rollback, then the update/rollback/restart configs.
 fn deploy_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
@@ -599,6 +621,7 @@ impl App {
             "disk-full-logs" => disk_panels(&world, &last),
             "swarm-basics" => self.swarm_panels(ctx, lesson, &world, &last),
             "swarm-deployment-strategies" => deploy_panels(&world, &last),
+            "swarm-overlay-networks" => overlay_panels(&world, &last),
             // A page without its own picture yet shows the host and its containers.
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };

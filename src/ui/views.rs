@@ -8,7 +8,9 @@ pub mod disk;
 pub mod images;
 pub mod lifecycle;
 pub mod network;
+pub mod overlay;
 pub mod swarm;
+pub mod traffic_chart;
 pub mod volumes;
 pub mod why;
 

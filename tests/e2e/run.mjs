@@ -731,6 +731,31 @@ const cases = [
     },
   },
   {
+    name: 'swarm-overlay-networks: an overlay network appears as a lane across the nodes, the traffic chart; step back and forward; embed',
+    async run(s) {
+      const ON = 'swarm-overlay-networks';
+      await s.open({ page: ON }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'step-label never read "step N / M"');
+      check((await s.visibleCount(tid('overlay-side'))) > 0, 'no visible virtual IPs and traffic panel');
+      check((await s.visibleCount(tid('traffic-chart'))) > 0, 'no visible traffic chart');
+      check((await s.locator(`${tid('overlay-lane')}[data-network="ingress"]`).count()) > 0, 'no ingress lane');
+      await s.type('docker network create -d overlay e2enet');
+      const lane = `${tid('overlay-lane')}[data-network="e2enet"]`;
+      await until(async () => (await s.locator(lane).count()) > 0, 'no lane for e2enet after docker network create -d overlay');
+      check(/\b[0-9a-z]{25}\b/.test(await s.output()), 'the terminal does not print the network ID');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      const back = await s.snapshot();
+      check(back.picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: ON, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check(s.params().has('embed'), `embed left the URL: ${s.page.url()}`);
+    },
+  },
+  {
     name: 'images-layers: a here-document typed line by line, a build with cache badges; step back and forward; embed',
     async run(s) {
       const IL = 'images-layers';

@@ -147,6 +147,8 @@ pub struct Swarm {
     pub restarts: super::orchestrator::RestartTracker,
     /// Rolling updates in progress, by service ID (src/sim/swarm/update.rs).
     pub updates: BTreeMap<String, super::update::Progress>,
+    /// Swarm networks, their addresses and the mesh's round robin (src/sim/swarm/overlay.rs).
+    pub overlay: super::overlay::Overlay,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.

@@ -777,7 +777,8 @@ fn create(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Dock
         }
     }
     apply_flags(world, &mut spec, &p, true)?;
-    let id = create_spec(world, spec, rec)?;
+    let id = create_spec(world, spec, rec)
+        .inspect_err(|e| super::overlay::explain_refusal(e, rec))?;
     if !p.has("--quiet") {
         rec.out(id.clone());
     }

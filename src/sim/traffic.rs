@@ -1,0 +1,449 @@
+//! A traffic generator: clients sending requests to a published port at a steady rate, so
+//! "zero downtime" is measured rather than claimed.
+//!
+//! Real life: load tools (`hey`, `wrk`, `k6`) or real users send requests continuously; every
+//! request is answered or fails (connection refused, timed out, reset), and a dashboard charts
+//! requests per second and the success rate. During a `stop-first` update of a one-replica
+//! service there is a moment with no task: requests fail. With `start-first` the new task runs
+//! before the old one stops: none do.
+//!
+//! Here: `! traffic start node-1:8080 20/s` starts clients outside the swarm sending 20
+//! requests per second to node-1's port 8080; `! traffic stop` stops them. Requests are
+//! evaluated in one-second buckets on their own agenda event (`Event::TrafficTick`): at each
+//! tick, every request of the bucket asks src/sim/swarm/mesh.rs what would become of it at that
+//! moment (round robin advancing as IPVS would), and only the counts (answered, failed, by
+//! reason) are kept, for the last 600 s. A tick makes a step of the timeline only when the
+//! picture changes (requests start failing, or all succeed again), never one per request.
+//! Simplified: all requests of a bucket see the same instant; a tick is only scheduled while
+//! something else is still to happen later (a `wait`, a task starting), so a quiet simulation
+//! still ends: traffic flows while simulated time passes.
+
+use super::agenda::Class;
+use super::event::Event;
+use super::swarm::mesh::{self, Client};
+use super::time::{Millis, SECOND_MS};
+use super::{Record, World};
+use std::collections::BTreeMap;
+
+/// One bucket per second.
+pub const BUCKET_MS: Millis = SECOND_MS;
+/// History kept: the last 600 buckets (ten minutes).
+pub const HISTORY_BUCKETS: usize = 600;
+/// Clients send at most this many requests per second.
+pub const MAX_RATE_PER_S: u32 = 1000;
+
+/// `! traffic start HOST:PORT RATE/s` / `! traffic stop`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Action {
+    Start {
+        host: String,
+        port: u16,
+        rate_per_s: u32,
+    },
+    Stop,
+}
+
+impl Action {
+    /// The words after `!`: `None` when they are not a traffic line.
+    pub fn parse(words: &[&str]) -> Option<Result<Action, String>> {
+        match words {
+            ["traffic", "stop"] => Some(Ok(Action::Stop)),
+            ["traffic", "start", target, rest @ ..] => Some(parse_start(target, rest)),
+            ["traffic", ..] => Some(Err(
+                "try `traffic start NODE:PORT [RATE/s]` or `traffic stop`".to_string(),
+            )),
+            _ => None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Action::Start {
+                host,
+                port,
+                rate_per_s,
+            } => format!("traffic start {host}:{port} {rate_per_s}/s"),
+            Action::Stop => "traffic stop".to_string(),
+        }
+    }
+}
+
+fn parse_start(target: &str, rest: &[&str]) -> Result<Action, String> {
+    let target = target.strip_prefix("http://").unwrap_or(target);
+    let target = target.trim_end_matches('/');
+    let (host, port) = target
+        .rsplit_once(':')
+        .ok_or_else(|| format!("traffic needs HOST:PORT, got {target:?}"))?;
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("bad port {port:?}"))?;
+    let rate_per_s = match rest {
+        [] => 10,
+        [rate] => rate
+            .trim_end_matches("/s")
+            .parse::<u32>()
+            .ok()
+            .filter(|r| (1..=MAX_RATE_PER_S).contains(r))
+            .ok_or_else(|| {
+                format!("rate must be 1-{MAX_RATE_PER_S} requests per second, like 20/s")
+            })?,
+        _ => return Err("try `traffic start NODE:PORT [RATE/s]`".to_string()),
+    };
+    if host.is_empty() {
+        return Err("traffic needs HOST:PORT".to_string());
+    }
+    Ok(Action::Start {
+        host: host.to_string(),
+        port,
+        rate_per_s,
+    })
+}
+
+/// Clients currently sending.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Generator {
+    pub host: String,
+    pub port: u16,
+    pub rate_per_s: u32,
+    pub started_ms: Millis,
+}
+
+/// One second of traffic.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Bucket {
+    /// The end of the second it covers.
+    pub t_ms: Millis,
+    pub ok: u32,
+    pub failed: u32,
+    /// Failures by reason (src/sim/swarm/mesh.rs `Failure::reason`).
+    pub reasons: BTreeMap<String, u32>,
+    /// Answers by task (`web.1`), for the picture.
+    pub answered_by: BTreeMap<String, u32>,
+}
+
+/// The generator and what it measured.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Traffic {
+    pub generator: Option<Generator>,
+    pub next_bucket_ms: Millis,
+    pub history: Vec<Bucket>,
+    /// Totals since the last `traffic start`.
+    pub sent: u64,
+    pub ok: u64,
+    pub failed: u64,
+    /// Every reason seen since the last start, with its count.
+    pub reasons: BTreeMap<String, u64>,
+}
+
+/// A point of the chart.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Point {
+    pub t_ms: Millis,
+    pub requests_per_s: u32,
+    /// 0–100.
+    pub success_percent: f64,
+}
+
+/// The history as chart points (oldest first).
+pub fn series(world: &World) -> Vec<Point> {
+    world
+        .traffic
+        .history
+        .iter()
+        .map(|b| {
+            let total = b.ok + b.failed;
+            Point {
+                t_ms: b.t_ms,
+                requests_per_s: (u64::from(total) * SECOND_MS / BUCKET_MS) as u32,
+                success_percent: if total == 0 {
+                    100.0
+                } else {
+                    f64::from(b.ok) * 100.0 / f64::from(total)
+                },
+            }
+        })
+        .collect()
+}
+
+/// Success rate since the last start, in per-mille; `None` before the first request.
+pub fn success_per_mille(world: &World) -> Option<u64> {
+    let t = &world.traffic;
+    (t.sent > 0).then(|| t.ok * 1000 / t.sent)
+}
+
+/// `! traffic start|stop`.
+pub fn apply(world: &mut World, action: &Action, rec: &mut Record) -> Result<(), String> {
+    match action {
+        Action::Start {
+            host,
+            port,
+            rate_per_s,
+        } => {
+            if !world.swarm.machines.contains_key(host) {
+                return Err(format!("no machine {host} in this lab"));
+            }
+            let now = world.now_ms;
+            world.traffic = Traffic {
+                generator: Some(Generator {
+                    host: host.clone(),
+                    port: *port,
+                    rate_per_s: *rate_per_s,
+                    started_ms: now,
+                }),
+                next_bucket_ms: now + BUCKET_MS,
+                ..Traffic::default()
+            };
+            rec.title = format!("traffic: {rate_per_s}/s to {host}:{port}");
+            rec.touch(host.clone());
+            rec.say(format!(
+                "Clients outside the swarm start sending {rate_per_s} requests per second to {host}:{port}. Each second, the chart counts how many were answered and why the others failed. Traffic flows while simulated time passes (wait, or step forward)."
+            ));
+            Ok(())
+        }
+        Action::Stop => {
+            let Some(g) = world.traffic.generator.take() else {
+                return Err("no traffic is running".to_string());
+            };
+            world.agenda.cancel(|e| matches!(e, Event::TrafficTick));
+            let t = &world.traffic;
+            rec.title = "traffic stops".to_string();
+            rec.say(format!(
+                "The clients stop. To {}:{}: {} requests, {} answered, {} failed{}.",
+                g.host,
+                g.port,
+                t.sent,
+                t.ok,
+                t.failed,
+                if t.reasons.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " ({})",
+                        t.reasons
+                            .iter()
+                            .map(|(r, n)| format!("{n}× {r}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                }
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// Something other than the swarm's timers and traffic is due after `t_ms`.
+fn later_work(world: &World, t_ms: Millis) -> bool {
+    world
+        .agenda
+        .iter()
+        .any(|(k, e)| k.due_ms > t_ms && !matches!(e, Event::TrafficTick | Event::SwarmTick))
+}
+
+fn schedule(world: &mut World) {
+    let at = world.traffic.next_bucket_ms.max(world.now_ms);
+    if later_work(world, at) {
+        world.agenda.schedule(at, Class::Event, Event::TrafficTick);
+    }
+}
+
+/// Before each step: while traffic runs and time is going to pass, keep a tick on the agenda.
+pub fn resume(world: &mut World) {
+    if world.traffic.generator.is_some() && !world.agenda.any(|e| matches!(e, Event::TrafficTick)) {
+        schedule(world);
+    }
+}
+
+/// `Event::TrafficTick`: evaluate the buckets due by now. A step only when the outcome flips.
+pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
+    let Some(g) = world.traffic.generator.clone() else {
+        return false;
+    };
+    let was_failing = world.traffic.history.last().is_some_and(|b| b.failed > 0);
+    let mut evaluated = 0;
+    while world.traffic.next_bucket_ms <= world.now_ms && evaluated < HISTORY_BUCKETS {
+        let t_ms = world.traffic.next_bucket_ms;
+        evaluate(world, &g, t_ms);
+        world.traffic.next_bucket_ms += BUCKET_MS;
+        evaluated += 1;
+    }
+    if world.traffic.next_bucket_ms <= world.now_ms {
+        // A long quiet gap: skip to now rather than replay it.
+        world.traffic.next_bucket_ms = world.now_ms + BUCKET_MS;
+    }
+    schedule(world);
+    let Some(last) = world.traffic.history.last().cloned() else {
+        return false;
+    };
+    let failing = last.failed > 0;
+    if failing == was_failing {
+        return false;
+    }
+    rec.touch(g.host.clone());
+    if failing {
+        let reasons = last
+            .reasons
+            .iter()
+            .map(|(r, n)| format!("{n}× {r}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        rec.title = format!(
+            "traffic: {} of {} requests fail",
+            last.failed,
+            last.ok + last.failed
+        );
+        rec.say(format!(
+            "Requests to {}:{} start failing: {reasons}.",
+            g.host, g.port
+        ));
+    } else {
+        rec.title = "traffic: every request answered".to_string();
+        rec.say(format!(
+            "Every request to {}:{} is answered again ({} in the last second).",
+            g.host, g.port, last.ok
+        ));
+    }
+    true
+}
+
+/// One bucket: each request asks the mesh for its fate now.
+fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
+    let mut bucket = Bucket {
+        t_ms,
+        ..Bucket::default()
+    };
+    let per_bucket = (u64::from(g.rate_per_s) * BUCKET_MS / SECOND_MS).max(1);
+    for _ in 0..per_bucket {
+        let route = mesh::request(world, &Client::Outside, &g.host, g.port);
+        match &route.outcome {
+            Ok(answer) => {
+                bucket.ok += 1;
+                *bucket
+                    .answered_by
+                    .entry(answer.task_name.clone())
+                    .or_insert(0) += 1;
+            }
+            Err(f) => {
+                bucket.failed += 1;
+                *bucket.reasons.entry(f.reason()).or_insert(0) += 1;
+            }
+        }
+        mesh::advance(world, &route);
+    }
+    let t = &mut world.traffic;
+    t.sent += u64::from(bucket.ok + bucket.failed);
+    t.ok += u64::from(bucket.ok);
+    t.failed += u64::from(bucket.failed);
+    for (r, n) in &bucket.reasons {
+        *t.reasons.entry(r.clone()).or_insert(0) += u64::from(*n);
+    }
+    t.history.push(bucket);
+    if t.history.len() > HISTORY_BUCKETS {
+        let extra = t.history.len() - HISTORY_BUCKETS;
+        t.history.drain(..extra);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Input;
+    use crate::sim::input::Fault;
+
+    fn submit(w: &mut World, input: Input) -> Record {
+        w.submit(input);
+        crate::sim::step(w).unwrap()
+    }
+
+    #[test]
+    fn parse_lines() {
+        let p = |s: &str| Action::parse(&s.split_whitespace().collect::<Vec<_>>());
+        assert_eq!(
+            p("traffic start node-1:8080 20/s"),
+            Some(Ok(Action::Start {
+                host: "node-1".into(),
+                port: 8080,
+                rate_per_s: 20
+            }))
+        );
+        assert_eq!(p("traffic stop"), Some(Ok(Action::Stop)));
+        assert!(p("traffic start node-1").unwrap().is_err());
+        assert!(p("traffic start node-1:8080 0/s").unwrap().is_err());
+        assert_eq!(p("crash web"), None);
+        assert_eq!(
+            Fault::parse("traffic start node-2:80 5/s").map(|f| f.describe()),
+            Ok("traffic start node-2:80 5/s".to_string())
+        );
+    }
+
+    #[test]
+    fn buckets_count_and_the_simulation_still_ends() {
+        let mut w = World::new(9);
+        crate::sim::swarm::setup::form(&mut w, 1, 2);
+        submit(
+            &mut w,
+            Input::Command(
+                "docker service create -d --name web --replicas 2 -p 8080:80 nginx".into(),
+            ),
+        );
+        while crate::sim::step(&mut w).is_some() {}
+        let r = submit(
+            &mut w,
+            Input::Fault(Fault::parse("traffic start node-3:8080 20/s").unwrap()),
+        );
+        assert!(!r.error);
+        submit(
+            &mut w,
+            Input::Advance {
+                duration_ms: 10_000,
+            },
+        );
+        let mut steps = 0;
+        while crate::sim::step(&mut w).is_some() {
+            steps += 1;
+            assert!(steps < 100, "the timeline must end");
+        }
+        let s = series(&w);
+        assert!(s.len() >= 9 && s.len() <= 10, "{}", s.len());
+        assert!(
+            s.iter()
+                .all(|p| p.requests_per_s == 20 && p.success_percent == 100.0)
+        );
+        assert_eq!(success_per_mille(&w), Some(1000));
+        // Both tasks answered, in turn.
+        assert_eq!(w.traffic.history[0].answered_by.len(), 2);
+        // node-3 dies: requests to it fail, with the reason.
+        submit(&mut w, Input::Fault(Fault::parse("kill node-3").unwrap()));
+        submit(&mut w, Input::Advance { duration_ms: 3_000 });
+        while crate::sim::step(&mut w).is_some() {}
+        assert!(
+            w.traffic.reasons.contains_key("node-3 is off"),
+            "{:?}",
+            w.traffic.reasons
+        );
+        let r = submit(&mut w, Input::Fault(Fault::parse("traffic stop").unwrap()));
+        assert!(r.narration.join(" ").contains("failed"));
+        assert!(w.traffic.generator.is_none());
+    }
+
+    #[test]
+    fn history_is_bounded() {
+        let mut w = World::new(1);
+        crate::sim::swarm::setup::form(&mut w, 1, 0);
+        submit(
+            &mut w,
+            Input::Fault(Fault::parse("traffic start node-1:8080 1/s").unwrap()),
+        );
+        submit(
+            &mut w,
+            Input::Advance {
+                duration_ms: 700_000,
+            },
+        );
+        while crate::sim::step(&mut w).is_some() {}
+        assert_eq!(w.traffic.history.len(), HISTORY_BUCKETS);
+        assert!(w.traffic.failed > 600);
+    }
+}
