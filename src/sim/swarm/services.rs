@@ -2159,6 +2159,12 @@ fn progress_lines(world: &World, svc: &Service, kind: &Follow) -> String {
         };
         out.push_str(&format!("\n{label}: {:<9} {bar}", t.state.as_str()));
     }
+    // Slots with no up-to-date task yet keep the empty line the CLI drew at the start.
+    if svc.replicas().is_some() {
+        for n in tasks_by_slot(world, svc).len()..total {
+            out.push_str(&format!("\n{}/{total}: ", n + 1));
+        }
+    }
     out + &rollback_line
 }
 
