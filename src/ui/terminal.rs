@@ -45,6 +45,16 @@ pub fn examples_for(slug: &str) -> &'static [&'static str] {
             "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
             "docker rm -f -v db",
         ],
+        "swarm-overlay-networks" => &[
+            "curl http://node-3:8080/",
+            "docker network ls",
+            "docker network create -d overlay appnet",
+            "docker service create -d --name api --network appnet dockyard/web:2.0",
+            "!traffic start node-1:8080 20/s",
+            "sleep 10",
+            "!traffic stop",
+            "!kill node-2",
+        ],
         "disk-full-logs" => &[
             "docker run -d --name api -e LOG_LEVEL=debug node:20 node server.js",
             "sleep 12h",
