@@ -113,6 +113,12 @@ fn unscheduled(world: &World) -> Vec<&Task> {
         .collect()
 }
 
+/// The store still says running, but the container died with its machine (nobody told the
+/// managers yet).
+fn container_gone(t: &Task) -> bool {
+    !t.container_up && t.state == TaskState::Running
+}
+
 fn state_class(state: TaskState) -> &'static str {
     match state {
         TaskState::Running => "sw-st-running",
@@ -130,7 +136,7 @@ fn state_class(state: TaskState) -> &'static str {
 
 fn task_card(world: &World, t: &Task, touched: &[String]) -> Html {
     let label = task_label(world, t);
-    let gone = !t.container_up && t.state == TaskState::Running;
+    let gone = container_gone(t);
     let desired = (t.desired_state != TaskState::Running)
         .then(|| format!("wanted: {}", t.desired_state.as_str()));
     let image = world
@@ -516,6 +522,34 @@ mod tests {
         assert_eq!(words, "node-1, manager, Raft leader, Active, Ready");
         assert!(unscheduled(&w).is_empty());
         assert!(tasks_on(&w, &node.unwrap().id).is_empty());
+    }
+
+    #[test]
+    fn a_task_on_a_dead_machine_is_drawn_as_container_gone() {
+        use crate::sim::input::{Fault, Input};
+        use crate::sim::timeline::Timeline;
+        let mut w = World::new(7);
+        setup::form(&mut w, 1, 2);
+        let mut tl = Timeline::new(w);
+        tl.submit(Input::Command(
+            "docker service create -d --name web --replicas 3 nginx:1.27".to_string(),
+        ));
+        tl.submit(Input::Advance {
+            duration_ms: 10_000,
+        });
+        while tl.forward() {}
+        tl.submit(Input::Fault(Fault::Machine {
+            machine: "node-3".to_string(),
+            up: false,
+        }));
+        let w = tl.world();
+        let id = w.swarm.node_of("node-3").unwrap().id.clone();
+        let on3 = tasks_on(w, &id);
+        assert_eq!(on3.len(), 1);
+        assert!(container_gone(on3[0]));
+        assert_eq!(task_label(w, on3[0]), on3[0].name("web"));
+        let m = &w.swarm.machines["node-3"];
+        assert!(node_words(m, w.swarm.node_of("node-3"), false).ends_with("powered off"));
     }
 
     #[test]
