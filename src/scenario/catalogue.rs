@@ -198,6 +198,8 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "swarm-bad-update-rolls-back",
     "swarm-unhealthy-update",
     "swarm-restart-policy",
+    "swarm-stop-first-vs-start-first",
+    "swarm-blue-green",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

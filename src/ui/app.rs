@@ -464,6 +464,7 @@ fn overlay_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) 
 /// rollback, then the update/rollback/restart configs.
 fn deploy_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     use crate::ui::views::deploy::{DeployConfig, DeployTimeline};
+    use crate::ui::views::traffic_chart::TrafficChart;
     let picture = html! {
         <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
             <div class="panel-head">
@@ -475,7 +476,8 @@ fn deploy_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
     };
     let side = html! {
         <section class="panel diagram-panel" data-testid="deploy-side" aria-labelledby="deploy-side-h">
-            <div class="panel-head"><h2 id="deploy-side-h">{"Update, rollback and restart configs"}</h2></div>
+            <div class="panel-head"><h2 id="deploy-side-h">{"Requests answered, and the configs"}</h2></div>
+            <TrafficChart world={world.clone()} />
             <DeployConfig world={world.clone()} last={last.clone()} />
         </section>
     };
