@@ -177,6 +177,22 @@ fn task_card(world: &World, t: &Task, touched: &[String]) -> Html {
     }
 }
 
+/// Node objects no machine is any more (it left, maybe joined again under a new ID): the
+/// managers keep listing them, Down, until `docker node rm`.
+fn stale_nodes(world: &World) -> Vec<&Node> {
+    let swarm = &world.swarm;
+    swarm
+        .nodes
+        .values()
+        .filter(|n| {
+            swarm
+                .machines
+                .get(&n.hostname)
+                .is_none_or(|m| m.node_id.as_deref() != Some(n.id.as_str()))
+        })
+        .collect()
+}
+
 /// The role, availability, status and power words of a node's panel, for its label.
 fn node_words(m: &Machine, node: Option<&Node>, leader: bool) -> String {
     let mut words = vec![m.hostname.clone()];
@@ -306,6 +322,18 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
         })
         .collect();
 
+    let stale = stale_nodes(world);
+    let stale_line = (!stale.is_empty()).then(|| {
+        let names: Vec<String> = stale
+            .iter()
+            .map(|n| format!("{} ({}…, {})", n.hostname, truncate(&n.id, 7), n.status.title()))
+            .collect();
+        html! {
+            <p class="sw-hint" data-testid="stale-nodes">
+                {format!("Still listed by the managers, no machine behind them: {} (docker node rm)", names.join(", "))}
+            </p>
+        }
+    });
     let pending = unscheduled(world);
     let tray = html! {
         <div class={classes!("sw-tray", pending.is_empty().then_some("empty"))} data-testid="unscheduled">
@@ -336,6 +364,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
                 <p class="sw-hint">{"These machines are not a swarm yet: docker swarm init."}</p>
             }
             <div class="sw-grid">{ panels }</div>
+            { stale_line.unwrap_or_default() }
             { tray }
             <Legend />
         </div>
@@ -550,6 +579,20 @@ mod tests {
         assert_eq!(task_label(w, on3[0]), on3[0].name("web"));
         let m = &w.swarm.machines["node-3"];
         assert!(node_words(m, w.swarm.node_of("node-3"), false).ends_with("powered off"));
+    }
+
+    #[test]
+    fn a_node_that_left_is_listed_apart() {
+        use crate::sim::input::Input;
+        use crate::sim::timeline::Timeline;
+        let mut w = World::new(7);
+        setup::form(&mut w, 1, 2);
+        let mut tl = Timeline::new(w);
+        assert!(stale_nodes(tl.world()).is_empty());
+        tl.submit(Input::Command("ssh node-3 docker swarm leave".to_string()));
+        let stale = stale_nodes(tl.world());
+        assert_eq!(stale.len(), 1);
+        assert_eq!(stale[0].hostname, "node-3");
     }
 
     #[test]
