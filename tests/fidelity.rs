@@ -1506,3 +1506,145 @@ fn routing_mesh_ingress_docker_docs_swarm_ingress() {
     let out = host.run("docker service create -d --name rr --endpoint-mode dnsrr -p 7070:80 nginx:1.27");
     assert!(out.contains("port published with ingress mode can't be used with dnsrr mode"), "{out}");
 }
+
+/// A lab of 1 manager and 2 workers with `compose` as compose.yaml, driven like a shell user.
+fn stack_lab(seed: u64, compose: &str) -> Host {
+    let mut world = dockyard::sim::World::new(seed);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world
+        .fs
+        .write("/home/learner/app/compose.yaml", compose, false)
+        .expect("write compose.yaml");
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+/// compose-spec deploy.md documents `restart_policy.delay` "default: 0" and `update_config` /
+/// `rollback_config` `monitor` "default 0s"; docker/cli `convertRestartPolicy` /
+/// `convertUpdateConfig` leave them unset and moby `updateConfigToGRPC` drops a zero monitor,
+/// so swarmkit `api/defaults` (restart delay 5 s, update monitor 5 s) applies.
+#[test]
+fn stack_effective_defaults_compose_spec_deploy_md_vs_swarmkit_api_defaults() {
+    let mut host = stack_lab(
+        4,
+        "services:\n  web:\n    image: nginx:1.27\n  api:\n    image: nginx:1.27\n    deploy:\n      update_config: {parallelism: 2, monitor: 0s}\n      restart_policy: {condition: on-failure, delay: 0s}\n",
+    );
+    let rec = host.sh("docker stack deploy -c compose.yaml app");
+    assert!(
+        rec.narration.iter().any(|n| n.contains(
+            "deploy.restart_policy.delay: the Compose reference says 0, the swarm uses 5s (web)"
+        )),
+        "{:?}",
+        rec.narration
+    );
+    let spec = |name: &str| {
+        host.world()
+            .swarm
+            .services
+            .values()
+            .find(|s| s.spec.name == name)
+            .expect("service")
+            .spec
+            .clone()
+    };
+    let web = spec("app_web");
+    assert_eq!(web.template.restart.delay_ms, 5_000);
+    assert_eq!(
+        (web.update.monitor_ms, web.rollback.monitor_ms),
+        (5_000, 5_000)
+    );
+    let api = spec("app_api");
+    // An explicit 0s restart delay reaches SwarmKit; an explicit 0s monitor does not.
+    assert_eq!(api.template.restart.delay_ms, 0);
+    assert_eq!((api.update.parallelism, api.update.monitor_ms), (2, 5_000));
+    let pretty = host.run("docker service inspect --pretty app_web");
+    assert!(pretty.contains("Delay:\t\t5s") && pretty.contains("Monitoring Period: 5s"));
+}
+
+/// docker/cli cli/compose/types/types.go `UnsupportedProperties` + cli/command/stack/loader.go
+/// (`Ignoring unsupported options: …`), deploy_composefile.go (`Creating service`, `Updating
+/// service NAME (id: ID)`), remove.go (`Removing service`).
+#[test]
+fn stack_deploy_output_docker_cli_stack_deploy_composefile_go() {
+    let mut host = stack_lab(
+        4,
+        "services:\n  web:\n    image: nginx:1.27\n    build: .\n    restart: always\n",
+    );
+    let out = host.run("docker stack deploy -c compose.yaml app");
+    assert!(
+        out.starts_with("Ignoring unsupported options: build, restart\n\nSince --detach=false was not specified, tasks will be created in the background.\nIn a future release, --detach=false will become the default.\nCreating network app_default\nCreating service app_web\n"),
+        "{out}"
+    );
+    let id = host
+        .world()
+        .swarm
+        .services
+        .values()
+        .next()
+        .expect("service")
+        .id
+        .clone();
+    let out = host.run("docker stack deploy -d -c compose.yaml app");
+    assert!(
+        out.contains(&format!("Updating service app_web (id: {id})")),
+        "{out}"
+    );
+    assert_eq!(
+        host.run("docker stack ls"),
+        "NAME      SERVICES\napp       1\n"
+    );
+    assert_eq!(
+        host.run("docker stack rm app"),
+        "Removing service app_web\nRemoving network app_default\n"
+    );
+    assert_eq!(
+        host.run("docker stack rm app"),
+        "Nothing found in stack: app\n"
+    );
+}
+
+/// FIDELITY "swarm named volumes: local to the node that created them" — docker/docs
+/// engine/swarm/services.md ("Data volumes": a volume is created on the node that runs the task,
+/// the data is not moved with the task). The voting app's db moves when its node dies and
+/// starts with an EMPTY volume; the votes stay on the dead node's disk.
+#[test]
+fn swarm_named_volumes_local_to_the_node_docs_swarm_services_data_volumes() {
+    let mut host = stack_lab(
+        11,
+        "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement: {constraints: [node.role == worker]}\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n",
+    );
+    host.run("docker stack deploy -c compose.yaml vote");
+    host.wait(40_000);
+    host.timeline
+        .submit(Input::Fault(Fault::parse("vote cats 5").expect("fault")));
+    assert_eq!(
+        dockyard::sim::swarm::voting::tally(host.world()).map(|t| t.1),
+        Some(5)
+    );
+    let db_host = |w: &dockyard::sim::World| -> Vec<String> {
+        w.swarm
+            .machines
+            .values()
+            .filter(|m| m.volumes.contains_key("vote_db-data"))
+            .map(|m| m.hostname.clone())
+            .collect()
+    };
+    let before = db_host(host.world());
+    assert_eq!(before.len(), 1);
+    host.timeline.submit(Input::Fault(Fault::Machine {
+        machine: before[0].clone(),
+        up: false,
+    }));
+    host.wait(60_000);
+    let after = db_host(host.world());
+    assert_eq!(after.len(), 2, "a second, separate volume on the new node");
+    assert_eq!(
+        dockyard::sim::swarm::voting::tally(host.world()).map(|t| (t.1, t.3)),
+        Some((0, 0))
+    );
+    assert_eq!(
+        dockyard::sim::swarm::voting::votes_on_disk(host.world(), &before[0]),
+        5
+    );
+}

@@ -200,6 +200,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "swarm-restart-policy",
     "swarm-stop-first-vs-start-first",
     "swarm-blue-green",
+    "swarm-stack-deploy",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

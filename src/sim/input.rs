@@ -29,6 +29,9 @@ pub enum Fault {
     FsBusy { container: String },
     /// A machine of the swarm lab loses power (`kill node-3`) or is started again (`start node-3`).
     Machine { machine: String, up: bool },
+    /// `vote cats 5` / `results`: someone uses the voting app's pages
+    /// (src/sim/swarm/voting.rs).
+    Voting(super::swarm::voting::Action),
     /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic.rs).
     Traffic(super::traffic::Action),
 }
@@ -67,6 +70,11 @@ impl Fault {
                 machine: name.to_string(),
                 up: true,
             }),
+            _ if super::swarm::voting::Action::parse(&words).is_some() => {
+                super::swarm::voting::Action::parse(&words)
+                    .unwrap_or_else(|| Err(String::new()))
+                    .map(Fault::Voting)
+            }
             ["traffic", ..] => super::traffic::Action::parse(&words)
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Traffic),
@@ -88,6 +96,7 @@ impl Fault {
             Fault::Machine { machine, up } => {
                 format!("{} {machine}", if *up { "start" } else { "kill" })
             }
+            Fault::Voting(action) => action.describe(),
             Fault::Traffic(action) => action.describe(),
         }
     }

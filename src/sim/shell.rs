@@ -109,6 +109,7 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
                 super::swarm::control::kill(world, machine, rec)
             }
         }
+        Fault::Voting(action) => super::swarm::voting::apply(world, action, rec),
         Fault::Traffic(action) => super::traffic::apply(world, action, rec),
     };
     if let Err(message) = result {
@@ -339,7 +340,10 @@ pub(crate) fn docker(
     if args.len() >= 2 && args[0] == "system" && args[1] == "prune" {
         return super::docker::prune::system_prune(world, &args[2..], rec);
     }
-    if args.first().is_some_and(|a| a == "swarm" || a == "node" || a == "service") {
+    if args
+        .first()
+        .is_some_and(|a| a == "swarm" || a == "node" || a == "service" || a == "stack")
+    {
         return super::swarm::cli::run(world, args, rec);
     }
     // Swarm-scoped networks (overlay create, ls on a manager): src/sim/swarm/overlay.rs.

@@ -23,5 +23,8 @@ pub mod scheduler;
 pub mod service;
 pub mod services;
 pub mod setup;
+pub mod stack;
+pub mod stackcmd;
 pub mod task;
 pub mod update;
+pub mod voting;

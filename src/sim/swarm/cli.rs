@@ -124,6 +124,7 @@ pub fn on_machine(
         }
         ["node", "update", rest @ ..] => node_update(world, host, rest, rec),
         ["service", ..] => super::services::run(world, host, &args[1..], rec),
+        ["stack", ..] => super::stackcmd::run(world, host, &args[1..], rec),
         ["node", "rm", rest @ ..] | ["node", "remove", rest @ ..] => {
             node_rm(world, host, rest, rec)
         }
