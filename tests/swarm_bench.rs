@@ -1,7 +1,8 @@
 //! Benchmark (not a timed test) of SwarmKit-style reconciliation at scale: 1,000 nodes,
 //! 100 services × 300 replicas = 30,000 tasks, then 100 nodes die and every replacement is
-//! placed. Run it in release:
-//! `cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture`.
+//! placed. Run it in release, natively:
+//! `cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture`,
+//! and in WebAssembly in headless Chromium: `scripts/bench-wasm.sh`.
 //! Wall-clock time is measured here only, never inside `sim/`.
 
 use dockyard::sim::swarm::cluster::{NodeStatus, Role};
@@ -11,7 +12,57 @@ use dockyard::sim::swarm::orchestrator::{
 use dockyard::sim::swarm::scheduler::{NodeInfo, TaskSpec, place_batch};
 use dockyard::sim::swarm::task::{Task, TaskState};
 use std::collections::BTreeMap;
-use std::time::Instant;
+
+/// A stopwatch that works natively (`Instant`) and in the browser (`Date.now()`).
+#[derive(Clone, Copy)]
+struct Instant(f64);
+
+impl Instant {
+    #[cfg(not(target_arch = "wasm32"))]
+    fn now() -> Instant {
+        use std::sync::OnceLock;
+        static START: OnceLock<std::time::Instant> = OnceLock::new();
+        let start = START.get_or_init(std::time::Instant::now);
+        Instant(start.elapsed().as_secs_f64() * 1000.0)
+    }
+    #[cfg(target_arch = "wasm32")]
+    fn now() -> Instant {
+        Instant(js_sys::Date::now())
+    }
+    fn elapsed(&self) -> Elapsed {
+        Elapsed(Instant::now().0 - self.0)
+    }
+}
+
+/// Milliseconds, printed like `Duration`'s `{:?}`.
+#[derive(Clone, Copy)]
+struct Elapsed(f64);
+
+impl Elapsed {
+    fn as_secs_f64(&self) -> f64 {
+        self.0 / 1000.0
+    }
+}
+
+impl std::fmt::Debug for Elapsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:.1}ms", self.0)
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+#[cfg(target_arch = "wasm32")]
+macro_rules! println {
+    ($($t:tt)*) => { wasm_bindgen_test::console_log!($($t)*) };
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn wasm_reconcile_1000_nodes_30000_tasks_then_kill_100() {
+    reconcile_1000_nodes_30000_tasks_then_kill_100();
+}
 
 const NODES: usize = 1_000;
 const SERVICES: usize = 100;

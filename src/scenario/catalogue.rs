@@ -185,15 +185,15 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "docker-restart-keeps-old-config",
     "reboot-brings-back-old-config",
     "swarm-worker-dies",
-    "swarm-mesh-any-node",
-    "swarm-bridge-vs-overlay",
-    "swarm-host-mode-publish",
-    "swarm-dnsrr",
     "swarm-single-manager-dies",
     "swarm-one-of-three-managers-dies",
     "swarm-quorum-lost",
     "swarm-drain-for-maintenance",
     "swarm-global-service",
+    "swarm-mesh-any-node",
+    "swarm-bridge-vs-overlay",
+    "swarm-host-mode-publish",
+    "swarm-dnsrr",
     "swarm-bad-update-pauses",
     "swarm-bad-update-rolls-back",
     "swarm-unhealthy-update",
@@ -201,6 +201,7 @@ pub const SCENARIOS: &[ScenarioFile] = scenarios![
     "swarm-stop-first-vs-start-first",
     "swarm-blue-green",
     "swarm-stack-deploy",
+    "swarm-voting-app-db-node-dies",
 ];
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {

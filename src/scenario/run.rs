@@ -249,7 +249,9 @@ impl Run {
                         .next_due_ms()
                         .is_some_and(|due| due <= target)
                     {
-                        run.timeline.forward();
+                        if !run.timeline.forward_until(target) {
+                            break;
+                        }
                         run.observe_last();
                     }
                 }

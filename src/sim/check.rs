@@ -50,11 +50,11 @@ pub enum Check {
     /// `service web running 3/3`, `node node-3 is down`, `swarm has a leader`…
     /// (src/sim/swarm/check.rs).
     Swarm(super::swarm::check::SwarmCheck),
-    /// `result shows 5 votes for cats`, `node node-3 keeps 5 votes` (src/sim/swarm/voting.rs).
-    Vote(super::swarm::voting::VoteCheck),
     /// `name web resolves from api`, `port 8080 answers on node-3`, `traffic had failures`…
     /// (src/sim/swarm/meshcheck.rs).
     Mesh(super::swarm::meshcheck::MeshCheck),
+    /// `result shows 5 votes for cats`, `node node-3 keeps 5 votes` (src/sim/swarm/voting.rs).
+    Vote(super::swarm::voting::VoteCheck),
     /// `service web has 2 slots on dockyard/web:2.0`, `service crashy has 3 failed tasks`
     /// (src/sim/swarm/deploycheck.rs).
     Deploy(super::swarm::deploycheck::DeployCheck),
@@ -101,11 +101,11 @@ impl Check {
         if let Some(swarm) = super::swarm::check::SwarmCheck::parse(&words) {
             return swarm.map(Check::Swarm).map_err(|why| err(&why));
         }
-        if let Some(deploy) = super::swarm::deploycheck::DeployCheck::parse(&words) {
-            return deploy.map(Check::Deploy).map_err(|why| err(&why));
-        }
         if let Some(vote) = super::swarm::voting::VoteCheck::parse(&words) {
             return vote.map(Check::Vote).map_err(|why| err(&why));
+        }
+        if let Some(deploy) = super::swarm::deploycheck::DeployCheck::parse(&words) {
+            return deploy.map(Check::Deploy).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -186,8 +186,8 @@ impl Check {
             Check::Disk(check) => check.holds(world),
             Check::Compose(check) => check.holds(world),
             Check::Swarm(check) => check.holds(world),
-            Check::Vote(check) => check.holds(world),
             Check::Mesh(check) => check.holds(world),
+            Check::Vote(check) => check.holds(world),
             Check::Deploy(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)

@@ -29,6 +29,11 @@ pub enum Fault {
     FsBusy { container: String },
     /// A machine of the swarm lab loses power (`kill node-3`) or is started again (`start node-3`).
     Machine { machine: String, up: bool },
+    /// `partition node-3` / `partition node-2 node-3`: these machines can talk among themselves
+    /// but not with the rest of the lab (src/sim/swarm/control.rs).
+    Partition { machines: Vec<String> },
+    /// `heal`: every partition ends.
+    Heal,
     /// `vote cats 5` / `results`: someone uses the voting app's pages
     /// (src/sim/swarm/voting.rs).
     Voting(super::swarm::voting::Action),
@@ -70,16 +75,20 @@ impl Fault {
                 machine: name.to_string(),
                 up: true,
             }),
+            ["partition", names @ ..] if !names.is_empty() => Ok(Fault::Partition {
+                machines: names.iter().map(|n| n.to_string()).collect(),
+            }),
+            ["heal"] => Ok(Fault::Heal),
+            ["traffic", ..] => super::traffic::Action::parse(&words)
+                .unwrap_or_else(|| Err(String::new()))
+                .map(Fault::Traffic),
             _ if super::swarm::voting::Action::parse(&words).is_some() => {
                 super::swarm::voting::Action::parse(&words)
                     .unwrap_or_else(|| Err(String::new()))
                     .map(Fault::Voting)
             }
-            ["traffic", ..] => super::traffic::Action::parse(&words)
-                .unwrap_or_else(|| Err(String::new()))
-                .map(Fault::Traffic),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE` or `start NODE`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…` or `heal`"
             )),
         }
     }
@@ -96,6 +105,8 @@ impl Fault {
             Fault::Machine { machine, up } => {
                 format!("{} {machine}", if *up { "start" } else { "kill" })
             }
+            Fault::Partition { machines } => format!("partition {}", machines.join(" ")),
+            Fault::Heal => "heal".to_string(),
             Fault::Voting(action) => action.describe(),
             Fault::Traffic(action) => action.describe(),
         }

@@ -1187,13 +1187,17 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
             ));
         }
         return match args.get(1).map(String::as_str) {
-            Some("docker") if args.get(2).is_some_and(|a| a == "swarm" || a == "node") => {
+            Some("docker")
+                if args.get(2).is_some_and(|a| {
+                    matches!(a.as_str(), "swarm" | "node" | "service" | "stack" | "info")
+                }) =>
+            {
                 rec.touch(&host);
                 crate::sim::swarm::cli::on_machine(world, &host, &args[2..], rec)
             }
             _ => Err(DockerError::new(
                 format!(
-                    "dockyard: on {host} only `docker swarm …` and `docker node …` are simulated so far"
+                    "dockyard: on {host} only `docker swarm|node|service|stack|info …` are simulated"
                 ),
                 1,
             )),

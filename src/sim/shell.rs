@@ -109,6 +109,8 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
                 super::swarm::control::kill(world, machine, rec)
             }
         }
+        Fault::Partition { machines } => super::swarm::control::partition(world, machines, rec),
+        Fault::Heal => super::swarm::control::heal(world, rec),
         Fault::Voting(action) => super::swarm::voting::apply(world, action, rec),
         Fault::Traffic(action) => super::traffic::apply(world, action, rec),
     };
@@ -345,6 +347,15 @@ pub(crate) fn docker(
         .is_some_and(|a| a == "swarm" || a == "node" || a == "service" || a == "stack")
     {
         return super::swarm::cli::run(world, args, rec);
+    }
+    if args.len() == 1 && args[0] == "info" {
+        let host = if world.swarm.machines.is_empty() {
+            world.engine.hostname.clone()
+        } else {
+            world.swarm.local.clone()
+        };
+        super::swarm::info::info(world, &host, rec);
+        return Ok(());
     }
     // Swarm-scoped networks (overlay create, ls on a manager): src/sim/swarm/overlay.rs.
     if let Some(result) = super::swarm::overlay::network_command(world, args, rec) {

@@ -16,9 +16,29 @@ use super::world::World;
 
 /// Runs exactly one live event. `None` when nothing is left to happen.
 pub fn step(world: &mut World) -> Option<Record> {
+    step_until(world, None)
+}
+
+/// Like [`step`], but never runs an entry due after `limit_ms`: a quiet event (a routine Raft
+/// heartbeat makes no step) must not carry a bounded wait past its end into a far-off timer.
+pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> Option<Record> {
+    // Quiet events popped before the limit stops us must not change the world without a step
+    // (a replay would not see them), so a bounded step that ends with nothing puts it back.
+    let before = limit_ms.map(|_| world.clone());
     super::swarm::control::resume(world);
     super::traffic::resume(world);
-    while let Some((key, event)) = world.agenda.pop() {
+    loop {
+        if let (Some(limit), Some(due)) = (limit_ms, world.next_due_ms())
+            && due > limit
+        {
+            if let Some(before) = before {
+                *world = before;
+            }
+            return None;
+        }
+        let Some((key, event)) = world.agenda.pop() else {
+            break;
+        };
         world.now_ms = world.now_ms.max(key.due_ms);
         let mut record = Record::new(world.now_ms);
         let live = match event {
@@ -66,6 +86,9 @@ pub fn step(world: &mut World) -> Option<Record> {
             super::swarm::services::poll(world, &mut record);
             return Some(record);
         }
+    }
+    if let Some(before) = before {
+        *world = before;
     }
     None
 }

@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cluster;
 pub mod control;
 pub mod curl;
+pub mod info;
 pub mod deploycheck;
 pub mod manager;
 pub mod mesh;

@@ -103,6 +103,23 @@ impl Timeline {
         }
     }
 
+    /// Like [`Timeline::forward`], but runs nothing due after `limit_ms` (a bounded wait).
+    pub fn forward_until(&mut self, limit_ms: crate::sim::time::Millis) -> bool {
+        if self.cursor < self.records.len() {
+            return self.forward();
+        }
+        match crate::sim::step::step_until(&mut self.world, Some(limit_ms)) {
+            Some(record) => {
+                self.entries.push(None);
+                self.records.push(record);
+                self.cursor += 1;
+                self.keep_keyframe();
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Moves one step back. Returns false at the start.
     pub fn back(&mut self) -> bool {
         if self.cursor == 0 {

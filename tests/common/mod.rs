@@ -47,7 +47,9 @@ impl Host {
             .next_due_ms()
             .is_some_and(|due| due <= target)
         {
-            self.timeline.forward();
+            if !self.timeline.forward_until(target) {
+                break;
+            }
         }
     }
 

@@ -182,7 +182,8 @@ pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
 /// One pass of every agent: the moves that are due now. `true` if any task changed.
 pub fn run(world: &mut World, rec: &mut Record) -> bool {
     let now = world.now_ms;
-    let has_leader = world.swarm.leader().is_some();
+    let leader = world.swarm.leader().map(|n| n.hostname.clone());
+    let net = super::control::reachable(world);
     let mut changed = false;
     for i in 0..world.swarm.tasks.len() {
         let task = world.swarm.tasks[i].clone();
@@ -192,9 +193,9 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
         if !machine_up(world, &host) || task.state.is_terminal() {
             continue;
         }
-        // The dispatcher hands out assignments and desired-state changes: without a leader,
-        // nothing new reaches the agents (running containers keep running).
-        let told = has_leader;
+        // The dispatcher hands out assignments and desired-state changes: an agent that cannot
+        // reach a leader hears nothing new (its running containers keep running).
+        let told = leader.as_deref().is_some_and(|l| net(l, &host));
         let mut t = task.clone();
         if t.desired_state > TaskState::Running {
             if !told {
@@ -227,8 +228,7 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
                 t.stop_due_ms = Some(now + stops_in);
                 t.due_ms = t.stop_due_ms;
             }
-        } else if let Some(due) = t.due_ms.filter(|d| *d <= now) {
-            let _ = due;
+        } else if t.due_ms.is_some_and(|d| d <= now) {
             step_task(world, &mut t, &host, told, rec);
         } else if t.due_ms.is_none() && t.state == TaskState::Assigned && told {
             t.due_ms = Some(now + ACCEPT_MS);
@@ -309,11 +309,11 @@ fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut 
         }
         TaskState::Starting => {
             let Ok(p) = program else {
+                t.due_ms = None;
                 return;
             };
             let started = t.started_ms.unwrap_or(now);
-            if let Some(exit_ms) = p.exits_after_ms.filter(|e| started + e <= now) {
-                let _ = exit_ms;
+            if p.exits_after_ms.is_some_and(|e| started + e <= now) {
                 exit(t, &p, now);
                 return;
             }
@@ -391,7 +391,9 @@ fn create_volumes(world: &mut World, host: &str, c: &ContainerSpec, rec: &mut Re
     }
 }
 
-/// The earliest due move of any agent.
+/// The earliest due move of any agent still to come. A move already due that the last pass
+/// could not make (its machine is off or cannot reach the leader) waits for the next change of
+/// the world, not for a timer: every live step runs the agents again.
 pub fn next_due_ms(world: &World) -> Option<Millis> {
     world
         .swarm
@@ -399,6 +401,7 @@ pub fn next_due_ms(world: &World) -> Option<Millis> {
         .iter()
         .filter(|t| !t.state.is_terminal())
         .filter_map(|t| t.due_ms)
+        .filter(|due| *due > world.now_ms)
         .min()
 }
 

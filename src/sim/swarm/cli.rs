@@ -124,6 +124,10 @@ pub fn on_machine(
         }
         ["node", "update", rest @ ..] => node_update(world, host, rest, rec),
         ["service", ..] => super::services::run(world, host, &args[1..], rec),
+        ["info"] => {
+            super::info::info(world, host, rec);
+            Ok(())
+        }
         ["stack", ..] => super::stackcmd::run(world, host, &args[1..], rec),
         ["node", "rm", rest @ ..] | ["node", "remove", rest @ ..] => {
             node_rm(world, host, rest, rec)
@@ -258,6 +262,8 @@ fn force_new_cluster(world: &mut World, host: &str, rec: &mut Record) -> Result<
         .map_err(|e| daemon(e.docker_message()))?;
     super::control::narrate(&events, rec);
     super::control::schedule(world);
+    // A new leader's dispatcher gives every node a fresh grace period before judging it.
+    super::control::restart_heartbeat_clocks(world, rec);
     rec.touch(host);
     rec.out(format!(
         "Swarm initialized: current node ({id}) is now a manager.\n\nTo add a worker to this swarm, run the following command:\n\n    docker swarm join --token {} {addr}:{MANAGEMENT_PORT}\n\nTo add a manager to this swarm, run 'docker swarm join-token manager' and follow the instructions.\n",

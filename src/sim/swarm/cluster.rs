@@ -102,6 +102,10 @@ pub struct Machine {
     pub images: std::collections::BTreeSet<String>,
     /// Its local named volumes: a volume lives on the node that created it.
     pub volumes: BTreeMap<String, NodeVolume>,
+    /// Network partition group: machines talk only within the same group (0 = everyone).
+    pub partition: u32,
+    /// Since when the leader's dispatcher has heard nothing from it (off or cut off).
+    pub silent_since_ms: Option<Millis>,
 }
 
 /// A named volume on one machine's disk, with what the programs wrote into it.
@@ -177,6 +181,8 @@ impl Swarm {
                     down_since_ms: None,
                     images: Default::default(),
                     volumes: BTreeMap::new(),
+                    partition: 0,
+                    silent_since_ms: None,
                 },
             );
         }

@@ -20,16 +20,122 @@ use crate::sim::{Record, World};
 /// SwarmKit dispatcher: heartbeat period 5 s, node down after 3 missed periods.
 pub const NODE_DOWN_AFTER_MS: Millis = 15_000;
 
-/// Whether two machines can talk: both powered on (partitions come later).
+/// Whether two machines can talk: both powered on and on the same side of any partition.
 pub fn reachable(world: &World) -> impl Fn(&str, &str) -> bool + use<> {
-    let up: std::collections::BTreeSet<String> = world
+    let up: std::collections::BTreeMap<String, u32> = world
         .swarm
         .machines
         .values()
         .filter(|m| m.up)
+        .map(|m| (m.hostname.clone(), m.partition))
+        .collect();
+    move |a: &str, b: &str| match (up.get(a), up.get(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// The leader's dispatcher and the agents' heartbeats: a node the leader cannot hear from is
+/// `Down` 15 s after the silence began (a new leader starts that clock afresh, as SwarmKit's
+/// dispatcher gives every node a grace period when it starts); a node heard again is `Ready`.
+pub fn watch_heartbeats(world: &mut World, rec: &mut Record) {
+    let now = world.now_ms;
+    let Some(leader) = world.swarm.leader().map(|n| n.hostname.clone()) else {
+        return;
+    };
+    let net = reachable(world);
+    let hosts: Vec<String> = world
+        .swarm
+        .machines
+        .values()
+        .filter(|m| m.node_id.is_some())
         .map(|m| m.hostname.clone())
         .collect();
-    move |a: &str, b: &str| up.contains(a) && up.contains(b)
+    for host in hosts {
+        let heard = net(&leader, &host);
+        let m = world.swarm.machines.get_mut(&host).expect("listed above");
+        if heard {
+            m.silent_since_ms = None;
+            let id = m.node_id.clone().unwrap_or_default();
+            if let Some(n) = world.swarm.nodes.get_mut(&id)
+                && n.status == NodeStatus::Down
+            {
+                n.status = NodeStatus::Ready;
+                rec.touch(host.clone());
+                rec.say(format!(
+                    "{host}'s agent reaches the leader again: the node is Ready (its old tasks are not moved back)."
+                ));
+            }
+        } else if m.silent_since_ms.is_none() {
+            m.silent_since_ms = Some(now);
+            world.schedule_in(
+                NODE_DOWN_AFTER_MS,
+                Event::NodeHeartbeatTimeout {
+                    machine: host.clone(),
+                    since_ms: now,
+                },
+            );
+        }
+    }
+}
+
+/// After a leader change the new dispatcher waits a full period before judging anyone.
+pub(crate) fn restart_heartbeat_clocks(world: &mut World, rec: &mut Record) {
+    for m in world.swarm.machines.values_mut() {
+        m.silent_since_ms = None;
+    }
+    watch_heartbeats(world, rec);
+}
+
+/// `! partition node-2 node-3`: these machines are cut off from the others.
+pub fn partition(world: &mut World, machines: &[String], rec: &mut Record) -> Result<(), String> {
+    for m in machines {
+        if !world.swarm.machines.contains_key(m) {
+            return Err(format!("no machine {m} in this lab"));
+        }
+    }
+    let group = world
+        .swarm
+        .machines
+        .values()
+        .map(|m| m.partition)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    for m in machines {
+        if let Some(machine) = world.swarm.machines.get_mut(m) {
+            machine.partition = group;
+        }
+        rec.touch(m.clone());
+    }
+    rec.title = format!("network partition: {} cut off", machines.join(", "));
+    rec.say(format!(
+        "The network splits: {} can only reach each other. Every machine keeps running what it runs; each side only sees the other stop answering.",
+        machines.join(", ")
+    ));
+    after_connectivity_change(world, rec);
+    Ok(())
+}
+
+/// `! heal`: the network is whole again.
+pub fn heal(world: &mut World, rec: &mut Record) -> Result<(), String> {
+    if world.swarm.machines.values().all(|m| m.partition == 0) {
+        return Err("there is no partition to heal".to_string());
+    }
+    for m in world.swarm.machines.values_mut() {
+        m.partition = 0;
+    }
+    rec.title = "the network heals".to_string();
+    rec.say("Every machine can reach every other again; agents reconnect to the leader and learn what they should (and should no longer) run.");
+    after_connectivity_change(world, rec);
+    Ok(())
+}
+
+/// Raft and the heartbeat watch react to machines appearing or disappearing.
+fn after_connectivity_change(world: &mut World, rec: &mut Record) {
+    // Raft asks `reachable` at each of its timers, so it sees the change at its next tick.
+    watch_heartbeats(world, rec);
+    schedule(world);
 }
 
 /// Puts the next Raft timer on the agenda (replacing the previous one).
@@ -106,6 +212,12 @@ pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
             rec.touch(node.clone());
         }
     }
+    if interesting
+        .iter()
+        .any(|e| matches!(e, super::raft::RaftEvent::LeaderElected { .. }))
+    {
+        restart_heartbeat_clocks(world, rec);
+    }
     true
 }
 
@@ -150,15 +262,7 @@ pub fn kill(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Strin
         let events = world.swarm.raft.set_up(host, false, now, &mut world.rng);
         narrate(&events, rec);
     }
-    if world.swarm.node_of(host).is_some() {
-        world.schedule_in(
-            NODE_DOWN_AFTER_MS,
-            Event::NodeHeartbeatTimeout {
-                machine: host.to_string(),
-                since_ms: now,
-            },
-        );
-    }
+    watch_heartbeats(world, rec);
     schedule(world);
     Ok(())
 }
@@ -181,14 +285,12 @@ pub fn start(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Stri
         let events = world.swarm.raft.set_up(host, true, now, &mut world.rng);
         narrate(&events, rec);
     }
-    if let Some(id) = world.swarm.machines[host].node_id.clone()
-        && let Some(n) = world.swarm.nodes.get_mut(&id)
-    {
-        n.status = NodeStatus::Ready;
+    if world.swarm.machines[host].node_id.is_some() {
         rec.say(format!(
-            "{host}'s engine starts and its agent reconnects to the managers: the node is Ready again (its old tasks are not moved back)."
+            "{host}'s engine starts and its agent dials the managers."
         ));
     }
+    watch_heartbeats(world, rec);
     schedule(world);
     Ok(())
 }
@@ -203,8 +305,8 @@ pub fn on_heartbeat_timeout(
     let Some(m) = world.swarm.machines.get(machine) else {
         return false;
     };
-    // Stale: it came back (and maybe died again later) in the meantime.
-    if m.up || m.down_since_ms != Some(since_ms) {
+    // Stale: it was heard again (and maybe went silent again later) in the meantime.
+    if m.silent_since_ms != Some(since_ms) {
         return false;
     }
     let Some(id) = m.node_id.clone() else {
@@ -217,6 +319,9 @@ pub fn on_heartbeat_timeout(
     if leader.is_none() || !world.swarm.raft.has_quorum() {
         // No leader, no dispatcher: nobody marks it down until a leader exists. A leader without
         // a quorum cannot commit the change either.
+        return false;
+    }
+    if n.status == NodeStatus::Down {
         return false;
     }
     n.status = NodeStatus::Down;

@@ -73,7 +73,50 @@ pub fn reconcile(world: &mut World, rec: &mut Record) -> bool {
     changed |= super::update::run(world, rec);
     changed |= start_delayed(world, rec);
     changed |= schedule(world, rec);
+    changed |= orphan(world, rec);
     changed |= reap(world);
+    changed
+}
+
+/// SwarmKit dispatcher `defaultNodeDownPeriod`: 24 h after a node went down, its tasks that
+/// never reported an end are marked `orphaned` (and the reaper may then delete them).
+pub const ORPHAN_AFTER_MS: Millis = 24 * 3_600_000;
+
+/// When the tasks of the down machine `host` become orphaned, if it is down.
+fn orphan_due_ms(world: &World, host: &str) -> Option<Millis> {
+    let m = world.swarm.machines.get(host)?;
+    let node = world.swarm.nodes.get(m.node_id.as_ref()?)?;
+    if node.status != super::cluster::NodeStatus::Down {
+        return None;
+    }
+    m.silent_since_ms
+        .map(|s| s + super::control::NODE_DOWN_AFTER_MS + ORPHAN_AFTER_MS)
+}
+
+fn orphan(world: &mut World, rec: &mut Record) -> bool {
+    let now = world.now_ms;
+    let due: Vec<String> = world
+        .swarm
+        .nodes
+        .values()
+        .filter(|n| orphan_due_ms(world, &n.hostname).is_some_and(|d| d <= now))
+        .map(|n| n.id.clone())
+        .collect();
+    let mut changed = false;
+    for t in world.swarm.tasks.iter_mut() {
+        if t.node_id.as_ref().is_some_and(|n| due.contains(n))
+            && !t.state.is_terminal()
+            && t.state >= TaskState::Assigned
+        {
+            t.advance(TaskState::Orphaned, "orphaned", now);
+            t.container_up = false;
+            t.due_ms = None;
+            changed = true;
+        }
+    }
+    if changed {
+        rec.say("Tasks on a node that has been down for 24 hours are marked orphaned: the managers stop waiting to hear how they ended.");
+    }
     changed
 }
 
@@ -395,7 +438,14 @@ pub fn schedule_work(world: &mut World) {
             .filter(|t| t.desired_state == TaskState::Ready && t.start_at_ms > now)
             .map(|t| t.start_at_ms)
             .min();
-        due = [due, delayed, super::update::next_due_ms(world)]
+        let orphans = world
+            .swarm
+            .machines
+            .keys()
+            .filter_map(|h| orphan_due_ms(world, h))
+            .filter(|d| *d > now)
+            .min();
+        due = [due, delayed, orphans, super::update::next_due_ms(world)]
             .into_iter()
             .flatten()
             .min();
