@@ -315,22 +315,42 @@ fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
         ..Bucket::default()
     };
     let per_bucket = (u64::from(g.rate_per_s) * BUCKET_MS / SECOND_MS).max(1);
-    for _ in 0..per_bucket {
+    // Within a bucket nothing changes but the round robin, which repeats every `period`
+    // requests: ask the mesh for one turn of it, then count the rest in whole turns.
+    let mut routes: Vec<mesh::Route> = Vec::new();
+    let mut asked = 0u64;
+    while asked < per_bucket {
         let route = mesh::request(world, &Client::Outside, &g.host, g.port);
+        mesh::advance(world, &route);
+        asked += 1;
+        let period = route.period.max(1);
+        routes.push(route);
+        if routes.len() as u64 >= period {
+            break;
+        }
+    }
+    let rest = per_bucket - asked;
+    let turn = routes.len() as u64;
+    for (i, route) in routes.iter().enumerate() {
+        // This position's share of the remaining requests, in round-robin order.
+        let extra = rest / turn + u64::from((i as u64) < rest % turn);
+        let n = (1 + extra) as u32;
         match &route.outcome {
             Ok(answer) => {
-                bucket.ok += 1;
+                bucket.ok += n;
                 *bucket
                     .answered_by
                     .entry(answer.task_name.clone())
-                    .or_insert(0) += 1;
+                    .or_insert(0) += n;
             }
             Err(f) => {
-                bucket.failed += 1;
-                *bucket.reasons.entry(f.reason()).or_insert(0) += 1;
+                bucket.failed += n;
+                *bucket.reasons.entry(f.reason()).or_insert(0) += n;
             }
         }
-        mesh::advance(world, &route);
+    }
+    if let Some(last) = routes.last() {
+        mesh::advance_by(world, last, rest);
     }
     let t = &mut world.traffic;
     t.sent += u64::from(bucket.ok + bucket.failed);
@@ -412,8 +432,11 @@ mod tests {
                 .all(|p| p.requests_per_s == 20 && p.success_percent == 100.0)
         );
         assert_eq!(success_per_mille(&w), Some(1000));
-        // Both tasks answered, in turn.
-        assert_eq!(w.traffic.history[0].answered_by.len(), 2);
+        // Both tasks answered, in turn: 10 each per second, and IPVS moved 20 places.
+        let shares: Vec<u32> = w.traffic.history[0].answered_by.values().copied().collect();
+        assert_eq!(shares, vec![10, 10]);
+        let turned: u64 = w.swarm.overlay.rr.values().sum();
+        assert_eq!(turned, w.traffic.sent);
         // node-3 dies: requests to it fail, with the reason.
         submit(&mut w, Input::Fault(Fault::parse("kill node-3").unwrap()));
         submit(&mut w, Input::Advance { duration_ms: 3_000 });

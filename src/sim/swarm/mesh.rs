@@ -196,6 +196,9 @@ pub struct Trace {
 pub struct Route {
     pub outcome: Result<Answer, Failure>,
     pub rr_key: Option<String>,
+    /// How many backends the round robin turns over (1 when it played no part): the outcome
+    /// of the request `period` positions later is the same, all else equal.
+    pub period: u64,
 }
 
 /// A short container ID for a task's container (its hostname), derived from the task ID.
@@ -319,6 +322,7 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
     let fail = |f: Failure| Route {
         outcome: Err(f),
         rr_key: None,
+        period: 1,
     };
     let Some(entry) = machine_named(world, client, host) else {
         return fail(Failure::UnknownHost(host.to_string()));
@@ -357,6 +361,11 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
             (all[(n % all.len() as u64) as usize], Some(key))
         }
     };
+    let period = if rr_key.is_some() {
+        all.len() as u64
+    } else {
+        1
+    };
     let task_name = task.name(&svc.spec.name);
     let task_host = host_of(world, task).unwrap_or_default();
     if mode == PublishMode::Ingress && !super::control::reachable(world)(&entry, &task_host) {
@@ -367,6 +376,7 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
                 task_host,
             }),
             rr_key,
+            period,
         };
     }
     let Some(body) = answer_body(world, task, target_port) else {
@@ -376,6 +386,7 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
                 port: target_port,
             }),
             rr_key,
+            period,
         };
     };
     let task_ip = match mode {
@@ -398,13 +409,19 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
             body,
         }),
         rr_key,
+        period,
     }
 }
 
 /// The caller acted on a route: IPVS moves to its next backend.
 pub fn advance(world: &mut World, route: &Route) {
+    advance_by(world, route, 1);
+}
+
+/// `n` requests took this route's round robin (the traffic generator's batches).
+pub fn advance_by(world: &mut World, route: &Route, n: u64) {
     if let Some(key) = &route.rr_key {
-        *world.swarm.overlay.rr.entry(key.clone()).or_insert(0) += 1;
+        *world.swarm.overlay.rr.entry(key.clone()).or_insert(0) += n;
     }
 }
 
