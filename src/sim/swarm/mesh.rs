@@ -587,6 +587,26 @@ mod tests {
     }
 
     #[test]
+    fn partitioned_nodes_and_unreachable_backends_fail_with_a_reason() {
+        let mut w = lab(&["docker service create -d --name web --replicas 3 -p 8080:80 nginx"]);
+        w.swarm.machines.get_mut("node-2").unwrap().partition = 1;
+        let r = request(&w, &Client::Outside, "node-2", 8080)
+            .outcome
+            .unwrap_err();
+        assert_eq!(r.reason(), "node-2 is cut off by a partition");
+        // From node-1, IPVS round robin eventually picks the task on node-2: unreachable.
+        let mut reasons = Vec::new();
+        for _ in 0..3 {
+            let route = request(&w, &Client::Outside, "node-1", 8080);
+            if let Err(f) = &route.outcome {
+                reasons.push(f.reason());
+            }
+            advance(&mut w, &route);
+        }
+        assert_eq!(reasons, vec!["node-1 cannot reach node-2"]);
+    }
+
+    #[test]
     fn host_mode_answers_only_where_a_task_runs() {
         let w = lab(&[
             "docker service create -d --name web --replicas 1 --publish published=8080,target=80,mode=host nginx",
