@@ -13,8 +13,8 @@
 //! On failure the seed and the input log are printed. `RAFT_CHAOS_SEEDS=N` (shared with
 //! tests/raft.rs) or `CHAOS_SEEDS=N` runs more seeds than the default 32.
 
-use dockyard::sim::swarm::task::TaskState;
 use dockyard::sim::step::step_until;
+use dockyard::sim::swarm::task::TaskState;
 use dockyard::sim::{Fault, Input, World};
 use std::collections::{BTreeMap, BTreeSet};
 

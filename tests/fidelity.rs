@@ -1334,179 +1334,6 @@ fn restart_policy_effective_defaults_swarmkit_restart_go() {
     assert_eq!(p.window_ms, 0);
 }
 
-/// A lab of 1 manager and 2 workers with `docker service create -d … dockyard/web:2.0` run and
-/// settled (30 s).
-fn deploy_lab(flags: &str, replicas: u64) -> Host {
-    let mut world = dockyard::sim::World::new(7);
-    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
-    let mut host = Host {
-        timeline: dockyard::sim::Timeline::new(world),
-    };
-    host.run(&format!(
-        "docker service create -d --name web --replicas {replicas} {flags} dockyard/web:2.0"
-    ));
-    host.wait(30_000);
-    host
-}
-
-fn update_status(host: &Host) -> (String, String) {
-    let svc = host.world().swarm.services.values().next().expect("web");
-    let st = svc.update_status.as_ref().expect("an update status");
-    (st.state.as_str().to_string(), st.message.clone())
-}
-
-/// swarmkit api/defaults `Service.Update` / `Service.Rollback`: parallelism 1, delay 0, failure
-/// action pause, monitor 5 s, max failure ratio 0, order stop-first; `docker service inspect`
-/// shows them as the effective config.
-#[test]
-fn update_and_rollback_config_effective_defaults_swarmkit_api_defaults() {
-    let mut host = deploy_lab("", 1);
-    let out = host.run(
-        "docker service inspect --format '{{json .Spec.UpdateConfig}} {{json .Spec.RollbackConfig}}' web",
-    );
-    // moby api/types/swarm: `Delay` is omitempty; a float32 0 prints as `0`.
-    let want = r#"{"Parallelism":1,"FailureAction":"pause","Monitor":5000000000,"MaxFailureRatio":0,"Order":"stop-first"}"#;
-    assert_eq!(out.trim(), format!("{want} {want}"));
-}
-
-/// swarmkit manager/orchestrator/update/updater.go: a task the update created that fails within
-/// `monitor` of running counts; failures / dirty slots > max_failure_ratio (0) → `pause` with
-/// "update paused due to failure or early termination of task <ID>"; slots not reached keep the
-/// old version; docker/cli progress.go ends with `service update paused: <message>`.
-#[test]
-fn failed_task_pauses_the_update_swarmkit_updater_go_and_cli_progress_go() {
-    let mut host = deploy_lab("--update-delay 10s", 3);
-    let out = host.run("docker service update --image dockyard/web:2.1 web");
-    let (state, message) = update_status(&host);
-    assert_eq!(state, "paused");
-    assert!(message.starts_with("update paused due to failure or early termination of task "));
-    assert!(
-        out.contains(&format!("service update paused: {message}")),
-        "{out}"
-    );
-    let ps = host.run("docker service ps web");
-    assert_eq!(ps.matches("dockyard/web:2.0").count(), 3, "{ps}");
-}
-
-/// swarmkit updater.go `rollbackUpdate`: failure_action rollback puts PreviousSpec back (and clears
-/// it), state `rollback_started` with "update rolled back due to failure or early termination of
-/// task <ID>", then `rollback_completed` / "rollback completed"; docker/cli progress.go shows
-/// `rollback: <message>` and `rolling back update: N out of N tasks`.
-#[test]
-fn failure_action_rollback_swarmkit_updater_go_rollback_update() {
-    let mut host = deploy_lab("", 3);
-    let out = host.run(
-        "docker service update --update-failure-action rollback --image dockyard/web:2.1 web",
-    );
-    assert!(
-        out.contains("rollback: update rolled back due to failure or early termination of task "),
-        "{out}"
-    );
-    assert!(out.contains("overall progress: rolling back update: 3 out of 3 tasks"));
-    assert!(out.contains("verify: Service web converged"));
-    assert_eq!(
-        update_status(&host),
-        ("rollback_completed".into(), "rollback completed".into())
-    );
-    let out = host.run("docker service rollback web");
-    assert!(out.contains("does not have a previous spec"), "{out}");
-}
-
-/// swarmkit controlapi/service.go `UpdateService`: `Rollback: PREVIOUS` swaps Spec and
-/// PreviousSpec with "manually requested rollback"; any other update resets UpdateStatus to nil,
-/// so the updater starts over (a paused update resumes).
-#[test]
-fn manual_rollback_swaps_specs_and_update_resets_status_swarmkit_controlapi_service_go() {
-    let mut host = deploy_lab("", 2);
-    host.run("docker service update -d --image dockyard/web:1.0 web");
-    host.wait(30_000);
-    let out = host.run("docker service rollback web");
-    assert!(out.starts_with("web\nrollback: manually requested rollback\n"), "{out}");
-    let image = |h: &Host, prev: bool| {
-        let s = h.world().swarm.services.values().next().unwrap();
-        let spec = if prev { s.previous_spec.as_ref().unwrap() } else { &s.spec };
-        spec.template.container.image.clone()
-    };
-    assert_eq!(image(&host, false), "dockyard/web:2.0");
-    assert_eq!(image(&host, true), "dockyard/web:1.0");
-    // With a 10 s delay slot 2 is still on 2.0 when slot 1 fails: the update pauses half done.
-    host.run("docker service update -d --update-delay 10s --image dockyard/web:2.1 web");
-    host.wait(8_000);
-    assert_eq!(update_status(&host).0, "paused");
-    host.run("docker service update -d web");
-    assert_eq!(update_status(&host).0, "updating");
-}
-
-/// A three-node lab with the learner's terminal on node-1 (the manager).
-fn mesh_lab() -> Host {
-    let mut world = dockyard::sim::World::new(21);
-    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
-    Host {
-        timeline: dockyard::sim::Timeline::new(world),
-    }
-}
-
-/// FIDELITY "bridge networks: one host only; swarm services on different nodes need an overlay
-/// network". moby daemon/cluster/services.go `populateNetworkID`: a local (non-swarm) network is
-/// refused with "The network %s cannot be used with services. Only networks scoped to the swarm
-/// can be used, such as those created with the overlay driver."; moby daemon/cluster/helpers.go
-/// `getNetwork`: "network %s not found". libnetwork drivers/overlay: an overlay spans nodes.
-#[test]
-fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
-    let mut host = mesh_lab();
-    host.run("docker network create appnet");
-    let out = host.run("docker service create -d --name db --network appnet postgres:16");
-    assert!(
-        out.contains("Error response from daemon: The network appnet cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver."),
-        "{out}"
-    );
-    let out = host.run("docker service create -d --name db --network nope postgres:16");
-    assert!(out.contains("Error response from daemon: network nope not found"), "{out}");
-    assert!(host.world().swarm.services.is_empty());
-    host.run("docker network create -d overlay backend");
-    let out = host.run("docker network ls");
-    assert!(out.contains("backend   overlay   swarm"), "{out}");
-    assert!(out.contains("ingress   overlay   swarm"), "{out}");
-    host.run("docker service create -d --name db --network backend --constraint node.hostname==node-2 postgres:16");
-    host.run("docker service create -d --name api --network backend --constraint node.hostname==node-3 dockyard/web:2.0");
-    host.wait(20_000);
-    let w = host.world();
-    let answer = dockyard::sim::swarm::mesh::resolve(w, "api", Some("backend"), "db").unwrap();
-    assert!(answer.vip && answer.addresses[0].starts_with("10.0.1."), "{answer:?}");
-    let out = host.run("docker network rm backend");
-    assert!(out.contains("rpc error: code = FailedPrecondition desc = network "), "{out}");
-    assert!(out.contains(" is in use by service "), "{out}");
-}
-
-/// FIDELITY "routing mesh (ingress): every node accepts a published port and load-balances
-/// (IPVS) to tasks on any node; `mode: host` bypasses it; `endpoint_mode: dnsrr` cannot use
-/// ingress". Docker docs "Use swarm mode routing mesh" (engine/swarm/ingress.md) and SwarmKit
-/// controlapi `validateEndpointSpec`.
-#[test]
-fn routing_mesh_ingress_docker_docs_swarm_ingress() {
-    let mut host = mesh_lab();
-    host.run("docker service create -d --name web --replicas 2 -p 8080:80 --constraint node.hostname!=node-3 dockyard/web:2.0");
-    host.wait(10_000);
-    // node-3 runs no task and still answers; IPVS alternates between the two tasks.
-    let a = host.run("curl http://node-3:8080/");
-    let b = host.run("curl http://node-3:8080/");
-    assert!(a.contains("{\"version\":\"2.0\",\"host\":\""), "{a}");
-    assert!(b.contains("{\"version\":\"2.0\",\"host\":\""), "{b}");
-    assert_ne!(a, b, "round robin picks the other task");
-    // Host mode: only the node running the task listens.
-    host.run("docker service create -d --name hm --publish published=9090,target=80,mode=host --constraint node.hostname==node-2 nginx:1.27");
-    host.wait(10_000);
-    assert!(host.run("curl http://node-2:9090/").contains("Welcome to nginx!"));
-    let out = host.run("curl http://node-3:9090/");
-    assert!(
-        out.contains("curl: (7) Failed to connect to node-3 port 9090 after 0 ms: Couldn't connect to server"),
-        "{out}"
-    );
-    // dnsrr and ingress do not mix.
-    let out = host.run("docker service create -d --name rr --endpoint-mode dnsrr -p 7070:80 nginx:1.27");
-    assert!(out.contains("port published with ingress mode can't be used with dnsrr mode"), "{out}");
-}
-
 /// A lab of 1 manager and 2 workers with `compose` as compose.yaml, driven like a shell user.
 fn stack_lab(seed: u64, compose: &str) -> Host {
     let mut world = dockyard::sim::World::new(seed);
@@ -1646,5 +1473,202 @@ fn swarm_named_volumes_local_to_the_node_docs_swarm_services_data_volumes() {
     assert_eq!(
         dockyard::sim::swarm::voting::votes_on_disk(host.world(), &before[0]),
         5
+    );
+}
+
+/// A lab of 1 manager and 2 workers with `docker service create -d … dockyard/web:2.0` run and
+/// settled (30 s).
+fn deploy_lab(flags: &str, replicas: u64) -> Host {
+    let mut world = dockyard::sim::World::new(7);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.run(&format!(
+        "docker service create -d --name web --replicas {replicas} {flags} dockyard/web:2.0"
+    ));
+    host.wait(30_000);
+    host
+}
+
+fn update_status(host: &Host) -> (String, String) {
+    let svc = host.world().swarm.services.values().next().expect("web");
+    let st = svc.update_status.as_ref().expect("an update status");
+    (st.state.as_str().to_string(), st.message.clone())
+}
+
+/// swarmkit api/defaults `Service.Update` / `Service.Rollback`: parallelism 1, delay 0, failure
+/// action pause, monitor 5 s, max failure ratio 0, order stop-first; `docker service inspect`
+/// shows them as the effective config.
+#[test]
+fn update_and_rollback_config_effective_defaults_swarmkit_api_defaults() {
+    let mut host = deploy_lab("", 1);
+    let out = host.run(
+        "docker service inspect --format '{{json .Spec.UpdateConfig}} {{json .Spec.RollbackConfig}}' web",
+    );
+    // moby api/types/swarm: `Delay` is omitempty; a float32 0 prints as `0`.
+    let want = r#"{"Parallelism":1,"FailureAction":"pause","Monitor":5000000000,"MaxFailureRatio":0,"Order":"stop-first"}"#;
+    assert_eq!(out.trim(), format!("{want} {want}"));
+}
+
+/// swarmkit manager/orchestrator/update/updater.go: a task the update created that fails within
+/// `monitor` of running counts; failures / dirty slots > max_failure_ratio (0) → `pause` with
+/// "update paused due to failure or early termination of task <ID>"; slots not reached keep the
+/// old version; docker/cli progress.go ends with `service update paused: <message>`.
+#[test]
+fn failed_task_pauses_the_update_swarmkit_updater_go_and_cli_progress_go() {
+    let mut host = deploy_lab("--update-delay 10s", 3);
+    let out = host.run("docker service update --image dockyard/web:2.1 web");
+    let (state, message) = update_status(&host);
+    assert_eq!(state, "paused");
+    assert!(message.starts_with("update paused due to failure or early termination of task "));
+    assert!(
+        out.contains(&format!("service update paused: {message}")),
+        "{out}"
+    );
+    let ps = host.run("docker service ps web");
+    assert_eq!(ps.matches("dockyard/web:2.0").count(), 3, "{ps}");
+}
+
+/// swarmkit updater.go `rollbackUpdate`: failure_action rollback puts PreviousSpec back (and clears
+/// it), state `rollback_started` with "update rolled back due to failure or early termination of
+/// task <ID>", then `rollback_completed` / "rollback completed"; docker/cli progress.go shows
+/// `rollback: <message>` and `rolling back update: N out of N tasks`.
+#[test]
+fn failure_action_rollback_swarmkit_updater_go_rollback_update() {
+    let mut host = deploy_lab("", 3);
+    let out = host
+        .run("docker service update --update-failure-action rollback --image dockyard/web:2.1 web");
+    assert!(
+        out.contains("rollback: update rolled back due to failure or early termination of task "),
+        "{out}"
+    );
+    assert!(out.contains("overall progress: rolling back update: 3 out of 3 tasks"));
+    assert!(out.contains("verify: Service web converged"));
+    assert_eq!(
+        update_status(&host),
+        ("rollback_completed".into(), "rollback completed".into())
+    );
+    let out = host.run("docker service rollback web");
+    assert!(out.contains("does not have a previous spec"), "{out}");
+}
+
+/// swarmkit controlapi/service.go `UpdateService`: `Rollback: PREVIOUS` swaps Spec and
+/// PreviousSpec with "manually requested rollback"; any other update resets UpdateStatus to nil,
+/// so the updater starts over (a paused update resumes).
+#[test]
+fn manual_rollback_swaps_specs_and_update_resets_status_swarmkit_controlapi_service_go() {
+    let mut host = deploy_lab("", 2);
+    host.run("docker service update -d --image dockyard/web:1.0 web");
+    host.wait(30_000);
+    let out = host.run("docker service rollback web");
+    assert!(
+        out.starts_with("web\nrollback: manually requested rollback\n"),
+        "{out}"
+    );
+    let image = |h: &Host, prev: bool| {
+        let s = h.world().swarm.services.values().next().unwrap();
+        let spec = if prev {
+            s.previous_spec.as_ref().unwrap()
+        } else {
+            &s.spec
+        };
+        spec.template.container.image.clone()
+    };
+    assert_eq!(image(&host, false), "dockyard/web:2.0");
+    assert_eq!(image(&host, true), "dockyard/web:1.0");
+    // With a 10 s delay slot 2 is still on 2.0 when slot 1 fails: the update pauses half done.
+    host.run("docker service update -d --update-delay 10s --image dockyard/web:2.1 web");
+    host.wait(8_000);
+    assert_eq!(update_status(&host).0, "paused");
+    host.run("docker service update -d web");
+    assert_eq!(update_status(&host).0, "updating");
+}
+
+/// A three-node lab with the learner's terminal on node-1 (the manager).
+fn mesh_lab() -> Host {
+    let mut world = dockyard::sim::World::new(21);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+/// FIDELITY "bridge networks: one host only; swarm services on different nodes need an overlay
+/// network". moby daemon/cluster/services.go `populateNetworkID`: a local (non-swarm) network is
+/// refused with "The network %s cannot be used with services. Only networks scoped to the swarm
+/// can be used, such as those created with the overlay driver."; moby daemon/cluster/helpers.go
+/// `getNetwork`: "network %s not found". libnetwork drivers/overlay: an overlay spans nodes.
+#[test]
+fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
+    let mut host = mesh_lab();
+    host.run("docker network create appnet");
+    let out = host.run("docker service create -d --name db --network appnet postgres:16");
+    assert!(
+        out.contains("Error response from daemon: The network appnet cannot be used with services. Only networks scoped to the swarm can be used, such as those created with the overlay driver."),
+        "{out}"
+    );
+    let out = host.run("docker service create -d --name db --network nope postgres:16");
+    assert!(
+        out.contains("Error response from daemon: network nope not found"),
+        "{out}"
+    );
+    assert!(host.world().swarm.services.is_empty());
+    host.run("docker network create -d overlay backend");
+    let out = host.run("docker network ls");
+    assert!(out.contains("backend   overlay   swarm"), "{out}");
+    assert!(out.contains("ingress   overlay   swarm"), "{out}");
+    host.run("docker service create -d --name db --network backend --constraint node.hostname==node-2 postgres:16");
+    host.run("docker service create -d --name api --network backend --constraint node.hostname==node-3 dockyard/web:2.0");
+    host.wait(20_000);
+    let w = host.world();
+    let answer = dockyard::sim::swarm::mesh::resolve(w, "api", Some("backend"), "db").unwrap();
+    assert!(
+        answer.vip && answer.addresses[0].starts_with("10.0.1."),
+        "{answer:?}"
+    );
+    let out = host.run("docker network rm backend");
+    assert!(
+        out.contains("rpc error: code = FailedPrecondition desc = network "),
+        "{out}"
+    );
+    assert!(out.contains(" is in use by service "), "{out}");
+}
+
+/// FIDELITY "routing mesh (ingress): every node accepts a published port and load-balances
+/// (IPVS) to tasks on any node; `mode: host` bypasses it; `endpoint_mode: dnsrr` cannot use
+/// ingress". Docker docs "Use swarm mode routing mesh" (engine/swarm/ingress.md) and SwarmKit
+/// controlapi `validateEndpointSpec`.
+#[test]
+fn routing_mesh_ingress_docker_docs_swarm_ingress() {
+    let mut host = mesh_lab();
+    host.run("docker service create -d --name web --replicas 2 -p 8080:80 --constraint node.hostname!=node-3 dockyard/web:2.0");
+    host.wait(10_000);
+    // node-3 runs no task and still answers; IPVS alternates between the two tasks.
+    let a = host.run("curl http://node-3:8080/");
+    let b = host.run("curl http://node-3:8080/");
+    assert!(a.contains("{\"version\":\"2.0\",\"host\":\""), "{a}");
+    assert!(b.contains("{\"version\":\"2.0\",\"host\":\""), "{b}");
+    assert_ne!(a, b, "round robin picks the other task");
+    // Host mode: only the node running the task listens.
+    host.run("docker service create -d --name hm --publish published=9090,target=80,mode=host --constraint node.hostname==node-2 nginx:1.27");
+    host.wait(10_000);
+    assert!(
+        host.run("curl http://node-2:9090/")
+            .contains("Welcome to nginx!")
+    );
+    let out = host.run("curl http://node-3:9090/");
+    assert!(
+        out.contains(
+            "curl: (7) Failed to connect to node-3 port 9090 after 0 ms: Couldn't connect to server"
+        ),
+        "{out}"
+    );
+    // dnsrr and ingress do not mix.
+    let out =
+        host.run("docker service create -d --name rr --endpoint-mode dnsrr -p 7070:80 nginx:1.27");
+    assert!(
+        out.contains("port published with ingress mode can't be used with dnsrr mode"),
+        "{out}"
     );
 }

@@ -49,9 +49,15 @@ fn docker_cli_service_create_follows_the_rollout_until_converged() {
     assert_eq!(lines[0].len(), 25, "the service ID first: {out}");
     assert!(out.contains("overall progress: 3 out of 3 tasks"), "{out}");
     assert!(out.contains("1/3: running   [====="), "{out}");
-    assert!(out.contains("verify: Service ") && out.ends_with(" converged\n"), "{out}");
+    assert!(
+        out.contains("verify: Service ") && out.ends_with(" converged\n"),
+        "{out}"
+    );
     let ls = host.run("docker service ls");
-    assert!(ls.contains("web       replicated   3/3        nginx:1.27   *:8080->80/tcp"), "{ls}");
+    assert!(
+        ls.contains("web       replicated   3/3        nginx:1.27   *:8080->80/tcp"),
+        "{ls}"
+    );
     // Spread: one task per node.
     let ps = host.run("docker service ps web");
     for node in ["node-1", "node-2", "node-3"] {
@@ -94,7 +100,10 @@ fn swarmkit_controlapi_mistakes_change_nothing() {
             "docker service create -d --name x -p 8080:80 --endpoint-mode dnsrr nginx",
             "port published with ingress mode can't be used with dnsrr mode",
         ),
-        ("docker service frobnicate", "docker: unknown command: docker service frobnicate"),
+        (
+            "docker service frobnicate",
+            "docker: unknown command: docker service frobnicate",
+        ),
     ] {
         let out = host.run(line);
         assert!(out.contains(want), "{line}: {out}");
@@ -141,7 +150,10 @@ fn swarmkit_partition_split_brain_then_heal_shuts_the_old_task_down() {
         .iter()
         .filter(|t| t.node_id.as_deref() == Some(node5.as_str()))
         .collect();
-    assert!(on5.iter().any(|t| t.container_up && t.desired_state == TaskState::Shutdown));
+    assert!(
+        on5.iter()
+            .any(|t| t.container_up && t.desired_state == TaskState::Shutdown)
+    );
     assert_eq!(tasks_in(&host, "web", TaskState::Running), 5);
     fault(&mut host, "heal");
     host.wait(5_000);

@@ -252,7 +252,11 @@ fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
 /// `docker node demote`/`rm`). docker/cli prints the same text as a first `init`. Simplified: a
 /// removed manager that comes back is not refused by the new cluster (it stays out of Raft).
 fn force_new_cluster(world: &mut World, host: &str, rec: &mut Record) -> Result<(), DockerError> {
-    let id = world.swarm.node_of(host).map(|n| n.id.clone()).unwrap_or_default();
+    let id = world
+        .swarm
+        .node_of(host)
+        .map(|n| n.id.clone())
+        .unwrap_or_default();
     let addr = world.swarm.machines[host].addr.clone();
     let now = world.now_ms;
     let events = world

@@ -126,10 +126,16 @@ mod tests {
         let m = text(&w, "node-1");
         assert!(m.contains("  Is Manager: true\n  ClusterID: "), "{m}");
         assert!(m.contains("  Managers: 3\n  Nodes: 4\n"), "{m}");
-        assert!(m.contains("   Heartbeat Tick: 1\n   Election Tick: 10\n"), "{m}");
+        assert!(
+            m.contains("   Heartbeat Tick: 1\n   Election Tick: 10\n"),
+            "{m}"
+        );
         assert!(m.contains("   10.0.0.4:2377"), "{m}");
         let wk = text(&w, "node-4");
-        assert!(wk.contains("  Is Manager: false\n  Node Address: 10.0.0.5\n"), "{wk}");
+        assert!(
+            wk.contains("  Is Manager: false\n  Node Address: 10.0.0.5\n"),
+            "{wk}"
+        );
         assert!(!wk.contains("ClusterID"), "{wk}");
     }
 }

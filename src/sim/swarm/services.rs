@@ -777,8 +777,8 @@ fn create(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Dock
         }
     }
     apply_flags(world, &mut spec, &p, true)?;
-    let id = create_spec(world, spec, rec)
-        .inspect_err(|e| super::overlay::explain_refusal(e, rec))?;
+    let id =
+        create_spec(world, spec, rec).inspect_err(|e| super::overlay::explain_refusal(e, rec))?;
     if !p.has("--quiet") {
         rec.out(id.clone());
     }
@@ -1880,7 +1880,10 @@ pub enum Follow {
     /// display rewrites that line in place when the rollback completes). `first`: the line came
     /// before the progress bars (`docker service rollback`), not after them (an update that
     /// rolled itself back).
-    Rollback { message: String, first: bool },
+    Rollback {
+        message: String,
+        first: bool,
+    },
 }
 
 impl Follow {
@@ -2003,7 +2006,9 @@ pub fn poll(world: &mut World, rec: &mut Record) {
     let now = world.now_ms;
     let Some(svc) = world.swarm.services.get(&service_id).cloned() else {
         world.shell.waiting.remove(i);
-        rec.err(format!("Error response from daemon: service {service_id} not found"));
+        rec.err(format!(
+            "Error response from daemon: service {service_id} not found"
+        ));
         return;
     };
     let mut kind = kind;

@@ -155,7 +155,9 @@ pub fn model(world: &World) -> Model {
                 addr: m.addr.clone(),
                 words: words.join(" · "),
                 off: !m.up,
-                cut: m.up && m.hostname != world.swarm.local && !net(&world.swarm.local, &m.hostname),
+                cut: m.up
+                    && m.hostname != world.swarm.local
+                    && !net(&world.swarm.local, &m.hostname),
                 cards,
             }
         })
