@@ -230,3 +230,22 @@ fn docker_service_update_rolls_one_at_a_time_and_completes() {
     assert_eq!(ps.matches("dockyard/web:2.0").count(), 3, "{ps}");
     assert_eq!(ps.matches("\\_ web.").count(), 3, "{ps}");
 }
+
+#[test]
+fn a_full_node_disk_rejects_new_tasks_while_running_ones_keep_running() {
+    let mut host = formed(1, 2, 6);
+    host.run("docker service create -d --name web --replicas 3 nginx:1.27");
+    host.wait(10_000);
+    fault(&mut host, "fill-disk node-2");
+    assert!(host.world().swarm.machines["node-2"].disk_full);
+    host.run("docker service scale -d web=6");
+    host.wait(3_000);
+    let ps = host.run("docker service ps --no-trunc web");
+    assert!(ps.contains("no space left on device"), "{ps}");
+    assert!(ps.contains("Rejected"), "{ps}");
+    // node-2's first task still runs.
+    assert!(tasks_in(&host, "web", TaskState::Running) >= 3);
+    fault(&mut host, "free-disk node-2");
+    host.wait(30_000);
+    assert_eq!(tasks_in(&host, "web", TaskState::Running), 6);
+}

@@ -34,6 +34,8 @@ pub enum Fault {
     Partition { machines: Vec<String> },
     /// `heal`: every partition ends.
     Heal,
+    /// `fill-disk node-2` / `free-disk node-2`: a swarm machine's disk is full (or freed).
+    NodeDisk { machine: String, full: bool },
     /// `vote cats 5` / `results`: someone uses the voting app's pages
     /// (src/sim/swarm/voting.rs).
     Voting(super::swarm::voting::Action),
@@ -79,6 +81,10 @@ impl Fault {
                 machines: names.iter().map(|n| n.to_string()).collect(),
             }),
             ["heal"] => Ok(Fault::Heal),
+            ["fill-disk", name] | ["free-disk", name] => Ok(Fault::NodeDisk {
+                machine: name.to_string(),
+                full: words[0] == "fill-disk",
+            }),
             ["traffic", ..] => super::traffic::Action::parse(&words)
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Traffic),
@@ -88,7 +94,7 @@ impl Fault {
                     .map(Fault::Voting)
             }
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…` or `heal`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE` or `free-disk NODE`"
             )),
         }
     }
@@ -107,6 +113,12 @@ impl Fault {
             }
             Fault::Partition { machines } => format!("partition {}", machines.join(" ")),
             Fault::Heal => "heal".to_string(),
+            Fault::NodeDisk { machine, full } => {
+                format!(
+                    "{} {machine}",
+                    if *full { "fill-disk" } else { "free-disk" }
+                )
+            }
             Fault::Voting(action) => action.describe(),
             Fault::Traffic(action) => action.describe(),
         }

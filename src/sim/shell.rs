@@ -111,6 +111,9 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         }
         Fault::Partition { machines } => super::swarm::control::partition(world, machines, rec),
         Fault::Heal => super::swarm::control::heal(world, rec),
+        Fault::NodeDisk { machine, full } => {
+            super::swarm::control::fill_disk(world, machine, *full, rec)
+        }
         Fault::Voting(action) => super::swarm::voting::apply(world, action, rec),
         Fault::Traffic(action) => super::traffic::apply(world, action, rec),
     };

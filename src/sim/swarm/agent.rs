@@ -286,6 +286,16 @@ fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut 
                 .get(&t.service_id)
                 .map(|s| s.template_of(t.spec_version).container.clone())
                 .unwrap_or_default();
+            if world.swarm.machines.get(host).is_some_and(|m| m.disk_full) {
+                // The engine cannot write the image's layers or the container's files.
+                t.advance(TaskState::Rejected, "preparing", now);
+                t.error = format!(
+                    "mkdir /var/lib/docker/containers/{}: no space left on device",
+                    &t.id[..12]
+                );
+                t.due_ms = None;
+                return;
+            }
             let machine = world.swarm.machines.get_mut(host);
             let pull_ms = match machine {
                 Some(m) if !m.images.contains(&image.image) => {

@@ -106,6 +106,8 @@ pub struct Machine {
     pub partition: u32,
     /// Since when the leader's dispatcher has heard nothing from it (off or cut off).
     pub silent_since_ms: Option<Millis>,
+    /// Its disk is full (`! fill-disk node-2`): no pull, no new container.
+    pub disk_full: bool,
 }
 
 /// A named volume on one machine's disk, with what the programs wrote into it.
@@ -183,6 +185,7 @@ impl Swarm {
                     volumes: BTreeMap::new(),
                     partition: 0,
                     silent_since_ms: None,
+                    disk_full: false,
                 },
             );
         }

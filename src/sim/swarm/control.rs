@@ -117,6 +117,40 @@ pub fn partition(world: &mut World, machines: &[String], rec: &mut Record) -> Re
     Ok(())
 }
 
+/// `! fill-disk node-2` / `! free-disk node-2`: the machine's disk is full, or has room again.
+/// Running containers keep running; the engine can no longer pull or create one. The scheduler
+/// does not look at disks, so it keeps sending tasks there, and each is rejected.
+pub fn fill_disk(
+    world: &mut World,
+    host: &str,
+    full: bool,
+    rec: &mut Record,
+) -> Result<(), String> {
+    let Some(m) = world.swarm.machines.get_mut(host) else {
+        return Err(format!("no machine {host} in this lab"));
+    };
+    if m.disk_full == full {
+        return Err(format!(
+            "{host}'s disk is already {}",
+            if full { "full" } else { "free" }
+        ));
+    }
+    m.disk_full = full;
+    rec.touch(host);
+    if full {
+        rec.title = format!("{host}'s disk is full");
+        rec.say(format!(
+            "{host}'s disk fills up. What runs there keeps running, but its engine cannot pull an image or create a container any more: a task sent there is rejected with `no space left on device`. SwarmKit's scheduler does not look at disk space, so it may keep choosing {host}."
+        ));
+    } else {
+        rec.title = format!("{host}'s disk has room again");
+        rec.say(format!(
+            "Space is freed on {host}: its engine can create containers again."
+        ));
+    }
+    Ok(())
+}
+
 /// `! heal`: the network is whole again.
 pub fn heal(world: &mut World, rec: &mut Record) -> Result<(), String> {
     if world.swarm.machines.values().all(|m| m.partition == 0) {

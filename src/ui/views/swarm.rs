@@ -391,6 +391,22 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
         let cb = props.on_close_menu.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
+    let send = |fault: Fault| {
+        let cb = props.on_fault.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(fault.clone()))
+    };
+    let cut_off = m.partition != 0;
+    let network = if cut_off {
+        send(Fault::Heal)
+    } else {
+        send(Fault::Partition {
+            machines: vec![host.clone()],
+        })
+    };
+    let disk = send(Fault::NodeDisk {
+        machine: host.clone(),
+        full: !m.disk_full,
+    });
     let current = node.map(|n| n.availability);
     html! {
         <div class="sw-menu fault-menu" role="menu" aria-label={format!("Actions on {host}")} data-testid="node-menu">
@@ -414,6 +430,20 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
             <button role="menuitem" data-testid="node-activate" disabled={node.is_none() || current == Some(Availability::Active)}
                 onclick={availability(Availability::Active)}>
                 <strong>{"Activate"}</strong><small>{"takes new tasks again (nothing moves back)"}</small>
+            </button>
+            <button role="menuitem" data-testid="node-partition" disabled={!m.up} onclick={network}>
+                if cut_off {
+                    <strong>{"Heal the network"}</strong><small>{"! heal: every machine reaches every other"}</small>
+                } else {
+                    <strong>{"Cut it off the network"}</strong><small>{format!("! partition {host}: it runs on, unreachable")}</small>
+                }
+            </button>
+            <button role="menuitem" data-testid="node-disk" disabled={!m.up} onclick={disk}>
+                if m.disk_full {
+                    <strong>{"Free its disk"}</strong><small>{format!("! free-disk {host}")}</small>
+                } else {
+                    <strong>{"Fill its disk"}</strong><small>{format!("! fill-disk {host}: no new container fits")}</small>
+                }
             </button>
         </div>
     }
