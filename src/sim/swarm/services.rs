@@ -169,7 +169,7 @@ impl Parsed<'_> {
 /// pflag parsing; `interspersed: false` stops at the first positional (`create IMAGE CMD -x`).
 fn parse<'a>(
     rest: &[&'a str],
-    allowed: &[&str],
+    allowed: &[&[&str]],
     interspersed: bool,
 ) -> Result<Parsed<'a>, DockerError> {
     let mut flags = Vec::new();
@@ -209,7 +209,8 @@ fn parse<'a>(
             }
             found
         };
-        let Some(&(long, _, valued)) = def.filter(|d| allowed.contains(&d.0)) else {
+        let Some(&(long, _, valued)) = def.filter(|d| allowed.iter().any(|set| set.contains(&d.0)))
+        else {
             if name.starts_with("--") {
                 return Err(DockerError::new(format!("unknown flag: {name}"), 1));
             }
@@ -694,20 +695,13 @@ fn find_service(world: &World, reference: &str) -> Option<String> {
     (matches.len() == 1).then(|| matches[0].id.clone())
 }
 
-const CREATE_FLAGS: &[&str] = &[
-    "--name",
+/// Flags `create` and `update` both take.
+const SHARED_FLAGS: &[&str] = &[
     "--replicas",
-    "--mode",
-    "--publish",
-    "--network",
-    "--constraint",
     "--reserve-cpu",
     "--reserve-memory",
     "--limit-cpu",
     "--limit-memory",
-    "--env",
-    "--mount",
-    "--label",
     "--container-label",
     "--update-parallelism",
     "--update-delay",
@@ -738,6 +732,18 @@ const CREATE_FLAGS: &[&str] = &[
     "--quiet",
 ];
 
+/// Flags only `create` takes (update has `--env-add`, `--publish-add`… instead).
+const CREATE_FLAGS: &[&str] = &[
+    "--name",
+    "--mode",
+    "--publish",
+    "--network",
+    "--constraint",
+    "--env",
+    "--mount",
+    "--label",
+];
+
 /// A random service name, as the daemon picks one when `--name` is missing (moby namesgenerator).
 fn generated_name(world: &mut World) -> String {
     const LEFT: &[&str] = &[
@@ -754,7 +760,7 @@ fn generated_name(world: &mut World) -> String {
 /// Build a service spec from `docker service create` words (also used by `docker stack deploy`
 /// through [`create_spec`]).
 fn create(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let p = parse(rest, CREATE_FLAGS, false)?;
+    let p = parse(rest, &[SHARED_FLAGS, CREATE_FLAGS], false)?;
     let Some((image, args)) = p.positional.split_first() else {
         return Err(usage(
             "create",
@@ -887,7 +893,7 @@ fn ports_text(svc: &Service) -> String {
 }
 
 fn ls(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let p = parse(rest, &["--quiet"], true)?;
+    let p = parse(rest, &[&["--quiet"]], true)?;
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
     services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
     if p.has("--quiet") {
@@ -1478,7 +1484,7 @@ fn pretty_text(world: &World, svc: &Service) -> String {
 }
 
 fn scale(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let p = parse(rest, &["--detach"], true)?;
+    let p = parse(rest, &[&["--detach"]], true)?;
     if p.positional.is_empty() {
         return Err(usage(
             "scale",
@@ -1537,52 +1543,20 @@ fn scale(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docke
     Ok(())
 }
 
+/// Flags only `update` takes.
 const UPDATE_FLAGS: &[&str] = &[
-    "--replicas",
     "--publish-add",
     "--publish-rm",
     "--network-add",
     "--network-rm",
     "--constraint-add",
     "--constraint-rm",
-    "--reserve-cpu",
-    "--reserve-memory",
-    "--limit-cpu",
-    "--limit-memory",
     "--env-add",
     "--env-rm",
     "--mount-add",
     "--mount-rm",
     "--label-add",
     "--label-rm",
-    "--container-label",
-    "--update-parallelism",
-    "--update-delay",
-    "--update-failure-action",
-    "--update-monitor",
-    "--update-max-failure-ratio",
-    "--update-order",
-    "--rollback-parallelism",
-    "--rollback-delay",
-    "--rollback-failure-action",
-    "--rollback-monitor",
-    "--rollback-max-failure-ratio",
-    "--rollback-order",
-    "--restart-condition",
-    "--restart-delay",
-    "--restart-max-attempts",
-    "--restart-window",
-    "--health-cmd",
-    "--health-interval",
-    "--health-retries",
-    "--health-timeout",
-    "--health-start-period",
-    "--no-healthcheck",
-    "--endpoint-mode",
-    "--stop-grace-period",
-    "--replicas-max-per-node",
-    "--detach",
-    "--quiet",
     "--image",
     "--args",
     "--force",
@@ -1590,7 +1564,7 @@ const UPDATE_FLAGS: &[&str] = &[
 ];
 
 fn update(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let p = parse(rest, UPDATE_FLAGS, true)?;
+    let p = parse(rest, &[SHARED_FLAGS, UPDATE_FLAGS], true)?;
     let [reference] = p.positional.as_slice() else {
         return Err(usage(
             "update",
@@ -1688,7 +1662,7 @@ fn force_dirty(world: &mut World, id: &str) {
 }
 
 fn rollback(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let p = parse(rest, &["--detach", "--quiet"], true)?;
+    let p = parse(rest, &[&["--detach", "--quiet"]], true)?;
     let [reference] = p.positional.as_slice() else {
         return Err(usage(
             "rollback",
@@ -2228,11 +2202,28 @@ mod tests {
     fn create_stops_parsing_flags_at_the_image() {
         let p = parse(
             &["--name", "web", "alpine", "ping", "-c", "3"],
-            CREATE_FLAGS,
+            &[SHARED_FLAGS, CREATE_FLAGS],
             false,
         )
         .unwrap();
         assert_eq!(p.positional, vec!["alpine", "ping", "-c", "3"]);
-        assert!(parse(&["--bogus", "x"], CREATE_FLAGS, false).is_err());
+        assert!(parse(&["--bogus", "x"], &[SHARED_FLAGS, CREATE_FLAGS], false).is_err());
+        // `--image` is an update flag; create refuses it as docker/cli does.
+        assert!(
+            parse(
+                &["--image", "x", "nginx"],
+                &[SHARED_FLAGS, CREATE_FLAGS],
+                false
+            )
+            .is_err()
+        );
+        assert!(
+            parse(
+                &["--image", "x", "web"],
+                &[SHARED_FLAGS, UPDATE_FLAGS],
+                true
+            )
+            .is_ok()
+        );
     }
 }
