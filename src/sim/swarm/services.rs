@@ -519,21 +519,7 @@ fn apply_flags(
     let mut constraints: Vec<String> = if creating {
         Vec::new()
     } else {
-        t.placement
-            .constraints
-            .iter()
-            .map(|c| {
-                format!(
-                    "{}{}{}",
-                    c.key,
-                    match c.operator {
-                        super::scheduler::Operator::Eq => "==",
-                        super::scheduler::Operator::NotEq => "!=",
-                    },
-                    c.value
-                )
-            })
-            .collect()
+        constraint_texts(&t.placement)
     };
     for v in p
         .all("--constraint")
@@ -1248,7 +1234,7 @@ fn spec_json(s: &Spec) -> Value {
     }
     let mut placement = json!({});
     if !t.placement.constraints.is_empty() {
-        placement["Constraints"] = json!(constraint_texts(s));
+        placement["Constraints"] = json!(constraint_texts(&s.template.placement));
     }
     if t.placement.max_replicas_per_node > 0 {
         placement["MaxReplicas"] = json!(t.placement.max_replicas_per_node);
@@ -1308,9 +1294,9 @@ fn ports_json(ports: &[PortConfig]) -> Value {
     )
 }
 
-fn constraint_texts(s: &Spec) -> Vec<String> {
-    s.template
-        .placement
+/// `node.role==manager`, as the constraints were typed (and as inspect prints them).
+fn constraint_texts(placement: &super::scheduler::TaskSpec) -> Vec<String> {
+    placement
         .constraints
         .iter()
         .map(|c| {
@@ -1428,7 +1414,7 @@ fn pretty_text(world: &World, svc: &Service) -> String {
         }
         out.push_str(&format!(" Message:\t{}\n", st.message));
     }
-    let constraints = constraint_texts(s);
+    let constraints = constraint_texts(&s.template.placement);
     if !constraints.is_empty() {
         out.push_str(&format!(
             "Placement:\n Constraints:\t[{}]\n",
