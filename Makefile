@@ -13,6 +13,8 @@ export TRUNK_OFFLINE := true
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 WASM_TARGET := wasm32-unknown-unknown
+# Where `make site` writes the release site (`make site DIST=/tmp/other` leaves dist/ alone).
+DIST ?= dist
 
 .PHONY: help setup serve build test fmt-check lint unit site e2e screenshot clean
 
@@ -54,10 +56,10 @@ unit:
 
 # Release build into dist/. Fails if the generated index.html references anything by an absolute path.
 site:
-	trunk build --release --offline
-	@if grep -Eq '(src|href)="/' dist/index.html; then \
-	  echo "dist/index.html uses absolute URLs; the site must work from any sub-path:"; \
-	  grep -Eo '(src|href)="/[^"]*"' dist/index.html; exit 1; fi
+	trunk build --release --offline --dist $(DIST)
+	@if grep -Eq '(src|href)="/' $(DIST)/index.html; then \
+	  echo "$(DIST)/index.html uses absolute URLs; the site must work from any sub-path:"; \
+	  grep -Eo '(src|href)="/[^"]*"' $(DIST)/index.html; exit 1; fi
 
 # Browser tests against dist/ (build it first: `make site`).
 e2e:
