@@ -63,7 +63,7 @@ site:
 
 # Browser tests against dist/ (build it first: `make site`).
 e2e:
-	node tests/e2e/run.mjs
+	E2E_DIST=$(DIST) node tests/e2e/run.mjs
 
 # Refreshes docs/screenshot.png (the README's picture) from the built site.
 screenshot:
