@@ -174,6 +174,19 @@ impl Run {
         }
     }
 
+    /// Free play on a lab already formed into a swarm (`setup: swarm managers=M workers=W`), for
+    /// the swarm pages.
+    pub fn sandbox_with_swarm(seed: u64, managers: usize, workers: usize) -> Run {
+        let mut run = Run::sandbox(seed);
+        let mut world = World::new(seed);
+        crate::sim::swarm::setup::form(&mut world, managers, workers);
+        run.scenario.swarm = Some(super::parse::SwarmSetup { managers, workers });
+        run.goals = Goals::default();
+        run.goals.observe(0, &world, None);
+        run.timeline = Timeline::new(world);
+        run
+    }
+
     /// Plays the whole transcript. Errors name the line that could not be carried out.
     pub fn play(scenario: &Scenario, seed_override: Option<u64>) -> Result<Run, ScenarioError> {
         let seed = seed_override.unwrap_or(scenario.seed);
@@ -334,17 +347,22 @@ impl Run {
     /// answer is returned as `Refused` and the timeline (and any scripted future) stays as it was.
     /// Anything else is submitted like `submit`.
     pub fn try_submit(&mut self, input: Input) -> Submitted {
+        match self.refusal(&input) {
+            Some(record) => Submitted::Refused(record),
+            None => Submitted::Applied(self.submit(input)),
+        }
+    }
+
+    /// Docker's answer to `input` at the cursor when it refuses it with nothing changed, or
+    /// `None` when giving it would be a step. Nothing is given: a trial runs on a copy.
+    pub fn refusal(&self, input: &Input) -> Option<Record> {
         let mut trial = self.timeline.world().clone();
         trial.submit(input.clone());
         let record = crate::sim::step(&mut trial).expect("a submitted input is the next event");
         let unchanged = trial.engine == self.timeline.world().engine
             && trial.shell == self.timeline.world().shell
             && trial.rng == self.timeline.world().rng;
-        if record.error && unchanged {
-            Submitted::Refused(record)
-        } else {
-            Submitted::Applied(self.submit(input))
-        }
+        (record.error && unchanged).then_some(record)
     }
 
     /// The reader types a command (or injects a fault): the future after the cursor is discarded.

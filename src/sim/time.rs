@@ -9,6 +9,8 @@ pub type Millis = u64;
 
 pub const SECOND_MS: Millis = 1_000;
 pub const MINUTE_MS: Millis = 60 * SECOND_MS;
+pub const HOUR_MS: Millis = 60 * MINUTE_MS;
+pub const DAY_MS: Millis = 24 * HOUR_MS;
 
 /// The wall-clock date the simulation starts at, as days since 1970-01-01 (2026-01-05, a Monday,
 /// 09:00 UTC): a fixed epoch keeps `docker inspect` timestamps identical run to run.
@@ -46,12 +48,25 @@ pub fn human_duration(duration_ms: Millis) -> String {
     }
 }
 
-/// A compact clock for narration: `0:07.250`, `12:03.000`.
+/// The simulated clock as a person reads one: `0:00:07`, `0:12:03.250` (milliseconds only when
+/// there are some: a stop's grace period ends at `0:00:10.120`), and with days once a scenario
+/// runs for days (`1d 00:05:00`, `3d 04:00:00.500`).
 pub fn clock(at_ms: Millis) -> String {
-    let minutes = at_ms / MINUTE_MS;
-    let seconds = (at_ms % MINUTE_MS) / 1000;
-    let millis = at_ms % 1000;
-    format!("{minutes}:{seconds:02}.{millis:03}")
+    let days = at_ms / DAY_MS;
+    let hours = (at_ms % DAY_MS) / HOUR_MS;
+    let minutes = (at_ms % HOUR_MS) / MINUTE_MS;
+    let seconds = (at_ms % MINUTE_MS) / SECOND_MS;
+    let millis = at_ms % SECOND_MS;
+    let fraction = if millis == 0 {
+        String::new()
+    } else {
+        format!(".{millis:03}")
+    };
+    if days == 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}{fraction}")
+    } else {
+        format!("{days}d {hours:02}:{minutes:02}:{seconds:02}{fraction}")
+    }
 }
 
 /// A duration as a person would say it: `10 s`, `250 ms`, `1.5 s`, `2 min`.
@@ -176,6 +191,17 @@ mod tests {
         assert_eq!(human_duration(60 * MINUTE_MS), "About an hour");
         assert_eq!(human_duration(90 * MINUTE_MS), "2 hours");
         assert_eq!(human_duration(48 * 60 * MINUTE_MS), "2 days");
+    }
+
+    #[test]
+    fn the_clock_reads_hours_minutes_seconds_and_days() {
+        assert_eq!(clock(0), "0:00:00");
+        assert_eq!(clock(10_120), "0:00:10.120");
+        assert_eq!(clock(12 * MINUTE_MS + 3_000), "0:12:03");
+        assert_eq!(clock(26 * HOUR_MS + 5 * MINUTE_MS), "1d 02:05:00");
+        assert_eq!(clock(DAY_MS + 30_000), "1d 00:00:30");
+        assert_eq!(clock(3 * DAY_MS + 4 * HOUR_MS + 500), "3d 04:00:00.500");
+        assert_eq!(clock(u64::MAX).split_whitespace().count(), 2);
     }
 
     #[test]

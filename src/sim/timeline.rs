@@ -91,6 +91,11 @@ impl Timeline {
             self.keep_keyframe();
             return true;
         }
+        // A step that finds only quiet events (a routine heartbeat, a timer with nothing left to
+        // do) makes no record: it must not move the world either. Otherwise the world shown (its
+        // clock 24 h later, say) is one no replay of the records reaches, and a link to it reopens
+        // somewhere else.
+        let before = self.world.clone();
         match step(&mut self.world) {
             Some(record) => {
                 self.entries.push(None);
@@ -99,8 +104,18 @@ impl Timeline {
                 self.keep_keyframe();
                 true
             }
-            None => false,
+            None => {
+                self.world = before;
+                false
+            }
         }
+    }
+
+    /// What [`Timeline::forward`] would do at the end of the known steps (the next live event:
+    /// its record, with its time), without doing it. `None` when nothing is left to happen.
+    pub fn peek_next(&self) -> Option<Record> {
+        let mut world = self.world.clone();
+        step(&mut world)
     }
 
     /// Like [`Timeline::forward`], but runs nothing due after `limit_ms` (a bounded wait).

@@ -23,7 +23,7 @@ use super::goals::{self, Goals};
 use super::home::{ComingSoon, Home, Logo};
 use super::narration::{self, Narration};
 use super::rich;
-use super::session::Session;
+use super::session::{Play, Session};
 use super::stepper::{self, Stepper};
 use super::terminal::{self, Terminal};
 use super::url::{self, FREE_PLAY, Query};
@@ -50,6 +50,8 @@ pub enum Msg {
     /// Follow the last touched container again.
     Unpin,
     PickScenario(String),
+    /// Skip to the next narrated moment (▸▸, Shift+→).
+    Skip,
     Resize,
 }
 
@@ -93,8 +95,8 @@ pub struct App {
     embed: bool,
     home_href: AttrValue,
     playing: Option<Interval>,
-    /// Play stops at the end of the known steps (it started inside them).
-    play_to_known: bool,
+    /// How far play goes (decided by the session when it starts).
+    play: Play,
     speed: usize,
     narrow: bool,
     last_query: Option<String>,
@@ -134,7 +136,7 @@ impl Component for App {
             embed: q.embed,
             home_href,
             playing: None,
-            play_to_known: false,
+            play: Play::To(0),
             speed: 1,
             narrow: dom::inner_width() < NARROW_PX,
             last_query: None,
@@ -167,25 +169,25 @@ impl Component for App {
                 moved
             }
             Msg::TogglePlay => {
-                if self.playing.take().is_none() {
-                    if !s.can_forward() {
-                        if s.is_empty() {
-                            return true;
-                        }
-                        // At the very end: play again from the start.
-                        s.seek(0);
-                    }
-                    self.play_to_known = s.cursor() < s.len();
+                // Play stops at the end of the story (or, at the end with a command still
+                // waiting, once its prompt is back): see `Session::play`.
+                if self.playing.take().is_none()
+                    && let Some(play) = s.play()
+                {
+                    self.play = play;
                     self.playing = Some(start_interval(ctx.link(), self.speed));
                 }
                 true
             }
             Msg::Tick => {
-                let done = (self.play_to_known && s.cursor() >= s.len()) || !s.forward();
-                if done || !s.can_forward() || (self.play_to_known && s.cursor() >= s.len()) {
+                if !s.tick(self.play) {
                     self.playing = None;
                 }
                 true
+            }
+            Msg::Skip => {
+                self.playing = None;
+                s.skip()
             }
             Msg::Speed(i) => {
                 self.speed = i.min(stepper::SPEEDS.len() - 1);
@@ -223,6 +225,13 @@ impl Component for App {
             Msg::Unpin => lesson.pinned.take().is_some(),
             Msg::PickScenario(slug) => {
                 self.playing = None;
+                // The reader's own commands live in this scenario's timeline: ask before
+                // dropping them, and leave the select on this scenario if they say no.
+                let own = s.inputs.len();
+                if own > 0 && slug != s.scenario_param() && !confirm_switch(own) {
+                    keep_select_on(s.scenario_param());
+                    return false;
+                }
                 let page = s.page;
                 let q = Query {
                     page: Some(page.slug.to_string()),
@@ -275,6 +284,30 @@ impl Component for App {
     }
 }
 
+/// Asks before a scenario switch throws away `own` commands; without a window (or a dialog the
+/// browser blocks) the answer is yes, as it was before asking existed.
+fn confirm_switch(own: usize) -> bool {
+    let text = format!(
+        "Switch scenario? Your {own} command{} in this one will be lost.",
+        if own == 1 { "" } else { "s" }
+    );
+    web_sys::window()
+        .and_then(|w| w.confirm_with_message(&text).ok())
+        .unwrap_or(true)
+}
+
+/// Puts the scenario select back on `slug` (the reader changed it, then cancelled): the virtual
+/// DOM did not change, so yew would leave the browser's choice showing.
+fn keep_select_on(slug: &str) {
+    let select = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("scenario-select"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok());
+    if let Some(select) = select {
+        select.set_value(slug);
+    }
+}
+
 fn start_interval(link: &Scope<App>, speed: usize) -> Interval {
     let link = link.clone();
     Interval::new(stepper::interval_ms(speed), move || {
@@ -318,6 +351,7 @@ fn listeners(link: &Scope<App>) -> Vec<EventListener> {
                         Msg::TogglePlay
                     }
                     "ArrowLeft" => Msg::Back,
+                    "ArrowRight" if e.shift_key() => Msg::Skip,
                     "ArrowRight" => Msg::Forward,
                     _ => return,
                 };
@@ -628,9 +662,10 @@ impl App {
             _ => self.lifecycle_panels(ctx, lesson, &world, &last),
         };
         let stepper = html! {
-            <Stepper cursor={s.cursor()} len={s.len()} can_forward={s.can_forward()} playing={self.playing.is_some()}
-                speed={self.speed} clock={AttrValue::from(clock(world.now_ms))}
-                on_back={link.callback(|_| Msg::Back)} on_forward={link.callback(|_| Msg::Forward)}
+            <Stepper cursor={s.cursor()} len={s.len()} total={s.known_len()} past={s.past_end().map(AttrValue::from)}
+                can_forward={s.can_forward()} forward_title={AttrValue::from(s.forward_hint())} skip_to={s.next_moment()}
+                playing={self.playing.is_some()} speed={self.speed} clock={AttrValue::from(clock(world.now_ms))}
+                on_back={link.callback(|_| Msg::Back)} on_forward={link.callback(|_| Msg::Forward)} on_skip={link.callback(|_| Msg::Skip)}
                 on_play={link.callback(|_| Msg::TogglePlay)} on_speed={link.callback(Msg::Speed)}
                 on_seek={link.callback(Msg::Seek)} />
         };

@@ -3,7 +3,8 @@
 //!
 //! This is also the picture's text equivalent for screen readers. Steps the reader typed are
 //! marked "yours"; a guide note whose part of the transcript was replaced by the reader's own
-//! line is no longer shown.
+//! line is no longer shown. The end of an untouched scenario is marked, so steps run past it
+//! (scheduled events the reader stepped into with →) read as extra, after the conclusion.
 
 use std::rc::Rc;
 
@@ -25,6 +26,8 @@ pub enum Item {
         error: bool,
         yours: bool,
     },
+    /// The end of the scenario as written, after step `after` and its concluding note.
+    End { after: usize },
 }
 
 /// The items of a run, in reading order. A guide note is shown only where the transcript still
@@ -45,9 +48,14 @@ pub fn items(run: &Run) -> Vec<Item> {
             lines: lines.clone(),
         })
     };
+    // Only while the transcript holds: once the reader types, the story is theirs.
+    let end = (!run.taken_over && run.scripted_steps > 0).then_some(run.scripted_steps);
     let mut out = Vec::new();
     for (k, record) in records.iter().enumerate().map(|(i, r)| (i + 1, r)) {
         out.extend(note(k - 1));
+        if end == Some(k - 1) {
+            out.push(Item::End { after: k - 1 });
+        }
         out.push(Item::Step {
             k,
             clock: clock(record.at_ms),
@@ -58,6 +66,11 @@ pub fn items(run: &Run) -> Vec<Item> {
         });
     }
     out.extend(note(records.len()));
+    if end == Some(records.len()) {
+        out.push(Item::End {
+            after: records.len(),
+        });
+    }
     out
 }
 
@@ -103,6 +116,18 @@ pub fn narration(props: &NarrationProps) -> Html {
         Item::Note { before, lines } => html! {
             <li key={format!("note-{before}")} class={classes!("note", note_when(*before, cursor))}>
                 <blockquote>{ for lines.iter().map(|l| html! { <p>{rich(l)}</p> }) }</blockquote>
+            </li>
+        },
+        Item::End { after } => html! {
+            <li key="end" class={classes!("note", "end-of-scenario", note_when(*after + 1, cursor))} data-testid="narration-end">
+                <blockquote><p>
+                    <strong>{"End of the scenario."}</strong>
+                    { if *after < cursor {
+                        " The steps below ran past it: scheduled events you stepped into with →."
+                    } else {
+                        " → past this point runs the events still scheduled, one at a time."
+                    } }
+                </p></blockquote>
             </li>
         },
         Item::Step { k, clock, title, lines, error, yours } => {
@@ -157,6 +182,25 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn the_end_of_the_scenario_is_marked_before_steps_past_it() {
+        let (_, scenario) = catalogue::for_page("containers-lifecycle").remove(0);
+        let mut run = Run::play(&scenario, None).expect("the shipped scenario plays");
+        let end = run.scripted_steps;
+        let at = |items: &[Item]| items.iter().position(|i| matches!(i, Item::End { .. }));
+        let items_now = items(&run);
+        assert_eq!(at(&items_now), Some(items_now.len() - 1));
+        run.seek(end);
+        if run.forward() {
+            let after = items(&run);
+            let i = at(&after).expect("still marked");
+            assert!(matches!(after[i + 1], Item::Step { k, .. } if k == end + 1));
+        }
+        // Once the reader types, the story is theirs: no end marker.
+        run.submit(Input::Command("docker ps".into()));
+        assert_eq!(at(&items(&run)), None);
     }
 
     #[test]

@@ -12,13 +12,17 @@ use crate::scenario::catalogue::{self, Page, ScenarioFile};
 use crate::scenario::run::Submitted;
 use crate::scenario::{Run, Scenario};
 use crate::sim::input::{Fault, Input};
-use crate::sim::record::Stream;
+use crate::sim::record::{Record, Stream};
+use crate::sim::time::{Millis, clock};
 
 use super::url::{FREE_PLAY, InputKind, Query, UrlInput};
 
 /// The most steps a URL may make us compute beyond the precomputed ones (a crash loop with
 /// `--restart always` never ends; a link must not freeze the tab).
 pub const MAX_EXTRA_STEPS: usize = 3_000;
+
+/// The line that hides the terminal's past.
+pub const CLEAR: &str = "clear";
 
 /// What the terminal shows, line by line.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -28,6 +32,12 @@ pub enum LineKind {
     /// `! crash web 139`, a fault injected by the reader or the transcript.
     Fault,
     Out,
+    /// Written to stderr by a command that did what it was asked: Compose's and BuildKit's
+    /// progress (` Container app-db-1  Started`, `#5 [2/4] COPY …`) goes to stderr, as the real
+    /// tools write it there. A terminal does not colour stderr, so neither do we: only `Err`
+    /// is red.
+    Stderr,
+    /// Output of a step that failed: Docker refused the command, or it exited non-zero.
     Err,
     /// A dim comment from Dockyard (`# Docker refused the command; nothing changed.`).
     Note,
@@ -61,6 +71,35 @@ pub enum Typed {
     Cleared,
 }
 
+/// A line that changed nothing but stays on the screen: Docker's refusal (with the line as
+/// typed), or `clear` (no lines: it hides what came before it).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Scratch {
+    /// The step count it was typed at: it shows after that step's output.
+    pub at: usize,
+    /// The line as typed: `docker run --bogus nginx`, `!crash nobody`, `clear`.
+    pub typed: String,
+    pub lines: Vec<Line>,
+}
+
+/// The next thing → does at the end of the known steps: the next scheduled event that makes a
+/// step (a grace period ending, a restart back-off, a healthcheck).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct NextEvent {
+    pub at_ms: Millis,
+    pub title: String,
+}
+
+/// How far play goes, decided when it starts (see [`Session::play`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Play {
+    /// Through the known steps up to this step count, then stop.
+    To(usize),
+    /// At the end of the known steps with the prompt still busy (a `docker stop` in its grace
+    /// period, `sleep 30`): let time pass until the prompt is back.
+    UntilPrompt,
+}
+
 #[derive(Clone, Debug)]
 pub struct Session {
     pub page: &'static Page,
@@ -70,12 +109,13 @@ pub struct Session {
     pub seed: u64,
     /// The reader's own inputs that are part of the timeline, in order.
     pub inputs: Vec<UrlInput>,
-    /// Known steps right after the last input was applied; more means the reader stepped on.
+    /// Known steps right after the last input was applied (the scenario's own steps before the
+    /// reader typed anything): the end of the story. More means the reader stepped on.
     pub base_len: usize,
-    /// Refused lines, each shown after the output of the step count it was typed at.
-    pub scratch: Vec<(usize, Vec<Line>)>,
-    /// The terminal hides steps up to this one (`clear`).
-    pub cleared_at: usize,
+    /// Lines that changed nothing, in the order they were typed (at most one `clear`: the last).
+    pub scratch: Vec<Scratch>,
+    /// What → does at the end of the known steps; `None` inside them or when nothing is left.
+    next_event: Option<NextEvent>,
 }
 
 impl Session {
@@ -99,26 +139,33 @@ impl Session {
             if !session.reach(input.at, &mut budget) {
                 break;
             }
-            let given = match input.kind {
-                InputKind::Command => Input::Command(input.text.clone()),
-                InputKind::Fault => match Fault::parse(&input.text) {
-                    Ok(f) => Input::Fault(f),
-                    Err(_) => continue,
-                },
-            };
-            session.give(given, input.kind, input.text.clone());
+            match input.kind {
+                InputKind::Command => {
+                    session.give(
+                        Input::Command(input.text.clone()),
+                        InputKind::Command,
+                        input.text.clone(),
+                    );
+                }
+                InputKind::Fault => {
+                    if let Ok(f) = Fault::parse(&input.text) {
+                        session.give(Input::Fault(f), InputKind::Fault, input.text.clone());
+                    }
+                }
+                InputKind::Scratch => session.retype_scratch(&input.text),
+            }
         }
-        session.scratch.clear();
         let target = q.len.unwrap_or(0).max(q.step.unwrap_or(0));
         if target > session.len() {
             session.reach(target, &mut budget);
         }
         let step = q.step.unwrap_or(0).min(session.run.timeline.len());
         session.run.seek(step);
+        session.refresh();
         session
     }
 
-    /// A fresh session at step 0 of `scenario` (or the empty host).
+    /// A fresh session at step 0 of `scenario` (or free play).
     pub fn start(
         page: &'static Page,
         scenario: Option<(&'static ScenarioFile, Scenario)>,
@@ -139,15 +186,13 @@ impl Session {
             }
             None => {
                 let seed = seed.unwrap_or(1);
-                // The images page builds the course's Node app: free play starts with it.
-                let project = (page.slug == "images-layers").then_some("node-app");
-                (None, Run::sandbox_with_project(seed, project), seed)
+                (None, free_play(page, seed), seed)
             }
         };
         let mut run = run;
         run.seek(0);
         let base_len = run.timeline.len();
-        Session {
+        let mut session = Session {
             page,
             file,
             run,
@@ -155,8 +200,10 @@ impl Session {
             inputs: Vec::new(),
             base_len,
             scratch: Vec::new(),
-            cleared_at: 0,
-        }
+            next_event: None,
+        };
+        session.refresh();
+        session
     }
 
     /// The `scenario` URL parameter.
@@ -176,32 +223,163 @@ impl Session {
         self.len() == 0
     }
 
-    /// Is there anything to step forward to (a known step, or a scheduled event)?
+    /// The end of the story: the scenario's own steps, or the steps up to the reader's last
+    /// input. The stepper shows this as its total, so the total does not grow while the reader
+    /// runs scheduled events past it (those are marked as "+k past the scenario" instead): the
+    /// reader always sees where the lesson ends.
+    pub fn known_len(&self) -> usize {
+        self.base_len
+    }
+
+    /// Steps shown beyond the end of the story, said in words: `+3 past the scenario`.
+    pub fn past_end(&self) -> Option<String> {
+        let extra = self
+            .cursor()
+            .checked_sub(self.base_len)
+            .filter(|k| *k > 0)?;
+        let what = if self.inputs.is_empty() && self.file.is_some() {
+            "the scenario"
+        } else {
+            "your last command"
+        };
+        Some(format!("+{extra} past {what}"))
+    }
+
+    /// The next scheduled event → would run at the end of the known steps.
+    pub fn next_event(&self) -> Option<&NextEvent> {
+        self.next_event.as_ref()
+    }
+
+    /// Is there anything to step forward to (a known step, or a scheduled event that makes one)?
     pub fn can_forward(&self) -> bool {
-        self.cursor() < self.len() || self.run.timeline.world().next_due_ms().is_some()
+        self.cursor() < self.len() || self.next_event.is_some()
+    }
+
+    /// What → does from here, for its title.
+    pub fn forward_hint(&self) -> String {
+        if self.cursor() < self.len() {
+            "Step forward (→)".to_string()
+        } else if let Some(next) = &self.next_event {
+            format!(
+                "Run the next scheduled event: {} at {} (→)",
+                next.title,
+                clock(next.at_ms)
+            )
+        } else {
+            "The end: nothing else is scheduled".to_string()
+        }
     }
 
     pub fn forward(&mut self) -> bool {
-        self.run.forward()
+        let moved = self.run.forward();
+        self.refresh();
+        moved
     }
 
     pub fn back(&mut self) -> bool {
-        self.run.back()
+        let moved = self.run.back();
+        self.refresh();
+        moved
     }
 
     pub fn seek(&mut self, step: usize) {
         self.run.seek(step);
+        self.refresh();
+    }
+
+    /// The next narrated moment after the cursor: the step count before the transcript's next
+    /// guide note (where the story says something new), else the end of the story, else the end
+    /// of the known steps. `None` at the end.
+    pub fn next_moment(&self) -> Option<usize> {
+        let cursor = self.cursor();
+        let typed: Vec<usize> = self
+            .run
+            .timeline
+            .inputs()
+            .map(|(k, _)| k)
+            .filter(|k| !self.run.is_scripted(*k))
+            .collect();
+        let note = self
+            .run
+            .notes
+            .keys()
+            .copied()
+            .filter(|j| *j > cursor && *j <= self.len())
+            // The same rule as the narration: a note of a discarded future is not a moment.
+            .find(|j| self.run.is_scripted(*j) && !typed.contains(&(j + 1)));
+        let end = [self.base_len, self.len()]
+            .into_iter()
+            .find(|k| *k > cursor);
+        match (note, end) {
+            (Some(n), Some(e)) => Some(n.min(e)),
+            (n, e) => n.or(e),
+        }
+    }
+
+    /// Skips to [`Session::next_moment`] (Shift+→, the stepper's ▸▸).
+    pub fn skip(&mut self) -> bool {
+        match self.next_moment() {
+            Some(k) => {
+                self.seek(k);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Starts play: how far it goes. Play never runs past the end of the story by itself: inside
+    /// it, play stops at its end; at the end, with a command still waiting, it lets time pass
+    /// until the prompt is back; otherwise it starts again from step 0. `None`: nothing to play.
+    pub fn play(&mut self) -> Option<Play> {
+        let cursor = self.cursor();
+        if cursor < self.base_len {
+            return Some(Play::To(self.base_len));
+        }
+        if cursor < self.len() {
+            return Some(Play::To(self.len()));
+        }
+        if self.run.timeline.world().shell.is_busy() && self.next_event.is_some() {
+            return Some(Play::UntilPrompt);
+        }
+        if self.base_len == 0 {
+            return None;
+        }
+        self.seek(0);
+        Some(Play::To(self.base_len))
+    }
+
+    /// One tick of play: steps forward; `false` when play should stop.
+    pub fn tick(&mut self, play: Play) -> bool {
+        match play {
+            Play::To(end) => self.cursor() < end && self.forward() && self.cursor() < end,
+            Play::UntilPrompt => {
+                self.forward() && self.run.timeline.world().shell.is_busy() && self.can_forward()
+            }
+        }
     }
 
     /// The query that rebuilds this moment.
     pub fn query(&self, embed: bool) -> Query {
+        // A step's scratch lines were typed before the input given at that step (after it, the
+        // cursor had moved on), so they come first; `url::parse` keeps that order for ties.
+        let mut inputs: Vec<UrlInput> = self
+            .scratch
+            .iter()
+            .map(|s| UrlInput {
+                at: s.at,
+                kind: InputKind::Scratch,
+                text: s.typed.clone(),
+            })
+            .chain(self.inputs.iter().cloned())
+            .collect();
+        inputs.sort_by_key(|i| i.at);
         Query {
             page: Some(self.page.slug.to_string()),
             scenario: Some(self.scenario_param().to_string()),
             seed: Some(self.seed),
             step: Some(self.cursor()),
             len: (self.len() > self.base_len).then_some(self.len()),
-            inputs: self.inputs.clone(),
+            inputs,
             embed,
         }
     }
@@ -212,22 +390,28 @@ impl Session {
         if line.is_empty() {
             return Typed::Nothing;
         }
-        if line == "clear" {
-            self.cleared_at = self.cursor();
+        if line == CLEAR {
+            // Only the last `clear` counts, as on a real terminal.
+            self.scratch.retain(|s| s.typed != CLEAR);
+            self.scratch.push(Scratch {
+                at: self.cursor(),
+                typed: CLEAR.to_string(),
+                lines: Vec::new(),
+            });
             return Typed::Cleared;
         }
         if let Some(fault) = line.strip_prefix('!') {
             return match Fault::parse(fault.trim()) {
                 Ok(f) => self.inject(f),
                 Err(message) => {
-                    let at = self.cursor();
-                    self.scratch.push((
-                        at,
-                        vec![
+                    self.scratch.push(Scratch {
+                        at: self.cursor(),
+                        typed: line.to_string(),
+                        lines: vec![
                             Line::new(LineKind::Fault, format!("! {}", fault.trim())),
                             Line::new(LineKind::Err, message),
                         ],
-                    ));
+                    });
                     Typed::Refused
                 }
             };
@@ -248,35 +432,60 @@ impl Session {
     /// Gives an input at the cursor. Refused with nothing changed: kept as scratch only.
     fn give(&mut self, input: Input, kind: InputKind, text: String) -> Typed {
         let at = self.cursor();
-        match self.run.try_submit(input) {
+        let typed = match kind {
+            InputKind::Fault => format!("!{text}"),
+            _ => text.clone(),
+        };
+        let typed_kind = match self.run.try_submit(input) {
             Submitted::Refused(record) => {
-                let mut lines = vec![match kind {
-                    InputKind::Command => Line::new(LineKind::Prompt, text),
-                    InputKind::Fault => Line::new(LineKind::Fault, format!("! {text}")),
-                }];
-                lines.extend(
-                    record
-                        .terminal
-                        .iter()
-                        .filter(|l| l.stream != Stream::Prompt)
-                        .map(term_line),
-                );
-                lines.extend(
-                    record
-                        .narration
-                        .iter()
-                        .map(|n| Line::new(LineKind::Note, n.clone())),
-                );
-                self.scratch.push((at, lines));
+                let lines = refusal_lines(&typed, &record);
+                self.scratch.push(Scratch { at, typed, lines });
                 Typed::Refused
             }
             Submitted::Applied(_) => {
                 self.inputs.retain(|i| i.at < at);
                 self.inputs.push(UrlInput { at, kind, text });
-                self.scratch.retain(|(k, _)| *k <= at);
+                // Scratch typed later in the discarded future goes with it (a `clear` too).
+                self.scratch.retain(|s| s.at <= at);
                 self.base_len = self.len();
                 Typed::Step
             }
+        };
+        self.refresh();
+        typed_kind
+    }
+
+    /// A scratch line from a link, typed again at the cursor. It only ever shows: should it no
+    /// longer be refused (a hand-edited link), it is dropped rather than allowed to change the
+    /// timeline.
+    fn retype_scratch(&mut self, typed: &str) {
+        let typed = typed.trim();
+        let input = if typed == CLEAR {
+            self.type_line(CLEAR);
+            return;
+        } else if let Some(fault) = typed.strip_prefix('!') {
+            match Fault::parse(fault.trim()) {
+                Ok(f) => Input::Fault(f),
+                // Unparsable: `type_line` only ever makes scratch of it.
+                Err(_) => {
+                    self.type_line(typed);
+                    return;
+                }
+            }
+        } else {
+            Input::Command(typed.to_string())
+        };
+        if let Some(record) = self.run.refusal(&input) {
+            let typed = match &input {
+                Input::Fault(f) => format!("!{}", f.describe()),
+                _ => typed.to_string(),
+            };
+            let lines = refusal_lines(&typed, &record);
+            self.scratch.push(Scratch {
+                at: self.cursor(),
+                typed,
+                lines,
+            });
         }
     }
 
@@ -293,14 +502,33 @@ impl Session {
         self.cursor() == step
     }
 
+    /// Recomputes what → would do at the end of the known steps.
+    fn refresh(&mut self) {
+        self.next_event = if self.cursor() < self.len() {
+            None
+        } else {
+            self.run.timeline.peek_next().map(|r| NextEvent {
+                at_ms: r.at_ms,
+                title: r.title,
+            })
+        };
+    }
+
+    /// The step the terminal starts after (`clear`), and the index of that `clear` in `scratch`.
+    fn cleared(&self) -> Option<(usize, usize)> {
+        let cursor = self.cursor();
+        self.scratch
+            .iter()
+            .position(|s| s.typed == CLEAR)
+            .map(|i| (self.scratch[i].at, i))
+            .filter(|(at, _)| *at <= cursor)
+    }
+
     /// The terminal from the last `clear` up to the cursor, each line with the step it belongs to.
     pub fn terminal(&self) -> Vec<(usize, Line)> {
         let cursor = self.cursor();
-        let from = if self.cleared_at <= cursor {
-            self.cleared_at
-        } else {
-            0
-        };
+        let cleared = self.cleared();
+        let from = cleared.map(|(at, _)| at).unwrap_or(0);
         let faults: Vec<(usize, String)> = self
             .run
             .timeline
@@ -312,15 +540,15 @@ impl Session {
             .collect();
         let mut out = Vec::new();
         let scratch_at = |k: usize, out: &mut Vec<(usize, Line)>| {
-            for (at, lines) in &self.scratch {
-                if *at == k {
-                    out.extend(lines.iter().cloned().map(|l| (k, l)));
+            for (i, s) in self.scratch.iter().enumerate() {
+                // At the step of the `clear`, only what was typed after it shows.
+                let hidden = cleared.is_some_and(|(at, c)| k == at && i < c);
+                if s.at == k && !hidden {
+                    out.extend(s.lines.iter().cloned().map(|l| (k, l)));
                 }
             }
         };
-        if from == 0 {
-            scratch_at(0, &mut out);
-        }
+        scratch_at(from, &mut out);
         for (i, record) in self
             .run
             .timeline
@@ -334,7 +562,7 @@ impl Session {
             if let Some((_, fault)) = faults.iter().find(|(s, _)| *s == k) {
                 out.push((k, Line::new(LineKind::Fault, format!("! {fault}"))));
             }
-            out.extend(record.terminal.iter().map(|l| (k, term_line(l))));
+            out.extend(record.terminal.iter().map(|l| (k, term_line(l, record))));
             scratch_at(k, &mut out);
         }
         out
@@ -357,11 +585,49 @@ impl Session {
     }
 }
 
-fn term_line(l: &crate::sim::record::TermLine) -> Line {
+/// Free play on a page: the swarm pages start with a formed swarm (as their scenarios'
+/// `setup: swarm managers=3 workers=2` do), the images page with the course's Node app to
+/// build, every other page with an empty host.
+fn free_play(page: &Page, seed: u64) -> Run {
+    match page.slug {
+        "swarm-basics" | "swarm-overlay-networks" | "swarm-deployment-strategies" => {
+            Run::sandbox_with_swarm(seed, 3, 2)
+        }
+        "images-layers" => Run::sandbox_with_project(seed, Some("node-app")),
+        _ => Run::sandbox(seed),
+    }
+}
+
+/// What the terminal shows for a line that changed nothing: the line as typed, Docker's answer,
+/// and Dockyard's note.
+fn refusal_lines(typed: &str, record: &Record) -> Vec<Line> {
+    let mut lines = vec![match typed.strip_prefix('!') {
+        Some(fault) => Line::new(LineKind::Fault, format!("! {}", fault.trim())),
+        None => Line::new(LineKind::Prompt, typed),
+    }];
+    lines.extend(
+        record
+            .terminal
+            .iter()
+            .filter(|l| l.stream != Stream::Prompt)
+            .map(|l| term_line(l, record)),
+    );
+    lines.extend(
+        record
+            .narration
+            .iter()
+            .map(|n| Line::new(LineKind::Note, n.clone())),
+    );
+    lines
+}
+
+/// A record's terminal line. Stderr is red only when the step failed (see [`LineKind::Stderr`]).
+fn term_line(l: &crate::sim::record::TermLine, record: &Record) -> Line {
     let kind = match l.stream {
         Stream::Prompt => LineKind::Prompt,
         Stream::Stdout => LineKind::Out,
-        Stream::Stderr => LineKind::Err,
+        Stream::Stderr if record.error => LineKind::Err,
+        Stream::Stderr => LineKind::Stderr,
     };
     Line::new(kind, l.text.clone())
 }
@@ -513,5 +779,350 @@ mod tests {
         assert_eq!(s.last_touched().as_deref(), Some("web"));
         s.type_line("docker ps");
         assert_eq!(s.last_touched().as_deref(), Some("web"));
+    }
+
+    fn page(slug: &str) -> &'static Page {
+        catalogue::page(slug).expect("the page exists")
+    }
+
+    fn texts(s: &Session) -> Vec<(usize, LineKind, String)> {
+        s.terminal()
+            .into_iter()
+            .map(|(k, l)| (k, l.kind, l.text))
+            .collect()
+    }
+
+    /// Reopens the session's own link: everything the reader sees must be the same.
+    fn reopen(s: &Session) -> Result<Session, String> {
+        let link = url::serialize(&s.query(false));
+        let again = Session::open(s.page, &url::parse(&link));
+        let seen = |s: &Session| {
+            let world = s.run.timeline.world();
+            (
+                s.cursor(),
+                s.len(),
+                s.known_len(),
+                clock(world.now_ms),
+                format!("{world:?}"),
+            )
+        };
+        if seen(&again) != seen(s) {
+            let (a, b) = (seen(s), seen(&again));
+            return Err(format!(
+                "{link}\n  before: step {} / {} (end {}) at {}\n  after:  step {} / {} (end {}) at {}\n  same world: {}",
+                a.0,
+                a.1,
+                a.2,
+                a.3,
+                b.0,
+                b.1,
+                b.2,
+                b.3,
+                a.4 == b.4
+            ));
+        }
+        if texts(&again) != texts(s) {
+            return Err(format!(
+                "{link}\n  terminal before: {:?}\n  terminal after:  {:?}",
+                texts(s),
+                texts(&again)
+            ));
+        }
+        let again_link = url::serialize(&again.query(false));
+        if again_link != link {
+            return Err(format!("the link changed: {link}\n  became {again_link}"));
+        }
+        Ok(again)
+    }
+
+    #[test]
+    fn a_quiet_event_past_the_end_does_not_move_the_clock() {
+        // Issue 10: → past the end ran only quiet events (no step), yet the world's clock jumped
+        // 24 h; a command typed then was at 1440:30, and its link reopened at 0:30.
+        let link =
+            "page=swarm-overlay-networks&scenario=swarm-mesh-any-node&seed=11&step=18&len=18";
+        let mut s = Session::open(page("swarm-overlay-networks"), &url::parse(link));
+        let (cursor, now_ms) = (s.cursor(), s.run.timeline.world().now_ms);
+        assert_eq!((cursor, s.len(), s.known_len()), (18, 18, 17));
+        assert!(!s.can_forward(), "→ is disabled when nothing would happen");
+        assert!(!s.forward());
+        assert_eq!(s.run.timeline.world().now_ms, now_ms, "no step, no time");
+        assert_eq!(s.type_line("docker service ls"), Typed::Step);
+        let again = reopen(&s).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            again.run.timeline.world().now_ms,
+            s.run.timeline.world().now_ms
+        );
+    }
+
+    /// The reader's actions for the property test.
+    #[derive(Clone, Debug)]
+    enum Action {
+        Forward,
+        Back,
+        Seek(usize),
+        /// → pressed several times at the end of the known steps.
+        PastTheEnd(usize),
+        Type(String),
+        Clear,
+    }
+
+    /// Lines that change something on each kind of page, and lines Docker refuses.
+    fn lines_for(slug: &str) -> (&'static [&'static str], &'static [&'static str]) {
+        let refused: &[&str] = &[
+            "docker run --bogus nginx",
+            "docker stop nobody",
+            "!crash nobody",
+            "!explode",
+            "docker frobnicate",
+        ];
+        let applied: &[&str] = match slug {
+            "swarm-basics" | "swarm-overlay-networks" | "swarm-deployment-strategies" => &[
+                "docker service ls",
+                "docker service create -d --name extra --replicas 2 dockyard/web:1.0",
+                "docker service scale extra=3",
+                "!kill node-2",
+                "!start node-2",
+                "docker node ls",
+                "sleep 5",
+            ],
+            "compose-healthchecks" | "restart-config-not-applied" => &[
+                "docker compose up -d",
+                "docker compose ps",
+                "!reboot",
+                "docker compose restart api",
+                "sleep 5",
+            ],
+            _ => &[
+                "docker run -d --name web -p 8080:80 nginx",
+                "docker run -d --name loop --restart always -e CRASH_AFTER=1 dockyard/crashy",
+                "docker stop web",
+                "docker ps -a",
+                "!crash web",
+                "!reboot",
+                "sleep 3",
+            ],
+        };
+        (applied, refused)
+    }
+
+    fn random_actions(rng: &mut crate::sim::rng::Rng, slug: &str, count: usize) -> Vec<Action> {
+        let (applied, refused) = lines_for(slug);
+        (0..count)
+            .map(|_| match rng.below(10) {
+                0 => Action::Forward,
+                1 => Action::Back,
+                2 => Action::Seek(rng.below(40) as usize),
+                3 => Action::PastTheEnd(1 + rng.below(3) as usize),
+                4 | 5 => Action::Type(rng.pick(refused).to_string()),
+                6 => Action::Clear,
+                _ => Action::Type(rng.pick(applied).to_string()),
+            })
+            .collect()
+    }
+
+    fn act(s: &mut Session, action: &Action) {
+        match action {
+            Action::Forward => {
+                s.forward();
+            }
+            Action::Back => {
+                s.back();
+            }
+            Action::Seek(k) => s.seek(*k),
+            Action::PastTheEnd(n) => {
+                s.seek(s.len());
+                for _ in 0..*n {
+                    s.forward();
+                }
+            }
+            Action::Type(line) => {
+                s.type_line(line);
+            }
+            Action::Clear => {
+                s.type_line(CLEAR);
+            }
+        }
+    }
+
+    /// Property: whatever the reader does (step, seek, run past the end, type commands that apply
+    /// or are refused, inject faults, clear), the link of the moment reopens the same moment:
+    /// cursor, known steps, clock, world and terminal. `LINK_SEEDS=200` runs more.
+    #[test]
+    fn links_rebuild_the_same_moment_after_random_reader_actions() {
+        let starts: &[(&str, &str)] = &[
+            ("containers-lifecycle", "pid1-exits"),
+            ("containers-lifecycle", "stop-grace-period"),
+            ("containers-lifecycle", FREE_PLAY),
+            ("compose-healthchecks", "api-races-the-database"),
+            (
+                "restart-config-not-applied",
+                "docker-restart-keeps-old-config",
+            ),
+            ("swarm-overlay-networks", "swarm-mesh-any-node"),
+            ("swarm-basics", "swarm-worker-dies"),
+            ("swarm-basics", FREE_PLAY),
+        ];
+        let seeds: u64 = std::env::var("LINK_SEEDS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(16);
+        for seed in 0..seeds {
+            let mut rng = crate::sim::rng::Rng::seeded(seed);
+            let (slug, scenario) = *rng.pick(starts);
+            let p = page(slug);
+            let mut s = Session::open(p, &url::parse(&format!("page={slug}&scenario={scenario}")));
+            let actions = random_actions(&mut rng, slug, 10);
+            let mut done = Vec::new();
+            for action in &actions {
+                act(&mut s, action);
+                done.push(action.clone());
+                // Check after every few actions, and always at the end.
+                if (done.len() % 4 == 0 || done.len() == actions.len())
+                    && let Err(e) = reopen(&s)
+                {
+                    panic!(
+                        "seed {seed}, {slug} / {scenario}, after {} actions:\n{done:#?}\n{e}",
+                        done.len()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn refused_lines_and_clear_are_in_the_link() {
+        let mut s = Session::open(lifecycle(), &url::parse("scenario=free"));
+        assert_eq!(s.type_line("docker run -d --name web nginx"), Typed::Step);
+        assert_eq!(s.type_line("docker stop nobody"), Typed::Refused);
+        assert_eq!(s.type_line("clear"), Typed::Cleared);
+        assert_eq!(s.type_line("docker run --bogus nginx"), Typed::Refused);
+        assert_eq!(s.type_line("!crash nobody"), Typed::Refused);
+        let link = url::serialize(&s.query(false));
+        assert!(
+            link.contains("&in=1?docker+stop+nobody&in=1?clear&in=1?docker+run+--bogus+nginx"),
+            "{link}"
+        );
+        let again = reopen(&s).unwrap_or_else(|e| panic!("{e}"));
+        let text: Vec<String> = again.terminal().into_iter().map(|(_, l)| l.text).collect();
+        // After `clear`, only what was typed after it.
+        assert_eq!(text[0], "docker run --bogus nginx", "{text:?}");
+        assert!(text.iter().any(|t| t.contains("unknown flag: --bogus")));
+        assert!(
+            !text
+                .iter()
+                .any(|t| t.contains("nobody") && t.starts_with("docker stop"))
+        );
+        assert!(text.iter().any(|t| t.contains("crash nobody")));
+        // A fork before them drops them, as it drops the future they were typed in.
+        let mut fork = again.clone();
+        fork.seek(0);
+        assert_eq!(fork.type_line("docker ps"), Typed::Step);
+        assert!(fork.scratch.is_empty());
+        assert!(!url::serialize(&fork.query(false)).contains('?'));
+        // A hand-edited scratch line that would change something is not applied.
+        let edited = Session::open(
+            lifecycle(),
+            &url::parse("scenario=free&in=0?docker+run+-d+nginx"),
+        );
+        assert_eq!((edited.len(), edited.scratch.len()), (0, 0));
+    }
+
+    #[test]
+    fn the_end_of_the_story_stays_put_and_forward_says_what_it_does() {
+        let swarm = page("swarm-basics");
+        let mut s = Session::open(swarm, &url::parse("scenario=swarm-worker-dies"));
+        let end = s.known_len();
+        assert_eq!(end, s.len());
+        s.seek(end);
+        match s.next_event().cloned() {
+            // Nothing left that makes a step: → is disabled and says so.
+            None => {
+                assert!(!s.can_forward());
+                assert!(!s.forward());
+                assert!(s.forward_hint().starts_with("The end"));
+            }
+            Some(next) => {
+                let hint = s.forward_hint();
+                assert!(
+                    hint.contains(&next.title) && hint.contains(&clock(next.at_ms)),
+                    "{hint}"
+                );
+                assert!(s.forward());
+                assert_eq!(s.run.timeline.world().now_ms, next.at_ms);
+                assert_eq!(s.known_len(), end, "the total does not grow");
+                assert_eq!(s.past_end().as_deref(), Some("+1 past the scenario"));
+            }
+        }
+        // A scheduled healthcheck past the end is labelled, never counted in the total.
+        let mut t = Session::open(
+            page("restart-config-not-applied"),
+            &url::parse("page=restart-config-not-applied"),
+        );
+        let end = t.known_len();
+        t.seek(end);
+        if t.can_forward() {
+            let hint = t.forward_hint();
+            assert!(hint.starts_with("Run the next scheduled event: "), "{hint}");
+            t.forward();
+            t.forward();
+            assert_eq!(t.known_len(), end);
+            assert_eq!(t.past_end().as_deref(), Some("+2 past the scenario"));
+        }
+    }
+
+    #[test]
+    fn play_stops_at_the_end_of_the_story() {
+        let mut s = Session::open(
+            page("restart-config-not-applied"),
+            &url::parse("page=restart-config-not-applied"),
+        );
+        let end = s.known_len();
+        s.seek(end.saturating_sub(3));
+        let play = s.play().expect("something to play");
+        assert_eq!(play, Play::To(end));
+        let mut ticks = 0;
+        while s.tick(play) {
+            ticks += 1;
+            assert!(ticks < 10);
+        }
+        assert_eq!((s.cursor(), s.len()), (end, end));
+        // At the end, play starts over rather than running scheduled events.
+        assert_eq!(s.play(), Some(Play::To(end)));
+        assert_eq!(s.cursor(), 0);
+        // With a command still waiting, play lets time pass until the prompt is back.
+        let mut f = Session::open(lifecycle(), &url::parse("scenario=free"));
+        f.type_line("docker run -d --name web nginx");
+        f.type_line("docker stop web");
+        if f.run.timeline.world().shell.is_busy() {
+            assert_eq!(f.play(), Some(Play::UntilPrompt));
+            while f.tick(Play::UntilPrompt) {}
+            assert!(!f.run.timeline.world().shell.is_busy());
+        }
+        assert_eq!(
+            Session::open(lifecycle(), &url::parse("scenario=free")).play(),
+            None
+        );
+    }
+
+    #[test]
+    fn skipping_lands_on_the_next_narrated_moment() {
+        let disk = page("disk-full-logs");
+        let mut s = Session::open(disk, &url::parse("scenario=disk-full-logs-no-rotation"));
+        assert!(s.len() > 100, "{}", s.len());
+        let notes: Vec<usize> = s.run.notes.keys().copied().filter(|j| *j > 0).collect();
+        let mut stops = Vec::new();
+        while s.skip() {
+            stops.push(s.cursor());
+            assert!(stops.len() < 20);
+        }
+        let mut expected = notes.clone();
+        if expected.last() != Some(&s.known_len()) {
+            expected.push(s.known_len());
+        }
+        assert_eq!(stops, expected, "notes at {notes:?}");
+        assert_eq!(s.next_moment(), None);
+        // Far fewer presses than steps.
+        assert!(stops.len() * 10 < s.len());
     }
 }

@@ -1,11 +1,15 @@
-//! The stepper: back, play/pause, forward, speed, a scrubber over the known steps, and where we are
-//! (`step 3 / 10` and the simulated clock).
+//! The stepper: back, play/pause, forward, skip to the next narrated moment, speed, a scrubber over
+//! the known steps, and where we are (`step 3 / 10` and the simulated clock, `0:00:10.120`).
 //!
 //! A real host only moves forward in time; here every step is a record the reader can revisit.
-//! Forward past the known steps runs the next scheduled event (a stop's grace period ending, a
-//! restart back-off); it is disabled only when nothing is known and nothing is scheduled. Playing
-//! maps simulated steps to wall time at a fixed pace (700 ms per step at 1×), not to simulated
-//! milliseconds, so a 10 s grace period does not mean a 10 s wait.
+//! The total is the end of the story (the scenario's steps, or up to the reader's last command),
+//! and it stays put: forward at the end runs the next scheduled event (a stop's grace period
+//! ending, a restart back-off, a healthcheck), its title says which and when, and the steps it
+//! adds are shown as "+k past the scenario" rather than growing the total, so the reader always
+//! knows where the lesson ended. It is disabled when nothing is scheduled that would make a step.
+//! Play stops at the end of the story. Playing maps simulated steps to wall time at a fixed pace
+//! (700 ms per step at 1×), not to simulated milliseconds, so a 10 s grace period does not mean a
+//! 10 s wait; ▸▸ (Shift+→) skips to the next moment the narration has something to say.
 
 use yew::prelude::*;
 
@@ -23,14 +27,26 @@ pub fn interval_ms(index: usize) -> u32 {
 #[derive(Properties, PartialEq)]
 pub struct StepperProps {
     pub cursor: usize,
+    /// Known steps (the scrubber's range).
     pub len: usize,
+    /// The end of the story: the total shown.
+    pub total: usize,
+    /// `+3 past the scenario` when the cursor is beyond `total`.
+    #[prop_or_default]
+    pub past: Option<AttrValue>,
     pub can_forward: bool,
+    /// What → does: `Step forward (→)`, `Run the next scheduled event: … at 0:01:30 (→)`.
+    pub forward_title: AttrValue,
+    /// Where ▸▸ goes, if anywhere.
+    #[prop_or_default]
+    pub skip_to: Option<usize>,
     pub playing: bool,
     pub speed: usize,
-    /// The simulated clock at the cursor (`0:10.120`).
+    /// The simulated clock at the cursor (`0:00:10.120`).
     pub clock: AttrValue,
     pub on_back: Callback<()>,
     pub on_forward: Callback<()>,
+    pub on_skip: Callback<()>,
     pub on_play: Callback<()>,
     pub on_speed: Callback<usize>,
     pub on_seek: Callback<usize>,
@@ -63,12 +79,9 @@ pub fn stepper(props: &StepperProps) -> Html {
         })
     };
     let at_start = props.cursor == 0;
-    let forward_title = if props.cursor < props.len {
-        "Step forward (→)"
-    } else if props.can_forward {
-        "Run the next scheduled event (→)"
-    } else {
-        "Nothing else is scheduled"
+    let skip_title = match props.skip_to {
+        Some(k) => format!("Skip to the next narrated moment: step {k} (Shift+→)"),
+        None => "Nothing narrated ahead".to_string(),
     };
     let (play_label, play_icon) = if props.playing {
         (
@@ -94,15 +107,22 @@ pub fn stepper(props: &StepperProps) -> Html {
                     { play_icon }
                 </button>
                 <button class="step-button" data-testid="step-forward" onclick={emit(&props.on_forward)}
-                    disabled={!props.can_forward} aria-label="Step forward" title={forward_title}>
+                    disabled={!props.can_forward} aria-label="Step forward" title={props.forward_title.clone()}>
                     <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.2 L13.5 8 L4 13.8 z"/><rect x="13" y="2.2" width="1.6" height="11.6" rx=".5"/></svg>
+                </button>
+                <button class="step-button" data-testid="step-skip" onclick={emit(&props.on_skip)}
+                    disabled={props.skip_to.is_none()} aria-label="Skip to the next narrated moment" title={skip_title}>
+                    <svg viewBox="0 0 16 16" aria-hidden="true"><path d="M1.5 2.2 L8.5 8 L1.5 13.8 z"/><path d="M8 2.2 L15 8 L8 13.8 z"/></svg>
                 </button>
             </div>
             <input class="scrubber" data-testid="scrubber" type="range" min="0" max={props.len.to_string()}
                 value={props.cursor.to_string()} step="1" oninput={on_seek} aria-label="Seek to a step"
-                aria-valuetext={format!("step {} of {}", props.cursor, props.len)} />
+                aria-valuetext={format!("step {} of {}", props.cursor, props.total)} />
             <div class="step-label" data-testid="step-label" aria-live="polite">
-                <span class="step-count">{format!("step {} / {}", props.cursor, props.len)}</span>
+                <span class="step-count">{format!("step {} / {}", props.cursor, props.total)}</span>
+                if let Some(past) = &props.past {
+                    <span class="past-end" data-testid="past-end">{format!(" ({past})")}</span>
+                }
                 <span class="label-sep" aria-hidden="true">{" · "}</span>
                 <span class="clock" title="simulated time">{props.clock.clone()}</span>
             </div>

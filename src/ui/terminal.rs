@@ -320,6 +320,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
             LineKind::Prompt => "ln prompt",
             LineKind::Fault => "ln fault",
             LineKind::Out => "ln",
+            // Progress on stderr reads in the normal colour; only a failed step's lines are red.
+            LineKind::Stderr => "ln stderr",
             LineKind::Err => "ln err",
             LineKind::Note => "ln note",
         };

@@ -3,10 +3,12 @@
 //! Pure functions (no web API), so they are tested natively. Loading the same query must restore
 //! the same moment, so besides the page, scenario, seed and step the query keeps what the reader
 //! did to the timeline: each line they gave (`in=<step><$|!><text>`, the step count at which it was
-//! given, `$` for a command, `!` for a fault) and, when they stepped past the known steps, how many
-//! steps were known (`len`). Anything malformed is ignored, never an error: a hand-edited link
-//! falls back to the nearest sensible moment. We simplify percent-encoding to what a query needs:
-//! UTF-8 bytes outside a small safe set become `%XX`, and a space is `+`.
+//! given, `$` for a command, `!` for a fault), each line that changed nothing but is still on the
+//! screen (`in=<step>?<text>`, exactly as typed: a command Docker refused, a `!fault` that does not
+//! parse, `clear`) and, when they stepped past the known steps, how many steps were known (`len`).
+//! Anything malformed is ignored, never an error: a hand-edited link falls back to the nearest
+//! sensible moment. We simplify percent-encoding to what a query needs: UTF-8 bytes outside a
+//! small safe set become `%XX`, and a space is `+`.
 
 /// At most this many reader inputs are read from a URL (a link is not a script runner).
 pub const MAX_INPUTS: usize = 200;
@@ -22,6 +24,9 @@ pub enum InputKind {
     Command,
     /// A fault injected from the picture or with `!` (`!`).
     Fault,
+    /// A line that changed nothing, kept for what it shows (`?`): a refused command or fault, or
+    /// `clear`; its text is the line as typed (`!crash nobody`, `docker run --bogus nginx`).
+    Scratch,
 }
 
 /// One line the reader gave, with the step count at which it was given (it became step `at + 1`).
@@ -37,11 +42,12 @@ impl UrlInput {
         let mark = match self.kind {
             InputKind::Command => '$',
             InputKind::Fault => '!',
+            InputKind::Scratch => '?',
         };
         format!("{}{mark}{}", self.at, encode(&self.text))
     }
 
-    /// Reads an `in` value that has already been percent-decoded: `<at><$|!><text>`.
+    /// Reads an `in` value that has already been percent-decoded: `<at><$|!|?><text>`.
     fn from_decoded(value: &str) -> Option<UrlInput> {
         let digits = value.find(|c: char| !c.is_ascii_digit())?;
         if digits == 0 || digits > 9 {
@@ -52,10 +58,12 @@ impl UrlInput {
         let kind = match rest.as_bytes().first()? {
             b'$' => InputKind::Command,
             b'!' => InputKind::Fault,
+            b'?' => InputKind::Scratch,
             _ => return None,
         };
         let text = rest[1..].trim().to_string();
-        if text.is_empty() || text.len() > MAX_INPUT_LEN || text.contains(['\n', '\r']) {
+        // A here-document is one input of several lines (`cat > f <<EOF` … `EOF`).
+        if text.is_empty() || text.len() > MAX_INPUT_LEN || text.contains('\r') {
             return None;
         }
         Some(UrlInput { at, kind, text })
@@ -102,7 +110,8 @@ pub fn parse(search: &str) -> Query {
             _ => {}
         }
     }
-    // Inputs apply in the order of the steps they were given at; equal steps keep their order.
+    // Inputs apply in the order of the steps they were given at; equal steps keep their order
+    // (`serialize` writes a step's scratch lines before the input given there, as they were typed).
     q.inputs.sort_by_key(|i| i.at);
     q
 }
@@ -240,7 +249,7 @@ mod tests {
     #[test]
     fn garbage_is_ignored_not_fatal() {
         let q = parse(
-            "?page=Bad Page&scenario=../x&seed=-1&step=1e9&len=&in=x&in=3&in=3%&in=4?x&in=99999999999$a&embed=0&%ZZ=1&&=",
+            "?page=Bad Page&scenario=../x&seed=-1&step=1e9&len=&in=x&in=3&in=3%&in=4%23x&in=99999999999$a&embed=0&%ZZ=1&&=",
         );
         assert_eq!(q, Query::default());
         let q =
@@ -266,6 +275,44 @@ mod tests {
         assert_eq!(decode("%FF"), "\u{FFFD}");
         assert_eq!(decode("caf%C3%A9"), "café");
         assert_eq!(encode("café & \"x\""), "caf%C3%A9+%26+%22x%22");
+    }
+
+    #[test]
+    fn scratch_lines_and_here_documents_round_trip() {
+        let line = |at, kind, text: &str| UrlInput {
+            at,
+            kind,
+            text: text.into(),
+        };
+        let q = Query {
+            step: Some(2),
+            inputs: vec![
+                line(0, InputKind::Command, "cat > f <<EOF\nFROM alpine\nEOF"),
+                line(1, InputKind::Scratch, "docker run --bogus nginx"),
+                line(1, InputKind::Scratch, "clear"),
+                line(1, InputKind::Scratch, "!crash nobody 139"),
+                line(1, InputKind::Command, "docker ps"),
+            ],
+            ..Query::default()
+        };
+        let s = serialize(&q);
+        assert_eq!(
+            s,
+            "step=2&in=0$cat+%3E+f+%3C%3CEOF%0AFROM+alpine%0AEOF&in=1?docker+run+--bogus+nginx\
+             &in=1?clear&in=1?%21crash+nobody+139&in=1$docker+ps"
+        );
+        assert_eq!(parse(&s), q);
+        // Links written before scratch lines existed read as they always did.
+        let old = parse("page=containers-lifecycle&step=1&in=0$docker+ps&in=0!reboot");
+        assert_eq!(
+            old.inputs,
+            vec![
+                line(0, InputKind::Command, "docker ps"),
+                line(0, InputKind::Fault, "reboot")
+            ]
+        );
+        assert!(parse("in=1?+").inputs.is_empty());
+        assert!(parse("in=1$a%0D%0Ab").inputs.is_empty());
     }
 
     #[test]
