@@ -431,3 +431,53 @@ fn compose_logging_options_become_the_containers_log_config() {
     assert_eq!(log.options["max-size"], "10m");
     assert_eq!(log.options["max-file"], "3");
 }
+
+/// `!crash api` on a Compose page: the fault finds the service's container as `docker compose
+/// kill api` would (its one running container), names it in the narration, and refuses with
+/// the candidates when the service has several; a plain container name still wins.
+#[test]
+fn a_fault_accepts_a_compose_service_name() {
+    use dockyard::sim::Input;
+    use dockyard::sim::input::Fault;
+    let (mut host, _) = up(WEB_DB);
+    let fault = |host: &mut Host, text: &str| {
+        host.timeline
+            .submit(Input::Fault(Fault::parse(text).expect("parses")))
+            .clone()
+    };
+    let rec = fault(&mut host, "crash web");
+    assert!(!rec.error, "{:?}", rec.narration);
+    assert!(
+        rec.narration
+            .iter()
+            .any(|n| n.contains("`web` is a Compose service: its container is app-web-1")),
+        "{:?}",
+        rec.narration
+    );
+    assert_eq!(host.container("app-web-1").state.exit_code, 139);
+    assert_eq!(host.container("app-db-1").status(), Status::Running);
+    // The container name itself still works, and an unknown name is the daemon's answer.
+    assert!(!fault(&mut host, "oom app-db-1").error);
+    let rec = fault(&mut host, "crash nobody");
+    assert!(rec.error);
+    assert!(
+        rec.narration
+            .iter()
+            .any(|n| n.contains("No such container: nobody")),
+        "{:?}",
+        rec.narration
+    );
+    // Two running containers of service web (here a second one labelled by hand, as a scaled
+    // service or another project would have): which one? A crash names one, so it asks.
+    host.run("docker start app-web-1");
+    host.run("docker run -d --name web-copy --label com.docker.compose.service=web nginx");
+    let rec = fault(&mut host, "crash web");
+    assert!(rec.error);
+    assert!(
+        rec.narration.iter().any(|n| n.contains(
+            "service web has 2 running containers (web-copy, app-web-1): name the one to break"
+        )),
+        "{:?}",
+        rec.narration
+    );
+}

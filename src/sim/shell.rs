@@ -78,17 +78,11 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
 
 fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
     let result = match &fault {
-        Fault::Crash { container, exit_code } => world
-            .engine
-            .resolve(container)
-            .map_err(|e| e.message)
+        Fault::Crash { container, exit_code } => fault_target(world, container, rec)
             .and_then(|id| engine::crash(world, &id, *exit_code, false, rec)),
-        Fault::OomKill { container } => world
-            .engine
-            .resolve(container)
-            .map_err(|e| e.message)
+        Fault::OomKill { container } => fault_target(world, container, rec)
             .and_then(|id| engine::crash(world, &id, 137, true, rec)),
-        Fault::FsBusy { container } => world.engine.resolve(container).map_err(|e| e.message).map(|id| {
+        Fault::FsBusy { container } => fault_target(world, container, rec).map(|id| {
             let c = world.engine.containers.get_mut(&id).expect("resolved");
             c.fs_busy = true;
             rec.touch(c.name.clone());
@@ -124,6 +118,63 @@ fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         ));
         rec.error = true;
     }
+}
+
+/// The container a fault names: a name or ID as the daemon resolves it or, on a Compose project, a
+/// service name as Compose finds its container (`docker compose kill api`): the one running
+/// container of service `api` (one-off `compose run` containers aside), or its only container.
+/// Several running (a scaled service, or two projects) is an error that names them.
+fn fault_target(world: &World, name: &str, rec: &mut Record) -> Result<ContainerId, String> {
+    use super::docker::compose::convert::{ONEOFF_LABEL, SERVICE_LABEL};
+    use super::docker::container::Container;
+    let not_found = match world.engine.resolve(name) {
+        Ok(id) => return Ok(id),
+        Err(e) => e.message,
+    };
+    let of_service = |c: &&Container| {
+        let label = |key: &str| c.config.labels.get(key).map(String::as_str);
+        label(SERVICE_LABEL) == Some(name) && label(ONEOFF_LABEL) != Some("True")
+    };
+    let all: Vec<&Container> = world
+        .engine
+        .newest_first()
+        .into_iter()
+        .filter(of_service)
+        .collect();
+    let running: Vec<&Container> = all
+        .iter()
+        .copied()
+        .filter(|c| c.state.status == Status::Running)
+        .collect();
+    let names = |list: &[&Container]| {
+        list.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chosen = match (running.as_slice(), all.as_slice()) {
+        ([one], _) | ([], [one]) => *one,
+        ([], []) => return Err(not_found),
+        ([], several) => {
+            return Err(format!(
+                "service {name} has {} containers and none is running ({}): name one",
+                several.len(),
+                names(several)
+            ));
+        }
+        (several, _) => {
+            return Err(format!(
+                "service {name} has {} running containers ({}): name the one to break",
+                several.len(),
+                names(several)
+            ));
+        }
+    };
+    rec.say(format!(
+        "`{name}` is a Compose service: its container is {}.",
+        chosen.name
+    ));
+    Ok(chosen.id.clone())
 }
 
 fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
