@@ -181,6 +181,8 @@ impl Run {
         let mut world = World::new(seed);
         crate::sim::swarm::setup::form(&mut world, managers, workers);
         run.scenario.swarm = Some(super::parse::SwarmSetup { managers, workers });
+        run.scenario.title =
+            format!("Free play: a swarm of {managers} managers and {workers} workers");
         run.goals = Goals::default();
         run.goals.observe(0, &world, None);
         run.timeline = Timeline::new(world);

@@ -230,6 +230,7 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
         }
         "help" => {
             rec.out(cli::HELP.trim_start());
+            rec.out(terminal_help(world));
             Ok(())
         }
         other => Err(DockerError::new(
@@ -237,6 +238,36 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
             127,
         )),
     }
+}
+
+/// The rest of what this terminal takes (the shell's `help`, after docker's): other programs,
+/// files, and the faults; on a swarm, where the reader is and what to try first.
+fn terminal_help(world: &World) -> String {
+    let mut out = String::from(
+        "
+Also in this terminal:
+  curl URL, sleep N (lets time pass), clear, help
+  ssh HOST CMD          run CMD on another machine of the lab (ssh node-2 docker ps)
+  multipass …           VMs (launch, list, info, stop, start, delete, purge)
+  df -h /, du -sh DIR, systemctl restart docker
+  cat, echo … > FILE, cat > FILE <<EOF, ls, rm, mkdir, touch, pwd   (the project folder)
+
+Faults (a line starting with !):
+  !crash NAME [CODE]    !oom NAME    !busy NAME    !reboot         (a container or a Compose service)
+  !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
+  !traffic start NODE:PORT N/s    !traffic stop",
+    );
+    if world.swarm.active() {
+        let machines = world.swarm.machines.len();
+        out.push_str(&format!(
+            "
+
+This shell is on {}, one of a {machines}-machine swarm: try docker node ls,
+docker service create -d --name web --replicas 3 -p 8080:80 dockyard/web:1.0, docker service ps web.",
+            world.engine.hostname
+        ));
+    }
+    out
 }
 
 /// Takes `<<EOF` (or `<< 'EOF'`, `<<-EOF`) out of the words and returns the document's text.

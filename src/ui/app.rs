@@ -23,7 +23,7 @@ use super::goals::{self, Goals};
 use super::home::{ComingSoon, Home, Logo};
 use super::narration::{self, Narration};
 use super::rich;
-use super::session::{Play, Session};
+use super::session::{self, Play, Session};
 use super::stepper::{self, Stepper};
 use super::terminal::{self, Terminal};
 use super::url::{self, FREE_PLAY, Query};
@@ -721,7 +721,7 @@ impl App {
                             { for lesson.scenarios.iter().map(|(slug, title)| html! {
                                 <option key={*slug} value={*slug} selected={*slug == current}>{title.clone()}</option>
                             }) }
-                            <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{"Free play (empty host)"}</option>
+                            <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{session::free_play_label(page.slug)}</option>
                         </select>
                         <span class="seed" data-testid="seed" title="The seed fixes every random choice (IDs, timings): same seed, same run">
                             {format!("seed {}", s.seed)}
@@ -746,7 +746,7 @@ impl App {
                         </section>
                         <section class="panel goals-panel" aria-labelledby="goals-h">
                             <div class="panel-head"><h2 id="goals-h">{"Goals"}</h2></div>
-                            <Goals goals={Rc::new(goals::views(run))} />
+                            <Goals goals={Rc::new(goals::views(run))} page={page.slug} />
                         </section>
                         <section class="panel embed-panel" aria-labelledby="embed-h">
                             <div class="panel-head"><h2 id="embed-h">{"Embed"}</h2></div>

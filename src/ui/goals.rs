@@ -2,12 +2,15 @@
 //!
 //! A transcript's `expect:` must hold right there, `expect eventually:` at some later step and
 //! `expect always:` at every later step; the run evaluates them after each step, so stepping back
-//! shows them pending again. Free play has no goals: we suggest a few things to try instead.
+//! shows them pending again. Free play has no goals: we suggest a few things to try on that page
+//! instead. A check is shown as a reader would write it: `output contains " Volume "app_db-data"
+//! Created"` with the transcript's `\"` escapes undone and the quoted text set as code.
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::rich;
 use crate::scenario::{GoalStatus, Mode, Run};
 
 #[derive(Clone, PartialEq, Debug)]
@@ -25,7 +28,7 @@ pub fn views(run: &Run) -> Vec<GoalView> {
         .iter()
         .zip(statuses)
         .map(|(g, status)| GoalView {
-            text: g.text.clone(),
+            text: readable(&g.text),
             mode: match g.mode {
                 Mode::Now => "now",
                 Mode::Eventually => "eventually",
@@ -36,9 +39,54 @@ pub fn views(run: &Run) -> Vec<GoalView> {
         .collect()
 }
 
+/// A check as the reader reads it: `\"` and `\\` unescaped, and a quoted text (`output contains
+/// "…"`, `file … contains "…"`) in backticks, so it shows as code with its spaces.
+pub fn readable(text: &str) -> String {
+    let Some(open) = text.find(" \"") else {
+        return text.to_string();
+    };
+    let (head, quoted) = (&text[..open], &text[open + 2..]);
+    let Some(inner) = quoted.strip_suffix('"') else {
+        return text.to_string();
+    };
+    let inner = inner.replace("\\\"", "\"").replace("\\\\", "\\");
+    if inner.contains('`') {
+        return format!("{head} \"{inner}\"");
+    }
+    format!("{head} `{inner}`")
+}
+
+/// What to try in free play, per page (it has no goals).
+pub fn free_play_hint(page: &str) -> &'static str {
+    match page {
+        "swarm-basics" => {
+            "Free play has no goals. This is a swarm of 3 managers and 2 workers, and the shell is on node-1: create a service with `docker service create -d --name web --replicas 3 dockyard/web:1.0`, kill a node from the picture and watch its tasks move, drain one, or kill two managers and watch the quorum go."
+        }
+        "swarm-overlay-networks" => {
+            "Free play has no goals. This is a swarm of 3 managers and 2 workers: create an overlay network, a service on it that publishes port 8080, `curl` a node that runs no task, then start the traffic generator (`!traffic start node-1:8080 20/s`) and kill a node."
+        }
+        "swarm-deployment-strategies" => {
+            "Free play has no goals. This is a swarm of 3 managers and 2 workers: create a service with 4 replicas of `dockyard/web:1.0`, update it to `2.0` and watch the slots roll, then to `2.1` (it crashes) with `--update-failure-action rollback`."
+        }
+        "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
+            "Free play has no goals. The project folder holds the notes API (`api/`, with its Dockerfile): write a `compose.yaml` (the first example does), bring it up, break a service with `!crash api`, change the file and see what `docker compose restart` and `up -d` each do."
+        }
+        "images-layers" => {
+            "Free play has no goals. The project folder holds a small Node app: write a Dockerfile, build it, edit `server.js` and build again to see which steps hit the cache, then add a `.dockerignore`."
+        }
+        "containers-lifecycle" => {
+            "Free play has no goals. Try: run nginx with a published port, curl it, stop it and watch the grace period, crash it from the picture, or give it `--restart always` and reboot the host."
+        }
+        _ => "Free play has no goals: try the examples under the terminal, or type `help`.",
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct GoalsProps {
     pub goals: Rc<Vec<GoalView>>,
+    /// The page, for what to try in free play.
+    #[prop_or_default]
+    pub page: AttrValue,
 }
 
 #[function_component(Goals)]
@@ -56,7 +104,7 @@ pub fn goals(props: &GoalsProps) -> Html {
     html! {
         <div class="goals" data-testid="goals">
             if props.goals.is_empty() {
-                <p class="muted">{"Free play has no goals. Try: run nginx with a published port, curl it, stop it and watch the grace period, crash it from the picture, or give it "}<code>{"--restart always"}</code>{" and reboot the host."}</p>
+                <p class="muted">{rich(free_play_hint(&props.page))}</p>
             } else {
                 <p class="goals-summary">
                     {format!("{met} of {} met", props.goals.len())}
@@ -72,7 +120,7 @@ pub fn goals(props: &GoalsProps) -> Html {
                         html! {
                             <li key={i} class={classes!("goal", g.status.as_str())} data-testid="goal" data-status={g.status.as_str()}>
                                 <span class="goal-icon" aria-label={label} title={label}>{icon}</span>
-                                <span class="goal-text">{g.text.clone()}</span>
+                                <span class="goal-text">{rich(&g.text)}</span>
                                 <span class="goal-mode">{g.mode}</span>
                             </li>
                         }
@@ -80,5 +128,35 @@ pub fn goals(props: &GoalsProps) -> Html {
                 </ul>
             }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::readable;
+
+    #[test]
+    fn checks_read_without_escapes() {
+        assert_eq!(
+            readable(r#"output contains " Volume \"app_db-data\" Created""#),
+            r#"output contains ` Volume "app_db-data" Created`"#
+        );
+        assert_eq!(
+            readable(r#"output contains "\"version\":\"2.0\"""#),
+            r#"output contains `"version":"2.0"`"#
+        );
+        assert_eq!(
+            readable(r#"file /data/f in container web contains "hi""#),
+            "file /data/f in container web contains `hi`"
+        );
+        assert_eq!(
+            readable("container web is running"),
+            "container web is running"
+        );
+        assert_eq!(
+            readable(r#"output contains "a `b`""#),
+            r#"output contains "a `b`""#
+        );
+        assert_eq!(readable(r#"odd " text"#), r#"odd " text"#);
     }
 }

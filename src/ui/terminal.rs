@@ -17,7 +17,10 @@ use yew::prelude::*;
 
 use super::session::{Line, LineKind};
 
-/// Example commands offered under the prompt, per page: the first is also the placeholder.
+/// Example commands offered under the prompt, per page: the first is also the placeholder. Each
+/// page has its own, written to work in order in its free play and at step 0 of its first
+/// scenario (a test types them all); a page without examples gets none rather than another
+/// page's (`!crash web` on a swarm would only say "No such container").
 pub fn examples_for(slug: &str) -> &'static [&'static str] {
     match slug {
         "why-containers" => &[
@@ -28,42 +31,55 @@ pub fn examples_for(slug: &str) -> &'static [&'static str] {
             "ssh prod docker run -d -p 3000:3000 notes-api:1.0",
             "docker run mcr.microsoft.com/windows/nanoserver:ltsc2022",
         ],
+        "containers-lifecycle" => &[
+            "docker ps -a",
+            "docker run -d --name web -p 8080:80 nginx",
+            "curl localhost:8080",
+            "docker logs web",
+            "!crash web",
+            "docker start web",
+            "docker stop web",
+            "docker run -d --name sleeper alpine sleep 3600",
+        ],
         "images-layers" => &[
+            "cat > Dockerfile <<EOF\nFROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\nEOF",
             "docker build -t notes-api .",
             "cat Dockerfile",
             "echo node_modules > .dockerignore",
             "echo \"// edit\" >> server.js",
+            "docker build -t notes-api:2 .",
             "docker history notes-api",
             "docker images",
             "docker system df",
         ],
         "volumes-persistence" => &[
             "docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16",
+            "sleep 5",
             "docker exec db psql -U postgres -c \"CREATE TABLE notes (body text)\"",
             "docker volume ls",
             "docker run -d --name web -v ./site:/usr/share/nginx/html nginx",
             "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
             "docker rm -f -v db",
         ],
-        "swarm-overlay-networks" => &[
-            "curl http://node-3:8080/",
-            "docker network ls",
-            "docker network create -d overlay appnet",
-            "docker service create -d --name api --network appnet dockyard/web:2.0",
-            "!traffic start node-1:8080 20/s",
-            "sleep 10",
-            "!traffic stop",
-            "!kill node-2",
+        "compose-basics" => &[
+            "echo 'services: {web: {image: nginx, ports: [\"8080:80\"], depends_on: [db]}, db: {image: \"postgres:16\", environment: [POSTGRES_PASSWORD=secret]}}' > compose.yaml",
+            "cat compose.yaml",
+            "docker compose up -d",
+            "docker compose ps",
+            "docker compose logs web",
+            "docker exec app-web-1 getent hosts db",
+            "!crash web",
+            "docker compose config",
+            "docker compose down -v",
         ],
-        "disk-full-logs" => &[
-            "docker run -d --name api -e LOG_LEVEL=debug node:20 node server.js",
-            "sleep 12h",
-            "df -h /",
-            "sudo du -sh /var/lib/docker/containers/*",
-            "docker system df",
-            "docker run -d --name api2 -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js",
-            "docker system prune -f",
-            "sudo systemctl restart docker",
+        "compose-healthchecks" => &[
+            "echo 'services: {api: {build: ./api, ports: [\"3000:3000\"], depends_on: {db: {condition: service_healthy}}}, db: {image: \"postgres:16\", environment: [POSTGRES_PASSWORD=secret], healthcheck: {test: [\"CMD-SHELL\", \"pg_isready -U postgres\"], interval: 2s, retries: 10}}}' > compose.yaml",
+            "docker compose up -d",
+            "docker compose ps",
+            "docker inspect -f '{{.State.Health.Status}}' app-db-1",
+            "docker compose logs db",
+            "docker compose up -d --wait",
+            "docker compose config",
         ],
         "network-isolation" => &[
             "docker network create front",
@@ -75,42 +91,59 @@ pub fn examples_for(slug: &str) -> &'static [&'static str] {
             "docker exec web ping -c 2 api",
             "docker network ls",
         ],
-        "compose-basics" => &[
-            "cat compose.yaml",
-            "echo 'services: {web: {image: nginx, ports: [\"8080:80\"], depends_on: [db]}, db: {image: \"postgres:16\", environment: [POSTGRES_PASSWORD=secret]}}' > compose.yaml",
-            "docker compose up -d",
-            "docker compose ps",
-            "docker compose logs web",
-            "docker exec app-web-1 getent hosts db",
-            "docker compose down -v",
-            "docker compose config",
+        "swarm-basics" => &[
+            "docker node ls",
+            "docker service create -d --name web --replicas 3 -p 8080:80 dockyard/web:1.0",
+            "docker service ps web",
+            "!kill node-3",
+            "sleep 30",
+            "docker service ls",
+            "!start node-3",
+            "docker node update --availability drain node-2",
+            "docker info",
         ],
-        "compose-healthchecks" => &[
-            "docker compose up -d",
-            "docker compose ps",
-            "docker inspect -f '{{.State.Health.Status}}' app-db-1",
-            "docker compose logs api",
-            "docker compose up -d --wait",
-            "docker compose config",
+        "swarm-overlay-networks" => &[
+            "docker network ls",
+            "docker network create -d overlay appnet",
+            "docker service create -d --name web --replicas 2 --network appnet -p 8080:80 dockyard/web:2.0",
+            "sleep 5",
+            "curl http://node-3:8080/",
+            "!traffic start node-1:8080 20/s",
+            "sleep 10",
+            "!traffic stop",
+            "!kill node-2",
+        ],
+        "swarm-deployment-strategies" => &[
+            "docker service create -d --name web --replicas 4 --update-parallelism 1 --update-delay 5s dockyard/web:1.0",
+            "docker service ps web",
+            "docker service update -d --image dockyard/web:2.0 web",
+            "sleep 30",
+            "docker service update -d --image dockyard/web:2.1 --update-failure-action rollback web",
+            "sleep 40",
+            "docker service inspect --pretty web",
+            "docker service ls",
         ],
         "restart-config-not-applied" => &[
-            "cat compose.yaml",
+            "echo 'services: {api: {build: ./api, environment: [LOG_LEVEL=info], ports: [\"3000:3000\"]}}' > compose.yaml",
+            "docker compose up -d",
+            "echo 'services: {api: {build: ./api, environment: [LOG_LEVEL=debug], ports: [\"3000:3000\"]}}' > compose.yaml",
             "docker compose restart api",
             "docker inspect -f '{{.Config.Env}}' app-api-1",
-            "docker compose up -d",
-            "docker compose ps",
+            "docker compose up -d api",
             "!reboot",
-            "docker compose config",
+            "docker compose ps",
         ],
-        _ => &[
-            "docker ps -a",
-            "docker run -d --name web -p 8080:80 nginx",
-            "curl localhost:8080",
-            "docker stop web",
-            "docker logs web",
-            "docker run -d --name sleeper alpine sleep 3600",
-            "!crash web",
+        "disk-full-logs" => &[
+            "docker run -d --name api -e LOG_LEVEL=debug node:20 node server.js",
+            "sleep 12h",
+            "df -h /",
+            "sudo du -sh /var/lib/docker/containers/*",
+            "docker system df",
+            "docker run -d --name api2 -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js",
+            "docker system prune -f",
+            "sudo systemctl restart docker",
         ],
+        _ => &[],
     }
 }
 
@@ -305,10 +338,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
         })
     };
 
+    // A one-line example goes into the prompt; a here-document (several lines, which a one-line
+    // input cannot hold) is typed at once, as a paste of it would be.
     let example = |text: &'static str| {
         let input_ref = input_ref.clone();
+        let on_submit = props.on_submit.clone();
         Callback::from(move |_: MouseEvent| {
-            if let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() {
+            if text.contains('\n') {
+                on_submit.emit(text.to_string());
+            } else if let Some(input) = input_ref.cast::<web_sys::HtmlInputElement>() {
                 input.set_value(text);
                 let _ = input.focus();
             }
@@ -365,7 +403,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                     <label class="ps1" for="terminal-input">{ if pending.borrow().is_some() { ">" } else { "$" } }</label>
                     <input id="terminal-input" class="term-input" data-testid="terminal-input" ref={input_ref.clone()} type="text"
                         autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send"
-                        placeholder={props.examples.first().copied().unwrap_or("docker ps -a")} aria-label="Type a command" {onkeydown} {onpaste} />
+                        placeholder={props.examples.first().and_then(|e| e.lines().next()).unwrap_or("docker ps -a")} aria-label="Type a command" {onkeydown} {onpaste} />
                 </div>
             </div>
             if props.busy {
@@ -376,7 +414,13 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 <div class="examples" aria-label="Example commands">
                     <span class="examples-label">{"Try:"}</span>
                     { for props.examples.iter().map(|ex| html! {
-                        <button class="chip" key={*ex} onclick={example(ex)} title="Put this in the prompt (then press Enter)">{*ex}</button>
+                        if ex.contains('\n') {
+                            <button class="chip" key={*ex} onclick={example(ex)} title={format!("Type this here-document:\n{ex}")}>
+                                {format!("{} …", ex.lines().next().unwrap_or_default())}
+                            </button>
+                        } else {
+                            <button class="chip" key={*ex} onclick={example(ex)} title="Put this in the prompt (then press Enter)">{*ex}</button>
+                        }
                     }) }
                 </div>
             }
@@ -415,44 +459,120 @@ mod tests {
 mod example_tests {
     use super::examples_for;
     use crate::scenario::PAGES;
-    use crate::sim::{Input, Timeline, World};
+    use crate::scenario::catalogue;
+    use crate::ui::session::{Session, Typed};
+    use crate::ui::url;
 
-    /// Every suggested command is one the simulation understands (typed in order on a fresh
-    /// host with the course's project folder, none is refused as unknown or not simulated).
+    /// What a line printed: its step's terminal and narration, or its refusal.
+    fn typed(s: &mut Session, line: &str) -> (Typed, String) {
+        let how = s.type_line(line);
+        let text = match how {
+            Typed::Step => {
+                let r = s.run.timeline.last_record().expect("a step");
+                format!("{}\n{}", r.terminal_text(), r.narration.join("\n"))
+            }
+            Typed::Refused => s
+                .scratch
+                .last()
+                .map(|x| {
+                    x.lines
+                        .iter()
+                        .map(|l| l.text.clone())
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        // Let the prompt come back before the next one, as a reader would.
+        for _ in 0..300 {
+            if !s.run.timeline.world().shell.is_busy() || !s.forward() {
+                break;
+            }
+        }
+        (how, text)
+    }
+
+    /// Every ready page has its own examples, and each one, typed in order into the page's free
+    /// play and into its first scenario at step 0, is understood there: not refused as an unknown
+    /// command, flag or container, not "not simulated", not a missing file.
     #[test]
-    fn every_suggested_command_is_understood() {
+    fn every_ready_page_has_examples_that_work_where_it_starts() {
         for page in PAGES.iter().filter(|p| p.ready) {
-            let mut world = World::new(1);
-            world.fs.seed_project("node-app").expect("template exists");
-            let mut timeline = Timeline::new(world);
-            for example in examples_for(page.slug) {
-                let input = match example.strip_prefix('!') {
-                    Some(fault) => {
-                        Input::Fault(crate::sim::Fault::parse(fault).expect("fault parses"))
-                    }
-                    None => Input::Command(example.to_string()),
-                };
-                let text = timeline.submit(input).terminal_text();
-                for refusal in [
-                    "command not found",
-                    "not simulate",
-                    "unknown command",
-                    "unknown flag",
-                    "unknown shorthand",
-                ] {
-                    assert!(
-                        !text.contains(refusal),
-                        "{}: `{example}` printed:\n{text}",
-                        page.slug
-                    );
-                }
-                // Let the prompt come back before the next one, as a reader would.
-                for _ in 0..200 {
-                    if !timeline.world().shell.is_busy() || !timeline.forward() {
-                        break;
+            let examples = examples_for(page.slug);
+            assert!(!examples.is_empty(), "{} has no examples", page.slug);
+            let first = catalogue::for_page(page.slug)
+                .first()
+                .map(|(f, _)| f.slug)
+                .expect("a ready page has a scenario");
+            for scenario in [url::FREE_PLAY, first] {
+                let q = url::parse(&format!("page={}&scenario={scenario}", page.slug));
+                let mut s = Session::open(page, &q);
+                s.seek(0);
+                for example in examples {
+                    let (how, text) = typed(&mut s, example);
+                    for refusal in [
+                        "command not found",
+                        "not simulate",
+                        "unknown command",
+                        "unknown flag",
+                        "unknown shorthand",
+                        "No such container",
+                        "No such file",
+                        "No swarm lab here",
+                        "This node is not a swarm manager",
+                        "could not be applied",
+                    ] {
+                        assert!(
+                            !text.contains(refusal),
+                            "{} / {scenario}: `{example}` ({how:?}) printed:\n{text}",
+                            page.slug
+                        );
                     }
                 }
             }
         }
+    }
+
+    /// `help` lists the swarm's commands (and says where the shell is) on the swarm pages, and
+    /// every group of commands everywhere.
+    #[test]
+    fn help_lists_the_swarm_commands_on_the_swarm_pages() {
+        for slug in [
+            "swarm-basics",
+            "swarm-overlay-networks",
+            "swarm-deployment-strategies",
+            "containers-lifecycle",
+        ] {
+            let page = catalogue::page(slug).expect("page");
+            let mut s = Session::open(page, &url::parse("scenario=free"));
+            let (how, text) = typed(&mut s, "help");
+            assert_eq!(how, Typed::Step, "{slug}");
+            for word in [
+                "Swarm Commands:",
+                "  node ",
+                "  service ",
+                "  stack ",
+                "  swarm ",
+                "  network ",
+                "  compose*",
+                "!kill NODE",
+                "!crash NAME",
+            ] {
+                assert!(text.contains(word), "{slug}: no {word:?} in\n{text}");
+            }
+            let swarm = slug.starts_with("swarm-");
+            assert_eq!(
+                text.contains("This shell is on node-1, one of a 5-machine swarm"),
+                swarm,
+                "{slug}: {text}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_page_has_no_examples() {
+        assert!(examples_for("no-such-page").is_empty());
+        assert!(examples_for("traefik-integration").is_empty());
     }
 }

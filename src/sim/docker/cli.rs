@@ -1173,6 +1173,20 @@ Common Commands:
   build       Build an image from a Dockerfile
   images      List images
   pull        Download an image from a registry
+  info        Display system-wide information
+
+Management Commands:
+  builder     Manage builds (prune)
+  compose*    Docker Compose (config, up, down, ps, logs, stop, start, restart, exec, run, ls)
+  network     Manage networks (create, ls, inspect, rm, prune, connect, disconnect)
+  system      Manage Docker (df, prune)
+  volume      Manage volumes (create, ls, inspect, rm, prune)
+
+Swarm Commands:
+  node        Manage Swarm nodes (ls, inspect, promote, demote, update, rm)
+  service     Manage Swarm services (create, ls, ps, inspect, logs, scale, update, rollback, rm)
+  stack       Manage Swarm stacks (deploy, ls, services, ps, config, rm)
+  swarm       Manage Swarm (init, join, join-token, leave)
 
 Container Commands:
   create      Create a new container
@@ -1187,16 +1201,11 @@ Container Commands:
   inspect     Return low-level information on Docker objects
   port        List port mappings or a specific mapping for the container
 
-Management Commands:
-  compose*    Docker Compose (config: check and print the Compose file)
-  volume      Manage volumes (create, ls, inspect, rm, prune)
-
 Image Commands:
   history     Show the history of an image
   rmi         Remove one or more images (also: docker image rm)
-  image inspect, system df, builder prune
+  image inspect
 
-Also in this terminal: curl URL, sleep SECONDS, clear, help.
 Run 'docker COMMAND --help' for more information on a command.";
 
 #[cfg(test)]
