@@ -22,14 +22,26 @@ pub fn start() {
         console_error_panic_hook::hook(info);
         show_error_panel(&info.to_string());
     }));
-    let Some(body) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.body())
-    else {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
+    let Some(body) = document.body() else {
+        return;
+    };
+    // The build wrote this page's first paint (src/bin/prerender.rs): it was for reading while
+    // the wasm loaded. The app draws the same components, live, in its place. Both happen in this
+    // one task, so the browser never paints an empty page in between.
+    for id in [PRERENDER_ID, PRERENDER_EMBED_ID] {
+        if let Some(el) = document.get_element_by_id(id) {
+            el.remove();
+        }
+    }
     yew::Renderer::<app::App>::with_root(body.into()).render();
 }
+
+/// The element that holds a page's prerendered markup, and the `<template>` with its embed layout.
+pub const PRERENDER_ID: &str = "prerender";
+pub const PRERENDER_EMBED_ID: &str = "prerender-embed";
 
 /// Text with `backtick` spans rendered as code, as the transcripts and summaries write them.
 pub(crate) fn rich(text: &str) -> yew::Html {
@@ -120,6 +132,14 @@ pub(crate) mod dom {
             return;
         }
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+
+    /// Marks `<html data-live>`: the wasm app has drawn itself and takes input (until then the
+    /// prerendered page shows its loading state).
+    pub fn mark_live() {
+        if let Some(root) = document().and_then(|d| d.document_element()) {
+            let _ = root.set_attribute("data-live", "");
+        }
     }
 
     pub fn set_title(title: &str) {

@@ -4,8 +4,8 @@
 //!
 //! Routing is by query only (`?page=…`; no page = home), so the built site works from any
 //! sub-path, and links between pages are plain relative links. Play is an interval that sends
-//! `Tick`; the keyboard shortcuts (Space, ←, →) come from one document-level listener that ignores
-//! keys typed into a field. The views below draw plain data; no simulation logic lives here
+//! `Tick`; the keyboard shortcuts (Space, ←, →, Shift+→ to skip to the next narrated moment) come
+//! from one document-level listener that ignores keys typed into a field. The views below draw plain data; no simulation logic lives here
 //! beyond choosing which step to show.
 
 use crate::sim::{Record, World};
@@ -18,7 +18,7 @@ use yew::html::Scope;
 use yew::prelude::*;
 
 use super::dom;
-use super::embed::{EmbedSnippet, OpenFull};
+use super::embed::{EmbedSnippet, NowLine, OpenFull};
 use super::goals::{self, Goals};
 use super::home::{ComingSoon, Home, Logo};
 use super::narration::{self, Narration};
@@ -90,10 +90,32 @@ impl Lesson {
     }
 }
 
+/// Where the app is drawn: in the browser (the URL is read from `location`), or ahead of time by
+/// the build (`src/bin/prerender.rs`), which gives the query and file name of the page it writes.
+#[derive(Properties, PartialEq, Default)]
+pub struct AppProps {
+    #[prop_or_default]
+    pub prerender: Option<Prerender>,
+}
+
+/// A page drawn at build time: the markup the reader sees before the wasm has loaded (and without
+/// JavaScript at all). Nothing in it may touch a browser API.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Prerender {
+    /// The query it stands for (`page=swarm-basics`, `page=swarm-basics&embed`).
+    pub search: String,
+    /// Its file name (`swarm-basics.html`), for links back to it.
+    pub file: String,
+}
+
 pub struct App {
     screen: Screen,
     embed: bool,
+    /// Drawn ahead of time: the interactive parts say they are loading.
+    prerendered: bool,
     home_href: AttrValue,
+    /// This page's own address (absolute in the browser), for the embed snippet.
+    page_address: AttrValue,
     playing: Option<Interval>,
     /// How far play goes (decided by the session when it starts).
     play: Play,
@@ -109,15 +131,29 @@ const NARROW_PX: f64 = 720.0;
 
 impl Component for App {
     type Message = Msg;
-    type Properties = ();
+    type Properties = AppProps;
 
     fn create(ctx: &Context<Self>) -> Self {
-        let q = url::parse(&dom::search());
-        let path = dom::pathname();
-        let home_href: AttrValue = if path.is_empty() {
-            "?".into()
+        let prerender = ctx.props().prerender.clone();
+        let (search, path) = match &prerender {
+            Some(p) => (p.search.clone(), p.file.clone()),
+            None => (dom::search(), dom::pathname()),
+        };
+        let mut q = url::parse(&search);
+        // `swarm-basics.html` is that page even without `?page=` (the build writes one file per
+        // page, so a static host serves each page's own first paint).
+        let file_page = url::page_of_file(&path);
+        if q.page.is_none() {
+            q.page = file_page.map(str::to_string);
+        }
+        let home_href: AttrValue = if file_page.is_some() || path.is_empty() {
+            "./".into()
         } else {
-            path.into()
+            path.clone().into()
+        };
+        let page_address: AttrValue = match &prerender {
+            Some(p) => p.file.clone().into(),
+            None => dom::page_address().into(),
         };
         let screen = match q.page.as_deref() {
             None => Screen::Home { notice: None },
@@ -131,17 +167,25 @@ impl Component for App {
                 Some(p) => Screen::Lesson(Box::new(Lesson::new(p, &q))),
             },
         };
+        let prerendered = prerender.is_some();
         App {
             screen,
             embed: q.embed,
+            prerendered,
             home_href,
+            page_address,
             playing: None,
             play: Play::To(0),
             speed: 1,
-            narrow: dom::inner_width() < NARROW_PX,
+            // Ahead of time there is no window: draw the wide layout, which CSS reflows.
+            narrow: !prerendered && dom::inner_width() < NARROW_PX,
             last_query: None,
             last_title: String::new(),
-            _listeners: listeners(ctx.link()),
+            _listeners: if prerendered {
+                Vec::new()
+            } else {
+                listeners(ctx.link())
+            },
         }
     }
 
@@ -155,96 +199,103 @@ impl Component for App {
         let Screen::Lesson(lesson) = &mut self.screen else {
             return false;
         };
+        // A step redraws the picture under an open menu (its node or container may have changed
+        // or gone): stepping closes it, even a step that goes nowhere.
+        let menu_closed = matches!(
+            msg,
+            Msg::Back | Msg::Forward | Msg::Seek(_) | Msg::Tick | Msg::TogglePlay | Msg::Skip
+        ) && lesson.menu.take().is_some();
         let s = &mut lesson.session;
-        match msg {
-            Msg::Back => {
-                self.playing = None;
-                s.back()
-            }
-            Msg::Forward => s.forward(),
-            Msg::Seek(k) => {
-                self.playing = None;
-                let moved = k != s.cursor();
-                s.seek(k);
-                moved
-            }
-            Msg::TogglePlay => {
-                // Play stops at the end of the story (or, at the end with a command still
-                // waiting, once its prompt is back): see `Session::play`.
-                if self.playing.take().is_none()
-                    && let Some(play) = s.play()
-                {
-                    self.play = play;
-                    self.playing = Some(start_interval(ctx.link(), self.speed));
-                }
-                true
-            }
-            Msg::Tick => {
-                if !s.tick(self.play) {
+        menu_closed
+            | match msg {
+                Msg::Back => {
                     self.playing = None;
+                    s.back()
                 }
-                true
-            }
-            Msg::Skip => {
-                self.playing = None;
-                s.skip()
-            }
-            Msg::Speed(i) => {
-                self.speed = i.min(stepper::SPEEDS.len() - 1);
-                if self.playing.is_some() {
-                    self.playing = Some(start_interval(ctx.link(), self.speed));
+                Msg::Forward => s.forward(),
+                Msg::Seek(k) => {
+                    self.playing = None;
+                    let moved = k != s.cursor();
+                    s.seek(k);
+                    moved
                 }
-                true
-            }
-            Msg::Type(line) => {
-                self.playing = None;
-                let trimmed = line.trim().to_string();
-                if !trimmed.is_empty() && lesson.history.last() != Some(&trimmed) {
-                    Rc::make_mut(&mut lesson.history).push(trimmed);
+                Msg::TogglePlay => {
+                    // Play stops at the end of the story (or, at the end with a command still
+                    // waiting, once its prompt is back): see `Session::play`.
+                    if self.playing.take().is_none()
+                        && let Some(play) = s.play()
+                    {
+                        self.play = play;
+                        self.playing = Some(start_interval(ctx.link(), self.speed));
+                    }
+                    true
                 }
-                lesson.menu = None;
-                s.type_line(&line);
-                true
-            }
-            Msg::Fault(fault) => {
-                self.playing = None;
-                lesson.menu = None;
-                s.inject(fault);
-                true
-            }
-            Msg::Card(name) => {
-                lesson.menu = if lesson.menu.as_deref() == Some(name.as_str()) {
-                    None
-                } else {
-                    Some(name.clone())
-                };
-                lesson.pinned = Some(name);
-                true
-            }
-            Msg::CloseMenu => lesson.menu.take().is_some(),
-            Msg::Unpin => lesson.pinned.take().is_some(),
-            Msg::PickScenario(slug) => {
-                self.playing = None;
-                // The reader's own commands live in this scenario's timeline: ask before
-                // dropping them, and leave the select on this scenario if they say no.
-                let own = s.inputs.len();
-                if own > 0 && slug != s.scenario_param() && !confirm_switch(own) {
-                    keep_select_on(s.scenario_param());
-                    return false;
+                Msg::Tick => {
+                    if !s.tick(self.play) {
+                        self.playing = None;
+                    }
+                    true
                 }
-                let page = s.page;
-                let q = Query {
-                    page: Some(page.slug.to_string()),
-                    scenario: Some(slug),
-                    ..Query::default()
-                };
-                let history = lesson.history.clone();
-                **lesson = Lesson::new(page, &q);
-                lesson.history = history;
-                true
+                Msg::Skip => {
+                    self.playing = None;
+                    s.skip()
+                }
+                Msg::Speed(i) => {
+                    self.speed = i.min(stepper::SPEEDS.len() - 1);
+                    if self.playing.is_some() {
+                        self.playing = Some(start_interval(ctx.link(), self.speed));
+                    }
+                    true
+                }
+                Msg::Type(line) => {
+                    self.playing = None;
+                    let trimmed = line.trim().to_string();
+                    if !trimmed.is_empty() && lesson.history.last() != Some(&trimmed) {
+                        Rc::make_mut(&mut lesson.history).push(trimmed);
+                    }
+                    lesson.menu = None;
+                    s.type_line(&line);
+                    true
+                }
+                Msg::Fault(fault) => {
+                    self.playing = None;
+                    lesson.menu = None;
+                    s.inject(fault);
+                    true
+                }
+                Msg::Card(name) => {
+                    lesson.menu = if lesson.menu.as_deref() == Some(name.as_str()) {
+                        None
+                    } else {
+                        Some(name.clone())
+                    };
+                    lesson.pinned = Some(name);
+                    true
+                }
+                Msg::CloseMenu => lesson.menu.take().is_some(),
+                Msg::Unpin => lesson.pinned.take().is_some(),
+                Msg::PickScenario(slug) => {
+                    self.playing = None;
+                    // The reader's own commands live in this scenario's timeline: ask before
+                    // dropping them, and leave the select on this scenario if they say no.
+                    let own = s.inputs.len();
+                    if own > 0 && slug != s.scenario_param() && !confirm_switch(own) {
+                        keep_select_on(s.scenario_param());
+                        return false;
+                    }
+                    let page = s.page;
+                    let q = Query {
+                        page: Some(page.slug.to_string()),
+                        scenario: Some(slug),
+                        ..Query::default()
+                    };
+                    let history = lesson.history.clone();
+                    **lesson = Lesson::new(page, &q);
+                    lesson.history = history;
+                    true
+                }
+                Msg::Resize => false,
             }
-            Msg::Resize => false,
-        }
     }
 
     fn view(&self, ctx: &Context<Self>) -> Html {
@@ -259,7 +310,11 @@ impl Component for App {
         }
     }
 
-    fn rendered(&mut self, _ctx: &Context<Self>, _first_render: bool) {
+    fn rendered(&mut self, _ctx: &Context<Self>, first_render: bool) {
+        if first_render {
+            // Tells CSS (and the browser tests) that the page is interactive now.
+            dom::mark_live();
+        }
         let (query, title) = match &self.screen {
             Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),
             Screen::Coming(p) => (None, format!("{} (coming soon) · Dockyard", p.title)),
@@ -540,6 +595,25 @@ fn compose_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) 
 }
 
 impl App {
+    /// Ahead of time only: says the interactive parts are loading (the page's inline loader
+    /// hides it if the wasm cannot load) and, in an embed, offers the lite embed's start button,
+    /// which the loader shows with `&lite` and which loads the wasm on click.
+    fn loading_note(&self, embed: bool) -> Html {
+        if !self.prerendered {
+            return Html::default();
+        }
+        html! {
+            <div class="loading-note" data-testid="loading" role="status">
+                <span class="loading-live">{"Loading the simulation… the picture below is step 0; stepping and the terminal start in a moment."}</span>
+                if embed {
+                    <button class="button primary lite-start" data-testid="lite-start" type="button" hidden=true>
+                        {"▶ Start the interactive demo"}
+                    </button>
+                }
+            </div>
+        }
+    }
+
     /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
     fn lifecycle_panels(
         &self,
@@ -577,7 +651,7 @@ impl App {
                 <Picture world={world.clone()} last={last.clone()} {columns} compact={self.narrow}
                     menu={lesson.menu.clone().map(AttrValue::from)}
                     on_card={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
-                    on_close_menu={link.callback(|_| Msg::CloseMenu)} />
+                    on_close_menu={link.callback(|_| Msg::CloseMenu)} cursor={s.cursor()} len={s.len()} />
             </section>
         };
         let following = match (&follow, &pinned) {
@@ -626,7 +700,8 @@ impl App {
                 </div>
                 <SwarmPicture world={world.clone()} last={last.clone()} {menu}
                     on_node={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
-                    on_command={link.callback(Msg::Type)} on_close_menu={link.callback(|_| Msg::CloseMenu)} />
+                    on_command={link.callback(Msg::Type)} on_close_menu={link.callback(|_| Msg::CloseMenu)}
+                    cursor={lesson.session.cursor()} len={lesson.session.len()} />
             </section>
         };
         let side = html! {
@@ -680,18 +755,32 @@ impl App {
             </section>
         };
         let scenario_title = run.scenario.title.clone();
+        let items = Rc::new(narration::items(run));
+        // The stepper with the current narration line under it (shown in the embed and on narrow
+        // screens, where the narration panel is out of sight).
+        let stepper = html! {
+            <div class="panel stepper-panel" data-testid="stepper-panel">
+                { stepper }
+                <NowLine items={items.clone()} cursor={s.cursor()} />
+            </div>
+        };
 
         if self.embed {
             let full = url::serialize(&s.query(false));
             return html! {
-                <div class="embed-layout" data-page={page.slug}>
-                    { picture }
-                    <div class="panel stepper-panel">{ stepper }</div>
-                    <div class="embed-bottom">
-                        { terminal }
-                        { diagram }
-                    </div>
-                    <OpenFull href={format!("?{full}")} title={format!("{} · {scenario_title}", page.title)} />
+                <div class={classes!("embed-layout", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
+                    { self.loading_note(true) }
+                    <main class="embed-main">
+                        <div class="embed-stage">
+                            { picture }
+                            { stepper }
+                        </div>
+                        <div class="embed-bottom">
+                            { terminal }
+                            { diagram }
+                        </div>
+                        <OpenFull href={format!("?{full}")} title={format!("{} · {scenario_title}", page.title)} />
+                    </main>
                 </div>
             };
         }
@@ -701,10 +790,11 @@ impl App {
                 .map(|sel| Msg::PickScenario(sel.value()))
         });
         let current = s.scenario_param();
-        let embed_src = format!("{}?{}", dom::page_address(), url::serialize(&s.query(true)));
+        let embed_src = format!("{}?{}", self.page_address, url::serialize(&s.query(true)));
         let embed_title = format!("Dockyard: {} · {scenario_title}", page.title);
         html! {
-            <div class="lesson" data-page={page.slug}>
+            <div class={classes!("lesson", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
+                { self.loading_note(false) }
                 <header class="site-header lesson-header" data-testid="site-header">
                     <nav class="crumbs" data-testid="site-nav" aria-label="Site">
                         <a class="brand" href={self.home_href.clone()}><Logo />{"Dockyard"}</a>
@@ -728,11 +818,13 @@ impl App {
                         </span>
                     </div>
                 </header>
+                // The summary inside <main>: text outside every landmark is lost to landmark navigation.
+                <main class="lesson-main">
                 <p class="lesson-summary">{rich(page.summary)}</p>
-                <main class="lesson-grid">
+                <div class="lesson-grid">
                     <div class="col-main">
                         { picture }
-                        <div class="panel stepper-panel">{ stepper }</div>
+                        { stepper }
                         { terminal }
                         { diagram }
                     </div>
@@ -742,7 +834,7 @@ impl App {
                                 <h2 id="narration-h">{"What happened"}</h2>
                                 <span class="panel-hint">{scenario_title.clone()}</span>
                             </div>
-                            <Narration items={Rc::new(narration::items(run))} cursor={s.cursor()} on_seek={link.callback(Msg::Seek)} />
+                            <Narration {items} cursor={s.cursor()} on_seek={link.callback(Msg::Seek)} />
                         </section>
                         <section class="panel goals-panel" aria-labelledby="goals-h">
                             <div class="panel-head"><h2 id="goals-h">{"Goals"}</h2></div>
@@ -753,6 +845,7 @@ impl App {
                             <EmbedSnippet src={embed_src} title={embed_title} />
                         </section>
                     </div>
+                </div>
                 </main>
             </div>
         }

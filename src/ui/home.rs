@@ -1,8 +1,9 @@
 //! The home page (the learning path, fifteen pages in order: twelve concepts, two troubleshooting
 //! notes, a practice project) and the "coming soon" page of a page not built yet.
 //!
-//! Ready pages link to `?page=<slug>`; the others say "coming soon" and are not links. Links are
-//! relative (`?page=…`), so the site works from any sub-path.
+//! Ready pages link to `<slug>.html`, the file the build writes for each page (its first paint is
+//! there before the wasm loads; `?page=<slug>` still works too); the others say "coming soon" and
+//! are not links. Links are relative, so the site works from any sub-path.
 
 use yew::prelude::*;
 
@@ -38,7 +39,7 @@ fn path_item(p: &'static Page) -> Html {
             <div class="path-body">
                 <h3>
                     if p.ready {
-                        <a class="path-link" href={format!("?page={}", p.slug)}>
+                        <a class="path-link" href={format!("{}.html", p.slug)}>
                             <span class="visually-hidden">{format!("{}. ", p.number)}</span>{p.title}
                         </a>
                     } else {
@@ -83,8 +84,8 @@ pub fn home(props: &HomeProps) -> Html {
                     </p>
                     if let Some(p) = first_ready {
                         <p class="cta">
-                            <a class="button primary" href={format!("?page={}", p.slug)}>{format!("Start with {} →", p.title.to_lowercase())}</a>
-                            <a class="button" href={format!("?page={}&scenario=free", p.slug)}>{"Free play on an empty host"}</a>
+                            <a class="button primary" href={format!("{}.html", p.slug)}>{format!("Start with {} →", p.title.to_lowercase())}</a>
+                            <a class="button" href={format!("{}.html?scenario=free", p.slug)}>{"Free play on an empty host"}</a>
                         </p>
                     }
                     <ul class="features">
@@ -137,7 +138,7 @@ pub fn coming_soon(props: &ComingSoonProps) -> Html {
                 <p>
                     <a class="button primary" href={props.home_href.clone()}>{"← Back to the learning path"}</a>
                     { for ready.iter().map(|r| html! {
-                        <a class="button" href={format!("?page={}", r.slug)}>{format!("Open {}", r.title.to_lowercase())}</a>
+                        <a class="button" href={format!("{}.html", r.slug)}>{format!("Open {}", r.title.to_lowercase())}</a>
                     }) }
                 </p>
             </main>

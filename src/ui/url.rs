@@ -143,6 +143,15 @@ pub fn serialize(q: &Query) -> String {
     parts.join("&")
 }
 
+/// The page a prerendered file stands for: `…/swarm-basics.html` → `swarm-basics` when that is a
+/// page of the path (the build writes one file per page); anything else (`index.html`, a folder,
+/// an unknown name) is no page.
+pub fn page_of_file(path: &str) -> Option<&'static str> {
+    let file = path.rsplit('/').next()?;
+    let stem = file.strip_suffix(".html")?;
+    crate::scenario::catalogue::page(stem).map(|p| p.slug)
+}
+
 /// Slugs are short lowercase words with dashes; anything else is not a page or scenario.
 fn is_slug(s: &str) -> bool {
     !s.is_empty()
@@ -275,6 +284,19 @@ mod tests {
         assert_eq!(decode("%FF"), "\u{FFFD}");
         assert_eq!(decode("caf%C3%A9"), "café");
         assert_eq!(encode("café & \"x\""), "caf%C3%A9+%26+%22x%22");
+    }
+
+    #[test]
+    fn a_page_file_names_its_page() {
+        assert_eq!(
+            page_of_file("/sub/path/swarm-basics.html"),
+            Some("swarm-basics")
+        );
+        assert_eq!(page_of_file("swarm-basics.html"), Some("swarm-basics"));
+        assert_eq!(page_of_file("/sub/path/index.html"), None);
+        assert_eq!(page_of_file("/sub/path/"), None);
+        assert_eq!(page_of_file("/nope.html"), None);
+        assert_eq!(page_of_file(""), None);
     }
 
     #[test]

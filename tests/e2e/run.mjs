@@ -210,9 +210,19 @@ class Session {
   }
 
   // Opens the site and waits until `ready` (a selector) is visible.
+  // The built pages are prerendered: their markup is there before the wasm, so wait for the live
+  // app (`<html data-live>`, set on its first render) before touching anything.
   async open(params, ready) {
     await this.page.goto(this.url(params), { waitUntil: 'load' });
+    await this.waitLive();
     await this.waitVisible(ready);
+  }
+  async waitLive() {
+    try {
+      await this.page.locator('html[data-live]').waitFor({ state: 'attached', timeout: WAIT_MS });
+    } catch {
+      throw new Failure(`the app did not start within ${WAIT_MS} ms (no <html data-live>)`);
+    }
   }
 
   locator(sel) {
@@ -355,21 +365,135 @@ async function atAStepAfterTheFirst(s) {
   return info;
 }
 
+// axe-core (npm devDependency), injected into the page under test.
+const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+// Runs axe on the whole document; returns the serious and critical violations.
+async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target.join(' '), summary: n.failureSummary ?? '' })),
+      })),
+    ),
+  );
+  return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+// One violation, its first targets and what axe says about the first.
+function formatViolation(v) {
+  const targets = v.nodes.slice(0, 4).map((n) => n.target).join(' | ');
+  const more = v.nodes.length > 4 ? ` (+${v.nodes.length - 4} more)` : '';
+  const why = short((v.nodes[0]?.summary ?? '').replace(/\s+/g, ' '), 220);
+  return `${v.id} [${v.impact}] ×${v.nodes.length}: ${v.help} — ${targets}${more} — ${why}`;
+}
+
 const cases = [
   {
-    name: 'dist/index.html uses only relative URLs',
+    name: 'every built page uses only relative URLs (dist/index.html and one <slug>.html per page)',
     browser: false,
     async run() {
-      const html = await fsp.readFile(path.join(DIST, 'index.html'), 'utf8');
-      const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]);
-      check(refs.length > 0, 'dist/index.html references no script or stylesheet');
-      // data: URLs (the inline favicon) are part of the page itself and request nothing.
-      const absolute = refs.filter((r) => !r.startsWith('data:') && (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)));
-      check(absolute.length === 0, `absolute URLs in dist/index.html: ${absolute.join(' ')}`);
-      const imports = [...html.matchAll(/\bfrom\s+["']([^"']+)["']|module_or_path:\s*["']([^"']+)["']/g)]
-        .map((m) => m[1] ?? m[2]);
-      const absImports = imports.filter((r) => r.startsWith('/') || /^[a-z]+:/i.test(r));
-      check(absImports.length === 0, `absolute URLs in the loader script: ${absImports.join(' ')}`);
+      const files = (await fsp.readdir(DIST)).filter((f) => f.endsWith('.html'));
+      for (const slug of LEARNING_PATH) check(files.includes(`${slug}.html`), `dist/${slug}.html was not written (the prerender step)`);
+      for (const file of files) {
+        const html = await fsp.readFile(path.join(DIST, file), 'utf8');
+        const refs = [...html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]);
+        check(refs.length > 0, `dist/${file} references no script or stylesheet`);
+        // data: URLs (the inline favicon) are part of the page itself and request nothing.
+        const absolute = refs.filter((r) => !r.startsWith('data:') && (r.startsWith('/') || /^[a-z][a-z0-9+.-]*:/i.test(r)));
+        check(absolute.length === 0, `absolute URLs in dist/${file}: ${absolute.join(' ')}`);
+        const imports = [...html.matchAll(/\bimport\(\s*["']([^"']+)["']|\bfetch\(\s*["']([^"']+)["']|\bfrom\s+["']([^"']+)["']/g)]
+          .map((m) => m[1] ?? m[2] ?? m[3]);
+        check(imports.length >= 2, `dist/${file}: no loader importing the module and fetching the wasm`);
+        const absImports = imports.filter((r) => r.startsWith('/') || /^[a-z]+:/i.test(r));
+        check(absImports.length === 0, `absolute URLs in dist/${file}'s loader: ${absImports.join(' ')}`);
+      }
+    },
+  },
+  {
+    name: 'first paint: with JavaScript disabled every page\'s own file shows its title, picture, narration and goals (and fetches no wasm)',
+    async run(s) {
+      const ctx = await s.browser.newContext({ viewport: VIEWPORT, javaScriptEnabled: false });
+      const wasm = [];
+      ctx.on('request', (r) => { if (r.url().endsWith('.wasm')) wasm.push(r.url()); });
+      try {
+        const page = await ctx.newPage();
+        await page.goto(s.server.base, { waitUntil: 'load' });
+        check((await page.locator(tid('path-item')).count()) === LEARNING_PATH.length, 'the prerendered home does not list the path');
+        const ready = await page.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')));
+        check(ready.length >= 12, `only ${ready.length} ready pages on the prerendered home`);
+        for (const slug of ready) {
+          await page.goto(`${s.server.base}${slug}.html`, { waitUntil: 'load' });
+          const h1 = ((await page.locator('h1').first().textContent()) ?? '').trim();
+          check(h1.length > 0, `${slug}.html: no title`);
+          for (const id of ['picture', 'step-label']) {
+            check(await page.locator(tid(id)).first().isVisible(), `${slug}.html: ${id} is not visible without JavaScript`);
+          }
+          const narration = ((await page.locator('.narration-panel').first().textContent()) ?? '').trim();
+          check(narration.length > 40, `${slug}.html: the narration is empty without JavaScript`);
+          check((await page.locator('.goals-panel li').count()) > 0, `${slug}.html: no goals without JavaScript`);
+          check(await page.locator('.noscript-note').first().isVisible(), `${slug}.html: no visible note that stepping needs JavaScript`);
+          check(!(await page.locator(tid('loading')).first().isVisible()), `${slug}.html: "Loading the simulation…" shown without JavaScript`);
+        }
+        checkEq(wasm, [], 'wasm requests with JavaScript disabled');
+      } finally {
+        await ctx.close();
+      }
+    },
+  },
+  {
+    name: 'first paint: a page and an embed show their prerendered layout while the wasm loads, then the app takes over',
+    async run(s) {
+      let release;
+      const gate = new Promise((r) => { release = r; });
+      await s.context.route('**/*.wasm', async (route) => { await gate; await route.continue(); });
+      await s.page.goto(`${s.server.base}swarm-basics.html`, { waitUntil: 'domcontentloaded' });
+      await s.waitVisible(tid('loading'), 'the loading note of the prerendered page');
+      check(await s.page.locator(tid('picture')).first().isVisible(), 'no prerendered picture while the wasm loads');
+      check(/swarm/i.test(await s.text('h1')), `prerendered title: ${await s.text('h1')}`);
+      check((await s.page.locator('html[data-live]').count()) === 0, 'data-live before the wasm arrived');
+      const embedPage = await s.newPage();
+      await embedPage.goto(`${s.server.base}swarm-basics.html?embed`, { waitUntil: 'domcontentloaded' });
+      await embedPage.locator('.embed-layout').first().waitFor({ state: 'visible' });
+      checkEq(await embedPage.locator('.lesson').count(), 0, 'full-page layout in the embed first paint');
+      release();
+      await s.waitLive();
+      await until(async () => (await s.page.locator(tid('loading')).count()) === 0, 'the loading note stayed after the app started');
+      await s.waitVisible(tid('terminal-input'));
+      check(STEP_LABEL.test(await s.text(tid('step-label'))), 'no live step label');
+      checkEq(await s.page.locator('#prerender').count(), 0, 'the prerendered markup is still there beside the live app');
+      await embedPage.locator('html[data-live]').waitFor({ state: 'attached' });
+      check(await embedPage.locator('.embed-layout').first().isVisible(), 'the live embed has no embed layout');
+      await embedPage.close();
+    },
+  },
+  {
+    name: 'lite embed: a note with five lite embeds downloads no wasm until one start button is pressed',
+    async run(s) {
+      const slugs = ['containers-lifecycle', 'swarm-basics', 'compose-healthchecks', 'volumes-persistence', 'network-isolation'];
+      const frames = slugs
+        .map((slug) => `<iframe src="${s.server.base}${slug}.html?embed&lite" width="640" height="400" style="border:0" title="${slug}"></iframe>`)
+        .join('');
+      await s.page.goto(`${s.server.base}index.html`, { waitUntil: 'load' });
+      await s.waitLive();
+      const before = s.requests.filter((u) => u.endsWith('.wasm')).length;
+      await s.page.setContent(`<!doctype html><html lang="en"><head><title>A note</title></head><body><main>${frames}</main></body></html>`);
+      const inFrame = (slug) => s.page.frames().find((f) => f.url().includes(`/${slug}.html`));
+      for (const slug of slugs) {
+        const frame = await until(() => inFrame(slug), `the ${slug} iframe did not load`);
+        await frame.locator(tid('lite-start')).waitFor({ state: 'visible' });
+        check(await frame.locator(tid('picture')).first().isVisible(), `${slug}: the lite embed shows no picture`);
+      }
+      await sleep(500);
+      checkEq(s.requests.filter((u) => u.endsWith('.wasm')).length - before, 0, 'wasm requests from five lite embeds before a click');
+      const frame = inFrame('swarm-basics');
+      await frame.locator(tid('lite-start')).click();
+      await frame.locator('html[data-live]').waitFor({ state: 'attached' });
+      check(s.requests.filter((u) => u.endsWith('.wasm')).length - before >= 1, 'no wasm request after pressing start');
+      check(await frame.locator(tid('step-label')).first().isVisible(), 'the started lite embed has no stepper');
+      check((await inFrame('containers-lifecycle').locator('html[data-live]').count()) === 0, 'a lite embed that was not pressed started');
     },
   },
   {
@@ -388,14 +512,19 @@ const cases = [
         check(['ready', 'coming'].includes(i.status), `${i.slug}: data-status "${i.status}"`);
         if (i.status === 'ready') {
           check(
-            i.hrefs.some((h) => new URL(h, s.server.base).searchParams.get('page') === i.slug),
-            `${i.slug} is ready but has no <a> to ?page=${i.slug} (links: ${i.hrefs.join(' ') || 'none'})`,
+            i.hrefs.some((h) => {
+              const u = new URL(h, s.server.base);
+              return u.searchParams.get('page') === i.slug || u.pathname.endsWith(`/${i.slug}.html`);
+            }),
+            `${i.slug} is ready but has no <a> to ${i.slug}.html or ?page=${i.slug} (links: ${i.hrefs.join(' ') || 'none'})`,
           );
         }
       }
       checkEq(items.find((i) => i.slug === LIFECYCLE)?.status, 'ready', `${LIFECYCLE} data-status`);
       // Following the link stays under the sub-path and opens the page.
       await s.locator(`${tid('path-item')}[data-slug="${LIFECYCLE}"] a[href]`).first().click();
+      await s.page.waitForURL((u) => u.pathname.endsWith(`/${LIFECYCLE}.html`), { waitUntil: 'load' });
+      await s.waitLive();
       await s.waitVisible(tid('picture'), 'the lifecycle picture after following the home link');
       const url = new URL(s.page.url());
       check(url.pathname.startsWith(SUB_PATH), `the link left the sub-path: ${url.pathname}`);
@@ -482,6 +611,7 @@ const cases = [
       for (const p of URL_PARAMS) check(url.has(p), `the URL lacks "${p}": ${here.url}`);
       checkEq(url.get('step'), String(here.step), 'step in the URL');
       await s.page.reload({ waitUntil: 'load' });
+      await s.waitLive();
       await s.waitVisible(tid('picture'));
       await until(async () => STEP_LABEL.test(await s.text(tid('step-label'))), 'no step label after reload');
       try {
@@ -571,6 +701,143 @@ const cases = [
       checkEq(after.label, before.label, 'step label after the bad command');
       checkEq(after.cards, before.cards, 'container cards after the bad command');
       checkEq(after.picture, before.picture, 'picture after the bad command');
+    },
+  },
+  {
+    name: 'links: after stepping, running past the end, typing (applied and refused) and clear, a reload shows the same step, clock and terminal',
+    async run(s) {
+      const starts = [
+        ['swarm-overlay-networks', 'swarm-mesh-any-node', 'docker service ls'],
+        ['containers-lifecycle', 'stop-grace-period', RUN_WEB],
+      ];
+      let seed = 11; // a fixed walk: the same actions every run
+      const rnd = (n) => {
+        seed = (seed * 1103515245 + 12345) % 2147483648;
+        return seed % n;
+      };
+      for (const [page, scenario, command] of starts) {
+        await s.open({ page, scenario }, tid('picture'));
+        await s.waitVisible(tid('step-label'));
+        const done = [];
+        for (let i = 0; i < 9; i++) {
+          const a = i === 0 ? 2 : rnd(6);
+          done.push(a);
+          const before = await s.output();
+          if (a === 0) await s.step('step-forward');
+          else if (a === 1) await s.step('step-back');
+          else if (a === 2) {
+            // To the end of the story, then → past it (nothing visible may change).
+            for (let k = 0; k < 20 && (await s.step('step-skip')); k++);
+            await s.step('step-forward');
+          } else {
+            const line = a === 3 ? command : a === 4 ? 'docker stop nobody' : 'clear';
+            await s.type(line);
+            await until(async () => (await s.output()) !== before || line === 'clear', `typing "${line}" printed nothing`);
+            await sleep(300);
+          }
+        }
+        const here = { label: await s.text(tid('step-label')), out: await s.output(), url: s.page.url() };
+        await s.page.goto(here.url, { waitUntil: 'load' });
+        await s.waitLive();
+        await s.waitVisible(tid('step-label'));
+        try {
+          await until(async () => (await s.text(tid('step-label'))) === here.label, '');
+        } catch {
+          checkEq(await s.text(tid('step-label')), here.label, `${page}: step label and clock after reload (actions ${done})`);
+        }
+        checkEq(await s.output(), here.out, `${page}: terminal after reload (actions ${done}, ${here.url})`);
+      }
+    },
+  },
+  {
+    name: 'swarm pages: every example chip, clicked and entered in order, is understood (free play and the first scenario)',
+    async run(s) {
+      const refusals = ['No such container', 'not simulated', 'command not found', 'unknown command', 'No swarm lab here', 'could not be applied'];
+      for (const page of ['swarm-basics', 'swarm-overlay-networks', 'swarm-deployment-strategies']) {
+        for (const scenario of ['free', undefined]) {
+          await s.open({ page, scenario }, tid('picture'));
+          await s.waitVisible(tid('step-label'));
+          const chips = s.locator('.examples .chip');
+          const n = await chips.count();
+          check(n > 0, `${page}: no example chips`);
+          for (let i = 0; i < n; i++) {
+            const text = ((await chips.nth(i).textContent()) ?? '').trim();
+            const before = await s.output();
+            await chips.nth(i).click();
+            await s.locator(tid('terminal-input')).first().press('Enter');
+            await until(async () => (await s.output()) !== before, `${page}: "${text}" printed nothing`);
+            // Let the prompt come back (sleep 30, a service that converges) before the next one.
+            for (let k = 0; k < 80 && (await s.locator(tid('busy-hint')).count()) > 0; k++) {
+              if (!(await s.step('step-forward'))) break;
+            }
+          }
+          const out = await s.output();
+          for (const bad of refusals) check(!out.includes(bad), `${page} (${scenario ?? 'first scenario'}): "${bad}" in the terminal:\n${short(out, 2000)}`);
+          check(out.includes('ID') && out.length > 200, `${page}: the examples printed too little:\n${out}`);
+        }
+      }
+    },
+  },
+  {
+    name: 'the end of a scenario: the total stays, → says which event it runs (or is disabled), steps past it are labelled, play stops at the end',
+    async run(s) {
+      await s.open({ page: 'restart-config-not-applied' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      for (let k = 0; k < 30 && (await s.step('step-skip')); k++);
+      const end = await s.stepInfo();
+      checkEq(end.step, end.total, 'step at the end after skipping');
+      check(!(await s.isEnabled('step-skip')), 'skip is still enabled at the end');
+      check((await s.locator(tid('narration-end')).count()) === 1, 'no end-of-scenario mark in the narration');
+      const title = (await s.locator(tid('step-forward')).first().getAttribute('title')) ?? '';
+      check(/^Run the next scheduled event: .+ at \d+:\d\d:\d\d/.test(title), `→ at the end is titled "${title}"`);
+      await s.step('step-forward');
+      await s.step('step-forward');
+      const past = await s.stepInfo();
+      checkEq(past.total, end.total, 'the total after two → past the end');
+      checkEq(past.step, end.step + 2, 'the step after two → past the end');
+      check((await s.text(tid('past-end'))).includes('+2 past the scenario'), `no "+2 past the scenario": ${await s.text(tid('step-label'))}`);
+      // Play from just before the end stops at the end, not past it.
+      await s.page.locator(tid('scrubber')).first().fill(String(end.total - 2));
+      await s.labelChangedFrom(past.label, 'seeking with the scrubber');
+      await s.page.locator(tid('play')).first().click();
+      await until(async () => (await s.stepInfo()).step === end.total, 'play did not reach the end');
+      await sleep(2000);
+      checkEq((await s.stepInfo()).step, end.total, 'step 2 s after play reached the end');
+      // Where nothing is scheduled at the end, → is disabled and says so.
+      await s.open({ page: 'swarm-basics', scenario: 'swarm-worker-dies' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      for (let k = 0; k < 30 && (await s.step('step-skip')); k++);
+      check(!(await s.isEnabled('step-forward')), '→ is enabled at the end of swarm-worker-dies');
+      const done = (await s.locator(tid('step-forward')).first().getAttribute('title')) ?? '';
+      check(done.startsWith('The end'), `→ at the end is titled "${done}"`);
+      check(/\d+:\d\d:\d\d/.test(await s.text(tid('step-label'))), `the clock is not h:mm:ss: ${await s.text(tid('step-label'))}`);
+    },
+  },
+  {
+    name: 'switching scenario after typing asks first; cancel keeps the scenario and the command, OK switches',
+    async run(s) {
+      await openLifecycle(s);
+      const before = await s.stepInfo();
+      await s.type(RUN_WEB);
+      await s.labelChangedFrom(before.label, `typing "${RUN_WEB}"`);
+      const scenario = s.params().get('scenario');
+      const select = s.locator(tid('scenario-select')).first();
+      const other = await select.evaluate((el) => [...el.options].map((o) => o.value).find((v) => v !== el.value));
+      let message = '';
+      s.page.once('dialog', (d) => {
+        message = d.message();
+        d.dismiss();
+      });
+      await select.selectOption(other);
+      await until(async () => message !== '', 'no confirm dialog when switching after typing');
+      checkEq(message, 'Switch scenario? Your 1 command in this one will be lost.', 'the confirm text');
+      await sleep(300);
+      checkEq(await select.inputValue(), scenario, 'the select after cancelling');
+      checkEq(s.params().get('scenario'), scenario, 'the scenario after cancelling');
+      check((await s.output()).includes(RUN_WEB), 'the command is gone after cancelling');
+      s.page.once('dialog', (d) => d.accept());
+      await select.selectOption(other);
+      await until(async () => s.params().get('scenario') === other, 'OK did not switch the scenario');
     },
   },
   {
@@ -873,6 +1140,233 @@ const cases = [
       await stepUntil(async () => (await s.locator(web).count()) > 0, 'service web is not running after the recreate');
     },
   },
+  {
+    name: 'embed in a real iframe: at 640×400 and 800×500 the picture, the stepper and the current narration line are in the frame; at the snippet\'s 560 the terminal takes a command',
+    async run(s) {
+      // A note's page holding the embed, as the site's snippet writes it.
+      const frameAt = async (params, width, height) => {
+        await s.page.setViewportSize({ width: Math.max(1280, Number(width) || 0), height: Math.max(800, height + 40) });
+        const src = s.url({ ...params, embed: true }).replace(/"/g, '%22');
+        await s.page.setContent(
+          `<!doctype html><html lang="en"><title>My notes</title><body style="margin:0;padding:20px 0">` +
+            `<iframe src="${src}" width="${width}" height="${height}" style="border:0" title="Dockyard"></iframe></body></html>`,
+        );
+        const frame = await until(() => s.page.frames().find((f) => f.url().includes('embed')), 'the iframe did not load the embed');
+        await frame.waitForSelector(tid('now-line'), { state: 'visible', timeout: WAIT_MS });
+        await frame.waitForSelector(tid('step-label'), { state: 'visible', timeout: WAIT_MS });
+        return frame;
+      };
+      // Which of these are not wholly inside the frame's viewport (without scrolling), and overflow.
+      const outside = (frame, ids) =>
+        frame.evaluate((ids) => {
+          const bad = [];
+          for (const id of ids) {
+            const e = document.querySelector(`[data-testid="${id}"]`);
+            if (!e) { bad.push(`${id}: missing`); continue; }
+            const r = e.getBoundingClientRect();
+            if (r.height < 1 || r.top < -0.5 || r.left < -0.5 || r.bottom > innerHeight + 0.5 || r.right > innerWidth + 0.5) {
+              bad.push(`${id}: ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)} in ${innerWidth}×${innerHeight}`);
+            }
+          }
+          if (document.documentElement.scrollWidth > innerWidth + 1) bad.push(`the page is ${document.documentElement.scrollWidth} px wide in ${innerWidth}`);
+          return bad;
+        }, ids);
+      const COMPACT = ['picture', 'step-back', 'step-forward', 'step-label', 'now-line'];
+      for (const [page, w, h] of [['swarm-basics', 640, 400], [LIFECYCLE, 640, 400], ['compose-healthchecks', 800, 500], ['swarm-overlay-networks', 800, 500]]) {
+        const frame = await frameAt({ page, step: '2' }, String(w), h);
+        const bad = await outside(frame, COMPACT);
+        check(bad.length === 0, `${page} at ${w}×${h}: not in the frame: ${bad.join('; ')}`);
+        // The picture gets a real share of the frame, not a strip.
+        const pictureH = await frame.evaluate(() => document.querySelector('[data-testid="picture"]').getBoundingClientRect().height);
+        check(pictureH >= h * 0.45, `${page} at ${w}×${h}: the picture is only ${Math.round(pictureH)} px tall`);
+        // Stepping in the frame: the line follows the step, and stays in view.
+        await frame.click(tid('step-forward'));
+        await until(async () => (await frame.getAttribute(tid('now-line'), 'data-step')) === '3', `${page} at ${w}×${h}: the narration line did not follow to step 3`);
+        check((await frame.textContent(tid('now-line'))).trim().length > 8, `${page}: the narration line is empty`);
+        const after = await outside(frame, COMPACT);
+        check(after.length === 0, `${page} at ${w}×${h} after a step: not in the frame: ${after.join('; ')}`);
+        // The terminal is below: reachable by scrolling the frame, and it takes a command.
+        await frame.fill(tid('terminal-input'), 'docker ps -a');
+        await frame.press(tid('terminal-input'), 'Enter');
+        await until(async () => /CONTAINER ID|NAMES/.test(await frame.textContent(tid('terminal-output'))), `${page} at ${w}×${h}: docker ps -a printed nothing in the frame`);
+      }
+      // The snippet's own size (full width × 560): the terminal is on the first screen and typable,
+      // and nothing overlaps it (the footer stays below).
+      for (const page of ['swarm-basics', LIFECYCLE]) {
+        const frame = await frameAt({ page }, '100%', 560);
+        const bad = await outside(frame, [...COMPACT, 'terminal-input']);
+        check(bad.length === 0, `${page} at 100%×560: not in the frame: ${bad.join('; ')}`);
+        const overlap = await frame.evaluate(() => {
+          const term = document.querySelector('.terminal-panel').getBoundingClientRect();
+          const foot = document.querySelector('.embed-foot').getBoundingClientRect();
+          const out = document.querySelector('[data-testid="terminal-output"]').getBoundingClientRect();
+          return { termBottom: term.bottom, footTop: foot.top, out: out.height };
+        });
+        check(overlap.termBottom <= overlap.footTop + 0.5, `${page} at 560: the footer overlaps the terminal (${JSON.stringify(overlap)})`);
+        check(overlap.out >= 60, `${page} at 560: the terminal output is only ${Math.round(overlap.out)} px tall`);
+        await frame.click(tid('terminal-input'));
+        await s.page.keyboard.type('docker ps');
+        await s.page.keyboard.press('Enter');
+        await until(async () => /CONTAINER ID/.test(await frame.textContent(tid('terminal-output'))), `${page} at 560: docker ps printed nothing`);
+      }
+      // The page offers the sizes it was tested at.
+      await s.page.setViewportSize(VIEWPORT);
+      await openLifecycle(s);
+      check(/height="560"/.test(await s.text(tid('embed-snippet'))), 'the default snippet is not 560 tall');
+      await s.locator(`${tid('embed-size')}[value="compact"]`).check();
+      await until(async () => /width="640" height="400"/.test(await s.text(tid('embed-snippet'))), 'the compact choice does not give a 640×400 snippet');
+      await s.locator(`${tid('embed-size')}[value="tall"]`).check();
+      await until(async () => /height="800"/.test(await s.text(tid('embed-snippet'))), 'the tall choice does not give an 800 tall snippet');
+    },
+  },
+  {
+    name: 'phone 390×844: stepping keeps the stepper and the current narration line on screen; nothing is wider than the screen',
+    async run(s) {
+      await s.page.setViewportSize({ width: 390, height: 844 });
+      const onScreen = () =>
+        s.page.evaluate(() => {
+          const bad = [];
+          for (const id of ['step-forward', 'step-label', 'now-line']) {
+            const r = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+            if (!r || r.height < 1 || r.top < -0.5 || r.bottom > innerHeight + 0.5) bad.push(`${id} at ${r ? `${Math.round(r.top)}–${Math.round(r.bottom)}` : 'nowhere'}`);
+          }
+          const wide = document.documentElement.scrollWidth;
+          if (wide > innerWidth + 1) {
+            const culprits = [...document.querySelectorAll('body *')]
+              .filter((e) => e.getBoundingClientRect().right > innerWidth + 1)
+              .slice(0, 3)
+              .map((e) => `${e.tagName.toLowerCase()}.${[...e.classList].join('.')}`);
+            bad.push(`the page is ${wide} px wide (${culprits.join(', ')})`);
+          }
+          return bad;
+        });
+      for (const page of [LIFECYCLE, 'swarm-basics', 'compose-basics', 'swarm-overlay-networks']) {
+        await s.open({ page }, tid('picture'));
+        await s.waitVisible(tid('step-label'));
+        let bad = await onScreen();
+        check(bad.length === 0, `${page} at step 0: ${bad.join('; ')}`);
+        for (let i = 0; i < 3; i++) {
+          const { step } = await s.stepInfo();
+          if (!(await s.step('step-forward'))) break;
+          await until(async () => (await s.locator(tid('now-line')).getAttribute('data-step')) === String(step + 1), `${page}: the narration line did not follow to step ${step + 1}`);
+          bad = await onScreen();
+          check(bad.length === 0, `${page} at step ${step + 1}: ${bad.join('; ')}`);
+        }
+        // The example chips wrap inside the screen.
+        const chips = await s.locator('.examples .chip').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
+        check(chips.every((r) => r <= 391), `${page}: an example chip ends at ${Math.max(...chips)} px`);
+      }
+      // The first-step hint of an empty host fits the picture.
+      await s.open({ page: LIFECYCLE, scenario: 'free' }, tid('picture'));
+      const hint = await s.page.evaluate(() => {
+        const svg = document.querySelector('[data-testid="picture"] svg').getBoundingClientRect();
+        return [...document.querySelectorAll('.empty-sub')].map((t) => {
+          const r = t.getBoundingClientRect();
+          return r.left >= svg.left - 0.5 && r.right <= svg.right + 0.5;
+        });
+      });
+      check(hint.length > 0 && hint.every(Boolean), `the empty host's hint is cut: ${JSON.stringify(hint)}`);
+    },
+  },
+  {
+    name: 'swarm-basics node menu: arrows and Home/End move, Esc and a choice give the focus back to the node, a click elsewhere or a step closes it, a fault mid-scenario warns first',
+    async run(s) {
+      await s.open({ page: 'swarm-basics' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      const head = `${tid('swarm-node')}[data-host="node-3"] .sw-node-head`;
+      const focused = () =>
+        s.page.evaluate(() => {
+          const a = document.activeElement;
+          return a?.dataset.testid ?? (a?.classList.contains('sw-node-head') ? `head:${a.closest('[data-host]').dataset.host}` : a?.tagName);
+        });
+      const open = async () => {
+        await s.locator(head).focus();
+        await s.page.keyboard.press('Enter');
+        await s.waitVisible(tid('node-menu'), 'the node menu');
+        await until(async () => (await focused()) === 'node-kill', `the first item is not focused when the menu opens (${await focused()})`);
+      };
+      const closed = (why) => until(async () => (await s.locator(tid('node-menu')).count()) === 0, why);
+      await open();
+      checkEq(await s.locator(`${tid('node-menu')} [role="menu"] [role="menuitem"]`).count(), 5, 'menu items in role=menu');
+      const enabled = await s.locator(`${tid('node-menu')} [role="menuitem"]:not(:disabled)`).evaluateAll((els) => els.map((e) => e.dataset.testid));
+      const press = async (key, want) => {
+        await s.page.keyboard.press(key);
+        await until(async () => (await focused()) === want, `${key}: expected the focus on ${want}, it is on ${await focused()}`);
+      };
+      await press('ArrowDown', enabled[1]);
+      await press('End', enabled.at(-1));
+      await press('ArrowDown', enabled[0]); // wraps
+      await press('ArrowUp', enabled.at(-1)); // wraps back
+      await press('Home', enabled[0]);
+      // ←/→ inside the menu do not step the story.
+      const label = await s.text(tid('step-label'));
+      await s.page.keyboard.press('ArrowRight');
+      await sleep(300);
+      checkEq(await s.text(tid('step-label')), label, 'step label after ArrowRight inside the menu');
+      await s.page.keyboard.press('Escape');
+      await closed('Escape did not close the node menu');
+      checkEq(await focused(), 'head:node-3', 'focus after Escape');
+      // Tab leaves the menu: it closes.
+      await open();
+      await s.page.keyboard.press('Tab');
+      await closed('the menu stayed open after the focus left it (Tab)');
+      // A click elsewhere closes it.
+      await s.locator(head).click();
+      await s.waitVisible(tid('node-menu'), 'the node menu (click)');
+      await s.locator(tid('raft')).click({ position: { x: 5, y: 5 } });
+      await closed('a click elsewhere did not close the menu');
+      // A step closes it (a click that only steps: no press elsewhere first).
+      await s.locator(head).click();
+      await s.waitVisible(tid('node-menu'), 'the node menu (click again)');
+      await s.page.evaluate(() => document.querySelector('[data-testid="step-forward"]').click());
+      await closed('stepping did not close the menu');
+      // Back inside the known steps, the menu says a fault replaces what follows, then the choice
+      // forks the story there and gives the focus back to the node.
+      const { step, total } = await s.stepInfo();
+      check(step < total, `at step ${step} of ${total}: nothing to fork`);
+      await open();
+      const warning = await s.text(tid('menu-fork'));
+      check(warning.includes(`step ${step} of ${total}`) && warning.includes(`${step + 1}–${total}`), `the fork warning says: ${warning}`);
+      const describedBy = await s.locator(`${tid('node-menu')} [role="menu"]`).getAttribute('aria-describedby');
+      check(describedBy && (await s.locator(`#${describedBy}`).count()) === 1, 'the menu is not described by its warning');
+      await s.page.keyboard.press('Enter'); // Kill the machine
+      await closed('choosing an item did not close the menu');
+      await until(async () => (await s.locator(`${tid('swarm-node')}[data-host="node-3"][data-up="false"]`).count()) > 0, 'node-3 was not killed');
+      checkEq(await focused(), 'head:node-3', 'focus after choosing an item');
+      const forked = await s.stepInfo();
+      checkEq([forked.step, forked.total], [step + 1, step + 1], 'step and total after the fork');
+      // At the end of the known steps there is nothing to warn about.
+      await open();
+      checkEq(await s.locator(tid('menu-fork')).count(), 0, 'fork warnings at the end of the known steps');
+      await s.page.keyboard.press('Escape');
+      await closed('Escape did not close the menu');
+      // The powered-off line draws its icon (an svg, not a glyph most fonts lack).
+      check((await s.locator(`${tid('powered-off')} svg`).count()) > 0, 'the powered-off line has no svg icon');
+    },
+  },
+  // Accessibility: axe-core on the home page and every ready page (at step 3, so that the narration
+  // has past, current and future entries), in the light and the dark palette (style.css follows
+  // prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
+  ...['light', 'dark'].map((scheme) => ({
+    name: `a11y: axe finds no serious or critical violation on home and every ready page (${scheme})`,
+    async run(s) {
+      await s.page.emulateMedia({ colorScheme: scheme });
+      await s.open({}, tid('home'));
+      const ready = await s.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.dataset.slug));
+      check(ready.length >= 10, `only ${ready.length} ready pages on the home page`);
+      const report = [];
+      let total = 0;
+      for (const params of [{}, ...ready.map((page) => ({ page, step: '3' }))]) {
+        await s.open(params, params.page ? tid('picture') : tid('home'));
+        if (params.page) await s.waitVisible(tid('step-label'));
+        await sleep(150);
+        const found = await axeViolations(s.page);
+        total += found.reduce((n, v) => n + v.nodes.length, 0);
+        for (const v of found) report.push(`${params.page ?? 'home'}: ${formatViolation(v)}`);
+      }
+      check(report.length === 0, `${total} serious/critical axe result(s) in ${scheme} mode:\n      ${report.join('\n      ')}`);
+    },
+  })),
   {
     name: 'screenshot of the lifecycle page for the README',
     async run(s) {

@@ -1,0 +1,315 @@
+//! The site's first paint: every page drawn at build time, so a reader sees the title, the picture
+//! at step 0, the narration and the goals before the 2.6 MB of wasm arrive (and without JavaScript
+//! at all).
+//!
+//! Trunk builds the wasm and an `index.html` that loads it; this program (run by Trunk.toml's
+//! post-build hook on Trunk's staging folder, or by hand: `prerender DIR`) then draws the same yew
+//! components the browser runs, natively with yew's server renderer, and writes:
+//! - `index.html` (the learning path) and one `<slug>.html` per page of the path, so a static host
+//!   serves each page's own first paint (`?page=<slug>` keeps working: it is read by the app);
+//! - in each page, its embed layout in a `<template>` that a small inline script swaps in when the
+//!   address has `embed`, so an iframe paints the compact layout at once;
+//! - Trunk's loader replaced by one that starts the wasm at once, except for a lite embed
+//!   (`&embed&lite`), which shows the prerendered picture and a start button and downloads no wasm
+//!   until that button is pressed.
+//!
+//! What we simplify: the prerendered moment is step 0 of the page's first scenario whatever the
+//! query asks for (a link to step 18 shows step 0 until the wasm has loaded, then step 18); and the
+//! app replaces the markup rather than hydrating it (same components, so one source of truth, and
+//! no hydration mismatch to go wrong when the query names another moment).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use dockyard::scenario::catalogue::PAGES;
+use dockyard::ui::app::{App, AppProps, Prerender};
+use dockyard::ui::{PRERENDER_EMBED_ID, PRERENDER_ID};
+
+fn main() -> ExitCode {
+    let dir = match std::env::args_os().nth(1) {
+        Some(dir) => PathBuf::from(dir),
+        // Trunk's hooks pass the folder they build in through the environment.
+        None => match std::env::var_os("TRUNK_STAGING_DIR") {
+            Some(dir) => PathBuf::from(dir),
+            None => {
+                eprintln!("usage: prerender DIR (a site built by trunk, with its index.html)");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match run(&dir) {
+        Ok(written) => {
+            println!(
+                "prerender: wrote {written} pages into {}",
+                dir.to_string_lossy()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("prerender: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(dir: &Path) -> Result<usize, String> {
+    let index = dir.join("index.html");
+    let trunk_html = std::fs::read_to_string(&index)
+        .map_err(|e| format!("cannot read {}: {e}", index.to_string_lossy()))?;
+    let shell = Shell::from_trunk(&trunk_html)?;
+    let mut written = 0;
+    let home = shell.page(
+        "Dockyard — learn Docker for production",
+        &draw("", "index.html"),
+        None,
+    );
+    write(&index, &home)?;
+    written += 1;
+    for page in PAGES {
+        let file = format!("{}.html", page.slug);
+        let full = draw(&format!("page={}", page.slug), &file);
+        // Only a ready page has an embed layout; a coming one is the same page in a frame.
+        let embed = page
+            .ready
+            .then(|| draw(&format!("page={}&embed", page.slug), &file));
+        let title = format!("{} · Dockyard", page.title);
+        write(
+            &dir.join(&file),
+            &shell.page(&title, &full, embed.as_deref()),
+        )?;
+        written += 1;
+    }
+    Ok(written)
+}
+
+fn write(path: &Path, html: &str) -> Result<(), String> {
+    std::fs::write(path, html).map_err(|e| format!("cannot write {}: {e}", path.to_string_lossy()))
+}
+
+/// The app's markup for `search` (a query without `?`) as the file `file`.
+fn draw(search: &str, file: &str) -> String {
+    let props = AppProps {
+        prerender: Some(Prerender {
+            search: search.to_string(),
+            file: file.to_string(),
+        }),
+    };
+    // yew's server renderer runs on the current thread (components are not Send).
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime needs no OS resources beyond this thread");
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        yew::LocalServerRenderer::<App>::with_props(props)
+            .hydratable(false)
+            .render()
+            .await
+    })
+}
+
+/// Trunk's `index.html`, split where each page's own parts go.
+struct Shell {
+    /// Up to `<title>`.
+    head_start: String,
+    /// From `</title>` to `</head>`, without Trunk's preload links (a lite embed must not fetch
+    /// the wasm).
+    head_rest: String,
+    /// From `</head>` to `</body>`, without Trunk's loader.
+    body_start: String,
+    /// The module and wasm the loader starts (relative URLs, as Trunk wrote them).
+    js_url: String,
+    wasm_url: String,
+}
+
+impl Shell {
+    fn from_trunk(html: &str) -> Result<Shell, String> {
+        // Trunk's loader is a module script (in the head or the body, depending on its version):
+        // read the two URLs from it, then take it out; our own loader goes at the end of the body.
+        let script_at = html
+            .find("<script type=\"module\"")
+            .ok_or("trunk's index.html has no loader <script type=\"module\">")?;
+        let script_end = html[script_at..]
+            .find("</script>")
+            .map(|i| script_at + i + "</script>".len())
+            .ok_or("trunk's loader script is not closed")?;
+        let script = &html[script_at..script_end];
+        let js_url = quoted_after(script, "from ").ok_or("trunk's loader imports no module")?;
+        let wasm_url =
+            quoted_after(script, "module_or_path:").ok_or("trunk's loader names no wasm")?;
+        let html = format!("{}{}", &html[..script_at], &html[script_end..]);
+        let find = |tag: &str| {
+            html.find(tag)
+                .ok_or(format!("trunk's index.html has no {tag}"))
+        };
+        let title_at = find("<title>")?;
+        let title_end = title_at + html[title_at..].find("</title>").ok_or("no </title>")? + 8;
+        let head_end = find("</head>")?;
+        let body_end = find("</body>")?;
+        if !(title_end <= head_end && head_end < body_end) {
+            return Err("trunk's index.html is not <head><title/></head><body/>".into());
+        }
+        let head_rest = drop_tags(
+            &html[title_end..head_end],
+            &["<link rel=\"modulepreload\"", "<link rel=\"preload\""],
+        );
+        Ok(Shell {
+            head_start: html[..title_at].to_string(),
+            head_rest,
+            body_start: html[head_end..body_end].to_string(),
+            js_url,
+            wasm_url,
+        })
+    }
+
+    /// One page: its title, the app's markup, its embed layout (if any) and the loader.
+    fn page(&self, title: &str, markup: &str, embed: Option<&str>) -> String {
+        let mut out = String::with_capacity(markup.len() * 2 + 4096);
+        out.push_str(&self.head_start);
+        out.push_str(&format!("<title>{}</title>", escape(title)));
+        out.push_str(&self.head_rest);
+        out.push_str(&self.body_start);
+        out.push_str(&format!("<div id=\"{PRERENDER_ID}\">{markup}</div>\n"));
+        if let Some(embed) = embed {
+            out.push_str(&format!(
+                "<template id=\"{PRERENDER_EMBED_ID}\">{embed}</template>\n"
+            ));
+        }
+        out.push_str("<script>");
+        out.push_str(&self.loader());
+        out.push_str("</script>\n</body>\n</html>\n");
+        out
+    }
+
+    /// The inline loader. Classic script at the end of the body, so it runs before the first paint:
+    /// it swaps in the embed layout, then starts the wasm (or, for a lite embed, waits for a click).
+    fn loader(&self) -> String {
+        format!(
+            r#"(function () {{
+  var q = new URLSearchParams(location.search);
+  var flag = function (k) {{ return q.has(k) && !/^(0|false|no)$/.test(q.get(k)); }};
+  var embed = flag("embed"), lite = embed && flag("lite");
+  var pre = document.getElementById("{PRERENDER_ID}"), tpl = document.getElementById("{PRERENDER_EMBED_ID}");
+  if (embed && pre && tpl) pre.replaceChildren(tpl.content.cloneNode(true));
+  var note = function (text) {{
+    var n = document.querySelector("[data-testid=loading] .loading-live");
+    if (n) n.textContent = text;
+  }};
+  var start = function () {{
+    document.documentElement.setAttribute("data-loading", "");
+    var wasm = fetch("{wasm}");
+    import("{js}").then(function (m) {{ return m.default({{ module_or_path: wasm }}); }})
+      .catch(function (e) {{ note("The simulation could not load (" + e + "). Reload the page to try again."); }});
+  }};
+  if (!lite) return start();
+  document.documentElement.setAttribute("data-lite", "");
+  note("A lite embed: this is the starting picture. Press start to load the interactive simulation.");
+  var b = document.querySelector("[data-testid=lite-start]");
+  if (!b) return start();
+  b.hidden = false;
+  b.addEventListener("click", function () {{ b.disabled = true; b.textContent = "Loading…"; start(); }}, {{ once: true }});
+}})();"#,
+            wasm = self.wasm_url,
+            js = self.js_url,
+        )
+    }
+}
+
+/// The first '…' or "…" string after `marker` in `text`.
+fn quoted_after(text: &str, marker: &str) -> Option<String> {
+    let rest = &text[text.find(marker)? + marker.len()..];
+    let open = rest.find(['\'', '"'])?;
+    let quote = rest[open..].chars().next()?;
+    let body = &rest[open + 1..];
+    let close = body.find(quote)?;
+    Some(body[..close].to_string())
+}
+
+/// `html` without the tags (up to their `>`) that start with any of `prefixes`.
+fn drop_tags(html: &str, prefixes: &[&str]) -> String {
+    let mut out = html.to_string();
+    for prefix in prefixes {
+        while let Some(at) = out.find(prefix) {
+            let end = out[at..].find('>').map(|i| at + i + 1).unwrap_or(out.len());
+            out.replace_range(at..end, "");
+        }
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TRUNK: &str = r#"<!DOCTYPE html><html lang="en"><head>
+<meta charset="utf-8">
+<title>Dockyard</title>
+<link rel="stylesheet" href="./style-1.css" integrity="sha384-x"/>
+<link rel="modulepreload" href="./dockyard-9.js" crossorigin="anonymous" integrity="sha384-y"><link rel="preload" href="./dockyard-9_bg.wasm" crossorigin="anonymous" integrity="sha384-z" as="fetch" type="application/wasm"></head>
+<body>
+<noscript>x</noscript>
+<script type="module">
+import init, * as bindings from './dockyard-9.js';
+const wasm = await init({ module_or_path: './dockyard-9_bg.wasm' });
+window.wasmBindings = bindings;
+</script></body></html>"#;
+
+    #[test]
+    fn trunks_page_is_split_and_its_preloads_dropped() {
+        let shell = Shell::from_trunk(TRUNK).expect("trunk's page parses");
+        assert_eq!(shell.js_url, "./dockyard-9.js");
+        assert_eq!(shell.wasm_url, "./dockyard-9_bg.wasm");
+        let page = shell.page("A & B", "<main>hi</main>", Some("<div>embed</div>"));
+        assert!(page.contains("<title>A &amp; B</title>"));
+        assert!(page.contains("style-1.css"));
+        assert!(!page.contains("preload"), "{page}");
+        assert!(!page.contains("<script type=\"module\">"));
+        assert!(page.contains("<div id=\"prerender\"><main>hi</main></div>"));
+        assert!(page.contains("<template id=\"prerender-embed\"><div>embed</div></template>"));
+        assert!(page.contains("import(\"./dockyard-9.js\")"));
+        assert!(page.contains("<noscript>x</noscript>"));
+        assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn a_page_without_a_loader_is_an_error() {
+        assert!(
+            Shell::from_trunk("<html><head><title>x</title></head><body></body></html>").is_err()
+        );
+    }
+
+    #[test]
+    fn every_ready_page_draws_its_title_picture_and_stepper() {
+        for page in PAGES.iter().filter(|p| p.ready) {
+            let file = format!("{}.html", page.slug);
+            let html = draw(&format!("page={}", page.slug), &file);
+            assert!(html.contains(page.title), "{}: no title", page.slug);
+            assert!(
+                html.contains("data-testid=\"picture\""),
+                "{}: no picture",
+                page.slug
+            );
+            assert!(html.contains("data-testid=\"step-label\""), "{}", page.slug);
+            assert!(html.contains("data-testid=\"loading\""), "{}", page.slug);
+            let embed = draw(&format!("page={}&embed", page.slug), &file);
+            assert!(
+                embed.contains("embed-layout"),
+                "{}: no embed layout",
+                page.slug
+            );
+            assert!(
+                embed.contains("data-testid=\"lite-start\""),
+                "{}",
+                page.slug
+            );
+        }
+        let home = draw("", "index.html");
+        assert!(home.contains("data-testid=\"home\""));
+        assert!(home.contains("href=\"containers-lifecycle.html\""));
+    }
+}
