@@ -49,10 +49,12 @@ lint:
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --all-targets --no-default-features -- -D warnings
 	cargo clippy --target $(WASM_TARGET) --bin dockyard -- -D warnings
+	cargo clippy --features prerender --bin prerender --tests -- -D warnings
 
 unit:
 	cargo test
 	cargo test --no-default-features
+	cargo test --features prerender --bin prerender
 
 # Release build into dist/. Fails if the generated index.html references anything by an absolute path.
 site:
