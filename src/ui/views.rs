@@ -14,6 +14,133 @@ pub mod traffic_chart;
 pub mod volumes;
 pub mod why;
 
+/// A popup menu of the picture (a container's fault menu, a swarm node's menu), as the ARIA menu
+/// pattern has it: ↑/↓ move between its items (wrapping), Home/End go to the first/last, Escape
+/// closes it and gives the focus back to what opened it, choosing an item gives the focus back
+/// too, and it closes when the focus moves out of it or the reader clicks elsewhere. Without the
+/// focus going back, the keyboard reader lands on `<body>` and starts again from the top.
+pub mod menu {
+    use gloo_events::EventListener;
+    use wasm_bindgen::JsCast;
+    use yew::prelude::*;
+
+    /// Focuses the first element matching `selector` (the menu's opener), if any.
+    pub fn focus(selector: &str) {
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    }
+
+    /// The enabled items of the menu that holds `inside` (the element a key went to).
+    fn items(menu: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
+        let Ok(list) = menu.query_selector_all("[role=menuitem]:not(:disabled)") else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i))
+            .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+            .collect()
+    }
+
+    /// The keys of a menu, on its outer element; `opener` selects the element that opened it.
+    /// Keys it handles are `preventDefault`ed, so the page's own shortcuts (Escape, ←/→ step)
+    /// leave them alone: a menu does not step the story.
+    pub fn on_keydown(close: Callback<()>, opener: String) -> Callback<KeyboardEvent> {
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(menu) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let items = items(&menu);
+            let active = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let at = active.and_then(|a| items.iter().position(|i| **i == a));
+            let n = items.len();
+            let target = match e.key().as_str() {
+                "ArrowDown" => at.map_or(0, |i| (i + 1) % n.max(1)),
+                "ArrowUp" => at.map_or(n.saturating_sub(1), |i| (i + n - 1) % n.max(1)),
+                "Home" => 0,
+                "End" => n.saturating_sub(1),
+                "Escape" => {
+                    e.prevent_default();
+                    focus(&opener);
+                    close.emit(());
+                    return;
+                }
+                "ArrowLeft" | "ArrowRight" => {
+                    e.prevent_default();
+                    return;
+                }
+                _ => return,
+            };
+            e.prevent_default();
+            if let Some(item) = items.get(target) {
+                let _ = item.focus();
+            }
+        })
+    }
+
+    /// Closes the menu when the focus goes somewhere outside it (Tab, a click on another
+    /// control). A focus going nowhere (a click on plain text) is left to [`close_on_click_outside`].
+    pub fn on_focusout(close: Callback<()>) -> Callback<FocusEvent> {
+        Callback::from(move |e: FocusEvent| {
+            let Some(menu) = e
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+            else {
+                return;
+            };
+            if let Some(to) = e
+                .related_target()
+                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
+                && !menu.contains(Some(&to))
+            {
+                close.emit(());
+            }
+        })
+    }
+
+    /// While a menu is open: a pointer press outside both `menu` and `opener` (selectors) closes
+    /// it. The opener is left out so that clicking it toggles the menu instead of reopening it.
+    pub fn close_on_click_outside(
+        menu: String,
+        opener: String,
+        close: Callback<()>,
+    ) -> Option<EventListener> {
+        let document = web_sys::window()?.document()?;
+        Some(EventListener::new(&document, "pointerdown", move |e| {
+            let Some(target) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let inside = |selector: &str| target.closest(selector).ok().flatten().is_some();
+            if !inside(&menu) && !inside(&opener) {
+                close.emit(());
+            }
+        }))
+    }
+
+    /// The warning a menu shows when the reader is back inside the known steps, in the words of
+    /// the terminal's own: choosing an action there replaces the steps after this one.
+    pub fn fork_warning(cursor: usize, len: usize) -> Option<String> {
+        (cursor < len).then(|| {
+            format!(
+                "You are at step {cursor} of {len}: an action chosen here replaces steps {}–{len} with your own.",
+                cursor + 1
+            )
+        })
+    }
+}
+
 /// Cuts `text` to `max` characters, ending with an ellipsis when it was longer.
 pub fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
@@ -26,6 +153,17 @@ pub fn truncate(text: &str, max: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_menu_warns_only_inside_the_known_steps() {
+        assert_eq!(
+            super::menu::fork_warning(3, 12).as_deref(),
+            Some(
+                "You are at step 3 of 12: an action chosen here replaces steps 4–12 with your own."
+            )
+        );
+        assert_eq!(super::menu::fork_warning(12, 12), None);
+    }
+
     #[test]
     fn truncation_counts_characters() {
         assert_eq!(super::truncate("nginx", 8), "nginx");

@@ -325,7 +325,9 @@ pub fn compose_picture(props: &ComposeProps) -> Html {
             html! {
                 <g class={class} data-testid="compose-network" data-name={real}>
                     <rect x={PAD.to_string()} y={(y - 10).to_string()} width={(width - 2 * PAD).to_string()} height="20" rx="6" />
-                    <text x={(PAD + 8).to_string()} y={(y + 4).to_string()}>{label}</text>
+                    // Just right of the first column's wire, in the gap before the next one: at
+                    // the lane's left end the first wire's plug would sit on the words.
+                    <text x={(col_x(0) + 12).to_string()} y={(y + 4).to_string()}>{truncate(&label, 28)}<title>{label.clone()}</title></text>
                 </g>
             }
         })
@@ -582,8 +584,9 @@ pub fn compose_table(props: &ComposeProps) -> Html {
             let hc_text = match hc {
                 None => "none".to_string(),
                 Some(h) if h.disabled() => "disabled".to_string(),
+                // In the caption's order: interval/timeout/retries/start_period/start_interval.
                 Some(h) => format!(
-                    "interval {} · timeout {} · retries {} · start_period {} · start_interval {}",
+                    "{}/{}/{}/{}/{}",
                     go_duration(h.interval()),
                     go_duration(h.timeout()),
                     h.retries(),
@@ -596,37 +599,38 @@ pub fn compose_table(props: &ComposeProps) -> Html {
                 .and_then(|c| c.state.started_at)
                 .map(|t| ago(world, t))
                 .unwrap_or_else(|| "—".into());
-            let exit = match b.status {
-                Some(Status::Exited) | Some(Status::Restarting) | Some(Status::Dead) => {
-                    b.exit_code.to_string()
+            // The exit code goes with the status, as `docker ps` writes it: `exited (1)`.
+            let status = match b.status {
+                Some(st @ (Status::Exited | Status::Restarting | Status::Dead)) => {
+                    format!("{} ({})", st.as_str(), b.exit_code)
                 }
-                _ => "—".into(),
+                Some(st) => st.as_str().to_string(),
+                None => "—".into(),
             };
             html! {
                 <tr class={classes!(b.old_config.then_some("old-config"), b.orphan.then_some("orphan"))}
                     data-testid="compose-row" data-container={b.container.clone().unwrap_or_default()}>
                     <th scope="row">{b.service.clone()}</th>
                     <td>{b.container.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td>{b.status.map_or("—", Status::as_str)}</td>
+                    <td>{status}</td>
                     <td>{health_text(&b.health).unwrap_or_else(|| "—".into())}</td>
-                    <td>{b.restart_count}</td>
-                    <td>{exit}</td>
+                    <td class="cp-n">{b.restart_count}</td>
                     <td class="cp-wait">{if wait.is_empty() { "—".to_string() } else { wait }}</td>
-                    <td>{created}</td>
-                    <td>{started}</td>
+                    <td class="cp-when">{created}<br />{started}</td>
                     <td class="cp-hc">{hc_text}</td>
                 </tr>
             }
         })
         .collect();
     html! {
-        <div class="cp-table-wrap">
+        // Scrolls sideways in a narrow panel: focusable and named, so the keyboard can scroll it.
+        <div class="cp-table-wrap" tabindex="0" role="region" aria-label="Compose containers (scrolls sideways)">
             <table class="cp-table" data-testid="compose-table">
-                <caption>{"Each container: state, what it waits for (depends_on), when, and the healthcheck in effect (defaults 30s/30s/3/0s/5s)"}</caption>
+                <caption>{"Each container: state (exit code), what it waits for (depends_on), when it was created and started, and the healthcheck in effect as interval/timeout/retries/start_period/start_interval (defaults 30s/30s/3/0s/5s)"}</caption>
                 <thead><tr>
-                    <th>{"service"}</th><th>{"container"}</th><th>{"status"}</th><th>{"health"}</th>
-                    <th>{"restarts"}</th><th>{"exit"}</th><th>{"depends_on"}</th><th>{"created"}</th>
-                    <th>{"started"}</th><th>{"healthcheck"}</th>
+                    <th scope="col">{"service"}</th><th scope="col">{"container"}</th><th scope="col">{"status"}</th>
+                    <th scope="col">{"health"}</th><th scope="col">{"restarts"}</th><th scope="col">{"depends_on"}</th>
+                    <th scope="col">{"created / started"}</th><th scope="col">{"healthcheck"}</th>
                 </tr></thead>
                 <tbody>{rows}</tbody>
             </table>

@@ -130,6 +130,9 @@ const CHART_W: f64 = 600.0;
 const CHART_H: f64 = 200.0;
 const LEFT: f64 = 48.0;
 const BOTTOM: f64 = 24.0;
+/// Room above the ceiling (the disk's size) for its label: below it, a full disk's line and area
+/// would cover the words.
+const TOP: f64 = 22.0;
 
 /// `1h30`, `45m`, `20s` for the time axis.
 fn axis_time(ms: u64) -> String {
@@ -165,9 +168,9 @@ pub fn disk_chart(props: &DiskProps) -> Html {
     let t0 = points.first().map_or(0, |p| p.0);
     let span = (now.0.saturating_sub(t0)).max(1) as f64;
     let plot_w = CHART_W - LEFT - 8.0;
-    let plot_h = CHART_H - BOTTOM - 8.0;
+    let plot_h = CHART_H - BOTTOM - TOP;
     let px = |t: u64| LEFT + (t.saturating_sub(t0)) as f64 / span * plot_w;
-    let py = |b: u64| 8.0 + plot_h - b as f64 / size * plot_h;
+    let py = |b: u64| TOP + plot_h - b as f64 / size * plot_h;
     let path: String = points
         .iter()
         .enumerate()
@@ -203,11 +206,11 @@ pub fn disk_chart(props: &DiskProps) -> Html {
             aria-label="disk used over simulated time">
             {ticks}
             <line class="chart-ceiling" x1={LEFT.to_string()} x2={(CHART_W - 8.0).to_string()} y1={format!("{:.1}", py(world.disk.size_bytes))} y2={format!("{:.1}", py(world.disk.size_bytes))} />
-            <text class="chart-ceiling-label" x={(CHART_W - 10.0).to_string()} y={format!("{:.1}", py(world.disk.size_bytes) + 14.0)} text-anchor="end">
-                {format!("disk size {}", human_df(world.disk.size_bytes))}
-            </text>
             <path class="chart-area" d={area} />
             <path class={classes!("chart-line", world.disk.full.then_some("full"))} d={path} />
+            <text class="chart-ceiling-label" x={(CHART_W - 10.0).to_string()} y={format!("{:.1}", py(world.disk.size_bytes) - 6.0)} text-anchor="end">
+                {format!("disk size {}", human_df(world.disk.size_bytes))}
+            </text>
             <text class="chart-axis" x={LEFT.to_string()} y={(CHART_H - 6.0).to_string()}>{"+0"}</text>
             <text class="chart-axis" x={(CHART_W - 8.0).to_string()} y={(CHART_H - 6.0).to_string()} text-anchor="end">
                 {format!("+{}", axis_time(now.0.saturating_sub(t0)))}

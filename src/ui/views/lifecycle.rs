@@ -16,7 +16,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::truncate;
+use super::{menu, truncate};
 use crate::sim::docker::container::{Container, Status};
 use crate::sim::docker::output::status_text;
 use crate::sim::input::Fault;
@@ -126,6 +126,17 @@ pub struct PictureProps {
     pub on_card: Callback<String>,
     pub on_fault: Callback<Fault>,
     pub on_close_menu: Callback<()>,
+    /// The step shown and the number of known steps (a fault chosen before the end of the known
+    /// steps replaces the rest: the menu says so).
+    #[prop_or_default]
+    pub cursor: usize,
+    #[prop_or_default]
+    pub len: usize,
+}
+
+/// The selector of a container's card (what opens its menu, and gets the focus back).
+fn card_selector(name: &str) -> String {
+    format!("[data-testid=\"container-card\"][data-name=\"{name}\"]")
 }
 
 /// The host and its containers.
@@ -178,7 +189,7 @@ pub fn picture(props: &PictureProps) -> Html {
         };
         html! {
             <Card key={name.clone()} container={Rc::new((*c).clone())} now_ms={now} slot_x={slot.x} slot_y={slot.y} width={layout.card_w}
-                touched={touched.contains(&name)} {onclick} {onkeydown} />
+                touched={touched.contains(&name)} open={props.menu.as_deref() == Some(name.as_str())} {onclick} {onkeydown} />
         }
     });
     let ghost_cards = ghosts.iter().enumerate().map(|(j, name)| {
@@ -239,25 +250,32 @@ pub fn picture(props: &PictureProps) -> Html {
         Some(fault_menu(props, containers[i], layout, layout.slot(i)))
     });
 
-    // Opening the menu moves the focus into it, so the keyboard can pick a fault at once.
+    // Opening the menu moves the focus into it, so the keyboard can pick a fault at once; while
+    // it is open, a click anywhere else closes it.
     let stage = use_node_ref();
     {
         let stage = stage.clone();
+        let close = props.on_close_menu.clone();
         use_effect_with(props.menu.clone(), move |menu| {
             if menu.is_some()
                 && let Some(el) = stage.cast::<web_sys::Element>()
                 && let Ok(Some(item)) =
-                    el.query_selector(".fault-menu button[role=menuitem]:not(:disabled)")
+                    el.query_selector(".fault-menu [role=menuitem]:not(:disabled)")
                 && let Ok(item) = item.dyn_into::<web_sys::HtmlElement>()
             {
                 let _ = item.focus();
             }
+            let outside = menu.as_ref().and_then(|name| {
+                menu::close_on_click_outside(".fault-menu".to_string(), card_selector(name), close)
+            });
+            move || drop(outside)
         });
     }
 
     html! {
         <div class="picture-stage" ref={stage}>
-            <svg class="picture-svg" viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="img" aria-label={label}
+            // A group, not an image: its cards are buttons, and an image's content is not read.
+            <svg class="picture-svg" viewBox={format!("0 0 {} {}", layout.width, layout.height)} role="group" aria-label={label}
                 xmlns="http://www.w3.org/2000/svg">
                 <rect class="host" x={layout.host_x().to_string()} y={HOST_Y.to_string()} width={layout.host_w().to_string()}
                     height={layout.host_h.to_string()} rx="16" />
@@ -272,7 +290,9 @@ pub fn picture(props: &PictureProps) -> Html {
                 <g class="empty">
                     if empty {
                         <text class="empty-hint" x={(layout.width / 2).to_string()} y={(HOST_Y + HEADER_H + 40).to_string()} text-anchor="middle">{"No containers yet."}</text>
-                        <text class="empty-sub" x={(layout.width / 2).to_string()} y={(HOST_Y + HEADER_H + 64).to_string()} text-anchor="middle">{"Press ▶ (or →) to take the first step, or type a command below."}</text>
+                        // Two short lines: one long line is wider than the compact (phone) picture.
+                        <text class="empty-sub" x={(layout.width / 2).to_string()} y={(HOST_Y + HEADER_H + 64).to_string()} text-anchor="middle">{"Press ▶ (or →) to take the first step,"}</text>
+                        <text class="empty-sub" x={(layout.width / 2).to_string()} y={(HOST_Y + HEADER_H + 82).to_string()} text-anchor="middle">{"or type a command below."}</text>
                     }
                 </g>
                 <text class="images-line" x={(layout.host_x() + 18).to_string()} y={(layout.kernel_y() - 12).to_string()}>{images_text}</text>
@@ -332,6 +352,8 @@ struct CardProps {
     slot_y: i32,
     width: i32,
     touched: bool,
+    /// Its fault menu is open.
+    open: bool,
     onclick: Callback<MouseEvent>,
     onkeydown: Callback<KeyboardEvent>,
 }
@@ -360,16 +382,12 @@ fn card(props: &CardProps) -> Html {
         format!("st-{state}"),
         props.touched.then_some("touched")
     );
-    let aria = format!(
-        "{}: {}, {}. Open the fault menu.",
-        c.name,
-        state,
-        status_text(c, props.now_ms)
-    );
     html! {
         <g class={class} data-testid="container-card" data-name={c.name.clone()} data-state={state}
             transform={format!("translate({},{})", props.slot_x, props.slot_y)}
-            tabindex="0" role="button" aria-label={aria} onclick={props.onclick.clone()} onkeydown={props.onkeydown.clone()}>
+            // Named by its own words (name, state, image, PID 1, status): a label that differs from
+            // what is shown trips up speech input. That it opens a menu is aria-haspopup's to say.
+            tabindex="0" role="button" aria-haspopup="menu" aria-expanded={props.open.to_string()} onclick={props.onclick.clone()} onkeydown={props.onkeydown.clone()}>
             <g class="ring">
                 if props.touched {
                     <rect class="touch-ring" x="-5" y="-5" width={(w + 10).to_string()} height={(CARD_H + 10).to_string()} rx="14" />
@@ -441,18 +459,28 @@ fn facts(c: &Container) -> (String, &'static str) {
     }
 }
 
-/// The small menu that breaks a container on purpose.
+/// The small menu that breaks a container on purpose. Each item gives the focus back to the card
+/// (see [`menu`]).
 fn fault_menu(props: &PictureProps, c: &Container, layout: Layout, slot: Slot) -> Html {
     let name = c.name.clone();
     let up = c.status().is_up();
+    let opener = card_selector(&name);
     let fault = |make: fn(String) -> Fault| {
         let cb = props.on_fault.clone();
         let name = name.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(make(name.clone())))
+        let opener = opener.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(make(name.clone()));
+            menu::focus(&opener);
+        })
     };
     let close = {
         let cb = props.on_close_menu.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+        let opener = opener.clone();
+        Callback::from(move |_: MouseEvent| {
+            menu::focus(&opener);
+            cb.emit(());
+        })
     };
     // Below the card's name and badge, so the reader still sees which container it is.
     let left = f64::from(slot.x + 20) / f64::from(layout.width) * 100.0;
@@ -466,23 +494,35 @@ fn fault_menu(props: &PictureProps, c: &Container, layout: Layout, slot: Slot) -
         format!("left:{left:.2}%;top:{top:.2}%")
     };
     let not_up = (!up).then(|| format!("{} is not running", c.name));
+    let fork = menu::fork_warning(props.cursor, props.len);
+    let label_id = format!("fault-menu-h-{name}");
+    let fork_id = format!("fault-menu-fork-{name}");
     html! {
-        <div class="fault-menu" role="menu" aria-label={format!("Break {}", c.name)} data-testid="fault-menu" style={style}>
+        <div class="fault-menu" data-testid="fault-menu" style={style}
+            onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
+            onfocusout={menu::on_focusout(props.on_close_menu.clone())}>
             <div class="fault-menu-head">
-                <span>{"Break "}<strong>{c.name.clone()}</strong></span>
-                <button class="icon-button" aria-label="Close" onclick={close}>{"✕"}</button>
+                <span id={label_id.clone()}>{"Break "}<strong>{c.name.clone()}</strong></span>
+                <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
+                    <span aria-hidden="true">{"✕"}</span>
+                </button>
             </div>
-            <button role="menuitem" data-testid="fault-crash" disabled={!up} title={not_up.clone().unwrap_or_default()}
-                onclick={fault(|container| Fault::Crash { container, exit_code: 139 })}>
-                <strong>{"Crash PID 1"}</strong><small>{"segfault: exit code 139"}</small>
-            </button>
-            <button role="menuitem" data-testid="fault-oom" disabled={!up} title={not_up.unwrap_or_default()}
-                onclick={fault(|container| Fault::OomKill { container })}>
-                <strong>{"OOM-kill"}</strong><small>{"out of memory: SIGKILL, exit 137"}</small>
-            </button>
-            <button role="menuitem" data-testid="fault-busy" onclick={fault(|container| Fault::FsBusy { container })}>
-                <strong>{"Hold its filesystem busy"}</strong><small>{"the next docker rm fails: dead"}</small>
-            </button>
+            if let Some(text) = fork {
+                <p class="menu-fork" id={fork_id.clone()} data-testid="menu-fork">{text}</p>
+            }
+            <div role="menu" aria-labelledby={label_id} aria-describedby={(props.cursor < props.len).then_some(fork_id)}>
+                <button role="menuitem" tabindex="-1" data-testid="fault-crash" disabled={!up} title={not_up.clone().unwrap_or_default()}
+                    onclick={fault(|container| Fault::Crash { container, exit_code: 139 })}>
+                    <strong>{"Crash PID 1"}</strong><small>{"segfault: exit code 139"}</small>
+                </button>
+                <button role="menuitem" tabindex="-1" data-testid="fault-oom" disabled={!up} title={not_up.unwrap_or_default()}
+                    onclick={fault(|container| Fault::OomKill { container })}>
+                    <strong>{"OOM-kill"}</strong><small>{"out of memory: SIGKILL, exit 137"}</small>
+                </button>
+                <button role="menuitem" tabindex="-1" data-testid="fault-busy" onclick={fault(|container| Fault::FsBusy { container })}>
+                    <strong>{"Hold its filesystem busy"}</strong><small>{"the next docker rm fails: dead"}</small>
+                </button>
+            </div>
         </div>
     }
 }

@@ -233,7 +233,8 @@ fn path_of(m: &Model, trace: &Trace) -> Option<(String, bool, String, (f64, f64)
                     pts.push((tx, ingress_y));
                     (tx, ty)
                 }
-                _ => (ex, NODES_Y + 14.0),
+                // The entry node does not answer: the request ends at its edge.
+                _ => (ex, NODES_Y - 4.0),
             };
             pts.push(end);
             Some((points(&pts), true, format!("✕ {}", f.reason()), end))
@@ -292,13 +293,6 @@ pub fn overlay_picture(props: &OverlayProps) -> Html {
                 p.cut.then_some("cut"),
                 touched.contains(&p.host).then_some("touched"),
             );
-            let state = if p.off {
-                " · powered off"
-            } else if p.cut {
-                " · cut off"
-            } else {
-                ""
-            };
             let cards: Html = p
                 .cards
                 .iter()
@@ -330,9 +324,31 @@ pub fn overlay_picture(props: &OverlayProps) -> Html {
             html! {
                 <g class={class} data-testid="overlay-node" data-host={p.host.clone()}>
                     <rect x={format!("{x:.1}")} y={NODES_Y.to_string()} width={NODE_W.to_string()} height={format!("{node_h:.1}")} rx="10" />
+                    { cards }
+                </g>
+            }
+        })
+        .collect();
+
+    // The nodes' names and words, drawn over the request's path with a halo of the node's own
+    // background: the path goes down through a node's head, and must not strike its words out.
+    let heads: Html = m
+        .panels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let x = node_x(i);
+            let state = if p.off {
+                " · powered off"
+            } else if p.cut {
+                " · cut off"
+            } else {
+                ""
+            };
+            html! {
+                <g class={classes!("ov-head", p.off.then_some("off"))}>
                     <text class="ov-node-name" x={format!("{:.1}", x + 10.0)} y={(NODES_Y + 17.0).to_string()}>{format!("{}{state}", p.host)}</text>
                     <text class="ov-node-words" x={format!("{:.1}", x + 10.0)} y={(NODES_Y + 32.0).to_string()}>{p.words.clone()}</text>
-                    { cards }
                 </g>
             }
         })
@@ -408,6 +424,7 @@ pub fn overlay_picture(props: &OverlayProps) -> Html {
                 { panels }
                 { lanes }
                 { path.unwrap_or_default() }
+                { heads }
             </svg>
         </div>
     }

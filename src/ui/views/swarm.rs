@@ -25,7 +25,7 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use super::truncate;
+use super::{menu, truncate};
 use crate::sim::input::Fault;
 use crate::sim::record::Record;
 use crate::sim::swarm::cluster::{Availability, Machine, Node, NodeStatus, Role};
@@ -57,6 +57,17 @@ pub struct SwarmProps {
     pub on_command: Callback<String>,
     #[prop_or_default]
     pub on_close_menu: Callback<()>,
+    /// The step shown and the number of known steps: an action chosen before the end of the
+    /// known steps replaces the rest, and the menu says so first.
+    #[prop_or_default]
+    pub cursor: usize,
+    #[prop_or_default]
+    pub len: usize,
+}
+
+/// The selector of a node's header (what opens its menu, and gets the focus back).
+fn head_selector(host: &str) -> String {
+    format!(".sw-node[data-host=\"{host}\"] .sw-node-head")
 }
 
 /// Services in creation order: their colour index follows it.
@@ -224,19 +235,24 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
         .unwrap_or(&[]);
     let leader = swarm.leader().map(|n| n.hostname.clone());
 
-    // Opening the menu moves the focus into it, so the keyboard can pick an action at once.
+    // Opening the menu moves the focus into it, so the keyboard can pick an action at once; while
+    // it is open, a click anywhere else closes it.
     let stage = use_node_ref();
     {
         let stage = stage.clone();
+        let close = props.on_close_menu.clone();
         use_effect_with(props.menu.clone(), move |menu| {
             if menu.is_some()
                 && let Some(el) = stage.cast::<web_sys::Element>()
-                && let Ok(Some(item)) =
-                    el.query_selector(".sw-menu button[role=menuitem]:not(:disabled)")
+                && let Ok(Some(item)) = el.query_selector(".sw-menu [role=menuitem]:not(:disabled)")
                 && let Ok(item) = item.dyn_into::<web_sys::HtmlElement>()
             {
                 let _ = item.focus();
             }
+            let outside = menu.as_ref().and_then(|host| {
+                menu::close_on_click_outside(".sw-menu".to_string(), head_selector(host), close)
+            });
+            move || drop(outside)
         });
     }
 
@@ -284,17 +300,18 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
                 touched.contains(&host).then_some("touched"),
             );
             let badges = match node {
+                // Spaces between the badges: they are the button's name, read as words.
                 Some(n) => html! {
                     <>
-                        <span class={classes!("sw-role", (n.role == Role::Manager).then_some("manager"))}>{n.role.as_str()}</span>
+                        {" "}<span class={classes!("sw-role", (n.role == Role::Manager).then_some("manager"))}>{n.role.as_str()}</span>
                         if is_leader {
-                            <span class="sw-leader" data-testid="leader-badge">{"LEADER"}</span>
+                            {" "}<span class="sw-leader" data-testid="leader-badge">{"LEADER"}</span>
                         }
-                        <span class={classes!("sw-avail", format!("avail-{}", n.availability.as_str()))}>{n.availability.title()}</span>
-                        <span class={classes!("sw-status", (n.status == NodeStatus::Down).then_some("down"))}>{n.status.title()}</span>
+                        {" "}<span class={classes!("sw-avail", format!("avail-{}", n.availability.as_str()))}>{n.availability.title()}</span>
+                        {" "}<span class={classes!("sw-status", (n.status == NodeStatus::Down).then_some("down"))}>{n.status.title()}</span>
                     </>
                 },
-                None => html! { <span class="sw-status">{"not joined"}</span> },
+                None => html! { <>{" "}<span class="sw-status">{"not joined"}</span></> },
             };
             let body = if tasks.is_empty() {
                 html! { <p class="sw-none">{if m.up { "no tasks" } else { "no tasks (powered off)" }}</p> }
@@ -305,14 +322,22 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
             html! {
                 <div key={host.clone()} class={class} data-testid="swarm-node" data-host={host.clone()}
                     data-up={m.up.to_string()}>
+                    // Named by what it shows (a label that differs from the visible words trips up
+                    // speech input), plus what a sighted reader sees elsewhere: the power.
                     <div class="sw-node-head" tabindex="0" role="button" aria-haspopup="menu" aria-expanded={open.to_string()}
-                        aria-label={format!("{}. Open the node menu.", node_words(m, node, is_leader))}
-                        {onclick} {onkeydown}>
+                        title={node_words(m, node, is_leader)} {onclick} {onkeydown}>
                         <span class="sw-host">{host.clone()}</span>
                         { badges }
+                        <span class="visually-hidden">{if m.up { ". Open the node menu" } else { ", powered off. Open the node menu" }}</span>
                     </div>
                     if !m.up {
-                        <p class="sw-off" data-testid="powered-off">{"⏻ powered off"}</p>
+                        // An inline icon: U+23FB (⏻) is missing from most fonts.
+                        <p class="sw-off" data-testid="powered-off">
+                            <svg class="sw-power" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                                <path d="M8 1.8v5.6" /><path d="M4.4 4a5.4 5.4 0 1 0 7.2 0" />
+                            </svg>
+                            {"powered off"}
+                        </p>
                     }
                     <p class="sw-machine">{format!("{} · {} CPU · {} GiB", m.addr, m.cpus, m.memory_bytes >> 30)}</p>
                     { body }
@@ -371,29 +396,39 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
     }
 }
 
-/// The menu of one machine: power, then availability (as `docker node update` would).
+/// The menu of one machine: power, then availability (as `docker node update` would), the
+/// network and the disk. Each item gives the focus back to the node's header (see [`menu`]).
 fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
     let host = m.hostname.clone();
-    let power = {
-        let cb = props.on_fault.clone();
-        let fault = Fault::Machine {
-            machine: host.clone(),
-            up: !m.up,
-        };
-        Callback::from(move |_: MouseEvent| cb.emit(fault.clone()))
-    };
-    let availability = |to: Availability| {
-        let cb = props.on_command.clone();
-        let line = format!("docker node update --availability {} {host}", to.as_str());
-        Callback::from(move |_: MouseEvent| cb.emit(line.clone()))
-    };
-    let close = {
-        let cb = props.on_close_menu.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
+    let opener = head_selector(&host);
+    // Emit, then give the focus back to the node: the menu closes with the step it makes.
+    let then_focus = |emit: Box<dyn Fn()>| {
+        let opener = opener.clone();
+        Callback::from(move |_: MouseEvent| {
+            emit();
+            menu::focus(&opener);
+        })
     };
     let send = |fault: Fault| {
         let cb = props.on_fault.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(fault.clone()))
+        then_focus(Box::new(move || cb.emit(fault.clone())))
+    };
+    let power = send(Fault::Machine {
+        machine: host.clone(),
+        up: !m.up,
+    });
+    let availability = |to: Availability| {
+        let cb = props.on_command.clone();
+        let line = format!("docker node update --availability {} {host}", to.as_str());
+        then_focus(Box::new(move || cb.emit(line.clone())))
+    };
+    let close = {
+        let cb = props.on_close_menu.clone();
+        let opener = opener.clone();
+        Callback::from(move |_: MouseEvent| {
+            menu::focus(&opener);
+            cb.emit(());
+        })
     };
     let cut_off = m.partition != 0;
     let network = if cut_off {
@@ -408,43 +443,55 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
         full: !m.disk_full,
     });
     let current = node.map(|n| n.availability);
+    let fork = menu::fork_warning(props.cursor, props.len);
+    let label_id = format!("node-menu-h-{host}");
+    let fork_id = format!("node-menu-fork-{host}");
     html! {
-        <div class="sw-menu fault-menu" role="menu" aria-label={format!("Actions on {host}")} data-testid="node-menu">
+        <div class="sw-menu fault-menu" data-testid="node-menu"
+            onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
+            onfocusout={menu::on_focusout(props.on_close_menu.clone())}>
             <div class="fault-menu-head">
-                <span><strong>{host.clone()}</strong></span>
-                <button class="icon-button" aria-label="Close" onclick={close}>{"✕"}</button>
+                <span id={label_id.clone()}>{"Actions on "}<strong>{host.clone()}</strong></span>
+                <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
+                    <span aria-hidden="true">{"✕"}</span>
+                </button>
             </div>
-            if m.up {
-                <button role="menuitem" data-testid="node-kill" onclick={power}>
-                    <strong>{"Kill the machine"}</strong><small>{format!("! kill {host}: power off, no goodbye")}</small>
-                </button>
-            } else {
-                <button role="menuitem" data-testid="node-start" onclick={power}>
-                    <strong>{"Start the machine"}</strong><small>{format!("! start {host}")}</small>
-                </button>
+            if let Some(text) = fork {
+                <p class="menu-fork" id={fork_id.clone()} data-testid="menu-fork">{text}</p>
             }
-            <button role="menuitem" data-testid="node-drain" disabled={node.is_none() || current == Some(Availability::Drain)}
-                onclick={availability(Availability::Drain)}>
-                <strong>{"Drain"}</strong><small>{"its tasks move to other nodes"}</small>
-            </button>
-            <button role="menuitem" data-testid="node-activate" disabled={node.is_none() || current == Some(Availability::Active)}
-                onclick={availability(Availability::Active)}>
-                <strong>{"Activate"}</strong><small>{"takes new tasks again (nothing moves back)"}</small>
-            </button>
-            <button role="menuitem" data-testid="node-partition" disabled={!m.up} onclick={network}>
-                if cut_off {
-                    <strong>{"Heal the network"}</strong><small>{"! heal: every machine reaches every other"}</small>
+            <div role="menu" aria-labelledby={label_id} aria-describedby={(props.cursor < props.len).then_some(fork_id)}>
+                if m.up {
+                    <button role="menuitem" tabindex="-1" data-testid="node-kill" onclick={power}>
+                        <strong>{"Kill the machine"}</strong><small>{format!("! kill {host}: power off, no goodbye")}</small>
+                    </button>
                 } else {
-                    <strong>{"Cut it off the network"}</strong><small>{format!("! partition {host}: it runs on, unreachable")}</small>
+                    <button role="menuitem" tabindex="-1" data-testid="node-start" onclick={power}>
+                        <strong>{"Start the machine"}</strong><small>{format!("! start {host}")}</small>
+                    </button>
                 }
-            </button>
-            <button role="menuitem" data-testid="node-disk" disabled={!m.up} onclick={disk}>
-                if m.disk_full {
-                    <strong>{"Free its disk"}</strong><small>{format!("! free-disk {host}")}</small>
-                } else {
-                    <strong>{"Fill its disk"}</strong><small>{format!("! fill-disk {host}: no new container fits")}</small>
-                }
-            </button>
+                <button role="menuitem" tabindex="-1" data-testid="node-drain" disabled={node.is_none() || current == Some(Availability::Drain)}
+                    onclick={availability(Availability::Drain)}>
+                    <strong>{"Drain"}</strong><small>{"its tasks move to other nodes"}</small>
+                </button>
+                <button role="menuitem" tabindex="-1" data-testid="node-activate" disabled={node.is_none() || current == Some(Availability::Active)}
+                    onclick={availability(Availability::Active)}>
+                    <strong>{"Activate"}</strong><small>{"takes new tasks again (nothing moves back)"}</small>
+                </button>
+                <button role="menuitem" tabindex="-1" data-testid="node-partition" disabled={!m.up} onclick={network}>
+                    if cut_off {
+                        <strong>{"Heal the network"}</strong><small>{"! heal: every machine reaches every other"}</small>
+                    } else {
+                        <strong>{"Cut it off the network"}</strong><small>{format!("! partition {host}: it runs on, unreachable")}</small>
+                    }
+                </button>
+                <button role="menuitem" tabindex="-1" data-testid="node-disk" disabled={!m.up} onclick={disk}>
+                    if m.disk_full {
+                        <strong>{"Free its disk"}</strong><small>{format!("! free-disk {host}")}</small>
+                    } else {
+                        <strong>{"Fill its disk"}</strong><small>{format!("! fill-disk {host}: no new container fits")}</small>
+                    }
+                </button>
+            </div>
         </div>
     }
 }

@@ -321,7 +321,7 @@ pub fn why_compare(props: &WhyProps) -> Html {
         <div class="why-compare">
             <table class="why-table" data-testid="why-totals">
                 <caption>{"VM vs container on this host (≈ approximate)"}</caption>
-                <thead><tr><th></th><th>{"VMs"}</th><th>{"containers"}</th></tr></thead>
+                <thead><tr><th scope="col">{"measure"}</th><th scope="col">{"VMs"}</th><th scope="col">{"containers"}</th></tr></thead>
                 <tbody>
                     <tr><th>{"how many"}</th><td>{t.vms.count}</td><td>{t.containers.count}</td></tr>
                     <tr><th>{"memory"}</th><td>{format!("{} reserved", size(t.vms.memory_bytes))}</td><td>{format!("≈ {} in use", size(t.containers.memory_bytes))}</td></tr>
