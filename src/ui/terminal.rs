@@ -386,7 +386,8 @@ pub fn terminal(props: &TerminalProps) -> Html {
     html! {
         <div class="terminal">
             <div class="term-screen" onclick={focus_prompt}>
-                <div class="term-out" data-testid="terminal-output" ref={output_ref} role="log" aria-label="Terminal output">
+                // Focusable: it scrolls, and a keyboard reader scrolls it with the arrows once it has the focus.
+                <div class="term-out" data-testid="terminal-output" ref={output_ref} role="log" aria-label="Terminal output" tabindex="0">
                     if props.lines.is_empty() {
                         <div class="ln note">{"# The terminal of the host. Type a docker command below; try `help`."}</div>
                     }
