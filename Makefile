@@ -58,7 +58,10 @@ unit:
 
 # Release build into dist/. Fails if the generated index.html references anything by an absolute path.
 site:
-	trunk build --release --offline --dist $(DIST)
+	@mkdir -p target
+	@# Two builds at once (into two DIST folders) would share target/wasm-bindgen and clobber each other.
+	flock target/.site.lock trunk build --release --offline --dist $(DIST)
+	@test -s "$$(ls $(DIST)/dockyard-*.js | head -n1)" || { echo "$(DIST): the wasm-bindgen JS is empty"; exit 1; }
 	@if grep -Eq '(src|href)="/' $(DIST)/index.html; then \
 	  echo "$(DIST)/index.html uses absolute URLs; the site must work from any sub-path:"; \
 	  grep -Eo '(src|href)="/[^"]*"' $(DIST)/index.html; exit 1; fi

@@ -62,6 +62,7 @@ fn run(dir: &Path) -> Result<usize, String> {
         "Dockyard — learn Docker for production",
         &draw("", "index.html"),
         None,
+        true,
     );
     write(&index, &home)?;
     written += 1;
@@ -75,7 +76,7 @@ fn run(dir: &Path) -> Result<usize, String> {
         let title = format!("{} · Dockyard", page.title);
         write(
             &dir.join(&file),
-            &shell.page(&title, &full, embed.as_deref()),
+            &shell.page(&title, &full, embed.as_deref(), false),
         )?;
         written += 1;
     }
@@ -162,7 +163,9 @@ impl Shell {
     }
 
     /// One page: its title, the app's markup, its embed layout (if any) and the loader.
-    fn page(&self, title: &str, markup: &str, embed: Option<&str>) -> String {
+    /// `index.html` (`is_home`) also sends an old-style `?page=<slug>` link to that page's own file,
+    /// whose first paint is that page (an embed in a note keeps its address working).
+    fn page(&self, title: &str, markup: &str, embed: Option<&str>, is_home: bool) -> String {
         let mut out = String::with_capacity(markup.len() * 2 + 4096);
         out.push_str(&self.head_start);
         out.push_str(&format!("<title>{}</title>", escape(title)));
@@ -175,6 +178,9 @@ impl Shell {
             ));
         }
         out.push_str("<script>");
+        if is_home {
+            out.push_str(&redirect_to_page_files());
+        }
         out.push_str(&self.loader());
         out.push_str("</script>\n</body>\n</html>\n");
         out
@@ -185,6 +191,7 @@ impl Shell {
     fn loader(&self) -> String {
         format!(
             r#"(function () {{
+  if (window.dockyardLeaving) return;
   var q = new URLSearchParams(location.search);
   var flag = function (k) {{ return q.has(k) && !/^(0|false|no)$/.test(q.get(k)); }};
   var embed = flag("embed"), lite = embed && flag("lite");
@@ -212,6 +219,23 @@ impl Shell {
             js = self.js_url,
         )
     }
+}
+
+/// The start of index.html's inline script: `index.html?page=swarm-basics&step=3` (the links the
+/// site wrote before it had one file per page) becomes `swarm-basics.html?page=swarm-basics&step=3`
+/// before anything loads, so the first paint is that page and not the learning path.
+fn redirect_to_page_files() -> String {
+    let slugs: Vec<String> = PAGES.iter().map(|p| format!("\"{}\"", p.slug)).collect();
+    format!(
+        r#"(function () {{
+  var page = new URLSearchParams(location.search).get("page");
+  if ([{}].indexOf(page) < 0) return;
+  window.dockyardLeaving = true;
+  location.replace(page + ".html" + location.search + location.hash);
+}})();
+"#,
+        slugs.join(",")
+    )
 }
 
 /// The first '…' or "…" string after `marker` in `text`.
@@ -264,7 +288,11 @@ window.wasmBindings = bindings;
         let shell = Shell::from_trunk(TRUNK).expect("trunk's page parses");
         assert_eq!(shell.js_url, "./dockyard-9.js");
         assert_eq!(shell.wasm_url, "./dockyard-9_bg.wasm");
-        let page = shell.page("A & B", "<main>hi</main>", Some("<div>embed</div>"));
+        let page = shell.page("A & B", "<main>hi</main>", Some("<div>embed</div>"), false);
+        assert!(!page.contains("location.replace"));
+        let home = shell.page("Home", "<main>hi</main>", None, true);
+        assert!(home.contains("\"swarm-basics\""), "{home}");
+        assert!(home.contains("location.replace"));
         assert!(page.contains("<title>A &amp; B</title>"));
         assert!(page.contains("style-1.css"));
         assert!(!page.contains("preload"), "{page}");

@@ -470,6 +470,17 @@ const cases = [
     },
   },
   {
+    name: 'first paint: an old-style index.html?page=… link (an embed in a note) goes to that page\'s own file, query kept',
+    async run(s) {
+      await s.page.goto(`${s.server.base}index.html?page=swarm-basics&scenario=swarm-drain-for-maintenance&embed`, { waitUntil: 'load' });
+      await s.waitLive();
+      const url = new URL(s.page.url());
+      check(url.pathname.endsWith('/swarm-basics.html'), `still at ${url.pathname}`);
+      checkEq(url.searchParams.get('scenario'), 'swarm-drain-for-maintenance', 'scenario kept through the redirect');
+      check(await s.page.locator('.embed-layout').first().isVisible(), 'not the embed layout after the redirect');
+    },
+  },
+  {
     name: 'lite embed: a note with five lite embeds downloads no wasm until one start button is pressed',
     async run(s) {
       const slugs = ['containers-lifecycle', 'swarm-basics', 'compose-healthchecks', 'volumes-persistence', 'network-isolation'];
