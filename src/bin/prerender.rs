@@ -336,6 +336,18 @@ window.wasmBindings = bindings;
                 page.slug
             );
         }
+        // The end of a page leads on along the path (the next READY page, skipping coming ones).
+        let lifecycle = draw("page=containers-lifecycle", "containers-lifecycle.html");
+        assert!(
+            lifecycle.contains("href=\"images-layers.html\""),
+            "no next lesson"
+        );
+        assert!(
+            lifecycle.contains("href=\"why-containers.html\""),
+            "no previous lesson"
+        );
+        let overlay = draw("page=swarm-overlay-networks", "swarm-overlay-networks.html");
+        assert!(overlay.contains("href=\"swarm-deployment-strategies.html\""));
         let home = draw("", "index.html");
         assert!(home.contains("data-testid=\"home\""));
         assert!(home.contains("href=\"containers-lifecycle.html\""));

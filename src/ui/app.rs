@@ -847,6 +847,7 @@ impl App {
                     </div>
                 </div>
                 </main>
+                { super::home::lesson_nav(page) }
             </div>
         }
     }

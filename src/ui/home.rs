@@ -146,6 +146,29 @@ pub fn coming_soon(props: &ComingSoonProps) -> Html {
     }
 }
 
+/// The end of a lesson: the previous and the next ready page of the path, in the path's order,
+/// and the way back to it, so a reader who has finished a page does not have to go back home.
+pub fn lesson_nav(page: &Page) -> Html {
+    let at = PAGES.iter().position(|p| p.slug == page.slug);
+    let ready_before = at.and_then(|i| PAGES[..i].iter().rev().find(|p| p.ready));
+    let ready_after = at.and_then(|i| PAGES[i + 1..].iter().find(|p| p.ready));
+    let link = |p: &'static Page, rel: &'static str, text: String| {
+        html! {
+            <a class={classes!("lesson-nav-link", rel)} rel={rel} href={format!("{}.html", p.slug)} data-testid={format!("{rel}-lesson")}>
+                <span class="lesson-nav-kicker">{if rel == "next" { "Next lesson" } else { "Previous lesson" }}</span>
+                <span class="lesson-nav-title">{text}</span>
+            </a>
+        }
+    };
+    html! {
+        <nav class="lesson-nav" aria-label="Lessons" data-testid="lesson-nav">
+            { for ready_before.map(|p| link(p, "prev", format!("← {}. {}", p.number, p.title))) }
+            <a class="lesson-nav-home" href="./">{"The learning path"}</a>
+            { for ready_after.map(|p| link(p, "next", format!("{}. {} →", p.number, p.title))) }
+        </nav>
+    }
+}
+
 /// The site's mark: a container on a quay, hand-drawn.
 #[function_component(Logo)]
 pub fn logo() -> Html {
