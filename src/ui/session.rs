@@ -21,6 +21,9 @@ use super::url::{FREE_PLAY, InputKind, Query, UrlInput};
 /// `--restart always` never ends; a link must not freeze the tab).
 pub const MAX_EXTRA_STEPS: usize = 3_000;
 
+/// The most steps play runs past the end of the story while it waits for a prompt.
+pub const MAX_PLAY_PAST_END: usize = 60;
+
 /// The line that hides the terminal's past.
 pub const CLEAR: &str = "clear";
 
@@ -352,8 +355,12 @@ impl Session {
     pub fn tick(&mut self, play: Play) -> bool {
         match play {
             Play::To(end) => self.cursor() < end && self.forward() && self.cursor() < end,
+            // A prompt that never comes back (`docker logs -f` on a crash loop) stops play too.
             Play::UntilPrompt => {
-                self.forward() && self.run.timeline.world().shell.is_busy() && self.can_forward()
+                self.forward()
+                    && self.run.timeline.world().shell.is_busy()
+                    && self.can_forward()
+                    && self.cursor() < self.base_len + MAX_PLAY_PAST_END
             }
         }
     }
@@ -1122,6 +1129,44 @@ mod tests {
             Session::open(lifecycle(), &url::parse("scenario=free")).play(),
             None
         );
+        // A prompt that never comes back: play still stops.
+        let mut endless = Session::open(lifecycle(), &url::parse("scenario=free"));
+        endless.type_line(
+            "docker run -d --name loop --restart always -e CRASH_AFTER=1 dockyard/crashy",
+        );
+        endless.type_line("docker logs -f loop");
+        assert!(endless.run.timeline.world().shell.is_busy());
+        assert_eq!(endless.play(), Some(Play::UntilPrompt));
+        let mut ticks = 0;
+        while endless.tick(Play::UntilPrompt) {
+            ticks += 1;
+            assert!(ticks <= MAX_PLAY_PAST_END, "play never stopped");
+        }
+    }
+
+    /// Compose writes its progress to stderr, as the real one does: those lines keep their stream
+    /// but are not drawn as errors; a refused command's answer is.
+    #[test]
+    fn progress_on_stderr_is_not_an_error() {
+        let compose = page("compose-basics");
+        let mut s = Session::open(compose, &url::parse("scenario=free"));
+        s.type_line("echo 'services: {web: {image: nginx}}' > compose.yaml");
+        assert_eq!(s.type_line("docker compose up -d"), Typed::Step);
+        let kinds: Vec<(LineKind, String)> = s
+            .terminal()
+            .into_iter()
+            .map(|(_, l)| (l.kind, l.text))
+            .collect();
+        assert!(
+            kinds
+                .iter()
+                .any(|(k, t)| *k == LineKind::Stderr && t.contains("Container app-web-1")),
+            "{kinds:?}"
+        );
+        assert!(!kinds.iter().any(|(k, _)| *k == LineKind::Err), "{kinds:?}");
+        assert_eq!(s.type_line("docker stop nobody"), Typed::Refused);
+        let refusal: Vec<LineKind> = s.scratch[0].lines.iter().map(|l| l.kind).collect();
+        assert!(refusal.contains(&LineKind::Err), "{refusal:?}");
     }
 
     #[test]
