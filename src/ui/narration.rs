@@ -28,6 +28,27 @@ pub enum Item {
     },
     /// The end of the scenario as written, after step `after` and its concluding note.
     End { after: usize },
+    /// What step 0 is (always the first item): a fresh host, or a swarm.
+    Start { title: String },
+}
+
+/// Step 0 in words: what the scenario (or free play) starts from.
+pub fn start_title(run: &Run) -> String {
+    let world = run.timeline.start();
+    if world.swarm.active() {
+        let managers = world.swarm.managers().count();
+        let workers = world.swarm.machines.len().saturating_sub(managers);
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        format!(
+            "start: a swarm of {managers} manager{} and {workers} worker{}",
+            s(managers),
+            s(workers)
+        )
+    } else if run.scenario.project.is_some() {
+        "start: a fresh host and the project folder".to_string()
+    } else {
+        "start: a fresh host".to_string()
+    }
 }
 
 /// The items of a run, in reading order. A guide note is shown only where the transcript still
@@ -50,7 +71,9 @@ pub fn items(run: &Run) -> Vec<Item> {
     };
     // Only while the transcript holds: once the reader types, the story is theirs.
     let end = (!run.taken_over && run.scripted_steps > 0).then_some(run.scripted_steps);
-    let mut out = Vec::new();
+    let mut out = vec![Item::Start {
+        title: start_title(run),
+    }];
     for (k, record) in records.iter().enumerate().map(|(i, r)| (i + 1, r)) {
         out.extend(note(k - 1));
         if end == Some(k - 1) {
@@ -112,7 +135,16 @@ pub fn narration(props: &NarrationProps) -> Html {
         let cb = props.on_seek.clone();
         Callback::from(move |_: MouseEvent| cb.emit(k))
     };
+    let start = props
+        .items
+        .iter()
+        .find_map(|i| match i {
+            Item::Start { title } => Some(title.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "start".to_string());
     let entries = props.items.iter().map(|item| match item {
+        Item::Start { .. } => Html::default(),
         Item::Note { before, lines } => html! {
             <li key={format!("note-{before}")} class={classes!("note", note_when(*before, cursor))}>
                 <blockquote>{ for lines.iter().map(|l| html! { <p>{rich(l)}</p> }) }</blockquote>
@@ -159,7 +191,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                     <button class="entry-head" title="Go to the start">
                         <span class="entry-k">{"0"}</span>
                         <span class="entry-clock">{clock(0)}</span>
-                        <span class="entry-title">{"start: a fresh host"}</span>
+                        <span class="entry-title">{start}</span>
                     </button>
                 </li>
                 { for entries }
@@ -201,6 +233,27 @@ mod tests {
         // Once the reader types, the story is theirs: no end marker.
         run.submit(Input::Command("docker ps".into()));
         assert_eq!(at(&items(&run)), None);
+    }
+
+    #[test]
+    fn step_0_says_what_the_scenario_starts_from() {
+        let title = |page: &str| {
+            let (_, scenario) = catalogue::for_page(page).remove(0);
+            let run = Run::play(&scenario, None).expect("the shipped scenario plays");
+            match &items(&run)[0] {
+                Item::Start { title } => title.clone(),
+                other => panic!("{other:?}"),
+            }
+        };
+        assert_eq!(title("containers-lifecycle"), "start: a fresh host");
+        assert_eq!(
+            title("swarm-basics"),
+            "start: a swarm of 1 manager and 2 workers"
+        );
+        assert_eq!(
+            title("compose-basics"),
+            "start: a fresh host and the project folder"
+        );
     }
 
     #[test]
