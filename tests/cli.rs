@@ -37,7 +37,7 @@ const MISTAKES: &[(&str, &str)] = &[
     ),
     (
         "docker run -d Nginx",
-        "repository name (Nginx) must be lowercase",
+        "invalid reference format: repository name (library/Nginx) must be lowercase",
     ),
     (
         "docker run -d --name web nginx",

@@ -28,6 +28,7 @@ pub mod probe;
 pub mod process;
 pub mod prune;
 pub mod reach;
+pub mod reference;
 pub mod storecheck;
 pub mod volume;
 pub mod volumecmd;

@@ -417,53 +417,33 @@ pub const CATALOGUE: &[ImageSpec] = &[
     },
 ];
 
-/// A parsed image reference.
+/// A parsed image reference (src/sim/docker/reference.rs has the grammar).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ImageRef {
-    /// `nginx`, `dockyard/crashy` (the `library/` and `docker.io/` prefixes removed).
+    /// The familiar name: `nginx`, `dockyard/crashy`, `ghcr.io/acme/web` (Docker Hub's domain and
+    /// `library/` left out).
     pub repo: String,
+    /// `latest` when the reference names none.
     pub tag: String,
+    /// `docker.io`, `ghcr.io`, `localhost:5000`.
+    pub registry: String,
+    /// The repository's path in its registry: `library/nginx`, `acme/web`.
+    pub path: String,
+    /// `sha256:…` when the reference pins one.
+    pub digest: Option<String>,
 }
 
 impl ImageRef {
-    /// Parses `nginx`, `nginx:1.27`, `docker.io/library/nginx:latest`. Errors use the daemon's
-    /// wording for an invalid reference.
+    /// Parses a reference as the Docker CLI does (`ParseNormalizedNamed`): `nginx`, `nginx:1.27`,
+    /// `docker.io/library/nginx:latest`, `ghcr.io/acme/web@sha256:…`. Errors are its words.
     pub fn parse(text: &str) -> Result<ImageRef, String> {
-        let invalid =
-            || format!("invalid reference format: repository name ({text}) must be lowercase");
-        if text.is_empty() {
-            return Err("invalid reference format".to_string());
-        }
-        if text.chars().any(|c| c.is_ascii_uppercase()) {
-            return Err(invalid());
-        }
-        let without_digest = text.split('@').next().unwrap_or(text);
-        let (name, tag) = match without_digest.rfind(':') {
-            Some(i) if !without_digest[i..].contains('/') => {
-                (&without_digest[..i], &without_digest[i + 1..])
-            }
-            _ => (without_digest, "latest"),
-        };
-        let valid = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c))
-                && !s.starts_with(['.', '-', '_', '/'])
-                && !s.ends_with(['.', '-', '_', '/'])
-        };
-        let tag_valid = !tag.is_empty()
-            && tag.len() <= 128
-            && tag
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
-        if !valid(name) || !tag_valid {
-            return Err("invalid reference format".to_string());
-        }
-        let repo = name.strip_prefix("docker.io/").unwrap_or(name);
-        let repo = repo.strip_prefix("library/").unwrap_or(repo);
+        let r = super::reference::parse_normalized_named(text)?;
         Ok(ImageRef {
-            repo: repo.to_string(),
-            tag: tag.to_string(),
+            repo: r.familiar_name(),
+            tag: r.tag.clone().unwrap_or_else(|| "latest".to_string()),
+            registry: r.domain.clone(),
+            path: r.path.clone(),
+            digest: r.digest,
         })
     }
 
@@ -472,13 +452,14 @@ impl ImageRef {
         format!("{}:{}", self.repo, self.tag)
     }
 
-    /// The repository's path on Docker Hub: `library/nginx` for official images.
+    /// The repository's path in its registry (`docker pull` prints `Pulling from library/nginx`).
     pub fn hub_path(&self) -> String {
-        if self.repo.contains('/') {
-            self.repo.clone()
-        } else {
-            format!("library/{}", self.repo)
-        }
+        self.path.clone()
+    }
+
+    /// A Docker Hub official image (`library/…`).
+    pub fn is_official(&self) -> bool {
+        self.registry == "docker.io" && self.path.starts_with("library/")
     }
 }
 
