@@ -942,6 +942,11 @@ mod tests {
                 3 => Action::PastTheEnd(1 + rng.below(3) as usize),
                 4 | 5 => Action::Type(rng.pick(refused).to_string()),
                 6 => Action::Clear,
+                // The page's own examples too (here-documents, builds, Compose files).
+                7 => Action::Type(
+                    rng.pick(crate::ui::terminal::examples_for(slug))
+                        .to_string(),
+                ),
                 _ => Action::Type(rng.pick(applied).to_string()),
             })
             .collect()
@@ -987,6 +992,8 @@ mod tests {
             ),
             ("swarm-overlay-networks", "swarm-mesh-any-node"),
             ("swarm-basics", "swarm-worker-dies"),
+            ("images-layers", FREE_PLAY),
+            ("compose-basics", FREE_PLAY),
             ("swarm-basics", FREE_PLAY),
         ];
         let seeds: u64 = std::env::var("LINK_SEEDS")
