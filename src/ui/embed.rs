@@ -54,8 +54,8 @@ impl EmbedSize {
     pub fn label(self) -> &'static str {
         match self {
             EmbedSize::Compact => "compact 640 × 400",
-            EmbedSize::Standard => "standard: full width × 560",
-            EmbedSize::Tall => "tall: full width × 800",
+            EmbedSize::Standard => "standard, full width × 560",
+            EmbedSize::Tall => "tall, full width × 800",
         }
     }
 
@@ -168,7 +168,7 @@ pub fn embed_snippet(props: &EmbedSnippetProps) -> Html {
         <div class="embed-box">
             <p class="muted">{"Embed this exact moment in a note or a page:"}</p>
             <fieldset class="embed-sizes">
-                <legend class="visually-hidden">{"Frame size"}</legend>
+                <legend>{"Size"}</legend>
                 { for sizes }
             </fieldset>
             <pre class="embed-snippet" data-testid="embed-snippet" ref={area} tabindex="0" aria-label="Embed snippet"
@@ -245,16 +245,18 @@ pub fn now_line(props: &NowLineProps) -> Html {
     html! {
         <p class={classes!("now-line", now.error.then_some("error"))} data-testid="now-line"
             data-step={now.step.to_string()} aria-live="polite">
-            <span class="now-head">
-                <span class="now-k">{now.step.to_string()}</span>
-                if !now.clock.is_empty() {
-                    <span class="now-clock">{now.clock.clone()}</span>
+            <span class="now-clamp">
+                <span class="now-head">
+                    <span class="now-k">{now.step.to_string()}</span>
+                    if !now.clock.is_empty() {
+                        <span class="now-clock">{now.clock.clone()}</span>
+                    }
+                    <span class="now-title">{now.title.clone()}</span>
+                </span>
+                if !now.text.is_empty() {
+                    <span class="now-text">{rich(&now.text)}</span>
                 }
-                <span class="now-title">{now.title.clone()}</span>
             </span>
-            if !now.text.is_empty() {
-                <span class="now-text">{rich(&now.text)}</span>
-            }
         </p>
     }
 }

@@ -35,7 +35,17 @@ pub mod menu {
         }
     }
 
-    /// The enabled items of the menu that holds `inside` (the element a key went to).
+    /// The menu (`.fault-menu`) an event happened in. Not `currentTarget`: yew delegates events
+    /// to its root, so that is the root, not the menu.
+    fn menu_of(e: &Event) -> Option<web_sys::Element> {
+        e.target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())?
+            .closest(".fault-menu")
+            .ok()
+            .flatten()
+    }
+
+    /// The enabled items of a menu.
     fn items(menu: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
         let Ok(list) = menu.query_selector_all("[role=menuitem]:not(:disabled)") else {
             return Vec::new();
@@ -51,10 +61,7 @@ pub mod menu {
     /// leave them alone: a menu does not step the story.
     pub fn on_keydown(close: Callback<()>, opener: String) -> Callback<KeyboardEvent> {
         Callback::from(move |e: KeyboardEvent| {
-            let Some(menu) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            else {
+            let Some(menu) = menu_of(&e) else {
                 return;
             };
             let items = items(&menu);
@@ -91,10 +98,7 @@ pub mod menu {
     /// control). A focus going nowhere (a click on plain text) is left to [`close_on_click_outside`].
     pub fn on_focusout(close: Callback<()>) -> Callback<FocusEvent> {
         Callback::from(move |e: FocusEvent| {
-            let Some(menu) = e
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-            else {
+            let Some(menu) = menu_of(&e) else {
                 return;
             };
             if let Some(to) = e

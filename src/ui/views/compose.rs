@@ -614,7 +614,7 @@ pub fn compose_table(props: &ComposeProps) -> Html {
                     <td>{b.container.clone().unwrap_or_else(|| "—".into())}</td>
                     <td>{status}</td>
                     <td>{health_text(&b.health).unwrap_or_else(|| "—".into())}</td>
-                    <td class="cp-n">{b.restart_count}</td>
+                    <td class="cp-n" data-testid="compose-restarts">{b.restart_count}</td>
                     <td class="cp-wait">{if wait.is_empty() { "—".to_string() } else { wait }}</td>
                     <td class="cp-when">{created}<br />{started}</td>
                     <td class="cp-hc">{hc_text}</td>
