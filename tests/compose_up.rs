@@ -46,10 +46,10 @@ fn up(text: &str) -> (Host, String) {
 fn compose_naming_project_service_number_network_and_volume() {
     let (host, out) = up(WEB_DB);
     for line in [
-        " Network app_default Created",
-        " Volume \"app_db-data\" Created",
-        " Container app-db-1 Created",
-        " Container app-web-1 Created",
+        " Network app_default  Created",
+        " Volume \"app_db-data\"  Created",
+        " Container app-db-1  Created",
+        " Container app-web-1  Created",
     ] {
         assert!(out.contains(line), "{line:?} missing in\n{out}");
     }
@@ -71,10 +71,10 @@ fn compose_naming_project_service_number_network_and_volume() {
 fn compose_convergence_go_depends_on_service_healthy_waits_for_the_healthcheck() {
     let (host, out) = up(WEB_DB);
     // The prompt came back only once db was healthy, and web started after that.
-    let waiting = out.find(" Container app-db-1 Waiting").expect("waiting");
-    let healthy = out.find(" Container app-db-1 Healthy").expect("healthy");
+    let waiting = out.find(" Container app-db-1  Waiting").expect("waiting");
+    let healthy = out.find(" Container app-db-1  Healthy").expect("healthy");
     let started = out
-        .find(" Container app-web-1 Started")
+        .find(" Container app-web-1  Started")
         .expect("web started");
     assert!(waiting < healthy && healthy < started, "{out}");
     assert!(!host.world().shell.is_busy());
@@ -94,14 +94,14 @@ fn compose_spec_depends_on_short_form_is_service_started_no_wait() {
     let db = host.container("app-db-1");
     let web = host.container("app-web-1");
     assert_eq!(db.state.started_at, web.state.started_at);
-    assert!(out.find("app-db-1 Started").unwrap() < out.find("app-web-1 Started").unwrap());
+    assert!(out.find("app-db-1  Started").unwrap() < out.find("app-web-1  Started").unwrap());
 }
 
 #[test]
 fn compose_convergence_go_service_completed_successfully_and_its_failure() {
     let ok = "services:\n  migrate:\n    image: alpine\n    command: [\"sh\", \"-c\", \"echo migrating; sleep 2; exit 0\"]\n  app:\n    image: nginx\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n";
     let (host, out) = up(ok);
-    assert!(out.contains(" Container app-migrate-1 Exited"), "{out}");
+    assert!(out.contains(" Container app-migrate-1  Exited"), "{out}");
     assert_eq!(host.container("app-app-1").status(), Status::Running);
 
     let (host, out) = up(&ok.replace("exit 0", "exit 3"));
@@ -144,7 +144,7 @@ fn compose_docs_docker_restart_keeps_frozen_config_up_d_recreates_only_changed()
             .contains(&"MODE=one".to_string())
     );
     let out = host.run("docker compose restart");
-    assert!(out.contains(" Container app-web-1 Restarting"), "{out}");
+    assert!(out.contains(" Container app-web-1  Restarting"), "{out}");
     assert_eq!(
         host.container("app-web-1").id,
         web_id,
@@ -157,9 +157,9 @@ fn compose_docs_docker_restart_keeps_frozen_config_up_d_recreates_only_changed()
             .contains(&"MODE=one".to_string())
     );
     let out = host.run("docker compose up -d");
-    assert!(out.contains(" Container app-web-1 Recreate"), "{out}");
-    assert!(out.contains(" Container app-web-1 Recreated"), "{out}");
-    assert!(out.contains(" Container app-cache-1 Running"), "{out}");
+    assert!(out.contains(" Container app-web-1  Recreate"), "{out}");
+    assert!(out.contains(" Container app-web-1  Recreated"), "{out}");
+    assert!(out.contains(" Container app-cache-1  Running"), "{out}");
     assert_ne!(host.container("app-web-1").id, web_id);
     assert_eq!(host.container("app-cache-1").id, cache_id);
     assert!(
@@ -177,13 +177,13 @@ fn compose_docs_docker_restart_keeps_frozen_config_up_d_recreates_only_changed()
 fn compose_docs_down_v_removes_named_volumes_data_loss() {
     let (mut host, _) = up(WEB_DB);
     let out = host.run("docker compose down");
-    assert!(out.contains(" Container app-web-1 Removed"), "{out}");
-    assert!(out.contains(" Network app_default Removed"), "{out}");
+    assert!(out.contains(" Container app-web-1  Removed"), "{out}");
+    assert!(out.contains(" Network app_default  Removed"), "{out}");
     assert!(host.world().engine.volumes.contains_key("app_db-data"));
     assert!(host.world().engine.containers.is_empty());
     host.run("docker compose up -d");
     let out = host.run("docker compose down -v");
-    assert!(out.contains(" Volume app_db-data Removed"), "{out}");
+    assert!(out.contains(" Volume app_db-data  Removed"), "{out}");
     assert!(!host.world().engine.volumes.contains_key("app_db-data"));
 }
 
@@ -193,10 +193,10 @@ fn stop_is_reverse_dependency_order_and_start_brings_the_same_containers_back() 
     let id = host.container("app-db-1").id.clone();
     let out = host.run("docker compose stop");
     let web = out
-        .find(" Container app-web-1 Stopped")
+        .find(" Container app-web-1  Stopped")
         .expect("web stopped");
     let db = out
-        .find(" Container app-db-1 Stopping")
+        .find(" Container app-db-1  Stopping")
         .expect("db stopping");
     assert!(web < db, "dependents stop first:\n{out}");
     assert_eq!(host.container("app-db-1").status(), Status::Exited);
@@ -335,7 +335,7 @@ fn orphans_are_reported_then_removed_on_request() {
         "{out}"
     );
     let out = host.run("docker compose up -d --remove-orphans");
-    assert!(out.contains(" Container app-old-1 Removed"), "{out}");
+    assert!(out.contains(" Container app-old-1  Removed"), "{out}");
 }
 
 #[test]
@@ -377,11 +377,11 @@ fn build_then_up_recreates_with_the_new_image() {
         "services:\n  app:\n    build: .\n",
     );
     let out = host.run("docker compose up -d");
-    assert!(out.contains(" Service app Built"), "{out}");
+    assert!(out.contains(" Service app  Built"), "{out}");
     let first = host.container("app-app-1").id.clone();
     // Same file, same context: nothing to recreate.
     let out = host.run("docker compose up -d");
-    assert!(out.contains(" Container app-app-1 Running"), "{out}");
+    assert!(out.contains(" Container app-app-1  Running"), "{out}");
     write(
         &mut host,
         "Dockerfile",
@@ -398,7 +398,7 @@ fn build_then_up_recreates_with_the_new_image() {
         "build alone changes no container"
     );
     let out = host.run("docker compose up -d");
-    assert!(out.contains(" Container app-app-1 Recreate"), "{out}");
+    assert!(out.contains(" Container app-app-1  Recreate"), "{out}");
     assert!(
         host.container("app-app-1")
             .config
@@ -417,7 +417,7 @@ fn compose_spec_depends_on_required_false_starts_anyway() {
     let (host, out) = up(
         "services:\n  web:\n    image: nginx\n    depends_on:\n      migrate:\n        condition: service_completed_successfully\n        required: false\n  migrate:\n    image: alpine\n    command: [\"sh\", \"-c\", \"exit 2\"]\n",
     );
-    assert!(out.contains(" Container app-migrate-1 Skipped"), "{out}");
+    assert!(out.contains(" Container app-migrate-1  Skipped"), "{out}");
     assert_eq!(host.container("app-web-1").status(), Status::Running);
 }
 

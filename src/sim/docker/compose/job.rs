@@ -105,9 +105,12 @@ enum Outcome {
     Fail(String),
 }
 
-/// ` Container app-db-1 Started`: compose's plain progress line.
+/// ` Container app-db-1  Started`: compose's plain progress line. docker/compose's plain writer
+/// prints `fmt.Fprintln(out, prefix, e.ID, e.Text, e.StatusText)` with an empty prefix and, for
+/// these events (`progress.NewEvent`), an empty Text: Println's separators make the leading space
+/// and the two spaces before the status.
 pub fn event(rec: &mut Record, what: &str, text: &str) {
-    rec.err(format!(" {what} {text}"));
+    rec.err(format!(" {what}  {text}"));
 }
 
 /// The project's containers for a service (not one-off `run` containers), by number.
