@@ -1142,7 +1142,7 @@ const cases = [
         }
         check(await cond(), why);
       };
-      const started = async () => ((await s.output()).match(/Container \S+-web-1 Started/g) ?? []).length;
+      const started = async () => ((await s.output()).match(/Container \S+-web-1\s+Started/g) ?? []).length;
       await s.type('docker compose restart web');
       await stepUntil(async () => (await started()) >= 2, 'docker compose restart never printed Started');
       check((await s.visibleCount(tid('compose-drift'))) > 0, 'compose restart cleared the OLD config note (it must not)');
