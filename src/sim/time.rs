@@ -99,6 +99,14 @@ pub fn rfc3339(at_ms: Millis) -> String {
     )
 }
 
+/// Go's `time.Time.String()` of a Unix-seconds time in UTC, as `docker ps --format
+/// '{{.CreatedAt}}'` prints it (docker/cli's container formatter: `time.Unix(Created, 0).String()`,
+/// so whole seconds): `2026-01-05 09:00:00 +0000 UTC`.
+pub fn go_time_string(at_ms: Millis) -> String {
+    let (year, month, day, hour, minute, second, _) = civil(at_ms);
+    format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02} +0000 UTC")
+}
+
 /// The date and time of day at `at_ms`: (year, month, day, hour, minute, second, millisecond).
 pub fn civil(at_ms: Millis) -> (i64, u32, u32, u64, u64, u64, u64) {
     let total_seconds = EPOCH_SECONDS_OF_DAY + at_ms / 1000;
@@ -202,6 +210,16 @@ mod tests {
         assert_eq!(clock(DAY_MS + 30_000), "1d 00:00:30");
         assert_eq!(clock(3 * DAY_MS + 4 * HOUR_MS + 500), "3d 04:00:00.500");
         assert_eq!(clock(u64::MAX).split_whitespace().count(), 2);
+    }
+
+    #[test]
+    fn go_time_string_is_whole_seconds_in_utc() {
+        // docker/cli formatter/container.go: CreatedAt() is time.Unix(c.Created, 0).String().
+        let text = go_time_string(1_250);
+        assert!(text.ends_with(" +0000 UTC"), "{text}");
+        assert_eq!(text.len(), "2026-01-05 09:00:00 +0000 UTC".len(), "{text}");
+        assert_eq!(&text[..10], &rfc3339(1_250)[..10]);
+        assert_eq!(&text[11..19], &rfc3339(1_250)[11..19]);
     }
 
     #[test]

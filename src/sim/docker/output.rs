@@ -134,7 +134,7 @@ fn field(c: &Container, name: &str, now_ms: Millis, no_trunc: bool) -> Option<St
         }
         "Image" => c.config.image.clone(),
         "Command" => command_text(c, no_trunc),
-        "CreatedAt" => time::rfc3339(c.created_at),
+        "CreatedAt" => time::go_time_string(c.created_at),
         "RunningFor" => format!(
             "{} ago",
             time::human_duration(now_ms.saturating_sub(c.created_at))
