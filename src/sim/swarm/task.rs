@@ -205,12 +205,14 @@ impl Task {
         }
     }
 
-    /// `docker service ps` CURRENT STATE column: `Running 5 seconds ago`.
+    /// `docker service ps` CURRENT STATE column: `Running 5 seconds ago`, `Running less than a
+    /// second ago`. docker/cli's task formatter lower-cases go-units' HumanDuration here
+    /// (`strings.ToLower(units.HumanDuration(…))`), unlike `docker ps`'s `About a minute ago`.
     pub fn current_state_text(&self, now_ms: Millis) -> String {
         format!(
             "{} {} ago",
             self.state.title(),
-            human_duration(now_ms.saturating_sub(self.state_since_ms))
+            human_duration(now_ms.saturating_sub(self.state_since_ms)).to_lowercase()
         )
     }
 
@@ -316,6 +318,9 @@ mod tests {
         assert_eq!(t.name("web"), "web.2");
         t.advance(TaskState::Running, "started", 1_000);
         assert_eq!(t.current_state_text(6_000), "Running 5 seconds ago");
+        // docker/cli formatter/task.go lower-cases HumanDuration.
+        assert_eq!(t.current_state_text(1_500), "Running less than a second ago");
+        assert_eq!(t.current_state_text(91_000), "Running about a minute ago");
         let g = Task::new("t2", "s1", None, Some("abc"), 1, 0);
         assert_eq!(g.name("agent"), "agent.abc");
     }
