@@ -428,11 +428,17 @@ fn run_one(world: &mut World, service_id: &str, rec: &mut Record) -> bool {
         }
     } else if p.queue.is_empty() && p.in_flight.is_empty() && p.resting.is_empty() {
         match p.monitor_until_ms {
-            None if cfg.monitor_ms > 0 => {
-                p.monitor_until_ms = Some(now + cfg.monitor_ms);
+            None => {
+                let watch_ms = final_watch_ms(cfg);
+                p.monitor_until_ms = Some(now + watch_ms);
                 rec.say(format!(
-                    "{name}: every slot is replaced; the updater keeps watching for one more monitor period ({}) before it calls the {} complete.",
-                    short_duration(cfg.monitor_ms),
+                    "{name}: every slot is replaced; the updater keeps watching for one more {} ({}) before it calls the {} complete.",
+                    if watch_ms == cfg.monitor_ms {
+                        "monitor period".to_string()
+                    } else {
+                        "period: the delay plus a second, as the delay is not shorter than the monitor".to_string()
+                    },
+                    short_duration(watch_ms),
                     if rolling_back { "rollback" } else { "update" }
                 ));
             }
@@ -570,6 +576,17 @@ fn complete(world: &mut World, service_id: &str, rec: &mut Record) {
         if rollback { "previous" } else { "new" },
         st.message
     ));
+}
+
+/// How long the updater keeps watching after the last slot: SwarmKit's updater.go watches one more
+/// `monitor`, but when `delay >= monitor` it watches `delay + 1s` instead ("otherwise we will leave
+/// the monitorLoop before the task is done delaying"), so a monitor of 0 still watches 1 s.
+pub fn final_watch_ms(cfg: &UpdateConfig) -> Millis {
+    if cfg.delay_ms >= cfg.monitor_ms {
+        cfg.delay_ms + 1_000
+    } else {
+        cfg.monitor_ms
+    }
 }
 
 /// When an updater next has something to do on its own: a worker's delay or the last monitor
@@ -714,6 +731,21 @@ mod tests {
             .max()
             .unwrap();
         assert_eq!(st.completed_ms, Some(last_running + 5_000));
+    }
+
+    #[test]
+    fn the_final_watch_is_delay_plus_a_second_when_the_delay_is_not_shorter_than_monitor() {
+        // SwarmKit updater.go: `if delay >= monitoringPeriod { monitoringPeriod = delay + 1s }`.
+        let cfg = |delay_ms, monitor_ms| UpdateConfig {
+            delay_ms,
+            monitor_ms,
+            ..UpdateConfig::default()
+        };
+        assert_eq!(final_watch_ms(&cfg(0, 5_000)), 5_000);
+        assert_eq!(final_watch_ms(&cfg(10_000, 5_000)), 11_000);
+        assert_eq!(final_watch_ms(&cfg(5_000, 5_000)), 6_000);
+        assert_eq!(final_watch_ms(&cfg(0, 0)), 1_000);
+        assert_eq!(final_watch_ms(&cfg(2_000, 30_000)), 30_000);
     }
 
     #[test]
