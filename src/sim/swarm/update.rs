@@ -429,7 +429,7 @@ fn run_one(world: &mut World, service_id: &str, rec: &mut Record) -> bool {
     } else if p.queue.is_empty() && p.in_flight.is_empty() && p.resting.is_empty() {
         match p.monitor_until_ms {
             None => {
-                let watch_ms = final_watch_ms(cfg);
+                let watch_ms = final_watch_ms(&cfg);
                 p.monitor_until_ms = Some(now + watch_ms);
                 rec.say(format!(
                     "{name}: every slot is replaced; the updater keeps watching for one more {} ({}) before it calls the {} complete.",

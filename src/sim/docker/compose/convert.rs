@@ -74,9 +74,24 @@ pub fn container_name(project: &str, service: &str, s: &Service, number: u32) ->
 }
 
 /// FNV-1a over the service as `config` prints it: changes when (and only when) its config
-/// changes, not when it moves in the file.
+/// changes, not when it moves in the file. Like Compose's `ServiceHash` (pkg/compose/hash.go), it
+/// leaves out what does not make a container different: `build`, `pull_policy`, `scale`,
+/// `deploy.replicas`, `depends_on` and `profiles` (editing only `depends_on` says `Running`).
 pub fn config_hash(s: &Service) -> String {
-    let text = super::config::render_service(s);
+    let mut s = s.clone();
+    s.build = None;
+    s.depends_on.clear();
+    for key in ["pull_policy", "scale", "profiles"] {
+        s.extra.remove(key);
+    }
+    if let Some(deploy) = s.extra.get_mut("deploy")
+        && let super::yaml::Value::Map(entries) = &mut deploy.value
+    {
+        entries.retain(
+            |(k, _)| !matches!(&k.value, super::yaml::Value::Str(key) if key == "replicas"),
+        );
+    }
+    let text = super::config::render_service(&s);
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         hash ^= u64::from(b);
@@ -377,5 +392,37 @@ mod tests {
             hash("services:\n  web: {image: nginx, cap_add: [NET_ADMIN], environment: {A: '1'}}\n");
         assert_eq!(d, e);
         assert_ne!(a, d);
+    }
+
+    /// docker/compose pkg/compose/hash.go ServiceHash: Build, PullPolicy, Scale,
+    /// Deploy.Replicas, DependsOn and Profiles are cleared before hashing.
+    #[test]
+    fn the_hash_leaves_out_what_compose_leaves_out() {
+        let hash = |text: &str| config_hash(&project(text).services["web"]);
+        let base = hash("services:\n  web: {image: nginx}\n  db: {image: redis}\n");
+        for edit in [
+            "depends_on: [db]",
+            "pull_policy: always",
+            "scale: 2",
+            "profiles: [dev]",
+            "build: ./web",
+        ] {
+            let text =
+                format!("services:\n  web: {{image: nginx, {edit}}}\n  db: {{image: redis}}\n");
+            assert_eq!(hash(&text), base, "{edit}");
+        }
+        // Only the replica count is cleared: `deploy: {}` is still a deploy section (in Compose
+        // too, where Deploy stays non-nil), so compare two counts.
+        let two = hash("services:\n  web: {image: nginx, deploy: {replicas: 2}}\n");
+        let three = hash("services:\n  web: {image: nginx, deploy: {replicas: 3}}\n");
+        assert_eq!(two, three);
+        let limits = hash(
+            "services:\n  web: {image: nginx, deploy: {replicas: 3, resources: {limits: {cpus: '0.5'}}}}\n  db: {image: redis}\n",
+        );
+        assert_ne!(limits, base, "deploy.resources counts");
+        assert_ne!(
+            hash("services:\n  web: {image: nginx, user: '1000'}\n  db: {image: redis}\n"),
+            base
+        );
     }
 }
