@@ -319,7 +319,10 @@ mod tests {
         t.advance(TaskState::Running, "started", 1_000);
         assert_eq!(t.current_state_text(6_000), "Running 5 seconds ago");
         // docker/cli formatter/task.go lower-cases HumanDuration.
-        assert_eq!(t.current_state_text(1_500), "Running less than a second ago");
+        assert_eq!(
+            t.current_state_text(1_500),
+            "Running less than a second ago"
+        );
         assert_eq!(t.current_state_text(91_000), "Running about a minute ago");
         let g = Task::new("t2", "s1", None, Some("abc"), 1, 0);
         assert_eq!(g.name("agent"), "agent.abc");
