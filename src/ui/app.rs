@@ -771,13 +771,19 @@ impl App {
                 <div class={classes!("embed-layout", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
                     { self.loading_note(true) }
                     <main class="embed-main">
+                        // The picture and the side panel scroll inside the frame when they are taller
+                        // than their share: focusable and named, so the keyboard can scroll them.
                         <div class="embed-stage">
-                            { picture }
+                            <div class="embed-scroll embed-picture" tabindex="0" role="region" aria-label="The picture (scrolls)">
+                                { picture }
+                            </div>
                             { stepper }
                         </div>
                         <div class="embed-bottom">
                             { terminal }
-                            { diagram }
+                            <div class="embed-scroll embed-diagram" tabindex="0" role="region" aria-label="Details (scroll)">
+                                { diagram }
+                            </div>
                         </div>
                         <OpenFull href={format!("?{full}")} title={format!("{} · {scenario_title}", page.title)} />
                     </main>

@@ -95,17 +95,22 @@ pub mod menu {
     }
 
     /// Closes the menu when the focus goes somewhere outside it (Tab, a click on another
-    /// control). A focus going nowhere (a click on plain text) is left to [`close_on_click_outside`].
-    pub fn on_focusout(close: Callback<()>) -> Callback<FocusEvent> {
+    /// control). A focus going nowhere (a click on plain text) is left to
+    /// [`close_on_click_outside`], and a focus going to the opener to the opener's own click,
+    /// which toggles the menu (closing here first would make that click reopen it).
+    pub fn on_focusout(close: Callback<()>, opener: String) -> Callback<FocusEvent> {
         Callback::from(move |e: FocusEvent| {
             let Some(menu) = menu_of(&e) else {
                 return;
             };
-            if let Some(to) = e
+            let Some(to) = e
                 .related_target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-                && !menu.contains(Some(&to))
-            {
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            else {
+                return;
+            };
+            let to_opener = to.closest(&opener).ok().flatten().is_some();
+            if !menu.contains(Some(&to)) && !to_opener {
                 close.emit(());
             }
         })

@@ -1267,6 +1267,25 @@ const cases = [
         const chips = await s.locator('.examples .chip').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right));
         check(chips.every((r) => r <= 391), `${page}: an example chip ends at ${Math.max(...chips)} px`);
       }
+      // Every other page (and home) fits the screen too, at its start and a few steps in.
+      await s.open({}, tid('home'));
+      const wide = async (where) => {
+        const w = await s.page.evaluate(() => document.documentElement.scrollWidth);
+        check(w <= 391, `${where}: the page is ${w} px wide on a 390 px screen`);
+      };
+      await wide('home');
+      const ready = await s.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.dataset.slug));
+      // axe too: some regions only scroll on a narrow screen.
+      const report = [];
+      for (const page of ready) {
+        for (const step of ['0', '4']) {
+          await s.open({ page, step }, tid('picture'));
+          await s.waitVisible(tid('now-line'));
+          await wide(`${page} at step ${step}`);
+        }
+        for (const v of await axeViolations(s.page)) report.push(`${page}: ${formatViolation(v)}`);
+      }
+      check(report.length === 0, `serious/critical axe results on a phone:\n      ${report.join('\n      ')}`);
       // The first-step hint of an empty host fits the picture.
       await s.open({ page: LIFECYCLE, scenario: 'free' }, tid('picture'));
       const hint = await s.page.evaluate(() => {
@@ -1326,6 +1345,12 @@ const cases = [
       await s.waitVisible(tid('node-menu'), 'the node menu (click)');
       await s.locator(tid('raft')).click({ position: { x: 5, y: 5 } });
       await closed('a click elsewhere did not close the menu');
+      // A second click on the node closes it (a toggle: the focus moving to the node must not
+      // close it first, or the click would open it again).
+      await s.locator(head).click();
+      await s.waitVisible(tid('node-menu'), 'the node menu (click to toggle)');
+      await s.locator(head).click();
+      await closed('a second click on the node did not close its menu');
       // A step closes it (a click that only steps: no press elsewhere first).
       await s.locator(head).click();
       await s.waitVisible(tid('node-menu'), 'the node menu (click again)');
@@ -1355,11 +1380,11 @@ const cases = [
       check((await s.locator(`${tid('powered-off')} svg`).count()) > 0, 'the powered-off line has no svg icon');
     },
   },
-  // Accessibility: axe-core on the home page and every ready page (at step 3, so that the narration
-  // has past, current and future entries), in the light and the dark palette (style.css follows
-  // prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
+  // Accessibility: axe-core on the home page and every ready page, full and embedded (at step 3, so
+  // that the narration has past, current and future entries), in the light and the dark palette
+  // (style.css follows prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
   ...['light', 'dark'].map((scheme) => ({
-    name: `a11y: axe finds no serious or critical violation on home and every ready page (${scheme})`,
+    name: `a11y: axe finds no serious or critical violation on home and every ready page, full and embedded (${scheme})`,
     async run(s) {
       await s.page.emulateMedia({ colorScheme: scheme });
       await s.open({}, tid('home'));
@@ -1367,13 +1392,16 @@ const cases = [
       check(ready.length >= 10, `only ${ready.length} ready pages on the home page`);
       const report = [];
       let total = 0;
-      for (const params of [{}, ...ready.map((page) => ({ page, step: '3' }))]) {
+      // Each page, and each page embedded (the layout a note shows).
+      const pages = ready.flatMap((page) => [{ page, step: '3' }, { page, step: '3', embed: true }]);
+      for (const params of [{}, ...pages]) {
         await s.open(params, params.page ? tid('picture') : tid('home'));
         if (params.page) await s.waitVisible(tid('step-label'));
         await sleep(150);
         const found = await axeViolations(s.page);
         total += found.reduce((n, v) => n + v.nodes.length, 0);
-        for (const v of found) report.push(`${params.page ?? 'home'}: ${formatViolation(v)}`);
+        const where = params.page ? `${params.page}${params.embed ? ' (embed)' : ''}` : 'home';
+        for (const v of found) report.push(`${where}: ${formatViolation(v)}`);
       }
       check(report.length === 0, `${total} serious/critical axe result(s) in ${scheme} mode:\n      ${report.join('\n      ')}`);
     },

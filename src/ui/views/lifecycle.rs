@@ -500,7 +500,7 @@ fn fault_menu(props: &PictureProps, c: &Container, layout: Layout, slot: Slot) -
     html! {
         <div class="fault-menu" data-testid="fault-menu" style={style}
             onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
-            onfocusout={menu::on_focusout(props.on_close_menu.clone())}>
+            onfocusout={menu::on_focusout(props.on_close_menu.clone(), opener.clone())}>
             <div class="fault-menu-head">
                 <span id={label_id.clone()}>{"Break "}<strong>{c.name.clone()}</strong></span>
                 <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>

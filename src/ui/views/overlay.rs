@@ -415,7 +415,9 @@ pub fn overlay_picture(props: &OverlayProps) -> Html {
             .unwrap_or_else(|| "no request yet".into())
     );
     html! {
-        <div class="ov-stage" data-testid="overlay-picture">
+        // Scrolls sideways on a narrow screen (the drawing keeps a legible minimum width):
+        // focusable and named, so the keyboard can scroll it too.
+        <div class="ov-stage" data-testid="overlay-picture" tabindex="0" role="region" aria-label="Nodes, networks and the last request (scrolls sideways when narrow)">
             <svg class="ov-svg" viewBox={format!("0 0 {width:.0} {height:.0}")} role="img" aria-label={label}>
                 <g class="ov-client">
                     <rect x={X0.to_string()} y="24" width="100" height="30" rx="6" />

@@ -449,7 +449,7 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
     html! {
         <div class="sw-menu fault-menu" data-testid="node-menu"
             onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
-            onfocusout={menu::on_focusout(props.on_close_menu.clone())}>
+            onfocusout={menu::on_focusout(props.on_close_menu.clone(), opener.clone())}>
             <div class="fault-menu-head">
                 <span id={label_id.clone()}>{"Actions on "}<strong>{host.clone()}</strong></span>
                 <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
@@ -505,7 +505,7 @@ fn legend() -> Html {
             <div><dt><span class="sw-desired">{"wanted: shutdown"}</span></dt><dd>{"the managers' desired state, when it differs"}</dd></div>
             <div><dt><span class="sw-gone">{"container gone"}</span></dt><dd>{"the store still says running, but the machine is off"}</dd></div>
             <div><dt><span class="sw-avail avail-drain">{"Drain"}</span></dt><dd>{"no tasks here: they moved away"}</dd></div>
-            <div><dt><kbd>{"Enter"}</kbd></dt><dd>{"on a node: kill/start it, drain/activate it"}</dd></div>
+            <div><dt><kbd>{"Enter"}</kbd></dt><dd>{"on a node: its menu (kill/start, drain/activate…; ↑ ↓ to move, Esc to close)"}</dd></div>
         </dl>
     }
 }
