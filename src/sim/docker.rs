@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod build;
+pub mod catalogue;
 pub mod cli;
 pub mod compose;
 pub mod container;

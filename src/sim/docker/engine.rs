@@ -252,6 +252,19 @@ pub fn ensure_image(
         }
     }
     let count = image.layers().len();
+    if let Lookup::Catalogue(resolution) = image::lookup(reference) {
+        match resolution {
+            super::catalogue::Resolution::Known(r) => {
+                if let Some(note) = r.note {
+                    rec.say(note);
+                }
+            }
+            _ => rec.say(format!(
+                "Dockyard does not know the image {} and is guessing its behaviour: it pulls it as a generic long-running service (the real image may do something else).",
+                reference.full()
+            )),
+        }
+    }
     rec.say(format!(
         "{} was not on this host, so the daemon pulled it from Docker Hub ({} layer{}, {}){}.",
         reference.full(),
@@ -283,6 +296,14 @@ pub fn ensure_image(
 pub fn pull(world: &World, reference: &ImageRef) -> Result<Image, DockerError> {
     match image::lookup(reference) {
         Lookup::Found(spec) => Ok(store::from_catalogue(spec, world.now_ms)),
+        Lookup::Catalogue(resolution) => {
+            super::catalogue::image(&resolution, reference, world.now_ms).ok_or_else(|| {
+                DockerError::daemon(format!(
+                    "manifest for {} not found: manifest unknown: manifest unknown",
+                    reference.full()
+                ))
+            })
+        }
         Lookup::UnknownTag => Err(DockerError::daemon(format!(
             "manifest for {} not found: manifest unknown: manifest unknown",
             reference.full()
@@ -660,8 +681,25 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
     super::disk::check_start(world, id).map_err(|e| e.keeping_state())?;
     let c = &world.engine.containers[id];
     let argv = c.config.argv();
-    let program = match process::program_for(&argv, &c.config.env, c.config.open_stdin) {
-        Ok(program) => program,
+    let published: Vec<u16> = c
+        .host_config
+        .port_bindings
+        .iter()
+        .map(|p| p.container_port)
+        .chain(c.config.exposed_ports.iter().copied())
+        .collect();
+    let catalogued =
+        || super::catalogue::program(&c.config.image, &argv, &c.config.env, &published);
+    let program = match process::program_for(&argv, &c.config.env, c.config.open_stdin)
+        .map(|p| (p, None))
+        .or_else(|e| catalogued().ok_or(e))
+    {
+        Ok((program, note)) => {
+            if let Some(note) = note {
+                rec.say(note);
+            }
+            program
+        }
         Err(e) => {
             let message = format!(
                 "failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{}\": executable file not found in $PATH: unknown",

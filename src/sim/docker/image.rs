@@ -465,7 +465,11 @@ impl ImageRef {
 
 /// What the registry answers for a reference.
 pub enum Lookup {
+    /// One of the course's hand-written images (with their layer recipes and behaviour).
     Found(&'static ImageSpec),
+    /// A real image from the catalogue data (src/sim/docker/catalogue.rs), or one nobody
+    /// catalogued that is pulled as a generic service.
+    Catalogue(super::catalogue::Resolution),
     /// The repository exists but not this tag.
     UnknownTag,
     /// No such repository (or no access to it).
@@ -473,15 +477,25 @@ pub enum Lookup {
 }
 
 pub fn lookup(reference: &ImageRef) -> Lookup {
+    use super::catalogue::{self, Resolution};
     // A repository has several entries (node:20, node:20-alpine): find the one with this tag.
     let tag = reference.tag.as_str();
-    match CATALOGUE
+    if let Some(spec) = CATALOGUE
         .iter()
         .find(|spec| spec.repo == reference.repo && spec.tags.contains(&tag))
     {
-        Some(spec) => Lookup::Found(spec),
-        None if CATALOGUE.iter().any(|spec| spec.repo == reference.repo) => Lookup::UnknownTag,
-        None => Lookup::UnknownRepo,
+        return Lookup::Found(spec);
+    }
+    let course_repo = CATALOGUE.iter().any(|spec| spec.repo == reference.repo);
+    match catalogue::resolve(reference) {
+        Resolution::Known(r) => Lookup::Catalogue(Resolution::Known(r)),
+        // The course's own images are all listed: another tag of one does not exist.
+        _ if course_repo => Lookup::UnknownTag,
+        // Nobody publishes under dockyard/ but this course.
+        Resolution::Generic if reference.repo.starts_with("dockyard/") => Lookup::UnknownRepo,
+        Resolution::Generic => Lookup::Catalogue(Resolution::Generic),
+        Resolution::UnknownTag => Lookup::UnknownTag,
+        Resolution::UnknownRepo => Lookup::UnknownRepo,
     }
 }
 

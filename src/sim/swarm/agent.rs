@@ -50,8 +50,15 @@ const START_MS: Millis = 1_000;
 /// (`No such image: nope:latest`).
 pub fn program(container: &ContainerSpec) -> Result<Program, String> {
     let reference = ImageRef::parse(&container.image)?;
-    let spec = match image::lookup(&reference) {
-        Lookup::Found(spec) => spec,
+    let image_size_bytes = match image::lookup(&reference) {
+        Lookup::Found(spec) => spec.size_bytes,
+        // A real image from the catalogue (or a guessed one): a long-running service of its size.
+        // The swarm's own process model stays this small until tasks run as engine containers.
+        Lookup::Catalogue(resolution) => {
+            crate::sim::docker::catalogue::image(&resolution, &reference, 0)
+                .map(|i| i.size_bytes())
+                .unwrap_or(100_000_000)
+        }
         Lookup::UnknownTag | Lookup::UnknownRepo => {
             return Err(format!(
                 "No such image: {}:{}",
@@ -64,7 +71,7 @@ pub fn program(container: &ContainerSpec) -> Result<Program, String> {
         exit_code: 0,
         healthy: true,
         stops_in_ms: Some(200),
-        image_size_bytes: spec.size_bytes,
+        image_size_bytes,
         last_words: String::new(),
     };
     let env_secs = |key: &str, default: u64| {

@@ -273,11 +273,16 @@ fn answer_body(world: &World, task: &Task, port: u16) -> Option<String> {
     let svc = world.swarm.services.get(&task.service_id)?;
     let image = &svc.template_of(task.spec_version).container.image;
     let reference = crate::sim::docker::image::ImageRef::parse(image).ok()?;
-    let spec = match crate::sim::docker::image::lookup(&reference) {
-        crate::sim::docker::image::Lookup::Found(s) => s,
+    let exposed: Vec<u16> = match crate::sim::docker::image::lookup(&reference) {
+        crate::sim::docker::image::Lookup::Found(s) => s.exposed_ports.to_vec(),
+        crate::sim::docker::image::Lookup::Catalogue(resolution) => {
+            crate::sim::docker::catalogue::image(&resolution, &reference, 0)
+                .map(|i| i.config.exposed_ports)
+                .unwrap_or_default()
+        }
         _ => return None,
     };
-    if !spec.exposed_ports.contains(&port) {
+    if !exposed.contains(&port) {
         return None;
     }
     Some(match reference.repo.as_str() {

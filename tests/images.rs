@@ -1,0 +1,154 @@
+//! Real images from the catalogue data (src/sim/docker/catalogue.rs, assets/images/catalogue.json)
+//! through the terminal: tags by each repository's grammar, Docker Hub's errors for a tag or a name
+//! that cannot exist, a database's entrypoint refusing to start without its password (the
+//! entrypoint's own words, exit 1), web servers answering, healthcheck tools per variant, and
+//! images nobody catalogued run as generic services with the narration saying so.
+
+mod common;
+
+use common::{Host, output};
+use dockyard::sim::docker::container::Status;
+
+fn logs(host: &Host, name: &str) -> String {
+    host.container(name)
+        .logs
+        .iter()
+        .map(|l| format!("{}\n", l.text))
+        .collect()
+}
+
+#[test]
+fn tags_resolve_by_each_repository_s_grammar() {
+    let mut host = Host::new(1);
+    for reference in [
+        "postgres:15-alpine",
+        "postgres:alpine",
+        "redis:7.4-bookworm",
+        "nginx:1.28-alpine",
+        "mysql:8.4",
+        "mariadb:10.6.4-focal",
+        "mongo:latest",
+        "grafana/grafana",
+        "prom/prometheus",
+        "docker.elastic.co/elasticsearch/elasticsearch:8.15.0",
+    ] {
+        let out = host.run(&format!("docker pull {reference}"));
+        assert!(
+            out.contains("Status: Downloaded newer image for"),
+            "{reference}: {out}"
+        );
+    }
+    let images = host.run("docker images");
+    assert!(
+        images.contains("postgres") && images.contains("15-alpine"),
+        "{images}"
+    );
+}
+
+/// distribution's registry answers: a tag that cannot exist, a name outside the official library.
+#[test]
+fn impossible_tags_and_misspelt_names_get_docker_hub_s_answers() {
+    let mut host = Host::new(1);
+    for (line, expected) in [
+        (
+            "docker pull postgres:99",
+            "manifest for postgres:99 not found: manifest unknown: manifest unknown",
+        ),
+        (
+            "docker pull nginx:banana",
+            "manifest for nginx:banana not found: manifest unknown: manifest unknown",
+        ),
+        (
+            "docker run -d ngnix",
+            "pull access denied for ngnix, repository does not exist or may require 'docker login'",
+        ),
+        (
+            "docker run -d postgress:16",
+            "pull access denied for postgress, repository does not exist or may require 'docker login'",
+        ),
+        (
+            "docker run -d elasticsearch",
+            "manifest for elasticsearch:latest not found",
+        ),
+    ] {
+        let out = host.run(line);
+        assert!(out.contains(expected), "{line}: {out}");
+    }
+    assert!(host.world().engine.containers.is_empty());
+}
+
+/// docker-library/mysql docker-entrypoint.sh: no root password option → the error, exit 1.
+#[test]
+fn a_database_refuses_to_start_without_its_password_in_its_entrypoint_s_words() {
+    let mut host = Host::new(2);
+    host.run("docker run -d --name db mysql:8.4");
+    host.wait(3_000);
+    let c = host.container("db");
+    assert_eq!((c.status(), c.state.exit_code), (Status::Exited, 1));
+    assert!(
+        logs(&host, "db")
+            .contains("Database is uninitialized and password option is not specified"),
+        "{}",
+        logs(&host, "db")
+    );
+    host.run("docker run -d --name db2 -e MYSQL_ROOT_PASSWORD=secret mysql:8.4");
+    host.wait(15_000);
+    let c = host.container("db2");
+    assert_eq!(c.status(), Status::Running);
+    assert!(
+        logs(&host, "db2").contains("ready for connections"),
+        "{}",
+        logs(&host, "db2")
+    );
+}
+
+#[test]
+fn a_web_server_from_the_catalogue_answers_http() {
+    let mut host = Host::new(3);
+    host.run("docker run -d --name web -p 8080:80 httpd:2.4");
+    host.wait(2_000);
+    assert_eq!(host.container("web").status(), Status::Running);
+    let out = host.run("curl http://localhost:8080/");
+    assert!(out.contains("It works!"), "{out}");
+}
+
+#[test]
+fn an_image_nobody_catalogued_runs_as_a_generic_service_and_the_narration_says_so() {
+    let mut host = Host::new(4);
+    let record = host.sh("docker run -d --name api -p 3000:3000 myorg/api:1.2");
+    let said = record.narration.join(" ");
+    assert!(
+        said.contains("does not know the image myorg/api:1.2"),
+        "{said}"
+    );
+    host.wait(1_000);
+    assert_eq!(host.container("api").status(), Status::Running);
+    let out = host.run("curl http://localhost:3000/");
+    assert!(out.contains("Dockyard does not know"), "{out}");
+    // An unknown command in a known OS image still fails to exec (exit 127).
+    let out = output(&host.sh("docker run --name nope debian:bookworm nosuchcmd"));
+    assert!(out.contains("executable file not found in $PATH"), "{out}");
+}
+
+/// A compose-style healthcheck calls a tool only the image variant carries: mysqladmin is in
+/// mysql, not in an alpine-based redis.
+#[test]
+fn healthcheck_tools_follow_the_image_variant() {
+    let mut host = Host::new(5);
+    host.run(
+        "docker run -d --name db -e MYSQL_ROOT_PASSWORD=x --health-cmd 'mysqladmin ping -h localhost' --health-interval 2s mysql:8.4",
+    );
+    host.run(
+        "docker run -d --name mq --health-cmd 'mysqladmin ping' --health-interval 2s --health-retries 2 memcached:1.6-alpine",
+    );
+    host.wait(30_000);
+    let health = |name: &str| {
+        host.container(name)
+            .health
+            .as_ref()
+            .map(|h| h.status.as_str().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(health("db"), "healthy");
+    assert_eq!(health("mq"), "unhealthy");
+}
