@@ -794,6 +794,14 @@ const cases = [
     async run(s) {
       await s.open({ page: 'restart-config-not-applied' }, tid('picture'));
       await s.waitVisible(tid('step-label'));
+      // Shift+→ skips to the next narrated moment, the step the ▸▸ button names.
+      const first = await s.stepInfo();
+      const skipTitle = (await s.locator(tid('step-skip')).first().getAttribute('title')) ?? '';
+      const target = Number(/step (\d+)/.exec(skipTitle)?.[1]);
+      check(target > first.step, `the skip button names no later step: "${skipTitle}"`);
+      await s.blur();
+      await s.page.keyboard.press('Shift+ArrowRight');
+      checkEq((await s.labelChangedFrom(first.label, 'Shift+ArrowRight')).step, target, 'step after Shift+ArrowRight');
       for (let k = 0; k < 30 && (await s.step('step-skip')); k++);
       const end = await s.stepInfo();
       checkEq(end.step, end.total, 'step at the end after skipping');
