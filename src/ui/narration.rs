@@ -157,7 +157,7 @@ pub fn narration(props: &NarrationProps) -> Html {
                     { if *after < cursor {
                         " The steps below ran past it: scheduled events you stepped into with →."
                     } else {
-                        " → past this point runs the events still scheduled, one at a time."
+                        " Past this point, → runs whatever is still scheduled, one event at a time (its button says what, or is disabled when nothing is)."
                     } }
                 </p></blockquote>
             </li>
