@@ -457,6 +457,9 @@ pub fn program(
     let cmd = repo.config.cmd.clone().unwrap_or_default();
     let tail = argv.strip_prefix(entrypoint.as_slice()).unwrap_or(argv);
     let base = |a: &str| a.rsplit('/').next().unwrap_or(a).to_string();
+    // `sh -c '/usr/local/bin/cloudflared proxy-dns …'` runs the program the script names.
+    let tail = shell_script_words(tail).unwrap_or_else(|| tail.to_vec());
+    let cmd = shell_script_words(&cmd).unwrap_or(cmd);
     let is_default = match (tail.first(), cmd.first()) {
         (None, _) => true,
         (Some(first), _) if first.starts_with('-') => true,
@@ -541,6 +544,22 @@ pub fn program(
             Some((running(ops, serve(port, true, body)), resolved.note))
         }
     }
+}
+
+/// The words of a `sh -c SCRIPT` command line's script, `exec` left out; `None` for any other.
+pub fn shell_script_words(argv: &[String]) -> Option<Vec<String>> {
+    let shell = argv.first()?;
+    let shell = shell.rsplit('/').next().unwrap_or(shell);
+    if !matches!(shell, "sh" | "bash" | "ash") || argv.get(1).map(String::as_str) != Some("-c") {
+        return None;
+    }
+    let words: Vec<String> = argv
+        .get(2)?
+        .split_whitespace()
+        .skip_while(|w| *w == "exec")
+        .map(str::to_string)
+        .collect();
+    (!words.is_empty()).then_some(words)
 }
 
 /// The tools a catalogued image's variant carries (`None`: not catalogued).

@@ -690,10 +690,20 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         .collect();
     let catalogued =
         || super::catalogue::program(&c.config.image, &argv, &c.config.env, &published);
-    let program = match process::program_for(&argv, &c.config.env, c.config.open_stdin)
-        .map(|p| (p, None))
-        .or_else(|e| catalogued().ok_or(e))
-    {
+    // A `sh -c '…'` command line whose script runs a program the process model does not know
+    // (`cloudflared proxy-dns …`): the image's own program, if the catalogue knows the image.
+    let script_runs_unknown = super::catalogue::shell_script_words(&argv)
+        .is_some_and(|words| process::program_for(&words[..1], &c.config.env, false).is_err());
+    let preferred = if script_runs_unknown {
+        catalogued()
+    } else {
+        None
+    };
+    let program = match preferred.map(Ok).unwrap_or_else(|| {
+        process::program_for(&argv, &c.config.env, c.config.open_stdin)
+            .map(|p| (p, None))
+            .or_else(|e| catalogued().ok_or(e))
+    }) {
         Ok((program, note)) => {
             if let Some(note) = note {
                 rec.say(note);

@@ -1,0 +1,177 @@
+//! Real compose files from public sample repositories (tests/data, each file naming its source in
+//! its first line) behave as they do with real Docker: the image-only samples of docker/awesome-compose
+//! come up with `docker compose up -d` and go down cleanly; a sample with `build:` whose folder is
+//! absent fails with BuildKit's context error, as real Docker does without the folder.
+
+mod common;
+
+use common::Host;
+use dockyard::sim::docker::container::Status;
+
+/// Puts a sample's compose file (and its `.env`, secret files) into the project folder.
+fn project(sample: &str) -> Host {
+    let dir = format!(
+        "{}/tests/data/awesome-compose/{sample}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut world = dockyard::sim::World::new(7);
+    let mut files = Vec::new();
+    collect(std::path::Path::new(&dir), "", &mut files);
+    for (rel, content) in files {
+        if let Some((folder, _)) = rel.rsplit_once('/') {
+            world
+                .fs
+                .mkdir(folder, true)
+                .expect("mkdir in the project folder");
+        }
+        world
+            .fs
+            .write(&rel, &content, false)
+            .expect("write into the project folder");
+    }
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+fn collect(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, String)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        if e.path().is_dir() {
+            collect(&e.path(), &rel, out);
+        } else if let Ok(text) = std::fs::read_to_string(e.path()) {
+            out.push((rel, text));
+        }
+    }
+}
+
+/// The samples whose every service names an image (no `build:`): tests/data/awesome-compose/INDEX.md.
+const IMAGE_ONLY: &[&str] = &[
+    "elasticsearch-logstash-kibana",
+    "gitea-postgres",
+    "minecraft",
+    "nextcloud-postgres",
+    "nextcloud-redis-mariadb",
+    "pihole-cloudflared-DoH",
+    "plex",
+    "portainer",
+    "postgresql-pgadmin",
+    "prometheus-grafana",
+    "wireguard",
+    "wordpress-mysql",
+];
+
+#[test]
+fn awesome_compose_image_only_samples_come_up_and_go_down() {
+    let mut failures = Vec::new();
+    for sample in IMAGE_ONLY {
+        let mut host = project(sample);
+        let up = host.run("docker compose up -d");
+        host.wait(60_000);
+        let world = host.world();
+        let not_running: Vec<String> = world
+            .engine
+            .containers
+            .values()
+            .filter(|c| c.status() != Status::Running)
+            .map(|c| format!("{} {:?} (exit {})", c.name, c.status(), c.state.exit_code))
+            .collect();
+        let unhealthy: Vec<String> = world
+            .engine
+            .containers
+            .values()
+            .filter(|c| {
+                c.health
+                    .as_ref()
+                    .is_some_and(|h| h.status.as_str() != "healthy")
+            })
+            .map(|c| c.name.clone())
+            .collect();
+        if world.engine.containers.is_empty() || !not_running.is_empty() || !unhealthy.is_empty() {
+            failures.push(format!(
+                "{sample}: {not_running:?} unhealthy {unhealthy:?}\n{up}"
+            ));
+            continue;
+        }
+        let down = host.run("docker compose down");
+        if !host.world().engine.containers.is_empty() {
+            failures.push(format!("{sample}: down left containers\n{down}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n---\n"));
+}
+
+/// Without its build folder, a sample with `build:` stops where real Docker stops.
+#[test]
+fn awesome_compose_samples_with_build_fail_without_their_folder_as_real_docker_does() {
+    for sample in ["flask", "react-express-mysql", "nginx-golang"] {
+        let mut host = project(sample);
+        let up = host.run("docker compose up -d");
+        println!("{sample}:\n{up}");
+        assert!(
+            up.contains("unable to prepare context: path") && up.contains("not found"),
+            "{sample}: {up}"
+        );
+        assert!(
+            host.world()
+                .engine
+                .containers
+                .values()
+                .all(|c| c.status() != Status::Running),
+            "{sample}: something runs"
+        );
+    }
+}
+
+/// dockersamples/example-voting-app's docker-stack.yml, exactly as published, on 1 manager and 2
+/// workers: its networks are created, every service converges (`redis:alpine` and
+/// `postgres:15-alpine` are real images now).
+#[test]
+fn the_voting_app_stack_file_deploys_as_published() {
+    let path = format!(
+        "{}/tests/data/example-voting-app/docker-stack.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("the stack file");
+    let mut world = dockyard::sim::World::new(11);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world
+        .fs
+        .write("docker-stack.yml", &text, false)
+        .expect("write the stack file");
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    let out = host.run("docker stack deploy -c docker-stack.yml vote");
+    assert!(out.contains("Creating service vote_db"), "{out}");
+    host.wait(120_000);
+    let ls = host.run("docker service ls");
+    for (service, replicas) in [
+        ("vote_redis", "1/1"),
+        ("vote_db", "1/1"),
+        ("vote_vote", "2/2"),
+        ("vote_result", "1/1"),
+        ("vote_worker", "2/2"),
+    ] {
+        let line = ls
+            .lines()
+            .find(|l| l.contains(service))
+            .unwrap_or_else(|| panic!("{service} missing:\n{ls}"));
+        assert!(line.contains(replicas), "{service}: {line}\n{out}");
+    }
+    let networks = host.run("docker network ls");
+    assert!(
+        networks.contains("vote_frontend") && networks.contains("vote_backend"),
+        "{networks}"
+    );
+}
