@@ -249,3 +249,22 @@ fn a_full_node_disk_rejects_new_tasks_while_running_ones_keep_running() {
     host.wait(30_000);
     assert_eq!(tasks_in(&host, "web", TaskState::Running), 6);
 }
+
+/// docker/cli formatter/task.go prints `*:PUBLISHED->TARGET/PROTO` for a task's host-mode ports,
+/// and `--publish mode=host` feeds SwarmKit's HostPortFilter as a stack's `mode: host` does: a
+/// third replica on two nodes cannot bind the same host port and stays pending.
+#[test]
+fn docker_cli_service_publish_mode_host_binds_once_per_node_and_ps_shows_the_port() {
+    let mut host = formed(1, 1, 5);
+    host.run(
+        "docker service create -d --name web --replicas 3 --publish published=8080,target=80,mode=host nginx",
+    );
+    host.wait(30_000);
+    assert_eq!(tasks_in(&host, "web", TaskState::Running), 2);
+    let ps = host.run("docker service ps --no-trunc web");
+    assert_eq!(ps.matches("*:8080->80/tcp").count(), 2, "{ps}");
+    assert!(
+        ps.contains("host-mode port already in use on 2 nodes"),
+        "{ps}"
+    );
+}

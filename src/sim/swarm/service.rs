@@ -142,6 +142,15 @@ pub struct PortConfig {
     pub mode: PublishMode,
 }
 
+/// The `mode=host` ports a task binds on its node: (protocol, published port).
+pub fn host_ports(ports: &[PortConfig]) -> Vec<(String, u16)> {
+    ports
+        .iter()
+        .filter(|p| p.mode == PublishMode::Host && p.published_port != 0)
+        .map(|p| (p.protocol.clone(), p.published_port))
+        .collect()
+}
+
 /// `--endpoint-mode`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum EndpointMode {

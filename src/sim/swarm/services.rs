@@ -533,6 +533,9 @@ fn apply_flags(
     }
     t.placement.constraints = super::scheduler::parse_constraints(&constraints)
         .map_err(|e| DockerError::daemon(e.daemon_text()))?;
+    // `--publish mode=host` binds the port on the task's node: the scheduler's HostPortFilter
+    // keeps two tasks of the service off one node, as it does for a stack's `mode: host`.
+    t.placement.host_ports = super::service::host_ports(&spec.ports);
     if let Some(v) = p.last("--reserve-cpu") {
         t.placement.reserve_nano_cpus = parse_nano_cpus("--reserve-cpu", v)?;
     }
@@ -993,12 +996,24 @@ fn ps(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerEr
                 let cut: String = t.error.chars().take(MAX_ERR_LENGTH - 1).collect();
                 format!("\"{cut}…\"")
             };
+            // docker/cli's task formatter: `*:PUBLISHED->TARGET/PROTO` for each host-mode port the
+            // task's container bound (its PortStatus, set once it started on a node).
+            let bound = t.node_id.is_some() && t.state >= TaskState::Starting;
             let ports = svc
                 .template_of(t.spec_version)
                 .placement
                 .host_ports
                 .iter()
-                .map(|(proto, port)| format!("*:{port}->{port}/{proto}"))
+                .filter(|_| bound)
+                .map(|(proto, published)| {
+                    let target = svc
+                        .spec
+                        .ports
+                        .iter()
+                        .find(|q| q.published_port == *published && q.protocol == *proto)
+                        .map_or(*published, |q| q.target_port);
+                    format!("*:{published}->{target}/{proto}")
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             quiet.push(if no_trunc {

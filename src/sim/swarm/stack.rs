@@ -560,12 +560,7 @@ fn service_spec(
         Some(other) => return Err(format!("invalid endpoint mode: {other}")),
     };
     spec.ports = ports(s)?;
-    spec.template.placement.host_ports = spec
-        .ports
-        .iter()
-        .filter(|p| p.mode == PublishMode::Host && p.published_port != 0)
-        .map(|p| (p.protocol.clone(), p.published_port))
-        .collect();
+    spec.template.placement.host_ports = super::service::host_ports(&spec.ports);
     if !s.depends_on.is_empty() {
         dropped.push(format!(
             "{name}: depends_on ({}) is ignored by a swarm: every service starts at once, and a task that needs another one must retry until it answers",
