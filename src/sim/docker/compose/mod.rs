@@ -186,15 +186,20 @@ pub fn load(
         .unwrap_or_default();
 
     let mut doc = yaml::parse(&text)
-        .map_err(|e| with_warnings(fail(format!("parsing {path}: yaml: {e}")), &warnings))?;
+        // compose-go loader.go: `failed to parse %s: %w` around go-yaml's `yaml: line N: …`.
+        .map_err(|e| {
+            with_warnings(
+                fail(format!("failed to parse {path}: yaml: {e}")),
+                &warnings,
+            )
+        })?;
     match doc.value {
         Value::Map(_) => {}
         Value::Null => return Err(with_warnings(fail("empty compose file".into()), &warnings)),
         _ => {
             return Err(with_warnings(
-                fail(format!(
-                    "parsing {path}: Top-level object must be a mapping"
-                )),
+                // compose-go loader.go returns it bare, without the file's name.
+                fail("top-level object must be a mapping".to_string()),
                 &warnings,
             ));
         }

@@ -5,8 +5,8 @@
 //! in shared/reference, with its `description` texts and whitespace removed to keep the wasm
 //! small; every rule is unchanged) with santhosh-tekuri's
 //! jsonschema v6 and reports the most specific error as `<path> <what>`: `services.web additional
-//! properties 'imgae' not allowed`, `services.web.ports must be a list` (compose-go
-//! schema/schema.go: `object` reads "mapping", `array` reads "list"). We walk the same schema with
+//! properties 'imgae' not allowed`, `services.web.ports must be a array` (compose-go
+//! schema/schema.go: `object` reads "mapping", several types are sorted and joined with "or"). We walk the same schema with
 //! the keywords it uses: `type`, `properties`, `patternProperties`, `additionalProperties`,
 //! `items`, `oneOf`/`anyOf`, `$ref`, `enum` and `required`. `format`, `pattern`, `minimum`,
 //! `uniqueItems` and friends are not checked (the model's own parsing catches what matters).
@@ -21,19 +21,17 @@ const SCHEMA_TEXT: &str = include_str!("compose-spec.min.json");
 pub struct SchemaError {
     /// `services.web.ports` (dot-joined; list items by index).
     pub path: Vec<String>,
-    /// `must be a list`, `additional properties 'imgae' not allowed`.
+    /// `must be a array`, `additional properties 'imgae' not allowed`.
     pub what: String,
     pub pos: Pos,
 }
 
 impl SchemaError {
-    /// compose-go's line: `services.web.ports must be a list`.
+    /// compose-go's line: `services.web.ports must be a array`.
     pub fn message(&self) -> String {
-        let path = if self.path.is_empty() {
-            "(root)".to_string()
-        } else {
-            self.path.join(".")
-        };
+        // compose-go joins the instance location with dots; at the root it is empty, so the
+        // line starts with the separating space (`validating f.yaml:  additional properties …`).
+        let path = self.path.join(".");
         format!("{path} {}", self.what)
     }
 }
@@ -86,10 +84,11 @@ fn type_matches(node: &Node, ty: &str) -> bool {
     }
 }
 
+/// compose-go schema/schema.go `humanReadableType` (the santhosh-tekuri validator era, compose-go
+/// 2.x): only `object` is renamed, to "mapping"; `array` stays "array" (`must be a array`).
 fn human_type(ty: &str) -> &str {
     match ty {
         "object" => "mapping",
-        "array" => "list",
         other => other,
     }
 }
@@ -139,7 +138,9 @@ fn check(
             _ => Vec::new(),
         };
         if !types.is_empty() && !types.iter().any(|t| type_matches(node, t)) {
-            let names: Vec<&str> = types.iter().map(|t| human_type(t)).collect();
+            // Several allowed types are sorted by name, as `slices.Sort` does there.
+            let mut names: Vec<&str> = types.iter().map(|t| human_type(t)).collect();
+            names.sort_unstable();
             let what = match names.split_last() {
                 Some((last, rest)) if !rest.is_empty() => {
                     format!("must be a {} or {last}", rest.join(", "))
@@ -158,7 +159,8 @@ fn check(
                 .collect();
             return Err(error(
                 path,
-                format!("must be one of {}", list.join(", ")),
+                // santhosh-tekuri jsonschema v6 kind.Enum: `value must be one of 'a', 'b'`.
+                format!("value must be one of {}", list.join(", ")),
                 node.pos,
             ));
         }
@@ -288,14 +290,14 @@ mod tests {
     fn top_level_unknown_key() {
         assert_eq!(
             err("servics:\n  web: {}\n").message(),
-            "(root) additional properties 'servics' not allowed"
+            " additional properties 'servics' not allowed"
         );
     }
 
     #[test]
     fn wrong_types_read_list_and_mapping() {
         let e = err("services:\n  web:\n    image: nginx\n    ports: '80:80'\n");
-        assert_eq!(e.message(), "services.web.ports must be a list");
+        assert_eq!(e.message(), "services.web.ports must be a array");
         assert_eq!(e.pos.line, 4);
         // A bare `environment:` is null: the mapping branch is reported (docker/compose users
         // see `services.mcp.environment must be a mapping`).
@@ -314,7 +316,7 @@ mod tests {
         let e = err("services:\n  web:\n    depends_on:\n      db:\n        condition: healthy\n");
         assert_eq!(
             e.message(),
-            "services.web.depends_on.db.condition must be one of 'service_started', 'service_healthy', 'service_completed_successfully'"
+            "services.web.depends_on.db.condition value must be one of 'service_started', 'service_healthy', 'service_completed_successfully'"
         );
     }
 }
