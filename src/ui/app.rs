@@ -771,6 +771,8 @@ impl App {
                 <div class={classes!("embed-layout", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
                     { self.loading_note(true) }
                     <main class="embed-main">
+                        // The page's heading for screen readers (the frame's visible title is its footer).
+                        <h1 class="visually-hidden">{format!("Dockyard: {} · {scenario_title}", page.title)}</h1>
                         // The picture and the side panel scroll inside the frame when they are taller
                         // than their share: focusable and named, so the keyboard can scroll them.
                         <div class="embed-stage">
