@@ -133,7 +133,13 @@ fn required_variable_and_bad_template() {
         "error while interpolating services.web.image: required variable IMAGE is missing a value: set IMAGE in .env\n"
     );
     let out = config("services:\n  web:\n    image: nginx\n    command: echo $ 5\n");
-    assert!(out.contains("invalid interpolation format for services.web.command: \"echo $ 5\"; you may need to escape any $ with another $"), "{out}");
+    // compose-go interpolation.go newPathError: three lines.
+    assert!(
+        out.contains(
+            "invalid interpolation format for services.web.command.\nYou may need to escape any $ with another $.\necho $ 5"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

@@ -24,8 +24,9 @@ impl TemplateError {
     /// The full message for a value at `path` (compose-go loader/interpolate.go).
     pub fn message(&self, path: &str) -> String {
         match self {
+            // compose-go interpolation/interpolation.go newPathError: three lines.
             TemplateError::Invalid(template) => format!(
-                "invalid interpolation format for {path}: \"{template}\"; you may need to escape any $ with another $"
+                "invalid interpolation format for {path}.\nYou may need to escape any $ with another $.\n{template}"
             ),
             TemplateError::Missing { variable, reason } if reason.is_empty() => format!(
                 "error while interpolating {path}: required variable {variable} is missing a value"
@@ -250,7 +251,7 @@ mod tests {
         let e = sub("${").unwrap_err();
         assert_eq!(
             e.message("servicea.image"),
-            "invalid interpolation format for servicea.image: \"${\"; you may need to escape any $ with another $"
+            "invalid interpolation format for servicea.image.\nYou may need to escape any $ with another $.\n${"
         );
         assert!(sub("${A B}").is_err());
         assert!(sub("price $5").is_err());
