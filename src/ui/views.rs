@@ -24,14 +24,15 @@ pub mod menu {
     use wasm_bindgen::JsCast;
     use yew::prelude::*;
 
-    /// Focuses the first element matching `selector` (the menu's opener), if any.
+    /// Focuses the first element matching `selector` (the menu's opener), if any. The opener may
+    /// be an SVG element (a container's card): `focus()` is the same method on SVG and HTML
+    /// elements, and web-sys calls it structurally, so the unchecked cast is sound.
     pub fn focus(selector: &str) {
         if let Some(el) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector(selector).ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
         {
-            let _ = el.focus();
+            let _ = el.unchecked_into::<web_sys::HtmlElement>().focus();
         }
     }
 

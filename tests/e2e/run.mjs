@@ -1388,6 +1388,41 @@ const cases = [
       check((await s.locator(`${tid('powered-off')} svg`).count()) > 0, 'the powered-off line has no svg icon');
     },
   },
+  {
+    name: 'containers-lifecycle fault menu: a menu like the node menu (arrows, Esc and a choice give the focus back to the card), warns before forking',
+    async run(s) {
+      await openLifecycle(s, { scenario: 'stop-grace-period', step: '5' });
+      const { step, total } = await s.stepInfo();
+      check(step < total, `at step ${step} of ${total}: nothing to fork`);
+      const card = `${tid('container-card')}[data-name="sleeper"]`;
+      await s.waitForCard('sleeper', 'running');
+      const focused = () => s.page.evaluate(() => document.activeElement?.dataset.testid === 'container-card'
+        ? `card:${document.activeElement.dataset.name}` : document.activeElement?.dataset.testid ?? document.activeElement?.tagName);
+      const open = async () => {
+        await s.locator(card).focus();
+        await s.page.keyboard.press('Enter');
+        await s.waitVisible(tid('fault-menu'), 'the fault menu');
+        await until(async () => (await focused()) === 'fault-crash', `the first item is not focused (${await focused()})`);
+      };
+      await open();
+      checkEq(await s.locator(card).getAttribute('aria-expanded'), 'true', 'aria-expanded on the open card');
+      await s.page.keyboard.press('ArrowDown');
+      await until(async () => (await focused()) === 'fault-oom', 'ArrowDown did not move to the next item');
+      await s.page.keyboard.press('End');
+      await until(async () => (await focused()) === 'fault-busy', 'End did not move to the last item');
+      await s.page.keyboard.press('Escape');
+      await until(async () => (await s.locator(tid('fault-menu')).count()) === 0, 'Escape did not close the fault menu');
+      checkEq(await focused(), 'card:sleeper', 'focus after Escape');
+      await open();
+      const warning = await s.text(tid('menu-fork'));
+      check(warning.includes(`${step + 1}–${total}`), `the fork warning says: ${warning}`);
+      await s.page.keyboard.press('Enter'); // Crash PID 1
+      await until(async () => (await s.locator(tid('fault-menu')).count()) === 0, 'choosing a fault did not close the menu');
+      await until(async () => (await s.locator(`${card}[data-state="exited"], ${card}[data-state="restarting"]`).count()) > 0, 'the crash did not reach the card');
+      checkEq(await focused(), 'card:sleeper', 'focus after choosing a fault');
+      checkEq((await s.stepInfo()).total, step + 1, 'steps after the fork');
+    },
+  },
   // Accessibility: axe-core on the home page and every ready page, full and embedded (at step 3, so
   // that the narration has past, current and future entries), in the light and the dark palette
   // (style.css follows prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
