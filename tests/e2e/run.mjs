@@ -1423,6 +1423,49 @@ const cases = [
       checkEq((await s.stepInfo()).total, step + 1, 'steps after the fork');
     },
   },
+  {
+    name: 'desktop 1280×800: nothing cut off or overlapping: the compose table fits its panel, chips stay in theirs, lane labels clear the plugs, the disk size label is inside its chart',
+    async run(s) {
+      const inside = (inner, outer) => inner.left >= outer.left - 0.5 && inner.right <= outer.right + 0.5;
+      const hit = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+      // The healthcheck column of the compose table, and the example chips, inside their panels.
+      await s.open({ page: 'compose-healthchecks', scenario: 'wait-for-healthy-database', step: '16' }, tid('compose-table'));
+      const table = await s.page.evaluate(() => {
+        const wrap = document.querySelector('.cp-table-wrap');
+        return { scroll: wrap.scrollWidth, client: wrap.clientWidth };
+      });
+      check(table.scroll <= table.client + 1, `the compose table is ${table.scroll} px wide in a ${table.client} px panel`);
+      for (const page of ['compose-basics', 'compose-healthchecks', 'disk-full-logs', 'volumes-persistence']) {
+        await s.open({ page }, tid('picture'));
+        const chips = await s.page.evaluate(() => {
+          const panel = document.querySelector('.terminal-panel').getBoundingClientRect();
+          return [...document.querySelectorAll('.examples .chip')].map((c) => c.getBoundingClientRect()).map((r) => ({ left: r.left, right: r.right, panel: { left: panel.left, right: panel.right } }));
+        });
+        const out = chips.filter((c) => !inside(c, c.panel));
+        check(out.length === 0, `${page}: ${out.length} example chip(s) end past the terminal panel (${JSON.stringify(out[0])})`);
+      }
+      // A network lane's label does not sit under a wire's plug (compose-basics before up: "app_default (not created)").
+      await s.open({ page: 'compose-basics', step: '1' }, tid('compose-network'));
+      const lanes = await s.page.evaluate(() => {
+        const plugs = [...document.querySelectorAll('.cp-wire circle')].map((c) => c.getBoundingClientRect().toJSON());
+        return [...document.querySelectorAll('[data-testid="compose-network"] text')].map((t) => ({ text: t.textContent, box: t.getBoundingClientRect().toJSON(), plugs }));
+      });
+      check(lanes.length > 0, 'no lane label');
+      for (const l of lanes) check(!l.plugs.some((p) => hit(l.box, p)), `a wire's plug sits on the lane label "${l.text}"`);
+      // The disk chart's size label: inside the chart, and drawn after the line and area (on top).
+      await s.open({ page: 'disk-full-logs', scenario: 'disk-full-logs-no-rotation', step: '99' }, tid('disk-chart'));
+      const disk = await s.page.evaluate(() => {
+        const svg = document.querySelector('[data-testid="disk-chart"]');
+        const label = svg.querySelector('.chart-ceiling-label');
+        const line = svg.querySelector('.chart-line');
+        return {
+          inside: (() => { const a = label.getBoundingClientRect(); const b = svg.getBoundingClientRect(); return a.top >= b.top && a.bottom <= b.bottom && a.left >= b.left && a.right <= b.right; })(),
+          onTop: Boolean(line.compareDocumentPosition(label) & Node.DOCUMENT_POSITION_FOLLOWING),
+        };
+      });
+      check(disk.inside && disk.onTop, `the disk size label: ${JSON.stringify(disk)}`);
+    },
+  },
   // Accessibility: axe-core on the home page and every ready page, full and embedded (at step 3, so
   // that the narration has past, current and future entries), in the light and the dark palette
   // (style.css follows prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
