@@ -48,7 +48,6 @@ pub struct Repository {
     pub config: Config,
     #[serde(default)]
     pub listens: Vec<u16>,
-    pub data_dir: Option<String>,
     #[serde(default)]
     pub required_env: Vec<RequiredEnv>,
     pub ready_log: Option<String>,
@@ -59,7 +58,6 @@ pub struct Repository {
 pub struct Variant {
     pub suffix: String,
     pub size_bytes: Option<u64>,
-    pub compressed_bytes: Option<u64>,
     #[serde(default)]
     pub tools: Vec<String>,
 }
@@ -98,7 +96,8 @@ static OFFICIAL: OnceLock<Vec<&'static str>> = OnceLock::new();
 /// The catalogue, parsed once (it is read-only data: every world shares it).
 pub fn catalogue() -> &'static Catalogue {
     CATALOGUE.get_or_init(|| {
-        serde_json::from_str(include_str!("../../../assets/images/catalogue.json")).unwrap_or(
+        // The full file minus what is there for people (scripts/minify-catalogue.py).
+        serde_json::from_str(include_str!("../../../assets/images/catalogue.min.json")).unwrap_or(
             Catalogue {
                 repositories: Vec::new(),
             },
@@ -628,6 +627,33 @@ mod tests {
         }
         assert!(official_names().contains(&"postgres"));
         assert!(!official_names().contains(&"ngnix"));
+    }
+
+    /// The embedded file is the full one stripped as scripts/minify-catalogue.py strips it.
+    #[test]
+    fn min_file_is_the_full_file_stripped() {
+        use serde_json::Value;
+        let mut full: Value =
+            serde_json::from_str(include_str!("../../../assets/images/catalogue.json")).unwrap();
+        let min: Value =
+            serde_json::from_str(include_str!("../../../assets/images/catalogue.min.json"))
+                .unwrap();
+        for repo in full["repositories"].as_array_mut().unwrap() {
+            let repo = repo.as_object_mut().unwrap();
+            for key in ["notes", "source", "full_versions", "data_dir"] {
+                repo.remove(key);
+            }
+            for variant in repo["variants"].as_array_mut().unwrap() {
+                variant
+                    .as_object_mut()
+                    .unwrap()
+                    .retain(|k, _| ["suffix", "size_bytes", "tools"].contains(&k.as_str()));
+            }
+        }
+        assert!(
+            full == min,
+            "assets/images/catalogue.min.json is stale: run python3 scripts/minify-catalogue.py"
+        );
     }
 
     #[test]
