@@ -152,3 +152,49 @@ fn healthcheck_tools_follow_the_image_variant() {
     assert_eq!(health("db"), "healthy");
     assert_eq!(health("mq"), "unhealthy");
 }
+
+/// Every tag docker-library lists today for a catalogued official repository
+/// (assets/images/tags/<name>.txt, from official-images' history) must resolve by that
+/// repository's tag grammar; Windows-only tags aside (the simulated host is Linux).
+#[test]
+fn the_tags_docker_library_lists_today_resolve() {
+    use dockyard::sim::docker::catalogue::{Resolution, resolve};
+    use dockyard::sim::docker::image::ImageRef;
+    let dir = format!("{}/assets/images/tags", env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    files.sort_by_key(|e| e.file_name());
+    let (mut total, mut missed) = (0, Vec::new());
+    for entry in files {
+        let name = entry
+            .file_name()
+            .to_string_lossy()
+            .trim_end_matches(".txt")
+            .to_string();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            if cols.get(3) != Some(&"yes") {
+                continue;
+            }
+            let tag = cols[0];
+            if tag.contains("windows") || tag.contains("nanoserver") || tag.contains("ltsc") {
+                continue;
+            }
+            total += 1;
+            let reference = ImageRef::parse(&format!("{name}:{tag}")).unwrap();
+            if !matches!(resolve(&reference), Resolution::Known(_)) {
+                missed.push(format!("{name}:{tag}"));
+            }
+        }
+    }
+    // 162 of 2,094 still miss (7.7 %): pre-release tags of a family the catalogue does not list
+    // yet (`mariadb:13.0-rc`), `golang:tip-DATE`, and variants the catalogue's data leaves out
+    // (maven's amazoncorretto-*, php's RC builds with variants). This pins that it gets no worse.
+    let share = missed.len() as f64 / total as f64;
+    assert!(
+        share < 0.08,
+        "{} of {total} current tags do not resolve, e.g. {:?}",
+        missed.len(),
+        &missed[..missed.len().min(40)]
+    );
+}

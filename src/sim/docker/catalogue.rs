@@ -171,60 +171,208 @@ fn default_variant(repo: &'static Repository) -> Option<&'static Variant> {
 }
 
 /// `{version}-{variant}`, `{variant}`, `{full}`, `latest`, a named tag: the family and variant.
+/// The repository's own tag forms are tried first (each a pattern of literals and placeholders,
+/// docs/IMAGES.md); a version the catalogue does not list but that is plausible comes last.
 fn resolve_tag(repo: &'static Repository, tag: &str) -> Option<Resolved> {
-    let literal = |form: &str| repo.tag_forms.iter().any(|f| f == form);
-    let known = |family: Option<String>, variant: &'static Variant, note: Option<String>| {
-        Some(Resolved {
-            repository: repo,
-            family,
-            variant,
-            note,
-        })
-    };
+    let default = default_variant(repo)?;
     if tag == "latest" {
         // elasticsearch, logstash and kibana publish no `latest`.
-        if repo.latest.is_none() && !literal("latest") {
+        if repo.latest.is_none() && !repo.tag_forms.iter().any(|f| f == "latest") {
             return None;
         }
-        return known(repo.latest.clone(), default_variant(repo)?, None);
+        return Some(Resolved {
+            repository: repo,
+            family: repo.latest.clone(),
+            variant: default,
+            note: None,
+        });
     }
-    // Named tags (`lts`, `mainline`, `stable`, `edge`…) point at the newest family here.
-    if literal(tag) {
-        return known(repo.latest.clone(), default_variant(repo)?, None);
+    for form in &repo.tag_forms {
+        let mut found = Found::default();
+        if match_form(repo, &tokens(form), tag, &mut found) {
+            return Some(Resolved {
+                repository: repo,
+                family: found.family.or_else(|| repo.latest.clone()),
+                variant: found.variant.unwrap_or(default),
+                note: None,
+            });
+        }
     }
-    // The longest variant suffix the tag ends with (`slim-bookworm` before `bookworm`).
+    // A version the catalogue does not list, alone or with a variant: the nearest family.
     let mut variants: Vec<&'static Variant> = repo.variants.iter().collect();
     variants.sort_by_key(|v| std::cmp::Reverse(v.suffix.len()));
     for variant in variants {
         let version = if variant.suffix.is_empty() {
             Some(tag)
-        } else if tag == variant.suffix {
-            Some("")
         } else {
             tag.strip_suffix(variant.suffix.as_str())
                 .and_then(|v| v.strip_suffix('-'))
         };
-        let Some(version) = version else { continue };
-        if version.is_empty() {
-            if literal("{variant}") || literal("latest-{variant}") {
-                return known(repo.latest.clone(), variant, None);
-            }
-            continue;
-        }
-        // Named tags with a variant (`lts-alpine`, `current-bookworm`).
-        let named_with_variant = repo
-            .tag_forms
-            .iter()
-            .filter_map(|f| f.strip_suffix("-{variant}"))
-            .any(|name| name == version && !name.contains('{'));
-        if named_with_variant {
-            return known(repo.latest.clone(), variant, None);
-        }
-        if let Some((family, note)) = version_family(repo, version) {
-            return known(Some(family), variant, note);
+        if let Some((family, note)) = version.and_then(|v| version_family(repo, v)) {
+            return Some(Resolved {
+                repository: repo,
+                family: Some(family),
+                variant,
+                note,
+            });
         }
     }
     None
+}
+
+/// What a tag form's placeholders matched.
+#[derive(Default, Clone)]
+struct Found {
+    family: Option<String>,
+    variant: Option<&'static Variant>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Token<'a> {
+    Literal(&'a str),
+    Slot(&'a str),
+}
+
+/// `{version}-{variant}` → [Slot(version), Literal(-), Slot(variant)].
+fn tokens(form: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut rest = form;
+    while !rest.is_empty() {
+        match rest.find('{') {
+            Some(0) => match rest.find('}') {
+                Some(close) => {
+                    out.push(Token::Slot(&rest[1..close]));
+                    rest = &rest[close + 1..];
+                }
+                None => {
+                    out.push(Token::Literal(rest));
+                    rest = "";
+                }
+            },
+            Some(open) => {
+                out.push(Token::Literal(&rest[..open]));
+                rest = &rest[open..];
+            }
+            None => {
+                out.push(Token::Literal(rest));
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+/// Does `tag` match the tokens? Placeholders try every split (tags are short, forms shorter).
+fn match_form(
+    repo: &'static Repository,
+    tokens: &[Token<'_>],
+    tag: &str,
+    found: &mut Found,
+) -> bool {
+    let Some((first, rest)) = tokens.split_first() else {
+        return tag.is_empty();
+    };
+    match first {
+        Token::Literal(text) => tag
+            .strip_prefix(text)
+            .is_some_and(|after| match_form(repo, rest, after, found)),
+        Token::Slot(slot) => {
+            for end in (1..=tag.len()).rev() {
+                if !tag.is_char_boundary(end) {
+                    continue;
+                }
+                let mut next = found.clone();
+                if fill_slot(repo, slot, &tag[..end], &mut next)
+                    && match_form(repo, rest, &tag[end..], &mut next)
+                {
+                    *found = next;
+                    return true;
+                }
+            }
+            false
+        }
+    }
+}
+
+/// Whether `text` can stand for the placeholder `slot`, recording the family or variant.
+fn fill_slot(repo: &'static Repository, slot: &str, text: &str, found: &mut Found) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    match slot {
+        "variant" => match repo
+            .variants
+            .iter()
+            .find(|v| !v.suffix.is_empty() && v.suffix == text)
+        {
+            Some(v) => {
+                found.variant = Some(v);
+                true
+            }
+            None => false,
+        },
+        "version" | "full" | "major" | "minor" => {
+            let core = if slot == "full" {
+                release_core(text)
+            } else {
+                Some(text)
+            };
+            let Some(numbers) = core.and_then(parse_version) else {
+                return false;
+            };
+            let families: Vec<(&String, Vec<u64>)> = repo
+                .versions
+                .iter()
+                .filter_map(|f| parse_version(f).map(|n| (f, n)))
+                .collect();
+            let family = families
+                .iter()
+                .filter(|(_, n)| numbers.starts_with(n) || n.starts_with(&numbers))
+                .max_by(|a, b| {
+                    // The family the version is a release of, else the newest it is a prefix of.
+                    (numbers.starts_with(&a.1), &a.1).cmp(&(numbers.starts_with(&b.1), &b.1))
+                })
+                .map(|(f, _)| (*f).clone());
+            match family {
+                Some(f) => {
+                    found.family = Some(f);
+                    true
+                }
+                None => false,
+            }
+        }
+        "codename" => text.len() >= 3 && text.bytes().all(|b| b.is_ascii_lowercase()),
+        "date" => text.len() == 8 && digits(text),
+        "build" | "php" | "release" | "upstream_release" => {
+            text.split('.').all(digits) && !text.starts_with('.')
+        }
+        _ => false,
+    }
+}
+
+/// The version number of a full release tag without its build or pre-release marks: Java's
+/// `8u502-b07` and `11.0.32_9`, `4.0.0-rc-5`, `8.5.0RC1`, `13.0.1-rc`, `1.2.3-beta2`.
+fn release_core(text: &str) -> Option<&str> {
+    let end = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (core, tail) = text.split_at(end);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let ok = tail.is_empty()
+        || tail
+            .strip_prefix('u')
+            .is_some_and(|t| match t.split_once("-b") {
+                Some((update, build)) => digits(update) && digits(build),
+                None => digits(t),
+            })
+        || tail.strip_prefix('_').is_some_and(digits)
+        || ["-rc", "rc", "RC", "-beta", "-alpha", "beta", "alpha"]
+            .iter()
+            .any(|mark| {
+                tail.strip_prefix(mark).is_some_and(|t| {
+                    let t = t.strip_prefix('-').unwrap_or(t);
+                    t.is_empty() || digits(t)
+                })
+            });
+    (ok && !core.is_empty()).then_some(core)
 }
 
 /// The family a version names: exactly (`15`), by a longer version (`15.3`, `1.28.0`), by a
