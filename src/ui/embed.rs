@@ -89,6 +89,17 @@ pub fn iframe_snippet(src: &str, title: &str, size: EmbedSize) -> String {
     )
 }
 
+/// The embed address, with `&lite` when the reader asked for a lite embed: the built page then
+/// shows its prerendered picture and a start button, and downloads the wasm only on that click
+/// (src/bin/prerender.rs writes the loader that reads it).
+pub fn with_lite(src: &str, lite: bool) -> String {
+    if lite {
+        format!("{src}&lite")
+    } else {
+        src.to_string()
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EmbedSnippetProps {
     /// The absolute address of this moment, with `&embed`.
@@ -107,8 +118,10 @@ enum Copied {
 pub fn embed_snippet(props: &EmbedSnippetProps) -> Html {
     let copied = use_state(|| Copied::Not);
     let size = use_state(|| EmbedSize::Standard);
+    let lite = use_state(|| false);
     let area = use_node_ref();
-    let snippet = iframe_snippet(&props.src, &props.title, *size);
+    let src = with_lite(&props.src, *lite);
+    let snippet = iframe_snippet(&src, &props.title, *size);
     {
         // A new moment means a new snippet: the "copied" mark no longer applies.
         let copied = copied.clone();
@@ -171,6 +184,14 @@ pub fn embed_snippet(props: &EmbedSnippetProps) -> Html {
                 <legend>{"Size"}</legend>
                 { for sizes }
             </fieldset>
+            <label class="embed-lite" for="embed-lite">
+                <input type="checkbox" id="embed-lite" data-testid="embed-lite" checked={*lite}
+                    onchange={{
+                        let lite = lite.clone();
+                        Callback::from(move |_: Event| lite.set(!*lite))
+                    }} />
+                {"Lite: show the picture and load the simulation (1 MB) only when the reader presses start — for a note with several embeds"}
+            </label>
             <pre class="embed-snippet" data-testid="embed-snippet" ref={area} tabindex="0" aria-label="Embed snippet"
                 onclick={select_all}><code>{snippet.clone()}</code></pre>
             <div class="embed-actions">
@@ -294,6 +315,15 @@ mod tests {
             s,
             "<iframe src=\"https://x.test/d/?page=a&in=0$echo+%22hi%22&embed\" width=\"100%\" height=\"560\" style=\"border:0\" title=\"Dockyard: &quot;A&quot; &lt;b&gt;\"></iframe>"
         );
+    }
+
+    #[test]
+    fn a_lite_embed_says_so_in_its_address() {
+        let src = "https://x.test/swarm-basics.html?page=swarm-basics&step=0&embed";
+        assert_eq!(with_lite(src, false), src);
+        let lite = with_lite(src, true);
+        assert!(lite.ends_with("&embed&lite"), "{lite}");
+        assert!(iframe_snippet(&lite, "t", EmbedSize::Compact).contains("&embed&lite\""));
     }
 
     #[test]

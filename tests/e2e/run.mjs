@@ -483,6 +483,10 @@ const cases = [
   {
     name: 'lite embed: a note with five lite embeds downloads no wasm until one start button is pressed',
     async run(s) {
+      // The page's own snippet offers the lite embed.
+      await s.open({ page: 'containers-lifecycle' }, tid('embed-snippet'));
+      await s.locator(tid('embed-lite')).check();
+      await until(async () => /&amp;lite|&lite/.test(await s.text(tid('embed-snippet'))), 'the snippet has no &lite after ticking Lite');
       const slugs = ['containers-lifecycle', 'swarm-basics', 'compose-healthchecks', 'volumes-persistence', 'network-isolation'];
       const frames = slugs
         .map((slug) => `<iframe src="${s.server.base}${slug}.html?embed&lite" width="640" height="400" style="border:0" title="${slug}"></iframe>`)
