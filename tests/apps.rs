@@ -29,14 +29,6 @@ fn project(seed: u64) -> Host {
     host
 }
 
-fn logs(host: &Host, name: &str) -> String {
-    host.container(name)
-        .logs
-        .iter()
-        .map(|l| format!("{}\n", l.text))
-        .collect()
-}
-
 #[test]
 fn the_api_connects_to_a_ready_database_by_its_name_and_serves() {
     let mut host = project(1);
@@ -46,7 +38,7 @@ fn the_api_connects_to_a_ready_database_by_its_name_and_serves() {
     host.run("docker run -d --name api --network notes notes-api");
     host.wait(2_000);
     assert_eq!(
-        logs(&host, "api"),
+        host.logs("api"),
         "notes-api: connecting to postgres at db:5432\nconnected to postgres at db:5432\nnotes-api listening on :3000\n"
     );
     // busybox wget in an alpine container on the same network.
@@ -58,7 +50,7 @@ fn the_api_connects_to_a_ready_database_by_its_name_and_serves() {
     let out = host.run("docker exec probe wget -qO- http://api:3000/");
     assert!(out.starts_with("{\"notes\":[{\"id\":1,"), "{out}");
     // morgan's `tiny` access line for each request.
-    let api_logs = logs(&host, "api");
+    let api_logs = host.logs("api");
     assert!(api_logs.contains("GET /health 200 15 - "), "{api_logs}");
     assert!(api_logs.contains("GET / 200 "), "{api_logs}");
 }
@@ -78,7 +70,7 @@ fn started_together_the_api_loses_the_race_and_restarts_until_the_database_accep
         "restarts: {}",
         api.restart_count
     );
-    let out = logs(&host, "api");
+    let out = host.logs("api");
     let refused = out
         .matches("Error: connect ECONNREFUSED 172.18.0.2:5432")
         .count();
@@ -130,7 +122,7 @@ fn on_the_default_bridge_the_name_db_does_not_resolve() {
     host.run("docker run -d --name api notes-api");
     host.wait(2_000);
     assert_eq!(
-        logs(&host, "api"),
+        host.logs("api"),
         "notes-api: connecting to postgres at db:5432\n\
          node:internal/process/promises:391\n    triggerUncaughtException(err, true /* fromPromise */);\n    ^\n\n\
          Error: getaddrinfo ENOTFOUND db\n    at GetAddrInfoReqWrap.onlookupall [as oncomplete] (node:dns:120:26) {\n  errno: -3008,\n  code: 'ENOTFOUND',\n  syscall: 'getaddrinfo',\n  hostname: 'db'\n}\n\nNode.js v20.18.1\n"
@@ -147,7 +139,7 @@ fn db_host_localhost_is_the_api_container_itself() {
     let rec = host.sh("docker run -d --name api --network notes -e DB_HOST=localhost notes-api");
     assert!(!rec.error);
     host.wait(2_000);
-    let out = logs(&host, "api");
+    let out = host.logs("api");
     assert!(
         out.contains("Error: connect ECONNREFUSED 127.0.0.1:5432\n"),
         "{out}"
@@ -165,13 +157,16 @@ fn a_database_on_another_network_is_not_found_by_name() {
     host.wait(5_000);
     host.run("docker run -d --name api --network front notes-api");
     host.wait(2_000);
-    assert!(logs(&host, "api").contains("Error: getaddrinfo ENOTFOUND db\n"));
+    assert!(
+        host.logs("api")
+            .contains("Error: getaddrinfo ENOTFOUND db\n")
+    );
     // Connected to the database's network too, the restarted API gets through.
     host.run("docker network connect back api");
     host.run("docker start api");
     host.wait(2_000);
     assert!(
-        logs(&host, "api")
+        host.logs("api")
             .ends_with("connected to postgres at db:5432\nnotes-api listening on :3000\n")
     );
 }
@@ -184,7 +179,7 @@ fn the_cache_is_optional_the_api_warns_and_carries_on() {
     host.wait(5_000);
     host.run("docker run -d --name api --network notes -e REDIS_HOST=cache notes-api");
     host.wait(2_000);
-    let out = logs(&host, "api");
+    let out = host.logs("api");
     assert!(
         out.contains("warning: redis at cache:6379 unavailable (Error: getaddrinfo ENOTFOUND cache); continuing without a cache\nnotes-api listening on :3000\n"),
         "{out}"
@@ -194,7 +189,7 @@ fn the_cache_is_optional_the_api_warns_and_carries_on() {
     host.run("docker run -d --name api2 --network notes -e REDIS_HOST=cache notes-api");
     host.wait(3_000);
     assert!(
-        logs(&host, "api2")
+        host.logs("api2")
             .contains("connected to redis at cache:6379\nnotes-api listening on :3000\n")
     );
     let ps = host.run("docker ps --format '{{.Names}} {{.Status}}'");
@@ -211,7 +206,7 @@ fn the_web_front_answers_502_until_the_api_is_up() {
         host.run("curl http://localhost:8080/"),
         "502 Bad Gateway: cannot reach the API at http://api:3000 (getaddrinfo ENOTFOUND api)\n"
     );
-    assert!(logs(&host, "web").contains(
+    assert!(host.logs("web").contains(
         "cannot reach the API at http://api:3000: getaddrinfo ENOTFOUND api\nGET / 502 "
     ));
     host.run("docker run -d --name db --network notes -e POSTGRES_PASSWORD=secret postgres:16");
@@ -220,8 +215,8 @@ fn the_web_front_answers_502_until_the_api_is_up() {
     host.wait(2_000);
     let page = host.run("curl http://localhost:8080/");
     assert!(page.contains("<li>start the database first</li>"), "{page}");
-    assert!(logs(&host, "web").contains("GET / 200 "));
-    assert!(logs(&host, "api").contains("GET / 200 "));
+    assert!(host.logs("web").contains("GET / 200 "));
+    assert!(host.logs("api").contains("GET / 200 "));
     // From inside another container on the network, by name.
     host.run("docker run -d --name probe --network notes alpine sleep infinity");
     let page = host.run("docker exec probe wget -qO- http://web:8080/");

@@ -9,14 +9,6 @@ mod common;
 use common::{Host, output};
 use dockyard::sim::docker::container::Status;
 
-fn logs(host: &Host, name: &str) -> String {
-    host.container(name)
-        .logs
-        .iter()
-        .map(|l| format!("{}\n", l.text))
-        .collect()
-}
-
 #[test]
 fn tags_resolve_by_each_repository_s_grammar() {
     let mut host = Host::new(1);
@@ -86,19 +78,19 @@ fn a_database_refuses_to_start_without_its_password_in_its_entrypoint_s_words() 
     let c = host.container("db");
     assert_eq!((c.status(), c.state.exit_code), (Status::Exited, 1));
     assert!(
-        logs(&host, "db")
+        host.logs("db")
             .contains("Database is uninitialized and password option is not specified"),
         "{}",
-        logs(&host, "db")
+        host.logs("db")
     );
     host.run("docker run -d --name db2 -e MYSQL_ROOT_PASSWORD=secret mysql:8.4");
     host.wait(15_000);
     let c = host.container("db2");
     assert_eq!(c.status(), Status::Running);
     assert!(
-        logs(&host, "db2").contains("ready for connections"),
+        host.logs("db2").contains("ready for connections"),
         "{}",
-        logs(&host, "db2")
+        host.logs("db2")
     );
 }
 

@@ -64,6 +64,15 @@ impl Host {
             .unwrap_or_else(|| panic!("no container {name}"))
     }
 
+    /// A container's log, one line per entry, as `docker logs` prints it.
+    pub fn logs(&self, name: &str) -> String {
+        self.container(name)
+            .logs
+            .iter()
+            .map(|l| format!("{}\n", l.text))
+            .collect()
+    }
+
     pub fn now(&self) -> Millis {
         self.world().now_ms
     }
