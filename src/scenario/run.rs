@@ -361,9 +361,16 @@ impl Run {
         let mut trial = self.timeline.world().clone();
         trial.submit(input.clone());
         let record = crate::sim::step(&mut trial).expect("a submitted input is the next event");
-        let unchanged = trial.engine == self.timeline.world().engine
-            && trial.shell == self.timeline.world().shell
-            && trial.rng == self.timeline.world().rng;
+        // What a command changes: a refusal that still changed any of it (a stack deploy that
+        // created some services before failing, a file written before an error) is a step, never
+        // a lost change. The builder, lab, disk and traffic models are not compared: including them
+        // turned plain refusals (`docker run --bogus nginx`) into steps (ui::session's tests).
+        let world = self.timeline.world();
+        let unchanged = trial.engine == world.engine
+            && trial.shell == world.shell
+            && trial.rng == world.rng
+            && trial.fs == world.fs
+            && trial.swarm == world.swarm;
         (record.error && unchanged).then_some(record)
     }
 
