@@ -1,5 +1,5 @@
-//! Each row of ../shared/reference/FIDELITY.md that this version models, pinned by a test that
-//! names its upstream source. Rows of later phases (healthchecks, networks, swarm, Traefik) get
+//! Each Docker behaviour and default this version models from the project's fidelity table, pinned
+//! by a test that names its upstream source. Rows of later phases (healthchecks, networks, swarm, Traefik) get
 //! their tests with their models.
 
 mod common;

@@ -1,6 +1,6 @@
 //! The learning path and the scenarios that ship with the site.
 //!
-//! Fifteen pages (../DESIGN.md): twelve concepts, two troubleshooting notes and a practice
+//! Fifteen pages: twelve concepts, two troubleshooting notes and a practice
 //! project. A page is `ready` once its model, picture and scenarios exist. Scenarios are the files
 //! in `assets/scenarios/`, compiled in with `include_str!` so the site needs no request to load
 //! them; every one is also a test (`tests/scenarios.rs`).

@@ -3,7 +3,7 @@
 //! Docker resolves `nginx` to `docker.io/library/nginx:latest`; a reference is `[registry/]repo
 //! [:tag][@digest]`. Image IDs and layer digests are content hashes, so they are the same on every
 //! machine: we derive them from the image's name with a fixed hash, never from the RNG. Sizes are
-//! what `docker images` shows (uncompressed), approximate, as ../FIDELITY.md lists them. The layer
+//! what `docker images` shows (uncompressed), approximate (typical values, not measured). The layer
 //! model (per-layer history, sharing, the local store) lives in images.rs.
 
 /// What an image is configured to run, and how big it is.

@@ -1,8 +1,8 @@
 //! The Compose file checked against the official Compose JSON schema.
 //!
 //! compose-go validates the interpolated file against `compose-spec.json` (embedded here as
-//! `compose-spec.min.json`: github.com/compose-spec/compose-spec schema/compose-spec.json, the copy
-//! in shared/reference, with its `description` texts and whitespace removed to keep the wasm
+//! `compose-spec.min.json`: github.com/compose-spec/compose-spec schema/compose-spec.json with
+//! its `description` texts and whitespace removed to keep the wasm
 //! small; every rule is unchanged) with santhosh-tekuri's
 //! jsonschema v6 and reports the most specific error as `<path> <what>`: `services.web additional
 //! properties 'imgae' not allowed`, `services.web.ports must be a array` (compose-go
