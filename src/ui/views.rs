@@ -24,6 +24,30 @@ pub mod menu {
     use wasm_bindgen::JsCast;
     use yew::prelude::*;
 
+    /// The top of a menu: its label (what it acts on) with a close button, and, when choosing an
+    /// item would replace the rest of the scenario, the warning the terminal gives too.
+    pub fn head(
+        label: Html,
+        label_id: &str,
+        close: Callback<MouseEvent>,
+        fork: Option<String>,
+        fork_id: &str,
+    ) -> Html {
+        html! {
+            <>
+                <div class="fault-menu-head">
+                    <span id={label_id.to_string()}>{label}</span>
+                    <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
+                        <span aria-hidden="true">{"✕"}</span>
+                    </button>
+                </div>
+                if let Some(text) = fork {
+                    <p class="menu-fork" id={fork_id.to_string()} data-testid="menu-fork">{text}</p>
+                }
+            </>
+        }
+    }
+
     /// Focuses the first element matching `selector` (the menu's opener), if any. The opener may
     /// be an SVG element (a container's card): `focus()` is the same method on SVG and HTML
     /// elements, and web-sys calls it structurally, so the unchecked cast is sound.

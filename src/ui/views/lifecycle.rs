@@ -501,15 +501,7 @@ fn fault_menu(props: &PictureProps, c: &Container, layout: Layout, slot: Slot) -
         <div class="fault-menu" data-testid="fault-menu" style={style}
             onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
             onfocusout={menu::on_focusout(props.on_close_menu.clone(), opener.clone())}>
-            <div class="fault-menu-head">
-                <span id={label_id.clone()}>{"Break "}<strong>{c.name.clone()}</strong></span>
-                <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
-                    <span aria-hidden="true">{"✕"}</span>
-                </button>
-            </div>
-            if let Some(text) = fork {
-                <p class="menu-fork" id={fork_id.clone()} data-testid="menu-fork">{text}</p>
-            }
+            { menu::head(html! { <>{"Break "}<strong>{c.name.clone()}</strong></> }, &label_id, close, fork, &fork_id) }
             <div role="menu" aria-labelledby={label_id} aria-describedby={(props.cursor < props.len).then_some(fork_id)}>
                 <button role="menuitem" tabindex="-1" data-testid="fault-crash" disabled={!up} title={not_up.clone().unwrap_or_default()}
                     onclick={fault(|container| Fault::Crash { container, exit_code: 139 })}>

@@ -450,15 +450,7 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
         <div class="sw-menu fault-menu" data-testid="node-menu"
             onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
             onfocusout={menu::on_focusout(props.on_close_menu.clone(), opener.clone())}>
-            <div class="fault-menu-head">
-                <span id={label_id.clone()}>{"Actions on "}<strong>{host.clone()}</strong></span>
-                <button class="icon-button" aria-label="Close the menu" title="Close (Esc)" onclick={close}>
-                    <span aria-hidden="true">{"✕"}</span>
-                </button>
-            </div>
-            if let Some(text) = fork {
-                <p class="menu-fork" id={fork_id.clone()} data-testid="menu-fork">{text}</p>
-            }
+            { menu::head(html! { <>{"Actions on "}<strong>{host.clone()}</strong></> }, &label_id, close, fork, &fork_id) }
             <div role="menu" aria-labelledby={label_id} aria-describedby={(props.cursor < props.len).then_some(fork_id)}>
                 if m.up {
                     <button role="menuitem" tabindex="-1" data-testid="node-kill" onclick={power}>
