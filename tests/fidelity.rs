@@ -1439,7 +1439,7 @@ fn stack_deploy_output_docker_cli_stack_deploy_composefile_go() {
 fn swarm_named_volumes_local_to_the_node_docs_swarm_services_data_volumes() {
     let mut host = stack_lab(
         11,
-        "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement: {constraints: [node.role == worker]}\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n",
+        "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    environment: {POSTGRES_USER: postgres, POSTGRES_PASSWORD: postgres}\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement: {constraints: [node.role == worker]}\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n",
     );
     host.run("docker stack deploy -c compose.yaml vote");
     host.wait(40_000);
@@ -1453,7 +1453,10 @@ fn swarm_named_volumes_local_to_the_node_docs_swarm_services_data_volumes() {
         w.swarm
             .machines
             .values()
-            .filter(|m| m.volumes.contains_key("vote_db-data"))
+            .filter(|m| {
+                w.engine_of(&m.hostname)
+                    .is_some_and(|e| e.volumes.contains_key("vote_db-data"))
+            })
             .map(|m| m.hostname.clone())
             .collect()
     };

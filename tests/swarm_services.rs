@@ -237,7 +237,7 @@ fn a_full_node_disk_rejects_new_tasks_while_running_ones_keep_running() {
     host.run("docker service create -d --name web --replicas 3 nginx:1.27");
     host.wait(10_000);
     fault(&mut host, "fill-disk node-2");
-    assert!(host.world().swarm.machines["node-2"].disk_full);
+    assert!(host.world().disk_of("node-2").is_some_and(|d| d.full));
     host.run("docker service scale -d web=6");
     host.wait(3_000);
     let ps = host.run("docker service ps --no-trunc web");

@@ -53,7 +53,7 @@ impl Agenda {
 
     /// Whether any entry matches (e.g. "is anything but the swarm's timer pending?").
     pub fn any(&self, f: impl Fn(&Event) -> bool) -> bool {
-        self.entries.values().any(f)
+        self.entries.values().any(|e| f(e.inner()))
     }
 
     pub fn len(&self) -> usize {
@@ -68,9 +68,10 @@ impl Agenda {
         self.entries.iter()
     }
 
-    /// Drops every entry the predicate matches (a cancelled timer).
+    /// Drops every entry the predicate matches (a cancelled timer). Like [`Agenda::any`], the
+    /// predicate sees the event itself, not the machine it is addressed to.
     pub fn cancel(&mut self, mut matches: impl FnMut(&Event) -> bool) {
-        self.entries.retain(|_, event| !matches(event));
+        self.entries.retain(|_, event| !matches(event.inner()));
     }
 }
 

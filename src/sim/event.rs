@@ -45,12 +45,24 @@ pub enum Event {
     SwarmWork,
     /// The traffic generator's next one-second bucket (src/sim/traffic.rs).
     TrafficTick,
+    /// A container's timer on one machine of the lab: `event` runs with that machine's engine
+    /// mounted (src/sim/world.rs `on_host`).
+    OnHost { host: String, event: Box<Event> },
 }
 
 impl Event {
+    /// The event itself, without the machine it is addressed to.
+    pub fn inner(&self) -> &Event {
+        match self {
+            Event::OnHost { event, .. } => event.inner(),
+            other => other,
+        }
+    }
+
     /// The container this event belongs to, if any.
     pub fn container(&self) -> Option<&ContainerId> {
         match self {
+            Event::OnHost { event, .. } => event.container(),
             Event::Process { container, .. }
             | Event::GracefulExit { container, .. }
             | Event::StopTimeout { container, .. }

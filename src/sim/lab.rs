@@ -1178,30 +1178,23 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
         ));
     };
     let host = host.rsplit('@').next().unwrap_or(host).to_string();
-    // A machine of the swarm lab: `ssh node-2 docker swarm join --token … 10.0.0.2:2377`.
-    if world.swarm.machines.contains_key(&host) && host != world.swarm.local {
+    // A machine of the swarm lab, with its own engine: `ssh node-2 docker ps` runs the command
+    // there; `ssh node-2` alone moves the terminal there until `exit`.
+    if world.swarm.machines.contains_key(&host) {
         if !world.swarm.machines[&host].up {
             return Err(DockerError::new(
                 format!("ssh: connect to host {host} port 22: No route to host"),
                 255,
             ));
         }
-        return match args.get(1).map(String::as_str) {
-            Some("docker")
-                if args.get(2).is_some_and(|a| {
-                    matches!(a.as_str(), "swarm" | "node" | "service" | "stack" | "info")
-                }) =>
-            {
-                rec.touch(&host);
-                crate::sim::swarm::cli::on_machine(world, &host, &args[2..], rec)
-            }
-            _ => Err(DockerError::new(
-                format!(
-                    "dockyard: on {host} only `docker swarm|node|service|stack|info …` are simulated"
-                ),
-                1,
-            )),
-        };
+        rec.touch(&host);
+        if args.len() == 1 {
+            return log_in(world, &host, rec);
+        }
+        let line = shell_words::join(&args[1..]);
+        return world
+            .on_host(&host, |w| crate::sim::shell::run_line(w, &line, rec))
+            .unwrap_or(Ok(()));
     }
     if !world.lab.machines.contains_key(&host) {
         return Err(DockerError::new(
@@ -1232,6 +1225,50 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
             127,
         )),
     }
+}
+
+/// `ssh node-2` without a command: the terminal's shell now runs on node-2 (its engine, its
+/// files are the lab's shared project folder) until `exit`.
+fn log_in(world: &mut World, host: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let from = world.swarm.local.clone();
+    if host == from {
+        rec.say(format!("This terminal is already on {host}."));
+        return Ok(());
+    }
+    if !world.mount(host) {
+        return Err(DockerError::new(
+            format!("ssh: Could not resolve hostname {host}: Name or service not known"),
+            255,
+        ));
+    }
+    world.shell.hops.push(from.clone());
+    world.swarm.local = host.to_string();
+    rec.out(format!(
+        "Welcome to {} (GNU/{} x86_64)",
+        HOST.os, HOST.kernel
+    ));
+    rec.say(format!(
+        "The terminal is now a shell on {host}: `docker …` talks to {host}'s own engine (its containers, images, volumes). `exit` comes back to {from}."
+    ));
+    Ok(())
+}
+
+/// `exit`: leaves the `ssh` session the terminal is in, back to the machine it came from.
+pub fn exit(world: &mut World, rec: &mut Record) -> Result<(), DockerError> {
+    let Some(back) = world.shell.hops.pop() else {
+        return Err(DockerError::new(
+            "dockyard: this terminal is the lab's own shell, not an ssh session: there is nothing to exit to",
+            1,
+        ));
+    };
+    let left = world.swarm.local.clone();
+    world.mount(&back);
+    world.swarm.local = back.clone();
+    rec.out("logout");
+    rec.out(format!("Connection to {left} closed."));
+    rec.touch(&back);
+    rec.say(format!("Back on {back}."));
+    Ok(())
 }
 
 fn ssh_node(

@@ -177,7 +177,7 @@ fn fault_target(world: &World, name: &str, rec: &mut Record) -> Result<Container
     Ok(chosen.id.clone())
 }
 
-fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
+pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
     // A here-document's body follows the command's first line.
     let (first, body) = match line.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),
@@ -215,6 +215,7 @@ fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), Docke
         "multipass" => super::lab::multipass(world, &words[1..], rec),
         "df" | "du" | "systemctl" => super::docker::disk::host_command(world, &words, rec),
         "ssh" => super::lab::ssh(world, &words[1..], rec),
+        "exit" | "logout" => super::lab::exit(world, rec),
         "sleep" => {
             let duration_ms = words
                 .get(1)
@@ -434,11 +435,7 @@ pub(crate) fn docker(
         return super::swarm::cli::run(world, args, rec);
     }
     if args.len() == 1 && args[0] == "info" {
-        let host = if world.swarm.machines.is_empty() {
-            world.engine.hostname.clone()
-        } else {
-            world.swarm.local.clone()
-        };
+        let host = world.here().to_string();
         super::swarm::info::info(world, &host, rec);
         return Ok(());
     }

@@ -41,40 +41,7 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
         };
         world.now_ms = world.now_ms.max(key.due_ms);
         let mut record = Record::new(world.now_ms);
-        let live = match event {
-            Event::Input(input) => {
-                shell::on_input(world, input, &mut record);
-                true
-            }
-            Event::Wake => shell::on_wake(world, &mut record),
-            Event::Process { container, run, pc } => {
-                engine::on_process(world, &container, run, pc, &mut record)
-            }
-            Event::GracefulExit {
-                container,
-                run,
-                exit_code,
-            } => engine::on_graceful_exit(world, &container, run, exit_code, &mut record),
-            Event::StopTimeout { container, run } => {
-                engine::on_stop_timeout(world, &container, run, &mut record)
-            }
-            Event::RestartDue { container, run } => {
-                engine::on_restart_due(world, &container, run, &mut record)
-            }
-            Event::HealthProbe { container, run } => {
-                health::on_health_probe(world, &container, run, &mut record)
-            }
-            Event::VmBoot { vm, boot, stage } => {
-                lab::on_vm_boot(world, &vm, boot, stage, &mut record)
-            }
-            Event::DiskFull => disk::on_disk_full(world, &mut record),
-            Event::SwarmTick => super::swarm::control::on_tick(world, &mut record),
-            Event::NodeHeartbeatTimeout { machine, since_ms } => {
-                super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, &mut record)
-            }
-            Event::SwarmWork => super::swarm::manager::on_work(world, &mut record),
-            Event::TrafficTick => super::traffic::on_tick(world, &mut record),
-        };
+        let live = dispatch(world, event, &mut record);
         if live {
             disk::sync(world, &mut record);
             // A `docker compose` command waiting on containers (health, exits) moves on.
@@ -91,4 +58,43 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
         *world = before;
     }
     None
+}
+
+/// Hands one event to its domain's handler; `true` if it was live (made a step).
+fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
+    match event {
+        Event::Input(input) => {
+            shell::on_input(world, input, record);
+            true
+        }
+        Event::Wake => shell::on_wake(world, record),
+        Event::Process { container, run, pc } => {
+            engine::on_process(world, &container, run, pc, record)
+        }
+        Event::GracefulExit {
+            container,
+            run,
+            exit_code,
+        } => engine::on_graceful_exit(world, &container, run, exit_code, record),
+        Event::StopTimeout { container, run } => {
+            engine::on_stop_timeout(world, &container, run, record)
+        }
+        Event::RestartDue { container, run } => {
+            engine::on_restart_due(world, &container, run, record)
+        }
+        Event::HealthProbe { container, run } => {
+            health::on_health_probe(world, &container, run, record)
+        }
+        Event::VmBoot { vm, boot, stage } => lab::on_vm_boot(world, &vm, boot, stage, record),
+        Event::DiskFull => disk::on_disk_full(world, record),
+        Event::SwarmTick => super::swarm::control::on_tick(world, record),
+        Event::NodeHeartbeatTimeout { machine, since_ms } => {
+            super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, record)
+        }
+        Event::SwarmWork => super::swarm::manager::on_work(world, record),
+        Event::TrafficTick => super::traffic::on_tick(world, record),
+        Event::OnHost { host, event } => world
+            .on_host(&host, |world| dispatch(world, *event, record))
+            .unwrap_or(false),
+    }
 }

@@ -43,6 +43,8 @@ pub struct World {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Shell {
     pub waiting: Vec<Waiter>,
+    /// `ssh node-2` sessions the terminal is in: the machines to go back to on `exit`.
+    pub hops: Vec<String>,
 }
 
 /// Something a command is still waiting for before the prompt returns, as a real shell would.
@@ -143,10 +145,82 @@ impl World {
         }
     }
 
-    /// Schedules one of the simulation's own events `delay_ms` from now.
+    /// Schedules one of the simulation's own events `delay_ms` from now. A container's timer
+    /// on a lab with several machines names its machine, so it runs on that machine's engine
+    /// wherever the terminal is by then ([`World::on_host`]).
     pub fn schedule_in(&mut self, delay_ms: Millis, event: Event) {
         let due_ms = self.now_ms + delay_ms;
+        let event = if event.container().is_some() && self.swarm.machines.len() > 1 {
+            Event::OnHost {
+                host: self.engine.hostname.clone(),
+                event: Box::new(event),
+            }
+        } else {
+            event
+        };
         self.agenda.schedule(due_ms, Class::Event, event);
+    }
+
+    /// The machine whose engine `world.engine` is: the terminal's, or the one a command is
+    /// running on through `ssh` or the swarm's agent.
+    pub fn here(&self) -> &str {
+        &self.engine.hostname
+    }
+
+    /// The Docker engine of machine `host` (the mounted one, or one of the lab's machines).
+    pub fn engine_of(&self, host: &str) -> Option<&Engine> {
+        if host == self.engine.hostname {
+            return Some(&self.engine);
+        }
+        self.swarm.machines.get(host).map(|m| &m.engine)
+    }
+
+    /// The disk of machine `host`.
+    pub fn disk_of(&self, host: &str) -> Option<&super::docker::disk::Disk> {
+        if host == self.engine.hostname {
+            return Some(&self.disk);
+        }
+        self.swarm.machines.get(host).map(|m| &m.disk)
+    }
+
+    /// Runs `f` with machine `host`'s engine and disk as `world.engine` / `world.disk` (every
+    /// engine function works on those), then puts them back. `None` when there is no such
+    /// machine. This is how one engine model serves every machine: the single host is the
+    /// one-machine case, a swarm node's agent and `ssh node-2 docker …` mount that node's.
+    pub fn on_host<R>(&mut self, host: &str, f: impl FnOnce(&mut World) -> R) -> Option<R> {
+        if host == self.engine.hostname {
+            return Some(f(self));
+        }
+        let previous = self.engine.hostname.clone();
+        if !self.mount(host) {
+            return None;
+        }
+        let result = f(self);
+        self.mount(&previous);
+        Some(result)
+    }
+
+    /// Makes `host`'s engine and disk the mounted ones, parking the current ones in their
+    /// machine. Every machine keeps its own engine in `Machine.engine` except the mounted one,
+    /// whose slot holds an empty placeholder. `false` (nothing moved) if either machine is
+    /// missing.
+    pub fn mount(&mut self, host: &str) -> bool {
+        let current = self.engine.hostname.clone();
+        if host == current {
+            return true;
+        }
+        if !self.swarm.machines.contains_key(host) || !self.swarm.machines.contains_key(&current) {
+            return false;
+        }
+        let incoming = self.swarm.machines.get_mut(host).expect("checked");
+        let engine = std::mem::replace(&mut incoming.engine, Engine::placeholder());
+        let disk = std::mem::take(&mut incoming.disk);
+        let parked_engine = std::mem::replace(&mut self.engine, engine);
+        let parked_disk = std::mem::replace(&mut self.disk, disk);
+        let slot = self.swarm.machines.get_mut(&current).expect("checked");
+        slot.engine = parked_engine;
+        slot.disk = parked_disk;
+        true
     }
 
     /// Queues an input for the very next step.

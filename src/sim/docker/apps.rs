@@ -355,6 +355,7 @@ pub fn program(script: &str, argv: &[String], env: &[String]) -> Option<Program>
                 String::new()
             },
             http: true,
+            failing_paths: Vec::new(),
         }),
     })
 }

@@ -564,8 +564,14 @@ pub fn program(
 ) -> Option<(Program, Option<String>)> {
     let reference = ImageRef::parse(image).ok()?;
     let name = argv.join(" ");
-    let serve =
-        |port: Option<u16>, http: bool, body: String| port.map(|port| Serves { port, body, http });
+    let serve = |port: Option<u16>, http: bool, body: String| {
+        port.map(|port| Serves {
+            port,
+            body,
+            http,
+            failing_paths: Vec::new(),
+        })
+    };
     let running = |ops: Vec<Op>, serves: Option<Serves>| Program {
         name: name.clone(),
         ops,

@@ -147,6 +147,9 @@ pub struct Disk {
     pub full: bool,
     pub samples: Vec<Sample>,
     pub daemon: Daemon,
+    /// Space taken by something outside Docker (a lab's `! fill-disk node-2`: another
+    /// program's files), counted with the OS.
+    pub filled_bytes: u64,
 }
 
 impl Default for Disk {
@@ -158,6 +161,7 @@ impl Default for Disk {
             full: false,
             samples: Vec::new(),
             daemon: Daemon::default(),
+            filled_bytes: 0,
         }
     }
 }
@@ -388,7 +392,7 @@ impl Usage {
 pub fn usage(world: &World) -> Usage {
     let project: u64 = world.fs.entries.values().map(|e| e.size_bytes()).sum();
     Usage {
-        os_bytes: world.disk.os_base_bytes + project,
+        os_bytes: world.disk.os_base_bytes + world.disk.filled_bytes + project,
         images_bytes: world.engine.images.unique_layers().values().sum(),
         volumes_bytes: world.engine.volumes.values().map(|v| v.size_bytes()).sum(),
         containers_bytes: world
@@ -593,7 +597,7 @@ pub fn on_disk_full(world: &mut World, rec: &mut Record) -> bool {
 /// its restart fails too (wording: postgres src/backend/access/transam/xlog.c `could not write to
 /// file`, postmaster.c `terminated by signal 6: Aborted`, `aborting startup due to startup
 /// process failure`).
-fn crash_databases(world: &mut World, rec: &mut Record) {
+pub(crate) fn crash_databases(world: &mut World, rec: &mut Record) {
     let ids: Vec<ContainerId> = world
         .engine
         .containers

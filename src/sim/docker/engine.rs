@@ -71,6 +71,15 @@ impl Engine {
         }
     }
 
+    /// What a machine's engine slot holds while its engine is mounted as `world.engine`
+    /// (src/sim/world.rs `mount`): nothing at all, so that a mistake shows as an empty engine.
+    pub fn placeholder() -> Self {
+        Engine {
+            networks: BTreeMap::new(),
+            ..Engine::new("")
+        }
+    }
+
     /// Resolves a name, a full ID or a unique ID prefix, as the daemon does.
     pub fn resolve(&self, reference: &str) -> Result<ContainerId, DockerError> {
         let reference = reference.strip_prefix('/').unwrap_or(reference);

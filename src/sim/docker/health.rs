@@ -494,6 +494,45 @@ fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
                     "The simulation's probes only reach localhost.",
                 );
             };
+            let path = url
+                .strip_prefix("http://")
+                .unwrap_or(url)
+                .split_once('/')
+                .map(|(_, p)| format!("/{p}"))
+                .unwrap_or_else(|| "/".to_string());
+            let failing = c
+                .program
+                .as_ref()
+                .and_then(|p| p.serves.as_ref())
+                .and_then(|s| s.failing_paths.iter().find(|(p, _)| *p == path))
+                .map(|(_, status)| *status);
+            let fail_flag = args.iter().any(|a| {
+                a == "-f"
+                    || a == "--fail"
+                    || (a.starts_with('-') && !a.starts_with("--") && a.contains('f'))
+            });
+            if listens_on(c, port)
+                && let Some(status) = failing
+                && (tool == "wget" || fail_flag)
+            {
+                return if tool == "curl" {
+                    builtin(
+                        22,
+                        &format!("curl: (22) The requested URL returned error: {status}\n"),
+                        &format!(
+                            "The program answers {path} with HTTP {status}; `curl -f` turns that into exit code 22."
+                        ),
+                    )
+                } else {
+                    builtin(
+                        1,
+                        &format!(
+                            "wget: server returned error: HTTP/1.1 {status} Internal Server Error\n"
+                        ),
+                        &format!("The program answers {path} with HTTP {status}."),
+                    )
+                };
+            }
             if listens_on(c, port) {
                 let output = if tool == "curl" {
                     c.program

@@ -255,6 +255,7 @@ pub fn program(argv: &[String], env: &[String]) -> Program {
             port: 5432,
             body: "psql: the PostgreSQL wire protocol is not HTTP".to_string(),
             http: false,
+            failing_paths: Vec::new(),
         }),
     }
 }

@@ -74,6 +74,8 @@ pub struct Serves {
     pub body: String,
     /// Whether each request writes an access-log line (nginx does, redis does not speak HTTP).
     pub http: bool,
+    /// Paths that answer an HTTP error instead of the body (`/health` → 500).
+    pub failing_paths: Vec<(String, u16)>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -238,6 +240,7 @@ fn nginx(argv: &[String], via_entrypoint: bool) -> Program {
             port: 80,
             body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>".to_string(),
             http: true,
+            failing_paths: Vec::new(),
         }),
     }
 }
@@ -271,6 +274,7 @@ fn redis(argv: &[String]) -> Program {
             port: 6379,
             body: "-ERR wrong protocol: this is Redis, not HTTP".to_string(),
             http: false,
+            failing_paths: Vec::new(),
         }),
     }
 }
@@ -286,6 +290,15 @@ fn node(argv: &[String], env: &[String]) -> Result<Program, ExecError> {
     };
     if let Some(program) = super::apps::program(script, argv, env) {
         return Ok(program);
+    }
+    if script == "server.js"
+        && let Some(version) = env_value(env, "APP_VERSION")
+    {
+        return Ok(web(
+            argv,
+            version,
+            env_value(env, "PORT").and_then(|p| p.parse().ok()),
+        ));
     }
     let ops = match script {
         "crash.js" => {
@@ -316,6 +329,7 @@ fn node(argv: &[String], env: &[String]) -> Result<Program, ExecError> {
                     port: 3000,
                     body: "{\"notes\":[]}".to_string(),
                     http: true,
+                    failing_paths: Vec::new(),
                 }),
             });
         }
@@ -349,6 +363,55 @@ fn node(argv: &[String], env: &[String]) -> Result<Program, ExecError> {
         on_stop: OnStop::Ignore,
         serves: None,
     })
+}
+
+/// The course's `dockyard/web` releases (`APP_VERSION`): 1.0 and 2.0 serve on `PORT` (80) and
+/// answer `/health`; 2.1 was shipped without a dependency and dies at start; 2.2 starts, but its
+/// `/health` answers 500. Unlike the notes-api, this app handles SIGTERM: it closes its server
+/// and exits 0 at once, so rolling updates are not held up by the grace period.
+fn web(argv: &[String], version: &str, port: Option<u16>) -> Program {
+    let port = port.unwrap_or(80);
+    let name = argv.join(" ");
+    if version == "2.1" {
+        return Program {
+            name,
+            ops: vec![
+                Op::Sleep(1_500),
+                Op::Stderr("node:internal/modules/cjs/loader:1228".to_string()),
+                Op::Stderr("  throw err;".to_string()),
+                Op::Stderr("  ^".to_string()),
+                Op::Stderr(String::new()),
+                Op::Stderr("Error: Cannot find module 'express'".to_string()),
+                Op::Stderr("Node.js v20.18.1".to_string()),
+                Op::Exit(1),
+            ],
+            on_stop: OnStop::Ignore,
+            serves: None,
+        };
+    }
+    let mut serves = Serves {
+        port,
+        body: format!("web {version}"),
+        http: true,
+        failing_paths: Vec::new(),
+    };
+    if version == "2.2" {
+        serves.failing_paths.push(("/health".to_string(), 500));
+    }
+    Program {
+        name,
+        ops: vec![
+            Op::Stdout(format!("web {version} listening on :{port}")),
+            Op::Serve,
+        ],
+        on_stop: OnStop::Exit {
+            after_ms: 200,
+            exit_code: 0,
+            lines: vec!["web: SIGTERM received, closing the server".to_string()],
+            stderr: false,
+        },
+        serves: Some(serves),
+    }
 }
 
 /// A `sh -c` script, in the small subset the lessons use.

@@ -1,43 +1,43 @@
-//! The worker side: each node's agent runs the tasks the dispatcher assigns to it.
+//! The worker side: each node's agent runs the tasks the dispatcher assigns to it, as
+//! containers of that node's own Docker engine.
 //!
-//! Real Swarm: the agent on each node receives its assignments from the leader's dispatcher and
-//! walks each task `assigned → accepted → preparing` (pull the image, create volumes and the
-//! container) `→ ready → starting → running`, reporting every state back. A task whose
-//! container has a healthcheck stays `starting` until the first probe passes; a container that
-//! turns unhealthy is killed and the task fails with `task: non-zero exit (137): dockerexec:
-//! unhealthy container`. A container that exits fails its task with `task: non-zero exit (N)`
-//! (or completes it with exit 0). When the manager sets a task's desired state past `running`,
-//! the agent stops the container (SIGTERM, SIGKILL after the stop grace period) and reports
-//! `shutdown`. A named volume is created on the node that runs the task, empty, unless that
-//! node already has one by that name: volumes do not follow tasks.
+//! Real Swarm (SwarmKit `agent/exec/dockerapi`): the agent on each node receives its
+//! assignments from the leader's dispatcher and walks each task `assigned → accepted →
+//! preparing` (pull the image into this node's image store, create the container) `→ ready →
+//! starting` (start it) `→ running`, reporting every state back. The container is an ordinary
+//! engine container named `<service>.<slot>.<task id>` (global services:
+//! `<service>.<node id>.<task id>`) with the labels `com.docker.swarm.service.name`,
+//! `com.docker.swarm.task.id`, `com.docker.swarm.node.id`… and, for a stack,
+//! `com.docker.stack.namespace`; `docker ps` on that node lists it. The task follows its
+//! container: a task whose container has a healthcheck stays `starting` until the first probe
+//! passes; a container that turns unhealthy is killed and the task fails with `task: non-zero
+//! exit (137): dockerexec: unhealthy container`; a container that exits fails its task with
+//! `task: non-zero exit (N)` (or completes it with exit 0). When the manager sets a task's
+//! desired state past `running`, the agent stops the container with the service's stop signal
+//! and grace period, and reports `shutdown` once it has exited. A named volume is created by the
+//! engine of the node that runs the task, empty, unless that node already has one by that name:
+//! volumes do not follow tasks. The task reaper's deletions remove the containers too.
 //!
-//! We model the programs the course images run ([`program`]): how long they live, their exit
-//! code, whether their healthcheck passes and how fast they stop. Simplified: accepted and
-//! preparing are one move; pulls take a time proportional to the image size (≈ 60 MB/s) and
-//! happen once per node; the agent reports at once (no status batching).
+//! We model that with the one engine of src/sim/docker/engine.rs, mounted for the node
+//! (`World::on_host`): the program, its logs, healthchecks, stop signals and disk errors are the
+//! single host's. Simplified: accepted and preparing are one move; a pull takes a time
+//! proportional to the image size (≈ 60 MB/s) and lands at once at its end; the agent reports at
+//! once (no status batching); without a healthcheck a task is `running` one second after its
+//! container started; task containers join no engine network (the overlay model of
+//! src/sim/swarm/overlay.rs gives them their addresses); the engines' own narration of a task's
+//! container is left out, the agent's is kept.
 
 use super::service::ContainerSpec;
 use super::task::{Task, TaskState};
+use crate::sim::docker::cli::RunOptions;
+use crate::sim::docker::container::Status;
+use crate::sim::docker::engine;
+use crate::sim::docker::health::{HealthOptions, HealthStatus};
 use crate::sim::docker::image::{self, ImageRef, Lookup};
+use crate::sim::ids::ContainerId;
 use crate::sim::time::{Millis, SECOND_MS};
+use crate::sim::world::Waiter;
 use crate::sim::{Record, World};
-
-/// What a task's container does once started.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Program {
-    /// `None`: runs until stopped.
-    pub exits_after_ms: Option<Millis>,
-    pub exit_code: i32,
-    /// Its healthcheck (if the service has one) passes.
-    pub healthy: bool,
-    /// How long it takes to exit on SIGTERM; `None`: it ignores SIGTERM (a shell as PID 1)
-    /// and is killed when the grace period ends.
-    pub stops_in_ms: Option<Millis>,
-    /// Bytes to download when the node does not have the image yet.
-    pub image_size_bytes: u64,
-    /// What it prints when it dies, for `docker service logs`.
-    pub last_words: String,
-}
 
 /// Download speed of a node's engine pulling layers (≈ 60 MB/s).
 const PULL_BYTES_PER_MS: u64 = 60_000;
@@ -46,83 +46,112 @@ const ACCEPT_MS: Millis = 500;
 /// `starting` → `running` without a healthcheck.
 const START_MS: Millis = 1_000;
 
-/// The program a container spec runs, or the rejection the agent reports
-/// (`No such image: nope:latest`).
-pub fn program(container: &ContainerSpec) -> Result<Program, String> {
-    let reference = ImageRef::parse(&container.image)?;
-    let image_size_bytes = match image::lookup(&reference) {
-        Lookup::Found(spec) => spec.size_bytes,
-        // A real image from the catalogue (or a guessed one): a long-running service of its size.
-        // The swarm's own process model stays this small until tasks run as engine containers.
-        Lookup::Catalogue(resolution) => {
-            crate::sim::docker::catalogue::image(&resolution, &reference, 0)
-                .map(|i| i.size_bytes())
-                .unwrap_or(100_000_000)
-        }
-        Lookup::UnknownTag | Lookup::UnknownRepo => {
-            return Err(format!(
-                "No such image: {}:{}",
-                reference.repo, reference.tag
-            ));
-        }
+/// Whether a service's image can be pulled at all: the rejection the agent reports otherwise
+/// (`No such image: nope:latest`), as `docker service create` warns up front.
+pub fn image_error(container: &ContainerSpec) -> Option<String> {
+    let reference = match ImageRef::parse(&container.image) {
+        Ok(r) => r,
+        Err(e) => return Some(e),
     };
-    let mut p = Program {
-        exits_after_ms: None,
-        exit_code: 0,
-        healthy: true,
-        stops_in_ms: Some(200),
-        image_size_bytes,
-        last_words: String::new(),
-    };
-    let env_secs = |key: &str, default: u64| {
-        container
-            .env_value(key)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(default)
-    };
-    let args: Vec<&str> = container.args.iter().map(String::as_str).collect();
-    match (reference.repo.as_str(), reference.tag.as_str()) {
-        ("dockyard/crashy", _) => {
-            p.exits_after_ms = Some(env_secs("CRASH_AFTER", 5) * SECOND_MS);
-            p.exit_code = 1;
-            p.last_words = "Error: something went wrong".into();
-        }
-        ("dockyard/batch-job", _) => {
-            p.exits_after_ms = Some(env_secs("JOB_SECONDS", 3) * SECOND_MS);
-            p.last_words = "job done".into();
-        }
-        ("dockyard/web", "2.1") => {
-            // The broken release: a dependency missing from the image.
-            p.exits_after_ms = Some(1_500);
-            p.exit_code = 1;
-            p.last_words = "Error: Cannot find module 'express'".into();
-        }
-        ("dockyard/web", "2.2") => {
-            // Starts, but /health answers 500: the healthcheck never passes.
-            p.healthy = false;
-        }
-        ("alpine" | "busybox" | "debian" | "python" | "node", _) => {
-            // No long-running default command: `sh`/`node` without a TTY exits at once.
-            match args.as_slice() {
-                [] => p.exits_after_ms = Some(100),
-                ["sleep", n] => {
-                    p.exits_after_ms = n.parse::<u64>().ok().map(|s| s * SECOND_MS);
-                    p.stops_in_ms = None;
-                }
-                _ => p.stops_in_ms = None,
-            }
-        }
-        _ => {}
+    match image::lookup(&reference) {
+        Lookup::Found(_) | Lookup::Catalogue(_) => None,
+        Lookup::UnknownTag | Lookup::UnknownRepo => Some(format!(
+            "No such image: {}:{}",
+            reference.repo, reference.tag
+        )),
     }
-    Ok(p)
 }
 
-/// The program a task runs, looked up through its service's template.
-fn task_program(world: &World, task: &Task) -> Result<Program, String> {
-    match world.swarm.services.get(&task.service_id) {
-        Some(svc) => program(&svc.template_of(task.spec_version).container),
-        None => Err(String::new()),
+/// The bytes a node downloads to run `image` when its engine does not have it yet.
+fn pull_bytes(world: &World, host: &str, image: &str) -> u64 {
+    let Ok(reference) = ImageRef::parse(image) else {
+        return 0;
+    };
+    let have = world
+        .engine_of(host)
+        .is_some_and(|e| e.images.get(&reference.full()).is_some());
+    if have {
+        return 0;
     }
+    engine::pull(world, &reference)
+        .map(|i| i.size_bytes())
+        .unwrap_or(0)
+}
+
+/// SwarmKit's container name for a task (`agent/exec/dockerapi/container.go` `name()`).
+pub fn container_name(service_name: &str, t: &Task) -> String {
+    match (t.slot, &t.node_id) {
+        (Some(slot), _) => format!("{service_name}.{slot}.{}", t.id),
+        (None, Some(node)) => format!("{service_name}.{node}.{}", t.id),
+        (None, None) => format!("{service_name}.{}", t.id),
+    }
+}
+
+/// What the executor asks the engine to create for a task: the container spec, its name, the
+/// swarm's labels, the stop grace period and the host-mode published ports.
+fn run_options(world: &World, t: &Task) -> Option<RunOptions> {
+    let svc = world.swarm.services.get(&t.service_id)?;
+    let template = svc.template_of(t.spec_version);
+    let c = &template.container;
+    let mut labels: Vec<String> = c.labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    if let Some(ns) = svc.spec.labels.get("com.docker.stack.namespace") {
+        labels.push(format!("com.docker.stack.namespace={ns}"));
+    }
+    let node = t.node_id.clone().unwrap_or_default();
+    let name = container_name(&svc.spec.name, t);
+    labels.extend([
+        format!("com.docker.swarm.node.id={node}"),
+        format!("com.docker.swarm.service.id={}", svc.id),
+        format!("com.docker.swarm.service.name={}", svc.spec.name),
+        "com.docker.swarm.task=".to_string(),
+        format!("com.docker.swarm.task.id={}", t.id),
+        format!("com.docker.swarm.task.name={}", t.name(&svc.spec.name)),
+    ]);
+    let health = match &c.health {
+        Some(h) => HealthOptions {
+            test: Some(h.test.clone()),
+            interval_ms: h.interval_ms,
+            timeout_ms: h.timeout_ms,
+            start_period_ms: h.start_period_ms,
+            start_interval_ms: h.start_interval_ms,
+            retries: h.retries,
+            no_healthcheck: h.disabled(),
+            cmd: None,
+        },
+        None => HealthOptions::default(),
+    };
+    let mounts = c
+        .mounts
+        .iter()
+        .map(|m| {
+            if m.source.is_empty() {
+                format!("type={},target={}", m.kind, m.target)
+            } else {
+                format!("type={},source={},target={}", m.kind, m.source, m.target)
+            }
+        })
+        .collect();
+    let publish = svc
+        .spec
+        .ports
+        .iter()
+        .filter(|p| p.mode == super::service::PublishMode::Host)
+        .map(|p| format!("{}:{}/{}", p.published_port, p.target_port, p.protocol))
+        .collect();
+    Some(RunOptions {
+        detach: true,
+        name: Some(name),
+        env: c.env.clone(),
+        image: c.image.clone(),
+        cmd: c.args.clone(),
+        mounts,
+        publish,
+        labels,
+        health,
+        stop_timeout_s: Some(c.stop_grace_ms.div_ceil(SECOND_MS) as u32),
+        networks: vec!["none".to_string()],
+        ..RunOptions::default()
+    })
 }
 
 fn hostname_of(world: &World, task: &Task) -> Option<String> {
@@ -130,25 +159,73 @@ fn hostname_of(world: &World, task: &Task) -> Option<String> {
     world.swarm.nodes.get(id).map(|n| n.hostname.clone())
 }
 
-/// The agent can act on this task: its machine is on and can reach the leader (or, without a
-/// leader, is at least on: a running container keeps running).
+/// The agent can act on this task: its machine is on.
 fn machine_up(world: &World, host: &str) -> bool {
     world.swarm.machines.get(host).is_some_and(|m| m.up)
 }
 
+/// What the node's engine says about a task's container.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Seen {
+    /// Not created, or removed behind the agent's back.
+    Missing,
+    Created,
+    Up {
+        health: Option<HealthStatus>,
+        stopping: bool,
+    },
+    Exited {
+        exit_code: i32,
+        oom: bool,
+    },
+}
+
+fn seen(world: &World, host: &str, t: &Task) -> Seen {
+    let Some(c) = t
+        .container
+        .as_ref()
+        .and_then(|id| world.engine_of(host)?.containers.get(id))
+    else {
+        return Seen::Missing;
+    };
+    match c.status() {
+        Status::Created => Seen::Created,
+        Status::Running | Status::Paused | Status::Restarting => Seen::Up {
+            health: c.health.as_ref().map(|h| h.status),
+            stopping: c.stopping.is_some(),
+        },
+        Status::Exited | Status::Dead | Status::Removing => Seen::Exited {
+            exit_code: c.state.exit_code,
+            oom: c.state.oom_killed,
+        },
+    }
+}
+
+/// Runs an engine call for the agent on `host`. The engine's narration of a task's container
+/// is dropped (the agent narrates what matters); what it touched is kept for the picture.
+fn on_engine<R>(
+    world: &mut World,
+    host: &str,
+    rec: &mut Record,
+    f: impl FnOnce(&mut World, &mut Record) -> R,
+) -> Option<R> {
+    let mut quiet = Record::new(world.now_ms);
+    let result = world.on_host(host, |w| f(w, &mut quiet));
+    rec.touched.extend(quiet.touched);
+    result
+}
+
 /// Kill every container on a machine that lost power: the store still says `running`.
 pub fn power_off(world: &mut World, host: &str) {
-    let ids: Vec<String> = world
-        .swarm
-        .nodes
-        .values()
-        .filter(|n| n.hostname == host)
-        .map(|n| n.id.clone())
-        .collect();
-    for t in &mut world.swarm.tasks {
-        if t.node_id.as_ref().is_some_and(|n| ids.contains(n)) {
-            t.container_up = false;
-            t.due_ms = None;
+    let mut quiet = Record::new(world.now_ms);
+    let waiting = world.shell.waiting.clone();
+    world.on_host(host, |w| engine::restart_everything(w, &mut quiet, false));
+    // The terminal's own waits are not this machine's business.
+    world.shell.waiting = waiting;
+    observe_all(world);
+    for i in 0..world.swarm.tasks.len() {
+        if hostname_of(world, &world.swarm.tasks[i]).as_deref() == Some(host) {
+            world.swarm.tasks[i].due_ms = None;
         }
     }
 }
@@ -181,8 +258,21 @@ pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
     }
     if reported > 0 {
         rec.say(format!(
-            "{host}'s agent finds its {reported} old container(s) dead after the power loss and reports them; the managers do not restart them there."
+            "{host}'s engine finds its {reported} old container(s) exited (255) after the power loss, and its agent reports them; the managers do not restart them there."
         ));
+    }
+}
+
+/// Copies each task's container state (up or not) from its node's engine.
+fn observe_all(world: &mut World) {
+    for i in 0..world.swarm.tasks.len() {
+        let t = &world.swarm.tasks[i];
+        if t.container.is_none() {
+            continue;
+        }
+        let up =
+            hostname_of(world, t).is_some_and(|h| matches!(seen(world, &h, t), Seen::Up { .. }));
+        world.swarm.tasks[i].container_up = up;
     }
 }
 
@@ -205,36 +295,11 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
         let told = leader.as_deref().is_some_and(|l| net(l, &host));
         let mut t = task.clone();
         if t.desired_state > TaskState::Running {
-            if !told {
-                continue;
+            if told {
+                shut_down(world, &mut t, &host, rec);
             }
-            if t.state < TaskState::Starting || !t.container_up {
-                t.advance(TaskState::Shutdown, "shutdown", now);
-                t.container_up = false;
-                t.due_ms = None;
-            } else if let Some(stop_at) = t.stop_due_ms {
-                if stop_at <= now {
-                    t.advance(TaskState::Shutdown, "shutdown", now);
-                    t.container_up = false;
-                    t.due_ms = None;
-                    t.stop_due_ms = None;
-                }
-            } else {
-                // SIGTERM now; it exits in its own time, or SIGKILL at the grace period.
-                let grace = world
-                    .swarm
-                    .services
-                    .get(&t.service_id)
-                    .map(|s| s.template_of(t.spec_version).container.stop_grace_ms)
-                    .unwrap_or(10 * SECOND_MS);
-                let stops_in = task_program(world, &t)
-                    .ok()
-                    .and_then(|p| p.stops_in_ms)
-                    .unwrap_or(grace)
-                    .min(grace);
-                t.stop_due_ms = Some(now + stops_in);
-                t.due_ms = t.stop_due_ms;
-            }
+        } else if t.state >= TaskState::Starting {
+            follow(world, &mut t, &host, rec);
         } else if t.due_ms.is_some_and(|d| d <= now) {
             step_task(world, &mut t, &host, told, rec);
         } else if t.due_ms.is_none() && t.state == TaskState::Assigned && told {
@@ -243,11 +308,9 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
             && t.state == TaskState::Ready
             && t.desired_state == TaskState::Running
         {
-            t.advance(TaskState::Starting, "starting", now);
-            t.container_up = true;
-            t.started_ms = Some(now);
-            t.due_ms = Some(now + first_check_ms(world, &t));
+            start(world, &mut t, &host, rec);
         }
+        t.container_up = matches!(seen(world, &host, &t), Seen::Up { .. });
         if t != task {
             changed |= t.state != task.state || t.container_up != task.container_up;
             world.swarm.tasks[i] = t;
@@ -256,156 +319,226 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
     changed
 }
 
-/// How long after starting the agent next looks: the first healthcheck, or the plain start.
-fn first_check_ms(world: &World, t: &Task) -> Millis {
-    match health_of(world, t) {
-        Some(h) => h.interval(),
-        None => START_MS,
+/// The manager wants the task gone: stop its container (the stop signal, SIGKILL at the
+/// grace period), `shutdown` once it has exited.
+fn shut_down(world: &mut World, t: &mut Task, host: &str, rec: &mut Record) {
+    let now = world.now_ms;
+    match seen(world, host, t) {
+        Seen::Up {
+            stopping: false, ..
+        } if t.stop_due_ms.is_none() => {
+            let id = t.container.clone().expect("seen");
+            let grace_s = world
+                .swarm
+                .services
+                .get(&t.service_id)
+                .map(|s| s.template_of(t.spec_version).container.stop_grace_ms)
+                .unwrap_or(10 * SECOND_MS)
+                .div_ceil(SECOND_MS) as u32;
+            on_engine(world, host, rec, |w, r| {
+                let _ = engine::stop(w, &id, Some(grace_s), None, "", r);
+                // The agent waits for the exit itself; the terminal does not.
+                w.shell
+                    .waiting
+                    .retain(|x| !matches!(x, Waiter::Stop { container, .. } if *container == id));
+            });
+            t.stop_due_ms = Some(now + u64::from(grace_s) * SECOND_MS);
+            t.due_ms = None;
+        }
+        Seen::Up { .. } => {}
+        Seen::Missing | Seen::Created | Seen::Exited { .. } => {
+            t.advance(TaskState::Shutdown, "shutdown", now);
+            t.due_ms = None;
+            t.stop_due_ms = None;
+        }
     }
 }
 
-fn health_of(world: &World, t: &Task) -> Option<crate::sim::docker::health::HealthConfig> {
-    let svc = world.swarm.services.get(&t.service_id)?;
-    let h = svc.template_of(t.spec_version).container.health.clone()?;
-    (!h.disabled()).then_some(h)
+/// A started task follows its container: healthy (or one second up without a healthcheck) →
+/// `running`; unhealthy → killed, `failed`; exited → `complete` or `failed`.
+fn follow(world: &mut World, t: &mut Task, host: &str, rec: &mut Record) {
+    let now = world.now_ms;
+    match seen(world, host, t) {
+        Seen::Missing | Seen::Created => {
+            t.advance(TaskState::Failed, "started", now);
+            t.error = "task: non-zero exit (137)".into();
+            t.exit_code = Some(137);
+            t.due_ms = None;
+        }
+        Seen::Exited { exit_code, oom } => {
+            t.due_ms = None;
+            t.exit_code = Some(exit_code);
+            if exit_code == 0 {
+                t.advance(TaskState::Complete, "finished", now);
+            } else {
+                t.advance(TaskState::Failed, "started", now);
+                t.error = if oom {
+                    format!("task: non-zero exit ({exit_code}): OOMKilled")
+                } else {
+                    format!("task: non-zero exit ({exit_code})")
+                };
+            }
+        }
+        Seen::Up {
+            health: Some(HealthStatus::Unhealthy),
+            ..
+        } => {
+            // SwarmKit's controller sees the health event and kills the container.
+            let id = t.container.clone().expect("seen");
+            on_engine(world, host, rec, |w, r| {
+                let _ = engine::kill(w, &id, "SIGKILL", "", r);
+            });
+            t.advance(TaskState::Failed, "started", now);
+            t.error = "task: non-zero exit (137): dockerexec: unhealthy container".into();
+            t.exit_code = Some(137);
+            t.due_ms = None;
+        }
+        Seen::Up {
+            health: Some(HealthStatus::Healthy),
+            ..
+        } if t.state == TaskState::Starting => {
+            t.advance(TaskState::Running, "started", now);
+            t.due_ms = None;
+        }
+        Seen::Up { health: None, .. } if t.state == TaskState::Starting => {
+            if t.due_ms.is_some_and(|d| d <= now) {
+                t.advance(TaskState::Running, "started", now);
+                t.due_ms = None;
+            }
+        }
+        Seen::Up { .. } => {}
+    }
 }
 
-/// A due move of one task on `host`.
+/// `ready` → `starting`: the engine starts the container.
+fn start(world: &mut World, t: &mut Task, host: &str, rec: &mut Record) {
+    let now = world.now_ms;
+    let Some(id) = t.container.clone() else {
+        return;
+    };
+    let result = on_engine(world, host, rec, |w, r| engine::start(w, &id, r));
+    match result {
+        Some(Ok(())) => {
+            t.advance(TaskState::Starting, "starting", now);
+            t.started_ms = Some(now);
+            let has_health = world
+                .engine_of(host)
+                .and_then(|e| e.containers.get(&id))
+                .is_some_and(|c| c.health.is_some());
+            t.due_ms = (!has_health).then_some(now + START_MS);
+        }
+        Some(Err(e)) => {
+            t.advance(TaskState::Failed, "starting", now);
+            t.error = format!("starting container failed: {}", daemon_words(&e.message));
+            t.exit_code = Some(e.exit_code);
+            t.due_ms = None;
+        }
+        None => t.due_ms = None,
+    }
+}
+
+fn daemon_words(message: &str) -> String {
+    message
+        .trim_start_matches("Error response from daemon: ")
+        .to_string()
+}
+
+/// A due move of one task on `host` before it starts: accept and pull, then create.
 fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut Record) {
     let now = world.now_ms;
-    let program = task_program(world, t);
     match t.state {
         TaskState::Assigned | TaskState::Accepted if told => {
             t.advance(TaskState::Accepted, "accepted", now);
-            let p = match program {
-                Ok(p) => p,
-                Err(e) => {
-                    t.advance(TaskState::Rejected, "preparing", now);
-                    t.error = e;
-                    t.due_ms = None;
-                    return;
-                }
-            };
-            t.advance(TaskState::Preparing, "preparing", now);
             let image = world
                 .swarm
                 .services
                 .get(&t.service_id)
                 .map(|s| s.template_of(t.spec_version).container.clone())
                 .unwrap_or_default();
-            if world.swarm.machines.get(host).is_some_and(|m| m.disk_full) {
-                // The engine cannot write the image's layers or the container's files.
+            if let Some(e) = image_error(&image) {
                 t.advance(TaskState::Rejected, "preparing", now);
-                t.error = format!(
-                    "mkdir /var/lib/docker/containers/{}: no space left on device",
-                    &t.id[..12]
-                );
+                t.error = e;
                 t.due_ms = None;
                 return;
             }
-            let machine = world.swarm.machines.get_mut(host);
-            let pull_ms = match machine {
-                Some(m) if !m.images.contains(&image.image) => {
-                    m.images.insert(image.image.clone());
-                    p.image_size_bytes / PULL_BYTES_PER_MS
-                }
-                _ => 0,
-            };
-            create_volumes(world, host, &image, rec);
+            t.advance(TaskState::Preparing, "preparing", now);
+            let pull_ms = pull_bytes(world, host, &image.image) / PULL_BYTES_PER_MS;
             t.due_ms = Some(now + pull_ms.max(100));
         }
         TaskState::Preparing => {
-            t.advance(TaskState::Ready, "prepared", now);
-            t.due_ms = None;
-            if t.desired_state == TaskState::Running {
-                t.advance(TaskState::Starting, "starting", now);
-                t.container_up = true;
-                t.started_ms = Some(now);
-                t.due_ms = Some(now + first_check_ms(world, t));
-            }
-        }
-        TaskState::Starting => {
-            let Ok(p) = program else {
+            let Some(options) = run_options(world, t) else {
                 t.due_ms = None;
                 return;
             };
-            let started = t.started_ms.unwrap_or(now);
-            if p.exits_after_ms.is_some_and(|e| started + e <= now) {
-                exit(t, &p, now);
-                return;
-            }
-            match health_of(world, t) {
-                Some(h) if !p.healthy => {
-                    // Probes fail `retries` times in a row after the start period: killed.
-                    let fail_at =
-                        started + h.start_period() + h.interval() * u64::from(h.retries());
-                    if now >= fail_at {
-                        t.advance(TaskState::Failed, "started", now);
-                        t.error =
-                            "task: non-zero exit (137): dockerexec: unhealthy container".into();
-                        t.exit_code = Some(137);
-                        t.container_up = false;
-                        t.due_ms = None;
-                    } else {
-                        t.due_ms = Some(fail_at);
+            narrate_new_volumes(world, host, &options, rec);
+            let created = on_engine(world, host, rec, |w, r| {
+                super::super::docker::disk::refuse_when_full(w)?;
+                engine::create(w, &options, r)
+            });
+            match created {
+                Some(Ok(id)) => {
+                    t.container = Some(id);
+                    t.advance(TaskState::Ready, "prepared", now);
+                    t.due_ms = None;
+                    if t.desired_state == TaskState::Running {
+                        start(world, t, host, rec);
                     }
                 }
-                _ => {
-                    t.advance(TaskState::Running, "started", now);
-                    t.due_ms = p.exits_after_ms.map(|e| (started + e).max(now));
+                Some(Err(e)) => {
+                    t.advance(TaskState::Rejected, "preparing", now);
+                    t.error = daemon_words(&e.message);
+                    t.due_ms = None;
                 }
-            }
-        }
-        TaskState::Running => {
-            if let Ok(p) = program
-                && p.exits_after_ms.is_some()
-            {
-                exit(t, &p, now);
-            } else {
-                t.due_ms = None;
+                None => t.due_ms = None,
             }
         }
         _ => t.due_ms = None,
     }
 }
 
-fn exit(t: &mut Task, p: &Program, now: Millis) {
-    t.container_up = false;
-    t.due_ms = None;
-    t.exit_code = Some(p.exit_code);
-    if p.exit_code == 0 {
-        t.advance(TaskState::Complete, "finished", now);
-    } else {
-        t.advance(TaskState::Failed, "started", now);
-        t.error = format!("task: non-zero exit ({})", p.exit_code);
-    }
-}
-
 /// `preparing`: the node's engine creates the task's named volumes that it does not have yet.
-fn create_volumes(world: &mut World, host: &str, c: &ContainerSpec, rec: &mut Record) {
-    let now = world.now_ms;
-    let Some(m) = world.swarm.machines.get_mut(host) else {
+fn narrate_new_volumes(world: &World, host: &str, options: &RunOptions, rec: &mut Record) {
+    let Some(engine) = world.engine_of(host) else {
         return;
     };
-    for mount in c
-        .mounts
-        .iter()
-        .filter(|m| m.kind == "volume" && !m.source.is_empty())
-    {
-        if !m.volumes.contains_key(&mount.source) {
-            m.volumes.insert(
-                mount.source.clone(),
-                super::cluster::NodeVolume {
-                    created_ms: now,
-                    data: Default::default(),
-                },
-            );
+    for mount in &options.mounts {
+        let source = mount
+            .split(',')
+            .find_map(|kv| kv.strip_prefix("source="))
+            .filter(|_| mount.starts_with("type=volume"));
+        if let Some(source) = source
+            && !engine.volumes.contains_key(source)
+        {
             rec.say(format!(
-                "{host} has no volume named {} yet, so its engine creates one, EMPTY: a named volume lives on the node that created it, and data written on another node stays there.",
-                mount.source
+                "{host} has no volume named {source} yet, so its engine creates one, EMPTY: a named volume lives on the node that created it, and data written on another node stays there."
             ));
         }
     }
+}
+
+/// The task reaper deleted these tasks: their nodes' engines remove their containers.
+pub fn remove_containers(world: &mut World, gone: &[Task]) {
+    for t in gone {
+        let (Some(id), Some(host)) = (t.container.clone(), hostname_of(world, t)) else {
+            continue;
+        };
+        let mut quiet = Record::new(world.now_ms);
+        world.on_host(&host, |w| {
+            if w.engine.containers.contains_key(&id) {
+                let _ = engine::rm(w, &id, true, false, "", &mut quiet);
+            }
+        });
+    }
+}
+
+/// The container a task runs on its node, if it has one.
+pub fn task_container<'a>(
+    world: &'a World,
+    t: &Task,
+) -> Option<&'a crate::sim::docker::container::Container> {
+    let host = hostname_of(world, t)?;
+    let id: &ContainerId = t.container.as_ref()?;
+    world.engine_of(&host)?.containers.get(id)
 }
 
 /// The earliest due move of any agent still to come. A move already due that the last pass
@@ -426,37 +559,28 @@ pub fn next_due_ms(world: &World) -> Option<Millis> {
 mod tests {
     use super::*;
 
-    fn spec(image: &str, args: &[&str]) -> ContainerSpec {
+    fn spec(image: &str) -> ContainerSpec {
         ContainerSpec {
             image: image.into(),
-            args: args.iter().map(|s| s.to_string()).collect(),
             ..ContainerSpec::default()
         }
     }
 
     #[test]
-    fn programs_of_the_course_images() {
-        let nginx = program(&spec("nginx:1.27", &[])).unwrap();
-        assert_eq!(nginx.exits_after_ms, None);
-        assert!(nginx.healthy);
-        let broken = program(&spec("dockyard/web:2.1", &[])).unwrap();
-        assert_eq!((broken.exits_after_ms, broken.exit_code), (Some(1_500), 1));
-        assert!(!program(&spec("dockyard/web:2.2", &[])).unwrap().healthy);
-        let alpine = program(&spec("alpine", &[])).unwrap();
-        assert_eq!(alpine.exits_after_ms, Some(100));
-        let sleeper = program(&spec("alpine", &["sleep", "60"])).unwrap();
-        assert_eq!(sleeper.exits_after_ms, Some(60_000));
+    fn an_unknown_image_is_rejected_with_the_engines_words() {
         assert_eq!(
-            sleeper.stops_in_ms, None,
-            "sh ignores SIGTERM: killed at the grace period"
+            image_error(&spec("nope")),
+            Some("No such image: nope:latest".to_string())
         );
+        assert_eq!(image_error(&spec("nginx:1.27")), None);
+        assert_eq!(image_error(&spec("postgres:15-alpine")), None);
     }
 
     #[test]
-    fn an_unknown_image_is_rejected_with_the_engines_words() {
-        assert_eq!(
-            program(&spec("nope", &[])),
-            Err("No such image: nope:latest".to_string())
-        );
+    fn containers_are_named_as_swarmkit_names_them() {
+        let t = Task::new("abc", "s1", Some(2), Some("n1"), 1, 0);
+        assert_eq!(container_name("web", &t), "web.2.abc");
+        let g = Task::new("def", "s1", None, Some("n1"), 1, 0);
+        assert_eq!(container_name("agent", &g), "agent.n1.def");
     }
 }

@@ -32,6 +32,8 @@ fn ensure_local(world: &mut World) {
         let mut lab = Swarm::lab(1);
         if let Some(mut m) = lab.machines.remove("node-1") {
             m.hostname = hostname.clone();
+            // Its engine is the mounted one (`world.engine`).
+            m.engine = crate::sim::docker::engine::Engine::placeholder();
             lab.machines.insert(hostname.clone(), m);
         }
         lab.local = hostname;
@@ -82,7 +84,8 @@ fn raft_change(
 /// `docker swarm …` / `docker node …` typed on the learner's machine.
 pub fn run(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), DockerError> {
     ensure_local(world);
-    let local = world.swarm.local.clone();
+    // The machine this command runs on: the terminal's, or another through `ssh node-2 docker …`.
+    let local = world.here().to_string();
     if world.swarm.machines.get(&local).is_some_and(|m| !m.up) {
         // Nothing answers on a machine without power; the lab's other machines still do.
         return Err(DockerError::new(powered_off(world, &local), 255));

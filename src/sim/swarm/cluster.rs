@@ -98,24 +98,16 @@ pub struct Machine {
     pub node_id: Option<String>,
     /// When it was powered off (`! kill`), for the heartbeat timeout.
     pub down_since_ms: Option<Millis>,
-    /// Images its engine has pulled (a task there skips the download).
-    pub images: std::collections::BTreeSet<String>,
-    /// Its local named volumes: a volume lives on the node that created it.
-    pub volumes: BTreeMap<String, NodeVolume>,
+    /// Its Docker engine: containers (the tasks' included), pulled images, local volumes and
+    /// networks. While this machine's engine is mounted as `world.engine` (the terminal is here,
+    /// or a command runs here) this slot holds a placeholder: read it with `World::engine_of`.
+    pub engine: crate::sim::docker::engine::Engine,
+    /// Its disk (`! fill-disk node-2` fills it); mounted like the engine (`World::disk_of`).
+    pub disk: crate::sim::docker::disk::Disk,
     /// Network partition group: machines talk only within the same group (0 = everyone).
     pub partition: u32,
     /// Since when the leader's dispatcher has heard nothing from it (off or cut off).
     pub silent_since_ms: Option<Millis>,
-    /// Its disk is full (`! fill-disk node-2`): no pull, no new container.
-    pub disk_full: bool,
-}
-
-/// A named volume on one machine's disk, with what the programs wrote into it.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct NodeVolume {
-    pub created_ms: Millis,
-    /// Entries the simulated programs keep (e.g. the voting app's `votes`).
-    pub data: BTreeMap<String, String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -174,18 +166,17 @@ impl Swarm {
             machines.insert(
                 hostname.clone(),
                 Machine {
-                    hostname,
+                    hostname: hostname.clone(),
                     addr: format!("10.0.0.{}", i + 1),
                     cpus: 2,
                     memory_bytes: 4 << 30,
                     up: true,
                     node_id: None,
                     down_since_ms: None,
-                    images: Default::default(),
-                    volumes: BTreeMap::new(),
+                    engine: crate::sim::docker::engine::Engine::new(&hostname),
+                    disk: Default::default(),
                     partition: 0,
                     silent_since_ms: None,
-                    disk_full: false,
                 },
             );
         }

@@ -126,22 +126,32 @@ pub fn fill_disk(
     full: bool,
     rec: &mut Record,
 ) -> Result<(), String> {
-    let Some(m) = world.swarm.machines.get_mut(host) else {
+    let Some(disk) = world.disk_of(host) else {
         return Err(format!("no machine {host} in this lab"));
     };
-    if m.disk_full == full {
+    if disk.full == full {
         return Err(format!(
             "{host}'s disk is already {}",
             if full { "full" } else { "free" }
         ));
     }
-    m.disk_full = full;
+    world.on_host(host, |w| {
+        // Something outside Docker fills (or frees) the rest of the disk.
+        w.disk.filled_bytes = 0;
+        if full {
+            let used = crate::sim::docker::disk::usage(w).total();
+            w.disk.filled_bytes = w.disk.size_bytes.saturating_sub(used);
+        }
+        w.disk.full = full;
+    });
     rec.touch(host);
     if full {
         rec.title = format!("{host}'s disk is full");
         rec.say(format!(
             "{host}'s disk fills up. What runs there keeps running, but its engine cannot pull an image or create a container any more: a task sent there is rejected with `no space left on device`. SwarmKit's scheduler does not look at disk space, so it may keep choosing {host}."
         ));
+        // The databases there cannot write any more (the single host's disk model).
+        world.on_host(host, |w| crate::sim::docker::disk::crash_databases(w, rec));
     } else {
         rec.title = format!("{host}'s disk has room again");
         rec.say(format!(

@@ -30,7 +30,7 @@ pub fn run(
     if !world.swarm.active() {
         return None;
     }
-    let local = world.swarm.local.clone();
+    let local = world.here().to_string();
     let is_local = matches!(host, "localhost" | "127.0.0.1");
     if is_local {
         let swarm_port =

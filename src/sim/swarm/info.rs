@@ -17,42 +17,20 @@ use crate::sim::{Record, World};
 
 /// `docker info` as printed on machine `host`.
 pub fn info(world: &World, host: &str, rec: &mut Record) {
-    let local = host == world.swarm.local || world.swarm.machines.is_empty();
-    let engine = &world.engine;
-    let node = world.swarm.node_of(host);
-    let tasks_here: Vec<_> = world
-        .swarm
-        .tasks
-        .iter()
-        .filter(|t| node.is_some_and(|n| t.node_id.as_deref() == Some(n.id.as_str())))
-        .filter(|t| t.container_up)
-        .collect();
-    let (running, paused, stopped, images) = if local {
-        let running = engine
+    // Every machine has its own engine; a task's container is one of its containers.
+    let fallback = crate::sim::docker::engine::Engine::new(host);
+    let engine = world.engine_of(host).unwrap_or(&fallback);
+    let count = |status: crate::sim::docker::container::Status| {
+        engine
             .containers
             .values()
-            .filter(|c| c.status() == crate::sim::docker::container::Status::Running)
-            .count();
-        let paused = engine
-            .containers
-            .values()
-            .filter(|c| c.status() == crate::sim::docker::container::Status::Paused)
-            .count();
-        (
-            running + tasks_here.len(),
-            paused,
-            engine.containers.len() - running - paused,
-            engine.images.len(),
-        )
-    } else {
-        let images = world
-            .swarm
-            .machines
-            .get(host)
-            .map(|m| m.images.len())
-            .unwrap_or(0);
-        (tasks_here.len(), 0, 0, images)
+            .filter(|c| c.status() == status)
+            .count()
     };
+    let running = count(crate::sim::docker::container::Status::Running);
+    let paused = count(crate::sim::docker::container::Status::Paused);
+    let stopped = engine.containers.len() - running - paused;
+    let images = engine.images.len();
     let machine = world.swarm.machines.get(host);
     let cpus = machine.map(|m| m.cpus).unwrap_or(2);
     let memory_gib = machine
@@ -61,7 +39,12 @@ pub fn info(world: &World, host: &str, rec: &mut Record) {
     let mut out = format!(
         "Client:\n Version:    {ENGINE_VERSION}\n Context:    default\n Debug Mode: false\n\nServer:\n Containers: {}\n  Running: {running}\n  Paused: {paused}\n  Stopped: {stopped}\n Images: {images}\n Server Version: {ENGINE_VERSION}\n Storage Driver: overlay2\n  Backing Filesystem: extfs\n Logging Driver: {}\n Cgroup Driver: systemd\n Cgroup Version: 2\n",
         running + paused + stopped,
-        world.disk.daemon.log_config.driver,
+        world
+            .disk_of(host)
+            .unwrap_or(&world.disk)
+            .daemon
+            .log_config
+            .driver,
     );
     out.push_str(&swarm_section(world, host));
     out.push_str(&format!(

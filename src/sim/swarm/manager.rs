@@ -341,21 +341,46 @@ fn schedule(world: &mut World, rec: &mut Record) -> bool {
 /// The task reaper: removed tasks once stopped, and history beyond 5 per slot.
 fn reap(world: &mut World) -> bool {
     let before = world.swarm.tasks.len();
-    world.swarm.tasks.retain(|t| {
-        !(t.desired_state == TaskState::Remove
-            && (t.state.is_terminal() || t.state < TaskState::Assigned))
-    });
-    let gone = task::prune_history(&world.swarm.tasks, task::DEFAULT_TASK_HISTORY_LIMIT);
-    if !gone.is_empty() {
-        let gone: std::collections::BTreeSet<String> = gone.into_iter().collect();
-        world.swarm.tasks.retain(|t| !gone.contains(&t.id));
-    }
+    let mut gone: std::collections::BTreeSet<String> = world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.desired_state == TaskState::Remove
+                && (t.state.is_terminal() || t.state < TaskState::Assigned)
+        })
+        .map(|t| t.id.clone())
+        .collect();
+    let kept: Vec<task::Task> = world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| !gone.contains(&t.id))
+        .cloned()
+        .collect();
+    gone.extend(task::prune_history(&kept, task::DEFAULT_TASK_HISTORY_LIMIT));
     // Tasks of removed services, once stopped.
     let services = &world.swarm.services;
-    world.swarm.tasks.retain(|t| {
-        services.contains_key(&t.service_id)
-            || !(t.state.is_terminal() || t.state < TaskState::Assigned)
-    });
+    gone.extend(
+        world
+            .swarm
+            .tasks
+            .iter()
+            .filter(|t| {
+                !services.contains_key(&t.service_id)
+                    && (t.state.is_terminal() || t.state < TaskState::Assigned)
+            })
+            .map(|t| t.id.clone()),
+    );
+    if !gone.is_empty() {
+        let (removed, tasks): (Vec<task::Task>, Vec<task::Task>) =
+            std::mem::take(&mut world.swarm.tasks)
+                .into_iter()
+                .partition(|t| gone.contains(&t.id));
+        world.swarm.tasks = tasks;
+        // A deleted task's container goes with it (the agent removes it from its engine).
+        super::agent::remove_containers(world, &removed);
+    }
     let mut used: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
     for t in &world.swarm.tasks {
         used.entry(t.service_id.clone())

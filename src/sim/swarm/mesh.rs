@@ -312,7 +312,7 @@ fn client_reaches(world: &World, client: &Client, target: &str) -> Result<(), Fa
     let net = super::control::reachable(world);
     let reachable = match client {
         // Outside clients sit on the learner's side of the network (with the local machine).
-        Client::Outside => target == world.swarm.local || net(&world.swarm.local, target),
+        Client::Outside => target == world.here() || net(world.here(), target),
         Client::Machine(c) => net(c, target),
     };
     if reachable {

@@ -322,7 +322,7 @@ pub fn network_command(
         return None;
     }
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();
-    let local = world.swarm.local.clone();
+    let local = world.here().to_string();
     match words.as_slice() {
         ["create", rest @ ..] => {
             let flags = create_flags(rest).ok()?;

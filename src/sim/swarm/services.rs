@@ -804,7 +804,7 @@ pub fn create_spec(world: &mut World, spec: Spec, rec: &mut Record) -> Result<St
         ));
     }
     validate(world, &spec)?;
-    if let Err(e) = super::agent::program(&spec.template.container)
+    if let Some(e) = super::agent::image_error(&spec.template.container)
         && e.starts_with("No such image")
     {
         {
@@ -1805,9 +1805,12 @@ fn logs(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docker
             .map(|n| n.hostname.clone())
             .unwrap_or_default();
         let prefix = format!("{}.{}@{host}", t.name(&svc.spec.name), &t.id[..12]);
-        let c = &svc.template_of(t.spec_version).container;
-        for line in task_output(c, t) {
-            lines.push((t.started_ms.unwrap_or(0), format!("{prefix}    | {line}")));
+        // What the task's container wrote, read from its node's engine.
+        let Some(c) = super::agent::task_container(world, t) else {
+            continue;
+        };
+        for line in &c.logs {
+            lines.push((line.at_ms, format!("{prefix}    | {}", line.text)));
         }
     }
     lines.sort_by_key(|(at, _)| *at);
@@ -1819,28 +1822,6 @@ fn logs(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docker
             .join("\n"),
     );
     Ok(())
-}
-
-/// What a task's program printed.
-fn task_output(c: &super::service::ContainerSpec, t: &Task) -> Vec<String> {
-    let mut out = Vec::new();
-    let image = c.image.split(':').next().unwrap_or("");
-    match image {
-        "nginx" => {
-            out.push("/docker-entrypoint.sh: Configuration complete; ready for start up".into())
-        }
-        "redis" => out.push("* Ready to accept connections tcp".into()),
-        "postgres" => out.push("LOG:  database system is ready to accept connections".into()),
-        "dockyard/web" => out.push("listening on :80".into()),
-        _ => {}
-    }
-    if let Ok(p) = super::agent::program(c)
-        && !p.last_words.is_empty()
-        && matches!(t.state, TaskState::Failed | TaskState::Complete)
-    {
-        out.push(p.last_words);
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

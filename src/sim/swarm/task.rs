@@ -142,14 +142,18 @@ pub struct Task {
     pub start_at_ms: Millis,
     /// …and until this older task of the slot has stopped (SwarmKit `DelayStart` `waitStop`).
     pub wait_for_task: Option<String>,
-    /// The container really runs on its machine. The store's `state` is what the managers
-    /// last heard: a task on a machine that lost power stays `running` there until the node is
-    /// marked down, but its container is gone, and the routing mesh knows it.
+    /// Its container really runs on its machine (the agent copies this from the node's engine
+    /// after every step). The store's `state` is what the managers last heard: a task on a
+    /// machine that lost power stays `running` there until the node is marked down, but its
+    /// container is gone, and the routing mesh knows it.
     pub container_up: bool,
     /// When the container started (for healthchecks and the monitor window).
     pub started_ms: Option<Millis>,
-    /// The agent sent SIGTERM: the container is gone at this time (SIGKILL at the grace period).
+    /// The agent asked its engine to stop the container (the stop signal now, SIGKILL at the
+    /// stop grace period); the task is `shutdown` once the container has exited.
     pub stop_due_ms: Option<Millis>,
+    /// The engine container that runs it, on its node, once the agent has created it.
+    pub container: Option<crate::sim::ids::ContainerId>,
 }
 
 impl Task {
@@ -182,6 +186,7 @@ impl Task {
             container_up: false,
             started_ms: None,
             stop_due_ms: None,
+            container: None,
         }
     }
 

@@ -10,8 +10,8 @@
 //!
 //! We model exactly that path. A vote (`! vote cats 5`, the learner clicking the page five
 //! times) needs a running task of vote, redis, worker and db; the worker's write lands in the
-//! db task's volume on ITS node (`Machine.volumes[…].data["votes.cats"]`, created by the agent
-//! when the task was prepared, src/sim/swarm/agent.rs). `! results` reads the page the way
+//! db task's volume on ITS node (a file `votes.cats` in that engine's volume, created when the agent
+//! prepared the task's container, src/sim/swarm/agent.rs). `! results` reads the page the way
 //! `result` does: from whatever volume the running db task has. Nothing here moves data: that
 //! the votes vanish after a reschedule falls out of the agent's volume model.
 //! Simplified: one click = one vote (no per-browser cookie); a vote that cannot reach the worker
@@ -145,21 +145,28 @@ fn find(world: &World) -> Option<App> {
     })
 }
 
+/// The count a votes file holds.
+fn file_number(node: &crate::sim::docker::containerfs::Node) -> Option<u64> {
+    match node {
+        crate::sim::docker::containerfs::Node::File { content } => content.trim().parse().ok(),
+        _ => None,
+    }
+}
+
 fn key(option: &str) -> String {
     format!("votes.{}", option.to_lowercase())
 }
 
 /// The counts postgres holds in the volume `volume` on machine `host`.
 fn counts(world: &World, host: &str, volume: &str, options: &(String, String)) -> (u64, u64) {
-    let data = world
-        .swarm
-        .machines
-        .get(host)
-        .and_then(|m| m.volumes.get(volume))
-        .map(|v| &v.data);
+    let files = world
+        .engine_of(host)
+        .and_then(|e| e.volumes.get(volume))
+        .map(|v| &v.files);
     let get = |o: &str| {
-        data.and_then(|d| d.get(&key(o)))
-            .and_then(|v| v.parse().ok())
+        files
+            .and_then(|f| f.get(&key(o)))
+            .and_then(file_number)
             .unwrap_or(0)
     };
     (get(&options.0), get(&options.1))
@@ -179,15 +186,13 @@ pub fn tally(world: &World) -> Option<(String, u64, String, u64)> {
 /// Every vote kept in any volume on machine `host`'s disk (whether a task uses it or not).
 pub fn votes_on_disk(world: &World, host: &str) -> u64 {
     world
-        .swarm
-        .machines
-        .get(host)
-        .map(|m| {
-            m.volumes
+        .engine_of(host)
+        .map(|e| {
+            e.volumes
                 .values()
-                .flat_map(|v| v.data.iter())
+                .flat_map(|v| v.files.iter())
                 .filter(|(k, _)| k.starts_with("votes."))
-                .filter_map(|(_, v)| v.parse::<u64>().ok())
+                .filter_map(|(_, n)| file_number(n))
                 .sum()
         })
         .unwrap_or(0)
@@ -299,26 +304,27 @@ fn vote(
     rec.touch(worker.name.clone());
     rec.touch(db.name.clone());
     let k = key(&choice);
-    let now = world.now_ms;
-    let machine = world
-        .swarm
-        .machines
-        .get_mut(&host)
-        .ok_or_else(|| format!("no machine {host}"))?;
-    let v = machine
-        .volumes
-        .entry(volume.clone())
-        .or_insert_with(|| super::cluster::NodeVolume {
-            created_ms: now,
-            data: Default::default(),
-        });
-    let total = v
-        .data
-        .get(&k)
-        .and_then(|n| n.parse::<u64>().ok())
-        .unwrap_or(0)
-        + u64::from(count);
-    v.data.insert(k, total.to_string());
+    let before = world
+        .engine_of(&host)
+        .and_then(|e| e.volumes.get(volume))
+        .and_then(|v| v.files.get(&k))
+        .and_then(file_number)
+        .unwrap_or(0);
+    let total = before + u64::from(count);
+    let written = world.on_host(&host, |w| {
+        // The db task's engine created the volume when it prepared the task.
+        let v = w.engine.volumes.get_mut(volume)?;
+        v.files.insert(
+            k,
+            crate::sim::docker::containerfs::Node::File {
+                content: total.to_string(),
+            },
+        );
+        Some(())
+    });
+    if written.flatten().is_none() {
+        return Err(format!("no volume {volume} on {host}"));
+    }
     let (ca, cb) = counts(world, &host, volume, &app.options);
     rec.say(format!(
         "{count} vote(s) for {choice}: the vote page ({}) pushes them onto redis ({}), the worker ({}) moves them into postgres ({}), which writes them to the volume {volume} on {host}'s disk. The database now holds {a} {ca} — {b} {cb}.",
@@ -379,7 +385,7 @@ mod tests {
     use crate::sim::Input;
     use crate::sim::swarm::setup;
 
-    const APP: &str = "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement:\n        constraints: [node.role == worker]\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n";
+    const APP: &str = "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: postgres\n      POSTGRES_PASSWORD: postgres\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement:\n        constraints: [node.role == worker]\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n";
 
     fn deployed() -> World {
         let mut w = World::new(11);

@@ -399,6 +399,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
 /// The menu of one machine: power, then availability (as `docker node update` would), the
 /// network and the disk. Each item gives the focus back to the node's header (see [`menu`]).
 fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
+    let disk_full = props.world.disk_of(&m.hostname).is_some_and(|d| d.full);
     let host = m.hostname.clone();
     let opener = head_selector(&host);
     // Emit, then give the focus back to the node: the menu closes with the step it makes.
@@ -440,7 +441,7 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
     };
     let disk = send(Fault::NodeDisk {
         machine: host.clone(),
-        full: !m.disk_full,
+        full: !disk_full,
     });
     let current = node.map(|n| n.availability);
     let fork = menu::fork_warning(props.cursor, props.len);
@@ -477,7 +478,7 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
                     }
                 </button>
                 <button role="menuitem" tabindex="-1" data-testid="node-disk" disabled={!m.up} onclick={disk}>
-                    if m.disk_full {
+                    if disk_full {
                         <strong>{"Free its disk"}</strong><small>{format!("! free-disk {host}")}</small>
                     } else {
                         <strong>{"Fill its disk"}</strong><small>{format!("! fill-disk {host}: no new container fits")}</small>
