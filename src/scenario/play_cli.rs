@@ -139,7 +139,11 @@ pub fn transcript(run: &Run) -> String {
         ));
         for line in &record.terminal {
             match line.stream {
-                Stream::Prompt => out.push_str(&format!("    $ {}\n", line.text)),
+                Stream::Prompt => out.push_str(&format!(
+                    "    {}{}\n",
+                    crate::sim::TermLine::ps1(line.host.as_deref()),
+                    line.text
+                )),
                 Stream::Stdout => out.push_str(&format!("    {}\n", line.text)),
                 Stream::Stderr => out.push_str(&format!("    {}\n", line.text)),
             }

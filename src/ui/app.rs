@@ -751,6 +751,7 @@ impl App {
                     <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code></span>
                 </div>
                 <Terminal lines={Rc::new(s.terminal())} cursor={s.cursor()} len={s.len()} busy={world.shell.is_busy()}
+                    host={crate::sim::record::prompt_host(&world).map(AttrValue::from)}
                     history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={if self.embed { &[][..] } else { terminal::examples_for(page.slug) }} />
             </section>
         };

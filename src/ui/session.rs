@@ -12,7 +12,7 @@ use crate::scenario::catalogue::{self, Page, ScenarioFile};
 use crate::scenario::run::Submitted;
 use crate::scenario::{Run, Scenario};
 use crate::sim::input::{Fault, Input};
-use crate::sim::record::{Record, Stream};
+use crate::sim::record::{Record, Stream, prompt_host};
 use crate::sim::time::{Millis, clock};
 
 use super::url::{FREE_PLAY, InputKind, Query, UrlInput};
@@ -50,6 +50,8 @@ pub enum LineKind {
 pub struct Line {
     pub kind: LineKind,
     pub text: String,
+    /// On a prompt line typed after `ssh node-2`, the machine its prompt names (`node-2 $ `).
+    pub host: Option<String>,
 }
 
 impl Line {
@@ -57,6 +59,7 @@ impl Line {
         Line {
             kind,
             text: text.into(),
+            host: None,
         }
     }
 }
@@ -445,7 +448,7 @@ impl Session {
         };
         let typed_kind = match self.run.try_submit(input) {
             Submitted::Refused(record) => {
-                let lines = refusal_lines(&typed, &record);
+                let lines = refusal_lines(&typed, &record, prompt_host(self.run.timeline.world()));
                 self.scratch.push(Scratch { at, typed, lines });
                 Typed::Refused
             }
@@ -487,7 +490,7 @@ impl Session {
                 Input::Fault(f) => format!("!{}", f.describe()),
                 _ => typed.to_string(),
             };
-            let lines = refusal_lines(&typed, &record);
+            let lines = refusal_lines(&typed, &record, prompt_host(self.run.timeline.world()));
             self.scratch.push(Scratch {
                 at: self.cursor(),
                 typed,
@@ -624,12 +627,16 @@ pub fn free_play_label(slug: &str) -> &'static str {
     }
 }
 
-/// What the terminal shows for a line that changed nothing: the line as typed, Docker's answer,
-/// and Dockyard's note.
-fn refusal_lines(typed: &str, record: &Record) -> Vec<Line> {
+/// What the terminal shows for a line that changed nothing: the line as typed (its prompt naming
+/// `host`, the machine the terminal is on: see [`prompt_host`]), Docker's answer, and Dockyard's
+/// note.
+fn refusal_lines(typed: &str, record: &Record, host: Option<String>) -> Vec<Line> {
     let mut lines = vec![match typed.strip_prefix('!') {
         Some(fault) => Line::new(LineKind::Fault, format!("! {}", fault.trim())),
-        None => Line::new(LineKind::Prompt, typed),
+        None => Line {
+            host,
+            ..Line::new(LineKind::Prompt, typed)
+        },
     }];
     lines.extend(
         record
@@ -655,7 +662,10 @@ fn term_line(l: &crate::sim::record::TermLine, record: &Record) -> Line {
         Stream::Stderr if record.error => LineKind::Err,
         Stream::Stderr => LineKind::Stderr,
     };
-    Line::new(kind, l.text.clone())
+    Line {
+        host: l.host.clone(),
+        ..Line::new(kind, l.text.clone())
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! keeps the input open with bash's `> ` prompt until a line equal to WORD, then submits the whole
 //! here-document; a multi-line paste is fed line by line the same way. While a command is
 //! still running (a `docker stop` in its grace period, `sleep`), the prompt says so: time only
-//! passes when the reader steps forward.
+//! passes when the reader steps forward. After `ssh node-2` (no command) the shell runs on node-2
+//! until `exit`: the prompt, and each line typed there, reads `node-2 $ ` instead of `$ `.
 
 use std::rc::Rc;
 
@@ -161,6 +162,10 @@ pub struct TerminalProps {
     /// Example commands to offer (none in the compact embed); the first is the placeholder.
     #[prop_or_default]
     pub examples: &'static [&'static str],
+    /// The machine the shell is on when it is not the lab's own terminal (after `ssh node-2`):
+    /// the prompt names it.
+    #[prop_or_default]
+    pub host: Option<AttrValue>,
 }
 
 /// The delimiter of a here-document started on this line (`cat > f <<EOF`, `<<-'EOF'`), if any.
@@ -368,13 +373,22 @@ pub fn terminal(props: &TerminalProps) -> Html {
         // Each line ends with a newline, so the output's text reads as a terminal's would (and
         // copies as one); a trailing newline adds no height.
         let text = match line.kind {
-            LineKind::Prompt => html! { <><span class="ps1" aria-hidden="true">{"$ "}</span>{format!("{}\n", line.text)}</> },
+            // The `$ ` is decoration; the machine a line was typed on is not.
+            LineKind::Prompt => match &line.host {
+                Some(host) => html! { <><span class="ps1">{host.clone()}<span aria-hidden="true">{" $ "}</span></span>{format!("{}\n", line.text)}</> },
+                None => html! { <><span class="ps1" aria-hidden="true">{"$ "}</span>{format!("{}\n", line.text)}</> },
+            },
             LineKind::Note => html! { {format!("# {}\n", line.text)} },
             _ => html! { {format!("{}\n", line.text)} },
         };
         html! { <div key={i} class={class}>{text}</div> }
     });
 
+    let ps1 = crate::sim::record::TermLine::ps1(props.host.as_deref());
+    let aria_label = match &props.host {
+        Some(host) => format!("Type a command on {host}"),
+        None => "Type a command".to_string(),
+    };
     let fork_note = (props.cursor < props.len).then(|| {
         html! {
             <p class="fork-note">
@@ -396,15 +410,15 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if let Some((text, _)) = pending.borrow().as_ref() {
                     <div class="term-heredoc" data-testid="heredoc">
                         { for text.split('\n').enumerate().map(|(i, l)| html! {
-                            <div class="ln">{ if i == 0 { format!("$ {l}") } else { format!("> {l}") } }</div>
+                            <div class="ln">{ if i == 0 { format!("{ps1}{l}") } else { format!("> {l}") } }</div>
                         }) }
                     </div>
                 }
                 <div class="term-prompt">
-                    <label class="ps1" for="terminal-input">{ if pending.borrow().is_some() { ">" } else { "$" } }</label>
+                    <label class="ps1" for="terminal-input" data-testid="terminal-ps1">{ if pending.borrow().is_some() { ">".to_string() } else { ps1.trim_end().to_string() } }</label>
                     <input id="terminal-input" class="term-input" data-testid="terminal-input" ref={input_ref.clone()} type="text"
                         autocomplete="off" autocapitalize="off" spellcheck="false" enterkeyhint="send"
-                        placeholder={props.examples.first().and_then(|e| e.lines().next()).unwrap_or("docker ps -a")} aria-label="Type a command" {onkeydown} {onpaste} />
+                        placeholder={props.examples.first().and_then(|e| e.lines().next()).unwrap_or("docker ps -a")} aria-label={aria_label} {onkeydown} {onpaste} />
                 </div>
             </div>
             if props.busy {

@@ -60,6 +60,8 @@ pub struct PsOptions {
     pub latest: bool,
     pub last: Option<usize>,
     pub format: Option<String>,
+    /// `--filter KEY=VALUE`, each as typed.
+    pub filters: Vec<String>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -346,6 +348,7 @@ const SPECS: &[CommandSpec] = &[
             flag("last", Some('n'), true),
             flag("format", None, true),
             flag("size", Some('s'), false),
+            flag("filter", Some('f'), true),
         ],
         stop_at_first_arg: false,
         args: Arity::None,
@@ -1094,6 +1097,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 latest: p.bool("latest"),
                 last: last.filter(|n| *n >= 0).map(|n| n as usize),
                 format: p.value("format"),
+                filters: p.values("filter"),
             })
         }
         "logs" => {

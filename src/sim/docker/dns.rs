@@ -90,6 +90,12 @@ pub fn resolve(world: &mut World, from: &ContainerId, name: &str) -> Result<Answ
             ttl_s: None,
         });
     }
+    // A swarm task's container asks the swarm's embedded DNS: service names (a VIP, or the
+    // tasks' addresses with `tasks.NAME` or dnsrr) on the overlay networks it shares.
+    if let Some(service) = swarm_service_of(c) {
+        let service = service.to_string();
+        return swarm_resolve(world, &service, name);
+    }
     for n in dns_networks(world, from) {
         let mut addresses: Vec<String> = world
             .engine
@@ -119,6 +125,56 @@ pub fn resolve(world: &mut World, from: &ContainerId, name: &str) -> Result<Answ
         }
     }
     Err(miss(world, from, name))
+}
+
+/// The service a container is a task of (SwarmKit's label), if the swarm still runs it.
+pub fn swarm_service_of(c: &super::container::Container) -> Option<&str> {
+    c.config
+        .labels
+        .get("com.docker.swarm.service.name")
+        .map(String::as_str)
+}
+
+/// The swarm's answer for a task of `service` (src/sim/swarm/mesh.rs `resolve`).
+fn swarm_resolve(world: &World, service: &str, name: &str) -> Result<Answer, Miss> {
+    use crate::sim::swarm::mesh::{self, Miss as SwarmMiss};
+    match mesh::resolve(world, service, None, name) {
+        Ok(r) if !r.addresses.is_empty() => Ok(Answer {
+            addresses: r.addresses,
+            source: Source::EmbeddedDns { network: r.network },
+            ttl_s: Some(TTL_S),
+        }),
+        Ok(r) => Err(Miss::Unknown {
+            reason: format!(
+                "{name} is a service on {}, but it has no running task, so the embedded DNS server has no address to give.",
+                r.network
+            ),
+        }),
+        Err(SwarmMiss::NotOnNetwork {
+            service: target,
+            network,
+        }) => Err(Miss::Unknown {
+            reason: format!(
+                "{target} is a service of this swarm, but it shares no overlay network with {service} (which is on {}): the embedded DNS server answers only for services on the caller's networks.",
+                if network.is_empty() {
+                    "no overlay network".to_string()
+                } else {
+                    network
+                }
+            ),
+        }),
+        Err(SwarmMiss::NoSuchService(_)) if name.contains('.') && !name.starts_with("tasks.") => {
+            Err(Miss::Outside)
+        }
+        Err(SwarmMiss::NoSuchService(target)) => Err(Miss::Unknown {
+            reason: format!(
+                "There is no service named {target} in this swarm, so the embedded DNS server at {EMBEDDED_DNS} answers NXDOMAIN."
+            ),
+        }),
+        Err(SwarmMiss::NoCaller(_)) => Err(Miss::Unknown {
+            reason: format!("The service {service} of this task no longer exists."),
+        }),
+    }
 }
 
 /// The plain-words reason a name is unknown to this container.

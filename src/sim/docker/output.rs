@@ -143,8 +143,86 @@ fn field(c: &Container, name: &str, now_ms: Millis, no_trunc: bool) -> Option<St
         "State" => c.status().as_str().to_string(),
         "Status" => status_text(c, now_ms),
         "Names" => c.name.clone(),
+        "Labels" => c
+            .config
+            .labels
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(","),
         _ => return None,
     })
+}
+
+/// `--filter KEY=VALUE` as moby's `filters.ParseFlag` reads it, checked against the keys
+/// `docker ps` accepts (`daemon/list.go` `acceptedPsFilterTags`); the ones modelled here are
+/// `id`, `name`, `label`, `status` and `ancestor`.
+fn parse_ps_filters(filters: &[String]) -> Result<Vec<(String, String)>, String> {
+    const ACCEPTED: &[&str] = &[
+        "ancestor",
+        "before",
+        "expose",
+        "exited",
+        "health",
+        "id",
+        "isolation",
+        "is-task",
+        "label",
+        "name",
+        "network",
+        "publish",
+        "since",
+        "status",
+        "volume",
+    ];
+    let mut out = Vec::new();
+    for f in filters {
+        let Some((k, v)) = f.split_once('=') else {
+            return Err(format!(
+                "invalid argument \"{f}\" for \"-f, --filter\" flag: bad format of filter (expected name=value)"
+            ));
+        };
+        let key = k.trim().to_lowercase();
+        if !ACCEPTED.contains(&key.as_str()) {
+            return Err(format!(
+                "Error response from daemon: invalid filter '{key}'"
+            ));
+        }
+        if key == "status"
+            && !matches!(
+                v,
+                "created" | "restarting" | "running" | "removing" | "paused" | "exited" | "dead"
+            )
+        {
+            return Err(format!(
+                "Error response from daemon: Unrecognised filter value for status: {v}"
+            ));
+        }
+        out.push((key, v.trim().to_string()));
+    }
+    Ok(out)
+}
+
+fn ps_filter_matches(c: &Container, key: &str, value: &str) -> bool {
+    match key {
+        "id" => c.id.0.starts_with(value),
+        // moby matches the name as a regular expression; a substring is what learners type.
+        "name" => c.name.contains(value.trim_start_matches('/')),
+        "label" => match value.split_once('=') {
+            Some((k, v)) => c.config.labels.get(k).is_some_and(|x| x == v),
+            None => c.config.labels.contains_key(value),
+        },
+        "status" => c.status().as_str() == value,
+        "ancestor" => {
+            c.config.image == value
+                || c.config.image.split(':').next() == Some(value)
+                || c.config.image == format!("{value}:latest")
+        }
+        "is-task" => c.config.labels.contains_key("com.docker.swarm.task.id") == (value == "true"),
+        "exited" => c.status().as_str() == "exited" && c.state.exit_code.to_string() == value,
+        // Filters not modelled here keep every container.
+        _ => true,
+    }
 }
 
 const HEADERS: &[(&str, &str)] = &[
@@ -157,6 +235,7 @@ const HEADERS: &[(&str, &str)] = &[
     ("State", "STATE"),
     ("Status", "STATUS"),
     ("Names", "NAMES"),
+    ("Labels", "LABELS"),
 ];
 
 /// `docker ps`, with its flags.
@@ -168,11 +247,16 @@ pub fn ps(engine: &Engine, now_ms: Millis, options: &PsOptions) -> Result<String
         latest,
         last,
         ref format,
+        ref filters,
     } = *options;
     let format = format.as_deref();
     let mut list: Vec<&Container> = engine.newest_first();
     let limit = if latest { Some(1) } else { last };
-    if limit.is_none() && !all {
+    let filters = parse_ps_filters(filters)?;
+    // moby: a status filter looks at every container, as `-a` does.
+    let by_status = filters.iter().any(|(k, _)| k == "status");
+    list.retain(|c| filters.iter().all(|(k, v)| ps_filter_matches(c, k, v)));
+    if limit.is_none() && !all && !by_status {
         list.retain(|c| {
             matches!(
                 c.status(),

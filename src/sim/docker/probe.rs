@@ -120,6 +120,9 @@ fn curl(
     };
     explain_answer(rec, &from, host, &answer);
     let ip = answer.addresses[0].clone();
+    if dns::swarm_service_of(&world.engine.containers[id]).is_some() {
+        return swarm_http(world, "curl", &from, host, &ip, port, path, rec);
+    }
     let failed = |ms: u64| {
         DockerError::new(
             format!(
@@ -175,6 +178,113 @@ fn curl(
     }
 }
 
+/// `curl` / `wget` from a task's container to another service: the address is a VIP (IPVS
+/// picks one running task) or a task's own address; the answer is that task container's
+/// program's.
+#[allow(clippy::too_many_arguments)]
+fn swarm_http(
+    world: &mut World,
+    tool: &str,
+    from: &str,
+    host: &str,
+    ip: &str,
+    port: u16,
+    path: &str,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    use crate::sim::swarm::{agent, mesh, overlay};
+    let refused = || {
+        if tool == "wget" {
+            DockerError::new(
+                format!("wget: can't connect to remote host ({ip}): Connection refused"),
+                1,
+            )
+        } else {
+            DockerError::new(
+                format!(
+                    "curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"
+                ),
+                7,
+            )
+        }
+    };
+    let target = world
+        .swarm
+        .services
+        .values()
+        .find(|s| {
+            overlay::networks(world)
+                .iter()
+                .any(|n| overlay::addr(world, &n.name, &s.id).as_deref() == Some(ip))
+        })
+        .map(|s| (s.id.clone(), s.spec.name.clone()));
+    let task = match target {
+        // A VIP: IPVS balances over the service's running tasks.
+        Some((service_id, service_name)) => {
+            let backends: Vec<crate::sim::swarm::task::Task> = mesh::backends(world, &service_id)
+                .into_iter()
+                .cloned()
+                .collect();
+            if backends.is_empty() {
+                rec.say(format!(
+                    "{host} is {service_name}'s virtual IP, but the service has no running task for IPVS to send the connection to."
+                ));
+                return Err(refused());
+            }
+            let pick = world.rng.below(backends.len() as u64) as usize;
+            backends[pick].clone()
+        }
+        None => {
+            let found = world.swarm.tasks.iter().find(|t| {
+                overlay::networks(world)
+                    .iter()
+                    .any(|n| overlay::addr(world, &n.name, &t.id).as_deref() == Some(ip))
+            });
+            match found {
+                Some(t) => t.clone(),
+                None => return Err(refused()),
+            }
+        }
+    };
+    let Some(c) = agent::task_container(world, &task) else {
+        return Err(refused());
+    };
+    let serves = c
+        .program
+        .as_ref()
+        .and_then(|p| p.serves.clone())
+        .filter(|s| s.port == port && c.listening);
+    let target_name = c.name.clone();
+    rec.touch(&target_name);
+    let Some(s) = serves else {
+        rec.say(format!(
+            "The connection reaches {target_name}, but nothing listens on port {port} there."
+        ));
+        return Err(refused());
+    };
+    rec.say(format!(
+        "{from} connects to {host} ({ip}) over the overlay network; it lands on {target_name}, which answers."
+    ));
+    if let Some((_, status)) = s.failing_paths.iter().find(|(p, _)| p == path) {
+        if tool == "wget" {
+            return Err(DockerError::new(
+                format!("wget: server returned error: HTTP/1.1 {status} Internal Server Error"),
+                1,
+            ));
+        }
+        rec.out("Internal Server Error");
+        return Ok(());
+    }
+    if !s.http {
+        return Err(DockerError::new(
+            "curl: (1) Received HTTP/0.9 when not allowed",
+            1,
+        ));
+    }
+    rec.out(s.body);
+    Ok(())
+}
+
 /// busybox wget's words (networking/wget.c): `wget: bad address 'api'`, `wget: can't connect
 /// to remote host (172.18.0.3): Connection refused`.
 fn wget(
@@ -196,6 +306,9 @@ fn wget(
     };
     explain_answer(rec, &from, host, &answer);
     let ip = answer.addresses[0].clone();
+    if dns::swarm_service_of(&world.engine.containers[id]).is_some() {
+        return swarm_http(world, "wget", &from, host, &ip, port, path, rec);
+    }
     let cannot = |why: &str| {
         DockerError::new(
             format!("wget: can't connect to remote host ({ip}): {why}"),
@@ -340,6 +453,10 @@ fn ping(
 /// The nameserver in the container's `/etc/resolv.conf`.
 fn nameserver(world: &World, id: &ContainerId) -> &'static str {
     let c = &world.engine.containers[id];
+    if dns::swarm_service_of(c).is_some() {
+        // Task containers are on overlay networks, which have the embedded DNS server.
+        return dns::EMBEDDED_DNS;
+    }
     let embedded = c.networks.iter().any(|(n, e)| {
         e.ip_address.is_some()
             && world

@@ -176,9 +176,14 @@ pub fn program_for(
     }
 }
 
+/// coreutils and busybox `sleep`: a number with an optional `s`, `m`, `h` or `d` suffix.
 fn parse_sleep(text: &str) -> Option<Millis> {
     if text == "infinity" {
         return Some(Millis::MAX / 4);
+    }
+    if let Some(days) = text.strip_suffix('d') {
+        let days: f64 = days.parse().ok()?;
+        return (days >= 0.0).then(|| (days * 86_400_000.0) as Millis);
     }
     super::super::time::parse_duration(text)
 }

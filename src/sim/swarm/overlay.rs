@@ -329,11 +329,9 @@ pub fn network_command(
             (flags.driver.as_deref() == Some("overlay")).then(|| create(world, &local, flags, rec))
         }
         ["ls" | "list", rest @ ..] if rest.iter().all(|w| matches!(*w, "-q" | "--quiet")) => {
-            let node = world.swarm.node_of(&local)?;
-            (node.role == Role::Manager).then(|| {
-                rec.out(ls(world, !rest.is_empty()));
-                Ok(())
-            })
+            world.swarm.node_of(&local)?;
+            rec.out(ls(world, &local, !rest.is_empty()));
+            Some(Ok(()))
         }
         ["rm" | "remove", names @ ..]
             if !names.is_empty() && names.iter().all(|n| find(world, n).is_some()) =>
@@ -488,21 +486,42 @@ fn create(
 }
 
 /// `docker network ls` on a manager: the engine's local networks and the swarm's, by name.
-pub fn ls(world: &World, quiet: bool) -> String {
-    let mut rows: Vec<(String, String, String, &str)> = world
-        .engine
-        .networks
-        .values()
-        .map(|n| {
-            (
-                n.name.clone(),
-                n.short_id().to_string(),
-                n.driver.clone(),
-                "local",
-            )
-        })
+/// `docker network ls` on swarm node `host`: its engine's local networks plus
+/// `docker_gwbridge` (which connects its task containers to the host), and the swarm networks
+/// it knows: all of them on a manager; on a worker `ingress` and the overlays its tasks use
+/// (a worker learns of an overlay network only when a task there needs it).
+pub fn ls(world: &World, host: &str, quiet: bool) -> String {
+    let manager = world
+        .swarm
+        .node_of(host)
+        .is_some_and(|n| n.role == Role::Manager);
+    let node_id = world.swarm.node_of(host).map(|n| n.id.clone());
+    let used_here: Vec<String> = world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.node_id == node_id && !t.state.is_terminal())
+        .flat_map(|t| task_networks(world, t))
         .collect();
-    for n in networks(world) {
+    let gwbridge_id = crate::sim::docker::image::content_digest(&format!("{host}/docker_gwbridge"));
+    let mut rows: Vec<(String, String, String, &str)> = vec![(
+        "docker_gwbridge".to_string(),
+        gwbridge_id[..12].to_string(),
+        "bridge".to_string(),
+        "local",
+    )];
+    rows.extend(world.engine.networks.values().map(|n| {
+        (
+            n.name.clone(),
+            n.short_id().to_string(),
+            n.driver.clone(),
+            "local",
+        )
+    }));
+    for n in networks(world)
+        .into_iter()
+        .filter(|n| manager || n.ingress || used_here.contains(&n.name))
+    {
         rows.push((
             n.name.clone(),
             n.id[..12].to_string(),

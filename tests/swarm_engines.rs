@@ -1,0 +1,208 @@
+//! Every machine of a swarm lab is a full Docker engine, and a task is one of its containers
+//! (SwarmKit's agent → executor → engine, `agent/exec/dockerapi`).
+//!
+//! Sources: SwarmKit `agent/exec/dockerapi/container.go` (the container name
+//! `<service>.<slot>.<task id>` and the `com.docker.swarm.*` labels), docker/docs
+//! engine/swarm/how-swarm-mode-works/services.md (tasks are containers on their node),
+//! engine/swarm/networking.md (`docker_gwbridge`, `ingress`, a worker learns an overlay network
+//! when a task there needs it; service discovery through the embedded DNS server: the service
+//! name gives its VIP, `tasks.NAME` the tasks' addresses).
+
+mod common;
+use common::Host;
+use dockyard::sim::swarm::task::TaskState;
+use dockyard::sim::{Fault, Input};
+
+fn swarm(seed: u64, managers: usize, workers: usize) -> Host {
+    let mut world = dockyard::sim::World::new(seed);
+    dockyard::sim::swarm::setup::form(&mut world, managers, workers);
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+fn fault(h: &mut Host, text: &str) {
+    h.timeline
+        .submit(Input::Fault(Fault::parse(text).expect("fault")));
+}
+
+/// The names of the running tasks the store places on `host`, as their containers are named.
+fn tasks_on(h: &Host, host: &str) -> Vec<String> {
+    let w = h.world();
+    let node = w.swarm.node_of(host).expect("node").id.clone();
+    let mut names: Vec<String> = w
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.node_id.as_deref() == Some(node.as_str()) && t.state == TaskState::Running)
+        .map(|t| {
+            let svc = &w.swarm.services[&t.service_id];
+            dockyard::sim::swarm::agent::container_name(&svc.spec.name, t)
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+fn lines(text: &str) -> Vec<String> {
+    let mut v: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn docker_ps_on_each_node_lists_exactly_its_task_containers() {
+    let mut h = swarm(3, 1, 2);
+    h.run("docker service create -d --name web --replicas 5 nginx:1.27");
+    h.wait(20_000);
+    for host in ["node-1", "node-2", "node-3"] {
+        let listed = h.run(&format!("ssh {host} docker ps --format '{{{{.Names}}}}'"));
+        assert_eq!(lines(&listed), tasks_on(&h, host), "{host}");
+    }
+    // The local machine is a node too: plain `docker ps` lists its tasks.
+    assert_eq!(
+        lines(&h.run("docker ps --format '{{.Names}}'")),
+        tasks_on(&h, "node-1")
+    );
+    let all: usize = ["node-1", "node-2", "node-3"]
+        .iter()
+        .map(|n| tasks_on(&h, n).len())
+        .sum();
+    assert_eq!(all, 5);
+    // SwarmKit's labels are on the container.
+    let labels = h.run("docker ps --format '{{.Labels}}'");
+    assert!(
+        labels.contains("com.docker.swarm.service.name=web"),
+        "{labels}"
+    );
+    assert!(labels.contains("com.docker.swarm.task.id="), "{labels}");
+    assert!(labels.contains("com.docker.swarm.node.id="), "{labels}");
+    // --filter reads them.
+    let filtered =
+        h.run("ssh node-2 docker ps -q --filter label=com.docker.swarm.service.name=web");
+    assert_eq!(lines(&filtered).len(), tasks_on(&h, "node-2").len());
+    assert_eq!(
+        h.run("docker ps --filter colour=blue"),
+        "Error response from daemon: invalid filter 'colour'\n"
+    );
+    // Each node pulled the image into its own store.
+    assert!(h.run("ssh node-3 docker images").contains("nginx"));
+}
+
+#[test]
+fn ssh_moves_the_terminal_to_a_node_and_exit_comes_back() {
+    let mut h = swarm(4, 1, 2);
+    h.run("docker service create -d --name web --replicas 3 nginx:1.27");
+    h.wait(20_000);
+    let welcome = h.run("ssh node-2");
+    assert!(welcome.starts_with("Welcome to Ubuntu 24.04"), "{welcome}");
+    assert_eq!(h.world().swarm.local, "node-2");
+    assert_eq!(h.world().engine.hostname, "node-2");
+    assert_eq!(
+        lines(&h.run("docker ps --format '{{.Names}}'")),
+        tasks_on(&h, "node-2")
+    );
+    // A worker cannot read the cluster state.
+    assert!(
+        h.run("docker node ls")
+            .contains("Worker nodes can't be used")
+    );
+    assert_eq!(h.run("exit"), "logout\nConnection to node-2 closed.\n");
+    assert_eq!(h.world().swarm.local, "node-1");
+    assert!(h.run("exit").contains("nothing to exit to"));
+    assert!(h.run("docker node ls").contains("Leader"));
+}
+
+#[test]
+fn exec_into_a_task_uses_the_overlay_dns_and_vips() {
+    let mut h = swarm(3, 1, 2);
+    h.run("docker network create -d overlay backend");
+    h.run("docker service create -d --name api --network backend --replicas 2 dockyard/web:2.0");
+    h.run("docker service create -d --name client --network backend --constraint node.hostname==node-2 alpine sleep 1d");
+    h.wait(20_000);
+    h.run("ssh node-2");
+    let id = h.run("docker ps -q --filter name=client");
+    let id = id.trim();
+    assert_eq!(id.len(), 12, "one client container on node-2: {id:?}");
+    let vip = h.run(&format!("docker exec {id} nslookup api"));
+    assert!(vip.contains("Server:\t\t127.0.0.11"), "{vip}");
+    assert_eq!(vip.matches("Address: 10.").count(), 1, "one VIP: {vip}");
+    let tasks = h.run(&format!("docker exec {id} nslookup tasks.api"));
+    assert_eq!(
+        tasks.matches("Address: 10.").count(),
+        2,
+        "two tasks: {tasks}"
+    );
+    assert_eq!(
+        h.run(&format!("docker exec {id} wget -qO- http://api/")),
+        "web 2.0\n"
+    );
+    assert_eq!(
+        h.run(&format!("docker exec {id} curl -s http://api:80/")),
+        "web 2.0\n"
+    );
+    let miss = h.run(&format!("docker exec {id} nslookup nope"));
+    assert!(
+        miss.contains("** server can't find nope: NXDOMAIN"),
+        "{miss}"
+    );
+    // The worker knows the overlay its task uses, ingress, and its docker_gwbridge.
+    let nets = h.run("docker network ls");
+    for name in ["backend", "ingress", "docker_gwbridge", "bridge"] {
+        assert!(nets.contains(name), "{name} in {nets}");
+    }
+}
+
+#[test]
+fn a_full_disk_on_a_node_hits_that_nodes_engine() {
+    let mut h = swarm(5, 1, 2);
+    fault(&mut h, "fill-disk node-2");
+    let refused = h.run("ssh node-2 docker run -d nginx:1.27");
+    assert!(refused.contains("no space left on device"), "{refused}");
+    // The terminal's own machine is not affected.
+    assert!(
+        !h.run("docker run -d --name ok nginx:1.27")
+            .contains("no space")
+    );
+    h.run("docker service create -d --name web --replicas 6 nginx:1.27");
+    h.wait(10_000);
+    let ps = h.run("docker service ps --no-trunc web");
+    assert!(ps.contains("no space left on device"), "{ps}");
+    assert!(tasks_on(&h, "node-2").is_empty());
+}
+
+#[test]
+fn an_unhealthy_task_container_is_killed_on_its_node() {
+    let mut h = swarm(7, 1, 2);
+    h.run("docker service create -d --name web --replicas 1 --constraint node.hostname==node-3 --health-cmd 'curl -f http://localhost/health' --health-interval 2s --health-retries 2 dockyard/web:2.2");
+    h.wait(15_000);
+    let ps = h.run("ssh node-3 docker ps -a --format '{{.Names}} {{.Status}}'");
+    assert!(ps.contains("Exited (137)"), "{ps}");
+    let tasks = h.run("docker service ps --no-trunc web");
+    assert!(tasks.contains("dockerexec: unhealthy container"), "{tasks}");
+    // The container's log is the task's log.
+    let logs = h.run("docker service logs web");
+    assert!(logs.contains("web 2.2 listening on :80"), "{logs}");
+}
+
+#[test]
+fn removing_a_service_removes_its_containers_from_every_node() {
+    let mut h = swarm(8, 1, 2);
+    h.run("docker service create -d --name web --replicas 3 nginx:1.27");
+    h.wait(20_000);
+    assert!(!tasks_on(&h, "node-2").is_empty() || !tasks_on(&h, "node-3").is_empty());
+    h.run("docker service rm web");
+    h.wait(20_000);
+    for host in ["node-1", "node-2", "node-3"] {
+        assert_eq!(
+            h.run(&format!("ssh {host} docker ps -aq")),
+            "",
+            "{host} keeps no container of a removed service"
+        );
+    }
+}
