@@ -24,7 +24,7 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
     rec.title = input.describe();
     match input {
         Input::Command(line) => {
-            rec.prompt(line.clone());
+            rec.prompt_on(super::record::prompt_host(world), line.clone());
             // The new prompt detaches from any output being followed.
             world.shell.waiting.retain(|w| {
                 !matches!(
@@ -183,6 +183,8 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         Some((first, rest)) => (first, Some(rest)),
         None => (line, None),
     };
+    let expanded = substitute_commands(world, first, rec)?;
+    let first = expanded.as_str();
     let mut words = shell_words::split(first).map_err(|_| {
         DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
     })?;
@@ -239,6 +241,72 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             127,
         )),
     }
+}
+
+/// bash's command substitution: each `$(command)` outside single quotes runs first, and its
+/// standard output (trailing newlines dropped, lines joined by spaces as word splitting does
+/// outside double quotes) takes its place: `docker exec $(docker ps -q -f name=api) nslookup db`.
+/// What the inner command prints on stderr reaches the terminal; a failing inner command leaves
+/// an empty substitution, as in bash.
+fn substitute_commands(world: &mut World, line: &str, rec: &mut Record) -> Result<String, DockerError> {
+    if !line.contains("$(") {
+        return Ok(line.to_string());
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut in_single = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            in_single = !in_single;
+        }
+        if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') {
+            let mut depth = 1;
+            let mut j = i + 2;
+            while j < chars.len() && depth > 0 {
+                match chars[j] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if depth != 0 {
+                return Err(DockerError::new(
+                    "bash: unexpected EOF while looking for matching `)'",
+                    2,
+                ));
+            }
+            let inner: String = chars[i + 2..j - 1].iter().collect();
+            let mut inner_rec = Record::new(world.now_ms);
+            let result = run_line(world, &inner, &mut inner_rec);
+            let stdout: Vec<&str> = inner_rec
+                .terminal
+                .iter()
+                .filter(|l| l.stream == super::record::Stream::Stdout)
+                .map(|l| l.text.as_str())
+                .collect();
+            for l in inner_rec
+                .terminal
+                .iter()
+                .filter(|l| l.stream == super::record::Stream::Stderr)
+            {
+                rec.err(l.text.clone());
+            }
+            rec.narration.extend(inner_rec.narration);
+            rec.touched.extend(inner_rec.touched);
+            match result {
+                Ok(()) => out.push_str(&stdout.join("\n").split_whitespace().collect::<Vec<_>>().join(" ")),
+                Err(e) => rec.err(e.message),
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Ok(out)
 }
 
 /// The rest of what this terminal takes (the shell's `help`, after docker's): other programs,
