@@ -1619,8 +1619,10 @@ fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
     assert!(host.world().swarm.services.is_empty());
     host.run("docker network create -d overlay backend");
     let out = host.run("docker network ls");
-    assert!(out.contains("backend   overlay   swarm"), "{out}");
-    assert!(out.contains("ingress   overlay   swarm"), "{out}");
+    assert!(out.contains("backend           overlay   swarm"), "{out}");
+    assert!(out.contains("ingress           overlay   swarm"), "{out}");
+    // Every swarm node has docker_gwbridge (docker/docs engine/swarm/networking.md).
+    assert!(out.contains("docker_gwbridge   bridge    local"), "{out}");
     host.run("docker service create -d --name db --network backend --constraint node.hostname==node-2 postgres:16");
     host.run("docker service create -d --name api --network backend --constraint node.hostname==node-3 dockyard/web:2.0");
     host.wait(20_000);
