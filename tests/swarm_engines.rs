@@ -206,3 +206,20 @@ fn removing_a_service_removes_its_containers_from_every_node() {
         );
     }
 }
+
+/// docker/cli `service create --stop-signal`, SwarmKit `ContainerSpec.StopSignal`: the task's
+/// container is created with it, so the agent's stop sends it.
+#[test]
+fn a_services_stop_signal_reaches_its_containers() {
+    let mut h = swarm(9, 1, 0);
+    h.run("docker service create -d --name web --stop-signal SIGTERM --stop-grace-period 3s nginx:1.27");
+    h.wait(10_000);
+    let id = h.run("docker ps -q -f name=web");
+    let config = h.run(&format!(
+        "docker inspect --format '{{{{.Config.StopSignal}}}} {{{{.Config.StopTimeout}}}}' {}",
+        id.trim()
+    ));
+    assert_eq!(config, "SIGTERM 3\n");
+    let spec = h.run("docker service inspect --format '{{json .Spec.TaskTemplate.ContainerSpec.StopSignal}}' web");
+    assert_eq!(spec, "\"SIGTERM\"\n");
+}

@@ -149,6 +149,7 @@ fn run_options(world: &World, t: &Task) -> Option<RunOptions> {
         labels,
         health,
         stop_timeout_s: Some(c.stop_grace_ms.div_ceil(SECOND_MS) as u32),
+        stop_signal: c.stop_signal.clone(),
         networks: vec!["none".to_string()],
         ..RunOptions::default()
     })

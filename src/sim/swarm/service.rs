@@ -193,6 +193,8 @@ pub struct ContainerSpec {
     pub health: Option<HealthConfig>,
     /// `--stop-grace-period` (default 10 s).
     pub stop_grace_ms: Millis,
+    /// `--stop-signal`; `None`: the image's `STOPSIGNAL` (SIGTERM unless it says otherwise).
+    pub stop_signal: Option<String>,
     /// `--container-label`.
     pub labels: BTreeMap<String, String>,
 }

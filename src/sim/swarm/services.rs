@@ -119,6 +119,7 @@ const SPEC_FLAGS: &[FlagDef] = &[
     ("--no-healthcheck", None, false),
     ("--endpoint-mode", None, true),
     ("--stop-grace-period", None, true),
+    ("--stop-signal", None, true),
     ("--replicas-max-per-node", None, true),
     ("--detach", Some('d'), false),
     ("--quiet", Some('q'), false),
@@ -566,6 +567,9 @@ fn apply_flags(
     if let Some(v) = p.last("--stop-grace-period") {
         t.container.stop_grace_ms = parse_duration("--stop-grace-period", v)?;
     }
+    if let Some(v) = p.last("--stop-signal") {
+        t.container.stop_signal = (!v.is_empty()).then(|| v.to_string());
+    }
     if let Some(v) = p.last("--restart-condition") {
         t.restart.condition = RestartCondition::parse(v).ok_or_else(|| {
             bad_value(
@@ -716,6 +720,7 @@ const SHARED_FLAGS: &[&str] = &[
     "--no-healthcheck",
     "--endpoint-mode",
     "--stop-grace-period",
+    "--stop-signal",
     "--replicas-max-per-node",
     "--detach",
     "--quiet",
@@ -1234,6 +1239,9 @@ fn spec_json(s: &Spec) -> Value {
         });
     }
     container["StopGracePeriod"] = json!(duration_ns(c.stop_grace_ms));
+    if let Some(sig) = &c.stop_signal {
+        container["StopSignal"] = json!(sig);
+    }
     let mut resources = json!({ "Limits": {}, "Reservations": {} });
     if t.limit_nano_cpus > 0 {
         resources["Limits"]["NanoCPUs"] = json!(t.limit_nano_cpus);

@@ -488,6 +488,7 @@ fn service_spec(
         })
         .collect();
     c.mounts = mounts(s, p, namespace);
+    c.stop_signal = s.stop_signal.clone();
     if let Some(g) = &s.stop_grace_period {
         c.stop_grace_ms = health::parse_duration_ms(g)
             .ok_or_else(|| format!("time: invalid duration \"{g}\""))?;

@@ -195,6 +195,9 @@ fn service_node(svc: &Service) -> Node {
             .collect();
         e.insert("configs".into(), list(items));
     }
+    if let Some(g) = &svc.stop_signal {
+        e.insert("stop_signal".into(), s(g));
+    }
     if let Some(g) = &svc.stop_grace_period {
         e.insert("stop_grace_period".into(), s(g));
     }

@@ -246,6 +246,7 @@ pub fn run_options(
             .stop_grace_period
             .as_ref()
             .map(|_| (duration_ms(&s.stop_grace_period) / 1000) as u32),
+        stop_signal: s.stop_signal.clone(),
         volumes,
         tmpfs,
         networks,

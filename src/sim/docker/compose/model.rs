@@ -94,6 +94,8 @@ pub struct Service {
     pub user: Option<String>,
     pub working_dir: Option<String>,
     pub stop_grace_period: Option<String>,
+    /// `stop_signal`: the signal `docker compose stop` sends instead of the image's.
+    pub stop_signal: Option<String>,
     pub container_name: Option<String>,
     pub secrets: Vec<String>,
     pub configs: Vec<String>,
@@ -276,6 +278,7 @@ const MODELLED: &[&str] = &[
     "user",
     "working_dir",
     "stop_grace_period",
+    "stop_signal",
     "container_name",
     "secrets",
     "configs",
@@ -461,6 +464,7 @@ fn service(
             "user" => s.user = Some(text(value)),
             "working_dir" => s.working_dir = Some(text(value)),
             "stop_grace_period" => s.stop_grace_period = Some(text(value)),
+            "stop_signal" => s.stop_signal = Some(text(value)),
             "container_name" => s.container_name = Some(text(value)),
             "secrets" | "configs" => {
                 let names = seq(value)
