@@ -190,3 +190,25 @@ fn the_tags_docker_library_lists_today_resolve() {
         &missed[..missed.len().min(40)]
     );
 }
+
+/// The mysql image declares `VOLUME /var/lib/mysql` (docker-library/mysql Dockerfile) and its
+/// first start initialises InnoDB there (`ibdata1`, `mysql.ibd`, undo tablespaces, `auto.cnf`):
+/// the named volume holds the data, and outlives the container.
+#[test]
+fn a_catalogue_database_writes_its_data_directory_into_its_volume() {
+    let mut h = common::Host::new(1);
+    h.run("docker run -d --name db -e MYSQL_ROOT_PASSWORD=x -v data:/var/lib/mysql mysql:8.4");
+    h.wait(30_000);
+    let listed = h.run("docker exec db ls /var/lib/mysql");
+    for f in ["ibdata1", "mysql.ibd", "auto.cnf"] {
+        assert!(listed.contains(f), "{f} in {listed}");
+    }
+    let size = h.world().engine.volumes["data"].size_bytes();
+    assert!(size > 50_000_000, "{size}");
+    h.run("docker rm -f db");
+    assert_eq!(h.world().engine.volumes["data"].size_bytes(), size);
+    // Without a mount, the image's VOLUME gets an anonymous volume that holds the same files.
+    h.run("docker run -d --name m2 -e MONGO_INITDB_ROOT_USERNAME=a -e MONGO_INITDB_ROOT_PASSWORD=b mongo:8");
+    h.wait(30_000);
+    assert!(h.run("docker exec m2 ls /data/db").contains("WiredTiger"));
+}

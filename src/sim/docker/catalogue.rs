@@ -552,6 +552,52 @@ fn image_config(c: &Config) -> ImageConfig {
     }
 }
 
+/// The files a database's first start writes into its data directory (the image's first
+/// `VOLUME`), with typical sizes: InnoDB's system tablespace for MySQL/MariaDB, WiredTiger's
+/// files for MongoDB, the Erlang cookie and Mnesia database for RabbitMQ, a dump for others.
+/// The first entry is what a later start looks for to skip initialisation.
+fn data_files(repo: &str, volumes: &[String]) -> Vec<(String, super::containerfs::Node)> {
+    use super::containerfs::Node;
+    let Some(dir) = volumes.first() else {
+        return Vec::new();
+    };
+    let blob = |size_bytes: u64| Node::Blob { size_bytes };
+    let file = |content: &str| Node::File {
+        content: content.to_string(),
+    };
+    let at = |name: &str| format!("{}/{name}", dir.trim_end_matches('/'));
+    match repo {
+        "mysql" | "mariadb" => vec![
+            (at("ibdata1"), blob(12 * 1024 * 1024)),
+            (at("mysql.ibd"), blob(24 * 1024 * 1024)),
+            (at("undo_001"), blob(16 * 1024 * 1024)),
+            (
+                at("auto.cnf"),
+                file("[auto]\nserver-uuid=3b1f3c2e-0000-11ef-9a2b-0242ac120002\n"),
+            ),
+        ],
+        "mongo" => vec![
+            (
+                at("WiredTiger"),
+                file("WiredTiger\nWiredTiger 11.2.0: (November 10, 2022)\n"),
+            ),
+            (at("WiredTiger.wt"), blob(64 * 1024)),
+            (
+                at("journal/WiredTigerLog.0000000001"),
+                blob(100 * 1024 * 1024),
+            ),
+            (at("mongod.lock"), file("1\n")),
+        ],
+        "rabbitmq" => vec![
+            (at(".erlang.cookie"), file("QWERTYUIOPASDFGHJKLZ")),
+            (at("mnesia/rabbit@localhost/schema.DAT"), blob(40 * 1024)),
+        ],
+        // postgres (src/sim/docker/postgres.rs) and redis (dump.rdb on save) have their own.
+        "postgres" | "redis" => Vec::new(),
+        _ => vec![(at("data"), blob(1024 * 1024))],
+    }
+}
+
 /// The main process of a container whose command line the process model does not know, from what
 /// the catalogue says its image is (a database checks its required env, starts, logs its ready
 /// line and serves; a web server serves HTTP), or a generic long-running service for an image
@@ -681,7 +727,20 @@ pub fn program(
                     repo.name
                 )
             };
-            let mut ops = vec![init];
+            // A first start initialises the data directory (the image's VOLUME, or what is
+            // mounted there); a later start finds the files and skips straight to serving.
+            let mut ops = Vec::new();
+            let files = data_files(repo.name.as_str(), &repo.config.volumes);
+            if let Some((marker, _)) = files.first() {
+                ops.push(Op::IfExists {
+                    path: marker.clone(),
+                    pc: 1 + files.len(),
+                });
+                for (path, node) in files {
+                    ops.push(Op::WriteFile { path, node });
+                }
+            }
+            ops.push(init);
             ops.extend(ready);
             ops.push(Op::Serve);
             Some((running(ops, serve(port, http, body)), resolved.note))
