@@ -223,3 +223,23 @@ fn a_services_stop_signal_reaches_its_containers() {
     let spec = h.run("docker service inspect --format '{{json .Spec.TaskTemplate.ContainerSpec.StopSignal}}' web");
     assert_eq!(spec, "\"SIGTERM\"\n");
 }
+
+/// The single host's disk model on a node: PostgreSQL cannot write its WAL on a full disk and
+/// panics (`PANIC:  could not write to file "pg_wal/xlogtemp.N": No space left on device`), the
+/// task fails, and the managers start a replacement (which node-2 rejects while it is full).
+#[test]
+fn a_full_disk_crashes_a_database_task_running_there() {
+    let mut h = swarm(6, 1, 2);
+    h.run("docker service create -d --name db --constraint node.hostname==node-2 -e POSTGRES_PASSWORD=x postgres:16");
+    h.wait(20_000);
+    assert_eq!(tasks_on(&h, "node-2").len(), 1);
+    fault(&mut h, "fill-disk node-2");
+    h.wait(2_000);
+    let logs = h.run("docker service logs db");
+    assert!(logs.contains("No space left on device"), "{logs}");
+    let ps = h.run("docker service ps --no-trunc db");
+    assert!(ps.contains("Failed"), "{ps}");
+    h.wait(20_000);
+    let ps = h.run("docker service ps --no-trunc db");
+    assert!(ps.contains("no space left on device"), "{ps}");
+}
