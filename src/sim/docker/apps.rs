@@ -285,6 +285,12 @@ fn host_port(url: &str) -> (String, u16) {
     }
 }
 
+/// What a server answers on `GET /`: its body, with `{hostname}` replaced by the container's
+/// hostname (the course's web app prints where it runs).
+pub fn body_of(c: &super::container::Container, serves: &super::process::Serves) -> String {
+    serves.body.replace("{hostname}", &c.config.hostname)
+}
+
 /// The program for `node api.js` / `node web.js`, or `None` for other scripts.
 pub fn program(script: &str, argv: &[String], env: &[String]) -> Option<Program> {
     let script = script.rsplit('/').next().unwrap_or(script);

@@ -281,7 +281,7 @@ fn swarm_http(
             1,
         ));
     }
-    rec.out(s.body);
+    rec.out(super::apps::body_of(c, &s));
     Ok(())
 }
 

@@ -396,7 +396,9 @@ fn web(argv: &[String], version: &str, port: Option<u16>) -> Program {
     }
     let mut serves = Serves {
         port,
-        body: format!("web {version}"),
+        // The container's hostname (its short ID) is filled in when it answers: repeated
+        // requests through the routing mesh show which task answered.
+        body: format!("{{\"version\":\"{version}\",\"host\":\"{{hostname}}\"}}"),
         http: true,
         failing_paths: Vec::new(),
     };

@@ -11,9 +11,10 @@
 //! Here: the learner's terminal is on the lab's local machine (`node-1`); a URL naming a lab
 //! machine (hostname or address, or `localhost` when the local machine is a swarm node and a
 //! service publishes the port) asks src/sim/swarm/mesh.rs, prints what the task answers or
-//! curl's own error, and narrates the path. The trace is kept for the picture. Simplified:
-//! there is no `docker exec` into a task from here (a task's container lives on its node); a
-//! lookup between services is checked with the scenario sentence `name web resolves from api`.
+//! curl's own error, and narrates the path. The trace is kept for the picture. From inside a
+//! task's container (`docker exec $(docker ps -q -f name=api) curl http://web/` on its node)
+//! the request goes through that container's DNS and the overlay instead
+//! (src/sim/docker/probe.rs).
 
 use super::mesh::{self, Client, Trace};
 use super::service::PublishMode;

@@ -201,14 +201,11 @@ pub struct Route {
     pub period: u64,
 }
 
-/// A short container ID for a task's container (its hostname), derived from the task ID.
-pub fn container_id(task: &Task) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in task.id.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{:012x}", h & 0xffff_ffff_ffff)
+/// The short ID of a task's container (its hostname), from its node's engine.
+pub fn container_id(world: &World, task: &Task) -> String {
+    super::agent::task_container(world, task)
+        .map(|c| c.id.short().to_string())
+        .unwrap_or_default()
 }
 
 fn host_of(world: &World, task: &Task) -> Option<String> {
@@ -268,32 +265,12 @@ pub fn publisher(world: &World, port: u16) -> Option<(&Service, PublishMode, u16
     })
 }
 
-/// What the task's program answers on `port`, if it listens there.
+/// What the task's program answers on `port`, if it listens there: the container on its node
+/// runs it (src/sim/swarm/agent.rs).
 fn answer_body(world: &World, task: &Task, port: u16) -> Option<String> {
-    let svc = world.swarm.services.get(&task.service_id)?;
-    let image = &svc.template_of(task.spec_version).container.image;
-    let reference = crate::sim::docker::image::ImageRef::parse(image).ok()?;
-    let exposed: Vec<u16> = match crate::sim::docker::image::lookup(&reference) {
-        crate::sim::docker::image::Lookup::Found(s) => s.exposed_ports.to_vec(),
-        crate::sim::docker::image::Lookup::Catalogue(resolution) => {
-            crate::sim::docker::catalogue::image(&resolution, &reference, 0)
-                .map(|i| i.config.exposed_ports)
-                .unwrap_or_default()
-        }
-        _ => return None,
-    };
-    if !exposed.contains(&port) {
-        return None;
-    }
-    Some(match reference.repo.as_str() {
-        "nginx" => "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>".to_string(),
-        "dockyard/web" => format!(
-            "{{\"version\":\"{}\",\"host\":\"{}\"}}",
-            reference.tag,
-            container_id(task)
-        ),
-        _ => format!("(the {} server in {} answers)", reference.repo, container_id(task)),
-    })
+    let c = super::agent::task_container(world, task)?;
+    let serves = c.program.as_ref()?.serves.as_ref()?;
+    (serves.port == port && c.listening).then(|| crate::sim::docker::apps::body_of(c, serves))
 }
 
 /// Can the client's packets reach machine `target`?
@@ -408,7 +385,7 @@ pub fn request(world: &World, client: &Client, host: &str, port: u16) -> Route {
             task_name,
             task_host,
             task_ip,
-            container_id: container_id(task),
+            container_id: container_id(world, task),
             mode,
             target_port,
             body,
