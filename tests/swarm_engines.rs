@@ -165,6 +165,14 @@ fn exec_into_a_task_uses_the_overlay_dns_and_vips() {
     for name in ["backend", "ingress", "docker_gwbridge", "bridge"] {
         assert!(nets.contains(name), "{name} in {nets}");
     }
+    // Inspected on node-2, the overlay lists the endpoints there: the client's container and
+    // the network's load balancer; docker_gwbridge connects the task to the node.
+    let backend = h.run("docker network inspect backend");
+    assert!(backend.contains("\"Name\": \"client.1."), "{backend}");
+    assert!(backend.contains("\"lb-backend\""), "{backend}");
+    let gw = h.run("docker network inspect docker_gwbridge");
+    assert!(gw.contains(&format!("\"Name\": \"gateway_{id}\"")), "{gw}");
+    assert!(gw.contains("\"Subnet\": \"172.18.0.0/16\""), "{gw}");
 }
 
 #[test]

@@ -338,6 +338,14 @@ pub fn network_command(
         {
             Some(rm(world, &local, names, rec))
         }
+        ["inspect", "docker_gwbridge"] => {
+            world.swarm.node_of(&local)?;
+            rec.out(crate::sim::docker::output::inspect_text(&[gwbridge_json(
+                world, &local,
+            )]));
+            rec.say("docker_gwbridge is a local bridge on every swarm node: it connects the node's task containers (and the ingress sandbox) to the node itself, for traffic that leaves the overlays.");
+            Some(Ok(()))
+        }
         ["inspect", names @ ..]
             if !names.is_empty() && names.iter().all(|n| find(world, n).is_some()) =>
         {
@@ -611,9 +619,132 @@ fn rm(world: &mut World, host: &str, names: &[&str], rec: &mut Record) -> Result
     }
 }
 
-/// The API's network object for a swarm network (`docker network inspect` on a manager).
+/// `docker network inspect docker_gwbridge` on swarm node `host`: the local bridge (172.18.0.0/16,
+/// no inter-container traffic, masquerading on) with the ingress sandbox and each task container
+/// that publishes or joins an overlay (`gateway_<id>` endpoints).
+fn gwbridge_json(world: &World, host: &str) -> serde_json::Value {
+    let id = crate::sim::docker::image::content_digest(&format!("{host}/docker_gwbridge"));
+    let node_id = world.swarm.node_of(host).map(|x| x.id.clone());
+    let mut containers = serde_json::Map::new();
+    let mut next = 2u32;
+    let mut endpoint =
+        |key: String, name: String, containers: &mut serde_json::Map<String, serde_json::Value>| {
+            let ip = format!("172.18.0.{next}");
+            next += 1;
+            containers.insert(
+            key.clone(),
+            json!({
+                "Name": name,
+                "EndpointID": crate::sim::docker::image::content_digest(&format!("{host}/gw/{key}")),
+                "MacAddress": mac_of(&ip),
+                "IPv4Address": format!("{ip}/16"),
+                "IPv6Address": "",
+            }),
+        );
+        };
+    if ingress(world).is_some() {
+        endpoint(
+            "ingress-sbox".into(),
+            "gateway_ingress-sbox".into(),
+            &mut containers,
+        );
+    }
+    for t in world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.node_id == node_id && t.container_up)
+    {
+        if let Some(c) = super::agent::task_container(world, t) {
+            endpoint(
+                c.id.0.clone(),
+                format!("gateway_{}", c.id.short()),
+                &mut containers,
+            );
+        }
+    }
+    json!({
+        "Name": "docker_gwbridge",
+        "Id": id,
+        "Scope": "local",
+        "Driver": "bridge",
+        "EnableIPv6": false,
+        "IPAM": {"Driver": "default", "Options": null,
+                 "Config": [{"Subnet": "172.18.0.0/16", "Gateway": "172.18.0.1"}]},
+        "Internal": false,
+        "Attachable": false,
+        "Ingress": false,
+        "ConfigOnly": false,
+        "Containers": containers,
+        "Options": {
+            "com.docker.network.bridge.enable_icc": "false",
+            "com.docker.network.bridge.enable_ip_masquerade": "true",
+            "com.docker.network.bridge.name": "docker_gwbridge"
+        },
+        "Labels": {},
+    })
+}
+
+/// Docker's MAC for an address: `02:42` and the four bytes of the IPv4 address.
+fn mac_of(ip: &str) -> String {
+    let bytes: Vec<String> = ip
+        .split('.')
+        .map(|b| format!("{:02x}", b.parse::<u8>().unwrap_or(0)))
+        .collect();
+    format!("02:42:{}", bytes.join(":"))
+}
+
+/// The API's network object for a swarm network (`docker network inspect` on a node).
 pub fn inspect_json(world: &World, n: &SwarmNetwork) -> serde_json::Value {
     let gateway = ip_text(n.subnet.base + 1);
+    // The endpoints on the machine asking: its task containers on this network, and the
+    // network's load-balancer endpoint there (`lb-NAME`, `ingress-endpoint` on ingress).
+    let subnet = n.subnet.text();
+    let prefix = subnet.rsplit('/').next().unwrap_or("24").to_string();
+    let here = world.here().to_string();
+    let node_id = world.swarm.node_of(&here).map(|x| x.id.clone());
+    let mut containers = serde_json::Map::new();
+    for t in world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.node_id == node_id && t.container_up)
+    {
+        let (Some(c), Some(ip)) = (
+            super::agent::task_container(world, t),
+            addr(world, &n.name, &t.id),
+        ) else {
+            continue;
+        };
+        containers.insert(
+            c.id.0.clone(),
+            json!({
+                "Name": c.name,
+                "EndpointID": crate::sim::docker::image::content_digest(&format!("{}/{}", n.id, t.id)),
+                "MacAddress": mac_of(&ip),
+                "IPv4Address": format!("{ip}/{prefix}"),
+                "IPv6Address": "",
+            }),
+        );
+    }
+    if !containers.is_empty() {
+        let (key, name) = if n.ingress {
+            ("ingress-sbox".to_string(), "ingress-endpoint".to_string())
+        } else {
+            (format!("lb-{}", n.name), format!("{}-endpoint", n.name))
+        };
+        let lb_ip = ip_text(n.subnet.base + 254);
+        containers.insert(
+            key,
+            json!({
+                "Name": name,
+                "EndpointID": crate::sim::docker::image::content_digest(&format!("{}/lb/{here}", n.id)),
+                "MacAddress": mac_of(&lb_ip),
+                "IPv4Address": format!("{lb_ip}/{prefix}"),
+                "IPv6Address": "",
+            }),
+        );
+    }
     json!({
         "Name": n.name,
         "Id": n.id,
@@ -627,7 +758,7 @@ pub fn inspect_json(world: &World, n: &SwarmNetwork) -> serde_json::Value {
         "Attachable": n.attachable,
         "Ingress": n.ingress,
         "ConfigOnly": false,
-        "Containers": null,
+        "Containers": if containers.is_empty() { serde_json::Value::Null } else { serde_json::Value::Object(containers) },
         "Options": {"com.docker.network.driver.overlay.vxlanid_list": (4096 + world.swarm.overlay.networks.keys().position(|k| *k == n.name).map_or(0, |p| p + 1)).to_string()},
         "Labels": n.labels,
     })
