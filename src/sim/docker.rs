@@ -30,6 +30,8 @@ pub mod process;
 pub mod prune;
 pub mod reach;
 pub mod reference;
+pub mod stats;
 pub mod storecheck;
+pub mod top;
 pub mod volume;
 pub mod volumecmd;

@@ -837,6 +837,10 @@ pub(crate) fn docker(
             }
             Ok(())
         }
+        DockerCommand::Top { container, ps_args } => {
+            super::docker::top::run(world, &container, &ps_args, rec)
+        }
+        DockerCommand::Stats(options) => super::docker::stats::run(world, &options, rec),
         DockerCommand::Images { quiet } => {
             let text = super::docker::imagecmd::images(world, quiet);
             if !text.is_empty() {

@@ -64,6 +64,16 @@ pub struct PsOptions {
     pub filters: Vec<String>,
 }
 
+/// `docker stats` flags and arguments (docker/cli `cli/command/container/stats.go`).
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct StatsOptions {
+    pub all: bool,
+    pub no_stream: bool,
+    pub no_trunc: bool,
+    pub format: Option<String>,
+    pub containers: Vec<String>,
+}
+
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum DockerCommand {
     Run(RunOptions),
@@ -140,6 +150,13 @@ pub enum DockerCommand {
         container: String,
         private_port: Option<String>,
     },
+    /// `docker top CONTAINER [ps OPTIONS]` (src/sim/docker/top.rs).
+    Top {
+        container: String,
+        ps_args: Vec<String>,
+    },
+    /// `docker stats` (src/sim/docker/stats.rs).
+    Stats(StatsOptions),
     Images {
         quiet: bool,
     },
@@ -393,6 +410,30 @@ const SPECS: &[CommandSpec] = &[
         flags: &[],
         stop_at_first_arg: false,
         args: Arity::Between(1, 2),
+    },
+    // docker/cli cli/command/container/top.go: `SetInterspersed(false)`, so everything after
+    // the container goes to ps.
+    CommandSpec {
+        name: "top",
+        usage: "docker top CONTAINER [ps OPTIONS]",
+        about: "Display the running processes of a container",
+        flags: &[],
+        stop_at_first_arg: true,
+        args: Arity::AtLeast(1),
+    },
+    // docker/cli cli/command/container/stats.go.
+    CommandSpec {
+        name: "stats",
+        usage: "docker stats [OPTIONS] [CONTAINER...]",
+        about: "Display a live stream of container(s) resource usage statistics",
+        flags: &[
+            flag("all", Some('a'), false),
+            flag("no-stream", None, false),
+            flag("no-trunc", None, false),
+            flag("format", None, true),
+        ],
+        stop_at_first_arg: false,
+        args: Arity::AtLeast(0),
     },
     CommandSpec {
         name: "images",
@@ -1130,6 +1171,17 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             container: args[0].clone(),
             private_port: args.get(1).cloned(),
         },
+        "top" => DockerCommand::Top {
+            container: args[0].clone(),
+            ps_args: args[1..].to_vec(),
+        },
+        "stats" => DockerCommand::Stats(StatsOptions {
+            all: p.bool("all"),
+            no_stream: p.bool("no-stream"),
+            no_trunc: p.bool("no-trunc"),
+            format: p.value("format"),
+            containers: args,
+        }),
         "images" => DockerCommand::Images {
             quiet: p.bool("quiet"),
         },
@@ -1204,6 +1256,8 @@ Container Commands:
   logs        Fetch the logs of a container
   inspect     Return low-level information on Docker objects
   port        List port mappings or a specific mapping for the container
+  top         Display the running processes of a container
+  stats       Display a live stream of container(s) resource usage statistics
 
 Image Commands:
   history     Show the history of an image
@@ -1343,6 +1397,42 @@ mod tests {
         assert!(
             e.message
                 .starts_with("docker: 'docker volume rm' requires at least 1 argument")
+        );
+    }
+
+    /// docker/cli cli/command/container/top.go (`SetInterspersed(false)`: ps's options follow the
+    /// container) and stats.go (`-a`, `--no-stream`, `--no-trunc`, `--format`, any containers).
+    #[test]
+    fn top_and_stats_parse_docker_cli_top_go_stats_go() {
+        assert_eq!(
+            p("docker top web -o pid,comm").unwrap(),
+            DockerCommand::Top {
+                container: "web".into(),
+                ps_args: vec!["-o".into(), "pid,comm".into()],
+            }
+        );
+        assert!(matches!(
+            p("docker container top web").unwrap(),
+            DockerCommand::Top { .. }
+        ));
+        assert_eq!(
+            p("docker stats -a --no-stream --no-trunc --format '{{.Name}}' web db").unwrap(),
+            DockerCommand::Stats(StatsOptions {
+                all: true,
+                no_stream: true,
+                no_trunc: true,
+                format: Some("{{.Name}}".into()),
+                containers: vec!["web".into(), "db".into()],
+            })
+        );
+        assert_eq!(
+            p("docker container stats").unwrap(),
+            DockerCommand::Stats(StatsOptions::default())
+        );
+        assert!(
+            p("docker stats --bogus").unwrap_err().message.starts_with(
+                "unknown flag: --bogus\n\nUsage:  docker stats [OPTIONS] [CONTAINER...]"
+            )
         );
     }
 
