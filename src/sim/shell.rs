@@ -248,7 +248,11 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
 /// outside double quotes) takes its place: `docker exec $(docker ps -q -f name=api) nslookup db`.
 /// What the inner command prints on stderr reaches the terminal; a failing inner command leaves
 /// an empty substitution, as in bash.
-fn substitute_commands(world: &mut World, line: &str, rec: &mut Record) -> Result<String, DockerError> {
+fn substitute_commands(
+    world: &mut World,
+    line: &str,
+    rec: &mut Record,
+) -> Result<String, DockerError> {
     if !line.contains("$(") {
         return Ok(line.to_string());
     }
@@ -297,7 +301,13 @@ fn substitute_commands(world: &mut World, line: &str, rec: &mut Record) -> Resul
             rec.narration.extend(inner_rec.narration);
             rec.touched.extend(inner_rec.touched);
             match result {
-                Ok(()) => out.push_str(&stdout.join("\n").split_whitespace().collect::<Vec<_>>().join(" ")),
+                Ok(()) => out.push_str(
+                    &stdout
+                        .join("\n")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
                 Err(e) => rec.err(e.message),
             }
             i = j;

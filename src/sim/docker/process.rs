@@ -183,7 +183,7 @@ fn parse_sleep(text: &str) -> Option<Millis> {
     }
     if let Some(days) = text.strip_suffix('d') {
         let days: f64 = days.parse().ok()?;
-        return (days >= 0.0).then(|| (days * 86_400_000.0) as Millis);
+        return (days >= 0.0).then_some((days * 86_400_000.0) as Millis);
     }
     super::super::time::parse_duration(text)
 }
