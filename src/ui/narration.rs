@@ -4,7 +4,8 @@
 //! This is also the picture's text equivalent for screen readers. Steps the reader typed are
 //! marked "yours"; a guide note whose part of the transcript was replaced by the reader's own
 //! line is no longer shown. The end of an untouched scenario is marked, so steps run past it
-//! (scheduled events the reader stepped into with →) read as extra, after the conclusion.
+//! (scheduled events the reader stepped into with →) read as extra, after the conclusion. A
+//! command typed after `ssh node-2` is titled as its prompt read: `node-2 $ docker ps`.
 
 use std::rc::Rc;
 
@@ -12,6 +13,7 @@ use yew::prelude::*;
 
 use super::rich;
 use crate::scenario::Run;
+use crate::sim::record::{Record, Stream};
 use crate::sim::time::clock;
 
 #[derive(Clone, PartialEq, Debug)]
@@ -51,6 +53,20 @@ pub fn start_title(run: &Run) -> String {
     }
 }
 
+/// A step's title; a command typed on a machine the terminal moved to names it, as its prompt
+/// line does (`node-2 $ docker ps`).
+fn step_title(record: &Record) -> String {
+    let host = record
+        .terminal
+        .iter()
+        .find(|l| l.stream == Stream::Prompt)
+        .and_then(|l| l.host.as_deref());
+    match (host, record.title.strip_prefix("$ ")) {
+        (Some(host), Some(command)) => format!("{host} $ {command}"),
+        _ => record.title.clone(),
+    }
+}
+
 /// The items of a run, in reading order. A guide note is shown only where the transcript still
 /// holds: once the reader has typed their own line at some step, the notes from there on belong
 /// to a future that no longer exists.
@@ -82,7 +98,7 @@ pub fn items(run: &Run) -> Vec<Item> {
         out.push(Item::Step {
             k,
             clock: clock(record.at_ms),
-            title: record.title.clone(),
+            title: step_title(record),
             lines: record.narration.clone(),
             error: record.error,
             yours: typed.contains(&k),
@@ -253,6 +269,30 @@ mod tests {
         assert_eq!(
             title("compose-basics"),
             "start: a fresh host and the project folder"
+        );
+    }
+
+    #[test]
+    fn a_command_typed_after_ssh_names_the_machine() {
+        let mut run = Run::sandbox_with_swarm(1, 1, 2);
+        for line in ["ssh node-2", "docker ps", "exit", "docker ps"] {
+            run.submit(Input::Command(line.into()));
+        }
+        let titles: Vec<String> = items(&run)
+            .into_iter()
+            .filter_map(|i| match i {
+                Item::Step { title, .. } => Some(title),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            titles,
+            [
+                "$ ssh node-2",
+                "node-2 $ docker ps",
+                "node-2 $ exit",
+                "$ docker ps"
+            ]
         );
     }
 

@@ -821,11 +821,50 @@ mod tests {
         catalogue::page(slug).expect("the page exists")
     }
 
+    /// The terminal's lines, a prompt line with the machine its prompt names (`node-2 $ `).
     fn texts(s: &Session) -> Vec<(usize, LineKind, String)> {
         s.terminal()
             .into_iter()
-            .map(|(k, l)| (k, l.kind, l.text))
+            .map(|(k, l)| match l.host {
+                Some(host) => (k, l.kind, format!("{host} $ {}", l.text)),
+                None => (k, l.kind, l.text),
+            })
             .collect()
+    }
+
+    /// After `ssh node-2` the lines typed there (applied or refused) name node-2 in their prompt,
+    /// and so does the live prompt; after `exit` the prompt is the lab's own `$ ` again. A link
+    /// reopens the same prompts.
+    #[test]
+    fn lines_typed_after_ssh_name_the_machine() {
+        let mut s = Session::open(page("swarm-basics"), &url::parse("scenario=free"));
+        let here = |s: &Session| prompt_host(s.run.timeline.world());
+        assert_eq!(here(&s), None);
+        assert_eq!(s.type_line("ssh node-2"), Typed::Step);
+        assert_eq!(here(&s).as_deref(), Some("node-2"));
+        assert_eq!(s.type_line("docker ps"), Typed::Step);
+        assert_eq!(s.type_line("docker bogus"), Typed::Refused);
+        assert_eq!(s.type_line("exit"), Typed::Step);
+        assert_eq!(here(&s), None);
+        assert_eq!(s.type_line("docker ps"), Typed::Step);
+        let prompts: Vec<String> = texts(&s)
+            .into_iter()
+            .filter(|(_, kind, _)| *kind == LineKind::Prompt)
+            .map(|(_, _, text)| text)
+            .collect();
+        assert_eq!(
+            prompts,
+            [
+                "ssh node-2",
+                "node-2 $ docker ps",
+                "node-2 $ docker bogus",
+                "node-2 $ exit",
+                "docker ps"
+            ]
+        );
+        let r = &s.run.timeline.records()[1];
+        assert!(r.terminal_text().starts_with("node-2 $ docker ps\n"));
+        reopen(&s).unwrap_or_else(|e| panic!("{e}"));
     }
 
     /// Reopens the session's own link: everything the reader sees must be the same.
