@@ -1329,7 +1329,7 @@ const cases = [
       };
       const closed = (why) => until(async () => (await s.locator(tid('node-menu')).count()) === 0, why);
       await open();
-      checkEq(await s.locator(`${tid('node-menu')} [role="menu"] [role="menuitem"]`).count(), 5, 'menu items in role=menu');
+      checkEq(await s.locator(`${tid('node-menu')} [role="menu"] [role="menuitem"]`).count(), 6, 'menu items in role=menu');
       const enabled = await s.locator(`${tid('node-menu')} [role="menuitem"]:not(:disabled)`).evaluateAll((els) => els.map((e) => e.dataset.testid));
       const press = async (key, want) => {
         await s.page.keyboard.press(key);
@@ -1390,6 +1390,135 @@ const cases = [
       await closed('Escape did not close the menu');
       // The powered-off line draws its icon (an svg, not a glyph most fonts lack).
       check((await s.locator(`${tid('powered-off')} svg`).count()) > 0, 'the powered-off line has no svg icon');
+    },
+  },
+  {
+    name: 'swarm-basics node engine: the node menu shows a node\'s containers (its tasks and its own), images and volumes; the panel follows the steps; Esc gives the focus back; axe finds nothing',
+    async run(s) {
+      await s.open({ page: 'swarm-basics', scenario: 'free' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      // Lets time pass until the prompt is back (a `sleep`), as a reader stepping forward would.
+      const settle = async () => {
+        for (let i = 0; i < 80 && (await s.visibleCount(tid('busy-hint'))) > 0; i++) {
+          check(await s.step('step-forward'), 'step-forward is disabled while the prompt is busy');
+        }
+        checkEq(await s.visibleCount(tid('busy-hint')), 0, 'the prompt is still busy');
+      };
+      await s.type('docker service create -d --name web --mode global nginx:1.27');
+      await s.type('sleep 10');
+      await settle();
+      await s.type('ssh node-2 docker run -d --name probe -v cache:/data alpine false');
+      await s.type('sleep 2');
+      await settle();
+      const node2 = `${tid('swarm-node')}[data-host="node-2"]`;
+      const focused = () =>
+        s.page.evaluate(() => {
+          const a = document.activeElement;
+          return a?.id || a?.dataset.testid || (a?.classList.contains('sw-node-head') ? `head:${a.closest('[data-host]').dataset.host}` : a?.tagName);
+        });
+      // Keyboard: Enter on node-2, End (the engine is the last item), Enter.
+      await s.locator(`${node2} .sw-node-head`).focus();
+      await s.page.keyboard.press('Enter');
+      await s.waitVisible(tid('node-engine'), 'the engine item of the node menu');
+      await s.page.keyboard.press('End');
+      await until(async () => (await focused()) === 'node-engine', `End did not reach the engine item (${await focused()})`);
+      await s.page.keyboard.press('Enter');
+      const panel = `${tid('engine-panel')}[data-host="node-2"]`;
+      await s.waitVisible(panel, 'node-2\'s engine panel');
+      checkEq(await s.locator(tid('node-menu')).count(), 0, 'node menus open with the engine panel');
+      await until(async () => (await focused()) === 'sw-engine-h', `the panel's heading did not get the focus (${await focused()})`);
+      const rows = () =>
+        s.locator(`${panel} ${tid('engine-container')}`).evaluateAll((els) =>
+          els.map((e) => ({ name: e.dataset.name, state: e.dataset.state, service: e.dataset.service ?? '', text: e.textContent.replace(/\s+/g, ' ').trim() })),
+        );
+      let seen = await rows();
+      const task = seen.find((r) => r.service === 'web');
+      check(task && /^web\.[a-z0-9]+\.[a-z0-9]{25}$/.test(task.name) && task.state === 'running', `no running web task container on node-2: ${JSON.stringify(seen)}`);
+      check(/nginx:1\.27/.test(task.text) && /Up \d+ seconds?/.test(task.text), `the task's row: ${task.text}`);
+      const probe = seen.find((r) => r.name === 'probe');
+      check(probe && probe.state === 'exited' && probe.service === '' && /alpine/.test(probe.text) && /Exited \(1\)/.test(probe.text), `node-2's own container: ${JSON.stringify(probe)} in ${JSON.stringify(seen)}`);
+      checkEq(seen.length, 2, 'containers on node-2');
+      const images = await s.locator(`${panel} ${tid('engine-image')}`).evaluateAll((els) => els.map((e) => [e.dataset.ref, e.textContent.trim()]));
+      for (const ref of ['nginx:1.27', 'alpine:latest']) {
+        const row = images.find(([r]) => r === ref);
+        check(row && /\d(\.\d+)?\s?[kMG]?B$/.test(row[1]), `image ${ref} with its size on node-2: ${JSON.stringify(images)}`);
+      }
+      const volumes = await s.locator(`${panel} ${tid('engine-volume')}`).evaluateAll((els) => els.map((e) => e.dataset.name));
+      checkEq(volumes, ['cache'], 'volumes on node-2');
+      // The panel follows the steps: before the probe was run, node-2 has no probe, no cache.
+      for (let i = 0; i < 40 && (await rows()).some((r) => r.name === 'probe'); i++) {
+        check(await s.step('step-back'), 'step-back is disabled before the probe disappeared');
+      }
+      await s.waitVisible(panel, 'the engine panel after stepping back');
+      seen = await rows();
+      check(!seen.some((r) => r.name === 'probe') && seen.some((r) => r.service === 'web'), `node-2 before the probe: ${JSON.stringify(seen)}`);
+      checkEq(await s.locator(`${panel} ${tid('engine-volume')}`).count(), 0, 'volumes on node-2 before the probe');
+      // Accessible with the panel open, in both palettes.
+      for (const scheme of ['light', 'dark']) {
+        await s.page.emulateMedia({ colorScheme: scheme });
+        const found = await axeViolations(s.page);
+        check(found.length === 0, `axe with the engine panel open (${scheme}):\n      ${found.map(formatViolation).join('\n      ')}`);
+      }
+      // Escape closes it and gives the focus back to node-2.
+      await s.locator(`${panel} h3`).focus();
+      await s.page.keyboard.press('Escape');
+      await until(async () => (await s.locator(tid('engine-panel')).count()) === 0, 'Escape did not close the engine panel');
+      checkEq(await focused(), 'head:node-2', 'focus after closing the engine panel');
+      // The mouse opens another node's: node-3 did not run the probe, its engine holds only its web task.
+      const node3 = `${tid('swarm-node')}[data-host="node-3"]`;
+      await s.locator(`${node3} .sw-node-head`).click();
+      await s.locator(tid('node-engine')).click();
+      await s.waitVisible(`${tid('engine-panel')}[data-host="node-3"]`, 'node-3\'s engine panel');
+      const on3 = await s.locator(`${tid('engine-panel')} ${tid('engine-container')}`).evaluateAll((els) => els.map((e) => e.dataset.service ?? ''));
+      checkEq(on3, ['web'], 'containers on node-3 (services)');
+      await s.locator(tid('engine-close')).click();
+      await until(async () => (await s.locator(tid('engine-panel')).count()) === 0, 'the close button did not close the engine panel');
+      checkEq(await focused(), 'head:node-3', 'focus after the close button');
+    },
+  },
+  {
+    name: 'terminal prompt: after ssh node-2 the prompt and the lines typed there read node-2 $, after exit $ again; stepping back and a reload keep them',
+    async run(s) {
+      await s.open({ page: 'swarm-basics', scenario: 'free' }, tid('picture'));
+      await s.waitVisible(tid('step-label'));
+      const ps1 = () => s.text(tid('terminal-ps1'));
+      const prompts = () =>
+        s.locator(`${tid('terminal-output')} .ln.prompt`).evaluateAll((els) => els.map((e) => e.textContent.replace(/\n$/, '')));
+      const waitPs1 = (want, why) => until(async () => (await ps1()) === want, `${why}: the prompt reads "${want}"? it reads`);
+      checkEq(await ps1(), '$', 'the prompt at the lab\'s own terminal');
+      await s.type('ssh node-2');
+      await until(async () => /Welcome to/.test(await s.output()), 'ssh node-2 printed no welcome');
+      await waitPs1('node-2 $', 'after ssh node-2');
+      await s.type('docker ps');
+      await until(async () => (await prompts()).includes('node-2 $ docker ps'), 'no "node-2 $ docker ps" line');
+      await s.type('docker bogus'); // refused: it changes nothing, and was typed on node-2 too
+      await until(async () => (await prompts()).includes('node-2 $ docker bogus'), 'no "node-2 $ docker bogus" line');
+      await s.type('exit');
+      await until(async () => /Connection to node-2 closed/.test(await s.output()), 'exit did not close the connection');
+      await waitPs1('$', 'after exit');
+      await s.type('docker node ls');
+      await until(async () => (await prompts()).includes('$ docker node ls'), 'no "$ docker node ls" line');
+      const want = ['$ ssh node-2', 'node-2 $ docker ps', 'node-2 $ docker bogus', 'node-2 $ exit', '$ docker node ls'];
+      checkEq(await prompts(), want, 'prompt lines');
+      // The narration titles the steps as their prompts read.
+      const titles = await s.locator('.entry-title').allTextContents();
+      check(titles.includes('node-2 $ docker ps') && titles.includes('$ docker node ls'), `the narration's titles: ${JSON.stringify(titles)}`);
+      // The accessible name of the input says where a command goes.
+      checkEq(await s.locator(tid('terminal-input')).getAttribute('aria-label'), 'Type a command', 'the input\'s name on the lab\'s terminal');
+      // A reload of the link shows the same prompts.
+      await until(async () => s.params().get('step') === String((await s.stepInfo()).step), 'the URL has not caught up');
+      await s.page.reload({ waitUntil: 'load' });
+      await s.waitLive();
+      await s.waitVisible(tid('step-label'));
+      await until(async () => JSON.stringify(await prompts()) === JSON.stringify(want), `after a reload the prompt lines are ${JSON.stringify(await prompts())}`);
+      checkEq(await ps1(), '$', 'the prompt after a reload');
+      // Stepping back before `exit` puts the terminal on node-2 again.
+      check(await s.step('step-back'), 'step-back is disabled');
+      check(await s.step('step-back'), 'step-back is disabled');
+      await waitPs1('node-2 $', 'two steps back (before exit)');
+      checkEq(await s.locator(tid('terminal-input')).getAttribute('aria-label'), 'Type a command on node-2', 'the input\'s name on node-2');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      await waitPs1('$', 'forward again (after exit)');
     },
   },
   {

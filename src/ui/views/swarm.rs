@@ -13,7 +13,11 @@
 //! it differs, and "container gone" when the store still says running but the container died
 //! with its machine), a tray of tasks that wait for a node with the scheduler's reason, and beside
 //! it the Raft members and the services table. Clicking a node opens a menu that sends the same
-//! inputs the terminal takes (`! kill node-3`, `docker node update --availability drain node-3`).
+//! inputs the terminal takes (`! kill node-3`, `docker node update --availability drain node-3`),
+//! and can show the node's own engine under the nodes: every machine of the lab is a Docker
+//! engine, so the panel lists what `docker ps -a`, `docker images` and `docker volume ls` would
+//! on it (the swarm's task containers, `web.1.<task id>`, in their service's colour, beside any
+//! container started there by hand). It stays open while the reader steps, until closed.
 //!
 //! We simplify: only the tasks the store still holds and whose container is not finished are
 //! drawn (the history `docker service ps` shows is left to the terminal); six service colours
@@ -26,6 +30,10 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::{menu, truncate};
+use crate::sim::docker::container::{Container, Status};
+use crate::sim::docker::engine::Engine;
+use crate::sim::docker::image::human_size;
+use crate::sim::docker::output::status_text;
 use crate::sim::input::Fault;
 use crate::sim::record::Record;
 use crate::sim::swarm::cluster::{Availability, Machine, Node, NodeStatus, Role};
@@ -68,6 +76,17 @@ pub struct SwarmProps {
 /// The selector of a node's header (what opens its menu, and gets the focus back).
 fn head_selector(host: &str) -> String {
     format!(".sw-node[data-host=\"{host}\"] .sw-node-head")
+}
+
+/// The id of the engine panel's heading, which gets the focus when the panel opens.
+const ENGINE_HEADING: &str = "sw-engine-h";
+
+/// The node whose engine is shown, and how many times a panel was opened (choosing "Show its
+/// engine" again moves the focus to the panel again).
+#[derive(Clone, PartialEq, Debug)]
+struct Shown {
+    host: String,
+    opened: u32,
 }
 
 /// Services in creation order: their colour index follows it.
@@ -235,6 +254,30 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
         .unwrap_or(&[]);
     let leader = swarm.leader().map(|n| n.hostname.clone());
 
+    // The engine panel: opening it moves the focus to its heading.
+    let shown = use_state(|| None::<Shown>);
+    use_effect_with((*shown).clone(), |shown| {
+        if shown.is_some() {
+            menu::focus(&format!("#{ENGINE_HEADING}"));
+        }
+    });
+    let show_engine = {
+        let shown = shown.clone();
+        let close = props.on_close_menu.clone();
+        Callback::from(move |host: String| {
+            let opened = shown.as_ref().map_or(0, |s| s.opened) + 1;
+            shown.set(Some(Shown { host, opened }));
+            close.emit(());
+        })
+    };
+    let hide_engine = {
+        let shown = shown.clone();
+        Callback::from(move |host: String| {
+            shown.set(None);
+            menu::focus(&head_selector(&host));
+        })
+    };
+
     // Opening the menu moves the focus into it, so the keyboard can pick an action at once; while
     // it is open, a click anywhere else closes it.
     let stage = use_node_ref();
@@ -318,7 +361,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
             } else {
                 html! { <ul class="sw-tasks">{ for tasks.iter().map(|t| task_card(world, t, touched)) }</ul> }
             };
-            let menu = open.then(|| node_menu(props, m, node));
+            let menu = open.then(|| node_menu(props, m, node, &show_engine));
             html! {
                 <div key={host.clone()} class={class} data-testid="swarm-node" data-host={host.clone()}
                     data-up={m.up.to_string()}>
@@ -359,6 +402,10 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
             </p>
         }
     });
+    let engine_view = shown
+        .as_ref()
+        .and_then(|shown| swarm.machines.get(&shown.host))
+        .map(|m| engine_panel(world, m, touched, hide_engine.clone()));
     let pending = unscheduled(world);
     let tray = html! {
         <div class={classes!("sw-tray", pending.is_empty().then_some("empty"))} data-testid="unscheduled">
@@ -389,6 +436,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
                 <p class="sw-hint">{"These machines are not a swarm yet: docker swarm init."}</p>
             }
             <div class="sw-grid">{ panels }</div>
+            { engine_view.unwrap_or_default() }
             { stale_line.unwrap_or_default() }
             { tray }
             <Legend />
@@ -397,8 +445,15 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
 }
 
 /// The menu of one machine: power, then availability (as `docker node update` would), the
-/// network and the disk. Each item gives the focus back to the node's header (see [`menu`]).
-fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
+/// network and the disk, each giving the focus back to the node's header (see [`menu`]); last,
+/// its engine, which opens the engine panel and moves the focus there (nothing happens in the
+/// simulation: it only shows).
+fn node_menu(
+    props: &SwarmProps,
+    m: &Machine,
+    node: Option<&Node>,
+    show_engine: &Callback<String>,
+) -> Html {
     let disk_full = props.world.disk_of(&m.hostname).is_some_and(|d| d.full);
     let host = m.hostname.clone();
     let opener = head_selector(&host);
@@ -443,6 +498,11 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
         machine: host.clone(),
         full: !disk_full,
     });
+    let engine = {
+        let cb = show_engine.clone();
+        let host = host.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(host.clone()))
+    };
     let current = node.map(|n| n.availability);
     let fork = menu::fork_warning(props.cursor, props.len);
     let label_id = format!("node-menu-h-{host}");
@@ -484,8 +544,178 @@ fn node_menu(props: &SwarmProps, m: &Machine, node: Option<&Node>) -> Html {
                         <strong>{"Fill its disk"}</strong><small>{format!("! fill-disk {host}: no new container fits")}</small>
                     }
                 </button>
+                <button role="menuitem" tabindex="-1" data-testid="node-engine" onclick={engine}>
+                    <strong>{"Show its engine"}</strong><small>{"its containers, images and volumes (changes nothing)"}</small>
+                </button>
             </div>
         </div>
+    }
+}
+
+/// The colour class of a container's status, as the task cards use them.
+fn status_class(c: &Container) -> &'static str {
+    match c.status() {
+        Status::Running | Status::Paused => "sw-st-running",
+        Status::Created | Status::Restarting | Status::Removing => "sw-st-starting",
+        Status::Exited if c.state.exit_code == 0 => "sw-st-stopped",
+        Status::Exited | Status::Dead => "sw-st-failed",
+    }
+}
+
+/// The swarm service a container runs a task of (SwarmKit's label), if any.
+fn service_of(c: &Container) -> Option<&str> {
+    c.config
+        .labels
+        .get("com.docker.swarm.service.name")
+        .map(String::as_str)
+}
+
+/// The engine's containers newest first, each as `docker ps -a` shows it (name, image, status).
+fn engine_containers(world: &World, engine: &Engine, touched: &[String]) -> Html {
+    let containers = engine.newest_first();
+    if containers.is_empty() {
+        return html! { <p class="sw-none">{"no containers"}</p> };
+    }
+    let colour = |name: &str| {
+        services(world)
+            .iter()
+            .position(|s| s.spec.name == name)
+            .map(|i| format!("sw-svc-{}", i % SERVICE_COLOURS))
+    };
+    let rows = containers.into_iter().map(|c| {
+        let service = service_of(c);
+        let class = classes!(
+            service.and_then(colour),
+            service.is_some().then_some("task"),
+            touched.contains(&c.name).then_some("touched"),
+        );
+        html! {
+            <tr key={c.id.0.clone()} {class} data-testid="engine-container" data-name={c.name.clone()}
+                data-state={c.status().as_str()} data-service={service.map(str::to_string)}>
+                <th scope="row">
+                    if service.is_some() {
+                        <span class="sw-swatch" aria-hidden="true"></span>
+                    }
+                    {c.name.clone()}
+                </th>
+                <td>{truncate(&c.config.image, 28)}</td>
+                <td><span class={classes!("sw-badge", status_class(c))}>{status_text(c, world.now_ms)}</span></td>
+            </tr>
+        }
+    });
+    html! {
+        <table class="sw-table">
+            <thead><tr><th scope="col">{"name"}</th><th scope="col">{"image"}</th><th scope="col">{"status"}</th></tr></thead>
+            <tbody>{ for rows }</tbody>
+        </table>
+    }
+}
+
+/// The engine's images newest first, one row per tag (`<none>:<none>` for a dangling one), with
+/// the size `docker images` prints.
+fn engine_images(engine: &Engine) -> Html {
+    let mut images: Vec<_> = engine.images.by_id.values().collect();
+    images.sort_by_key(|i| std::cmp::Reverse(i.seq));
+    let rows: Vec<(String, String)> = images
+        .iter()
+        .flat_map(|i| {
+            let mut tags = i.repo_tags.clone();
+            tags.sort();
+            if tags.is_empty() {
+                tags.push("<none>:<none>".to_string());
+            }
+            let size = human_size(i.size_bytes());
+            tags.into_iter().map(move |t| (t, size.clone()))
+        })
+        .collect();
+    if rows.is_empty() {
+        return html! { <p class="sw-none">{"no images"}</p> };
+    }
+    html! {
+        <ul class="sw-engine-list">
+            { for rows.into_iter().map(|(tag, size)| html! {
+                <li key={tag.clone()} data-testid="engine-image" data-ref={tag.clone()}>
+                    <span class="sw-engine-ref">{tag}</span>{" "}<span class="sw-engine-size">{size}</span>
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// The engine's volumes by name (an anonymous one by its short ID).
+fn engine_volumes(engine: &Engine) -> Html {
+    if engine.volumes.is_empty() {
+        return html! { <p class="sw-none">{"no volumes"}</p> };
+    }
+    html! {
+        <ul class="sw-engine-list">
+            { for engine.volumes.values().map(|v| html! {
+                <li key={v.name.clone()} data-testid="engine-volume" data-name={v.name.clone()}>
+                    <span class="sw-engine-ref">{v.short_name().to_string()}</span>
+                </li>
+            }) }
+        </ul>
+    }
+}
+
+/// One machine's Docker engine, under the nodes: its containers (tasks and others), images and
+/// volumes, read from the world as they are at the step shown. Escape or ✕ closes it and gives
+/// the focus back to the node.
+fn engine_panel(world: &World, m: &Machine, touched: &[String], hide: Callback<String>) -> Html {
+    let host = m.hostname.clone();
+    let Some(engine) = world.engine_of(&host) else {
+        return Html::default();
+    };
+    let close = {
+        let hide = hide.clone();
+        let host = host.clone();
+        Callback::from(move |_: MouseEvent| hide.emit(host.clone()))
+    };
+    let onkeydown = {
+        let host = host.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Escape" {
+                e.prevent_default();
+                hide.emit(host.clone());
+            }
+        })
+    };
+    let count = |n: usize| format!(" ({n})");
+    let images = engine
+        .images
+        .by_id
+        .values()
+        .map(|i| i.repo_tags.len().max(1))
+        .sum::<usize>();
+    html! {
+        <section class="sw-engine" data-testid="engine-panel" data-host={host.clone()} aria-labelledby={ENGINE_HEADING} {onkeydown}>
+            <div class="sw-engine-head">
+                <h3 id={ENGINE_HEADING} tabindex="-1">
+                    {"The engine of "}<span class="sw-host">{host.clone()}</span>
+                    if !m.up {
+                        <span class="sw-engine-note">{" · powered off: what its disk holds"}</span>
+                    }
+                </h3>
+                <button class="icon-button" data-testid="engine-close" aria-label={format!("Close the engine of {host}")}
+                    title="Close (Esc)" onclick={close}>
+                    <span aria-hidden="true">{"✕"}</span>
+                </button>
+            </div>
+            <div class="sw-engine-cols">
+                <div class="sw-engine-containers">
+                    <h4>{"Containers"}{count(engine.containers.len())}<small>{format!(" docker ps -a on {host}")}</small></h4>
+                    { engine_containers(world, engine, touched) }
+                </div>
+                <div>
+                    <h4>{"Images"}{count(images)}</h4>
+                    { engine_images(engine) }
+                </div>
+                <div>
+                    <h4>{"Volumes"}{count(engine.volumes.len())}</h4>
+                    { engine_volumes(engine) }
+                </div>
+            </div>
+        </section>
     }
 }
 
@@ -498,7 +728,7 @@ fn legend() -> Html {
             <div><dt><span class="sw-desired">{"wanted: shutdown"}</span></dt><dd>{"the managers' desired state, when it differs"}</dd></div>
             <div><dt><span class="sw-gone">{"container gone"}</span></dt><dd>{"the store still says running, but the machine is off"}</dd></div>
             <div><dt><span class="sw-avail avail-drain">{"Drain"}</span></dt><dd>{"no tasks here: they moved away"}</dd></div>
-            <div><dt><kbd>{"Enter"}</kbd></dt><dd>{"on a node: its menu (kill/start, drain/activate…; ↑ ↓ to move, Esc to close)"}</dd></div>
+            <div><dt><kbd>{"Enter"}</kbd></dt><dd>{"on a node: its menu (kill/start, drain/activate, its engine…; ↑ ↓ to move, Esc to close)"}</dd></div>
         </dl>
     }
 }
@@ -663,6 +893,40 @@ mod tests {
         let stale = stale_nodes(tl.world());
         assert_eq!(stale.len(), 1);
         assert_eq!(stale[0].hostname, "node-3");
+    }
+
+    #[test]
+    fn a_nodes_engine_holds_its_task_containers_and_its_own() {
+        use crate::sim::input::Input;
+        use crate::sim::timeline::Timeline;
+        let mut w = World::new(7);
+        setup::form(&mut w, 1, 2);
+        let mut tl = Timeline::new(w);
+        tl.submit(Input::Command(
+            "docker service create -d --name web --replicas 3 nginx:1.27".to_string(),
+        ));
+        tl.submit(Input::Command(
+            "ssh node-2 docker run -d --name probe -v cache:/data alpine false".to_string(),
+        ));
+        tl.submit(Input::Advance {
+            duration_ms: 10_000,
+        });
+        while tl.forward() {}
+        let w = tl.world();
+        let engine = w.engine_of("node-2").expect("node-2 has an engine");
+        let mut seen: Vec<(Option<&str>, &str)> = engine
+            .newest_first()
+            .into_iter()
+            .map(|c| (service_of(c), status_class(c)))
+            .collect();
+        seen.sort();
+        assert_eq!(
+            seen,
+            [(None, "sw-st-failed"), (Some("web"), "sw-st-running")]
+        );
+        assert!(engine.volumes.contains_key("cache"));
+        assert!(engine.images.get("alpine:latest").is_some());
+        assert!(engine.images.get("nginx:1.27").is_some());
     }
 
     #[test]
