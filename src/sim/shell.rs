@@ -820,7 +820,10 @@ pub(crate) fn docker(
                     .join("\n");
                 if values.is_empty() {
                     rec.terminal.clear();
-                    rec.prompt(format!("docker {}", args.join(" ")));
+                    rec.prompt_on(
+                        super::record::prompt_host(world),
+                        format!("docker {}", args.join(" ")),
+                    );
                     if format.is_none() {
                         rec.out("[]");
                     }
