@@ -14,6 +14,7 @@ use super::input::Input;
 use super::lab::Lab;
 use super::rng::Rng;
 use super::time::Millis;
+use std::rc::Rc;
 
 #[derive(Clone, PartialEq, Debug)]
 pub struct World {
@@ -172,7 +173,7 @@ impl World {
         if host == self.engine.hostname {
             return Some(&self.engine);
         }
-        self.swarm.machines.get(host).map(|m| &m.engine)
+        self.swarm.machines.get(host).map(|m| &*m.engine)
     }
 
     /// The disk of machine `host`.
@@ -180,7 +181,7 @@ impl World {
         if host == self.engine.hostname {
             return Some(&self.disk);
         }
-        self.swarm.machines.get(host).map(|m| &m.disk)
+        self.swarm.machines.get(host).map(|m| &*m.disk)
     }
 
     /// Runs `f` with machine `host`'s engine and disk as `world.engine` / `world.disk` (every
@@ -202,8 +203,9 @@ impl World {
 
     /// Makes `host`'s engine and disk the mounted ones, parking the current ones in their
     /// machine. Every machine keeps its own engine in `Machine.engine` except the mounted one,
-    /// whose slot holds an empty placeholder. `false` (nothing moved) if either machine is
-    /// missing.
+    /// whose slot holds an empty placeholder. A parked engine another copy of the world still
+    /// shares (a keyframe) is copied as it is mounted, so that copy never sees the change.
+    /// `false` (nothing moved) if either machine is missing.
     pub fn mount(&mut self, host: &str) -> bool {
         let current = self.engine.hostname.clone();
         if host == current {
@@ -213,13 +215,13 @@ impl World {
             return false;
         }
         let incoming = self.swarm.machines.get_mut(host).expect("checked");
-        let engine = std::mem::replace(&mut incoming.engine, Engine::placeholder());
+        let engine = std::mem::replace(&mut incoming.engine, Rc::new(Engine::placeholder()));
         let disk = std::mem::take(&mut incoming.disk);
-        let parked_engine = std::mem::replace(&mut self.engine, engine);
-        let parked_disk = std::mem::replace(&mut self.disk, disk);
+        let parked_engine = std::mem::replace(&mut self.engine, Rc::unwrap_or_clone(engine));
+        let parked_disk = std::mem::replace(&mut self.disk, Rc::unwrap_or_clone(disk));
         let slot = self.swarm.machines.get_mut(&current).expect("checked");
-        slot.engine = parked_engine;
-        slot.disk = parked_disk;
+        slot.engine = Rc::new(parked_engine);
+        slot.disk = Rc::new(parked_disk);
         true
     }
 
@@ -232,5 +234,51 @@ impl World {
     /// When the next scheduled thing is due, if anything is.
     pub fn next_due_ms(&self) -> Option<Millis> {
         self.agenda.peek().map(|(key, _)| key.due_ms)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_shares_the_engines_it_does_not_change() {
+        let mut world = World::new(3);
+        crate::sim::swarm::setup::form(&mut world, 1, 2);
+        let keyframe = world.clone();
+        let shared = |a: &World, b: &World, host: &str| {
+            Rc::ptr_eq(
+                &a.swarm.machines[host].engine,
+                &b.swarm.machines[host].engine,
+            )
+        };
+        assert!(shared(&world, &keyframe, "node-2") && shared(&world, &keyframe, "node-3"));
+        world.on_host("node-2", |w| {
+            crate::sim::docker::volume::create(w, Some("data"), Default::default())
+        });
+        assert!(
+            world
+                .engine_of("node-2")
+                .unwrap()
+                .volumes
+                .contains_key("data")
+        );
+        assert!(
+            !keyframe
+                .engine_of("node-2")
+                .unwrap()
+                .volumes
+                .contains_key("data"),
+            "the keyframe keeps the engine as it was"
+        );
+        assert!(
+            !shared(&world, &keyframe, "node-2"),
+            "node-2's engine was copied"
+        );
+        assert!(
+            shared(&world, &keyframe, "node-3"),
+            "node-3's is still shared"
+        );
+        assert_eq!(world.here(), "node-1");
     }
 }

@@ -75,8 +75,15 @@ impl Engine {
     /// (src/sim/world.rs `mount`): nothing at all, so that a mistake shows as an empty engine.
     pub fn placeholder() -> Self {
         Engine {
+            hostname: String::new(),
+            containers: BTreeMap::new(),
+            removed: Vec::new(),
+            images: ImageStore::default(),
+            next_number: 1,
+            next_pid: 1000,
+            next_ephemeral_port: EPHEMERAL_PORT_START,
+            volumes: BTreeMap::new(),
             networks: BTreeMap::new(),
-            ..Engine::new("")
         }
     }
 

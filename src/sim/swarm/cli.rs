@@ -33,7 +33,7 @@ fn ensure_local(world: &mut World) {
         if let Some(mut m) = lab.machines.remove("node-1") {
             m.hostname = hostname.clone();
             // Its engine is the mounted one (`world.engine`).
-            m.engine = crate::sim::docker::engine::Engine::placeholder();
+            m.engine = std::rc::Rc::new(crate::sim::docker::engine::Engine::placeholder());
             lab.machines.insert(hostname.clone(), m);
         }
         lab.local = hostname;

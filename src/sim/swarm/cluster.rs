@@ -16,6 +16,7 @@
 use crate::sim::rng::Rng;
 use crate::sim::time::Millis;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// The engine version `docker node ls` shows (the course follows Engine 28).
 pub const ENGINE_VERSION: &str = "28.0.1";
@@ -101,9 +102,13 @@ pub struct Machine {
     /// Its Docker engine: containers (the tasks' included), pulled images, local volumes and
     /// networks. While this machine's engine is mounted as `world.engine` (the terminal is here,
     /// or a command runs here) this slot holds a placeholder: read it with `World::engine_of`.
-    pub engine: crate::sim::docker::engine::Engine,
-    /// Its disk (`! fill-disk node-2` fills it); mounted like the engine (`World::disk_of`).
-    pub disk: crate::sim::docker::disk::Disk,
+    /// Behind an `Rc`, so that a copy of the world (a timeline keyframe, the snapshot a command
+    /// rolls back to) shares every engine it does not change: mounting one takes it out, copying
+    /// it only if another world still shares it (`World::mount`).
+    pub engine: Rc<crate::sim::docker::engine::Engine>,
+    /// Its disk (`! fill-disk node-2` fills it); mounted and shared like the engine
+    /// (`World::disk_of`).
+    pub disk: Rc<crate::sim::docker::disk::Disk>,
     /// Network partition group: machines talk only within the same group (0 = everyone).
     pub partition: u32,
     /// Since when the leader's dispatcher has heard nothing from it (off or cut off).
@@ -173,7 +178,7 @@ impl Swarm {
                     up: true,
                     node_id: None,
                     down_since_ms: None,
-                    engine: crate::sim::docker::engine::Engine::new(&hostname),
+                    engine: Rc::new(crate::sim::docker::engine::Engine::new(&hostname)),
                     disk: Default::default(),
                     partition: 0,
                     silent_since_ms: None,

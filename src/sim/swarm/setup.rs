@@ -16,7 +16,7 @@ pub fn form(world: &mut World, managers: usize, workers: usize) {
     // The terminal's engine is node-1's: its slot in the lab holds the placeholder.
     world.engine.hostname = "node-1".to_string();
     if let Some(m) = world.swarm.machines.get_mut("node-1") {
-        m.engine = crate::sim::docker::engine::Engine::placeholder();
+        m.engine = std::rc::Rc::new(crate::sim::docker::engine::Engine::placeholder());
     }
     let now = world.now_ms;
     world.swarm.init("node-1", now, &mut world.rng);
