@@ -26,6 +26,27 @@ use std::collections::BTreeMap;
 /// The scheduler's view of every node: spec, status and what its live tasks reserve.
 pub fn node_infos(world: &World) -> BTreeMap<String, NodeInfo> {
     let swarm = &world.swarm;
+    let mut infos = node_specs(world);
+    for t in &swarm.tasks {
+        if t.desired_state > TaskState::Running || t.state.is_terminal() {
+            continue;
+        }
+        let (Some(node), Some(svc)) = (&t.node_id, swarm.services.get(&t.service_id)) else {
+            continue;
+        };
+        if t.state < TaskState::Assigned {
+            continue;
+        }
+        if let Some(info) = infos.get_mut(node) {
+            info.add_task(&t.service_id, &svc.template_of(t.spec_version).placement);
+        }
+    }
+    infos
+}
+
+/// Every node's spec and status, without the tasks it runs: what the orchestrators look at.
+fn node_specs(world: &World) -> BTreeMap<String, NodeInfo> {
+    let swarm = &world.swarm;
     let mut infos = BTreeMap::new();
     for node in swarm.nodes.values() {
         let (cpus, memory) = swarm
@@ -44,20 +65,6 @@ pub fn node_infos(world: &World) -> BTreeMap<String, NodeInfo> {
         info.status = node.status;
         info.labels = node.labels.clone();
         infos.insert(node.id.clone(), info);
-    }
-    for t in &swarm.tasks {
-        if t.desired_state > TaskState::Running || t.state.is_terminal() {
-            continue;
-        }
-        let (Some(node), Some(svc)) = (&t.node_id, swarm.services.get(&t.service_id)) else {
-            continue;
-        };
-        if t.state < TaskState::Assigned {
-            continue;
-        }
-        if let Some(info) = infos.get_mut(node) {
-            info.add_task(&t.service_id, &svc.template_of(t.spec_version).placement);
-        }
     }
     infos
 }
@@ -102,6 +109,9 @@ fn orphan(world: &mut World, rec: &mut Record) -> bool {
         .filter(|n| orphan_due_ms(world, &n.hostname).is_some_and(|d| d <= now))
         .map(|n| n.id.clone())
         .collect();
+    if due.is_empty() {
+        return false;
+    }
     let mut changed = false;
     for t in world.swarm.tasks.iter_mut() {
         if t.node_id.as_ref().is_some_and(|n| due.contains(n))
@@ -123,17 +133,35 @@ fn orphan(world: &mut World, rec: &mut Record) -> bool {
 /// The orchestrators: every service's actions, applied.
 fn orchestrate(world: &mut World, rec: &mut Record) -> bool {
     let now = world.now_ms;
-    let nodes = node_infos(world);
+    // The orchestrators look at the nodes' status, availability and labels, not at what they run.
+    let nodes = node_specs(world);
     let services: Vec<_> = world
         .swarm
         .services
         .values()
         .map(|s| s.orchestrator_spec())
         .collect();
+    // Each service's tasks, in creation order, found in one pass over the store (a service's
+    // actions only add tasks of its own and change its own tasks' desired state, so the other
+    // services' lists stay right).
+    let mut mine: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, t) in world.swarm.tasks.iter().enumerate() {
+        if let Some(list) = mine.get_mut(t.service_id.as_str()) {
+            list.push(i);
+        } else {
+            mine.insert(t.service_id.as_str(), vec![i]);
+        }
+    }
+    let mine: BTreeMap<String, Vec<usize>> = mine
+        .into_iter()
+        .map(|(id, list)| (id.to_string(), list))
+        .collect();
     let mut changed = false;
     for spec in services {
+        let indices = mine.get(&spec.id).map(Vec::as_slice).unwrap_or_default();
+        let tasks: Vec<&Task> = indices.iter().map(|&i| &world.swarm.tasks[i]).collect();
         let mut tracker = std::mem::take(&mut world.swarm.restarts);
-        let actions = orchestrator::reconcile(&spec, &world.swarm.tasks, &nodes, &mut tracker, now);
+        let actions = orchestrator::reconcile_tasks(&spec, &tasks, &nodes, &mut tracker, now);
         world.swarm.restarts = tracker;
         if actions.is_empty() {
             continue;
@@ -141,7 +169,7 @@ fn orchestrate(world: &mut World, rec: &mut Record) -> bool {
         changed = true;
         narrate(&actions, rec);
         for action in actions {
-            apply(world, &spec, action, rec);
+            apply(world, &spec, indices, action, rec);
         }
     }
     changed
@@ -165,7 +193,14 @@ pub fn new_task_id(world: &mut World) -> String {
     super::cluster::base36(&mut world.rng, 25)
 }
 
-fn apply(world: &mut World, spec: &orchestrator::ServiceSpec, action: Action, rec: &mut Record) {
+/// Applies one of the orchestrator's actions for the service whose tasks are at `indices`.
+fn apply(
+    world: &mut World,
+    spec: &orchestrator::ServiceSpec,
+    indices: &[usize],
+    action: Action,
+    rec: &mut Record,
+) {
     let now = world.now_ms;
     match action {
         Action::CreateTask {
@@ -193,8 +228,25 @@ fn apply(world: &mut World, spec: &orchestrator::ServiceSpec, action: Action, re
             rec.touch(t.name(&spec.name));
             world.swarm.tasks.push(t);
         }
-        Action::ShutdownTask { task_id, .. } => set_desired(world, &task_id, TaskState::Shutdown),
-        Action::RemoveTask { task_id, .. } => set_desired(world, &task_id, TaskState::Remove),
+        Action::ShutdownTask { task_id, .. } => {
+            set_desired_among(world, indices, &task_id, TaskState::Shutdown)
+        }
+        Action::RemoveTask { task_id, .. } => {
+            set_desired_among(world, indices, &task_id, TaskState::Remove)
+        }
+    }
+}
+
+/// [`set_desired`] looking only at the tasks at `indices` (the service's).
+fn set_desired_among(world: &mut World, indices: &[usize], task_id: &str, desired: TaskState) {
+    if let Some(&i) = indices
+        .iter()
+        .find(|&&i| world.swarm.tasks[i].id == task_id)
+    {
+        let t = &mut world.swarm.tasks[i];
+        if t.desired_state < desired {
+            t.desired_state = desired;
+        }
     }
 }
 
@@ -248,7 +300,6 @@ fn start_delayed(world: &mut World, rec: &mut Record) -> bool {
 /// The scheduler: every pending task gets a node, or stays pending with SwarmKit's reason.
 fn schedule(world: &mut World, rec: &mut Record) -> bool {
     let now = world.now_ms;
-    let mut nodes = node_infos(world);
     // Pending tasks grouped by service, in creation order (SwarmKit batches per service).
     let mut by_service: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, t) in world.swarm.tasks.iter().enumerate() {
@@ -256,6 +307,10 @@ fn schedule(world: &mut World, rec: &mut Record) -> bool {
             by_service.entry(t.service_id.clone()).or_default().push(i);
         }
     }
+    if by_service.is_empty() {
+        return false;
+    }
+    let mut nodes = node_infos(world);
     let mut changed = false;
     let mut assigned: BTreeMap<String, u64> = BTreeMap::new();
     for (service_id, list) in by_service {
@@ -351,14 +406,14 @@ fn reap(world: &mut World) -> bool {
         })
         .map(|t| t.id.clone())
         .collect();
-    let kept: Vec<task::Task> = world
+    let kept: Vec<&task::Task> = world
         .swarm
         .tasks
         .iter()
         .filter(|t| !gone.contains(&t.id))
-        .cloned()
         .collect();
-    gone.extend(task::prune_history(&kept, task::DEFAULT_TASK_HISTORY_LIMIT));
+    let pruned = task::prune_history_of(&kept, task::DEFAULT_TASK_HISTORY_LIMIT);
+    gone.extend(pruned);
     // Tasks of removed services, once stopped.
     let services = &world.swarm.services;
     gone.extend(
@@ -381,14 +436,19 @@ fn reap(world: &mut World) -> bool {
         // A deleted task's container goes with it (the agent removes it from its engine).
         super::agent::remove_containers(world, &removed);
     }
-    let mut used: BTreeMap<String, std::collections::BTreeSet<u64>> = BTreeMap::new();
+    let mut used: BTreeMap<&str, std::collections::BTreeSet<u64>> = BTreeMap::new();
     for t in &world.swarm.tasks {
-        used.entry(t.service_id.clone())
-            .or_default()
-            .insert(t.spec_version);
+        match used.get_mut(t.service_id.as_str()) {
+            Some(versions) => {
+                versions.insert(t.spec_version);
+            }
+            None => {
+                used.insert(&t.service_id, [t.spec_version].into());
+            }
+        }
     }
     for svc in world.swarm.services.values_mut() {
-        svc.prune_versions(&used.remove(&svc.id).unwrap_or_default());
+        svc.prune_versions(&used.remove(svc.id.as_str()).unwrap_or_default());
     }
     world.swarm.tasks.len() != before
 }

@@ -375,11 +375,22 @@ pub fn reconcile(
         .iter()
         .filter(|t| t.service_id == service.id)
         .collect();
+    reconcile_tasks(service, &tasks, nodes, tracker, now_ms)
+}
+
+/// [`reconcile`] given the service's own tasks only, in creation order.
+pub fn reconcile_tasks(
+    service: &ServiceSpec,
+    tasks: &[&Task],
+    nodes: &BTreeMap<String, NodeInfo>,
+    tracker: &mut RestartTracker,
+    now_ms: Millis,
+) -> Vec<Action> {
     match service.mode {
         ServiceMode::Replicated { replicas } => {
-            reconcile_replicated(service, replicas, &tasks, nodes, tracker, now_ms)
+            reconcile_replicated(service, replicas, tasks, nodes, tracker, now_ms)
         }
-        ServiceMode::Global => reconcile_global(service, &tasks, nodes, tracker, now_ms),
+        ServiceMode::Global => reconcile_global(service, tasks, nodes, tracker, now_ms),
     }
 }
 

@@ -82,10 +82,12 @@ impl NodeInfo {
 
     /// Count a task of `service_id` (with `spec`'s reservations and host ports) on this node.
     pub fn add_task(&mut self, service_id: &str, spec: &TaskSpec) {
-        *self
-            .tasks_by_service
-            .entry(service_id.to_string())
-            .or_insert(0) += 1;
+        match self.tasks_by_service.get_mut(service_id) {
+            Some(n) => *n += 1,
+            None => {
+                self.tasks_by_service.insert(service_id.to_string(), 1);
+            }
+        }
         self.total_tasks += 1;
         self.reserved_nano_cpus += spec.reserve_nano_cpus;
         self.reserved_memory_bytes += spec.reserve_memory_bytes;

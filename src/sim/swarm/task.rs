@@ -252,13 +252,41 @@ pub const DEFAULT_TASK_HISTORY_LIMIT: u64 = 5;
 /// desired state is past running and which is not running or about to"). Oldest first, by
 /// creation time then position in `tasks`.
 pub fn prune_history(tasks: &[Task], limit: u64) -> Vec<String> {
-    use std::collections::BTreeMap;
-    let mut by_instance: BTreeMap<InstanceKey, Vec<(Millis, usize)>> = BTreeMap::new();
+    let tasks: Vec<&Task> = tasks.iter().collect();
+    prune_history_of(&tasks, limit)
+}
+
+/// [`prune_history`] over borrowed tasks. Only the slots that have a finished task are counted
+/// (no other slot can lose one), so a store with no history costs one pass.
+pub fn prune_history_of(tasks: &[&Task], limit: u64) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    /// `InstanceKey` borrowed, in the same order.
+    type Key<'a> = (&'a str, u64, &'a str);
+    fn key(t: &Task) -> Key<'_> {
+        let node = match t.slot {
+            Some(_) => "",
+            None => t.node_id.as_deref().unwrap_or_default(),
+        };
+        (&t.service_id, t.slot.unwrap_or(0), node)
+    }
+    let finished = |t: &Task| {
+        t.desired_state > TaskState::Running
+            && (t.state.is_terminal() || t.state < TaskState::Assigned)
+    };
+    let candidates: BTreeSet<Key> = tasks
+        .iter()
+        .filter(|t| finished(t))
+        .map(|t| key(t))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    let mut by_instance: BTreeMap<Key, Vec<(Millis, usize)>> = BTreeMap::new();
     for (i, t) in tasks.iter().enumerate() {
-        by_instance
-            .entry(t.instance_key())
-            .or_default()
-            .push((t.created_ms, i));
+        let k = key(t);
+        if candidates.contains(&k) {
+            by_instance.entry(k).or_default().push((t.created_ms, i));
+        }
     }
     let mut doomed = Vec::new();
     for (_, mut list) in by_instance {
@@ -271,10 +299,8 @@ pub fn prune_history(tasks: &[Task], limit: u64) -> Vec<String> {
             if excess == 0 {
                 break;
             }
-            let t = &tasks[i];
-            let finished = t.desired_state > TaskState::Running
-                && (t.state.is_terminal() || t.state < TaskState::Assigned);
-            if finished {
+            let t = tasks[i];
+            if finished(t) {
                 doomed.push(t.id.clone());
                 excess -= 1;
             }
