@@ -1,7 +1,7 @@
 //! Running a Compose project: `up`, `down`, `ps`, `logs`, `stop`, `start`, `restart`, `exec`,
 //! `run`, `ls`, with Compose's names, labels, progress events, dependency conditions and
-//! recreation rules (docker/compose `pkg/compose/convergence.go`, `create.go`, `down.go`;
-//! FIDELITY.md rows are named in the test names).
+//! recreation rules (docker/compose `pkg/compose/convergence.go`, `create.go`, `down.go`). Tests
+//! pinning an upstream behaviour name their source; docs/FIDELITY.md, "Compose", lists them.
 
 mod common;
 

@@ -1,6 +1,6 @@
-//! Each Docker behaviour and default this version models from the project's fidelity table, pinned
-//! by a test that names its upstream source. Rows of later phases (healthchecks, networks, swarm, Traefik) get
-//! their tests with their models.
+//! Docker, Compose and SwarmKit behaviours and defaults the simulation models, each pinned by a
+//! test that names its upstream source. docs/FIDELITY.md lists them by area, with these tests'
+//! names; other areas pin theirs in their own test files (tests/health.rs, tests/top_stats.rs, …).
 
 mod common;
 
@@ -272,9 +272,9 @@ fn inspect_state_docker_inspect() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// FIDELITY.md "Orders of magnitude for the pictures": VM vs container (why-containers page)
+// docs/FIDELITY.md, "Orders of magnitude": VM vs container (why-containers page)
 
-/// FIDELITY.md orders of magnitude, VM row "memory … reserved" and multipass
+/// docs/FIDELITY.md, "Orders of magnitude" (a VM reserves its memory), and multipass
 /// `include/multipass/constants.h` (v1.15.1): defaults 1 CPU, 1G memory, 5G disk; a VM holds the
 /// memory it was given from the moment it starts, while a container costs only its processes.
 #[test]
@@ -297,9 +297,9 @@ fn vm_reserves_gb_container_uses_mb_multipass_constants_h() {
     );
 }
 
-/// FIDELITY.md orders of magnitude, "start": tens of seconds to boot a kernel vs well under a
-/// second to start a process. `multipass launch` returns `Launched: vm1` only once the guest is up
-/// (multipass `src/client/cli/cmd/launch.cpp`).
+/// docs/FIDELITY.md, "Orders of magnitude" (start): tens of seconds to boot a kernel vs well under
+/// a second to start a process. `multipass launch` returns `Launched: vm1` only once the guest is
+/// up (multipass `src/client/cli/cmd/launch.cpp`).
 #[test]
 fn vm_boots_in_tens_of_seconds_container_starts_at_once_multipass_launch_cpp() {
     let mut host = Host::new(1);
@@ -313,8 +313,8 @@ fn vm_boots_in_tens_of_seconds_container_starts_at_once_multipass_launch_cpp() {
     assert_eq!(host.container("web").status().as_str(), "running");
 }
 
-/// FIDELITY.md orders of magnitude, "isolation": a Linux container needs a Linux kernel. moby
-/// v28.5.2 `distribution/pull_v2.go` (`noMatchesErr`) and `distribution/config.go`
+/// docs/FIDELITY.md, "Orders of magnitude" (isolation): a Linux container needs a Linux kernel.
+/// moby v28.5.2 `distribution/pull_v2.go` (`noMatchesErr`) and `distribution/config.go`
 /// (`platformFromConfig`): a Windows-only manifest list has nothing for linux/amd64, and the
 /// Windows variant is refused once its config is read.
 #[test]
@@ -339,11 +339,12 @@ fn windows_image_fails_on_linux_moby_pull_v2_go() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Volumes and persistence (FIDELITY.md "tmpfs"; `docker compose down -v` belongs to Compose).
+// Volumes and persistence (docs/FIDELITY.md, "Volumes and storage"; `docker compose down -v`
+// belongs to Compose, tests/compose_up.rs).
 
-/// FIDELITY.md "tmpfs: host memory only, gone when the container stops, not shareable". Docker
-/// docs storage/tmpfs ("tmpfs mounts are temporary, and only persisted in the host memory. When
-/// the container stops, the tmpfs mount is removed"; "you can't share tmpfs mounts between
+/// docs/FIDELITY.md, "tmpfs": host memory only, gone when the container stops, not shareable.
+/// Docker docs storage/tmpfs ("tmpfs mounts are temporary, and only persisted in the host memory.
+/// When the container stops, the tmpfs mount is removed"; "you can't share tmpfs mounts between
 /// containers"); moby `daemon` unmounts it with the container.
 #[test]
 fn tmpfs_is_memory_gone_on_stop_not_shared_docs_storage_tmpfs() {
@@ -514,7 +515,7 @@ fn postgres_entrypoint_decides_on_the_data_dir_docker_library_postgres() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Build cache and images (FIDELITY.md "Build cache (BuildKit)"; images-layers page)
+// Build cache and images (docs/FIDELITY.md, "Build cache (BuildKit)"; images-layers page)
 
 fn project_host(seed: u64) -> Host {
     let mut world = dockyard::sim::World::new(seed);
@@ -1431,7 +1432,7 @@ fn stack_deploy_output_docker_cli_stack_deploy_composefile_go() {
     );
 }
 
-/// FIDELITY "swarm named volumes: local to the node that created them" — docker/docs
+/// docs/FIDELITY.md, "Swarm named volumes": local to the node that created them. docker/docs
 /// engine/swarm/services.md ("Data volumes": a volume is created on the node that runs the task,
 /// the data is not moved with the task). The voting app's db moves when its node dies and
 /// starts with an EMPTY volume; the votes stay on the dead node's disk.
@@ -1597,11 +1598,12 @@ fn mesh_lab() -> Host {
     }
 }
 
-/// FIDELITY "bridge networks: one host only; swarm services on different nodes need an overlay
-/// network". moby daemon/cluster/services.go `populateNetworkID`: a local (non-swarm) network is
-/// refused with "The network %s cannot be used with services. Only networks scoped to the swarm
-/// can be used, such as those created with the overlay driver."; moby daemon/cluster/helpers.go
-/// `getNetwork`: "network %s not found". libnetwork drivers/overlay: an overlay spans nodes.
+/// docs/FIDELITY.md, "Bridge networks: one host only": swarm services on different nodes need an
+/// overlay network. moby daemon/cluster/services.go `populateNetworkID`: a local (non-swarm)
+/// network is refused with "The network %s cannot be used with services. Only networks scoped to
+/// the swarm can be used, such as those created with the overlay driver."; moby
+/// daemon/cluster/helpers.go `getNetwork`: "network %s not found". libnetwork drivers/overlay: an
+/// overlay spans nodes.
 #[test]
 fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
     let mut host = mesh_lab();
@@ -1640,10 +1642,10 @@ fn bridge_networks_one_host_only_moby_daemon_cluster_services_go() {
     assert!(out.contains(" is in use by service "), "{out}");
 }
 
-/// FIDELITY "routing mesh (ingress): every node accepts a published port and load-balances
-/// (IPVS) to tasks on any node; `mode: host` bypasses it; `endpoint_mode: dnsrr` cannot use
-/// ingress". Docker docs "Use swarm mode routing mesh" (engine/swarm/ingress.md) and SwarmKit
-/// controlapi `validateEndpointSpec`.
+/// docs/FIDELITY.md, "Routing mesh (ingress)": every node accepts a published port and
+/// load-balances (IPVS) to tasks on any node; `mode: host` bypasses it; `endpoint_mode: dnsrr`
+/// cannot use ingress. Docker docs "Use swarm mode routing mesh" (engine/swarm/ingress.md) and
+/// SwarmKit controlapi `validateEndpointSpec`.
 #[test]
 fn routing_mesh_ingress_docker_docs_swarm_ingress() {
     let mut host = mesh_lab();

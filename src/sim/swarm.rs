@@ -4,7 +4,9 @@
 //! among the managers; only the leader runs the orchestrator (desired tasks per service), the
 //! scheduler (which node runs each task) and the dispatcher (which hands tasks to the workers'
 //! agents and hears their heartbeats). Each part lives in its own file here, as a deterministic
-//! state machine driven by the world's agenda and seeded RNG; `docker/` never imports `swarm/`.
+//! state machine driven by the world's agenda and seeded RNG. `swarm/` builds on `docker/` (each
+//! node's agent drives that node's engine); the reverse is meant not to happen, but docker/dns.rs
+//! and docker/probe.rs still call into swarm/ (docs/ARCHITECTURE.md, "Known layering problems").
 
 pub mod agent;
 pub mod check;

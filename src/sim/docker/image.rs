@@ -30,7 +30,7 @@ pub struct ImageSpec {
 
 const MB: u64 = 1_000_000;
 
-/// The registry's catalogue. Sizes are approximate (see FIDELITY.md "orders of magnitude").
+/// The registry's catalogue. Sizes are approximate (docs/FIDELITY.md, "Orders of magnitude").
 pub const CATALOGUE: &[ImageSpec] = &[
     ImageSpec {
         repo: "nginx",

@@ -13,8 +13,8 @@
 //! `created_by` lines; images built by `docker build` (src/sim/docker/build.rs) with their real
 //! config; tags, dangling images, shared-layer accounting and the `docker image rm` conflicts.
 //!
-//! What we simplify: sizes are approximate (FIDELITY.md "orders of magnitude"); layer digests are
-//! a stable hash of their origin, not of real bytes; one platform (linux/amd64).
+//! What we simplify: sizes are approximate (docs/FIDELITY.md, "Orders of magnitude"); layer
+//! digests are a stable hash of their origin, not of real bytes; one platform (linux/amd64).
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -8,10 +8,10 @@
 //! that are down. Worker nodes cannot read or change cluster state.
 //!
 //! We model the machines of the lab (`node-1`, `node-2`, … with addresses 10.0.0.N), which of them
-//! are swarm nodes, and each node's spec and status. Simplified here: the root CA is a digest
-//! drawn from the seeded RNG, `--advertise-addr` is the machine's only address, and Raft's view
-//! (leader, reachability, quorum) comes from src/sim/swarm/raft.rs once wired; until then the
-//! first manager is the leader.
+//! are swarm nodes, and each node's spec and status. The leader is Raft's (`Swarm::leader` asks
+//! the `RaftCluster` in src/sim/swarm/raft.rs), and which machines can reach each other (power,
+//! partitions) is src/sim/swarm/control.rs `reachable`. Simplified here: the root CA is a digest
+//! drawn from the seeded RNG, and `--advertise-addr` is the machine's only address.
 
 use crate::sim::rng::Rng;
 use crate::sim::time::Millis;

@@ -2,15 +2,18 @@
 //!
 //! Real Swarm: each manager's Raft node ticks every second (heartbeats, election timeouts,
 //! CheckQuorum); workers' agents send a heartbeat to the dispatcher every 5 s, and a node that
-//! misses them is marked `Down` after about 15 s (three periods, FIDELITY.md). Killing a machine
-//! stops its engine and everything on it; starting it again brings its Raft member back with its
-//! persisted term.
+//! misses them is marked `Down` after about 15 s (three periods: docs/FIDELITY.md, "Swarm: nodes,
+//! heartbeats and the CLI"). Killing a machine stops its engine and everything on it; starting it
+//! again brings its Raft member back with its persisted term. A network partition cuts machines
+//! off without stopping anything: each side keeps running what it runs.
 //!
 //! We keep one `Event::SwarmTick` on the agenda at Raft's next due time. A tick that changes
 //! nothing visible (a routine heartbeat) produces no step, so the timeline only shows what a
 //! learner should see: elections, step-downs, quorum lost or regained, nodes going down.
-//! Simplified: the heartbeat timeout is one timer per killed node (due 15 s after the kill), not a
-//! per-node 5 s heartbeat stream; partitions are not simulated yet.
+//! Partitions (`! partition node-2 node-3`, `! heal`) put machines in groups; [`reachable`] is
+//! the connectivity Raft, the dispatcher and the agents see. Simplified: the heartbeat timeout is
+//! one timer per node the leader stops hearing from (off or cut off), due 15 s after the silence
+//! began, not a per-node 5 s heartbeat stream.
 
 use super::cluster::NodeStatus;
 use crate::sim::event::Event;

@@ -6,8 +6,9 @@
 //! JSON schema, builds the typed model with short forms expanded and defaults filled in, checks
 //! references and dependency cycles, and for `config` prints the result. We do each of those
 //! steps in that order (yaml.rs, interpolate.rs, schema.rs, model.rs, config.rs) with
-//! compose-go's words. Running the project (`up`, `down`, `ps`, …) needs networks and
-//! healthchecks and is not simulated yet: those subcommands are refused by name.
+//! compose-go's words. Running the project (`up`, `down`, `ps`, `logs`, `exec`, `run`, …) is
+//! commands.rs and job.rs; the subcommands real Compose has that Dockyard does not simulate
+//! (`pause`, `kill`, `scale`, …) are refused by name (args.rs).
 //!
 //! YAML crate: `serde-saphyr` (maintained, YAML 1.2, rejects duplicate keys, gives line/column
 //! through `Spanned`, resolves anchors and `<<` merge keys), rather than the archived
