@@ -10,6 +10,7 @@ pub mod embed;
 pub mod goals;
 pub mod home;
 pub mod narration;
+pub mod panel;
 pub mod session;
 pub mod stepper;
 pub mod terminal;

@@ -38,7 +38,7 @@ fn every_scenario_file_is_in_the_catalogue() {
     listed.sort();
     assert_eq!(
         on_disk, listed,
-        "add new transcripts to scenario/catalogue.rs"
+        "list each transcript under its page (`scenarios`) in src/scenario/catalogue.rs"
     );
 }
 
@@ -49,12 +49,13 @@ fn every_scenario_belongs_to_a_ready_page_and_ready_pages_have_scenarios() {
         let page = catalogue::page(&scenario.page)
             .unwrap_or_else(|| panic!("{}: unknown page `{}`", file.slug, scenario.page));
         assert!(
-            page.ready,
+            page.ready(),
             "{} belongs to {}, which is not marked ready",
-            file.slug, page.slug
+            file.slug,
+            page.slug
         );
     }
-    for page in PAGES.iter().filter(|p| p.ready) {
+    for page in PAGES.iter().filter(|p| p.ready()) {
         assert!(
             !catalogue::for_page(page.slug).is_empty(),
             "{} is ready but has no scenario",

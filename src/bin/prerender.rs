@@ -12,6 +12,8 @@
 //! - Trunk's loader replaced by one that starts the wasm at once, except for a lite embed
 //!   (`&embed&lite`), which shows the prerendered picture and a start button and downloads no wasm
 //!   until that button is pressed.
+//! - `pages.json`: the learning path from the catalogue (`catalogue::pages_json`: each page's slug,
+//!   title, readiness, scenarios and examples), from which the browser tests take their pages.
 //!
 //! What we simplify: the prerendered moment is step 0 of the page's first scenario whatever the
 //! query asks for (a link to step 18 shows step 0 until the wasm has loaded, then step 18); and the
@@ -21,7 +23,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use dockyard::scenario::catalogue::PAGES;
+use dockyard::scenario::catalogue::{self, PAGES};
 use dockyard::ui::app::{App, AppProps, Prerender};
 use dockyard::ui::{PRERENDER_EMBED_ID, PRERENDER_ID};
 
@@ -71,7 +73,7 @@ fn run(dir: &Path) -> Result<usize, String> {
         let full = draw(&format!("page={}", page.slug), &file);
         // Only a ready page has an embed layout; a coming one is the same page in a frame.
         let embed = page
-            .ready
+            .ready()
             .then(|| draw(&format!("page={}&embed", page.slug), &file));
         let title = format!("{} · Dockyard", page.title);
         write(
@@ -80,6 +82,8 @@ fn run(dir: &Path) -> Result<usize, String> {
         )?;
         written += 1;
     }
+    // The learning path for tools (the browser tests read their pages from it).
+    write(&dir.join("pages.json"), &catalogue::pages_json())?;
     Ok(written)
 }
 
@@ -313,7 +317,7 @@ window.wasmBindings = bindings;
 
     #[test]
     fn every_ready_page_draws_its_title_picture_and_stepper() {
-        for page in PAGES.iter().filter(|p| p.ready) {
+        for page in PAGES.iter().filter(|p| p.ready()) {
             let file = format!("{}.html", page.slug);
             let html = draw(&format!("page={}", page.slug), &file);
             assert!(html.contains(page.title), "{}: no title", page.slug);

@@ -8,7 +8,6 @@
 //! from one document-level listener that ignores keys typed into a field. The views below draw plain data; no simulation logic lives here
 //! beyond choosing which step to show.
 
-use crate::sim::{Record, World};
 use std::rc::Rc;
 
 use gloo_events::{EventListener, EventListenerOptions};
@@ -22,13 +21,13 @@ use super::embed::{EmbedSnippet, NowLine, OpenFull};
 use super::goals::{self, Goals};
 use super::home::{ComingSoon, Home, Logo};
 use super::narration::{self, Narration};
+use super::panel::Panel;
 use super::rich;
-use super::session::{self, Play, Session};
+use super::session::{Play, Session};
 use super::stepper::{self, Stepper};
-use super::terminal::{self, Terminal};
+use super::terminal::Terminal;
 use super::url::{self, FREE_PLAY, Query};
-use super::views::lifecycle::{Picture, StateDiagram};
-use super::views::why::{WhyCompare, WhyPicture};
+use super::views::{self, Stage};
 use crate::scenario::catalogue::{self, Page};
 use crate::sim::input::Fault;
 use crate::sim::time::clock;
@@ -63,6 +62,8 @@ enum Screen {
 
 /// A ready page with its session.
 struct Lesson {
+    /// The page's own parts (its view, examples, free play): its entry in the catalogue.
+    parts: &'static catalogue::Lesson,
     session: Session,
     /// The page's scenarios: slug and title, for the picker.
     scenarios: Vec<(&'static str, String)>,
@@ -75,12 +76,13 @@ struct Lesson {
 }
 
 impl Lesson {
-    fn new(page: &'static Page, q: &Query) -> Lesson {
+    fn new(page: &'static Page, parts: &'static catalogue::Lesson, q: &Query) -> Lesson {
         let scenarios = catalogue::for_page(page.slug)
             .into_iter()
             .map(|(f, s)| (f.slug, s.title))
             .collect();
         Lesson {
+            parts,
             session: Session::open(page, q),
             scenarios,
             menu: None,
@@ -163,8 +165,10 @@ impl Component for App {
                         "There is no page called “{slug}” (yet). Here is the learning path."
                     )),
                 },
-                Some(p) if !p.ready => Screen::Coming(p),
-                Some(p) => Screen::Lesson(Box::new(Lesson::new(p, &q))),
+                Some(p) => match &p.lesson {
+                    None => Screen::Coming(p),
+                    Some(parts) => Screen::Lesson(Box::new(Lesson::new(p, parts, &q))),
+                },
             },
         };
         let prerendered = prerender.is_some();
@@ -290,7 +294,7 @@ impl Component for App {
                         ..Query::default()
                     };
                     let history = lesson.history.clone();
-                    **lesson = Lesson::new(page, &q);
+                    **lesson = Lesson::new(page, lesson.parts, &q);
                     lesson.history = history;
                     true
                 }
@@ -424,176 +428,6 @@ fn listeners(link: &Scope<App>) -> Vec<EventListener> {
     out
 }
 
-/// The why-containers page: the host with VMs and containers, then the totals and the three hosts.
-fn why_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"One machine: VMs and containers"}</h2>
-                <span class="panel-hint">{"≈ sizes and times are approximate"}</span>
-            </div>
-            <WhyPicture world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let compare = html! {
-        <section class="panel diagram-panel" data-testid="why-compare" aria-labelledby="compare-h">
-            <div class="panel-head"><h2 id="compare-h">{"Side by side"}</h2></div>
-            <WhyCompare world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, compare)
-}
-
-/// The images-layers page: the last build and the image's layers, then the sizes that explain them.
-fn images_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::images::{ImagesPicture, ImagesSizes};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"The build, step by step, and the image's layers"}</h2>
-                <span class="panel-hint">{"sizes are estimates"}</span>
-            </div>
-            <ImagesPicture world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let sizes = html! {
-        <section class="panel diagram-panel" data-testid="image-sizes" aria-labelledby="sizes-h">
-            <div class="panel-head"><h2 id="sizes-h">{"Sizes"}</h2></div>
-            <ImagesSizes world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, sizes)
-}
-
-/// The volumes-persistence page: where each file lives, then the lifetime of each kind of store.
-fn volumes_panels(world: &Rc<World>, last: &Option<Rc<Record>>, narrow: bool) -> (Html, Html) {
-    use crate::ui::views::volumes::{StoresLegend, VolumesPicture};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"Where each file lives"}</h2>
-                <span class="panel-hint">{"outlined: what the last step touched"}</span>
-            </div>
-            <VolumesPicture world={world.clone()} last={last.clone()} columns={if narrow { 2 } else { 3 }} />
-        </section>
-    };
-    let legend = html! {
-        <section class="panel diagram-panel" data-testid="stores" aria-labelledby="stores-h">
-            <div class="panel-head"><h2 id="stores-h">{"Five places to write, five lifetimes"}</h2></div>
-            <StoresLegend world={world.clone()} />
-        </section>
-    };
-    (picture, legend)
-}
-
-fn network_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::network::{NetworkPicture, ReachMatrix};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"Networks and who is plugged in"}</h2>
-                <span class="panel-hint">{"outlined: what the last step touched"}</span>
-            </div>
-            <NetworkPicture world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let matrix = html! {
-        <section class="panel diagram-panel" data-testid="reachability" aria-labelledby="reach-h">
-            <div class="panel-head"><h2 id="reach-h">{"Who can reach whom"}</h2></div>
-            <ReachMatrix world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, matrix)
-}
-
-/// The disk-full-logs page: the disk split by what uses it, and its use over time.
-fn disk_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::disk::{DiskBar, DiskChart};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"The host's disk"}</h2>
-                <span class="panel-hint">{"df sees logs; docker system df does not"}</span>
-            </div>
-            <DiskBar world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let chart = html! {
-        <section class="panel diagram-panel" data-testid="disk-over-time" aria-labelledby="disk-chart-h">
-            <div class="panel-head"><h2 id="disk-chart-h">{"Disk used over time"}</h2></div>
-            <DiskChart world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, chart)
-}
-
-/// The swarm-overlay-networks page: nodes with the swarm's networks as lanes and the last
-/// request's path; beside it the services' virtual IPs and the traffic chart.
-fn overlay_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::overlay::{OverlayPicture, OverlaySide};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"Networks across nodes and the routing mesh"}</h2>
-                <span class="panel-hint">{"lanes: swarm networks · line: the last curl"}</span>
-            </div>
-            <OverlayPicture world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let side = html! {
-        <section class="panel diagram-panel" data-testid="overlay-side" aria-labelledby="overlay-side-h">
-            <div class="panel-head"><h2 id="overlay-side-h">{"Virtual IPs and traffic"}</h2></div>
-            <OverlaySide world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, side)
-}
-
-/// The swarm-deployment-strategies page: each slot's task versions over time during an update or
-/// rollback, then the update/rollback/restart configs.
-fn deploy_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::deploy::{DeployConfig, DeployTimeline};
-    use crate::ui::views::traffic_chart::TrafficChart;
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"Rolling update: which version each slot runs"}</h2>
-                <span class="panel-hint">{"shaded: the updater's monitor window"}</span>
-            </div>
-            <DeployTimeline world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let side = html! {
-        <section class="panel diagram-panel" data-testid="deploy-side" aria-labelledby="deploy-side-h">
-            <div class="panel-head"><h2 id="deploy-side-h">{"Requests answered, and the configs"}</h2></div>
-            <TrafficChart world={world.clone()} />
-            <DeployConfig world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, side)
-}
-
-/// The Compose pages: the project as Compose sees it, then each container's state and timings.
-fn compose_panels(world: &Rc<World>, last: &Option<Rc<Record>>) -> (Html, Html) {
-    use crate::ui::views::compose::{ComposePicture, ComposeTable};
-    let picture = html! {
-        <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-            <div class="panel-head">
-                <h2 id="picture-h">{"The Compose project"}</h2>
-                <span class="panel-hint">{"outlined: what the last step touched"}</span>
-            </div>
-            <ComposePicture world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    let table = html! {
-        <section class="panel diagram-panel" data-testid="compose-containers" aria-labelledby="compose-h">
-            <div class="panel-head"><h2 id="compose-h">{"Containers, waits and healthchecks"}</h2></div>
-            <ComposeTable world={world.clone()} last={last.clone()} />
-        </section>
-    };
-    (picture, table)
-}
-
 impl App {
     /// Ahead of time only: says the interactive parts are loading (the page's inline loader
     /// hides it if the wasm cannot load) and, in an embed, offers the lite embed's start button,
@@ -614,104 +448,6 @@ impl App {
         }
     }
 
-    /// The containers-lifecycle page's picture (the host and its containers) and state diagram.
-    fn lifecycle_panels(
-        &self,
-        ctx: &Context<Self>,
-        lesson: &Lesson,
-        world: &Rc<World>,
-        last: &Option<Rc<Record>>,
-    ) -> (Html, Html) {
-        let link = ctx.link();
-        let s = &lesson.session;
-        let exists = |name: &str| {
-            world.engine.by_name(name).is_some()
-                || world.engine.removed.iter().any(|t| t.name == name)
-        };
-        let pinned = lesson.pinned.clone().filter(|n| exists(n));
-        let follow = pinned.clone().or_else(|| s.last_touched());
-
-        let columns = if self.narrow {
-            2
-        } else if self.embed && world.engine.containers.len() > 3 {
-            4
-        } else {
-            3
-        };
-        let picture = html! {
-            <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-                <div class="panel-head">
-                    <h2 id="picture-h">{"The host"}</h2>
-                    <span class="panel-hint">{"click a container to break it"}</span>
-                    <button class="button small" data-testid="reboot" onclick={link.callback(|_| Msg::Fault(Fault::Reboot))}
-                        title="Every process dies at once; then the daemon applies each container's restart policy">
-                        {"↻ Reboot host"}
-                    </button>
-                </div>
-                <Picture world={world.clone()} last={last.clone()} {columns} compact={self.narrow}
-                    menu={lesson.menu.clone().map(AttrValue::from)}
-                    on_card={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
-                    on_close_menu={link.callback(|_| Msg::CloseMenu)} cursor={s.cursor()} len={s.len()} />
-            </section>
-        };
-        let following = match (&follow, &pinned) {
-            (Some(name), Some(_)) => html! {
-                <span class="following">{"following "}<strong>{name.clone()}</strong>
-                    <button class="link-button" onclick={link.callback(|_| Msg::Unpin)} title="Follow whichever container changes">{"follow the action"}</button>
-                </span>
-            },
-            (Some(name), None) => html! {
-                <span class="following">{"following "}<strong>{name.clone()}</strong>{" (the last one that changed)"}</span>
-            },
-            _ => html! { <span class="following">{"no container yet"}</span> },
-        };
-        let diagram = html! {
-            <section class="panel diagram-panel" data-testid="state-diagram" aria-labelledby="diagram-h">
-                <div class="panel-head">
-                    <h2 id="diagram-h">{"Container states"}</h2>
-                    { following }
-                </div>
-                <StateDiagram world={world.clone()} follow={follow.clone().map(AttrValue::from)} />
-            </section>
-        };
-        (picture, diagram)
-    }
-    /// The swarm-basics page: every machine with its tasks (click one to kill/start/drain it),
-    /// then the Raft group and the services.
-    fn swarm_panels(
-        &self,
-        ctx: &Context<Self>,
-        lesson: &Lesson,
-        world: &Rc<World>,
-        last: &Option<Rc<Record>>,
-    ) -> (Html, Html) {
-        use crate::ui::views::swarm::{SwarmPicture, SwarmSide};
-        let link = ctx.link();
-        let menu = lesson
-            .menu
-            .clone()
-            .filter(|host| world.swarm.machines.contains_key(host))
-            .map(AttrValue::from);
-        let picture = html! {
-            <section class="panel picture-panel" data-testid="picture" aria-labelledby="picture-h">
-                <div class="panel-head">
-                    <h2 id="picture-h">{"The swarm: nodes and their tasks"}</h2>
-                    <span class="panel-hint">{"click a node to kill, start or drain it"}</span>
-                </div>
-                <SwarmPicture world={world.clone()} last={last.clone()} {menu}
-                    on_node={link.callback(Msg::Card)} on_fault={link.callback(Msg::Fault)}
-                    on_command={link.callback(Msg::Type)} on_close_menu={link.callback(|_| Msg::CloseMenu)}
-                    cursor={lesson.session.cursor()} len={lesson.session.len()} />
-            </section>
-        };
-        let side = html! {
-            <section class="panel diagram-panel" data-testid="swarm-side" aria-labelledby="swarm-side-h">
-                <div class="panel-head"><h2 id="swarm-side-h">{"Managers, quorum and services"}</h2></div>
-                <SwarmSide world={world.clone()} last={last.clone()} />
-            </section>
-        };
-        (picture, side)
-    }
     fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
         let link = ctx.link();
         let s = &lesson.session;
@@ -719,23 +455,22 @@ impl App {
         let page = s.page;
         let world = Rc::new(run.timeline.world().clone());
         let last = run.timeline.last_record().cloned().map(Rc::new);
-        // Each page draws its own picture and side diagram; add a page's arm here.
-        let (picture, diagram) = match page.slug {
-            "containers-lifecycle" => self.lifecycle_panels(ctx, lesson, &world, &last),
-            "why-containers" => why_panels(&world, &last),
-            "images-layers" => images_panels(&world, &last),
-            "volumes-persistence" => volumes_panels(&world, &last, self.narrow),
-            "network-isolation" => network_panels(&world, &last),
-            "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
-                compose_panels(&world, &last)
-            }
-            "disk-full-logs" => disk_panels(&world, &last),
-            "swarm-basics" => self.swarm_panels(ctx, lesson, &world, &last),
-            "swarm-deployment-strategies" => deploy_panels(&world, &last),
-            "swarm-overlay-networks" => overlay_panels(&world, &last),
-            // A page without its own picture yet shows the host and its containers.
-            _ => self.lifecycle_panels(ctx, lesson, &world, &last),
+        // The page's own picture and side panel: its lesson's view, drawn by src/ui/views/.
+        let stage = Stage {
+            session: s,
+            world: world.clone(),
+            last,
+            narrow: self.narrow,
+            embed: self.embed,
+            menu: lesson.menu.clone(),
+            pinned: lesson.pinned.clone(),
+            on_card: link.callback(Msg::Card),
+            on_fault: link.callback(Msg::Fault),
+            on_command: link.callback(Msg::Type),
+            on_close_menu: link.callback(|_| Msg::CloseMenu),
+            on_unpin: link.callback(|_| Msg::Unpin),
         };
+        let (picture, diagram) = views::panels(lesson.parts.view, &stage);
         let stepper = html! {
             <Stepper cursor={s.cursor()} len={s.len()} total={s.known_len()} past={s.past_end().map(AttrValue::from)}
                 can_forward={s.can_forward()} forward_title={AttrValue::from(s.forward_hint())} skip_to={s.next_moment()}
@@ -744,16 +479,15 @@ impl App {
                 on_play={link.callback(|_| Msg::TogglePlay)} on_speed={link.callback(Msg::Speed)}
                 on_seek={link.callback(Msg::Seek)} />
         };
+        let terminal_hint = html! {
+            <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code></span>
+        };
         let terminal = html! {
-            <section class="panel terminal-panel" aria-labelledby="terminal-h">
-                <div class="panel-head">
-                    <h2 id="terminal-h">{"Terminal"}</h2>
-                    <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code></span>
-                </div>
+            <Panel class="terminal-panel" heading_id="terminal-h" heading="Terminal" head={terminal_hint}>
                 <Terminal lines={Rc::new(s.terminal())} cursor={s.cursor()} len={s.len()} busy={world.shell.is_busy()}
                     host={crate::sim::record::prompt_host(&world).map(AttrValue::from)}
-                    history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={if self.embed { &[][..] } else { terminal::examples_for(page.slug) }} />
-            </section>
+                    history={lesson.history.clone()} on_submit={link.callback(Msg::Type)} examples={if self.embed { &[][..] } else { lesson.parts.examples }} />
+            </Panel>
         };
         let scenario_title = run.scenario.title.clone();
         let items = Rc::new(narration::items(run));
@@ -820,7 +554,7 @@ impl App {
                             { for lesson.scenarios.iter().map(|(slug, title)| html! {
                                 <option key={*slug} value={*slug} selected={*slug == current}>{title.clone()}</option>
                             }) }
-                            <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{session::free_play_label(page.slug)}</option>
+                            <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{lesson.parts.start.label()}</option>
                         </select>
                         <span class="seed" data-testid="seed" title="The seed fixes every random choice (IDs, timings): same seed, same run">
                             {format!("seed {}", s.seed)}
@@ -838,21 +572,15 @@ impl App {
                         { diagram }
                     </div>
                     <div class="col-side">
-                        <section class="panel narration-panel" aria-labelledby="narration-h">
-                            <div class="panel-head">
-                                <h2 id="narration-h">{"What happened"}</h2>
-                                <span class="panel-hint">{scenario_title.clone()}</span>
-                            </div>
+                        <Panel class="narration-panel" heading_id="narration-h" heading="What happened" hint={scenario_title.clone()}>
                             <Narration {items} cursor={s.cursor()} on_seek={link.callback(Msg::Seek)} />
-                        </section>
-                        <section class="panel goals-panel" aria-labelledby="goals-h">
-                            <div class="panel-head"><h2 id="goals-h">{"Goals"}</h2></div>
-                            <Goals goals={Rc::new(goals::views(run))} page={page.slug} />
-                        </section>
-                        <section class="panel embed-panel" aria-labelledby="embed-h">
-                            <div class="panel-head"><h2 id="embed-h">{"Embed"}</h2></div>
+                        </Panel>
+                        <Panel class="goals-panel" heading_id="goals-h" heading="Goals">
+                            <Goals goals={Rc::new(goals::views(run))} free_play_hint={lesson.parts.free_play_hint} />
+                        </Panel>
+                        <Panel class="embed-panel" heading_id="embed-h" heading="Embed">
                             <EmbedSnippet src={embed_src} title={embed_title} />
-                        </section>
+                        </Panel>
                     </div>
                 </div>
                 </main>

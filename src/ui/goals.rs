@@ -56,37 +56,12 @@ pub fn readable(text: &str) -> String {
     format!("{head} `{inner}`")
 }
 
-/// What to try in free play, per page (it has no goals).
-pub fn free_play_hint(page: &str) -> &'static str {
-    match page {
-        "swarm-basics" => {
-            "Free play has no goals. This is a swarm of 3 managers and 2 workers, and the shell is on node-1: create a service with `docker service create -d --name web --replicas 3 dockyard/web:1.0`, kill a node from the picture and watch its tasks move, drain one, or kill two managers and watch the quorum go."
-        }
-        "swarm-overlay-networks" => {
-            "Free play has no goals. This is a swarm of 3 managers and 2 workers: create an overlay network, a service on it that publishes port 8080, `curl` a node that runs no task, then start the traffic generator (`!traffic start node-1:8080 20/s`) and kill a node."
-        }
-        "swarm-deployment-strategies" => {
-            "Free play has no goals. This is a swarm of 3 managers and 2 workers: create a service with 4 replicas of `dockyard/web:1.0`, update it to `2.0` and watch the slots roll, then to `2.1` (it crashes) with `--update-failure-action rollback`."
-        }
-        "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
-            "Free play has no goals. The project folder holds the notes API (`api/`, with its Dockerfile): write a `compose.yaml` (the first example does), bring it up, break a service with `!crash api`, change the file and see what `docker compose restart` and `up -d` each do."
-        }
-        "images-layers" => {
-            "Free play has no goals. The project folder holds a small Node app: write a Dockerfile, build it, edit `server.js` and build again to see which steps hit the cache, then add a `.dockerignore`."
-        }
-        "containers-lifecycle" => {
-            "Free play has no goals. Try: run nginx with a published port, curl it, stop it and watch the grace period, crash it from the picture, or give it `--restart always` and reboot the host."
-        }
-        _ => "Free play has no goals: try the examples under the terminal, or type `help`.",
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct GoalsProps {
     pub goals: Rc<Vec<GoalView>>,
-    /// The page, for what to try in free play.
+    /// What to try in free play, which has no goals (the page's `free_play_hint`).
     #[prop_or_default]
-    pub page: AttrValue,
+    pub free_play_hint: &'static str,
 }
 
 #[function_component(Goals)]
@@ -104,7 +79,7 @@ pub fn goals(props: &GoalsProps) -> Html {
     html! {
         <div class="goals" data-testid="goals">
             if props.goals.is_empty() {
-                <p class="muted">{rich(free_play_hint(&props.page))}</p>
+                <p class="muted">{rich(props.free_play_hint)}</p>
             } else {
                 <p class="goals-summary">
                     {format!("{met} of {} met", props.goals.len())}

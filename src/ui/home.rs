@@ -32,13 +32,13 @@ fn group(title: &str, intro: &str, pages: &[&'static Page]) -> Html {
 }
 
 fn path_item(p: &'static Page) -> Html {
-    let status = if p.ready { "ready" } else { "coming" };
+    let status = if p.ready() { "ready" } else { "coming" };
     html! {
         <li key={p.slug} class={classes!("path-item", status)} data-testid="path-item" data-slug={p.slug} data-status={status}>
             <span class="path-num" aria-hidden="true">{p.number}</span>
             <div class="path-body">
                 <h3>
-                    if p.ready {
+                    if p.ready() {
                         <a class="path-link" href={format!("{}.html", p.slug)}>
                             <span class="visually-hidden">{format!("{}. ", p.number)}</span>{p.title}
                         </a>
@@ -48,7 +48,7 @@ fn path_item(p: &'static Page) -> Html {
                 </h3>
                 <p>{rich(p.summary)}</p>
             </div>
-            if p.ready {
+            if p.ready() {
                 <span class="tag ready" aria-hidden="true">{"open →"}</span>
             } else {
                 <span class="tag coming">{"coming soon"}</span>
@@ -66,7 +66,7 @@ pub fn home(props: &HomeProps) -> Html {
     let troubleshooting: Vec<&'static Page> =
         PAGES.iter().filter(|p| p.number.starts_with('T')).collect();
     let practice: Vec<&'static Page> = PAGES.iter().filter(|p| p.number.starts_with('P')).collect();
-    let first_ready = PAGES.iter().find(|p| p.ready);
+    let first_ready = PAGES.iter().find(|p| p.ready());
     html! {
         <div class="home" data-testid="home">
             <header class="site-header" data-testid="site-header">
@@ -120,7 +120,7 @@ pub struct ComingSoonProps {
 #[function_component(ComingSoon)]
 pub fn coming_soon(props: &ComingSoonProps) -> Html {
     let p = props.page;
-    let ready: Vec<&'static Page> = PAGES.iter().filter(|p| p.ready).collect();
+    let ready: Vec<&'static Page> = PAGES.iter().filter(|p| p.ready()).collect();
     html! {
         <div class="coming-page" data-testid="coming-soon">
             <header class="site-header" data-testid="site-header">
@@ -150,8 +150,8 @@ pub fn coming_soon(props: &ComingSoonProps) -> Html {
 /// and the way back to it, so a reader who has finished a page does not have to go back home.
 pub fn lesson_nav(page: &Page) -> Html {
     let at = PAGES.iter().position(|p| p.slug == page.slug);
-    let ready_before = at.and_then(|i| PAGES[..i].iter().rev().find(|p| p.ready));
-    let ready_after = at.and_then(|i| PAGES[i + 1..].iter().find(|p| p.ready));
+    let ready_before = at.and_then(|i| PAGES[..i].iter().rev().find(|p| p.ready()));
+    let ready_after = at.and_then(|i| PAGES[i + 1..].iter().find(|p| p.ready()));
     let link = |p: &'static Page, rel: &'static str, text: String| {
         html! {
             <a class={classes!("lesson-nav-link", rel)} rel={rel} href={format!("{}.html", p.slug)} data-testid={format!("{rel}-lesson")}>

@@ -595,35 +595,12 @@ impl Session {
     }
 }
 
-/// Free play on a page: the swarm pages start with a formed swarm (as their scenarios'
-/// `setup: swarm managers=3 workers=2` do), the images page with the course's Node app to
-/// build, the Compose pages with the notes API's project folder, every other page with an
-/// empty host.
+/// Free play on a page starts from its lesson's `start` (a page still coming has none: an empty
+/// host).
 fn free_play(page: &Page, seed: u64) -> Run {
-    match page.slug {
-        "swarm-basics" | "swarm-overlay-networks" | "swarm-deployment-strategies" => {
-            Run::sandbox_with_swarm(seed, 3, 2)
-        }
-        "images-layers" => Run::sandbox_with_project(seed, Some("node-app")),
-        // The Compose pages' scenarios build the course's notes API (`build: ./api`).
-        "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
-            Run::sandbox_with_project(seed, Some("compose-app"))
-        }
-        _ => Run::sandbox(seed),
-    }
-}
-
-/// The scenario picker's name for free play on a page: what it starts with.
-pub fn free_play_label(slug: &str) -> &'static str {
-    match slug {
-        "swarm-basics" | "swarm-overlay-networks" | "swarm-deployment-strategies" => {
-            "Free play (a swarm: 3 managers, 2 workers)"
-        }
-        "compose-basics" | "compose-healthchecks" | "restart-config-not-applied" => {
-            "Free play (the notes API project)"
-        }
-        "images-layers" => "Free play (a Node app to build)",
-        _ => "Free play (empty host)",
+    match &page.lesson {
+        Some(lesson) => lesson.start.run(seed),
+        None => Run::sandbox(seed),
     }
 }
 
@@ -993,7 +970,7 @@ mod tests {
                 6 => Action::Clear,
                 // The page's own examples too (here-documents, builds, Compose files).
                 7 => Action::Type(
-                    rng.pick(crate::ui::terminal::examples_for(slug))
+                    rng.pick(catalogue::lesson(slug).expect("a ready page").examples)
                         .to_string(),
                 ),
                 _ => Action::Type(rng.pick(applied).to_string()),

@@ -18,136 +18,6 @@ use yew::prelude::*;
 
 use super::session::{Line, LineKind};
 
-/// Example commands offered under the prompt, per page: the first is also the placeholder. Each
-/// page has its own, written to work in order in its free play and at step 0 of its first
-/// scenario (a test types them all); a page without examples gets none rather than another
-/// page's (`!crash web` on a swarm would only say "No such container").
-pub fn examples_for(slug: &str) -> &'static [&'static str] {
-    match slug {
-        "why-containers" => &[
-            "multipass launch 24.04 --name vm1 --cpus 2 --memory 2G --disk 10G",
-            "docker run -d --name web -p 8080:80 nginx:1.27",
-            "multipass list",
-            "ssh prod node server.js",
-            "ssh prod docker run -d -p 3000:3000 notes-api:1.0",
-            "docker run mcr.microsoft.com/windows/nanoserver:ltsc2022",
-        ],
-        "containers-lifecycle" => &[
-            "docker ps -a",
-            "docker run -d --name web -p 8080:80 nginx",
-            "curl localhost:8080",
-            "docker logs web",
-            "!crash web",
-            "docker start web",
-            "docker stop web",
-            "docker run -d --name sleeper alpine sleep 3600",
-        ],
-        "images-layers" => &[
-            "cat > Dockerfile <<EOF\nFROM node:20-alpine\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nCOPY . .\nCMD [\"node\", \"server.js\"]\nEOF",
-            "docker build -t notes-api .",
-            "cat Dockerfile",
-            "echo node_modules > .dockerignore",
-            "echo \"// edit\" >> server.js",
-            "docker build -t notes-api:2 .",
-            "docker history notes-api",
-            "docker images",
-            "docker system df",
-        ],
-        "volumes-persistence" => &[
-            "docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16",
-            "sleep 5",
-            "docker exec db psql -U postgres -c \"CREATE TABLE notes (body text)\"",
-            "docker volume ls",
-            "docker run -d --name web -v ./site:/usr/share/nginx/html nginx",
-            "docker run -d --name scratch --tmpfs /cache alpine sleep 600",
-            "docker rm -f -v db",
-        ],
-        "compose-basics" => &[
-            "echo 'services: {web: {image: nginx, ports: [\"8080:80\"], depends_on: [db]}, db: {image: \"postgres:16\", environment: [POSTGRES_PASSWORD=secret]}}' > compose.yaml",
-            "cat compose.yaml",
-            "docker compose up -d",
-            "docker compose ps",
-            "docker compose logs web",
-            "docker exec app-web-1 getent hosts db",
-            "!crash web",
-            "docker compose config",
-            "docker compose down -v",
-        ],
-        "compose-healthchecks" => &[
-            "echo 'services: {api: {build: ./api, ports: [\"3000:3000\"], depends_on: {db: {condition: service_healthy}}}, db: {image: \"postgres:16\", environment: [POSTGRES_PASSWORD=secret], healthcheck: {test: [\"CMD-SHELL\", \"pg_isready -U postgres\"], interval: 2s, retries: 10}}}' > compose.yaml",
-            "docker compose up -d",
-            "docker compose ps",
-            "docker inspect -f '{{.State.Health.Status}}' app-db-1",
-            "docker compose logs db",
-            "docker compose up -d --wait",
-            "docker compose config",
-        ],
-        "network-isolation" => &[
-            "docker network create front",
-            "docker network create --internal back",
-            "docker run -d --name api --network back node:20 node server.js",
-            "docker network connect front api",
-            "docker run -d --name web --network front -p 8080:80 nginx",
-            "docker exec web curl http://api:3000",
-            "docker exec web ping -c 2 api",
-            "docker network ls",
-        ],
-        "swarm-basics" => &[
-            "docker node ls",
-            "docker service create -d --name web --replicas 3 -p 8080:80 dockyard/web:1.0",
-            "docker service ps web",
-            "!kill node-3",
-            "sleep 30",
-            "docker service ls",
-            "!start node-3",
-            "docker node update --availability drain node-2",
-            "docker info",
-        ],
-        "swarm-overlay-networks" => &[
-            "docker network ls",
-            "docker network create -d overlay appnet",
-            "docker service create -d --name web --replicas 2 --network appnet -p 8080:80 dockyard/web:2.0",
-            "sleep 5",
-            "curl http://node-3:8080/",
-            "!traffic start node-1:8080 20/s",
-            "sleep 10",
-            "!traffic stop",
-            "!kill node-2",
-        ],
-        "swarm-deployment-strategies" => &[
-            "docker service create -d --name web --replicas 4 --update-parallelism 1 --update-delay 5s dockyard/web:1.0",
-            "docker service ps web",
-            "docker service update -d --image dockyard/web:2.0 web",
-            "sleep 30",
-            "docker service update -d --image dockyard/web:2.1 --update-failure-action rollback web",
-            "sleep 40",
-            "docker service inspect --pretty web",
-            "docker service ls",
-        ],
-        "restart-config-not-applied" => &[
-            "echo 'services: {api: {build: ./api, environment: [LOG_LEVEL=info], ports: [\"3000:3000\"]}}' > compose.yaml",
-            "docker compose up -d",
-            "echo 'services: {api: {build: ./api, environment: [LOG_LEVEL=debug], ports: [\"3000:3000\"]}}' > compose.yaml",
-            "docker compose restart api",
-            "docker inspect -f '{{.Config.Env}}' app-api-1",
-            "docker compose up -d api",
-            "!reboot",
-            "docker compose ps",
-        ],
-        "disk-full-logs" => &[
-            "docker run -d --name api -e LOG_LEVEL=debug node:20 node server.js",
-            "sleep 12h",
-            "df -h /",
-            "sudo du -sh /var/lib/docker/containers/*",
-            "docker system df",
-            "docker run -d --name api2 -e LOG_LEVEL=debug --log-opt max-size=10m --log-opt max-file=3 node:20 node server.js",
-            "docker system prune -f",
-            "sudo systemctl restart docker",
-        ],
-        _ => &[],
-    }
-}
-
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     /// Each line with the step it belongs to.
@@ -159,7 +29,8 @@ pub struct TerminalProps {
     /// Lines typed before, oldest first.
     pub history: Rc<Vec<String>>,
     pub on_submit: Callback<String>,
-    /// Example commands to offer (none in the compact embed); the first is the placeholder.
+    /// Example commands to offer (the page's `examples`; none in the compact embed); the first is
+    /// the placeholder.
     #[prop_or_default]
     pub examples: &'static [&'static str],
     /// The machine the shell is on when it is not the lab's own terminal (after `ssh node-2`):
@@ -472,8 +343,6 @@ mod tests {
 
 #[cfg(test)]
 mod example_tests {
-    use super::examples_for;
-    use crate::scenario::PAGES;
     use crate::scenario::catalogue;
     use crate::ui::session::{Session, Typed};
     use crate::ui::url;
@@ -506,47 +375,6 @@ mod example_tests {
             }
         }
         (how, text)
-    }
-
-    /// Every ready page has its own examples, and each one, typed in order into the page's free
-    /// play and into its first scenario at step 0, is understood there: not refused as an unknown
-    /// command, flag or container, not "not simulated", not a missing file.
-    #[test]
-    fn every_ready_page_has_examples_that_work_where_it_starts() {
-        for page in PAGES.iter().filter(|p| p.ready) {
-            let examples = examples_for(page.slug);
-            assert!(!examples.is_empty(), "{} has no examples", page.slug);
-            let first = catalogue::for_page(page.slug)
-                .first()
-                .map(|(f, _)| f.slug)
-                .expect("a ready page has a scenario");
-            for scenario in [url::FREE_PLAY, first] {
-                let q = url::parse(&format!("page={}&scenario={scenario}", page.slug));
-                let mut s = Session::open(page, &q);
-                s.seek(0);
-                for example in examples {
-                    let (how, text) = typed(&mut s, example);
-                    for refusal in [
-                        "command not found",
-                        "not simulate",
-                        "unknown command",
-                        "unknown flag",
-                        "unknown shorthand",
-                        "No such container",
-                        "No such file",
-                        "No swarm lab here",
-                        "This node is not a swarm manager",
-                        "could not be applied",
-                    ] {
-                        assert!(
-                            !text.contains(refusal),
-                            "{} / {scenario}: `{example}` ({how:?}) printed:\n{text}",
-                            page.slug
-                        );
-                    }
-                }
-            }
-        }
     }
 
     /// `help` lists the swarm's commands (and says where the shell is) on the swarm pages, and
@@ -583,11 +411,5 @@ mod example_tests {
                 "{slug}: {text}"
             );
         }
-    }
-
-    #[test]
-    fn an_unknown_page_has_no_examples() {
-        assert!(examples_for("no-such-page").is_empty());
-        assert!(examples_for("traefik-integration").is_empty());
     }
 }

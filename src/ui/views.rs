@@ -1,6 +1,17 @@
 //! One picture per concept of the learning path. Each is a set of function components that take
 //! the world (`Rc<World>`) and the last record and draw hand-written SVG; they hold no simulation
-//! logic and send inputs (faults) back through callbacks.
+//! logic and send inputs (faults) back through callbacks. Each module's `panels` draws its page's
+//! picture and side panel from a [`Stage`]; [`panels`] picks the module a page's
+//! [`View`] names.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::scenario::catalogue::View;
+use crate::sim::input::Fault;
+use crate::sim::{Record, World};
+use crate::ui::session::Session;
 
 pub mod compose;
 pub mod deploy;
@@ -13,6 +24,45 @@ pub mod swarm;
 pub mod traffic_chart;
 pub mod volumes;
 pub mod why;
+
+/// What a page's picture and side panel are drawn from: the moment shown, the layout, what the
+/// reader picked, and the callbacks through which the pictures give inputs.
+pub struct Stage<'a> {
+    pub session: &'a Session,
+    pub world: Rc<World>,
+    pub last: Option<Rc<Record>>,
+    /// Below the narrow breakpoint: two columns of cards.
+    pub narrow: bool,
+    pub embed: bool,
+    /// The container or machine whose menu is open.
+    pub menu: Option<String>,
+    /// The container the reader chose to follow in the state diagram.
+    pub pinned: Option<String>,
+    /// A container card or a machine was clicked.
+    pub on_card: Callback<String>,
+    pub on_fault: Callback<Fault>,
+    /// A command given from the picture (a node's menu).
+    pub on_command: Callback<String>,
+    pub on_close_menu: Callback<()>,
+    /// Follow the last touched container again.
+    pub on_unpin: Callback<MouseEvent>,
+}
+
+/// A page's picture and side panel. Exhaustive: a new [`View`] does not compile until it is drawn.
+pub fn panels(view: View, stage: &Stage) -> (Html, Html) {
+    match view {
+        View::Why => why::panels(stage),
+        View::Lifecycle => lifecycle::panels(stage),
+        View::Images => images::panels(stage),
+        View::Volumes => volumes::panels(stage),
+        View::Compose => compose::panels(stage),
+        View::Network => network::panels(stage),
+        View::Swarm => swarm::panels(stage),
+        View::Overlay => overlay::panels(stage),
+        View::Deploy => deploy::panels(stage),
+        View::Disk => disk::panels(stage),
+    }
+}
 
 /// A popup menu of the picture (a container's fault menu, a swarm node's menu), as the ARIA menu
 /// pattern has it: ↑/↓ move between its items (wrapping), Home/End go to the first/last, Escape

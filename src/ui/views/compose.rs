@@ -638,6 +638,24 @@ pub fn compose_table(props: &ComposeProps) -> Html {
     }
 }
 
+/// The Compose pages: the project as Compose sees it, then each container's state and timings.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The Compose project" hint="outlined: what the last step touched">
+            <ComposePicture world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let table = html! {
+        <Panel class="diagram-panel" testid="compose-containers" heading_id="compose-h" heading="Containers, waits and healthchecks">
+            <ComposeTable world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, table)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -742,7 +760,10 @@ mod tests {
             "restart-config-not-applied",
         ] {
             let mut t = run(&[PROJECT]);
-            for example in crate::ui::terminal::examples_for(slug) {
+            for example in crate::scenario::catalogue::lesson(slug)
+                .expect("ready")
+                .examples
+            {
                 let input = match example.strip_prefix('!') {
                     Some(f) => Input::Fault(crate::sim::Fault::parse(f).expect("fault parses")),
                     None => Input::Command(example.to_string()),

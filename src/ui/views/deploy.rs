@@ -419,6 +419,27 @@ pub fn deploy_config(props: &DeployProps) -> Html {
     }
 }
 
+/// The swarm-deployment-strategies page: each slot's task versions over time during an update or
+/// rollback, then the requests answered and the update/rollback/restart configs.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use super::traffic_chart::TrafficChart;
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="Rolling update: which version each slot runs" hint="shaded: the updater's monitor window">
+            <DeployTimeline world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let side = html! {
+        <Panel class="diagram-panel" testid="deploy-side" heading_id="deploy-side-h" heading="Requests answered, and the configs">
+            <TrafficChart world={world.clone()} />
+            <DeployConfig world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, side)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

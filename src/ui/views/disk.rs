@@ -219,6 +219,24 @@ pub fn disk_chart(props: &DiskProps) -> Html {
     }
 }
 
+/// The disk-full-logs page: the disk split by what uses it, and its use over time.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The host's disk" hint="df sees logs; docker system df does not">
+            <DiskBar world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let chart = html! {
+        <Panel class="diagram-panel" testid="disk-over-time" heading_id="disk-chart-h" heading="Disk used over time">
+            <DiskChart world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, chart)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

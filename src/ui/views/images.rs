@@ -339,3 +339,21 @@ pub fn images_sizes(props: &ImagesProps) -> Html {
         </svg>
     }
 }
+
+/// The images-layers page: the last build and the image's layers, then the sizes that explain them.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The build, step by step, and the image's layers" hint="sizes are estimates">
+            <ImagesPicture world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let sizes = html! {
+        <Panel class="diagram-panel" testid="image-sizes" heading_id="sizes-h" heading="Sizes">
+            <ImagesSizes world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, sizes)
+}

@@ -643,6 +643,58 @@ pub fn state_diagram(props: &StateDiagramProps) -> Html {
     }
 }
 
+/// The containers-lifecycle page: the host and its containers (click one for its fault menu),
+/// then the state diagram of the container the reader follows.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let exists = |name: &str| {
+        world.engine.by_name(name).is_some() || world.engine.removed.iter().any(|t| t.name == name)
+    };
+    let pinned = stage.pinned.clone().filter(|n| exists(n));
+    let follow = pinned.clone().or_else(|| stage.session.last_touched());
+
+    let columns = if stage.narrow {
+        2
+    } else if stage.embed && world.engine.containers.len() > 3 {
+        4
+    } else {
+        3
+    };
+    let reboot = html! {
+        <button class="button small" data-testid="reboot" onclick={stage.on_fault.reform(|_: MouseEvent| Fault::Reboot)}
+            title="Every process dies at once; then the daemon applies each container's restart policy">
+            {"↻ Reboot host"}
+        </button>
+    };
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The host" hint="click a container to break it" head={reboot}>
+            <Picture world={world.clone()} last={last.clone()} {columns} compact={stage.narrow}
+                menu={stage.menu.clone().map(AttrValue::from)}
+                on_card={stage.on_card.clone()} on_fault={stage.on_fault.clone()}
+                on_close_menu={stage.on_close_menu.clone()} cursor={stage.session.cursor()} len={stage.session.len()} />
+        </Panel>
+    };
+    let following = match (&follow, &pinned) {
+        (Some(name), Some(_)) => html! {
+            <span class="following">{"following "}<strong>{name.clone()}</strong>
+                <button class="link-button" onclick={stage.on_unpin.clone()} title="Follow whichever container changes">{"follow the action"}</button>
+            </span>
+        },
+        (Some(name), None) => html! {
+            <span class="following">{"following "}<strong>{name.clone()}</strong>{" (the last one that changed)"}</span>
+        },
+        _ => html! { <span class="following">{"no container yet"}</span> },
+    };
+    let diagram = html! {
+        <Panel class="diagram-panel" testid="state-diagram" heading_id="diagram-h" heading="Container states" head={following}>
+            <StateDiagram world={world.clone()} follow={follow.clone().map(AttrValue::from)} />
+        </Panel>
+    };
+    (picture, diagram)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

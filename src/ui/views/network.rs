@@ -232,3 +232,21 @@ pub fn reach_matrix(props: &NetworkProps) -> Html {
         </table>
     }
 }
+
+/// The network-isolation page: the networks and who is plugged into each, then who reaches whom.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="Networks and who is plugged in" hint="outlined: what the last step touched">
+            <NetworkPicture world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let matrix = html! {
+        <Panel class="diagram-panel" testid="reachability" heading_id="reach-h" heading="Who can reach whom">
+            <ReachMatrix world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, matrix)
+}

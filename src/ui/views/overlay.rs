@@ -484,6 +484,25 @@ pub fn overlay_side(props: &OverlayProps) -> Html {
     }
 }
 
+/// The swarm-overlay-networks page: nodes with the swarm's networks as lanes and the last
+/// request's path; beside it the services' virtual IPs and the traffic chart.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="Networks across nodes and the routing mesh" hint="lanes: swarm networks · line: the last curl">
+            <OverlayPicture world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let side = html! {
+        <Panel class="diagram-panel" testid="overlay-side" heading_id="overlay-side-h" heading="Virtual IPs and traffic">
+            <OverlaySide world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, side)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -836,6 +836,33 @@ pub fn swarm_side(props: &SwarmProps) -> Html {
     }
 }
 
+/// The swarm-basics page: every machine with its tasks (click one to kill/start/drain it), then
+/// the Raft group and the services.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let menu = stage
+        .menu
+        .clone()
+        .filter(|host| world.swarm.machines.contains_key(host))
+        .map(AttrValue::from);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The swarm: nodes and their tasks" hint="click a node to kill, start or drain it">
+            <SwarmPicture world={world.clone()} last={last.clone()} {menu}
+                on_node={stage.on_card.clone()} on_fault={stage.on_fault.clone()}
+                on_command={stage.on_command.clone()} on_close_menu={stage.on_close_menu.clone()}
+                cursor={stage.session.cursor()} len={stage.session.len()} />
+        </Panel>
+    };
+    let side = html! {
+        <Panel class="diagram-panel" testid="swarm-side" heading_id="swarm-side-h" heading="Managers, quorum and services">
+            <SwarmSide world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, side)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -415,6 +415,24 @@ pub fn stores_legend(props: &StoresLegendProps) -> Html {
     }
 }
 
+/// The volumes-persistence page: where each file lives, then the lifetime of each kind of store.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="Where each file lives" hint="outlined: what the last step touched">
+            <VolumesPicture world={world.clone()} last={last.clone()} columns={if stage.narrow { 2 } else { 3 }} />
+        </Panel>
+    };
+    let legend = html! {
+        <Panel class="diagram-panel" testid="stores" heading_id="stores-h" heading="Five places to write, five lifetimes">
+            <StoresLegend world={world.clone()} />
+        </Panel>
+    };
+    (picture, legend)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -337,6 +337,24 @@ pub fn why_compare(props: &WhyProps) -> Html {
     }
 }
 
+/// The why-containers page: the host with VMs and containers, then the totals and the three hosts.
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="One machine: VMs and containers" hint="≈ sizes and times are approximate">
+            <WhyPicture world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    let compare = html! {
+        <Panel class="diagram-panel" testid="why-compare" heading_id="compare-h" heading="Side by side">
+            <WhyCompare world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, compare)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
