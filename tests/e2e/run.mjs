@@ -26,12 +26,7 @@ import { chromium } from 'playwright-core';
 // CONTRACT: the selectors, query parameters and texts that the UI promises.
 // ---------------------------------------------------------------------------------------------------
 const tid = (id) => `[data-testid="${id}"]`;
-const LEARNING_PATH = [
-  'why-containers', 'containers-lifecycle', 'images-layers', 'volumes-persistence', 'compose-basics',
-  'compose-healthchecks', 'network-isolation', 'swarm-basics', 'swarm-overlay-networks',
-  'swarm-deployment-strategies', 'traefik-integration', 'backup-strategies',
-  'restart-config-not-applied', 'disk-full-logs', 'practice-project',
-];
+// The pages themselves (slugs, which are ready, their examples) come from the build: see PAGES below.
 const LIFECYCLE = 'containers-lifecycle';
 const CONTAINER_STATES = ['created', 'running', 'paused', 'restarting', 'exited', 'dead'];
 const GOAL_STATUSES = ['met', 'pending', 'failed'];
@@ -60,6 +55,19 @@ const SCREENSHOT = process.env.UPDATE_SCREENSHOT
   ? path.join(ROOT, 'docs', 'screenshot.png')
   : path.join(ROOT, 'tests', 'e2e', 'artifacts', 'screenshot.png');
 const WAIT_MS = Number(process.env.E2E_WAIT_MS ?? 15000); // one wait for an element or a change
+// The learning path as the site was built with it: src/bin/prerender.rs writes the catalogue's list
+// of pages (src/scenario/catalogue.rs) as pages.json. Every per-page loop below takes its pages from
+// it, so a new page is tested without touching this file.
+const PAGES = (() => {
+  const file = path.join(DIST, 'pages.json');
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`cannot read ${file} (build the site first: make site): ${e.message}`);
+  }
+})();
+const LEARNING_PATH = PAGES.map((p) => p.slug);
+const READY = PAGES.filter((p) => p.ready).map((p) => p.slug);
 const CASE_MS = 120000; // a whole case
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = [
@@ -423,8 +431,8 @@ const cases = [
         await page.goto(s.server.base, { waitUntil: 'load' });
         check((await page.locator(tid('path-item')).count()) === LEARNING_PATH.length, 'the prerendered home does not list the path');
         const ready = await page.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')));
-        check(ready.length >= 12, `only ${ready.length} ready pages on the prerendered home`);
-        for (const slug of ready) {
+        checkEq(ready, READY, 'the ready pages on the prerendered home');
+        for (const slug of READY) {
           await page.goto(`${s.server.base}${slug}.html`, { waitUntil: 'load' });
           const h1 = ((await page.locator('h1').first().textContent()) ?? '').trim();
           check(h1.length > 0, `${slug}.html: no title`);
@@ -512,7 +520,7 @@ const cases = [
     },
   },
   {
-    name: 'home lists the 15 pages and containers-lifecycle is ready',
+    name: `home lists the ${LEARNING_PATH.length} pages, the ready ones as ready, and containers-lifecycle opens`,
     async run(s) {
       await s.open({}, tid('home'));
       const items = await s.locator(tid('path-item')).evaluateAll((els) =>
@@ -523,6 +531,7 @@ const cases = [
         })),
       );
       checkEq(items.map((i) => i.slug), LEARNING_PATH, 'path-item data-slug values, in order');
+      checkEq(items.filter((i) => i.status === 'ready').map((i) => i.slug), READY, 'the ready pages');
       for (const i of items) {
         check(['ready', 'coming'].includes(i.status), `${i.slug}: data-status "${i.status}"`);
         if (i.status === 'ready') {
@@ -768,7 +777,9 @@ const cases = [
     name: 'swarm pages: every example chip, clicked and entered in order, is understood (free play and the first scenario)',
     async run(s) {
       const refusals = ['No such container', 'not simulated', 'command not found', 'unknown command', 'No swarm lab here', 'could not be applied'];
-      for (const page of ['swarm-basics', 'swarm-overlay-networks', 'swarm-deployment-strategies']) {
+      const swarmPages = PAGES.filter((p) => p.start === 'swarm').map((p) => p.slug);
+      check(swarmPages.length >= 3, `only ${swarmPages.length} pages start on a swarm`);
+      for (const page of swarmPages) {
         for (const scenario of ['free', undefined]) {
           await s.open({ page, scenario }, tid('picture'));
           await s.waitVisible(tid('step-label'));
@@ -791,6 +802,26 @@ const cases = [
           check(out.includes('ID') && out.length > 200, `${page}: the examples printed too little:\n${out}`);
         }
       }
+    },
+  },
+  {
+    name: 'every ready page offers its own examples under the terminal and names its own free play (and none in the embed)',
+    async run(s) {
+      for (const p of PAGES.filter((q) => q.ready)) {
+        await s.open({ page: p.slug, scenario: 'free' }, tid('picture'));
+        await s.waitVisible(tid('step-label'));
+        // A here-document's chip shows its first line and "…".
+        const want = p.examples.map((e) => (e.includes('\n') ? `${e.split('\n')[0]} …` : e));
+        const chips = await s.locator('.examples .chip').evaluateAll((els) => els.map((e) => e.textContent.trim()));
+        checkEq(chips, want, `${p.slug}: the example chips`);
+        checkEq(await s.locator(tid('terminal-input')).first().getAttribute('placeholder'), p.examples[0].split('\n')[0], `${p.slug}: the prompt's placeholder`);
+        const free = await s.locator(`${tid('scenario-select')} option[value="free"]`).first().textContent();
+        checkEq(free.trim(), p.free_play, `${p.slug}: the free play option`);
+        const options = await s.locator(`${tid('scenario-select')} option`).evaluateAll((els) => els.map((e) => e.value));
+        checkEq(options, [...p.scenarios, 'free'], `${p.slug}: the scenario picker`);
+      }
+      await s.open({ page: READY[0], embed: true }, tid('picture'));
+      checkEq(await s.locator('.examples .chip').count(), 0, 'example chips in the embed');
     },
   },
   {
@@ -1080,7 +1111,7 @@ const cases = [
   {
     name: 'compose-basics: a file that does not load, then up -d draws the services; step back and forward; embed',
     async run(s) {
-      // Needs the page `ready: true` in src/scenario/catalogue.rs (else the app shows "coming soon").
+      // Needs the page's `lesson` in src/scenario/catalogue.rs (else the app shows "coming soon").
       const CB = 'compose-basics';
       await s.open({ page: CB, scenario: 'free' }, tid('picture'));
       await s.waitVisible(tid('step-label'));
@@ -1286,10 +1317,9 @@ const cases = [
         check(w <= 391, `${where}: the page is ${w} px wide on a 390 px screen`);
       };
       await wide('home');
-      const ready = await s.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.dataset.slug));
       // axe too: some regions only scroll on a narrow screen.
       const report = [];
-      for (const page of ready) {
+      for (const page of READY) {
         for (const step of ['0', '4']) {
           await s.open({ page, step }, tid('picture'));
           await s.waitVisible(tid('now-line'));
@@ -1607,12 +1637,10 @@ const cases = [
     async run(s) {
       await s.page.emulateMedia({ colorScheme: scheme });
       await s.open({}, tid('home'));
-      const ready = await s.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.dataset.slug));
-      check(ready.length >= 10, `only ${ready.length} ready pages on the home page`);
       const report = [];
       let total = 0;
       // Each page, and each page embedded (the layout a note shows).
-      const pages = ready.flatMap((page) => [{ page, step: '3' }, { page, step: '3', embed: true }]);
+      const pages = READY.flatMap((page) => [{ page, step: '3' }, { page, step: '3', embed: true }]);
       for (const params of [{}, ...pages]) {
         await s.open(params, params.page ? tid('picture') : tid('home'));
         if (params.page) await s.waitVisible(tid('step-label'));
