@@ -144,18 +144,16 @@ fn orchestrate(world: &mut World, rec: &mut Record) -> bool {
     // Each service's tasks, in creation order, found in one pass over the store (a service's
     // actions only add tasks of its own and change its own tasks' desired state, so the other
     // services' lists stay right).
-    let mut mine: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, t) in world.swarm.tasks.iter().enumerate() {
-        if let Some(list) = mine.get_mut(t.service_id.as_str()) {
-            list.push(i);
-        } else {
-            mine.insert(t.service_id.as_str(), vec![i]);
+    let mut mine: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for run in runs_by_service(&world.swarm.tasks) {
+        let service_id = &world.swarm.tasks[run.start].service_id;
+        match mine.get_mut(service_id) {
+            Some(list) => list.extend(run),
+            None => {
+                mine.insert(service_id.clone(), run.collect());
+            }
         }
     }
-    let mine: BTreeMap<String, Vec<usize>> = mine
-        .into_iter()
-        .map(|(id, list)| (id.to_string(), list))
-        .collect();
     let mut changed = false;
     for spec in services {
         let indices = mine.get(&spec.id).map(Vec::as_slice).unwrap_or_default();
@@ -191,6 +189,22 @@ fn narrate(actions: &[Action], rec: &mut Record) {
 /// A new task ID (25 characters of base 36, as SwarmKit's `identity.NewID`).
 pub fn new_task_id(world: &mut World) -> String {
     super::cluster::base36(&mut world.rng, 25)
+}
+
+/// The store's tasks as runs of consecutive tasks of one service (a service's tasks are mostly
+/// created together), so that grouping them by service costs a lookup per run, not per task.
+fn runs_by_service(tasks: &[Task]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let first = tasks.get(start)?;
+        let len = tasks[start..]
+            .iter()
+            .take_while(|t| t.service_id == first.service_id)
+            .count();
+        let run = start..start + len;
+        start += len;
+        Some(run)
+    })
 }
 
 /// Applies one of the orchestrator's actions for the service whose tasks are at `indices`.
@@ -437,15 +451,10 @@ fn reap(world: &mut World) -> bool {
         super::agent::remove_containers(world, &removed);
     }
     let mut used: BTreeMap<&str, std::collections::BTreeSet<u64>> = BTreeMap::new();
-    for t in &world.swarm.tasks {
-        match used.get_mut(t.service_id.as_str()) {
-            Some(versions) => {
-                versions.insert(t.spec_version);
-            }
-            None => {
-                used.insert(&t.service_id, [t.spec_version].into());
-            }
-        }
+    let tasks = &world.swarm.tasks;
+    for run in runs_by_service(tasks) {
+        let versions = used.entry(&tasks[run.start].service_id).or_default();
+        versions.extend(tasks[run].iter().map(|t| t.spec_version));
     }
     for svc in world.swarm.services.values_mut() {
         svc.prune_versions(&used.remove(svc.id.as_str()).unwrap_or_default());

@@ -403,21 +403,23 @@ fn reconcile_replicated(
     now_ms: Millis,
 ) -> Vec<Action> {
     let mut actions = Vec::new();
-    let mut slots: BTreeMap<u64, Vec<&Task>> = BTreeMap::new();
-    for t in tasks {
-        if let Some(slot) = t.slot {
-            slots.entry(slot).or_default().push(t);
-        }
-    }
-    // slot → its live tasks (desired ≤ running, not in trouble)
-    let mut alive: BTreeMap<u64, Vec<&Task>> = BTreeMap::new();
+    // The tasks by slot, each slot's in creation order (a stable sort), in one allocation.
+    let mut slotted: Vec<(u64, &Task)> = tasks
+        .iter()
+        .filter_map(|t| t.slot.map(|slot| (slot, *t)))
+        .collect();
+    slotted.sort_by_key(|(slot, _)| *slot);
+    // slot → its live tasks (desired ≤ running, not in trouble): `live[start..end]`, by slot.
+    let mut live: Vec<&Task> = Vec::new();
+    let mut alive: Vec<(u64, std::ops::Range<usize>)> = Vec::new();
     let mut dead: BTreeSet<u64> = BTreeSet::new();
-    for (&slot, list) in &slots {
-        let mut live = Vec::new();
+    for list in slotted.chunk_by(|a, b| a.0 == b.0) {
+        let slot = list[0].0;
+        let start = live.len();
         let mut replaced = false;
-        for t in list
+        for (_, t) in list
             .iter()
-            .filter(|t| t.desired_state <= TaskState::Running)
+            .filter(|(_, t)| t.desired_state <= TaskState::Running)
         {
             match trouble(t, nodes) {
                 Some(cause) => {
@@ -426,8 +428,8 @@ fn reconcile_replicated(
                 None => live.push(*t),
             }
         }
-        if !live.is_empty() || replaced {
-            alive.insert(slot, live);
+        if live.len() > start || replaced {
+            alive.push((slot, start..live.len()));
         } else {
             let key = InstanceKey {
                 service_id: service.id.clone(),
@@ -445,7 +447,8 @@ fn reconcile_replicated(
         let mut slot = 0;
         while missing > 0 {
             slot += 1;
-            if alive.contains_key(&slot) || dead.contains(&slot) {
+            let occupied = alive.binary_search_by_key(&slot, |(s, _)| *s).is_ok();
+            if occupied || dead.contains(&slot) {
                 continue;
             }
             actions.push(Action::CreateTask {
@@ -464,13 +467,16 @@ fn reconcile_replicated(
     } else if alive.len() as u64 > replicas {
         // SwarmKit: running slots first, then each numbered as the nth copy on its node;
         // keep the first `replicas`, remove the rest.
-        let mut order: Vec<(u64, &Vec<&Task>)> = alive.iter().map(|(s, l)| (*s, l)).collect();
+        let mut order: Vec<(u64, &[&Task])> = alive
+            .iter()
+            .map(|(s, range)| (*s, &live[range.clone()]))
+            .collect();
         order.sort_by_key(|(slot, list)| {
             let running = list.iter().any(|t| t.state == TaskState::Running);
             (!running, *slot)
         });
         let mut per_node: BTreeMap<&str, i64> = BTreeMap::new();
-        let mut indexed: Vec<(i64, u64, &Vec<&Task>)> = order
+        let mut indexed: Vec<(i64, u64, &[&Task])> = order
             .into_iter()
             .map(|(slot, list)| {
                 match (list.len(), list.first().and_then(|t| t.node_id.as_deref())) {
