@@ -24,6 +24,7 @@ use super::swarm::mesh::{self, Client};
 use super::time::{Millis, SECOND_MS};
 use super::{Record, World};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// One bucket per second.
 pub const BUCKET_MS: Millis = SECOND_MS;
@@ -110,7 +111,9 @@ pub struct Generator {
     pub started_ms: Millis,
 }
 
-/// One second of traffic.
+/// One second of traffic. A bucket never changes once written, so the copies of the world
+/// that the timeline keeps share its maps (`Rc`) rather than copying them: ten minutes of
+/// history are 600 of them.
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct Bucket {
     /// The end of the second it covers.
@@ -118,9 +121,9 @@ pub struct Bucket {
     pub ok: u32,
     pub failed: u32,
     /// Failures by reason (src/sim/swarm/mesh.rs `Failure::reason`).
-    pub reasons: BTreeMap<String, u32>,
+    pub reasons: Rc<BTreeMap<String, u32>>,
     /// Answers by task (`web.1`), for the picture.
-    pub answered_by: BTreeMap<String, u32>,
+    pub answered_by: Rc<BTreeMap<String, u32>>,
 }
 
 /// The generator and what it measured.
@@ -331,6 +334,7 @@ fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
     }
     let rest = per_bucket - asked;
     let turn = routes.len() as u64;
+    let (mut answered_by, mut reasons) = (BTreeMap::new(), BTreeMap::new());
     for (i, route) in routes.iter().enumerate() {
         // This position's share of the remaining requests, in round-robin order.
         let extra = rest / turn + u64::from((i as u64) < rest % turn);
@@ -338,17 +342,16 @@ fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
         match &route.outcome {
             Ok(answer) => {
                 bucket.ok += n;
-                *bucket
-                    .answered_by
-                    .entry(answer.task_name.clone())
-                    .or_insert(0) += n;
+                *answered_by.entry(answer.task_name.clone()).or_insert(0) += n;
             }
             Err(f) => {
                 bucket.failed += n;
-                *bucket.reasons.entry(f.reason()).or_insert(0) += n;
+                *reasons.entry(f.reason()).or_insert(0) += n;
             }
         }
     }
+    bucket.answered_by = Rc::new(answered_by);
+    bucket.reasons = Rc::new(reasons);
     if let Some(last) = routes.last() {
         mesh::advance_by(world, last, rest);
     }
@@ -356,7 +359,7 @@ fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
     t.sent += u64::from(bucket.ok + bucket.failed);
     t.ok += u64::from(bucket.ok);
     t.failed += u64::from(bucket.failed);
-    for (r, n) in &bucket.reasons {
+    for (r, n) in bucket.reasons.iter() {
         *t.reasons.entry(r.clone()).or_insert(0) += u64::from(*n);
     }
     t.history.push(bucket);
