@@ -19,6 +19,7 @@ pub mod rng;
 pub mod shell;
 pub mod step;
 pub mod swarm;
+pub mod testkit;
 pub mod time;
 pub mod timeline;
 pub mod traffic;

@@ -767,7 +767,6 @@ pub fn inspect_json(world: &World, n: &SwarmNetwork) -> serde_json::Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Input;
 
     fn lab() -> World {
         let mut w = World::new(3);
@@ -776,8 +775,7 @@ mod tests {
     }
 
     fn run(w: &mut World, line: &str) -> crate::sim::Record {
-        w.submit(Input::Command(line.into()));
-        crate::sim::step(w).unwrap()
+        crate::sim::testkit::type_line(w, line)
     }
 
     #[test]

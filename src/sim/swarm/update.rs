@@ -615,7 +615,7 @@ pub fn in_flight(world: &World) -> BTreeMap<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Input;
+    use crate::sim::testkit;
 
     fn lab(workers: usize) -> World {
         let mut w = World::new(7);
@@ -625,24 +625,12 @@ mod tests {
 
     /// Type a line and run its step; returns what the step printed.
     fn sh(w: &mut World, line: &str) -> String {
-        w.submit(Input::Command(line.to_string()));
-        let rec = crate::sim::step::step(w).expect("the input step");
-        rec.terminal_text()
+        testkit::type_line(w, line).terminal_text()
     }
 
     /// Let `ms` pass; returns everything printed meanwhile.
     fn wait(w: &mut World, ms: Millis) -> String {
-        let target = w.now_ms + ms;
-        let mut out = String::new();
-        w.submit(Input::Advance { duration_ms: ms });
-        while w.next_due_ms().is_some_and(|d| d <= target) {
-            if let Some(rec) = crate::sim::step::step(w) {
-                out.push_str(&rec.terminal_text());
-            }
-        }
-        // (a step may run past the target when it skips stale timers)
-        w.now_ms = w.now_ms.max(target);
-        out
+        testkit::printed(&testkit::wait(w, ms))
     }
 
     fn svc<'a>(w: &'a World, name: &str) -> &'a Service {

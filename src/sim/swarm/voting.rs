@@ -384,6 +384,7 @@ mod tests {
     use super::*;
     use crate::sim::Input;
     use crate::sim::swarm::setup;
+    use crate::sim::testkit::{type_line, wait};
 
     const APP: &str = "services:\n  vote:\n    image: dockersamples/examplevotingapp_vote\n  redis:\n    image: redis:7\n  worker:\n    image: dockersamples/examplevotingapp_worker\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_USER: postgres\n      POSTGRES_PASSWORD: postgres\n    volumes: [db-data:/var/lib/postgresql/data]\n    deploy:\n      placement:\n        constraints: [node.role == worker]\n  result:\n    image: dockersamples/examplevotingapp_result\nvolumes:\n  db-data: {}\n";
 
@@ -392,21 +393,9 @@ mod tests {
         setup::form(&mut w, 1, 2);
         w.fs.write("/home/learner/app/compose.yaml", APP, false)
             .unwrap();
-        w.submit(Input::Command(
-            "docker stack deploy -c compose.yaml app".into(),
-        ));
-        crate::sim::step::step(&mut w).expect("the input step");
+        type_line(&mut w, "docker stack deploy -c compose.yaml app");
         wait(&mut w, 40_000);
         w
-    }
-
-    fn wait(w: &mut World, ms: u64) {
-        let target = w.now_ms + ms;
-        w.submit(Input::Advance { duration_ms: ms });
-        while w.next_due_ms().is_some_and(|d| d <= target) {
-            crate::sim::step::step(w);
-        }
-        w.now_ms = w.now_ms.max(target);
     }
 
     fn db_host(w: &World) -> String {
