@@ -51,6 +51,10 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
             // The allocator gives new tasks their overlay addresses (src/sim/swarm/overlay.rs).
             super::swarm::overlay::allocate(world);
             super::swarm::services::poll(world, &mut record);
+            // What those wrote (a Compose job's new containers and their first files, a task's
+            // pull on this machine) counts on the disk in this step too: the disk-full moment
+            // goes on the agenda now, not one step late.
+            disk::sync(world, &mut record);
             return Some(record);
         }
     }
