@@ -13,6 +13,7 @@ pub mod files;
 pub mod hostfs;
 pub mod ids;
 pub mod input;
+pub mod invariants;
 pub mod lab;
 pub mod record;
 pub mod rng;

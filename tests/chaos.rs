@@ -1,9 +1,10 @@
 //! Chaos over many seeds: a 3-manager, 2-worker swarm running two services takes random node
 //! kills and restarts, network partitions and heals, image updates and scales. After every step
-//! the invariants SwarmKit guarantees must hold:
-//! - at most one Raft leader per term, over the whole run (raft.go's election safety);
-//! - no container runs on a machine that is off (the store may still say `running`: SwarmKit
-//!   only learns of it by missed heartbeats, but nothing physical survives a power loss);
+//! the world's own invariants must hold (`World::check_invariants`, src/sim/invariants.rs: among
+//! them at most one Raft leader per term, over the whole run, as raft.go's election safety
+//! wants, and no container running on a machine that is off: the store may still say
+//! `running`, SwarmKit only learns of it by missed heartbeats, but nothing physical survives a
+//! power loss), and so must two that are SwarmKit's:
 //! - no update has more slots in flight than its parallelism (updater.go's worker pool);
 //! - no scheduling without quorum: a step that starts and ends without a leader creates no
 //!   task and assigns none (only the leader runs the orchestrator and the scheduler).
@@ -86,7 +87,18 @@ impl Chaos {
                 .iter()
                 .map(|t| (t.id.clone(), t.node_id.clone()))
                 .collect();
-            let Some(record) = step_until(&mut self.world, Some(until_ms)) else {
+            // Debug builds check the invariants inside the step and panic: report that with
+            // the seed and the inputs too.
+            let stepped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                step_until(&mut self.world, Some(until_ms))
+            }));
+            let Some(record) = stepped.unwrap_or_else(|panic| {
+                let why = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .unwrap_or_else(|| "the step panicked".to_string());
+                self.fail(seed, &why)
+            }) else {
                 break;
             };
             if std::env::var("CHAOS_TRACE").is_ok() {
@@ -106,33 +118,13 @@ impl Chaos {
         leader_before: bool,
         tasks_before: &BTreeSet<(String, Option<String>)>,
     ) {
+        if let Err(why) = self.world.check_invariants() {
+            self.fail(seed, &why);
+        }
         let w = &self.world;
         for (host, m) in &w.swarm.raft.members {
             if m.role == dockyard::sim::swarm::raft::Role::Leader {
-                match self.leaders.get(&m.term) {
-                    Some(other) if other != host => {
-                        let why = format!("two leaders in term {}: {other} and {host}", m.term);
-                        self.fail(seed, &why);
-                    }
-                    _ => {
-                        self.leaders.insert(m.term, host.clone());
-                    }
-                }
-            }
-        }
-        for t in &w.swarm.tasks {
-            if !t.container_up {
-                continue;
-            }
-            let host = t
-                .node_id
-                .as_ref()
-                .and_then(|id| w.swarm.nodes.get(id))
-                .map(|n| n.hostname.clone())
-                .unwrap_or_default();
-            if !w.swarm.machines.get(&host).is_some_and(|m| m.up) {
-                let why = format!("task {} runs on {host}, which is off", t.id);
-                self.fail(seed, &why);
+                self.leaders.insert(m.term, host.clone());
             }
         }
         for (service_id, in_flight) in dockyard::sim::swarm::update::in_flight(w) {

@@ -13,7 +13,10 @@ fn lab(machines: usize) -> Host {
     host.timeline = dockyard::sim::Timeline::new({
         let mut w = dockyard::sim::World::new(9);
         w.swarm = swarm::cluster::Swarm::lab(machines);
+        // The terminal is on node-1: its engine is the mounted one, its slot the placeholder.
         w.engine.hostname = "node-1".into();
+        w.swarm.machines.get_mut("node-1").expect("node-1").engine =
+            dockyard::sim::docker::engine::Engine::placeholder().into();
         w
     });
     host

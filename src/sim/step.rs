@@ -55,6 +55,8 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
             // pull on this machine) counts on the disk in this step too: the disk-full moment
             // goes on the agenda now, not one step late.
             disk::sync(world, &mut record);
+            #[cfg(debug_assertions)]
+            assert_invariants(world, &record);
             return Some(record);
         }
     }
@@ -62,6 +64,18 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
         *world = before;
     }
     None
+}
+
+/// Debug builds check every invariant of src/sim/invariants.rs after each live step, so that
+/// every test, scenario and replay doubles as a check of the model.
+#[cfg(debug_assertions)]
+fn assert_invariants(world: &World, record: &Record) {
+    if let Err(broken) = world.check_invariants() {
+        panic!(
+            "invariant broken: seed {}, at {} ms, after step {:?}: {broken}",
+            world.seed, world.now_ms, record.title
+        );
+    }
 }
 
 /// Hands one event to its domain's handler; `true` if it was live (made a step).

@@ -328,6 +328,11 @@ pub fn rate_bytes_per_s(c: &Container) -> u64 {
 /// Everything a container has written to its log (before rotation): stored lines in json-file
 /// form plus the aggregated debug output up to `now_ms`.
 pub fn log_written_bytes(world: &World, c: &Container) -> u64 {
+    log_written_bytes_on(&world.disk, world.now_ms, c)
+}
+
+/// [`log_written_bytes`] for a container of the machine whose disk is `disk` (mounted or not).
+fn log_written_bytes_on(disk: &Disk, now_ms: Millis, c: &Container) -> u64 {
     if c.host_config.log_config.driver == "none" {
         return 0;
     }
@@ -336,8 +341,8 @@ pub fn log_written_bytes(world: &World, c: &Container) -> u64 {
         .iter()
         .map(|l| l.text.len() as u64 + JSON_LINE_OVERHEAD_BYTES)
         .sum();
-    let aggregated = world.disk.logs.get(&c.id).map_or(0, |f| {
-        f.written_bytes + f.rate_bytes_per_s * world.now_ms.saturating_sub(f.since_ms) / 1000
+    let aggregated = disk.logs.get(&c.id).map_or(0, |f| {
+        f.written_bytes + f.rate_bytes_per_s * now_ms.saturating_sub(f.since_ms) / 1000
     });
     lines + aggregated
 }
@@ -390,23 +395,32 @@ impl Usage {
 
 /// The disk's usage, computed from the world (nothing is counted twice or kept separately).
 pub fn usage(world: &World) -> Usage {
+    usage_of(world, &world.engine, &world.disk)
+}
+
+/// [`usage`] of the machine whose engine and disk these are, mounted or parked in its lab slot
+/// (src/sim/world.rs `mount`): what `usage` would say with that machine mounted.
+pub fn usage_of(world: &World, engine: &super::engine::Engine, disk: &Disk) -> Usage {
     let project: u64 = world.fs.entries.values().map(|e| e.size_bytes()).sum();
     Usage {
-        os_bytes: world.disk.os_base_bytes + world.disk.filled_bytes + project,
-        images_bytes: world.engine.images.unique_layers().values().sum(),
-        volumes_bytes: world.engine.volumes.values().map(|v| v.size_bytes()).sum(),
-        containers_bytes: world
-            .engine
+        os_bytes: disk.os_base_bytes + disk.filled_bytes + project,
+        images_bytes: engine.images.unique_layers().values().sum(),
+        volumes_bytes: engine.volumes.values().map(|v| v.size_bytes()).sum(),
+        containers_bytes: engine
             .containers
             .values()
             .map(|c| c.fs.layer_size_bytes())
             .sum(),
         build_cache_bytes: world.builder.cache.values().map(|r| r.size_bytes).sum(),
-        logs_bytes: world
-            .engine
+        logs_bytes: engine
             .containers
             .values()
-            .map(|c| log_bytes(world, c))
+            .map(|c| {
+                on_disk(
+                    log_written_bytes_on(disk, world.now_ms, c),
+                    c.host_config.log_config.rotation(),
+                )
+            })
             .sum(),
     }
 }
