@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The swarm reconciliation benchmark (tests/swarm_bench.rs) compiled to WebAssembly and run in
-# headless Chromium through wasm-bindgen-test-runner (installed with wasm-bindgen-cli by
-# scripts/setup.sh). Prints the timings; asserts no time. Not part of `make test`.
+# The swarm benchmarks and memory measurements (tests/swarm_bench.rs) compiled to WebAssembly and
+# run in headless Chromium through wasm-bindgen-test-runner (installed with wasm-bindgen-cli by
+# scripts/setup.sh): the same figures as `make bench`, with wasm32's sizes and the page's linear
+# memory. Prints them; asserts no time. Not part of `make test`. `make bench-wasm` runs it;
+# `scripts/bench-wasm.sh timeline` runs only the tests whose names contain `timeline`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
-export WASM_BINDGEN_TEST_TIMEOUT=600
-cargo test --release --target wasm32-unknown-unknown --no-default-features --test swarm_bench -- --nocapture
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-3600}
+cargo test --release --target wasm32-unknown-unknown --no-default-features --test swarm_bench -- --nocapture "$@"

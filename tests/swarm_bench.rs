@@ -1,9 +1,21 @@
-//! Benchmark (not a timed test) of SwarmKit-style reconciliation at scale: 1,000 nodes,
-//! 100 services × 300 replicas = 30,000 tasks, then 100 nodes die and every replacement is
-//! placed. Run it in release, natively:
-//! `cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture`,
-//! and in WebAssembly in headless Chromium: `scripts/bench-wasm.sh`.
-//! Wall-clock time is measured here only, never inside `sim/`.
+//! Benchmarks and memory measurements of the swarm at scale (not timed tests: they print what
+//! they measure and assert only outcomes, never a wall-clock time):
+//!
+//! - `reconcile_1000_nodes_30000_tasks_then_kill_100`: SwarmKit-style reconciliation alone
+//!   (orchestrator + scheduler, no world): 1,000 nodes, 100 services × 300 replicas = 30,000
+//!   tasks, then 100 nodes die and every replacement is placed.
+//! - `world_1000_engines_30000_tasks_then_kill_100`: the same through the whole simulation: a
+//!   `World` whose 1,000 machines each own a Docker engine and disk, 100 `docker service create`,
+//!   every task an engine container on its node, then 100 `! kill node-N` and every step until
+//!   the 3,000 replacements run. Also the bytes the world takes per node (a counting allocator).
+//! - `timeline_12_nodes_1000_steps_memory`: the bytes a `Timeline` (start world, keyframes,
+//!   records, current world) retains after 1,000 steps of a 12-node lab (3 managers, 9 workers)
+//!   with services, traffic, node kills, rolling updates and scaling.
+//!
+//! Natively, in release: `make bench` (`cargo test --release --no-default-features --test
+//! swarm_bench -- --ignored --nocapture --test-threads=1`); in WebAssembly in headless
+//! Chromium: `make bench-wasm` (`scripts/bench-wasm.sh`). Wall-clock time is measured here
+//! only, never inside `sim/`.
 
 use dockyard::sim::swarm::cluster::{NodeStatus, Role};
 use dockyard::sim::swarm::orchestrator::{
@@ -11,7 +23,72 @@ use dockyard::sim::swarm::orchestrator::{
 };
 use dockyard::sim::swarm::scheduler::{NodeInfo, TaskSpec, place_batch};
 use dockyard::sim::swarm::task::{Task, TaskState};
+use dockyard::sim::{Fault, Input, Timeline, World, step};
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Every allocation of this test binary goes through here, so a test can read how many bytes
+/// are live (allocated and not yet freed) before and after building something.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { System.alloc_zeroed(layout) };
+        if !p.is_null() {
+            grew(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { System.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            grew(new_size);
+        }
+        p
+    }
+}
+
+fn grew(size: usize) {
+    let live = LIVE.fetch_add(size, Ordering::Relaxed) + size;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes allocated and not freed right now.
+fn live_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// The most bytes live at once since the last call.
+fn take_peak() -> usize {
+    PEAK.swap(live_bytes(), Ordering::Relaxed)
+}
+
+/// The measurements read one process-wide counter: one test at a time, whatever the harness's
+/// thread count.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn mb(bytes: usize) -> String {
+    format!("{:.1} MB", bytes as f64 / 1e6)
+}
 
 /// A stopwatch that works natively (`Instant`) and in the browser (`Date.now()`).
 #[derive(Clone, Copy)]
@@ -65,6 +142,18 @@ macro_rules! println {
 #[wasm_bindgen_test::wasm_bindgen_test]
 fn wasm_reconcile_1000_nodes_30000_tasks_then_kill_100() {
     reconcile_1000_nodes_30000_tasks_then_kill_100();
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn wasm_world_1000_engines_30000_tasks_then_kill_100() {
+    world_1000_engines_30000_tasks_then_kill_100();
+}
+
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen_test::wasm_bindgen_test]
+fn wasm_timeline_12_nodes_1000_steps_memory() {
+    timeline_12_nodes_1000_steps_memory();
 }
 
 const NODES: usize = 1_000;
@@ -154,6 +243,7 @@ impl Cluster {
 #[test]
 #[ignore]
 fn reconcile_1000_nodes_30000_tasks_then_kill_100() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let t0 = Instant::now();
     let nodes: BTreeMap<String, NodeInfo> = (0..NODES)
         .map(|i| {
@@ -241,4 +331,253 @@ fn reconcile_1000_nodes_30000_tasks_then_kill_100() {
         },
         c.nodes.values().map(|n| n.total_tasks).max().unwrap()
     );
+}
+
+/// Tasks wanted running that run on a machine that is on.
+fn running_on_live_machines(world: &World) -> usize {
+    let swarm = &world.swarm;
+    swarm
+        .tasks
+        .iter()
+        .filter(|t| t.state == TaskState::Running && t.desired_state == TaskState::Running)
+        .filter(|t| {
+            t.node_id
+                .as_ref()
+                .and_then(|id| swarm.nodes.get(id))
+                .and_then(|n| swarm.machines.get(&n.hostname))
+                .is_some_and(|m| m.up)
+        })
+        .count()
+}
+
+/// Steps until `done` holds; returns the steps taken. Panics past `max` steps.
+fn run_until(world: &mut World, max: usize, done: impl Fn(&World) -> bool) -> usize {
+    let mut steps = 0;
+    while !done(world) {
+        assert!(step(world).is_some(), "the world went quiet before the end");
+        steps += 1;
+        assert!(steps <= max, "still not done after {max} steps");
+    }
+    steps
+}
+
+/// Containers of running tasks across every machine's engine.
+fn task_containers(world: &World) -> usize {
+    world
+        .swarm
+        .machines
+        .keys()
+        .filter_map(|h| world.engine_of(h))
+        .map(|e| e.containers.len())
+        .sum()
+}
+
+#[test]
+#[ignore]
+fn world_1000_engines_30000_tasks_then_kill_100() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = live_bytes();
+    let t0 = Instant::now();
+    let mut world = World::new(1);
+    dockyard::sim::swarm::setup::form(&mut world, 3, NODES - 3);
+    let setup = t0.elapsed();
+    let empty_bytes = live_bytes() - before;
+
+    let t1 = Instant::now();
+    for s in 0..SERVICES {
+        world.submit(Input::Command(format!(
+            "docker service create -d --name app{s} --replicas {REPLICAS} --reserve-cpu 0.05 --reserve-memory 64M dockyard/web:1.0"
+        )));
+        let record = step(&mut world).expect("an input is a step");
+        assert!(!record.error, "{:?}", record.terminal);
+    }
+    let create = t1.elapsed();
+    let total = SERVICES * REPLICAS as usize;
+    let t2 = Instant::now();
+    let converge_steps = run_until(&mut world, 1_000, |w| running_on_live_machines(w) == total);
+    let converge = t2.elapsed();
+    assert_eq!(task_containers(&world), total);
+    let full_bytes = live_bytes() - before;
+
+    let t3 = Instant::now();
+    let copy = world.clone();
+    let clone = t3.elapsed();
+    drop(copy);
+
+    // 100 machines lose power (node-1, the terminal's, stays up)
+    let doomed: Vec<String> = (0..KILLED)
+        .map(|k| format!("node-{}", 2 + k * (NODES / KILLED)))
+        .collect();
+    let lost: usize = world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.desired_state == TaskState::Running)
+        .filter(|t| {
+            let host = t.node_id.as_ref().map(|id| &world.swarm.nodes[id].hostname);
+            host.is_some_and(|h| doomed.contains(h))
+        })
+        .count();
+    let t4 = Instant::now();
+    for host in &doomed {
+        world.submit(Input::Fault(Fault::Machine {
+            machine: host.clone(),
+            up: false,
+        }));
+        let record = step(&mut world).expect("an input is a step");
+        assert!(!record.error, "{:?}", record.terminal);
+    }
+    let kill = t4.elapsed();
+    assert_eq!(running_on_live_machines(&world), total - lost);
+
+    // The managers notice (15 s without heartbeats), replace and place every lost task.
+    let replacements = |w: &World| {
+        w.swarm
+            .tasks
+            .iter()
+            .filter(|t| t.desired_state == TaskState::Running && t.state == TaskState::Pending)
+            .count()
+    };
+    let t5 = Instant::now();
+    let down_steps = run_until(&mut world, 10_000, |w| {
+        doomed.iter().all(|h| {
+            w.swarm
+                .node_of(h)
+                .is_some_and(|n| n.status == NodeStatus::Down)
+        }) && replacements(w) == 0
+    });
+    let placed = t5.elapsed();
+    let t6 = Instant::now();
+    let run_steps = run_until(&mut world, 10_000, |w| running_on_live_machines(w) == total);
+    let running = t6.elapsed();
+
+    println!(
+        "swarm_bench (world): {NODES} machines with an engine each, {SERVICES} services x {REPLICAS} replicas"
+    );
+    println!("  form the swarm:                     {setup:?}");
+    println!(
+        "  memory: {} for the formed swarm ({} bytes per node); {} with every task running ({} bytes per node, {} per task container)",
+        mb(empty_bytes),
+        empty_bytes / NODES,
+        mb(full_bytes),
+        full_bytes / NODES,
+        (full_bytes - empty_bytes) / total
+    );
+    println!("  {SERVICES} x docker service create -d:     {create:?}");
+    println!("  until {total} tasks run:           {converge:?} ({converge_steps} steps)");
+    println!("  World::clone (every typed command): {clone:?}");
+    println!("  ! kill x {KILLED}:                        {kill:?} ({lost} tasks lost)");
+    println!(
+        "  nodes Down + {lost} replacements placed: {placed:?} ({down_steps} steps, {:.1} µs/replacement)",
+        placed.as_secs_f64() * 1e6 / lost as f64
+    );
+    println!("  until the replacements run:         {running:?} ({run_steps} steps)");
+    println!(
+        "  total, kill to all running:         {:?}",
+        Elapsed(kill.0 + placed.0 + running.0)
+    );
+}
+
+/// 3 managers and 9 workers, stepped to 1,000 steps the way a reader plays: services and a
+/// traffic generator, then rounds of a node dying and coming back, a rolling update, scaling and
+/// `docker service ps`, each input followed by the steps of the next 30 simulated seconds.
+#[test]
+#[ignore]
+fn timeline_12_nodes_1000_steps_memory() {
+    const STEPS: usize = 1_000;
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = live_bytes();
+    take_peak();
+    let t0 = Instant::now();
+    let mut world = World::new(12);
+    dockyard::sim::swarm::setup::form(&mut world, 3, 9);
+    let mut timeline = Timeline::new(world);
+    // An input, then every step due in the next 30 s (the reader pressing → while it happens).
+    let give = |timeline: &mut Timeline, line: &str| {
+        if timeline.len() >= STEPS {
+            return;
+        }
+        let input = match line.strip_prefix('!') {
+            Some(fault) => Input::Fault(Fault::parse(fault).expect("a fault")),
+            None => Input::Command(line.to_string()),
+        };
+        timeline.submit(input);
+        let until = timeline.world().now_ms + 30_000;
+        while timeline.len() < STEPS && timeline.forward_until(until) {}
+    };
+    for line in [
+        "docker network create -d overlay app",
+        "docker service create -d --name web --replicas 12 --network app -p 8080:80 --update-parallelism 2 dockyard/web:1.0",
+        "docker service create -d --name cache --replicas 3 --network app redis:7",
+        "docker service create -d --name db --network app --mount type=volume,source=data,target=/var/lib/postgresql/data -e POSTGRES_PASSWORD=secret postgres:16",
+        "docker service create -d --name edge --mode global -p 80:80 nginx:1.27",
+        "!traffic start node-1:8080 20/s",
+    ] {
+        give(&mut timeline, line);
+    }
+    let mut round = 0;
+    while timeline.len() < STEPS {
+        let node = format!("node-{}", 4 + round % 9);
+        let version = if round % 2 == 0 { "2.0" } else { "1.0" };
+        let replicas = 10 + (round % 3) * 2;
+        for line in [
+            format!("!kill {node}"),
+            format!("!start {node}"),
+            format!("docker service update -d --image dockyard/web:{version} web"),
+            format!("docker service scale -d web={replicas}"),
+            "docker service ps web".to_string(),
+            "curl http://node-2:8080/".to_string(),
+        ] {
+            give(&mut timeline, &line);
+        }
+        round += 1;
+    }
+    let build = t0.elapsed();
+    let retained = live_bytes() - before;
+    let peak = take_peak() - before;
+    // What the current world holds, each engine counted whole (copies share them).
+    let world = timeline.world();
+    let mut engines = 0;
+    for host in world.swarm.machines.keys() {
+        let engine = world.engine_of(host).expect("every machine has an engine");
+        let engine_before = live_bytes();
+        let copy = engine.clone();
+        engines += live_bytes() - engine_before;
+        drop(copy);
+    }
+    let world_before = live_bytes();
+    let copy = world.clone();
+    let world_bytes = live_bytes() - world_before;
+    drop(copy);
+    let containers = task_containers(timeline.world());
+    let records_before = live_bytes();
+    let records = timeline.records().to_vec();
+    let records_bytes = live_bytes() - records_before;
+    drop(records);
+    println!(
+        "swarm_bench (timeline): 12 machines (3 managers, 9 workers), {} steps in {round} rounds, {containers} containers now, {} simulated s",
+        timeline.len(),
+        timeline.world().now_ms / 1000
+    );
+    println!("  built in {build:?}");
+    println!(
+        "  the timeline retains {} (peak while stepping {}): the records {}, the worlds (start, a keyframe every 32 steps, the current one) {}",
+        mb(retained),
+        mb(peak),
+        mb(records_bytes),
+        mb(retained - records_bytes),
+    );
+    println!(
+        "  the current world: its 12 engines {} ({} per machine); a copy of it {} (it shares the engines)",
+        mb(engines),
+        engines / 12,
+        mb(world_bytes),
+    );
+    // In the browser: the WebAssembly memory, which grows to the most ever used and stays.
+    #[cfg(target_arch = "wasm32")]
+    println!(
+        "  wasm linear memory now: {}",
+        mb(core::arch::wasm32::memory_size::<0>() * 65_536)
+    );
+    assert!(timeline.len() >= STEPS);
 }
