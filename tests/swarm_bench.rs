@@ -573,10 +573,12 @@ fn timeline_12_nodes_1000_steps_memory() {
         engines / 12,
         mb(world_bytes),
     );
-    // In the browser: the WebAssembly memory, which grows to the most ever used and stays.
+    // In the browser: the WebAssembly memory, which grows to the most the page ever used and
+    // stays there, so it is this test's own figure only when it runs alone
+    // (`scripts/bench-wasm.sh timeline`).
     #[cfg(target_arch = "wasm32")]
     println!(
-        "  wasm linear memory now: {}",
+        "  wasm linear memory now: {} (the page's high-water mark, the tests before included)",
         mb(core::arch::wasm32::memory_size::<0>() * 65_536)
     );
     assert!(timeline.len() >= STEPS);
