@@ -282,36 +282,57 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
     let now = world.now_ms;
     let leader = world.swarm.leader().map(|n| n.hostname.clone());
     let net = super::control::reachable(world);
+    // Each node's machine, whether it is on, and whether the leader reaches it (the dispatcher
+    // hands out assignments and desired-state changes: an agent that cannot reach a leader hears
+    // nothing new, its running containers keep running). None of it changes during a pass.
+    let nodes: std::collections::BTreeMap<String, (String, bool, bool)> = world
+        .swarm
+        .nodes
+        .values()
+        .map(|n| {
+            let up = machine_up(world, &n.hostname);
+            let told = leader.as_deref().is_some_and(|l| net(l, &n.hostname));
+            (n.id.clone(), (n.hostname.clone(), up, told))
+        })
+        .collect();
     let mut changed = false;
     for i in 0..world.swarm.tasks.len() {
-        let task = world.swarm.tasks[i].clone();
-        let Some(host) = hostname_of(world, &task) else {
-            continue;
-        };
-        if !machine_up(world, &host) || task.state.is_terminal() {
+        let task = &world.swarm.tasks[i];
+        if task.state.is_terminal() {
             continue;
         }
-        // The dispatcher hands out assignments and desired-state changes: an agent that cannot
-        // reach a leader hears nothing new (its running containers keep running).
-        let told = leader.as_deref().is_some_and(|l| net(l, &host));
+        let Some((host, true, told)) = task.node_id.as_ref().and_then(|id| nodes.get(id)) else {
+            continue;
+        };
+        // A running task whose container is up and not unhealthy has nothing to do: skip it
+        // without copying it (most tasks, most passes).
+        if task.state == TaskState::Running
+            && task.desired_state <= TaskState::Running
+            && task.container_up
+            && matches!(seen(world, host, task), Seen::Up { health, .. } if health != Some(HealthStatus::Unhealthy))
+        {
+            continue;
+        }
+        let task = task.clone();
+        let (host, told) = (host.as_str(), *told);
         let mut t = task.clone();
         if t.desired_state > TaskState::Running {
             if told {
-                shut_down(world, &mut t, &host, rec);
+                shut_down(world, &mut t, host, rec);
             }
         } else if t.state >= TaskState::Starting {
-            follow(world, &mut t, &host, rec);
+            follow(world, &mut t, host, rec);
         } else if t.due_ms.is_some_and(|d| d <= now) {
-            step_task(world, &mut t, &host, told, rec);
+            step_task(world, &mut t, host, told, rec);
         } else if t.due_ms.is_none() && t.state == TaskState::Assigned && told {
             t.due_ms = Some(now + ACCEPT_MS);
         } else if t.due_ms.is_none()
             && t.state == TaskState::Ready
             && t.desired_state == TaskState::Running
         {
-            start(world, &mut t, &host, rec);
+            start(world, &mut t, host, rec);
         }
-        t.container_up = matches!(seen(world, &host, &t), Seen::Up { .. });
+        t.container_up = matches!(seen(world, host, &t), Seen::Up { .. });
         if t != task {
             changed |= t.state != task.state || t.container_up != task.container_up;
             world.swarm.tasks[i] = t;
