@@ -16,7 +16,7 @@ WASM_TARGET := wasm32-unknown-unknown
 # Where `make site` writes the release site (`make site DIST=/tmp/other` leaves dist/ alone).
 DIST ?= dist
 
-.PHONY: help setup serve build test fmt-check lint unit site e2e screenshot bench bench-wasm clean
+.PHONY: help setup serve build test fmt-check lint unit site e2e screenshot bench bench-wasm size clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8080 (installs what is missing)"
@@ -26,6 +26,7 @@ help:
 	@echo "parts of test: fmt-check lint unit site e2e"
 	@echo "make bench   the swarm at scale and the timeline's memory, natively (tests/swarm_bench.rs)"
 	@echo "make bench-wasm  the same in WebAssembly in headless Chromium (scripts/bench-wasm.sh)"
+	@echo "make size    the release wasm's size (gzip -9) and the bytes per crate and module (scripts/size.sh, needs twiggy)"
 
 setup:
 	@bash scripts/setup.sh
@@ -81,6 +82,9 @@ bench:
 
 bench-wasm:
 	bash scripts/bench-wasm.sh
+
+size:
+	bash scripts/size.sh
 
 # Refreshes docs/screenshot.png (the README's picture) from the built site.
 screenshot:
