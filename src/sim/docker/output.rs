@@ -14,15 +14,19 @@ use super::engine::Engine;
 /// The CLI's tabwriter (`NewWriter(out, 10, 1, 3, ' ', 0)`): each column is as wide as its
 /// widest cell plus 3, and at least 10; the last column is not padded.
 pub fn tabwrite(rows: &[Vec<String>]) -> String {
+    tabwrite_min(rows, 10)
+}
+
+/// Go's tabwriter with a minimum cell width (`NewWriter(out, minwidth, 1, 3, ' ', 0)`): each
+/// column as wide as its widest cell plus 3, at least `min_width`; the last cell is not padded
+/// (`docker top` uses 20).
+pub fn tabwrite_min(rows: &[Vec<String>], min_width: usize) -> String {
     let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; columns];
+    let mut widths = vec![min_width; columns];
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count());
+            widths[i] = widths[i].max(cell.chars().count() + 3);
         }
-    }
-    for width in &mut widths {
-        *width = (*width + 3).max(10) - 3;
     }
     rows.iter()
         .map(|row| {
@@ -30,8 +34,7 @@ pub fn tabwrite(rows: &[Vec<String>]) -> String {
             for (i, cell) in row.iter().enumerate() {
                 line.push_str(cell);
                 if i + 1 < row.len() {
-                    let pad = widths[i] - cell.chars().count() + 3;
-                    line.push_str(&" ".repeat(pad));
+                    line.push_str(&" ".repeat(widths[i] - cell.chars().count()));
                 }
             }
             line.trim_end().to_string()

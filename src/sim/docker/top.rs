@@ -23,6 +23,7 @@ use super::super::world::World;
 use super::container::{Container, Status};
 use super::engine::Engine;
 use super::error::DockerError;
+use super::output::tabwrite_min;
 
 /// One row of the host's `ps -ef` that belongs to a container.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -164,31 +165,6 @@ fn cpu_time(cpu_ms: Millis) -> String {
     } else {
         format!("{h:02}:{m:02}:{s:02}")
     }
-}
-
-/// Go's tabwriter with a minimum cell width (`NewWriter(out, minwidth, 1, 3, ' ', 0)`): each
-/// column as wide as its widest cell plus 3, at least `min_width`; the last cell is not padded.
-pub fn tabwrite_min(rows: &[Vec<String>], min_width: usize) -> String {
-    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![min_width; columns];
-    for row in rows {
-        for (i, cell) in row.iter().enumerate() {
-            widths[i] = widths[i].max(cell.chars().count() + 3);
-        }
-    }
-    rows.iter()
-        .map(|row| {
-            let mut line = String::new();
-            for (i, cell) in row.iter().enumerate() {
-                line.push_str(cell);
-                if i + 1 < row.len() {
-                    line.push_str(&" ".repeat(widths[i] - cell.chars().count()));
-                }
-            }
-            line.trim_end().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// `docker top CONTAINER [ps OPTIONS]`.
