@@ -15,6 +15,7 @@ pub mod ids;
 pub mod input;
 pub mod invariants;
 pub mod lab;
+pub mod order;
 pub mod record;
 pub mod rng;
 pub mod shell;

@@ -39,7 +39,7 @@ fn collect(dir: &std::path::Path, prefix: &str, out: &mut Vec<(String, String)>)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .flatten()
         .collect();
-    entries.sort_by_key(|e| e.file_name());
+    dockyard::sim::order::sort_by_key(&mut entries, |e| e.file_name());
     for e in entries {
         let name = e.file_name().to_string_lossy().into_owned();
         let rel = if prefix.is_empty() {

@@ -55,7 +55,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
         return;
     };
     let mut entries: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-    entries.sort();
+    dockyard::sim::order::sort(&mut entries);
     for path in entries {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         if path.is_dir() {

@@ -33,9 +33,9 @@ fn every_scenario_file_is_in_the_catalogue() {
         .filter(|n| n.ends_with(".txt"))
         .map(|n| n.trim_end_matches(".txt").to_string())
         .collect();
-    on_disk.sort();
+    dockyard::sim::order::sort(&mut on_disk);
     let mut listed: Vec<String> = SCENARIOS.iter().map(|s| s.slug.to_string()).collect();
-    listed.sort();
+    dockyard::sim::order::sort(&mut listed);
     assert_eq!(
         on_disk, listed,
         "list each transcript under its page (`scenarios`) in src/scenario/catalogue.rs"

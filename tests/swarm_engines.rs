@@ -40,7 +40,7 @@ fn tasks_on(h: &Host, host: &str) -> Vec<String> {
             dockyard::sim::swarm::agent::container_name(&svc.spec.name, t)
         })
         .collect();
-    names.sort();
+    dockyard::sim::order::sort(&mut names);
     names
 }
 
@@ -51,7 +51,7 @@ fn lines(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect();
-    v.sort();
+    dockyard::sim::order::sort(&mut v);
     v
 }
 

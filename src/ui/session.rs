@@ -382,7 +382,7 @@ impl Session {
             })
             .chain(self.inputs.iter().cloned())
             .collect();
-        inputs.sort_by_key(|i| i.at);
+        crate::sim::order::sort_by_key(&mut inputs, |i| i.at);
         Query {
             page: Some(self.page.slug.to_string()),
             scenario: Some(self.scenario_param().to_string()),

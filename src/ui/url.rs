@@ -112,7 +112,7 @@ pub fn parse(search: &str) -> Query {
     }
     // Inputs apply in the order of the steps they were given at; equal steps keep their order
     // (`serialize` writes a step's scratch lines before the input given there, as they were typed).
-    q.inputs.sort_by_key(|i| i.at);
+    crate::sim::order::sort_by_key(&mut q.inputs, |i| i.at);
     q
 }
 

@@ -29,6 +29,7 @@ use super::error::DockerError;
 use super::image::{ImageRef, content_digest, human_size};
 use super::imagecmd;
 use super::images::{HistoryEntry, Image, ImageConfig};
+use crate::sim::order::CollectOrdered;
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct BuildOptions {
@@ -343,7 +344,7 @@ impl Context {
                 (1..=parts.len()).any(|n| glob_path(&pattern, &parts[..n]))
             })
             .map(|(p, v)| (p.clone(), v.clone()))
-            .collect()
+            .collect_map()
     }
 }
 
@@ -973,7 +974,7 @@ pub fn build(
                 e.split_once('=')
                     .map(|(k, v)| (k.to_string(), v.to_string()))
             })
-            .collect();
+            .collect_map();
         let mut args: BTreeMap<String, String> = BTreeMap::new();
         let mut step_no = 1;
         let mut first_miss: Option<(usize, String)> = None;
@@ -1313,7 +1314,7 @@ pub fn build(
         }
         config.env = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
         // Keep PATH first, as images list it.
-        config.env.sort_by_key(|e| !e.starts_with("PATH="));
+        crate::sim::order::sort_by_key(&mut config.env, |e| !e.starts_with("PATH="));
         // Config-only changes still change the key of what comes after (the image config).
         let config_key = content_digest(&format!("{key}\n{config:?}"));
         stage_report.size_bytes = history.iter().map(|h| h.size_bytes).sum();

@@ -200,7 +200,7 @@ fn resolve_tag(repo: &'static Repository, tag: &str) -> Option<Resolved> {
     }
     // A version the catalogue does not list, alone or with a variant: the nearest family.
     let mut variants: Vec<&'static Variant> = repo.variants.iter().collect();
-    variants.sort_by_key(|v| std::cmp::Reverse(v.suffix.len()));
+    crate::sim::order::sort_by_key(&mut variants, |v| std::cmp::Reverse(v.suffix.len()));
     for variant in variants {
         let version = if variant.suffix.is_empty() {
             Some(tag)

@@ -8,6 +8,7 @@
 //! but this page does not simulate are refused honestly rather than silently ignored.
 
 use super::error::DockerError;
+use crate::sim::order::CollectOrdered;
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct RunOptions {
@@ -702,7 +703,7 @@ pub fn parse_labels(labels: &[String]) -> std::collections::BTreeMap<String, Str
             let (k, v) = l.split_once('=').unwrap_or((l, ""));
             (k.to_string(), v.to_string())
         })
-        .collect()
+        .collect_map()
 }
 
 /// Parses the words after `docker`.

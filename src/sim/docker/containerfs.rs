@@ -25,6 +25,7 @@ use super::cli::RunOptions;
 use super::error::DockerError;
 use super::mount::{self, Mount, MountKind};
 use super::volume;
+use crate::sim::order::CollectOrdered;
 
 /// One node of a small file tree.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -140,7 +141,7 @@ impl ContainerFs {
                 };
             }
         }
-        image_dirs.sort();
+        crate::sim::order::sort(&mut image_dirs);
         let tmpfs = mounts
             .iter()
             .filter(|m| m.kind == MountKind::Tmpfs)
@@ -302,7 +303,7 @@ pub fn host_tree(world: &World, source: &str) -> Option<Files> {
                 };
                 (rel, node)
             })
-            .collect(),
+            .collect_map(),
     )
 }
 

@@ -320,7 +320,7 @@ mod tests {
         for _ in 0..8 {
             let mut a = resolve(&mut world, &client, "search").unwrap().addresses;
             orders.push(a.clone());
-            a.sort();
+            crate::sim::order::sort(&mut a);
             assert_eq!(a, vec!["172.18.0.3", "172.18.0.4", "172.18.0.5"]);
         }
         orders.dedup();

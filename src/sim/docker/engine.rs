@@ -125,7 +125,7 @@ impl Engine {
     /// Containers newest first, as `docker ps` lists them.
     pub fn newest_first(&self) -> Vec<&Container> {
         let mut list: Vec<&Container> = self.containers.values().collect();
-        list.sort_by_key(|c| std::cmp::Reverse(c.number));
+        crate::sim::order::sort_by_key(&mut list, |c| std::cmp::Reverse(c.number));
         list
     }
 

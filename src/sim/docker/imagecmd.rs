@@ -20,6 +20,7 @@ use super::error::DockerError;
 use super::image::{ImageRef, human_size};
 use super::images::Image;
 use super::output::tabwrite;
+use crate::sim::order::CollectOrdered;
 
 /// `units.HumanSize` (4 significant digits), which `docker system df` uses.
 pub fn human_size4(size_bytes: u64) -> String {
@@ -61,7 +62,7 @@ fn ellipsis(text: &str, max: usize) -> String {
 fn listed(world: &World) -> Vec<&Image> {
     let now = world.now_ms;
     let mut list: Vec<&Image> = world.engine.images.by_id.values().collect();
-    list.sort_by(|a, b| {
+    crate::sim::order::sort_by(&mut list, |a, b| {
         a.age_ms(now)
             .cmp(&b.age_ms(now))
             .then(b.seq.cmp(&a.seq))
@@ -90,7 +91,7 @@ pub fn images(world: &World, quiet: bool) -> String {
     ]];
     for image in list {
         let mut tags = image.repo_tags.clone();
-        tags.sort();
+        crate::sim::order::sort(&mut tags);
         if tags.is_empty() {
             tags.push("<none>:<none>".to_string());
         }
@@ -342,7 +343,7 @@ pub fn system_df(world: &World) -> String {
         .iter()
         .filter_map(|id| store.by_id.get(*id))
         .flat_map(|i| i.layers().into_iter().map(|(d, _)| d))
-        .collect();
+        .collect_set();
     let reclaimable: u64 = unique
         .iter()
         .filter(|(d, _)| !in_use.contains(d.as_str()))

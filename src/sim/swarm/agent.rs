@@ -35,6 +35,7 @@ use crate::sim::docker::engine;
 use crate::sim::docker::health::{HealthOptions, HealthStatus};
 use crate::sim::docker::image::{self, ImageRef, Lookup};
 use crate::sim::ids::ContainerId;
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::{Millis, SECOND_MS};
 use crate::sim::world::Waiter;
 use crate::sim::{Record, World};
@@ -294,7 +295,7 @@ pub fn run(world: &mut World, rec: &mut Record) -> bool {
             let told = leader.as_deref().is_some_and(|l| net(l, &n.hostname));
             (n.id.clone(), (n.hostname.clone(), up, told))
         })
-        .collect();
+        .collect_map();
     let mut changed = false;
     for i in 0..world.swarm.tasks.len() {
         let task = &world.swarm.tasks[i];

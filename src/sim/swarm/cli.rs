@@ -458,7 +458,9 @@ fn node_ls(
         .map(|n| n.id.clone())
         .unwrap_or_default();
     let mut nodes: Vec<_> = swarm.nodes.values().collect();
-    nodes.sort_by(|a, b| a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id)));
+    crate::sim::order::sort_by(&mut nodes, |a, b| {
+        a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id))
+    });
     if !flags.is_empty() {
         let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
         rec.out(ids.join("\n"));

@@ -17,6 +17,7 @@
 
 use super::cluster::NodeStatus;
 use crate::sim::event::Event;
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::Millis;
 use crate::sim::{Record, World};
 
@@ -31,7 +32,7 @@ pub fn reachable(world: &World) -> impl Fn(&str, &str) -> bool + use<> {
         .values()
         .filter(|m| m.up)
         .map(|m| (m.hostname.clone(), m.partition))
-        .collect();
+        .collect_map();
     move |a: &str, b: &str| match (up.get(a), up.get(b)) {
         (Some(x), Some(y)) => x == y,
         _ => false,

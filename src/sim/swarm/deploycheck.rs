@@ -15,6 +15,7 @@
 
 use super::task::TaskState;
 use crate::sim::World;
+use crate::sim::order::CollectOrdered;
 
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum DeployCheck {
@@ -79,7 +80,7 @@ impl DeployCheck {
                             && svc.template_of(t.spec_version).container.image == *image
                     })
                     .map(|t| (t.slot.unwrap_or(0), t.node_id.clone().unwrap_or_default()))
-                    .collect();
+                    .collect_set();
                 slots.len() as u64 == *count
             }),
             DeployCheck::FailedTasks { service, count } => find(service).is_some_and(|svc| {

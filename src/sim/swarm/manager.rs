@@ -19,6 +19,7 @@ use super::orchestrator::{self, Action};
 use super::scheduler::{self, NodeInfo};
 use super::task::{self, Task, TaskState};
 use crate::sim::event::Event;
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::Millis;
 use crate::sim::{Record, World};
 use std::collections::BTreeMap;
@@ -419,7 +420,7 @@ fn reap(world: &mut World) -> bool {
                 && (t.state.is_terminal() || t.state < TaskState::Assigned)
         })
         .map(|t| t.id.clone())
-        .collect();
+        .collect_set();
     let kept: Vec<&task::Task> = world
         .swarm
         .tasks

@@ -226,7 +226,9 @@ pub fn backends<'a>(world: &'a World, service_id: &str) -> Vec<&'a Task> {
                 && t.desired_state == TaskState::Running
         })
         .collect();
-    out.sort_by(|a, b| (a.slot, &a.node_id, &a.id).cmp(&(b.slot, &b.node_id, &b.id)));
+    crate::sim::order::sort_by(&mut out, |a, b| {
+        (a.slot, &a.node_id, &a.id).cmp(&(b.slot, &b.node_id, &b.id))
+    });
     out
 }
 

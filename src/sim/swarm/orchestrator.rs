@@ -408,7 +408,7 @@ fn reconcile_replicated(
         .iter()
         .filter_map(|t| t.slot.map(|slot| (slot, *t)))
         .collect();
-    slotted.sort_by_key(|(slot, _)| *slot);
+    crate::sim::order::sort_by_key(&mut slotted, |(slot, _)| *slot);
     // slot → its live tasks (desired ≤ running, not in trouble): `live[start..end]`, by slot.
     let mut live: Vec<&Task> = Vec::new();
     let mut alive: Vec<(u64, std::ops::Range<usize>)> = Vec::new();
@@ -471,7 +471,7 @@ fn reconcile_replicated(
             .iter()
             .map(|(s, range)| (*s, &live[range.clone()]))
             .collect();
-        order.sort_by_key(|(slot, list)| {
+        crate::sim::order::sort_by_key(&mut order, |(slot, list)| {
             let running = list.iter().any(|t| t.state == TaskState::Running);
             (!running, *slot)
         });
@@ -489,7 +489,7 @@ fn reconcile_replicated(
                 }
             })
             .collect();
-        indexed.sort_by_key(|(index, _, _)| *index);
+        crate::sim::order::sort_by_key(&mut indexed, |(index, _, _)| *index);
         for (_, slot, list) in indexed.into_iter().skip(replicas as usize) {
             for t in list {
                 actions.push(Action::RemoveTask {
@@ -856,7 +856,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         let mut live = sim.live();
-        live.sort();
+        crate::sim::order::sort(&mut live);
         assert_eq!(
             live,
             [

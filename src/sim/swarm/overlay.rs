@@ -27,6 +27,7 @@ use super::task::Task;
 use crate::sim::docker::error::DockerError;
 use crate::sim::docker::network::Subnet;
 use crate::sim::docker::output::tabwrite;
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::Millis;
 use crate::sim::{Record, World};
 use serde_json::json;
@@ -209,7 +210,7 @@ fn take(world: &mut World, network: &str, owner: &str) {
         .iter()
         .filter(|((n, _), _)| n == network)
         .map(|(_, h)| *h)
-        .collect();
+        .collect_set();
     let host = (2u32..).find(|h| !used.contains(h)).unwrap_or(2);
     world.swarm.overlay.addrs.insert(key, host);
 }
@@ -232,8 +233,12 @@ pub fn allocate(world: &mut World) {
             wanted.push((n, t.id.clone()));
         }
     }
-    let services: std::collections::BTreeSet<&str> =
-        world.swarm.services.keys().map(String::as_str).collect();
+    let services: std::collections::BTreeSet<&str> = world
+        .swarm
+        .services
+        .keys()
+        .map(String::as_str)
+        .collect_set();
     let stale: Vec<(String, String)> = world
         .swarm
         .overlay
@@ -537,7 +542,7 @@ pub fn ls(world: &World, host: &str, quiet: bool) -> String {
             "swarm",
         ));
     }
-    rows.sort();
+    crate::sim::order::sort(&mut rows);
     if quiet {
         return rows
             .iter()
@@ -855,7 +860,7 @@ mod tests {
             .iter()
             .filter_map(|t| addr(&w, "appnet", &t.id))
             .collect();
-        ips.sort();
+        crate::sim::order::sort(&mut ips);
         assert_eq!(ips, vec!["10.0.1.3", "10.0.1.4"]);
         // In use: refused; after the service goes, removed.
         let r = run(&mut w, "docker network rm appnet");

@@ -36,6 +36,7 @@
 //! appended and timing out; connectivity is a predicate the caller passes in (partitions), and a
 //! message needs both directions to work. Only timers and `propose`/membership calls move the state.
 
+use crate::sim::order::CollectOrdered;
 use crate::sim::rng::Rng;
 use crate::sim::time::Millis;
 use std::collections::{BTreeMap, BTreeSet};
@@ -1142,7 +1143,7 @@ impl RaftCluster {
         rng: &mut Rng,
         events: &mut Vec<RaftEvent>,
     ) {
-        let others: BTreeSet<String> = self.others(node).into_iter().collect();
+        let others: BTreeSet<String> = self.others(node).into_iter().collect_set();
         let members = self.size();
         let m = self.members.get_mut(node).expect("member");
         let term = m.term;

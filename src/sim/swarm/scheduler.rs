@@ -438,7 +438,7 @@ pub fn explain<'a>(
         }
     }
     let mut list: Vec<(Filter, u64)> = counts.into_iter().collect();
-    list.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    crate::sim::order::sort_by(&mut list, |a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     NoSuitableNode {
         explanation: list
             .into_iter()

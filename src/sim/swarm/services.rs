@@ -889,7 +889,7 @@ fn ports_text(svc: &Service) -> String {
 fn ls(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
     let p = parse(rest, &[&["--quiet"]], true)?;
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
-    services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
     if p.has("--quiet") {
         for s in services {
             rec.out(s.id[..12].to_string());
@@ -1110,7 +1110,7 @@ pub fn ordered_tasks<'a>(world: &'a World, service_id: &str) -> Vec<(&'a Task, b
     let mut out = Vec::new();
     for (_, mut list) in groups {
         // Current first: wanted tasks before unwanted ones, then newest first.
-        list.sort_by(|a, b| {
+        crate::sim::order::sort_by(&mut list, |a, b| {
             (a.desired_state > TaskState::Running)
                 .cmp(&(b.desired_state > TaskState::Running))
                 .then(b.created_ms.cmp(&a.created_ms))
@@ -1821,7 +1821,7 @@ fn logs(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), Docker
             lines.push((line.at_ms, format!("{prefix}    | {}", line.text)));
         }
     }
-    lines.sort_by_key(|(at, _)| *at);
+    crate::sim::order::sort_by_key(&mut lines, |(at, _)| *at);
     rec.out(
         lines
             .into_iter()

@@ -418,7 +418,7 @@ fn ports(s: &Service) -> Result<Vec<PortConfig>, String> {
             },
         });
     }
-    out.sort();
+    crate::sim::order::sort(&mut out);
     Ok(out)
 }
 
@@ -605,7 +605,7 @@ pub fn warnings(p: &Project) -> Vec<String> {
             })
         })
         .collect();
-    unsupported.sort();
+    crate::sim::order::sort(&mut unsupported);
     let mut out = Vec::new();
     if !unsupported.is_empty() {
         out.push(format!(
@@ -712,7 +712,7 @@ pub fn convert(p: &Project, namespace: &str) -> Result<Converted, String> {
                 .is_some_and(|v| v.value == Value::Bool(true)),
         });
     }
-    out.networks.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sim::order::sort_by(&mut out.networks, |a, b| a.name.cmp(&b.name));
     Ok(out)
 }
 

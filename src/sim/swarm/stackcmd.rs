@@ -253,7 +253,7 @@ fn stack_services<'a>(world: &'a World, namespace: &str) -> Vec<&'a Service> {
         .values()
         .filter(|s| s.spec.labels.get(LABEL_NAMESPACE).map(String::as_str) == Some(namespace))
         .collect();
-    v.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut v, |a, b| a.spec.name.cmp(&b.spec.name));
     v
 }
 

@@ -17,6 +17,7 @@
 //! delete. Simplified: no task annotations, no per-task spec copy (the spec is referred to by
 //! its version number, src/sim/swarm/service.rs).
 
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::{Millis, human_duration};
 
 /// SwarmKit's task states, in SwarmKit's order (`NEW = 0 … ORPHANED = 832`).
@@ -277,7 +278,7 @@ pub fn prune_history_of(tasks: &[&Task], limit: u64) -> Vec<String> {
         .iter()
         .filter(|t| finished(t))
         .map(|t| key(t))
-        .collect();
+        .collect_set();
     if candidates.is_empty() {
         return Vec::new();
     }
@@ -293,7 +294,7 @@ pub fn prune_history_of(tasks: &[&Task], limit: u64) -> Vec<String> {
         if list.len() as u64 <= limit {
             continue;
         }
-        list.sort();
+        crate::sim::order::sort(&mut list);
         let mut excess = list.len() as u64 - limit;
         for (_, i) in list {
             if excess == 0 {
@@ -316,7 +317,7 @@ mod tests {
     #[test]
     fn states_are_in_swarmkit_order_and_print_like_docker() {
         let mut sorted = TaskState::ALL;
-        sorted.sort();
+        crate::sim::order::sort(&mut sorted);
         assert_eq!(sorted, TaskState::ALL);
         assert!(TaskState::Pending < TaskState::Assigned);
         assert!(TaskState::Running < TaskState::Complete);

@@ -667,7 +667,7 @@ mod tests {
                 )
             })
             .collect();
-        v.sort();
+        crate::sim::order::sort(&mut v);
         v.into_iter().map(|(_, i)| i).collect()
     }
 

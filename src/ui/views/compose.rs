@@ -180,7 +180,7 @@ pub fn compose_view(world: &World) -> Result<ComposeView, LoadError> {
                     .is_some_and(|s| !p.services.contains_key(s))
         })
         .collect();
-    orphans.sort_by_key(|c| c.number);
+    crate::sim::order::sort_by_key(&mut orphans, |c| c.number);
     for c in orphans {
         let service = c
             .config

@@ -99,7 +99,7 @@ pub fn model(world: &World) -> Model {
     let mut versions = Vec::new();
     let mut from = now;
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
-    services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
     for svc in services {
         let name = svc.spec.name.clone();
         let mut tasks: Vec<&Task> = world
@@ -108,7 +108,7 @@ pub fn model(world: &World) -> Model {
             .iter()
             .filter(|t| t.service_id == svc.id)
             .collect();
-        tasks.sort_by_key(|t| (t.created_ms, t.id.clone()));
+        crate::sim::order::sort_by_key(&mut tasks, |t| (t.created_ms, t.id.clone()));
         let mut images: Vec<String> = Vec::new();
         for t in &tasks {
             let image = image_of(svc, t);
@@ -225,7 +225,7 @@ pub fn deploy_timeline(props: &DeployProps) -> Html {
         .map(|r| r.touched.as_slice())
         .unwrap_or(&[]);
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
-    services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
     let banners: Html = services
         .iter()
         .filter_map(|s| banner(s, world))
@@ -368,7 +368,7 @@ pub fn deploy_timeline(props: &DeployProps) -> Html {
 pub fn deploy_config(props: &DeployProps) -> Html {
     let world = &props.world;
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
-    services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
     if services.is_empty() {
         return html! { <p class="dp-empty">{"No service yet."}</p> };
     }

@@ -57,7 +57,9 @@ fn lanes(world: &World) -> Vec<&Network> {
         .filter(|n| n.subnet.is_some())
         .collect();
     // Pools are handed out in order, so the subnet is the creation order.
-    list.sort_by_key(|n| (!n.predefined, n.subnet.map(|s| s.base), n.name.clone()));
+    crate::sim::order::sort_by_key(&mut list, |n| {
+        (!n.predefined, n.subnet.map(|s| s.base), n.name.clone())
+    });
     list
 }
 

@@ -92,7 +92,9 @@ fn host_of(world: &World, t: &Task) -> Option<String> {
 
 fn colour(world: &World, service_id: &str) -> usize {
     let mut list: Vec<_> = world.swarm.services.values().collect();
-    list.sort_by(|a, b| (a.created_ms, &a.spec.name).cmp(&(b.created_ms, &b.spec.name)));
+    crate::sim::order::sort_by(&mut list, |a, b| {
+        (a.created_ms, &a.spec.name).cmp(&(b.created_ms, &b.spec.name))
+    });
     list.iter().position(|s| s.id == service_id).unwrap_or(0) % COLOURS
 }
 
@@ -111,7 +113,7 @@ pub fn model(world: &World) -> Model {
                 .filter(|t| overlay::task_networks(world, t).contains(&n.name))
                 .filter_map(|t| host_of(world, t))
                 .collect();
-            on.sort();
+            crate::sim::order::sort(&mut on);
             on.dedup();
             Lane {
                 name: n.name.clone(),
@@ -437,7 +439,7 @@ pub fn overlay_picture(props: &OverlayProps) -> Html {
 pub fn overlay_side(props: &OverlayProps) -> Html {
     let world = &props.world;
     let mut services: Vec<_> = world.swarm.services.values().collect();
-    services.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
     let rows: Html = services
         .iter()
         .map(|s| {

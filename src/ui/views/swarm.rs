@@ -92,7 +92,9 @@ struct Shown {
 /// Services in creation order: their colour index follows it.
 fn services(world: &World) -> Vec<&Service> {
     let mut list: Vec<&Service> = world.swarm.services.values().collect();
-    list.sort_by(|a, b| (a.created_ms, &a.spec.name).cmp(&(b.created_ms, &b.spec.name)));
+    crate::sim::order::sort_by(&mut list, |a, b| {
+        (a.created_ms, &a.spec.name).cmp(&(b.created_ms, &b.spec.name))
+    });
     list
 }
 
@@ -615,12 +617,12 @@ fn engine_containers(world: &World, engine: &Engine, touched: &[String]) -> Html
 /// the size `docker images` prints.
 fn engine_images(engine: &Engine) -> Html {
     let mut images: Vec<_> = engine.images.by_id.values().collect();
-    images.sort_by_key(|i| std::cmp::Reverse(i.seq));
+    crate::sim::order::sort_by_key(&mut images, |i| std::cmp::Reverse(i.seq));
     let rows: Vec<(String, String)> = images
         .iter()
         .flat_map(|i| {
             let mut tags = i.repo_tags.clone();
-            tags.sort();
+            crate::sim::order::sort(&mut tags);
             if tags.is_empty() {
                 tags.push("<none>:<none>".to_string());
             }
@@ -946,7 +948,7 @@ mod tests {
             .into_iter()
             .map(|c| (service_of(c), status_class(c)))
             .collect();
-        seen.sort();
+        crate::sim::order::sort(&mut seen);
         assert_eq!(
             seen,
             [(None, "sw-st-failed"), (Some("web"), "sw-st-running")]

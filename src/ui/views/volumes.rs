@@ -80,7 +80,7 @@ fn notable(files: &Files, n: usize) -> (Vec<(String, u64)>, usize, u64) {
             (rank, label, node.size_bytes())
         })
         .collect();
-    list.sort();
+    crate::sim::order::sort(&mut list);
     let count = list.len();
     let total = list.iter().map(|(_, _, s)| *s).sum();
     (
@@ -131,7 +131,7 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
     containers.reverse();
     let volumes: Vec<&Volume> = {
         let mut v: Vec<&Volume> = world.engine.volumes.values().collect();
-        v.sort_by_key(|v| (v.created_at, v.name.clone()));
+        crate::sim::order::sort_by_key(&mut v, |v| (v.created_at, v.name.clone()));
         v
     };
     // Bind sources in use (by any container), for the project folder.

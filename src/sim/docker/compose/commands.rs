@@ -85,7 +85,7 @@ fn project_containers<'a>(
                 == Some(project)
         })
         .collect();
-    v.sort_by(|a, b| a.name.cmp(&b.name));
+    crate::sim::order::sort_by(&mut v, |a, b| a.name.cmp(&b.name));
     v
 }
 
@@ -140,7 +140,7 @@ fn ensure_resources(
         .filter_map(|s| p.services.get(s))
         .flat_map(|s| s.networks.keys())
         .collect();
-    networks.sort();
+    crate::sim::order::sort(&mut networks);
     networks.dedup();
     for key in networks {
         let def = definition(&p.networks, key);
@@ -174,7 +174,7 @@ fn ensure_resources(
         .filter(|m| m.kind == "volume")
         .filter_map(|m| m.source.as_ref())
         .collect();
-    volumes.sort();
+    crate::sim::order::sort(&mut volumes);
     volumes.dedup();
     for key in volumes {
         let def = definition(&p.volumes, key);
@@ -670,7 +670,7 @@ pub fn logs(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
             ));
         }
     }
-    lines.sort_by_key(|(at, ci, li, _, _)| (*at, *ci, *li));
+    crate::sim::order::sort_by_key(&mut lines, |(at, ci, li, _, _)| (*at, *ci, *li));
     for (_, _, _, text, stderr) in lines {
         if stderr {
             rec.err(text);

@@ -141,7 +141,7 @@ pub fn service_containers<'a>(
                     != Some("True")
         })
         .collect();
-    found.sort_by_key(|c| {
+    crate::sim::order::sort_by_key(&mut found, |c| {
         c.config
             .labels
             .get(convert::NUMBER_LABEL)
@@ -669,7 +669,7 @@ pub fn attach(world: &mut World, project: &str, services: &[String], rec: &mut R
             found.push((c.id.clone(), short, c.state.finished_at));
         }
     }
-    found.sort_by(|a, b| a.1.cmp(&b.1));
+    crate::sim::order::sort_by(&mut found, |a, b| a.1.cmp(&b.1));
     let width = found.iter().map(|(_, s, _)| s.len()).max().unwrap_or(0);
     let names: Vec<&str> = found.iter().map(|(_, s, _)| s.as_str()).collect();
     rec.out(format!("Attaching to {}", names.join(", ")));

@@ -9,6 +9,7 @@
 //! the loader lists them so the narration can say they are not simulated.
 
 use super::yaml::{Node, Value};
+use crate::sim::order::CollectOrdered;
 use std::collections::BTreeMap;
 
 /// compose-go `errdefs.ErrInvalid`.
@@ -527,7 +528,7 @@ fn top_level(doc: &Node, key: &str) -> BTreeMap<String, Node> {
             entries(n)
                 .iter()
                 .map(|(k, v)| (k.as_key(), v.clone()))
-                .collect()
+                .collect_map()
         })
         .unwrap_or_default()
 }

@@ -140,7 +140,7 @@ fn check(
         if !types.is_empty() && !types.iter().any(|t| type_matches(node, t)) {
             // Several allowed types are sorted by name, as `slices.Sort` does there.
             let mut names: Vec<&str> = types.iter().map(|t| human_type(t)).collect();
-            names.sort_unstable();
+            crate::sim::order::sort(&mut names);
             let what = match names.split_last() {
                 Some((last, rest)) if !rest.is_empty() => {
                     format!("must be a {} or {last}", rest.join(", "))
