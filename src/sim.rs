@@ -10,6 +10,7 @@ pub mod check;
 pub mod docker;
 pub mod event;
 pub mod files;
+pub mod flags;
 pub mod hostfs;
 pub mod ids;
 pub mod input;

@@ -8,6 +8,7 @@
 //! but this page does not simulate are refused honestly rather than silently ignored.
 
 use super::error::DockerError;
+use crate::sim::flags::{Arity, Command, Flag, Parsed};
 use crate::sim::order::CollectOrdered;
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
@@ -187,73 +188,39 @@ pub enum DockerCommand {
     Help,
 }
 
-/// One flag a command accepts.
-struct Flag {
-    long: &'static str,
-    short: Option<char>,
-    takes_value: bool,
-}
-
-const fn flag(long: &'static str, short: Option<char>, takes_value: bool) -> Flag {
-    Flag {
-        long,
-        short,
-        takes_value,
-    }
-}
-
-/// What cobra prints under `Usage:` and as the short description.
-struct CommandSpec {
-    name: &'static str,
-    usage: &'static str,
-    about: &'static str,
-    flags: &'static [Flag],
-    /// `run`, `create`, `exec`: the first positional argument ends flag parsing.
-    stop_at_first_arg: bool,
-    args: Arity,
-}
-
-#[derive(Clone, Copy)]
-enum Arity {
-    None,
-    AtLeast(usize),
-    Exactly(usize),
-    Between(usize, usize),
-}
-
 const RUN_FLAGS: &[Flag] = &[
-    flag("detach", Some('d'), false),
-    flag("name", None, true),
-    flag("publish", Some('p'), true),
-    flag("publish-all", Some('P'), false),
-    flag("env", Some('e'), true),
-    flag("rm", None, false),
-    flag("restart", None, true),
-    flag("interactive", Some('i'), false),
-    flag("tty", Some('t'), false),
-    flag("entrypoint", None, true),
-    flag("stop-timeout", None, true),
-    flag("stop-signal", None, true),
-    flag("volume", Some('v'), true),
-    flag("mount", None, true),
-    flag("network", None, true),
-    flag("net", None, true),
-    flag("network-alias", None, true),
-    flag("net-alias", None, true),
-    flag("expose", None, true),
-    flag("hostname", Some('h'), true),
-    flag("tmpfs", None, true),
-    flag("platform", None, true),
-    flag("health-cmd", None, true),
-    flag("health-interval", None, true),
-    flag("health-timeout", None, true),
-    flag("health-retries", None, true),
-    flag("health-start-period", None, true),
-    flag("health-start-interval", None, true),
-    flag("no-healthcheck", None, false),
-    flag("label", Some('l'), true),
-    flag("log-driver", None, true),
-    flag("log-opt", None, true),
+    Flag::bool("detach", Some('d')),
+    Flag::string("name", None),
+    Flag::string("publish", Some('p')),
+    Flag::bool("publish-all", Some('P')),
+    Flag::string("env", Some('e')),
+    Flag::bool("rm", None),
+    Flag::string("restart", None),
+    Flag::bool("interactive", Some('i')),
+    Flag::bool("tty", Some('t')),
+    Flag::string("entrypoint", None),
+    Flag::string("stop-timeout", None),
+    Flag::string("stop-signal", None),
+    Flag::string("volume", Some('v')),
+    Flag::string("mount", None),
+    Flag::string("network", None),
+    Flag::string("net", None),
+    Flag::string("network-alias", None),
+    Flag::string("net-alias", None),
+    Flag::string("expose", None),
+    Flag::string("hostname", Some('h')),
+    Flag::string("tmpfs", None),
+    Flag::string("platform", None),
+    Flag::string("health-cmd", None),
+    Flag::string("health-interval", None),
+    Flag::string("health-timeout", None),
+    Flag::string("health-retries", None),
+    Flag::string("health-start-period", None),
+    Flag::string("health-start-interval", None),
+    Flag::bool("no-healthcheck", None),
+    Flag::string("label", Some('l')),
+    Flag::string("log-driver", None),
+    Flag::string("log-opt", None),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
@@ -266,395 +233,359 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("init", None),
 ];
 
-const SPECS: &[CommandSpec] = &[
-    CommandSpec {
-        name: "run",
-        usage: "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-        about: "Create and run a new container from an image",
-        flags: RUN_FLAGS,
-        stop_at_first_arg: true,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "create",
-        usage: "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
-        about: "Create a new container",
-        flags: RUN_FLAGS,
-        stop_at_first_arg: true,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "start",
-        usage: "docker start [OPTIONS] CONTAINER [CONTAINER...]",
-        about: "Start one or more stopped containers",
-        flags: &[
-            flag("attach", Some('a'), false),
-            flag("interactive", Some('i'), false),
+const SPECS: &[Command] = &[
+    Command::docker(
+        "docker run",
+        "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create and run a new container from an image",
+        RUN_FLAGS,
+    )
+    .args(Arity::AtLeast(1))
+    .stop_at_first_arg()
+    .not_simulated(RUN_FLAGS_NOT_SIMULATED),
+    Command::docker(
+        "docker create",
+        "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        "Create a new container",
+        RUN_FLAGS,
+    )
+    .args(Arity::AtLeast(1))
+    .stop_at_first_arg()
+    .not_simulated(RUN_FLAGS_NOT_SIMULATED),
+    Command::docker(
+        "docker start",
+        "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+        &[
+            Flag::bool("attach", Some('a')),
+            Flag::bool("interactive", Some('i')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "stop",
-        usage: "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
-        about: "Stop one or more running containers",
-        flags: &[
-            flag("time", Some('t'), true),
-            flag("timeout", None, true),
-            flag("signal", Some('s'), true),
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker stop",
+        "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+        "Stop one or more running containers",
+        &[
+            Flag::string("time", Some('t')),
+            Flag::string("timeout", None),
+            Flag::string("signal", Some('s')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "restart",
-        usage: "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
-        about: "Restart one or more containers",
-        flags: &[
-            flag("time", Some('t'), true),
-            flag("timeout", None, true),
-            flag("signal", Some('s'), true),
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker restart",
+        "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+        "Restart one or more containers",
+        &[
+            Flag::string("time", Some('t')),
+            Flag::string("timeout", None),
+            Flag::string("signal", Some('s')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "kill",
-        usage: "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
-        about: "Kill one or more running containers",
-        flags: &[flag("signal", Some('s'), true)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "pause",
-        usage: "docker pause CONTAINER [CONTAINER...]",
-        about: "Pause all processes within one or more containers",
-        flags: &[],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "unpause",
-        usage: "docker unpause CONTAINER [CONTAINER...]",
-        about: "Unpause all processes within one or more containers",
-        flags: &[],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "rm",
-        usage: "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
-        about: "Remove one or more containers",
-        flags: &[
-            flag("force", Some('f'), false),
-            flag("volumes", Some('v'), false),
-            flag("link", Some('l'), false),
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker kill",
+        "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
+        "Kill one or more running containers",
+        &[Flag::string("signal", Some('s'))],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker pause",
+        "docker pause CONTAINER [CONTAINER...]",
+        "Pause all processes within one or more containers",
+        &[],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker unpause",
+        "docker unpause CONTAINER [CONTAINER...]",
+        "Unpause all processes within one or more containers",
+        &[],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker rm",
+        "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+        "Remove one or more containers",
+        &[
+            Flag::bool("force", Some('f')),
+            Flag::bool("volumes", Some('v')),
+            Flag::bool("link", Some('l')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "ps",
-        usage: "docker ps [OPTIONS]",
-        about: "List containers",
-        flags: &[
-            flag("all", Some('a'), false),
-            flag("quiet", Some('q'), false),
-            flag("no-trunc", None, false),
-            flag("latest", Some('l'), false),
-            flag("last", Some('n'), true),
-            flag("format", None, true),
-            flag("size", Some('s'), false),
-            flag("filter", Some('f'), true),
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker ps",
+        "docker ps [OPTIONS]",
+        "List containers",
+        &[
+            Flag::bool("all", Some('a')),
+            Flag::bool("quiet", Some('q')),
+            Flag::bool("no-trunc", None),
+            Flag::bool("latest", Some('l')),
+            Flag::string("last", Some('n')),
+            Flag::string("format", None),
+            Flag::bool("size", Some('s')),
+            Flag::string("filter", Some('f')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
-    CommandSpec {
-        name: "logs",
-        usage: "docker logs [OPTIONS] CONTAINER",
-        about: "Fetch the logs of a container",
-        flags: &[
-            flag("follow", Some('f'), false),
-            flag("tail", Some('n'), true),
-            flag("timestamps", Some('t'), false),
+    )
+    .args(Arity::None),
+    Command::docker(
+        "docker logs",
+        "docker logs [OPTIONS] CONTAINER",
+        "Fetch the logs of a container",
+        &[
+            Flag::bool("follow", Some('f')),
+            Flag::string("tail", Some('n')),
+            Flag::bool("timestamps", Some('t')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(1),
-    },
-    CommandSpec {
-        name: "exec",
-        usage: "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
-        about: "Execute a command in a running container",
-        flags: &[
-            flag("detach", Some('d'), false),
-            flag("interactive", Some('i'), false),
-            flag("tty", Some('t'), false),
-            flag("env", Some('e'), true),
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker exec",
+        "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+        "Execute a command in a running container",
+        &[
+            Flag::bool("detach", Some('d')),
+            Flag::bool("interactive", Some('i')),
+            Flag::bool("tty", Some('t')),
+            Flag::string("env", Some('e')),
         ],
-        stop_at_first_arg: true,
-        args: Arity::AtLeast(2),
-    },
-    CommandSpec {
-        name: "inspect",
-        usage: "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
-        about: "Return low-level information on Docker objects",
-        flags: &[flag("format", Some('f'), true), flag("type", None, true)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "port",
-        usage: "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
-        about: "List port mappings or a specific mapping for the container",
-        flags: &[],
-        stop_at_first_arg: false,
-        args: Arity::Between(1, 2),
-    },
+    )
+    .args(Arity::AtLeast(2))
+    .stop_at_first_arg(),
+    Command::docker(
+        "docker inspect",
+        "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+        "Return low-level information on Docker objects",
+        &[
+            Flag::string("format", Some('f')),
+            Flag::string("type", None),
+        ],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker port",
+        "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
+        "List port mappings or a specific mapping for the container",
+        &[],
+    )
+    .args(Arity::Between(1, 2)),
     // docker/cli cli/command/container/top.go: `SetInterspersed(false)`, so everything after
     // the container goes to ps.
-    CommandSpec {
-        name: "top",
-        usage: "docker top CONTAINER [ps OPTIONS]",
-        about: "Display the running processes of a container",
-        flags: &[],
-        stop_at_first_arg: true,
-        args: Arity::AtLeast(1),
-    },
+    Command::docker(
+        "docker top",
+        "docker top CONTAINER [ps OPTIONS]",
+        "Display the running processes of a container",
+        &[],
+    )
+    .args(Arity::AtLeast(1))
+    .stop_at_first_arg(),
     // docker/cli cli/command/container/stats.go.
-    CommandSpec {
-        name: "stats",
-        usage: "docker stats [OPTIONS] [CONTAINER...]",
-        about: "Display a live stream of container(s) resource usage statistics",
-        flags: &[
-            flag("all", Some('a'), false),
-            flag("no-stream", None, false),
-            flag("no-trunc", None, false),
-            flag("format", None, true),
+    Command::docker(
+        "docker stats",
+        "docker stats [OPTIONS] [CONTAINER...]",
+        "Display a live stream of container(s) resource usage statistics",
+        &[
+            Flag::bool("all", Some('a')),
+            Flag::bool("no-stream", None),
+            Flag::bool("no-trunc", None),
+            Flag::string("format", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(0),
-    },
-    CommandSpec {
-        name: "images",
-        usage: "docker images [OPTIONS] [REPOSITORY[:TAG]]",
-        about: "List images",
-        flags: &[
-            flag("quiet", Some('q'), false),
-            flag("all", Some('a'), false),
+    )
+    .args(Arity::AtLeast(0)),
+    Command::docker(
+        "docker images",
+        "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+        "List images",
+        &[Flag::bool("quiet", Some('q')), Flag::bool("all", Some('a'))],
+    )
+    .args(Arity::Between(0, 1)),
+    Command::docker(
+        "docker pull",
+        "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+        "Download an image from a registry",
+        &[Flag::bool("quiet", Some('q'))],
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker volume create",
+        "docker volume create [OPTIONS] [VOLUME]",
+        "Create a volume",
+        &[
+            Flag::string("driver", Some('d')),
+            Flag::string("label", None),
+            Flag::string("name", None),
+            Flag::string("opt", Some('o')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Between(0, 1),
-    },
-    CommandSpec {
-        name: "pull",
-        usage: "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
-        about: "Download an image from a registry",
-        flags: &[flag("quiet", Some('q'), false)],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(1),
-    },
-    CommandSpec {
-        name: "volume create",
-        usage: "docker volume create [OPTIONS] [VOLUME]",
-        about: "Create a volume",
-        flags: &[
-            flag("driver", Some('d'), true),
-            flag("label", None, true),
-            flag("name", None, true),
-            flag("opt", Some('o'), true),
+    )
+    .args(Arity::Between(0, 1)),
+    Command::docker(
+        "docker volume ls",
+        "docker volume ls [OPTIONS]",
+        "List volumes",
+        &[
+            Flag::bool("quiet", Some('q')),
+            Flag::string("filter", Some('f')),
+            Flag::string("format", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Between(0, 1),
-    },
-    CommandSpec {
-        name: "volume ls",
-        usage: "docker volume ls [OPTIONS]",
-        about: "List volumes",
-        flags: &[
-            flag("quiet", Some('q'), false),
-            flag("filter", Some('f'), true),
-            flag("format", None, true),
+    )
+    .args(Arity::None),
+    Command::docker(
+        "docker volume inspect",
+        "docker volume inspect [OPTIONS] VOLUME [VOLUME...]",
+        "Display detailed information on one or more volumes",
+        &[Flag::string("format", Some('f'))],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker volume rm",
+        "docker volume rm [OPTIONS] VOLUME [VOLUME...]",
+        "Remove one or more volumes",
+        &[Flag::bool("force", Some('f'))],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker volume prune",
+        "docker volume prune [OPTIONS]",
+        "Remove unused local volumes",
+        &[
+            Flag::bool("all", Some('a')),
+            Flag::bool("force", Some('f')),
+            Flag::string("filter", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
-    CommandSpec {
-        name: "volume inspect",
-        usage: "docker volume inspect [OPTIONS] VOLUME [VOLUME...]",
-        about: "Display detailed information on one or more volumes",
-        flags: &[flag("format", Some('f'), true)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "volume rm",
-        usage: "docker volume rm [OPTIONS] VOLUME [VOLUME...]",
-        about: "Remove one or more volumes",
-        flags: &[flag("force", Some('f'), false)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "volume prune",
-        usage: "docker volume prune [OPTIONS]",
-        about: "Remove unused local volumes",
-        flags: &[
-            flag("all", Some('a'), false),
-            flag("force", Some('f'), false),
-            flag("filter", None, true),
-        ],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
+    )
+    .args(Arity::None),
     // Network commands (network-isolation page; docker/cli cli/command/network/*.go).
-    CommandSpec {
-        name: "network create",
-        usage: "docker network create [OPTIONS] NETWORK",
-        about: "Create a network",
-        flags: &[
-            flag("driver", Some('d'), true),
-            flag("internal", None, false),
-            flag("attachable", None, false),
-            flag("subnet", None, true),
-            flag("label", None, true),
-            flag("opt", Some('o'), true),
-            flag("gateway", None, true),
-            flag("ip-range", None, true),
-            flag("ipv6", None, false),
+    Command::docker(
+        "docker network create",
+        "docker network create [OPTIONS] NETWORK",
+        "Create a network",
+        &[
+            Flag::string("driver", Some('d')),
+            Flag::bool("internal", None),
+            Flag::bool("attachable", None),
+            Flag::string("subnet", None),
+            Flag::string("label", None),
+            Flag::string("opt", Some('o')),
+            Flag::string("gateway", None),
+            Flag::string("ip-range", None),
+            Flag::bool("ipv6", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(1),
-    },
-    CommandSpec {
-        name: "network ls",
-        usage: "docker network ls [OPTIONS]",
-        about: "List networks",
-        flags: &[
-            flag("quiet", Some('q'), false),
-            flag("filter", Some('f'), true),
-            flag("format", None, true),
-            flag("no-trunc", None, false),
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker network ls",
+        "docker network ls [OPTIONS]",
+        "List networks",
+        &[
+            Flag::bool("quiet", Some('q')),
+            Flag::string("filter", Some('f')),
+            Flag::string("format", None),
+            Flag::bool("no-trunc", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
-    CommandSpec {
-        name: "network inspect",
-        usage: "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
-        about: "Display detailed information on one or more networks",
-        flags: &[
-            flag("format", Some('f'), true),
-            flag("verbose", Some('v'), false),
+    )
+    .args(Arity::None),
+    Command::docker(
+        "docker network inspect",
+        "docker network inspect [OPTIONS] NETWORK [NETWORK...]",
+        "Display detailed information on one or more networks",
+        &[
+            Flag::string("format", Some('f')),
+            Flag::bool("verbose", Some('v')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "network rm",
-        usage: "docker network rm NETWORK [NETWORK...]",
-        about: "Remove one or more networks",
-        flags: &[flag("force", Some('f'), false)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "network prune",
-        usage: "docker network prune [OPTIONS]",
-        about: "Remove all unused networks",
-        flags: &[flag("force", Some('f'), false), flag("filter", None, true)],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
-    CommandSpec {
-        name: "network connect",
-        usage: "docker network connect [OPTIONS] NETWORK CONTAINER",
-        about: "Connect a container to a network",
-        flags: &[
-            flag("alias", None, true),
-            flag("ip", None, true),
-            flag("link", None, true),
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker network rm",
+        "docker network rm NETWORK [NETWORK...]",
+        "Remove one or more networks",
+        &[Flag::bool("force", Some('f'))],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker network prune",
+        "docker network prune [OPTIONS]",
+        "Remove all unused networks",
+        &[Flag::bool("force", Some('f')), Flag::string("filter", None)],
+    )
+    .args(Arity::None),
+    Command::docker(
+        "docker network connect",
+        "docker network connect [OPTIONS] NETWORK CONTAINER",
+        "Connect a container to a network",
+        &[
+            Flag::string("alias", None),
+            Flag::string("ip", None),
+            Flag::string("link", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(2),
-    },
-    CommandSpec {
-        name: "network disconnect",
-        usage: "docker network disconnect [OPTIONS] NETWORK CONTAINER",
-        about: "Disconnect a container from a network",
-        flags: &[flag("force", Some('f'), false)],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(2),
-    },
+    )
+    .args(Arity::Exactly(2)),
+    Command::docker(
+        "docker network disconnect",
+        "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+        "Disconnect a container from a network",
+        &[Flag::bool("force", Some('f'))],
+    )
+    .args(Arity::Exactly(2)),
     // Image commands (images-layers page).
-    CommandSpec {
-        name: "build",
-        usage: "docker buildx build [OPTIONS] PATH | URL | -",
-        about: "Start a build",
-        flags: &[
-            flag("tag", Some('t'), true),
-            flag("file", Some('f'), true),
-            flag("target", None, true),
-            flag("build-arg", None, true),
-            flag("no-cache", None, false),
-            flag("progress", None, true),
-            flag("quiet", Some('q'), false),
-            flag("pull", None, false),
+    Command::docker(
+        "docker build",
+        "docker buildx build [OPTIONS] PATH | URL | -",
+        "Start a build",
+        &[
+            Flag::string("tag", Some('t')),
+            Flag::string("file", Some('f')),
+            Flag::string("target", None),
+            Flag::string("build-arg", None),
+            Flag::bool("no-cache", None),
+            Flag::string("progress", None),
+            Flag::bool("quiet", Some('q')),
+            Flag::bool("pull", None),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(1),
-    },
-    CommandSpec {
-        name: "history",
-        usage: "docker history [OPTIONS] IMAGE",
-        about: "Show the history of an image",
-        flags: &[
-            flag("no-trunc", None, false),
-            flag("quiet", Some('q'), false),
-            flag("human", Some('H'), false),
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker history",
+        "docker history [OPTIONS] IMAGE",
+        "Show the history of an image",
+        &[
+            Flag::bool("no-trunc", None),
+            Flag::bool("quiet", Some('q')),
+            Flag::bool("human", Some('H')),
         ],
-        stop_at_first_arg: false,
-        args: Arity::Exactly(1),
-    },
-    CommandSpec {
-        name: "rmi",
-        usage: "docker rmi [OPTIONS] IMAGE [IMAGE...]",
-        about: "Remove one or more images",
-        flags: &[
-            flag("force", Some('f'), false),
-            flag("no-prune", None, false),
-        ],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "system df",
-        usage: "docker system df [OPTIONS]",
-        about: "Show docker disk usage",
-        flags: &[flag("verbose", Some('v'), false)],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
-    CommandSpec {
-        name: "image inspect",
-        usage: "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
-        about: "Display detailed information on one or more images",
-        flags: &[flag("format", Some('f'), true)],
-        stop_at_first_arg: false,
-        args: Arity::AtLeast(1),
-    },
-    CommandSpec {
-        name: "builder prune",
-        usage: "docker builder prune",
-        about: "Remove build cache",
-        flags: &[
-            flag("all", Some('a'), false),
-            flag("force", Some('f'), false),
-        ],
-        stop_at_first_arg: false,
-        args: Arity::None,
-    },
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker rmi",
+        "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+        "Remove one or more images",
+        &[Flag::bool("force", Some('f')), Flag::bool("no-prune", None)],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker system df",
+        "docker system df [OPTIONS]",
+        "Show docker disk usage",
+        &[Flag::bool("verbose", Some('v'))],
+    )
+    .args(Arity::None),
+    Command::docker(
+        "docker image inspect",
+        "docker image inspect [OPTIONS] IMAGE [IMAGE...]",
+        "Display detailed information on one or more images",
+        &[Flag::string("format", Some('f'))],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker builder prune",
+        "docker builder prune",
+        "Remove build cache",
+        &[Flag::bool("all", Some('a')), Flag::bool("force", Some('f'))],
+    )
+    .args(Arity::None),
 ];
 
 /// Docker's management-command aliases (`docker container ls` = `docker ps`).
@@ -664,7 +595,7 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
     let alias = match (first, second) {
         ("container", Some("ls" | "list" | "ps")) => Some("ps"),
         ("container", Some("rm" | "remove")) => Some("rm"),
-        ("container", Some(sub)) => SPECS.iter().find(|s| s.name == sub).map(|s| s.name),
+        ("container", Some(sub)) => SPECS.iter().find(|s| s.name() == sub).map(|s| s.name()),
         ("image", Some("ls" | "list")) => Some("images"),
         ("image", Some("pull")) => Some("pull"),
         ("image", Some("rm" | "remove")) => Some("rmi"),
@@ -692,7 +623,10 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
     if let Some(name) = alias {
         return Some((name, 2));
     }
-    SPECS.iter().find(|s| s.name == first).map(|s| (s.name, 1))
+    SPECS
+        .iter()
+        .find(|s| s.name() == first)
+        .map(|s| (s.name(), 1))
 }
 
 /// `--label k=v` values as a map (a bare `k` is an empty value), as the CLI sends them.
@@ -732,271 +666,63 @@ pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
     };
     let spec = SPECS
         .iter()
-        .find(|s| s.name == name)
+        .find(|s| s.name() == name)
         .expect("canonical names exist");
-    let parsed = parse_flags(spec, &words[consumed..])?;
-    check_arity(spec, &parsed.args)?;
+    let parsed = spec.parse(&words[consumed..])?;
     build(spec, parsed)
 }
 
-struct Parsed {
-    flags: Vec<(&'static str, String)>,
-    args: Vec<String>,
-}
-
-impl Parsed {
-    fn bool(&self, long: &str) -> bool {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == long)
-            .is_some_and(|(_, v)| v != "false")
-    }
-    fn value(&self, long: &str) -> Option<String> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(l, _)| *l == long)
-            .map(|(_, v)| v.clone())
-    }
-    fn values(&self, long: &str) -> Vec<String> {
-        self.flags
-            .iter()
-            .filter(|(l, _)| *l == long)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
-
-/// cobra's flag error (docker/cli `FlagErrorFunc`): always exit 125.
-fn usage_error(spec: &CommandSpec, message: String) -> DockerError {
-    DockerError::new(
-        format!(
-            "{message}\n\nUsage:  {}\n\nRun 'docker {} --help' for more information",
-            spec.usage, spec.name
-        ),
-        125,
-    )
-}
-
-fn not_simulated(spec: &CommandSpec, flag: &str) -> DockerError {
-    DockerError::new(
-        format!(
-            "dockyard: `docker {} {flag}` is real Docker, but this page does not simulate it yet.",
-            spec.name
-        ),
-        125,
-    )
-}
-
-fn parse_flags(spec: &CommandSpec, words: &[String]) -> Result<Parsed, DockerError> {
-    let mut parsed = Parsed {
-        flags: Vec::new(),
-        args: Vec::new(),
-    };
-    let mut i = 0;
-    while i < words.len() {
-        let word = &words[i];
-        i += 1;
-        if word == "--" {
-            parsed.args.extend(words[i..].iter().cloned());
-            break;
-        }
-        if let Some(long) = word.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (long, None),
-            };
-            if name == "help" {
-                return Err(DockerError::new(help_text(spec), 0));
-            }
-            let Some(flag) = spec.flags.iter().find(|f| f.long == name) else {
-                if spec.flags.as_ptr() == RUN_FLAGS.as_ptr()
-                    && RUN_FLAGS_NOT_SIMULATED.iter().any(|(l, _)| *l == name)
-                {
-                    return Err(not_simulated(spec, &format!("--{name}")));
-                }
-                return Err(usage_error(spec, format!("unknown flag: --{name}")));
-            };
-            let value = if flag.takes_value {
-                match inline {
-                    Some(v) => v,
-                    None if i < words.len() => {
-                        i += 1;
-                        words[i - 1].clone()
-                    }
-                    None => {
-                        return Err(usage_error(
-                            spec,
-                            format!("flag needs an argument: --{name}"),
-                        ));
-                    }
-                }
-            } else {
-                match inline.as_deref() {
-                    None | Some("true") => "true".to_string(),
-                    Some("false") => "false".to_string(),
-                    Some(other) => {
-                        return Err(usage_error(
-                            spec,
-                            format!(
-                                "invalid argument \"{other}\" for \"--{name}\" flag: strconv.ParseBool: parsing \"{other}\": invalid syntax"
-                            ),
-                        ));
-                    }
-                }
-            };
-            parsed.flags.push((flag.long, value));
-        } else if word.len() > 1 && word.starts_with('-') {
-            let shorts: Vec<char> = word[1..].chars().collect();
-            let mut j = 0;
-            while j < shorts.len() {
-                let c = shorts[j];
-                j += 1;
-                if c == 'h' && spec.name != "run" && spec.name != "create" {
-                    return Err(DockerError::new(help_text(spec), 0));
-                }
-                let Some(flag) = spec.flags.iter().find(|f| f.short == Some(c)) else {
-                    if spec.flags.as_ptr() == RUN_FLAGS.as_ptr()
-                        && let Some((long, _)) =
-                            RUN_FLAGS_NOT_SIMULATED.iter().find(|(_, s)| *s == Some(c))
-                    {
-                        return Err(not_simulated(spec, &format!("-{c} (--{long})")));
-                    }
-                    return Err(usage_error(
-                        spec,
-                        format!("unknown shorthand flag: '{c}' in {word}"),
-                    ));
-                };
-                if flag.takes_value {
-                    let rest: String = shorts[j..].iter().collect();
-                    let value = if !rest.is_empty() {
-                        rest.strip_prefix('=').unwrap_or(&rest).to_string()
-                    } else if i < words.len() {
-                        i += 1;
-                        words[i - 1].clone()
-                    } else {
-                        return Err(usage_error(
-                            spec,
-                            format!("flag needs an argument: '{c}' in -{c}"),
-                        ));
-                    };
-                    parsed.flags.push((flag.long, value));
-                    break;
-                }
-                parsed.flags.push((flag.long, "true".to_string()));
-            }
-        } else {
-            parsed.args.push(word.clone());
-            if spec.stop_at_first_arg {
-                parsed.args.extend(words[i..].iter().cloned());
-                break;
-            }
-        }
-    }
-    Ok(parsed)
-}
-
-fn check_arity(spec: &CommandSpec, args: &[String]) -> Result<(), DockerError> {
-    let (ok, phrase) = match spec.args {
-        Arity::None => (args.is_empty(), "no arguments".to_string()),
-        Arity::AtLeast(n) => (
-            args.len() >= n,
-            format!("at least {n} argument{}", if n == 1 { "" } else { "s" }),
-        ),
-        Arity::Exactly(n) => (
-            args.len() == n,
-            format!("{n} argument{}", if n == 1 { "" } else { "s" }),
-        ),
-        Arity::Between(lo, hi) => (
-            (lo..=hi).contains(&args.len()),
-            format!("at least {lo} and at most {hi} arguments"),
-        ),
-    };
-    if ok {
-        return Ok(());
-    }
-    // docker/cli cli/required.go; "requires at least" really does say "See" where the others say
-    // "Run".
-    let (verb, tail) = match spec.args {
-        Arity::None => ("accepts", "Run"),
-        Arity::AtLeast(_) => ("requires", "See"),
-        _ => ("requires", "Run"),
-    };
-    Err(DockerError::new(
-        format!(
-            "docker: 'docker {}' {verb} {phrase}\n\nUsage:  {}\n\n{tail} 'docker {} --help' for more information",
-            spec.name, spec.usage, spec.name
-        ),
-        1,
-    ))
-}
-
-fn help_text(spec: &CommandSpec) -> String {
-    let mut text = format!("\nUsage:  {}\n\n{}\n\nOptions:", spec.usage, spec.about);
-    for f in spec.flags {
-        let short = f
-            .short
-            .map(|c| format!("-{c}, "))
-            .unwrap_or_else(|| "    ".to_string());
-        let value = if f.takes_value { " string" } else { "" };
-        text.push_str(&format!("\n  {short}--{}{value}", f.long));
-    }
-    text
-}
-
 fn parse_seconds(
-    spec: &CommandSpec,
+    spec: &Command,
     flag: &str,
     value: Option<String>,
 ) -> Result<Option<u32>, DockerError> {
     match value {
         None => Ok(None),
         Some(v) => v.parse::<i64>().map(|s| Some(s.clamp(0, i64::from(u32::MAX)) as u32)).map_err(|_| {
-            usage_error(
-                spec,
+            spec.flag_error(
                 format!("invalid argument \"{v}\" for \"-t, --{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
             )
         }),
     }
 }
 
-fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
+fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
     let args = p.args.clone();
-    Ok(match spec.name {
+    let name = spec.name();
+    Ok(match name {
         "run" | "create" => {
-            let stop_timeout_s = match p.value("stop-timeout") {
+            let stop_timeout_s = match p.string("stop-timeout") {
                 None => None,
                 Some(v) => Some(v.parse::<u32>().map_err(|_| {
-                    usage_error(spec, format!("invalid argument \"{v}\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+                    spec.flag_error( format!("invalid argument \"{v}\" for \"--stop-timeout\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
                 })?),
             };
             // pflag runs `MountOpt.Set` while parsing: a bad --mount is a flag error.
             for raw in p.values("mount") {
                 if let Err(e) = super::mount::parse_mount_flag(&raw, "/") {
-                    return Err(usage_error(
-                        spec,
-                        format!("invalid argument \"{raw}\" for \"--mount\" flag: {e}"),
-                    ));
+                    return Err(spec.flag_error(format!(
+                        "invalid argument \"{raw}\" for \"--mount\" flag: {e}"
+                    )));
                 }
             }
             let options = RunOptions {
                 detach: p.bool("detach"),
-                name: p.value("name"),
+                name: p.string("name"),
                 publish: p.values("publish"),
                 publish_all: p.bool("publish-all"),
                 env: p.values("env"),
                 auto_remove: p.bool("rm"),
-                restart: p.value("restart"),
+                restart: p.string("restart"),
                 interactive: p.bool("interactive"),
                 tty: p.bool("tty"),
-                entrypoint: p.value("entrypoint"),
+                entrypoint: p.string("entrypoint"),
                 stop_timeout_s,
-                stop_signal: p.value("stop-signal"),
+                stop_signal: p.string("stop-signal"),
                 volumes: p.values("volume"),
                 mounts: p.values("mount"),
                 tmpfs: p.values("tmpfs"),
-                platform: p.value("platform"),
+                platform: p.string("platform"),
                 networks: p
                     .flags
                     .iter()
@@ -1011,23 +737,23 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                     .collect(),
                 expose: super::netcmd::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
-                hostname: p.value("hostname"),
+                hostname: p.string("hostname"),
                 labels: p.values("label"),
-                log_driver: p.value("log-driver"),
+                log_driver: p.string("log-driver"),
                 log_opts: p.values("log-opt"),
                 health: super::health::HealthOptions::from_flags(
-                    |f| p.value(f),
+                    |f| p.string(f),
                     p.bool("no-healthcheck"),
                 )
                 .map_err(|e| {
                     if e.starts_with("invalid argument") {
-                        usage_error(spec, e)
+                        spec.flag_error(e)
                     } else {
                         // docker/cli opts.go errors, printed by runRun's reportError.
                         DockerError::new(
                             format!(
                                 "docker: {e}\n\nRun 'docker {} --help' for more information",
-                                spec.name
+                                name
                             ),
                             125,
                         )
@@ -1036,7 +762,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 image: args[0].clone(),
                 cmd: args[1..].to_vec(),
             };
-            if spec.name == "run" {
+            if name == "run" {
                 DockerCommand::Run(options)
             } else {
                 DockerCommand::Create(options)
@@ -1047,13 +773,13 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             attach: p.bool("attach"),
         },
         "stop" | "restart" => {
-            let time = p.value("time").or_else(|| p.value("timeout"));
+            let time = p.string("time").or_else(|| p.string("timeout"));
             let time_s = parse_seconds(spec, "time", time)?;
-            if spec.name == "stop" {
+            if name == "stop" {
                 DockerCommand::Stop {
                     containers: args,
                     time_s,
-                    signal: p.value("signal"),
+                    signal: p.string("signal"),
                 }
             } else {
                 DockerCommand::Restart {
@@ -1064,7 +790,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         }
         "kill" => DockerCommand::Kill {
             containers: args,
-            signal: p.value("signal").unwrap_or_else(|| "KILL".to_string()),
+            signal: p.string("signal").unwrap_or_else(|| "KILL".to_string()),
         },
         "pause" => DockerCommand::Pause { containers: args },
         "unpause" => DockerCommand::Unpause { containers: args },
@@ -1077,16 +803,16 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         "volume ls" | "volume prune" | "volume create"
             if ["filter", "format", "opt"]
                 .iter()
-                .any(|f| p.value(f).is_some()) =>
+                .any(|f| p.string(f).is_some()) =>
         {
             let flag = ["filter", "format", "opt"]
                 .into_iter()
-                .find(|f| p.value(f).is_some())
+                .find(|f| p.string(f).is_some())
                 .unwrap_or("filter");
-            return Err(not_simulated(spec, &format!("--{flag}")));
+            return Err(spec.refuse(&format!("--{flag}")));
         }
         "volume create" => {
-            let name = match (args.first(), p.value("name")) {
+            let name = match (args.first(), p.string("name")) {
                 (Some(a), Some(n)) if *a != n => {
                     // docker/cli cli/command/volume/create.go
                     return Err(DockerError::new(
@@ -1100,14 +826,14 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             DockerCommand::VolumeCreate {
                 name,
                 labels: p.values("label"),
-                driver: p.value("driver").unwrap_or_else(|| "local".to_string()),
+                driver: p.string("driver").unwrap_or_else(|| "local".to_string()),
             }
         }
         name if name.starts_with("network ") => {
             let flags: Vec<(&str, String)> = p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
             match super::netcmd::build(name, &flags, args) {
                 Ok(command) => DockerCommand::Network(command),
-                Err(flag) => return Err(not_simulated(spec, &flag)),
+                Err(flag) => return Err(spec.refuse(&flag)),
             }
         }
         "volume ls" => DockerCommand::VolumeLs {
@@ -1115,7 +841,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         },
         "volume inspect" => DockerCommand::VolumeInspect {
             names: args,
-            format: p.value("format"),
+            format: p.string("format"),
         },
         "volume rm" => DockerCommand::VolumeRm {
             names: args,
@@ -1126,10 +852,10 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             force: p.bool("force"),
         },
         "ps" => {
-            let last = match p.value("last") {
+            let last = match p.string("last") {
                 None => None,
                 Some(v) => Some(v.parse::<i64>().map_err(|_| {
-                    usage_error(spec, format!("invalid argument \"{v}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
+                    spec.flag_error( format!("invalid argument \"{v}\" for \"-n, --last\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"))
                 })?),
             };
             DockerCommand::Ps(PsOptions {
@@ -1138,15 +864,15 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
                 no_trunc: p.bool("no-trunc"),
                 latest: p.bool("latest"),
                 last: last.filter(|n| *n >= 0).map(|n| n as usize),
-                format: p.value("format"),
+                format: p.string("format"),
                 filters: p.values("filter"),
             })
         }
         "logs" => {
-            let tail = match p.value("tail").as_deref() {
+            let tail = match p.string("tail").as_deref() {
                 None | Some("all") => None,
                 Some(v) => Some(v.parse::<usize>().map_err(|_| {
-                    usage_error(spec, format!("invalid argument \"{v}\" for \"-n, --tail\" flag: strconv.Atoi: parsing \"{v}\": invalid syntax"))
+                    spec.flag_error( format!("invalid argument \"{v}\" for \"-n, --tail\" flag: strconv.Atoi: parsing \"{v}\": invalid syntax"))
                 })?),
             };
             DockerCommand::Logs {
@@ -1166,7 +892,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         },
         "inspect" => DockerCommand::Inspect {
             names: args,
-            format: p.value("format"),
+            format: p.string("format"),
         },
         "port" => DockerCommand::Port {
             container: args[0].clone(),
@@ -1180,7 +906,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
             all: p.bool("all"),
             no_stream: p.bool("no-stream"),
             no_trunc: p.bool("no-trunc"),
-            format: p.value("format"),
+            format: p.string("format"),
             containers: args,
         }),
         "images" => DockerCommand::Images {
@@ -1192,8 +918,8 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         "build" => DockerCommand::Build(super::build::BuildOptions {
             context: args[0].clone(),
             tags: p.values("tag"),
-            file: p.value("file"),
-            target: p.value("target"),
+            file: p.string("file"),
+            target: p.string("target"),
             build_args: p.values("build-arg"),
             no_cache: p.bool("no-cache"),
             quiet: p.bool("quiet"),
@@ -1210,7 +936,7 @@ fn build(spec: &CommandSpec, p: Parsed) -> Result<DockerCommand, DockerError> {
         "system df" => DockerCommand::SystemDf,
         "image inspect" => DockerCommand::ImageInspect {
             names: args,
-            format: p.value("format"),
+            format: p.string("format"),
         },
         "builder prune" => DockerCommand::BuilderPrune,
         other => unreachable!("spec {other} has no builder"),
