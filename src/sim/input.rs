@@ -3,6 +3,10 @@
 //! On a real host these are a person typing in a shell, and the world being unkind: a process
 //! crashing, the kernel's OOM killer, a reboot. Commands are kept as the raw line typed, and parsed
 //! when the step runs, so a typo becomes a record with Docker's error rather than a lost input.
+//!
+//! A leaf: inputs are plain data, parsed from words, so the agenda and the world can hold them
+//! without importing the domains that act on them (src/sim/swarm/voting.rs and
+//! src/sim/traffic.rs re-export their actions from here).
 
 use super::time::{self, Millis};
 
@@ -38,9 +42,9 @@ pub enum Fault {
     NodeDisk { machine: String, full: bool },
     /// `vote cats 5` / `results`: someone uses the voting app's pages
     /// (src/sim/swarm/voting.rs).
-    Voting(super::swarm::voting::Action),
+    Voting(VotingAction),
     /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic.rs).
-    Traffic(super::traffic::Action),
+    Traffic(TrafficAction),
 }
 
 impl Fault {
@@ -85,14 +89,12 @@ impl Fault {
                 machine: name.to_string(),
                 full: words[0] == "fill-disk",
             }),
-            ["traffic", ..] => super::traffic::Action::parse(&words)
+            ["traffic", ..] => TrafficAction::parse(&words)
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Traffic),
-            _ if super::swarm::voting::Action::parse(&words).is_some() => {
-                super::swarm::voting::Action::parse(&words)
-                    .unwrap_or_else(|| Err(String::new()))
-                    .map(Fault::Voting)
-            }
+            _ if VotingAction::parse(&words).is_some() => VotingAction::parse(&words)
+                .unwrap_or_else(|| Err(String::new()))
+                .map(Fault::Voting),
             _ => Err(format!(
                 "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE` or `free-disk NODE`"
             )),
@@ -121,6 +123,115 @@ impl Fault {
             }
             Fault::Voting(action) => action.describe(),
             Fault::Traffic(action) => action.describe(),
+        }
+    }
+}
+
+/// Clients send at most this many requests per second (src/sim/traffic.rs).
+pub const MAX_RATE_PER_S: u32 = 1000;
+
+/// `! traffic start HOST:PORT RATE/s` / `! traffic stop`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum TrafficAction {
+    Start {
+        host: String,
+        port: u16,
+        rate_per_s: u32,
+    },
+    Stop,
+}
+
+impl TrafficAction {
+    /// The words after `!`: `None` when they are not a traffic line.
+    pub fn parse(words: &[&str]) -> Option<Result<TrafficAction, String>> {
+        match words {
+            ["traffic", "stop"] => Some(Ok(TrafficAction::Stop)),
+            ["traffic", "start", target, rest @ ..] => Some(parse_start(target, rest)),
+            ["traffic", ..] => Some(Err(
+                "try `traffic start NODE:PORT [RATE/s]` or `traffic stop`".to_string(),
+            )),
+            _ => None,
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            TrafficAction::Start {
+                host,
+                port,
+                rate_per_s,
+            } => format!("traffic start {host}:{port} {rate_per_s}/s"),
+            TrafficAction::Stop => "traffic stop".to_string(),
+        }
+    }
+}
+
+fn parse_start(target: &str, rest: &[&str]) -> Result<TrafficAction, String> {
+    let target = target.strip_prefix("http://").unwrap_or(target);
+    let target = target.trim_end_matches('/');
+    let (host, port) = target
+        .rsplit_once(':')
+        .ok_or_else(|| format!("traffic needs HOST:PORT, got {target:?}"))?;
+    let port: u16 = port
+        .parse()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("bad port {port:?}"))?;
+    let rate_per_s = match rest {
+        [] => 10,
+        [rate] => rate
+            .trim_end_matches("/s")
+            .parse::<u32>()
+            .ok()
+            .filter(|r| (1..=MAX_RATE_PER_S).contains(r))
+            .ok_or_else(|| {
+                format!("rate must be 1-{MAX_RATE_PER_S} requests per second, like 20/s")
+            })?,
+        _ => return Err("try `traffic start NODE:PORT [RATE/s]`".to_string()),
+    };
+    if host.is_empty() {
+        return Err("traffic needs HOST:PORT".to_string());
+    }
+    Ok(TrafficAction::Start {
+        host: host.to_string(),
+        port,
+        rate_per_s,
+    })
+}
+
+/// What a transcript's `! vote …` / `! results` asks for.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum VotingAction {
+    Vote { option: String, count: u32 },
+    Results,
+}
+
+impl VotingAction {
+    /// `vote cats`, `vote dogs 3`, `results`; `None` when the words are not a voting action.
+    pub fn parse(words: &[&str]) -> Option<Result<VotingAction, String>> {
+        Some(match words {
+            ["vote", option] => Ok(VotingAction::Vote {
+                option: option.to_string(),
+                count: 1,
+            }),
+            ["vote", option, n] => n
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .map(|count| VotingAction::Vote {
+                    option: option.to_string(),
+                    count,
+                })
+                .ok_or_else(|| format!("a vote count must be 1-1000, got {n:?}")),
+            ["results"] => Ok(VotingAction::Results),
+            _ => return None,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            VotingAction::Vote { option, count } => format!("vote {option} {count}"),
+            VotingAction::Results => "results".into(),
         }
     }
 }

@@ -30,77 +30,8 @@ use std::rc::Rc;
 pub const BUCKET_MS: Millis = SECOND_MS;
 /// History kept: the last 600 buckets (ten minutes).
 pub const HISTORY_BUCKETS: usize = 600;
-/// Clients send at most this many requests per second.
-pub const MAX_RATE_PER_S: u32 = 1000;
 
-/// `! traffic start HOST:PORT RATE/s` / `! traffic stop`.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Action {
-    Start {
-        host: String,
-        port: u16,
-        rate_per_s: u32,
-    },
-    Stop,
-}
-
-impl Action {
-    /// The words after `!`: `None` when they are not a traffic line.
-    pub fn parse(words: &[&str]) -> Option<Result<Action, String>> {
-        match words {
-            ["traffic", "stop"] => Some(Ok(Action::Stop)),
-            ["traffic", "start", target, rest @ ..] => Some(parse_start(target, rest)),
-            ["traffic", ..] => Some(Err(
-                "try `traffic start NODE:PORT [RATE/s]` or `traffic stop`".to_string(),
-            )),
-            _ => None,
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            Action::Start {
-                host,
-                port,
-                rate_per_s,
-            } => format!("traffic start {host}:{port} {rate_per_s}/s"),
-            Action::Stop => "traffic stop".to_string(),
-        }
-    }
-}
-
-fn parse_start(target: &str, rest: &[&str]) -> Result<Action, String> {
-    let target = target.strip_prefix("http://").unwrap_or(target);
-    let target = target.trim_end_matches('/');
-    let (host, port) = target
-        .rsplit_once(':')
-        .ok_or_else(|| format!("traffic needs HOST:PORT, got {target:?}"))?;
-    let port: u16 = port
-        .parse()
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("bad port {port:?}"))?;
-    let rate_per_s = match rest {
-        [] => 10,
-        [rate] => rate
-            .trim_end_matches("/s")
-            .parse::<u32>()
-            .ok()
-            .filter(|r| (1..=MAX_RATE_PER_S).contains(r))
-            .ok_or_else(|| {
-                format!("rate must be 1-{MAX_RATE_PER_S} requests per second, like 20/s")
-            })?,
-        _ => return Err("try `traffic start NODE:PORT [RATE/s]`".to_string()),
-    };
-    if host.is_empty() {
-        return Err("traffic needs HOST:PORT".to_string());
-    }
-    Ok(Action::Start {
-        host: host.to_string(),
-        port,
-        rate_per_s,
-    })
-}
+pub use crate::sim::input::{MAX_RATE_PER_S, TrafficAction as Action};
 
 /// Clients currently sending.
 #[derive(Clone, PartialEq, Eq, Debug)]

@@ -28,42 +28,7 @@ const RESULT_IMAGE: &str = "dockersamples/examplevotingapp_result";
 /// Where postgres keeps its files (the official image's `PGDATA`).
 const PGDATA: &str = "/var/lib/postgresql/data";
 
-/// What a transcript's `! vote …` / `! results` asks for.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub enum Action {
-    Vote { option: String, count: u32 },
-    Results,
-}
-
-impl Action {
-    /// `vote cats`, `vote dogs 3`, `results`; `None` when the words are not a voting action.
-    pub fn parse(words: &[&str]) -> Option<Result<Action, String>> {
-        Some(match words {
-            ["vote", option] => Ok(Action::Vote {
-                option: option.to_string(),
-                count: 1,
-            }),
-            ["vote", option, n] => n
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .map(|count| Action::Vote {
-                    option: option.to_string(),
-                    count,
-                })
-                .ok_or_else(|| format!("a vote count must be 1-1000, got {n:?}")),
-            ["results"] => Ok(Action::Results),
-            _ => return None,
-        })
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            Action::Vote { option, count } => format!("vote {option} {count}"),
-            Action::Results => "results".into(),
-        }
-    }
-}
+pub use crate::sim::input::VotingAction as Action;
 
 /// One service of the app and where its running task is, if any.
 #[derive(Clone, Debug)]
