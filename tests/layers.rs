@@ -26,6 +26,7 @@ const LEAVES: &[&str] = &[
     "order",
     "rng",
     "time",
+    "traffic::model",
 ];
 
 /// `crate::sim::X` names that sim.rs re-exports, and the module each comes from.

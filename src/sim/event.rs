@@ -43,7 +43,7 @@ pub enum Event {
     /// An agent's next task move, a delayed restart or an update step is due
     /// (src/sim/swarm/manager.rs keeps one at the earliest).
     SwarmWork,
-    /// The traffic generator's next one-second bucket (src/sim/traffic.rs).
+    /// The traffic generator's next one-second bucket (src/sim/traffic/mod.rs).
     TrafficTick,
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
     /// mounted (src/sim/world.rs `on_host`).

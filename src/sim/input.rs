@@ -6,7 +6,7 @@
 //!
 //! A leaf: inputs are plain data, parsed from words, so the agenda and the world can hold them
 //! without importing the domains that act on them (src/sim/swarm/voting.rs and
-//! src/sim/traffic.rs re-export their actions from here).
+//! src/sim/traffic/mod.rs re-export their actions from here).
 
 use super::time::{self, Millis};
 
@@ -43,7 +43,7 @@ pub enum Fault {
     /// `vote cats 5` / `results`: someone uses the voting app's pages
     /// (src/sim/swarm/voting.rs).
     Voting(VotingAction),
-    /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic.rs).
+    /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic/mod.rs).
     Traffic(TrafficAction),
 }
 
@@ -127,7 +127,7 @@ impl Fault {
     }
 }
 
-/// Clients send at most this many requests per second (src/sim/traffic.rs).
+/// Clients send at most this many requests per second (src/sim/traffic/mod.rs).
 pub const MAX_RATE_PER_S: u32 = 1000;
 
 /// `! traffic start HOST:PORT RATE/s` / `! traffic stop`.

@@ -36,8 +36,8 @@ pub struct World {
     pub lab: Lab,
     /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk.rs).
     pub disk: super::docker::disk::Disk,
-    /// The traffic generator and what it measured (src/sim/traffic.rs).
-    pub traffic: super::traffic::Traffic,
+    /// The traffic generator and what it measured (src/sim/traffic/model.rs).
+    pub traffic: super::traffic::model::Traffic,
 }
 
 /// The learner's shell session: what its prompt is waiting for.

@@ -2,7 +2,7 @@
 //!
 //! Real dashboards (Grafana over a load balancer's metrics) plot the request rate and the
 //! share answered; a deployment with downtime shows as a dip in the success line. We draw the
-//! generator's history (src/sim/traffic.rs `series`): bars for requests answered and failed per
+//! generator's history (src/sim/traffic/mod.rs `series`): bars for requests answered and failed per
 //! second, and a line for the success percentage, in hand-written SVG. Reused by the
 //! swarm-overlay-networks and swarm-deployment-strategies pages. Simplified: the last 120
 //! seconds are drawn (the world keeps 600), one bar per second.
