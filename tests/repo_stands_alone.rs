@@ -33,7 +33,7 @@ const UPSTREAM_DOCS: &[(&str, &str)] = &[
 /// Names that are data, not citations: file names inside simulated worlds and test fixtures.
 const FIXTURE_NAMES: &[(&str, &str)] = &[(
     "NOTES.md",
-    "src/sim/docker/build.rs: a file a .dockerignore pattern must match",
+    "src/sim/docker/build/mod.rs: a file a .dockerignore pattern must match",
 )];
 
 /// Folders that are not the project's own text (dependencies, build output, browser artifacts).

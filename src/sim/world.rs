@@ -5,7 +5,7 @@
 //! there. All collections are `BTreeMap`/`Vec`, never hashed, so iteration order is stable.
 
 use super::agenda::{Agenda, Class};
-use super::docker::build::Builder;
+use super::docker::build::model::Builder;
 use super::docker::engine::Engine;
 use super::event::Event;
 use super::hostfs::HostFs;
@@ -28,7 +28,7 @@ pub struct World {
     pub shell: Shell,
     /// The host's files: the project folder the shell works in.
     pub fs: HostFs,
-    /// BuildKit's cache and the last build's report (src/sim/docker/build.rs).
+    /// BuildKit's cache and the last build's report (src/sim/docker/build/mod.rs).
     pub builder: Builder,
     /// Swarm mode: the lab's machines, the swarm's nodes and tokens (src/sim/swarm/).
     pub swarm: super::swarm::cluster::Swarm,

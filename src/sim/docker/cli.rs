@@ -165,7 +165,7 @@ pub enum DockerCommand {
     Pull {
         image: String,
     },
-    /// `docker build` (src/sim/docker/build.rs).
+    /// `docker build` (src/sim/docker/build/mod.rs).
     Build(super::build::BuildOptions),
     History {
         image: String,

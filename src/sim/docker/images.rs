@@ -10,7 +10,7 @@
 //!
 //! What we model: the catalogue images with realistic base images (node:20 starts with
 //! debian:bookworm's layer, nginx/redis/postgres with bookworm-slim's) and per-layer sizes and
-//! `created_by` lines; images built by `docker build` (src/sim/docker/build.rs) with their real
+//! `created_by` lines; images built by `docker build` (src/sim/docker/build/mod.rs) with their real
 //! config; tags, dangling images, shared-layer accounting and the `docker image rm` conflicts.
 //!
 //! What we simplify: sizes are approximate (docs/FIDELITY.md, "Orders of magnitude"); layer
