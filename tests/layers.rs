@@ -19,6 +19,7 @@ use std::path::Path;
 const LEAVES: &[&str] = &[
     "agenda",
     "docker::build::model",
+    "docker::disk::model",
     "docker::error",
     "event",
     "flags",

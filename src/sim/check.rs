@@ -37,7 +37,7 @@ pub enum Check {
     /// `network front exists`, `container web can reach api on 3000`, … (src/sim/docker/netcheck.rs).
     Net(super::docker::netcheck::NetCheck),
     /// `disk is full`, `disk is not full`, `log of api is under 40MB`, `disk used under 80%`
-    /// (src/sim/docker/disk.rs).
+    /// (src/sim/docker/disk/mod.rs).
     Disk(super::docker::disk::DiskCheck),
     /// `container app-api-1 has env A=1`, `… runs an old compose config`, `compose is waiting`
     /// (src/sim/docker/compose/check.rs).

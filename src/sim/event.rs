@@ -34,7 +34,7 @@ pub enum Event {
     VmBoot { vm: String, boot: u32, stage: usize },
     /// A healthcheck probe is due (src/sim/docker/health.rs).
     HealthProbe { container: ContainerId, run: u32 },
-    /// The host's disk fills up at this moment (src/sim/docker/disk.rs computes when).
+    /// The host's disk fills up at this moment (src/sim/docker/disk/mod.rs computes when).
     DiskFull,
     /// The swarm managers' next Raft timer (src/sim/swarm/control.rs).
     SwarmTick,

@@ -23,7 +23,7 @@ pub fn run(
     let has = |c: char| flags.iter().any(|f| !f.starts_with("--") && f.contains(c));
     let fail = |message: String| DockerError::new(format!("{program}: {message}"), 1);
     if redirect.is_some() {
-        // A full disk (src/sim/docker/disk.rs): the write fails, in coreutils' or bash's words.
+        // A full disk (src/sim/docker/disk/mod.rs): the write fails, in coreutils' or bash's words.
         let writer = if program == "echo" {
             "bash: echo"
         } else {

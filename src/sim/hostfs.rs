@@ -49,7 +49,7 @@ impl Default for HostFs {
             cwd: PROJECT_DIR.to_string(),
             entries: BTreeMap::new(),
         };
-        // /etc/docker holds daemon.json (src/sim/docker/disk.rs).
+        // /etc/docker holds daemon.json (src/sim/docker/disk/mod.rs).
         for dir in [
             "/",
             "/etc",

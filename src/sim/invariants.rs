@@ -257,7 +257,7 @@ fn check_disk(world: &World, host: &str, engine: &Engine, d: &Disk) -> Result<()
     }
     let used = disk::usage_of(world, engine, d).total();
     // A step that writes past the end (a pull, a log line) leaves the mounted disk to the
-    // disk-full step it puts on the agenda for now (src/sim/docker/disk.rs `sync`).
+    // disk-full step it puts on the agenda for now (src/sim/docker/disk/mod.rs `sync`).
     let filling_now = host == world.engine.hostname
         && world
             .agenda

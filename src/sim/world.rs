@@ -34,8 +34,8 @@ pub struct World {
     pub swarm: super::swarm::cluster::Swarm,
     /// The machine itself (CPUs, memory, disk, kernel), its VMs, and the lab hosts.
     pub lab: Lab,
-    /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk.rs).
-    pub disk: super::docker::disk::Disk,
+    /// The host's disk, log files and the daemon's defaults (src/sim/docker/disk/mod.rs).
+    pub disk: super::docker::disk::model::Disk,
     /// The traffic generator and what it measured (src/sim/traffic/model.rs).
     pub traffic: super::traffic::model::Traffic,
 }
@@ -141,7 +141,7 @@ impl World {
             builder: Builder::default(),
             lab: Lab::default(),
             swarm: Default::default(),
-            disk: super::docker::disk::Disk::default(),
+            disk: super::docker::disk::model::Disk::default(),
             traffic: Default::default(),
         }
     }
@@ -177,7 +177,7 @@ impl World {
     }
 
     /// The disk of machine `host`.
-    pub fn disk_of(&self, host: &str) -> Option<&super::docker::disk::Disk> {
+    pub fn disk_of(&self, host: &str) -> Option<&super::docker::disk::model::Disk> {
         if host == self.engine.hostname {
             return Some(&self.disk);
         }

@@ -45,7 +45,7 @@ pub struct RunOptions {
     pub health: super::health::HealthOptions,
     /// `--label/-l KEY=VALUE` (Compose sets `com.docker.compose.*` labels the same way).
     pub labels: Vec<String>,
-    /// `--log-driver`; `None` = the daemon's default (daemon.json), src/sim/docker/disk.rs.
+    /// `--log-driver`; `None` = the daemon's default (daemon.json), src/sim/docker/disk/mod.rs.
     pub log_driver: Option<String>,
     /// `--log-opt KEY=VALUE` (`max-size=10m`, `max-file=3`).
     pub log_opts: Vec<String>,

@@ -259,7 +259,7 @@ pub struct HostConfig {
     pub publish_all: bool,
     pub restart_policy: RestartPolicy,
     pub auto_remove: bool,
-    /// `--log-driver`/`--log-opt`, or the daemon's defaults at create (src/sim/docker/disk.rs).
+    /// `--log-driver`/`--log-opt`, or the daemon's defaults at create (src/sim/docker/disk/mod.rs).
     pub log_config: super::disk::LogConfig,
 }
 

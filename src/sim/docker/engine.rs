@@ -1653,7 +1653,7 @@ pub fn reboot(world: &mut World, rec: &mut Record) {
 }
 
 /// Every container's process dies (a reboot, the daemon stopping); with `come_back` the daemon
-/// then starts again and applies each restart policy (src/sim/docker/disk.rs restarts dockerd).
+/// then starts again and applies each restart policy (src/sim/docker/disk/mod.rs restarts dockerd).
 pub fn restart_everything(world: &mut World, rec: &mut Record, come_back: bool) {
     let ids: Vec<ContainerId> = world.engine.containers.keys().cloned().collect();
     world.shell.waiting.retain(|w| matches!(w, Waiter::Sleep));

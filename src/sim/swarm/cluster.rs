@@ -108,7 +108,7 @@ pub struct Machine {
     pub engine: Rc<crate::sim::docker::engine::Engine>,
     /// Its disk (`! fill-disk node-2` fills it); mounted and shared like the engine
     /// (`World::disk_of`).
-    pub disk: Rc<crate::sim::docker::disk::Disk>,
+    pub disk: Rc<crate::sim::docker::disk::model::Disk>,
     /// Network partition group: machines talk only within the same group (0 = everyone).
     pub partition: u32,
     /// Since when the leader's dispatcher has heard nothing from it (off or cut off).

@@ -6,7 +6,7 @@
 //! images, volumes, containers, build cache, logs, free) and names each container's log with its
 //! rotation (`no max-size` in the alarm colour). The chart draws the sampled used bytes against
 //! simulated time with the disk's size as a ceiling line. Everything is read from
-//! src/sim/docker/disk.rs (usage and samples); this file only draws. We simplify: the chart
+//! src/sim/docker/disk/mod.rs (usage and samples); this file only draws. We simplify: the chart
 //! joins samples with straight lines (between steps the growth is linear anyway).
 
 use std::rc::Rc;

@@ -260,7 +260,7 @@ pub fn run_options(
             .into_iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect(),
-        // `logging: {driver, options}` → `--log-driver`/`--log-opt` (src/sim/docker/disk.rs).
+        // `logging: {driver, options}` → `--log-driver`/`--log-opt` (src/sim/docker/disk/mod.rs).
         log_driver: s.logging_driver.clone(),
         log_opts: s
             .logging_options
