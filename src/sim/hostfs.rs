@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::docker::image::content_digest;
+use super::ids::content_digest;
 
 /// Where the learner's project lives, and where the shell starts.
 pub const PROJECT_DIR: &str = "/home/learner/app";
