@@ -475,6 +475,100 @@ fn fail(line: usize, message: impl Into<String>) -> Failure {
     }
 }
 
+/// The Dockerfile and what came with it, read before anything is built.
+struct Definition {
+    /// The `-t` tags, normalised (`app` → `app:latest`).
+    tags: Vec<String>,
+    /// `--build-arg KEY=VALUE`.
+    build_args: BTreeMap<String, String>,
+    /// ARGs before the first FROM: they feed FROM lines only.
+    global_args: BTreeMap<String, String>,
+    /// The context folder.
+    dir: String,
+    /// The Dockerfile's name as BuildKit prints it.
+    shown_name: String,
+    /// The Dockerfile's text.
+    text: String,
+    context: Context,
+}
+
+/// The stages and which of them the target needs.
+struct Plan {
+    stages: Vec<Stage>,
+    final_index: usize,
+    needed: BTreeSet<usize>,
+}
+
+impl Plan {
+    /// The stage `name` (or number) refers to among the stages before `before`.
+    fn stage_index(&self, name: &str, before: usize) -> Option<usize> {
+        let lower = name.to_ascii_lowercase();
+        self.stages[..before]
+            .iter()
+            .position(|s| s.name.as_deref() == Some(lower.as_str()))
+            .or_else(|| lower.parse::<usize>().ok().filter(|i| *i < before))
+    }
+
+    fn multi(&self) -> bool {
+        self.stages.len() > 1
+    }
+
+    /// How BuildKit names a stage in its progress (`build`, `stage-0`, or nothing for one stage).
+    fn label(&self, i: usize) -> String {
+        match &self.stages[i].name {
+            Some(n) => n.clone(),
+            None if self.multi() => format!("stage-{i}"),
+            None => String::new(),
+        }
+    }
+}
+
+/// One `docker build` in progress: BuildKit's printed progress and its vertex counter, the
+/// simulated clock, the report for the picture, the stages built so far and the first failure.
+struct Progress {
+    lines: Vec<String>,
+    /// BuildKit's vertex number, the `#n` of each progress line.
+    n: usize,
+    clock_ms: u64,
+    report: BuildReport,
+    results: BTreeMap<usize, StageResult>,
+    failure: Option<Failure>,
+    /// The `load build context` vertex is printed once, before the first stage that uses it.
+    context_line_done: bool,
+}
+
+impl Progress {
+    /// Ends the build with `message` after the progress so far; the report (with `report_error`)
+    /// is kept for the picture, as BuildKit keeps what it did.
+    fn fail(&mut self, world: &mut World, report_error: String, message: String) -> DockerError {
+        self.report.error = Some(report_error);
+        world.builder.last = Some(std::mem::take(&mut self.report));
+        DockerError::new(message, 1).keeping_state()
+    }
+
+    /// A failure whose message is the progress so far and one line.
+    fn fail_after_progress(&mut self, world: &mut World, message: String) -> DockerError {
+        let full = format!("{}\n{message}", self.lines.join("\n").trim_end());
+        self.fail(world, message, full)
+    }
+}
+
+/// The state of the stage being built: its cache key so far, its history and config, and the
+/// ARGs and ENV in scope.
+struct StageState {
+    key: String,
+    history: Vec<HistoryEntry>,
+    config: ImageConfig,
+    env: BTreeMap<String, String>,
+    args: BTreeMap<String, String>,
+    /// The stage's step counter (`[2/5]`); FROM is step 1.
+    step_no: usize,
+    /// The first step of this stage that missed the cache, and its text.
+    first_miss: Option<(usize, String)>,
+    /// Layers this stage built itself: (created_by, size, is dependency install).
+    own: Vec<(String, u64, bool)>,
+}
+
 /// `docker build`. Prints BuildKit's plain progress; on failure nothing changes but the cache
 /// entries of the steps that did finish (BuildKit keeps them), and the report.
 pub fn build(
@@ -482,6 +576,51 @@ pub fn build(
     options: &BuildOptions,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    let (mut def, mut progress) = load(world, options)?;
+    let plan = plan(world, options, &mut def, &mut progress)?;
+    let bases = resolve_bases(world, &def, &plan, &mut progress)?;
+    let uses_context = transfer_context(world, &def, &plan, &mut progress);
+    let deps = dependency_count(world, &def.context);
+    for i in 0..plan.stages.len() {
+        build_stage(
+            world,
+            options,
+            &def,
+            &plan,
+            &bases,
+            i,
+            uses_context,
+            deps,
+            &mut progress,
+        );
+    }
+    progress.report.total_ms = progress.clock_ms;
+    if let Some(f) = progress.failure.take() {
+        let message = format!(
+            "{}\n{}\nERROR: failed to build: failed to solve: {}",
+            progress.lines.join("\n").trim_end(),
+            dockerfile::excerpt(&def.shown_name, &def.text, f.line),
+            f.message
+        );
+        rec.say("The build failed at the marked line. The steps that finished before it stay in the build cache; no image was made.");
+        // The cache entries of the finished steps are real state, as in BuildKit.
+        return Err(progress.fail(world, f.message, message));
+    }
+    let image_id = export(world, options, &def, &plan, &mut progress, rec);
+    rec.say(narration(&def, &plan, &progress, &image_id));
+    let name = def
+        .tags
+        .first()
+        .cloned()
+        .unwrap_or_else(|| image_id[..12].to_string());
+    rec.touch(name);
+    world.builder.last = Some(progress.report);
+    Ok(())
+}
+
+/// Checks the tags, finds the context and the Dockerfile, and parses it. Nothing has happened
+/// yet when this fails, except that a parse error is kept in the report.
+fn load(world: &mut World, options: &BuildOptions) -> Result<(Definition, Progress), DockerError> {
     // Check the tags first: the CLI refuses a bad -t before anything runs.
     let mut tags = Vec::new();
     for t in &options.tags {
@@ -541,7 +680,7 @@ pub fn build(
     lines.push("#1 DONE 0.0s".to_string());
     lines.push(String::new());
     let context = load_context(world, &dir);
-    let mut report = BuildReport {
+    let report = BuildReport {
         dockerfile: shown_name.clone(),
         context_all_bytes: context.all_bytes,
         context_bytes: context.bytes(),
@@ -549,31 +688,53 @@ pub fn build(
         tags: tags.clone(),
         ..Default::default()
     };
-    let instructions = match dockerfile::parse(&text) {
+    let progress = Progress {
+        lines,
+        n: 2,
+        clock_ms: 0,
+        report,
+        results: BTreeMap::new(),
+        failure: None,
+        context_line_done: false,
+    };
+    let def = Definition {
+        tags,
+        build_args,
+        global_args: BTreeMap::new(),
+        dir,
+        shown_name,
+        text,
+        context,
+    };
+    Ok((def, progress))
+}
+
+/// Parses the Dockerfile into stages, picks the target and the stages it needs
+/// (FROM <stage>, COPY --from=<stage>, transitively).
+fn plan(
+    world: &mut World,
+    options: &BuildOptions,
+    def: &mut Definition,
+    progress: &mut Progress,
+) -> Result<Plan, DockerError> {
+    let instructions = match dockerfile::parse(&def.text) {
         Ok(i) => i,
         Err(e) => {
-            report.error = Some(e.message.clone());
-            world.builder.last = Some(report);
-            return Err(DockerError::new(
-                format!(
-                    "{}\n{}\nERROR: failed to build: failed to solve: dockerfile parse error on line {}: {}",
-                    lines.join("\n").trim_end(),
-                    dockerfile::excerpt(&shown_name, &text, e.line),
-                    e.line,
-                    e.message
-                ),
-                1,
-            )
-            .keeping_state());
+            let message = format!(
+                "{}\n{}\nERROR: failed to build: failed to solve: dockerfile parse error on line {}: {}",
+                progress.lines.join("\n").trim_end(),
+                dockerfile::excerpt(&def.shown_name, &def.text, e.line),
+                e.line,
+                e.message
+            );
+            return Err(progress.fail(world, e.message, message));
         }
     };
-    // Global ARGs (before the first FROM) feed FROM lines only.
-    let mut global_args: BTreeMap<String, String> = BTreeMap::new();
     let mut stages: Vec<Stage> = Vec::new();
     for ins in instructions {
         if ins.keyword == "FROM" {
             let words = ins.words();
-            let from = expand(&words[0], &global_args);
+            let from = expand(&words[0], &def.global_args);
             let name = (words.len() == 3).then(|| words[2].to_ascii_lowercase());
             stages.push(Stage {
                 name,
@@ -585,24 +746,20 @@ pub fn build(
             stage.instructions.push(ins);
         } else if ins.keyword == "ARG" {
             for (k, v) in key_values(&ins.args) {
-                let value = build_args.get(&k).cloned().unwrap_or(v);
-                global_args.insert(k, value);
+                let value = def.build_args.get(&k).cloned().unwrap_or(v);
+                def.global_args.insert(k, value);
             }
         } else {
-            return Err(world_error(
+            return Err(progress.fail_after_progress(
                 world,
-                report,
-                lines,
                 "ERROR: failed to build: failed to solve: no build stage in current context"
                     .to_string(),
             ));
         }
     }
     if stages.is_empty() {
-        return Err(world_error(
+        return Err(progress.fail_after_progress(
             world,
-            report,
-            lines,
             "ERROR: failed to build: failed to solve: file with no instructions".to_string(),
         ));
     }
@@ -614,10 +771,8 @@ pub fn build(
         {
             Some(i) => i,
             None => {
-                return Err(world_error(
+                return Err(progress.fail_after_progress(
                     world,
-                    report,
-                    lines,
                     format!(
                         "ERROR: failed to build: failed to solve: target stage \"{t}\" could not be found"
                     ),
@@ -625,61 +780,57 @@ pub fn build(
             }
         },
     };
-    let stage_index = |name: &str, before: usize| -> Option<usize> {
-        let lower = name.to_ascii_lowercase();
-        stages[..before]
-            .iter()
-            .position(|s| s.name.as_deref() == Some(lower.as_str()))
-            .or_else(|| lower.parse::<usize>().ok().filter(|i| *i < before))
+    let mut plan = Plan {
+        stages,
+        final_index,
+        needed: BTreeSet::new(),
     };
-    // Which stages the target needs (FROM <stage>, COPY --from=<stage>), transitively.
-    let mut needed = BTreeSet::new();
     let mut todo = vec![final_index];
     while let Some(i) = todo.pop() {
-        if !needed.insert(i) {
+        if !plan.needed.insert(i) {
             continue;
         }
-        if let Some(j) = stage_index(&stages[i].from, i) {
+        if let Some(j) = plan.stage_index(&plan.stages[i].from, i) {
             todo.push(j);
         }
-        for ins in &stages[i].instructions {
+        for ins in &plan.stages[i].instructions {
             if let Some(from) = ins.flag("from")
-                && let Some(j) = stage_index(from, i)
+                && let Some(j) = plan.stage_index(from, i)
             {
                 todo.push(j);
             }
         }
     }
-    let multi = stages.len() > 1;
-    let label = |i: usize| -> String {
-        match &stages[i].name {
-            Some(n) => n.clone(),
-            None if multi => format!("stage-{i}"),
-            None => String::new(),
-        }
-    };
-    // Resolve external bases (BuildKit's "load metadata").
-    let mut n = 2;
+    Ok(plan)
+}
+
+/// Resolves the external base images the needed stages start from (BuildKit's "load
+/// metadata"), pulling those the engine does not have.
+fn resolve_bases(
+    world: &mut World,
+    def: &Definition,
+    plan: &Plan,
+    progress: &mut Progress,
+) -> Result<BTreeMap<String, Image>, DockerError> {
     let mut bases: BTreeMap<String, Image> = BTreeMap::new();
-    for &i in &needed {
-        let from = &stages[i].from;
-        if from == "scratch" || stage_index(from, i).is_some() || bases.contains_key(from) {
+    for &i in &plan.needed {
+        let from = &plan.stages[i].from;
+        if from == "scratch" || plan.stage_index(from, i).is_some() || bases.contains_key(from) {
             continue;
         }
+        let n = progress.n;
         let reference = match ImageRef::parse(from) {
             Ok(r) => r,
             Err(e) => {
-                return Err(world_error(
+                return Err(progress.fail_after_progress(
                     world,
-                    report,
-                    lines,
                     format!(
                         "ERROR: failed to build: failed to solve: failed to parse stage name \"{from}\": {e}"
                     ),
                 ));
             }
         };
-        lines.push(format!(
+        progress.lines.push(format!(
             "#{n} [internal] load metadata for docker.io/{}:{}",
             reference.hub_path(),
             reference.tag
@@ -698,569 +849,740 @@ pub fn build(
                     } else {
                         "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_string()
                     };
-                    lines.push(format!("#{n} ERROR: {why}"));
-                    lines.push(String::new());
+                    progress.lines.push(format!("#{n} ERROR: {why}"));
+                    progress.lines.push(String::new());
                     let message = format!(
                         "{}\n{}\nERROR: failed to build: failed to solve: {from}: failed to resolve source metadata for docker.io/{}:{}: {why}",
-                        lines.join("\n").trim_end(),
-                        dockerfile::excerpt(&shown_name, &text, stages[i].from_line),
+                        progress.lines.join("\n").trim_end(),
+                        dockerfile::excerpt(&def.shown_name, &def.text, plan.stages[i].from_line),
                         reference.hub_path(),
                         reference.tag
                     );
-                    report.error = Some(format!("{from}: not found"));
-                    world.builder.last = Some(report);
-                    return Err(DockerError::new(message, 1).keeping_state());
+                    return Err(progress.fail(world, format!("{from}: not found"), message));
                 }
             },
         };
-        lines.push(format!("#{n} DONE 0.{}s", 3 + (n % 5)));
-        lines.push(String::new());
+        progress.lines.push(format!("#{n} DONE 0.{}s", 3 + (n % 5)));
+        progress.lines.push(String::new());
         bases.insert(from.clone(), image);
-        n += 1;
+        progress.n += 1;
     }
-    lines.push(format!("#{n} [internal] load .dockerignore"));
+    Ok(bases)
+}
+
+/// Prints the `.dockerignore` vertex and works out what the context transfer sends: only the
+/// paths COPY/ADD use (BuildKit FollowPaths). Returns whether any needed stage uses the context.
+fn transfer_context(world: &World, def: &Definition, plan: &Plan, progress: &mut Progress) -> bool {
+    let n = progress.n;
+    progress
+        .lines
+        .push(format!("#{n} [internal] load .dockerignore"));
     let ignore_size = world
         .fs
-        .get(&format!("{dir}/.dockerignore"))
+        .get(&format!("{}/.dockerignore", def.dir))
         .map(Entry::size_bytes)
         .unwrap_or(0);
-    lines.push(format!(
+    progress.lines.push(format!(
         "#{n} transferring context: {} done",
         human_size(ignore_size.max(2))
     ));
-    lines.push(format!("#{n} DONE 0.0s"));
-    lines.push(String::new());
-    n += 1;
-    // What the context transfer sends: only the paths COPY/ADD use (BuildKit FollowPaths).
+    progress.lines.push(format!("#{n} DONE 0.0s"));
+    progress.lines.push(String::new());
+    progress.n += 1;
     let mut sent: BTreeMap<String, u64> = BTreeMap::new();
     let mut uses_context = false;
-    for &i in &needed {
-        for ins in &stages[i].instructions {
+    for &i in &plan.needed {
+        for ins in &plan.stages[i].instructions {
             if matches!(ins.keyword.as_str(), "COPY" | "ADD") && ins.flag("from").is_none() {
                 uses_context = true;
                 let words = ins.words();
                 for src in &words[..words.len() - 1] {
-                    for (p, (size, _)) in context.matching(src) {
+                    for (p, (size, _)) in def.context.matching(src) {
                         sent.insert(p, size);
                     }
                 }
             }
         }
     }
-    report.transferred_bytes = sent.values().sum();
-    let mut clock_ms = 0u64;
-    let mut results: BTreeMap<usize, StageResult> = BTreeMap::new();
-    let mut failure: Option<Failure> = None;
-    let mut context_line_done = false;
-    let deps = dependency_count(world, &context);
-    for (i, stage) in stages.iter().enumerate() {
-        let mut stage_report = StageReport {
-            name: label(i),
-            base: stage.from.clone(),
-            base_size_bytes: 0,
-            steps: Vec::new(),
-            size_bytes: 0,
-            is_final: i == final_index,
-            needed: needed.contains(&i),
-        };
-        let skip_all = !needed.contains(&i) || failure.is_some();
-        if skip_all {
-            for ins in &stage.instructions {
-                stage_report.steps.push(StepReport {
-                    line: ins.line,
-                    text: ins.text(),
-                    status: if needed.contains(&i) {
-                        StepStatus::NotReached
-                    } else {
-                        StepStatus::Skipped
-                    },
-                    reason: if needed.contains(&i) {
-                        "the build stopped before this step".to_string()
-                    } else {
-                        format!("stage {} is not needed for the target", label(i))
-                    },
-                    size_bytes: 0,
-                    duration_ms: 0,
-                });
-            }
-            report.stages.push(stage_report);
-            continue;
-        }
-        // The starting point.
-        let (mut key, mut history, mut config, base_label) =
-            if let Some(j) = stage_index(&stage.from, i) {
-                let r = &results[&j];
-                (r.key.clone(), r.history.clone(), r.config.clone(), label(j))
-            } else if stage.from == "scratch" {
-                (
-                    content_digest("scratch"),
-                    Vec::new(),
-                    ImageConfig {
-                        stop_signal: "SIGTERM".to_string(),
-                        os: "linux".to_string(),
-                        workdir: "/".to_string(),
-                        ..Default::default()
-                    },
-                    "scratch".to_string(),
-                )
-            } else {
-                let image = &bases[&stage.from];
-                (
-                    content_digest(&format!("from:{}", image.id)),
-                    image.history.clone(),
-                    image.config.clone(),
-                    stage.from.clone(),
-                )
-            };
-        let _ = base_label;
-        stage_report.base_size_bytes = history.iter().map(|h| h.size_bytes).sum();
-        let ops: Vec<&Instruction> = stage
-            .instructions
-            .iter()
-            .filter(|i| matches!(i.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR"))
-            .collect();
-        let total_steps = ops.len() + 1;
-        let width = total_steps.to_string().len();
-        let step_label = |k: usize| {
-            let l = label(i);
-            let counter = format!("{k:>width$}/{total_steps}");
-            if l.is_empty() {
-                format!("[{counter}]")
-            } else {
-                format!("[{l} {counter}]")
-            }
-        };
-        // FROM.
-        if stage.from != "scratch" && stage_index(&stage.from, i).is_none() {
-            let image = &bases[&stage.from];
-            let reference = ImageRef::parse(&stage.from).expect("parsed above");
-            let digest = image
-                .repo_digest
-                .clone()
-                .unwrap_or_else(|| image.id.clone());
-            lines.push(format!(
-                "#{n} {} FROM docker.io/{}:{}@sha256:{digest}",
-                step_label(1),
-                reference.hub_path(),
-                reference.tag
-            ));
-            lines.push(format!(
-                "#{n} resolve docker.io/{}:{}@sha256:{digest} 0.0s done",
-                reference.hub_path(),
-                reference.tag
-            ));
-            if world.builder.fetched.contains(&image.id) {
-                lines.push(format!("#{n} CACHED"));
-            } else {
-                // First use: the layers are downloaded into BuildKit's store (~100 MB/s).
-                let pull_ms = image.size_bytes() / 100_000;
-                for (digest, size) in image.layers().iter().rev() {
-                    lines.push(format!(
-                        "#{n} sha256:{digest} {} / {} {} done",
-                        human_size(*size),
-                        human_size(*size),
-                        seconds(size / 100_000)
-                    ));
-                }
-                lines.push(format!("#{n} DONE {}", seconds(pull_ms)));
-                clock_ms += pull_ms;
-                world.builder.fetched.insert(image.id.clone());
-            }
-            lines.push(String::new());
-            n += 1;
-        }
-        if uses_context && !context_line_done {
-            let transfer_ms = report.transferred_bytes / 100_000;
-            lines.push(format!("#{n} [internal] load build context"));
-            lines.push(format!(
-                "#{n} transferring context: {} {} done",
-                human_size(report.transferred_bytes),
-                seconds(transfer_ms)
-            ));
-            lines.push(format!("#{n} DONE {}", seconds(transfer_ms)));
-            lines.push(String::new());
-            clock_ms += transfer_ms;
-            n += 1;
-            context_line_done = true;
-        }
-        let mut env: BTreeMap<String, String> = config
-            .env
-            .iter()
-            .filter_map(|e| {
-                e.split_once('=')
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-            })
-            .collect_map();
-        let mut args: BTreeMap<String, String> = BTreeMap::new();
-        let mut step_no = 1;
-        let mut first_miss: Option<(usize, String)> = None;
-        let mut own: Vec<(String, u64, bool)> = Vec::new();
+    progress.report.transferred_bytes = sent.values().sum();
+    uses_context
+}
+
+/// Builds stage `i` (or records why it was skipped) into `progress.results` and the report.
+#[allow(clippy::too_many_arguments)] // the build's fixed inputs, passed down rather than bundled once more
+fn build_stage(
+    world: &mut World,
+    options: &BuildOptions,
+    def: &Definition,
+    plan: &Plan,
+    bases: &BTreeMap<String, Image>,
+    i: usize,
+    uses_context: bool,
+    deps: u64,
+    progress: &mut Progress,
+) {
+    let stage = &plan.stages[i];
+    let mut stage_report = StageReport {
+        name: plan.label(i),
+        base: stage.from.clone(),
+        base_size_bytes: 0,
+        steps: Vec::new(),
+        size_bytes: 0,
+        is_final: i == plan.final_index,
+        needed: plan.needed.contains(&i),
+    };
+    if !plan.needed.contains(&i) || progress.failure.is_some() {
         for ins in &stage.instructions {
-            let mut vars = args.clone();
-            vars.extend(env.clone());
-            let keyword = ins.keyword.as_str();
-            let mut step = StepReport {
+            stage_report.steps.push(StepReport {
                 line: ins.line,
                 text: ins.text(),
-                status: StepStatus::Config,
-                reason: String::new(),
+                status: if plan.needed.contains(&i) {
+                    StepStatus::NotReached
+                } else {
+                    StepStatus::Skipped
+                },
+                reason: if plan.needed.contains(&i) {
+                    "the build stopped before this step".to_string()
+                } else {
+                    format!("stage {} is not needed for the target", plan.label(i))
+                },
                 size_bytes: 0,
                 duration_ms: 0,
-            };
-            if failure.is_some() {
-                step.status = StepStatus::NotReached;
-                step.reason = "the build stopped before this step".to_string();
-                stage_report.steps.push(step);
-                continue;
-            }
-            match keyword {
-                "ARG" => {
-                    for (k, v) in key_values(&ins.args) {
-                        let value = build_args
-                            .get(&k)
-                            .cloned()
-                            .or_else(|| global_args.get(&k).cloned().filter(|_| v.is_empty()))
-                            .unwrap_or(v);
-                        args.insert(k, value);
-                    }
-                    history.push(config_entry(&format!("ARG {}", ins.args)));
-                }
-                "ENV" => {
-                    let mut shown = Vec::new();
-                    for (k, v) in key_values(&ins.args) {
-                        let v = expand(&v, &vars);
-                        shown.push(format!("{k}={v}"));
-                        env.insert(k, v);
-                    }
-                    history.push(config_entry(&format!("ENV {}", shown.join(" "))));
-                }
-                "LABEL" => {
-                    for (k, v) in key_values(&ins.args) {
-                        config.labels.retain(|(lk, _)| *lk != k);
-                        config.labels.push((k, expand(&v, &vars)));
-                    }
-                    history.push(config_entry(&format!("LABEL {}", ins.args)));
-                }
-                "EXPOSE" => {
-                    let mut shown = Vec::new();
-                    for w in ins.words() {
-                        let w = expand(&w, &vars);
-                        let port = w.split('/').next().unwrap_or("").parse::<u16>();
-                        match port {
-                            Ok(p) => {
-                                if !config.exposed_ports.contains(&p) {
-                                    config.exposed_ports.push(p);
-                                }
-                                shown.push(format!("{p}/tcp:{{}}"));
-                            }
-                            Err(_) => {
-                                failure =
-                                    Some(fail(ins.line, format!("invalid containerPort: {w}")));
-                            }
-                        }
-                    }
-                    history.push(config_entry(&format!("EXPOSE map[{}]", shown.join(" "))));
-                }
-                "CMD" => {
-                    config.cmd = command_words(ins, &vars);
-                    history.push(config_entry(&format!("CMD {}", json_words(&config.cmd))));
-                }
-                "ENTRYPOINT" => {
-                    config.entrypoint = command_words(ins, &vars);
-                    // A new ENTRYPOINT resets the CMD inherited from the base image.
-                    config.cmd = Vec::new();
-                    history.push(config_entry(&format!(
-                        "ENTRYPOINT {}",
-                        json_words(&config.entrypoint)
-                    )));
-                }
-                "USER" => {
-                    config.user = expand(&ins.args, &vars);
-                    history.push(config_entry(&format!("USER {}", config.user)));
-                }
-                "VOLUME" => {
-                    for v in ins.words() {
-                        let v = expand(&v, &vars);
-                        if !config.volumes.contains(&v) {
-                            config.volumes.push(v);
-                        }
-                    }
-                    history.push(config_entry(&format!(
-                        "VOLUME {}",
-                        json_words(&config.volumes)
-                    )));
-                }
-                "STOPSIGNAL" => {
-                    config.stop_signal = expand(&ins.args, &vars);
-                    history.push(config_entry(&format!("STOPSIGNAL {}", config.stop_signal)));
-                }
-                "HEALTHCHECK" => {
-                    let args_text = ins.args.trim();
-                    config.healthcheck_timing =
-                        super::health::timing_from_dockerfile_flags(&ins.flags);
-                    config.healthcheck = if args_text.eq_ignore_ascii_case("NONE") {
-                        Some(vec!["NONE".to_string()])
-                    } else {
-                        let cmd = args_text
-                            .strip_prefix("CMD")
-                            .or_else(|| args_text.strip_prefix("cmd"))
-                            .unwrap_or(args_text)
-                            .trim();
-                        match serde_json::from_str::<Vec<String>>(cmd) {
-                            Ok(words) => {
-                                let mut t = vec!["CMD".to_string()];
-                                t.extend(words);
-                                Some(t)
-                            }
-                            Err(_) => Some(vec!["CMD-SHELL".to_string(), cmd.to_string()]),
-                        }
-                    };
-                    history.push(config_entry(&format!("HEALTHCHECK &{{{}}}", ins.args)));
-                }
-                "MAINTAINER" | "ONBUILD" | "SHELL" => {
-                    history.push(config_entry(&ins.text()));
-                }
-                "RUN" | "COPY" | "ADD" | "WORKDIR" => {
-                    step_no += 1;
-                    let header = format!("#{n} {} {}", step_label(step_no), ins.text());
-                    // The step's inputs.
-                    let mut files: BTreeMap<String, String> = BTreeMap::new();
-                    let mut step_vars: BTreeMap<String, String> = BTreeMap::new();
-                    let mut size_bytes = 0;
-                    let mut duration_ms = 0;
-                    let mut output: Vec<String> = Vec::new();
-                    let mut is_deps = false;
-                    let text_expanded;
-                    let created_by;
-                    match keyword {
-                        "RUN" => {
-                            // The shell expands variables when the step runs: the key holds
-                            // the text as written plus the args and env it runs with.
-                            text_expanded = ins.args.clone();
-                            // Build args in scope are in the RUN's environment: part of its key.
-                            step_vars = args.clone();
-                            for (k, v) in &env {
-                                step_vars.insert(format!("env:{k}"), v.clone());
-                            }
-                            let (out, ms, size, deps_layer) =
-                                run_estimate(&expand(&ins.args, &vars), deps);
-                            output = out;
-                            duration_ms = ms;
-                            size_bytes = size;
-                            is_deps = deps_layer;
-                            created_by = format!("RUN /bin/sh -c {} # buildkit", ins.args);
-                        }
-                        "WORKDIR" => {
-                            let wd = expand(&ins.args, &vars);
-                            let wd = if wd.starts_with('/') {
-                                wd
-                            } else {
-                                hostfs::normalise(&config.workdir, &wd)
-                            };
-                            config.workdir = wd.clone();
-                            text_expanded = wd.clone();
-                            created_by = format!("WORKDIR {wd}");
-                        }
-                        _ => {
-                            text_expanded = expand(&ins.words().join(" "), &vars);
-                            created_by = format!("{} # buildkit", ins.text());
-                            let words: Vec<String> =
-                                ins.words().iter().map(|w| expand(w, &vars)).collect();
-                            let sources = &words[..words.len() - 1];
-                            if let Some(from) = ins.flag("from") {
-                                match stage_index(from, i) {
-                                    Some(j) => {
-                                        let r = &results[&j];
-                                        files.insert(format!("stage:{from}"), r.key.clone());
-                                        let wants_deps = sources.iter().any(|s| {
-                                            s.contains("node_modules")
-                                                || s.contains("site-packages")
-                                        });
-                                        let whole = sources.iter().any(|s| {
-                                            let s = s.trim_end_matches('/');
-                                            s == "/app" || s == "." || s == "/"
-                                        });
-                                        size_bytes = r
-                                            .own
-                                            .iter()
-                                            .filter(|(_, _, d)| !*d || wants_deps || whole)
-                                            .map(|(_, s, _)| s)
-                                            .sum::<u64>()
-                                            .max(1_000);
-                                        duration_ms = 100 + size_bytes / 200_000;
-                                    }
-                                    None => {
-                                        failure = Some(fail(
-                                            ins.line,
-                                            format!(
-                                                "failed to compute cache key: {from}: failed to resolve source metadata for docker.io/library/{from}:latest: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
-                                            ),
-                                        ));
-                                    }
-                                }
-                            } else {
-                                for src in sources {
-                                    if src.starts_with("http://") || src.starts_with("https://") {
-                                        failure = Some(fail(
-                                            ins.line,
-                                            format!(
-                                                "dockyard: {keyword} from a URL ({src}) is real Docker, but this page does not simulate it"
-                                            ),
-                                        ));
-                                        break;
-                                    }
-                                    let matched = context.matching(src);
-                                    if matched.is_empty() {
-                                        let reference = format!(
-                                            "{}::{}",
-                                            record_id(&format!("ctx:{dir}")),
-                                            record_id(&format!("sess:{dir}:{src}"))
-                                        );
-                                        let path = format!(
-                                            "/{}",
-                                            src.trim_start_matches("./").trim_start_matches('/')
-                                        );
-                                        let message = format!(
-                                            "failed to compute cache key: failed to calculate checksum of ref {reference}: \"{path}\": not found"
-                                        );
-                                        failure = Some(Failure {
-                                            line: ins.line,
-                                            message: message.clone(),
-                                            step_error: Some(format!(
-                                                "failed to calculate checksum of ref {reference}: \"{path}\": not found"
-                                            )),
-                                        });
-                                        break;
-                                    }
-                                    for (p, (size, sum)) in matched {
-                                        size_bytes += size;
-                                        files.insert(p, sum);
-                                    }
-                                }
-                                duration_ms = 100 + size_bytes / 200_000;
-                            }
-                        }
-                    }
-                    if let Some(f) = &failure {
-                        lines.push(header);
-                        if let Some(e) = &f.step_error {
-                            lines.push(format!("#{n} ERROR: {e}"));
-                        }
-                        lines.push(String::new());
-                        step.status = StepStatus::Failed;
-                        step.reason = f.message.clone();
-                        stage_report.steps.push(step);
-                        n += 1;
-                        continue;
-                    }
-                    let parent = key.clone();
-                    let env_part: Vec<String> =
-                        env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    let step_key = content_digest(&format!(
-                        "{parent}\n{keyword} {text_expanded}\nuser={}\nwd={}\nenv={}\nfiles={files:?}\nvars={step_vars:?}",
-                        config.user,
-                        config.workdir,
-                        env_part.join(",")
-                    ));
-                    let layer = content_digest(&format!("layer:{step_key}"));
-                    let hit = !options.no_cache && world.builder.cache.contains_key(&step_key);
-                    lines.push(header);
-                    if hit {
-                        let cached = &world.builder.cache[&step_key];
-                        size_bytes = cached.size_bytes;
-                        lines.push(format!("#{n} CACHED"));
-                        step.status = StepStatus::Cached;
-                    } else {
-                        let reason = if options.no_cache {
-                            "--no-cache: every step runs again".to_string()
-                        } else if let Some((k, what)) = &first_miss {
-                            format!("parent layer changed (step {k}, {what}, was rebuilt)")
-                        } else {
-                            miss_reason(world, &parent, keyword, &text_expanded, &files, &step_vars)
-                        };
-                        if first_miss.is_none() {
-                            first_miss = Some((step_no, ins.text()));
-                        }
-                        let mut at = 300u64;
-                        for line in &output {
-                            lines.push(format!("#{n} {}.{:03} {line}", at / 1000, at % 1000));
-                            at += 211;
-                        }
-                        lines.push(format!("#{n} DONE {}", seconds(duration_ms)));
-                        clock_ms += duration_ms;
-                        step.status = StepStatus::Built;
-                        step.reason = reason;
-                        step.duration_ms = duration_ms;
-                        world.builder.cache.insert(
-                            step_key.clone(),
-                            CacheRecord {
-                                parent,
-                                text: format!("{keyword} {text_expanded}"),
-                                files,
-                                vars: step_vars,
-                                size_bytes,
-                                layer: layer.clone(),
-                                created_by: created_by.clone(),
-                                duration_ms,
-                            },
-                        );
-                    }
-                    lines.push(String::new());
-                    n += 1;
-                    step.size_bytes = size_bytes;
-                    own.push((created_by.clone(), size_bytes, is_deps));
-                    history.push(HistoryEntry {
-                        created_by,
-                        size_bytes,
-                        layer: Some(layer),
-                        comment: "buildkit.dockerfile.v0".to_string(),
-                    });
-                    key = step_key;
-                }
-                _ => {}
-            }
-            if failure.is_some() && step.status == StepStatus::Config {
-                step.status = StepStatus::Failed;
-                step.reason = failure
-                    .as_ref()
-                    .map(|f| f.message.clone())
-                    .unwrap_or_default();
-            }
-            stage_report.steps.push(step);
+            });
         }
-        config.env = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
-        // Keep PATH first, as images list it.
-        crate::sim::order::sort_by_key(&mut config.env, |e| !e.starts_with("PATH="));
-        // Config-only changes still change the key of what comes after (the image config).
-        let config_key = content_digest(&format!("{key}\n{config:?}"));
-        stage_report.size_bytes = history.iter().map(|h| h.size_bytes).sum();
-        report.stages.push(stage_report);
-        results.insert(
-            i,
-            StageResult {
-                key: config_key,
-                history,
-                config,
-                own,
+        progress.report.stages.push(stage_report);
+        return;
+    }
+    let mut state = start_stage(plan, bases, &progress.results, i);
+    stage_report.base_size_bytes = state.history.iter().map(|h| h.size_bytes).sum();
+    let total_steps = stage
+        .instructions
+        .iter()
+        .filter(|i| matches!(i.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR"))
+        .count()
+        + 1;
+    let width = total_steps.to_string().len();
+    let label = plan.label(i);
+    let step_label = |k: usize| {
+        let counter = format!("{k:>width$}/{total_steps}");
+        if label.is_empty() {
+            format!("[{counter}]")
+        } else {
+            format!("[{label} {counter}]")
+        }
+    };
+    if stage.from != "scratch" && plan.stage_index(&stage.from, i).is_none() {
+        print_from(
+            world,
+            &bases[&stage.from],
+            &stage.from,
+            &step_label(1),
+            progress,
+        );
+    }
+    if uses_context && !progress.context_line_done {
+        let n = progress.n;
+        let transfer_ms = progress.report.transferred_bytes / 100_000;
+        progress
+            .lines
+            .push(format!("#{n} [internal] load build context"));
+        progress.lines.push(format!(
+            "#{n} transferring context: {} {} done",
+            human_size(progress.report.transferred_bytes),
+            seconds(transfer_ms)
+        ));
+        progress
+            .lines
+            .push(format!("#{n} DONE {}", seconds(transfer_ms)));
+        progress.lines.push(String::new());
+        progress.clock_ms += transfer_ms;
+        progress.n += 1;
+        progress.context_line_done = true;
+    }
+    for ins in &stage.instructions {
+        let mut step = StepReport {
+            line: ins.line,
+            text: ins.text(),
+            status: StepStatus::Config,
+            reason: String::new(),
+            size_bytes: 0,
+            duration_ms: 0,
+        };
+        if progress.failure.is_some() {
+            step.status = StepStatus::NotReached;
+            step.reason = "the build stopped before this step".to_string();
+            stage_report.steps.push(step);
+            continue;
+        }
+        let mut vars = state.args.clone();
+        vars.extend(state.env.clone());
+        if matches!(ins.keyword.as_str(), "RUN" | "COPY" | "ADD" | "WORKDIR") {
+            state.step_no += 1;
+            let header = format!(
+                "#{} {} {}",
+                progress.n,
+                step_label(state.step_no),
+                ins.text()
+            );
+            let ctx = StepContext {
+                options,
+                def,
+                plan,
+                stage_index: i,
+                deps,
+            };
+            run_step(
+                world, &ctx, ins, &vars, header, &mut state, &mut step, progress,
+            );
+        } else if let Err(failure) = apply_config(def, ins, &vars, &mut state) {
+            progress.failure = Some(failure);
+        }
+        if step.status == StepStatus::Config
+            && let Some(f) = &progress.failure
+        {
+            step.status = StepStatus::Failed;
+            step.reason = f.message.clone();
+        }
+        stage_report.steps.push(step);
+    }
+    let StageState {
+        key,
+        history,
+        mut config,
+        env,
+        own,
+        ..
+    } = state;
+    config.env = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    // Keep PATH first, as images list it.
+    crate::sim::order::sort_by_key(&mut config.env, |e| !e.starts_with("PATH="));
+    // Config-only changes still change the key of what comes after (the image config).
+    let config_key = content_digest(&format!("{key}\n{config:?}"));
+    stage_report.size_bytes = history.iter().map(|h| h.size_bytes).sum();
+    progress.report.stages.push(stage_report);
+    progress.results.insert(
+        i,
+        StageResult {
+            key: config_key,
+            history,
+            config,
+            own,
+        },
+    );
+}
+
+/// Where stage `i` starts: an earlier stage's result, `scratch`, or an external base image.
+fn start_stage(
+    plan: &Plan,
+    bases: &BTreeMap<String, Image>,
+    results: &BTreeMap<usize, StageResult>,
+    i: usize,
+) -> StageState {
+    let stage = &plan.stages[i];
+    let (key, history, config) = if let Some(j) = plan.stage_index(&stage.from, i) {
+        let r = &results[&j];
+        (r.key.clone(), r.history.clone(), r.config.clone())
+    } else if stage.from == "scratch" {
+        (
+            content_digest("scratch"),
+            Vec::new(),
+            ImageConfig {
+                stop_signal: "SIGTERM".to_string(),
+                os: "linux".to_string(),
+                workdir: "/".to_string(),
+                ..Default::default()
+            },
+        )
+    } else {
+        let image = &bases[&stage.from];
+        (
+            content_digest(&format!("from:{}", image.id)),
+            image.history.clone(),
+            image.config.clone(),
+        )
+    };
+    let env: BTreeMap<String, String> = config
+        .env
+        .iter()
+        .filter_map(|e| {
+            e.split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+        })
+        .collect_map();
+    StageState {
+        key,
+        history,
+        config,
+        env,
+        args: BTreeMap::new(),
+        step_no: 1,
+        first_miss: None,
+        own: Vec::new(),
+    }
+}
+
+/// The FROM vertex of an external base: resolved, then CACHED, or its layers downloaded into
+/// BuildKit's store on first use (~100 MB/s).
+fn print_from(
+    world: &mut World,
+    image: &Image,
+    from: &str,
+    step_label: &str,
+    progress: &mut Progress,
+) {
+    let n = progress.n;
+    let reference = ImageRef::parse(from).expect("parsed in resolve_bases");
+    let digest = image
+        .repo_digest
+        .clone()
+        .unwrap_or_else(|| image.id.clone());
+    progress.lines.push(format!(
+        "#{n} {step_label} FROM docker.io/{}:{}@sha256:{digest}",
+        reference.hub_path(),
+        reference.tag
+    ));
+    progress.lines.push(format!(
+        "#{n} resolve docker.io/{}:{}@sha256:{digest} 0.0s done",
+        reference.hub_path(),
+        reference.tag
+    ));
+    if world.builder.fetched.contains(&image.id) {
+        progress.lines.push(format!("#{n} CACHED"));
+    } else {
+        let pull_ms = image.size_bytes() / 100_000;
+        for (digest, size) in image.layers().iter().rev() {
+            progress.lines.push(format!(
+                "#{n} sha256:{digest} {} / {} {} done",
+                human_size(*size),
+                human_size(*size),
+                seconds(size / 100_000)
+            ));
+        }
+        progress
+            .lines
+            .push(format!("#{n} DONE {}", seconds(pull_ms)));
+        progress.clock_ms += pull_ms;
+        world.builder.fetched.insert(image.id.clone());
+    }
+    progress.lines.push(String::new());
+    progress.n += 1;
+}
+
+/// A config-only instruction (ARG, ENV, LABEL, EXPOSE, CMD, …): it changes the image config and
+/// adds an empty history entry, no layer.
+fn apply_config(
+    def: &Definition,
+    ins: &Instruction,
+    vars: &BTreeMap<String, String>,
+    state: &mut StageState,
+) -> Result<(), Failure> {
+    let config = &mut state.config;
+    let history = &mut state.history;
+    let mut failure = None;
+    match ins.keyword.as_str() {
+        "ARG" => {
+            for (k, v) in key_values(&ins.args) {
+                let value = def
+                    .build_args
+                    .get(&k)
+                    .cloned()
+                    .or_else(|| def.global_args.get(&k).cloned().filter(|_| v.is_empty()))
+                    .unwrap_or(v);
+                state.args.insert(k, value);
+            }
+            history.push(config_entry(&format!("ARG {}", ins.args)));
+        }
+        "ENV" => {
+            let mut shown = Vec::new();
+            for (k, v) in key_values(&ins.args) {
+                let v = expand(&v, vars);
+                shown.push(format!("{k}={v}"));
+                state.env.insert(k, v);
+            }
+            history.push(config_entry(&format!("ENV {}", shown.join(" "))));
+        }
+        "LABEL" => {
+            for (k, v) in key_values(&ins.args) {
+                config.labels.retain(|(lk, _)| *lk != k);
+                config.labels.push((k, expand(&v, vars)));
+            }
+            history.push(config_entry(&format!("LABEL {}", ins.args)));
+        }
+        "EXPOSE" => {
+            let mut shown = Vec::new();
+            for w in ins.words() {
+                let w = expand(&w, vars);
+                let port = w.split('/').next().unwrap_or("").parse::<u16>();
+                match port {
+                    Ok(p) => {
+                        if !config.exposed_ports.contains(&p) {
+                            config.exposed_ports.push(p);
+                        }
+                        shown.push(format!("{p}/tcp:{{}}"));
+                    }
+                    Err(_) => {
+                        failure = Some(fail(ins.line, format!("invalid containerPort: {w}")));
+                    }
+                }
+            }
+            history.push(config_entry(&format!("EXPOSE map[{}]", shown.join(" "))));
+        }
+        "CMD" => {
+            config.cmd = command_words(ins, vars);
+            history.push(config_entry(&format!("CMD {}", json_words(&config.cmd))));
+        }
+        "ENTRYPOINT" => {
+            config.entrypoint = command_words(ins, vars);
+            // A new ENTRYPOINT resets the CMD inherited from the base image.
+            config.cmd = Vec::new();
+            history.push(config_entry(&format!(
+                "ENTRYPOINT {}",
+                json_words(&config.entrypoint)
+            )));
+        }
+        "USER" => {
+            config.user = expand(&ins.args, vars);
+            history.push(config_entry(&format!("USER {}", config.user)));
+        }
+        "VOLUME" => {
+            for v in ins.words() {
+                let v = expand(&v, vars);
+                if !config.volumes.contains(&v) {
+                    config.volumes.push(v);
+                }
+            }
+            history.push(config_entry(&format!(
+                "VOLUME {}",
+                json_words(&config.volumes)
+            )));
+        }
+        "STOPSIGNAL" => {
+            config.stop_signal = expand(&ins.args, vars);
+            history.push(config_entry(&format!("STOPSIGNAL {}", config.stop_signal)));
+        }
+        "HEALTHCHECK" => {
+            let args_text = ins.args.trim();
+            config.healthcheck_timing = super::health::timing_from_dockerfile_flags(&ins.flags);
+            config.healthcheck = if args_text.eq_ignore_ascii_case("NONE") {
+                Some(vec!["NONE".to_string()])
+            } else {
+                let cmd = args_text
+                    .strip_prefix("CMD")
+                    .or_else(|| args_text.strip_prefix("cmd"))
+                    .unwrap_or(args_text)
+                    .trim();
+                match serde_json::from_str::<Vec<String>>(cmd) {
+                    Ok(words) => {
+                        let mut t = vec!["CMD".to_string()];
+                        t.extend(words);
+                        Some(t)
+                    }
+                    Err(_) => Some(vec!["CMD-SHELL".to_string(), cmd.to_string()]),
+                }
+            };
+            history.push(config_entry(&format!("HEALTHCHECK &{{{}}}", ins.args)));
+        }
+        "MAINTAINER" | "ONBUILD" | "SHELL" => {
+            history.push(config_entry(&ins.text()));
+        }
+        _ => {}
+    }
+    match failure {
+        Some(f) => Err(f),
+        None => Ok(()),
+    }
+}
+
+/// What a layer step needs besides the stage being built.
+struct StepContext<'a> {
+    options: &'a BuildOptions,
+    def: &'a Definition,
+    plan: &'a Plan,
+    stage_index: usize,
+    deps: u64,
+}
+
+/// A step's inputs, before the cache is asked.
+struct StepInputs {
+    /// Copied files and their checksums (COPY/ADD), or the source stage's key.
+    files: BTreeMap<String, String>,
+    /// Build args and ENV the step runs with (RUN).
+    vars: BTreeMap<String, String>,
+    size_bytes: u64,
+    duration_ms: u64,
+    output: Vec<String>,
+    /// A dependency install (`npm ci`, `pip install`): `COPY --from` of a whole app takes it.
+    is_deps: bool,
+    /// The instruction's text as its cache key sees it.
+    text_expanded: String,
+    created_by: String,
+}
+
+/// A layer step (RUN, COPY, ADD, WORKDIR): its cache key from the parent and its inputs, then
+/// CACHED or run (and recorded in the cache).
+#[allow(clippy::too_many_arguments)] // the step's parts, each used; bundling them hides nothing
+fn run_step(
+    world: &mut World,
+    ctx: &StepContext,
+    ins: &Instruction,
+    vars: &BTreeMap<String, String>,
+    header: String,
+    state: &mut StageState,
+    step: &mut StepReport,
+    progress: &mut Progress,
+) {
+    let keyword = ins.keyword.as_str();
+    let n = progress.n;
+    let inputs = match step_inputs(ctx, ins, vars, state, &progress.results) {
+        Ok(inputs) => inputs,
+        Err(f) => {
+            progress.lines.push(header);
+            if let Some(e) = &f.step_error {
+                progress.lines.push(format!("#{n} ERROR: {e}"));
+            }
+            progress.lines.push(String::new());
+            step.status = StepStatus::Failed;
+            step.reason = f.message.clone();
+            progress.failure = Some(f);
+            progress.n += 1;
+            return;
+        }
+    };
+    let StepInputs {
+        files,
+        vars: step_vars,
+        mut size_bytes,
+        duration_ms,
+        output,
+        is_deps,
+        text_expanded,
+        created_by,
+    } = inputs;
+    let parent = state.key.clone();
+    let env_part: Vec<String> = state.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let step_key = content_digest(&format!(
+        "{parent}\n{keyword} {text_expanded}\nuser={}\nwd={}\nenv={}\nfiles={files:?}\nvars={step_vars:?}",
+        state.config.user,
+        state.config.workdir,
+        env_part.join(",")
+    ));
+    let layer = content_digest(&format!("layer:{step_key}"));
+    let hit = !ctx.options.no_cache && world.builder.cache.contains_key(&step_key);
+    progress.lines.push(header);
+    if hit {
+        let cached = &world.builder.cache[&step_key];
+        size_bytes = cached.size_bytes;
+        progress.lines.push(format!("#{n} CACHED"));
+        step.status = StepStatus::Cached;
+    } else {
+        let reason = if ctx.options.no_cache {
+            "--no-cache: every step runs again".to_string()
+        } else if let Some((k, what)) = &state.first_miss {
+            format!("parent layer changed (step {k}, {what}, was rebuilt)")
+        } else {
+            miss_reason(world, &parent, keyword, &text_expanded, &files, &step_vars)
+        };
+        if state.first_miss.is_none() {
+            state.first_miss = Some((state.step_no, ins.text()));
+        }
+        let mut at = 300u64;
+        for line in &output {
+            progress
+                .lines
+                .push(format!("#{n} {}.{:03} {line}", at / 1000, at % 1000));
+            at += 211;
+        }
+        progress
+            .lines
+            .push(format!("#{n} DONE {}", seconds(duration_ms)));
+        progress.clock_ms += duration_ms;
+        step.status = StepStatus::Built;
+        step.reason = reason;
+        step.duration_ms = duration_ms;
+        world.builder.cache.insert(
+            step_key.clone(),
+            CacheRecord {
+                parent,
+                text: format!("{keyword} {text_expanded}"),
+                files,
+                vars: step_vars,
+                size_bytes,
+                layer: layer.clone(),
+                created_by: created_by.clone(),
+                duration_ms,
             },
         );
     }
-    report.total_ms = clock_ms;
-    if let Some(f) = failure {
-        let message = format!(
-            "{}\n{}\nERROR: failed to build: failed to solve: {}",
-            lines.join("\n").trim_end(),
-            dockerfile::excerpt(&shown_name, &text, f.line),
-            f.message
-        );
-        report.error = Some(f.message);
-        world.builder.last = Some(report);
-        rec.say("The build failed at the marked line. The steps that finished before it stay in the build cache; no image was made.");
-        // The cache entries of the finished steps are real state, as in BuildKit.
-        return Err(DockerError::new(message, 1).keeping_state());
+    progress.lines.push(String::new());
+    progress.n += 1;
+    step.size_bytes = size_bytes;
+    state.own.push((created_by.clone(), size_bytes, is_deps));
+    state.history.push(HistoryEntry {
+        created_by,
+        size_bytes,
+        layer: Some(layer),
+        comment: "buildkit.dockerfile.v0".to_string(),
+    });
+    state.key = step_key;
+}
+
+/// What a layer step reads: RUN its command, args and env; WORKDIR its path; COPY/ADD the
+/// context files (or an earlier stage) it copies. A missing source is the step's failure.
+fn step_inputs(
+    ctx: &StepContext,
+    ins: &Instruction,
+    vars: &BTreeMap<String, String>,
+    state: &mut StageState,
+    results: &BTreeMap<usize, StageResult>,
+) -> Result<StepInputs, Failure> {
+    let keyword = ins.keyword.as_str();
+    let mut inputs = StepInputs {
+        files: BTreeMap::new(),
+        vars: BTreeMap::new(),
+        size_bytes: 0,
+        duration_ms: 0,
+        output: Vec::new(),
+        is_deps: false,
+        text_expanded: String::new(),
+        created_by: String::new(),
+    };
+    match keyword {
+        "RUN" => {
+            // The shell expands variables when the step runs: the key holds the text as
+            // written plus the args and env it runs with.
+            inputs.text_expanded = ins.args.clone();
+            // Build args in scope are in the RUN's environment: part of its key.
+            inputs.vars = state.args.clone();
+            for (k, v) in &state.env {
+                inputs.vars.insert(format!("env:{k}"), v.clone());
+            }
+            let (out, ms, size, deps_layer) = run_estimate(&expand(&ins.args, vars), ctx.deps);
+            inputs.output = out;
+            inputs.duration_ms = ms;
+            inputs.size_bytes = size;
+            inputs.is_deps = deps_layer;
+            inputs.created_by = format!("RUN /bin/sh -c {} # buildkit", ins.args);
+        }
+        "WORKDIR" => {
+            let wd = expand(&ins.args, vars);
+            let wd = if wd.starts_with('/') {
+                wd
+            } else {
+                hostfs::normalise(&state.config.workdir, &wd)
+            };
+            state.config.workdir = wd.clone();
+            inputs.text_expanded = wd.clone();
+            inputs.created_by = format!("WORKDIR {wd}");
+        }
+        _ => {
+            inputs.text_expanded = expand(&ins.words().join(" "), vars);
+            inputs.created_by = format!("{} # buildkit", ins.text());
+            let words: Vec<String> = ins.words().iter().map(|w| expand(w, vars)).collect();
+            let sources = &words[..words.len() - 1];
+            match ins.flag("from") {
+                Some(from) => copy_from_stage(ctx, ins, from, sources, results, &mut inputs)?,
+                None => copy_from_context(ctx, ins, sources, &mut inputs)?,
+            }
+        }
     }
-    // Export the final stage.
-    let result = &results[&final_index];
+    Ok(inputs)
+}
+
+/// `COPY --from=<stage>`: the source stage's key, and the size of what is copied out of it.
+fn copy_from_stage(
+    ctx: &StepContext,
+    ins: &Instruction,
+    from: &str,
+    sources: &[String],
+    results: &BTreeMap<usize, StageResult>,
+    inputs: &mut StepInputs,
+) -> Result<(), Failure> {
+    let Some(j) = ctx.plan.stage_index(from, ctx.stage_index) else {
+        return Err(fail(
+            ins.line,
+            format!(
+                "failed to compute cache key: {from}: failed to resolve source metadata for docker.io/library/{from}:latest: pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed"
+            ),
+        ));
+    };
+    let r = &results[&j];
+    inputs.files.insert(format!("stage:{from}"), r.key.clone());
+    let wants_deps = sources
+        .iter()
+        .any(|s| s.contains("node_modules") || s.contains("site-packages"));
+    let whole = sources.iter().any(|s| {
+        let s = s.trim_end_matches('/');
+        s == "/app" || s == "." || s == "/"
+    });
+    inputs.size_bytes = r
+        .own
+        .iter()
+        .filter(|(_, _, d)| !*d || wants_deps || whole)
+        .map(|(_, s, _)| s)
+        .sum::<u64>()
+        .max(1_000);
+    inputs.duration_ms = 100 + inputs.size_bytes / 200_000;
+    Ok(())
+}
+
+/// COPY/ADD from the build context: every matching file and its checksum.
+fn copy_from_context(
+    ctx: &StepContext,
+    ins: &Instruction,
+    sources: &[String],
+    inputs: &mut StepInputs,
+) -> Result<(), Failure> {
+    let keyword = ins.keyword.as_str();
+    let dir = &ctx.def.dir;
+    for src in sources {
+        if src.starts_with("http://") || src.starts_with("https://") {
+            return Err(fail(
+                ins.line,
+                format!(
+                    "dockyard: {keyword} from a URL ({src}) is real Docker, but this page does not simulate it"
+                ),
+            ));
+        }
+        let matched = ctx.def.context.matching(src);
+        if matched.is_empty() {
+            let reference = format!(
+                "{}::{}",
+                record_id(&format!("ctx:{dir}")),
+                record_id(&format!("sess:{dir}:{src}"))
+            );
+            let path = format!("/{}", src.trim_start_matches("./").trim_start_matches('/'));
+            let message = format!(
+                "failed to compute cache key: failed to calculate checksum of ref {reference}: \"{path}\": not found"
+            );
+            return Err(Failure {
+                line: ins.line,
+                message,
+                step_error: Some(format!(
+                    "failed to calculate checksum of ref {reference}: \"{path}\": not found"
+                )),
+            });
+        }
+        for (p, (size, sum)) in matched {
+            inputs.size_bytes += size;
+            inputs.files.insert(p, sum);
+        }
+    }
+    inputs.duration_ms = 100 + inputs.size_bytes / 200_000;
+    Ok(())
+}
+
+/// Exports the final stage as an image with its tags and prints the progress (or only the ID
+/// with `-q`). Returns the image ID.
+fn export(
+    world: &mut World,
+    options: &BuildOptions,
+    def: &Definition,
+    plan: &Plan,
+    progress: &mut Progress,
+    rec: &mut Record,
+) -> String {
+    let n = progress.n;
+    let result = &progress.results[&plan.final_index];
     let image_id = content_digest(&format!(
         "image:{}:{:?}",
         result.key,
@@ -1270,18 +1592,6 @@ pub fn build(
             .map(|h| (&h.created_by, &h.layer))
             .collect::<Vec<_>>()
     ));
-    lines.push(format!("#{n} exporting to image"));
-    lines.push(format!("#{n} exporting layers {} done", seconds(300)));
-    lines.push(format!("#{n} writing image sha256:{image_id} done"));
-    for t in &tags {
-        lines.push(format!(
-            "#{n} naming to docker.io/{t} done",
-            t = hub_name(t)
-        ));
-    }
-    lines.push(format!("#{n} DONE 0.3s"));
-    clock_ms += 300;
-    report.total_ms = clock_ms;
     let now = world.now_ms;
     let image = Image {
         id: image_id.clone(),
@@ -1294,19 +1604,37 @@ pub fn build(
         stored_at_ms: now,
         seq: 0,
     };
-    if tags.is_empty() {
+    let lines = &mut progress.lines;
+    lines.push(format!("#{n} exporting to image"));
+    lines.push(format!("#{n} exporting layers {} done", seconds(300)));
+    lines.push(format!("#{n} writing image sha256:{image_id} done"));
+    for t in &def.tags {
+        lines.push(format!(
+            "#{n} naming to docker.io/{t} done",
+            t = hub_name(t)
+        ));
+    }
+    lines.push(format!("#{n} DONE 0.3s"));
+    progress.clock_ms += 300;
+    progress.report.total_ms = progress.clock_ms;
+    if def.tags.is_empty() {
         world.engine.images.insert(None, image.clone());
     }
-    for t in &tags {
+    for t in &def.tags {
         world.engine.images.insert(Some(t), image.clone());
     }
-    report.image_id = Some(image_id.clone());
+    progress.report.image_id = Some(image_id.clone());
     if options.quiet {
         rec.out(format!("sha256:{image_id}"));
     } else {
-        rec.err(lines.join("\n"));
+        rec.err(progress.lines.join("\n"));
     }
-    // Narration: what was cached, what was rebuilt and why.
+    image_id
+}
+
+/// The narration: what was cached, what was rebuilt and why.
+fn narration(def: &Definition, plan: &Plan, progress: &Progress, image_id: &str) -> String {
+    let report = &progress.report;
     let steps: Vec<&StepReport> = report
         .stages
         .iter()
@@ -1319,15 +1647,16 @@ pub fn build(
         .filter(|s| s.status == StepStatus::Cached)
         .count();
     let built = steps.len() - cached;
-    let name = tags
+    let name = def
+        .tags
         .first()
         .cloned()
         .unwrap_or_else(|| image_id[..12].to_string());
-    let final_size = report.stages[final_index].size_bytes;
+    let final_size = report.stages[plan.final_index].size_bytes;
     let mut story = format!(
         "Built {name} ({}) in {} of simulated build time: {cached} step{} from the cache, {built} run.",
         human_size(final_size),
-        seconds(clock_ms),
+        seconds(progress.clock_ms),
         if cached == 1 { "" } else { "s" }
     );
     if let Some(miss) = report.first_miss()
@@ -1338,10 +1667,10 @@ pub fn build(
             miss.text, miss.reason
         ));
     }
-    if multi {
+    if plan.multi() {
         story.push_str(&format!(
             " Only stage {} is in the image; the other stages' layers stay behind.",
-            report.stages[final_index].name
+            report.stages[plan.final_index].name
         ));
     }
     if report.transferred_bytes > 50_000_000 {
@@ -1355,10 +1684,7 @@ pub fn build(
             }
         ));
     }
-    rec.say(story);
-    rec.touch(name);
-    world.builder.last = Some(report);
-    Ok(())
+    story
 }
 
 /// `app:latest` → `library/app:latest`, as `naming to docker.io/…` shows it.
@@ -1438,17 +1764,6 @@ fn miss_reason(
         return format!("the instruction changed (the cache has `{}`)", other.text);
     }
     "not in the cache yet".to_string()
-}
-
-fn world_error(
-    world: &mut World,
-    mut report: BuildReport,
-    lines: Vec<String>,
-    message: String,
-) -> DockerError {
-    report.error = Some(message.clone());
-    world.builder.last = Some(report);
-    DockerError::new(format!("{}\n{message}", lines.join("\n").trim_end()), 1).keeping_state()
 }
 
 #[cfg(test)]
