@@ -10,13 +10,12 @@
 //! commands.rs and job.rs; the subcommands real Compose has that Dockyard does not simulate
 //! (`pause`, `kill`, `scale`, …) are refused by name (args.rs).
 //!
-//! YAML crate: `serde-saphyr` (maintained, YAML 1.2, rejects duplicate keys, gives line/column
-//! through `Spanned`, resolves anchors and `<<` merge keys), rather than the archived
-//! `serde_yaml`/`serde_yml`. Measured cost of this whole module with the crate (release wasm,
-//! `gzip -9`): 457,376 → 650,071 bytes (+192.7 KB; raw +513 KB), in line with the crate's
-//! announced ~190 KB, so `serde_yaml_ng` (~83 KB, but it accepts duplicate keys silently and has
-//! no spans, so every error would lose its line and column) was not worth the trade.
-//! Syntax errors carry saphyr's own description
+//! YAML: yaml.rs drives `granit-parser` (a maintained YAML 1.2 event parser) and builds the tree
+//! itself, resolving scalars, anchors, `<<` merge keys and repeated keys the way go-yaml v3 does
+//! (yaml.rs says where it differs). It replaced `serde-saphyr` (the serde layer over the same
+//! parser; the archived `serde_yaml`/`serde_yml` were never used), which with its error renderer
+//! cost the release wasm 317 KB raw / 122 KB `gzip -9` more (2,876,420 → 2,559,296 and
+//! 1,078,326 → 955,998 bytes). Syntax errors carry granit-parser's own description
 //! (go-yaml's sentences differ) with the line and column. Only one `-f` file is taken (Compose
 //! merges several; that merge is not simulated) and `--env-file`/profiles are not simulated.
 
