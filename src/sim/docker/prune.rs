@@ -35,7 +35,38 @@ pub const SYSTEM_PRUNE: Command = Command::docker(
 .args(Arity::None)
 .not_simulated(&[("filter", None)]);
 
-/// `docker system prune`.
+/// Without `-f`: the CLI's confirmation prompt, answered with an empty line (no).
+fn confirm(all: bool, volumes: bool, rec: &mut Record) {
+    let mut warnings = vec![
+        "all stopped containers",
+        "all networks not used by at least one container",
+    ];
+    if volumes {
+        warnings.push("all anonymous volumes not used by at least one container");
+    }
+    warnings.push(if all {
+        "all images without at least one container associated to them"
+    } else {
+        "all dangling images"
+    });
+    warnings.push(if all {
+        "all build cache"
+    } else {
+        "unused build cache"
+    });
+    let mut text = String::from("WARNING! This will remove:");
+    for w in warnings {
+        text.push_str("\n  - ");
+        text.push_str(w);
+    }
+    text.push_str("\n\nAre you sure you want to continue? [y/N] ");
+    rec.out(text);
+    rec.say("The CLI asks for confirmation and this terminal has no keyboard input for it: the empty answer means no, so nothing is deleted. Add -f to confirm up front.");
+}
+
+/// `docker system prune`: the confirmation, then each store's prune in docker/cli's order
+/// (containers, networks, volumes, images, build cache) and the report. Long because the report
+/// follows the removals section by section, as the CLI prints them.
 pub fn system_prune(
     world: &mut World,
     args: &[String],
@@ -48,31 +79,7 @@ pub fn system_prune(
         parsed.bool("force"),
     );
     if !force {
-        let mut warnings = vec![
-            "all stopped containers",
-            "all networks not used by at least one container",
-        ];
-        if volumes {
-            warnings.push("all anonymous volumes not used by at least one container");
-        }
-        warnings.push(if all {
-            "all images without at least one container associated to them"
-        } else {
-            "all dangling images"
-        });
-        warnings.push(if all {
-            "all build cache"
-        } else {
-            "unused build cache"
-        });
-        let mut text = String::from("WARNING! This will remove:");
-        for w in warnings {
-            text.push_str("\n  - ");
-            text.push_str(w);
-        }
-        text.push_str("\n\nAre you sure you want to continue? [y/N] ");
-        rec.out(text);
-        rec.say("The CLI asks for confirmation and this terminal has no keyboard input for it: the empty answer means no, so nothing is deleted. Add -f to confirm up front.");
+        confirm(all, volumes, rec);
         return Ok(());
     }
     let logs_before = super::disk::usage(world).logs_bytes;
