@@ -166,7 +166,7 @@ impl Command {
         }
     }
 
-    /// An unknown `--long` flag (`shown` is what was typed: `--name` or `-x` in `word`).
+    /// An unknown flag: `--name` (`short` is `None`) or the shorthand `c` in `word` (`-xd`).
     fn unknown(&self, name: &str, short: Option<(char, &str)>) -> DockerError {
         self.flag_error(match (self.style, short) {
             (Style::Multipass, Some((c, _))) => format!("Unknown option '{c}'."),
