@@ -28,6 +28,7 @@ const LEAVES: &[&str] = &[
     "hostfs",
     "ids",
     "input",
+    "lab::model",
     "order",
     "rng",
     "time",

@@ -1,6 +1,6 @@
 //! The one flag layer: every simulated command line is parsed here.
 //!
-//! Real Docker's CLIs (docker/cli, the Compose plugin, multipass's Qt parser aside) are cobra
+//! Real Docker's CLIs (docker/cli, the Compose plugin) are cobra
 //! commands with pflag flag sets: long flags `--name web` or `--name=web`, shorthands `-p 8080:80`,
 //! `-p8080:80` or `-p=8080:80`, boolean shorthands combined (`-dit`), `--flag=false` for booleans,
 //! `--` ends the flags, a repeated flag keeps every value (slices) or the last (scalars), and
@@ -13,7 +13,8 @@
 //! CLI wraps them: docker/cli's `FlagErrorFunc` adds the usage line and `Run 'docker run --help'
 //! for more information` and exits 125; Compose's returns pflag's words alone with exit 16
 //! (`CommandSyntaxFailure`). Wrong argument counts use docker/cli's `cli/required.go` words and
-//! exit 1.
+//! exit 1. Multipass (a Qt program, not cobra) uses the same layer with `QCommandLineParser`'s
+//! words and exit 1 ([`Style::Multipass`]), so every simulated CLI parses in one place.
 //!
 //! Simplified: `--help` lists each flag with its value type but not cobra's description column;
 //! flags Docker has that Dockyard does not simulate are refused by name (never silently
@@ -73,6 +74,11 @@ pub enum Style {
     Docker,
     /// The Compose plugin: pflag's words alone, exit 16.
     Compose,
+    /// Multipass, a Qt program: `QCommandLineParser`'s words (`Unknown option 'x'.`, `Missing
+    /// value after 'name'.`) alone, exit 1 (multipass `ReturnCode::CommandLineError`). The forms
+    /// accepted are pflag's; Qt's own differences (`--purge=false` is an error there) are not
+    /// modelled.
+    Multipass,
 }
 
 /// One command: what cobra knows about it.
@@ -131,6 +137,11 @@ impl Command {
         self.style = Style::Compose;
         self
     }
+    /// Multipass's wording and exit code (see [`Style::Multipass`]).
+    pub const fn multipass(mut self) -> Command {
+        self.style = Style::Multipass;
+        self
+    }
 
     /// The path without the program: `service create` for `docker service create`.
     pub fn name(&self) -> &'static str {
@@ -151,7 +162,28 @@ impl Command {
                 125,
             ),
             Style::Compose => DockerError::new(message, 16),
+            Style::Multipass => DockerError::new(message, 1),
         }
+    }
+
+    /// An unknown flag: `--name` (`short` is `None`) or the shorthand `c` in `word` (`-xd`).
+    fn unknown(&self, name: &str, short: Option<(char, &str)>) -> DockerError {
+        self.flag_error(match (self.style, short) {
+            (Style::Multipass, Some((c, _))) => format!("Unknown option '{c}'."),
+            (Style::Multipass, None) => format!("Unknown option '{name}'."),
+            (_, Some((c, word))) => format!("unknown shorthand flag: '{c}' in {word}"),
+            (_, None) => format!("unknown flag: --{name}"),
+        })
+    }
+
+    /// A flag that takes a value was the last word.
+    fn needs_argument(&self, name: &str, short: Option<char>) -> DockerError {
+        self.flag_error(match (self.style, short) {
+            (Style::Multipass, Some(c)) => format!("Missing value after '{c}'."),
+            (Style::Multipass, None) => format!("Missing value after '{name}'."),
+            (_, Some(c)) => format!("flag needs an argument: '{c}' in -{c}"),
+            (_, None) => format!("flag needs an argument: --{name}"),
+        })
     }
 
     /// pflag's error for a value its flag cannot take (`strconv.ParseInt: …`).
@@ -183,13 +215,14 @@ impl Command {
 
     /// A real flag (as `shown`) this simulation does not model.
     pub fn refuse(&self, shown: &str) -> DockerError {
-        let code = match self.style {
-            Style::Docker => 125,
-            Style::Compose => 16,
+        let (code, program) = match self.style {
+            Style::Docker => (125, "Docker"),
+            Style::Compose => (16, "Docker"),
+            Style::Multipass => (1, "Multipass"),
         };
         DockerError::new(
             format!(
-                "dockyard: `{} {shown}` is real Docker, but this page does not simulate it yet.",
+                "dockyard: `{} {shown}` is real {program}, but this page does not simulate it yet.",
                 self.path
             ),
             code,
@@ -279,7 +312,7 @@ impl Command {
             if self.not_simulated.iter().any(|(l, _)| *l == name) {
                 return Err(self.refuse(&format!("--{name}")));
             }
-            return Err(self.flag_error(format!("unknown flag: --{name}")));
+            return Err(self.unknown(name, None));
         };
         let value = if flag.value.is_some() {
             match inline {
@@ -288,7 +321,7 @@ impl Command {
                     i += 1;
                     words[i - 1].clone()
                 }
-                None => return Err(self.flag_error(format!("flag needs an argument: --{name}"))),
+                None => return Err(self.needs_argument(name, None)),
             }
         } else {
             self.bool_value(name, inline)?
@@ -317,7 +350,7 @@ impl Command {
                 if let Some((long, _)) = self.not_simulated.iter().find(|(_, s)| *s == Some(c)) {
                     return Err(self.refuse(&format!("-{c} (--{long})")));
                 }
-                return Err(self.flag_error(format!("unknown shorthand flag: '{c}' in {word}")));
+                return Err(self.unknown("", Some((c, word))));
             };
             let rest: String = shorts[j..].iter().collect();
             if flag.value.is_some() {
@@ -327,7 +360,7 @@ impl Command {
                     i += 1;
                     words[i - 1].clone()
                 } else {
-                    return Err(self.flag_error(format!("flag needs an argument: '{c}' in -{c}")));
+                    return Err(self.needs_argument(flag.long, Some(c)));
                 };
                 parsed.flags.push((flag.long, value));
                 return Ok(i);
@@ -492,6 +525,36 @@ mod tests {
             Some("box")
         );
         assert_eq!(COMPOSE_UP.parse(&words("-h")).unwrap_err().exit_code, 0);
+    }
+
+    /// multipass `src/client/cli/cmd/launch.cpp` on Qt's `QCommandLineParser`: its words, exit 1.
+    #[test]
+    fn multipass_errors_are_qts_words_with_exit_1() {
+        const LAUNCH: Command = Command::docker(
+            "multipass launch",
+            "multipass launch [options] [<image>]",
+            "Create and start an Ubuntu instance",
+            &[
+                Flag::string("name", Some('n')),
+                Flag::string("cpus", Some('c')),
+            ],
+        )
+        .not_simulated(&[("mount", None)])
+        .multipass();
+        for (line, message) in [
+            ("--bogus", "Unknown option 'bogus'."),
+            ("-x", "Unknown option 'x'."),
+            ("--name", "Missing value after 'name'."),
+            ("-n", "Missing value after 'n'."),
+        ] {
+            let e = LAUNCH.parse(&words(line)).unwrap_err();
+            assert_eq!((e.message.as_str(), e.exit_code), (message, 1), "{line}");
+        }
+        let e = LAUNCH.parse(&words("--mount a:b")).unwrap_err();
+        assert!(e.message.contains("is real Multipass"), "{}", e.message);
+        let p = LAUNCH.parse(&words("jammy -n vm1 --cpus=2")).unwrap();
+        assert_eq!((p.value("name"), p.value("cpus")), (Some("vm1"), Some("2")));
+        assert_eq!(p.args, ["jammy"]);
     }
 
     #[test]

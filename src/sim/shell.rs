@@ -36,6 +36,13 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
             });
             let before = world.clone();
             if let Err(e) = run_line(world, &line, rec) {
+                if e.exit_code == 0 {
+                    // `--help` (src/sim/flags.rs): cobra prints the usage on stdout and exits 0;
+                    // nothing ran.
+                    *world = before;
+                    rec.out(e.message.trim_start().to_string());
+                    return;
+                }
                 // A mistake changes nothing: put the world back, keep the answer. Only an error
                 // the daemon hit part-way (a failed start or removal) keeps its state change.
                 if !e.keeps_state {
@@ -774,8 +781,16 @@ pub(crate) fn docker(
             argv,
         } => {
             let _ = (interactive, tty);
-            let id = world.engine.resolve(&container)?;
-            exec(world, &id, &container, &argv, &env, detach, rec)
+            exec_in(
+                world,
+                &ExecRequest {
+                    container: &container,
+                    argv: &argv,
+                    env: &env,
+                    detach,
+                },
+                rec,
+            )
         }
         DockerCommand::Inspect { names, format } => {
             let mut values = Vec::new();
@@ -872,6 +887,36 @@ pub(crate) fn docker(
             super::docker::build::run_image_command(world, command, rec)
         }
     }
+}
+
+/// What `docker exec` asks of the daemon, typed: what the `docker` CLI builds from its flags and
+/// what `docker compose exec` builds for a service's container (no argv is rebuilt in between).
+pub(crate) struct ExecRequest<'a> {
+    /// The container as given (a name or an ID prefix).
+    pub container: &'a str,
+    /// The command and its arguments; never empty (both CLIs require it).
+    pub argv: &'a [String],
+    /// `-e KEY=VALUE` additions to the container's environment.
+    pub env: &'a [String],
+    pub detach: bool,
+}
+
+/// `docker exec`'s model, for both CLIs: resolve the container, then run the command in it.
+pub(crate) fn exec_in(
+    world: &mut World,
+    request: &ExecRequest,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let id = world.engine.resolve(request.container)?;
+    exec(
+        world,
+        &id,
+        request.container,
+        request.argv,
+        request.env,
+        request.detach,
+        rec,
+    )
 }
 
 /// `docker exec`: a second process in a running container.

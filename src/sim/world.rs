@@ -11,7 +11,7 @@ use super::event::Event;
 use super::hostfs::HostFs;
 use super::ids::ContainerId;
 use super::input::Input;
-use super::lab::Lab;
+use super::lab::model::Lab;
 use super::rng::Rng;
 use super::time::Millis;
 use std::rc::Rc;

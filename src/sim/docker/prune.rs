@@ -7,8 +7,9 @@
 //! files, which is often where the space was, although `docker system df` never counted them.
 //!
 //! We reuse the engine's own removals (engine::rm, network::prune, volume::prune,
-//! imagecmd::remove) so nothing is removed differently from the single commands. Simplified:
-//! `--filter` is refused; the reclaimed total counts image layers, volumes, writable layers and
+//! imagecmd::remove) so nothing is removed differently from the single commands. Its flags go
+//! through the one flag layer (src/sim/flags.rs): pflag's forms, and docker/cli's usage line and
+//! exit 125 for a flag mistake. Simplified: `--filter` is refused by name; the reclaimed total counts image layers, volumes, writable layers and
 //! build cache (as the API does) and the narration adds the log files it freed; the prompt reads
 //! an empty answer (this terminal has no stdin for it), so without `-f` nothing is removed.
 
@@ -17,73 +18,68 @@ use super::super::record::Record;
 use super::super::world::World;
 use super::error::DockerError;
 use super::imagecmd::human_size4;
+use crate::sim::flags::{Arity, Command, Flag};
 
-fn usage_error(message: String) -> DockerError {
-    DockerError::new(format!("{message}\nSee 'docker system prune --help'."), 125)
+/// `docker system prune` (docker/cli cli/command/system/prune.go): no arguments, a flag mistake
+/// exits 125 with the usage line (docker/cli's `FlagErrorFunc`).
+pub const SYSTEM_PRUNE: Command = Command::docker(
+    "docker system prune",
+    "docker system prune [OPTIONS]",
+    "Remove unused data",
+    &[
+        Flag::bool("all", Some('a')),
+        Flag::bool("force", Some('f')),
+        Flag::bool("volumes", None),
+    ],
+)
+.args(Arity::None)
+.not_simulated(&[("filter", None)]);
+
+/// Without `-f`: the CLI's confirmation prompt, answered with an empty line (no).
+fn confirm(all: bool, volumes: bool, rec: &mut Record) {
+    let mut warnings = vec![
+        "all stopped containers",
+        "all networks not used by at least one container",
+    ];
+    if volumes {
+        warnings.push("all anonymous volumes not used by at least one container");
+    }
+    warnings.push(if all {
+        "all images without at least one container associated to them"
+    } else {
+        "all dangling images"
+    });
+    warnings.push(if all {
+        "all build cache"
+    } else {
+        "unused build cache"
+    });
+    let mut text = String::from("WARNING! This will remove:");
+    for w in warnings {
+        text.push_str("\n  - ");
+        text.push_str(w);
+    }
+    text.push_str("\n\nAre you sure you want to continue? [y/N] ");
+    rec.out(text);
+    rec.say("The CLI asks for confirmation and this terminal has no keyboard input for it: the empty answer means no, so nothing is deleted. Add -f to confirm up front.");
 }
 
-/// `docker system prune`.
+/// `docker system prune`: the confirmation, then each store's prune in docker/cli's order
+/// (containers, networks, volumes, images, build cache) and the report. Long because the report
+/// follows the removals section by section, as the CLI prints them.
 pub fn system_prune(
     world: &mut World,
     args: &[String],
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let (mut all, mut volumes, mut force) = (false, false, false);
-    for arg in args {
-        match arg.as_str() {
-            "-a" | "--all" => all = true,
-            "--volumes" => volumes = true,
-            "-f" | "--force" => force = true,
-            "-af" | "-fa" => {
-                all = true;
-                force = true;
-            }
-            a if a.starts_with("--filter") => {
-                return Err(DockerError::new(
-                    "dockyard: docker system prune --filter is real but not simulated",
-                    1,
-                ));
-            }
-            a if a.starts_with("--") => {
-                return Err(usage_error(format!("unknown flag: {a}")));
-            }
-            a if a.starts_with('-') => {
-                let c = a.chars().nth(1).unwrap_or('-');
-                return Err(usage_error(format!("unknown shorthand flag: '{c}' in {a}")));
-            }
-            _ => {
-                return Err(usage_error(
-                    "\"docker system prune\" accepts no arguments.\n\nUsage:  docker system prune [OPTIONS]\n\nRemove unused data".to_string(),
-                ));
-            }
-        }
-    }
+    let parsed = SYSTEM_PRUNE.parse(args)?;
+    let (all, volumes, force) = (
+        parsed.bool("all"),
+        parsed.bool("volumes"),
+        parsed.bool("force"),
+    );
     if !force {
-        let mut warnings = vec![
-            "all stopped containers",
-            "all networks not used by at least one container",
-        ];
-        if volumes {
-            warnings.push("all anonymous volumes not used by at least one container");
-        }
-        warnings.push(if all {
-            "all images without at least one container associated to them"
-        } else {
-            "all dangling images"
-        });
-        warnings.push(if all {
-            "all build cache"
-        } else {
-            "unused build cache"
-        });
-        let mut text = String::from("WARNING! This will remove:");
-        for w in warnings {
-            text.push_str("\n  - ");
-            text.push_str(w);
-        }
-        text.push_str("\n\nAre you sure you want to continue? [y/N] ");
-        rec.out(text);
-        rec.say("The CLI asks for confirmation and this terminal has no keyboard input for it: the empty answer means no, so nothing is deleted. Add -f to confirm up front.");
+        confirm(all, volumes, rec);
         return Ok(());
     }
     let logs_before = super::disk::usage(world).logs_bytes;
@@ -202,4 +198,56 @@ pub fn system_prune(
         rec.say("Prune never touches a running container: its log keeps growing. Recreate it with --log-opt max-size=10m --log-opt max-file=3 (or set daemon.json defaults) to cap it.");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(text: &str) -> Vec<String> {
+        text.split_whitespace().map(str::to_string).collect()
+    }
+
+    /// docker/cli `FlagErrorFunc`: every flag error prints the usage and exits 125.
+    #[test]
+    fn system_prune_flag_errors_exit_125_with_usage() {
+        let e = SYSTEM_PRUNE.parse(&words("--bogus")).unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.exit_code),
+            (
+                "unknown flag: --bogus\n\nUsage:  docker system prune [OPTIONS]\n\nRun 'docker system prune --help' for more information",
+                125
+            )
+        );
+        let p = SYSTEM_PRUNE.parse(&words("-af --volumes")).unwrap();
+        assert!(p.bool("all") && p.bool("force") && p.bool("volumes"));
+        assert_eq!(
+            SYSTEM_PRUNE
+                .parse(&words("--filter until=1h"))
+                .unwrap_err()
+                .exit_code,
+            125
+        );
+        // cobra.NoArgs: docker/cli's `accepts no arguments`, exit 1.
+        let e = SYSTEM_PRUNE.parse(&words("images")).unwrap_err();
+        assert_eq!(e.exit_code, 1);
+        assert!(
+            e.message
+                .starts_with("docker: 'docker system prune' accepts no arguments")
+        );
+    }
+
+    #[test]
+    fn system_prune_without_force_asks_and_removes_nothing() {
+        let mut world = World::new(1);
+        crate::sim::testkit::run(&mut world, "docker run --name gone alpine true");
+        let out = crate::sim::testkit::run(&mut world, "docker system prune -a");
+        assert!(
+            out.contains("Are you sure you want to continue? [y/N]"),
+            "{out}"
+        );
+        assert_eq!(world.engine.containers.len(), 1);
+        crate::sim::testkit::run(&mut world, "docker system prune --all --force");
+        assert!(world.engine.containers.is_empty());
+    }
 }

@@ -269,19 +269,19 @@ pub fn up(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(),
     let loaded = load(world, args, rec)?;
     let p = &loaded.project;
     let named = selected(p, &args.args)?;
-    let order = convert::start_order(p, &named, !args.has("no-deps"));
+    let order = convert::start_order(p, &named, !args.bool("no-deps"));
     let orphans: Vec<String> = project_containers(world, &p.name)
         .into_iter()
         .filter(|c| !p.services.contains_key(service_of(c)))
         .map(|c| c.name.clone())
         .collect();
-    if !args.has("no-build") {
-        ensure_images(world, p, &order, args.has("build"), rec)?;
+    if !args.bool("no-build") {
+        ensure_images(world, p, &order, args.bool("build"), rec)?;
     }
     ensure_resources(world, p, &order, rec)?;
     let mut steps = Vec::new();
     if !orphans.is_empty() {
-        if args.has("remove-orphans") {
+        if args.bool("remove-orphans") {
             for name in &orphans {
                 if let Some(c) = world.engine.by_name(name) {
                     steps.push(Step::Stop {
@@ -304,19 +304,19 @@ pub fn up(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(),
     for service in &order {
         steps.push(Step::Converge {
             service: service.clone(),
-            force: args.has("force-recreate"),
-            no_recreate: args.has("no-recreate"),
+            force: args.bool("force-recreate"),
+            no_recreate: args.bool("no-recreate"),
             replacing: None,
         });
     }
-    if !args.has("no-start") {
+    if !args.bool("no-start") {
         for service in &order {
             steps.push(Step::Start {
                 service: service.clone(),
                 announced: Vec::new(),
             });
         }
-        if args.has("wait") {
+        if args.bool("wait") {
             for service in &order {
                 steps.push(Step::Wait {
                     service: service.clone(),
@@ -325,7 +325,7 @@ pub fn up(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(),
             }
         }
     }
-    let attach = if args.has("detach") || args.has("no-start") {
+    let attach = if args.bool("detach") || args.bool("no-start") {
         Vec::new()
     } else {
         order.clone()
@@ -367,7 +367,7 @@ fn timeout(args: &ComposeArgs) -> Result<Option<u32>, DockerError> {
         Some(v) => v.parse::<u32>().map(Some).map_err(|_| {
             DockerError::new(
                 format!("invalid argument \"{v}\" for \"-t, --timeout\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax"),
-                1,
+                16,
             )
         }),
     }
@@ -389,7 +389,7 @@ pub fn down(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
         .filter(|c| !p.services.contains_key(service_of(c)))
         .cloned()
         .collect();
-    if !orphans.is_empty() && args.has("remove-orphans") {
+    if !orphans.is_empty() && args.bool("remove-orphans") {
         ordered.extend(orphans);
     } else if !orphans.is_empty() {
         let names: Vec<&str> = orphans.iter().map(|c| c.name.as_str()).collect();
@@ -413,7 +413,7 @@ pub fn down(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
             container: c.id.clone(),
         });
     }
-    let volumes = args.has("volumes");
+    let volumes = args.bool("volumes");
     if volumes {
         // Anonymous volumes of the containers go with them (`down -v`).
         for c in &ordered {
@@ -558,17 +558,17 @@ pub fn ps(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), Doc
     let containers: Vec<_> = project_containers(world, &p.name)
         .into_iter()
         .filter(|c| args.args.is_empty() || args.args.iter().any(|s| s == service_of(c)))
-        .filter(|c| args.has("all") || c.status().is_up() || c.status() == Status::Restarting)
+        .filter(|c| args.bool("all") || c.status().is_up() || c.status() == Status::Restarting)
         .filter(|c| {
             c.config
                 .labels
                 .get(convert::ONEOFF_LABEL)
                 .map(String::as_str)
                 != Some("True")
-                || args.has("all")
+                || args.bool("all")
         })
         .collect();
-    if args.has("services") {
+    if args.bool("services") {
         let mut names: Vec<&str> = containers.iter().map(|c| service_of(c)).collect();
         names.dedup();
         if !names.is_empty() {
@@ -576,7 +576,7 @@ pub fn ps(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), Doc
         }
         return Ok(());
     }
-    if args.has("quiet") {
+    if args.bool("quiet") {
         let ids: Vec<&str> = containers.iter().map(|c| c.id.0.as_str()).collect();
         if !ids.is_empty() {
             rec.out(ids.join("\n"));
@@ -608,7 +608,7 @@ pub fn ps(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), Doc
     rec.say(format!(
         "`compose ps` lists project `{}`'s containers (found by their com.docker.compose.project label){}.",
         p.name,
-        if args.has("all") { "" } else { ", running ones only: -a shows stopped ones too" }
+        if args.bool("all") { "" } else { ", running ones only: -a shows stopped ones too" }
     ));
     Ok(())
 }
@@ -651,12 +651,12 @@ pub fn logs(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
     for (ci, c) in containers.iter().enumerate() {
         let skip = tail.map_or(0, |n| c.logs.len().saturating_sub(n));
         for (li, l) in c.logs.iter().enumerate().skip(skip) {
-            let prefix = if args.has("no-log-prefix") {
+            let prefix = if args.bool("no-log-prefix") {
                 String::new()
             } else {
                 format!("{:<width$}  | ", short(&c.name))
             };
-            let stamp = if args.has("timestamps") {
+            let stamp = if args.bool("timestamps") {
                 format!("{} ", crate::sim::time::rfc3339(l.at_ms))
             } else {
                 String::new()
@@ -679,7 +679,7 @@ pub fn logs(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
         }
     }
     rec.say("`compose logs` merges the services' json-file logs, each line prefixed with its container.");
-    if args.has("follow") {
+    if args.bool("follow") {
         let services: Vec<String> = named;
         let project = p.name.clone();
         // Follow without the "Attaching to" line `up` prints.
@@ -716,17 +716,17 @@ pub fn exec(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
         ));
     }
     let name = running_container(world, &loaded.project, service)?;
-    let mut words = vec!["exec".to_string()];
-    if args.has("detach") {
-        words.push("-d".into());
-    }
-    for e in args.values("env") {
-        words.push("-e".into());
-        words.push(e);
-    }
-    words.push(name);
-    words.extend(args.args[1..].iter().cloned());
-    crate::sim::shell::docker(world, &words, rec)
+    // The same model `docker exec` calls, with a typed request (no docker argv in between).
+    crate::sim::shell::exec_in(
+        world,
+        &crate::sim::shell::ExecRequest {
+            container: &name,
+            argv: &args.args[1..],
+            env: &args.values("env"),
+            detach: args.bool("detach"),
+        },
+        rec,
+    )
 }
 
 pub fn run(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(), DockerError> {
@@ -741,7 +741,7 @@ pub fn run(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<()
     let Some(s) = p.services.get(&service) else {
         return Err(DockerError::new(format!("no such service: {service}"), 1));
     };
-    let deps = if args.has("no-deps") {
+    let deps = if args.bool("no-deps") {
         Vec::new()
     } else {
         let mut d = convert::start_order(p, std::slice::from_ref(&service), true);
@@ -781,8 +781,8 @@ pub fn run(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<()
     let suffix = world.rng.hex(12);
     options.name = Some(format!("{}-{service}-run-{suffix}", p.name));
     options.publish.clear();
-    options.detach = args.has("detach");
-    options.auto_remove = args.has("rm");
+    options.detach = args.bool("detach");
+    options.auto_remove = args.bool("rm");
     if options.auto_remove {
         options.restart = None;
     }
@@ -852,9 +852,9 @@ pub fn ls(world: &World, args: &ComposeArgs, rec: &mut Record) -> Result<(), Doc
     }
     let shown: Vec<_> = projects
         .into_iter()
-        .filter(|(_, (counts, _))| args.has("all") || counts.contains_key("running"))
+        .filter(|(_, (counts, _))| args.bool("all") || counts.contains_key("running"))
         .collect();
-    if args.has("quiet") {
+    if args.bool("quiet") {
         let names: Vec<&str> = shown.iter().map(|(n, _)| n.as_str()).collect();
         if !names.is_empty() {
             rec.out(names.join("\n"));
@@ -883,7 +883,7 @@ pub fn build(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<
         .into_iter()
         .filter(|s| p.services[s].build.is_some())
         .collect();
-    ensure_images_with(world, p, &buildable, true, args.has("no-cache"), rec)?;
+    ensure_images_with(world, p, &buildable, true, args.bool("no-cache"), rec)?;
     rec.say(format!(
         "`compose build` builds the services with a `build:` section ({}), tagging each image `<project>-<service>` unless `image:` names it. Running containers keep their old image until `up -d` recreates them.",
         if buildable.is_empty() { "none here".to_string() } else { buildable.join(", ") }
@@ -901,7 +901,7 @@ pub fn pull(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
         let Some(image) = &s.image else {
             continue;
         };
-        if s.build.is_some() && args.has("ignore-buildable") {
+        if s.build.is_some() && args.bool("ignore-buildable") {
             continue;
         }
         let reference = ImageRef::parse(image).map_err(|e| DockerError::new(e, 1))?;
@@ -947,4 +947,57 @@ pub fn run_one_off(
         rec.out(options.name.clone().unwrap_or_default());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::World;
+    use crate::sim::testkit::{run, type_line};
+
+    fn project() -> World {
+        let mut world = World::new(1);
+        world
+            .fs
+            .write(
+                "/home/learner/app/compose.yaml",
+                "services:\n  web:\n    image: nginx\n",
+                false,
+            )
+            .unwrap();
+        run(&mut world, "docker compose up -d");
+        world
+    }
+
+    /// `compose exec` hands a typed request to the model `docker exec` uses
+    /// (`shell::exec_in`): the service's container, its `-e` additions, its command.
+    #[test]
+    fn exec_runs_in_the_services_container_through_the_exec_model() {
+        let mut world = project();
+        let out = run(&mut world, "docker compose exec -e GREETING=hi web env");
+        assert!(out.contains("GREETING=hi"), "{out}");
+        assert!(out.contains("HOSTNAME="), "{out}");
+        let rec = type_line(&mut world, "docker compose exec -d web hostname");
+        assert!(!rec.error && rec.terminal_text().lines().count() == 1);
+        let rec = type_line(&mut world, "docker compose exec web nosuch");
+        assert!(rec.error);
+        assert!(
+            rec.terminal_text()
+                .contains("executable file not found in $PATH")
+        );
+    }
+
+    /// cobra: `--help` prints the usage on stdout and exits 0; it is not a mistake.
+    #[test]
+    fn help_is_printed_not_refused() {
+        let mut world = World::new(1);
+        let rec = type_line(&mut world, "docker compose up --help");
+        assert!(!rec.error);
+        assert!(
+            rec.terminal_text()
+                .contains("Usage:  docker compose up [OPTIONS] [SERVICE...]")
+        );
+        let rec = type_line(&mut world, "docker compose up --bogus");
+        assert!(rec.error);
+        assert!(rec.terminal_text().ends_with("unknown flag: --bogus"));
+    }
 }

@@ -263,7 +263,7 @@ pub fn run(world: &mut World, words: &[String], rec: &mut Record) -> Result<(), 
     let parsed = args::parse(words)?;
     match parsed.command.as_str() {
         "" => {
-            rec.out(USAGE);
+            rec.out(args::usage());
             Ok(())
         }
         "config" => config_command(world, &parsed, rec),
@@ -292,25 +292,6 @@ pub fn run(world: &mut World, words: &[String], rec: &mut Record) -> Result<(), 
     }
 }
 
-const USAGE: &str = "Usage:  docker compose [OPTIONS] COMMAND
-
-Define and run multi-container applications with Docker
-
-Commands:
-  build       Build or rebuild services
-  config      Parse, resolve and render compose file in canonical format
-  down        Stop and remove containers, networks
-  exec        Execute a command in a running container
-  logs        View output from containers
-  ls          List running compose projects
-  ps          List containers
-  pull        Pull service images
-  restart     Restart service containers
-  run         Run a one-off command on a service
-  start       Start services
-  stop        Stop services
-  up          Create and start containers";
-
 fn config_command(
     world: &World,
     args: &args::ComposeArgs,
@@ -322,15 +303,15 @@ fn config_command(
                 rec.err(w.clone());
             }
             let p = &loaded.project;
-            if args.has("services") {
+            if args.bool("services") {
                 let names: Vec<&str> = p.services.keys().map(String::as_str).collect();
                 rec.out(names.join("\n"));
-            } else if args.has("volumes") {
+            } else if args.bool("volumes") {
                 let names: Vec<&str> = p.volumes.keys().map(String::as_str).collect();
                 if !names.is_empty() {
                     rec.out(names.join("\n"));
                 }
-            } else if !args.has("quiet") {
+            } else if !args.bool("quiet") {
                 rec.out(config::render(p).trim_end().to_string());
             }
             rec.say(format!(
