@@ -35,18 +35,27 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
                 )
             });
             let before = world.clone();
-            if let Err(e) = run_line(world, &line, rec) {
-                // A mistake changes nothing: put the world back, keep the answer. Only an error
-                // the daemon hit part-way (a failed start or removal) keeps its state change.
-                if !e.keeps_state {
+            match run_line(world, &line, rec) {
+                // `--help` (src/sim/flags.rs): the usage on stdout, exit 0, nothing changed.
+                Err(e) if e.exit_code == 0 => {
                     *world = before;
+                    rec.out(e.message.trim_start());
+                    rec.say("The command's usage and flags; nothing ran.");
                 }
-                rec.err(e.message);
-                rec.error = true;
-                rec.touched.clear();
-                if rec.narration.is_empty() {
-                    rec.say("Docker refused the command; nothing changed.");
+                Err(e) => {
+                    // A mistake changes nothing: put the world back, keep the answer. Only an error
+                    // the daemon hit part-way (a failed start or removal) keeps its state change.
+                    if !e.keeps_state {
+                        *world = before;
+                    }
+                    rec.err(e.message);
+                    rec.error = true;
+                    rec.touched.clear();
+                    if rec.narration.is_empty() {
+                        rec.say("Docker refused the command; nothing changed.");
+                    }
                 }
+                Ok(()) => {}
             }
         }
         Input::Fault(fault) => on_fault(world, fault, rec),
