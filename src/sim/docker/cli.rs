@@ -3,9 +3,10 @@
 //! The real CLI is cobra + pflag: long flags `--name web` or `--name=web`, shorthands `-p 8080:80`
 //! or `-p8080:80`, boolean shorthands combined (`-dit`), `--` ends the flags, and for `run`,
 //! `create` and `exec` the first positional argument (the image or container) ends flag parsing so
-//! the rest belongs to the container's command. Errors are pflag's and cobra's words, followed by
-//! `See 'docker run --help'.`, exit code 125 for `run`/`create`, 1 otherwise. Flags that Docker has
-//! but this page does not simulate are refused honestly rather than silently ignored.
+//! the rest belongs to the container's command. The parsing is src/sim/flags.rs's: pflag's and
+//! cobra's words with the usage line, exit 125 for a flag error and 1 for a wrong argument count.
+//! Flags that Docker has but this page does not simulate are refused honestly rather than
+//! silently ignored. `NETWORK_CREATE`/`NETWORK_LS` are shared with src/sim/swarm/overlay.rs.
 
 use super::error::DockerError;
 use crate::sim::flags::{Arity, Command, Flag, Parsed};
