@@ -31,6 +31,7 @@ const LEAVES: &[&str] = &[
     "lab::model",
     "order",
     "rng",
+    "swarm::follow_kind",
     "time",
     "traffic::model",
 ];

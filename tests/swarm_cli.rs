@@ -189,3 +189,173 @@ fn a_single_manager_dying_freezes_the_cluster() {
     let out = host.run("ssh node-2 docker node ls");
     assert!(out.contains("Worker nodes can't be used"), "{out}");
 }
+
+/// Runs `line` (without `docker`) through the swarm CLIs on a copy of the host's world and
+/// returns Docker's answer with its exit code.
+fn answer(host: &Host, line: &str) -> Result<String, (String, i32)> {
+    let mut world = host.world().clone();
+    let mut rec = dockyard::sim::Record::new(world.now_ms);
+    let args: Vec<String> = line.split_whitespace().map(str::to_string).collect();
+    swarm::cli::run(&mut world, &args, &mut rec)
+        .map(|()| rec.terminal_text())
+        .map_err(|e| (e.message, e.exit_code))
+}
+
+/// docker/cli `FlagErrorFunc` (cli/cobra.go): every flag error is the flag's words, the usage
+/// line and `Run '… --help'`, exit 125, on every swarm command; a wrong argument count is
+/// `cli/required.go`'s words, exit 1; a daemon error exits 1.
+#[test]
+fn docker_cli_flag_errors_exit_125_with_usage_on_every_swarm_cli() {
+    let mut host = lab(2);
+    host.run("docker swarm init");
+    for (line, usage) in [
+        (
+            "service create --bogus nginx",
+            "docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        ),
+        (
+            "stack deploy --bogus -c compose.yaml app",
+            "docker stack deploy [OPTIONS] STACK",
+        ),
+        (
+            "node update --bogus node-1",
+            "docker node update [OPTIONS] NODE",
+        ),
+        ("swarm init --bogus", "docker swarm init [OPTIONS]"),
+        ("service ls --bogus", "docker service ls [OPTIONS]"),
+        ("node ls --bogus", "docker node ls [OPTIONS]"),
+        (
+            "swarm join-token --bogus worker",
+            "docker swarm join-token [OPTIONS] (worker|manager)",
+        ),
+    ] {
+        let path = usage
+            .split(" [")
+            .next()
+            .unwrap()
+            .split(" NODE")
+            .next()
+            .unwrap();
+        let (message, code) = answer(&host, line).unwrap_err();
+        assert_eq!(code, 125, "{line}: {message}");
+        assert_eq!(
+            message,
+            format!(
+                "unknown flag: --bogus\n\nUsage:  {usage}\n\nRun '{path} --help' for more information"
+            ),
+            "{line}"
+        );
+    }
+    // A bad value is a flag error too (pflag's Set fails).
+    let (message, code) = answer(&host, "service create --replicas x nginx").unwrap_err();
+    assert_eq!(code, 125);
+    assert!(
+        message.starts_with("invalid argument \"x\" for \"--replicas\" flag: strconv.ParseUint"),
+        "{message}"
+    );
+    let (message, code) = answer(&host, "node update --availability off node-1").unwrap_err();
+    assert_eq!(code, 125, "{message}");
+    // Wrong argument counts exit 1, in cli/required.go's words.
+    let (message, code) = answer(&host, "service update").unwrap_err();
+    assert_eq!(code, 1);
+    assert!(
+        message.starts_with("docker: 'docker service update' requires 1 argument\n\nUsage:  docker service update [OPTIONS] SERVICE"),
+        "{message}"
+    );
+    let (message, code) = answer(&host, "swarm leave now").unwrap_err();
+    assert_eq!(code, 1);
+    assert!(
+        message.starts_with("docker: 'docker swarm leave' accepts no arguments"),
+        "{message}"
+    );
+    // A daemon error exits 1.
+    let (message, code) = answer(&host, "node rm node-1").unwrap_err();
+    assert_eq!(code, 1);
+    assert!(
+        message.starts_with("Error response from daemon:"),
+        "{message}"
+    );
+}
+
+/// cobra's help: `--help` (and `-h`, since none of these commands has a `-h` flag) prints the
+/// usage line and exits 0, before anything reaches a daemon; in the terminal it is output, not an
+/// error, and changes nothing.
+#[test]
+fn cobra_help_prints_the_usage_and_exits_0() {
+    let mut host = lab(2);
+    for (line, usage) in [
+        (
+            "service create",
+            "docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+        ),
+        ("service ls", "docker service ls [OPTIONS]"),
+        (
+            "service ps",
+            "docker service ps [OPTIONS] SERVICE [SERVICE...]",
+        ),
+        (
+            "service inspect",
+            "docker service inspect [OPTIONS] SERVICE [SERVICE...]",
+        ),
+        (
+            "service scale",
+            "docker service scale SERVICE=REPLICAS [SERVICE=REPLICAS...]",
+        ),
+        ("service update", "docker service update [OPTIONS] SERVICE"),
+        (
+            "service rollback",
+            "docker service rollback [OPTIONS] SERVICE",
+        ),
+        ("service rm", "docker service rm SERVICE [SERVICE...]"),
+        ("service logs", "docker service logs [OPTIONS] SERVICE|TASK"),
+        ("stack deploy", "docker stack deploy [OPTIONS] STACK"),
+        ("stack ls", "docker stack ls [OPTIONS]"),
+        ("stack services", "docker stack services [OPTIONS] STACK"),
+        ("stack ps", "docker stack ps [OPTIONS] STACK"),
+        ("stack rm", "docker stack rm [OPTIONS] STACK [STACK...]"),
+        ("swarm init", "docker swarm init [OPTIONS]"),
+        ("swarm join", "docker swarm join [OPTIONS] HOST:PORT"),
+        (
+            "swarm join-token",
+            "docker swarm join-token [OPTIONS] (worker|manager)",
+        ),
+        ("swarm leave", "docker swarm leave [OPTIONS]"),
+        ("node ls", "docker node ls [OPTIONS]"),
+        (
+            "node inspect",
+            "docker node inspect [OPTIONS] self|NODE [NODE...]",
+        ),
+        ("node promote", "docker node promote NODE [NODE...]"),
+        ("node demote", "docker node demote NODE [NODE...]"),
+        ("node update", "docker node update [OPTIONS] NODE"),
+        ("node rm", "docker node rm [OPTIONS] NODE [NODE...]"),
+    ] {
+        for flag in ["--help", "-h"] {
+            let (message, code) = answer(&host, &format!("{line} {flag}")).unwrap_err();
+            assert_eq!(code, 0, "{line} {flag}");
+            assert!(
+                message.contains(&format!("Usage:  {usage}\n")),
+                "{line} {flag}: {message}"
+            );
+        }
+    }
+    let before = host.world().swarm.clone();
+    let record = host.sh("docker service create --help");
+    assert!(!record.error);
+    let out = common::output(&record);
+    assert!(
+        out.starts_with("Usage:  docker service create [OPTIONS] IMAGE"),
+        "{out}"
+    );
+    assert!(out.contains("  -p, --publish port"), "{out}");
+    assert_eq!(host.world().swarm, before);
+    for (group, first) in [
+        ("service", "Usage:  docker service COMMAND"),
+        ("stack", "Usage:  docker stack [OPTIONS] COMMAND"),
+        ("swarm", "Usage:  docker swarm COMMAND"),
+        ("node", "Usage:  docker node COMMAND"),
+    ] {
+        let out = host.run(&format!("docker {group} --help"));
+        assert!(out.starts_with(first), "{group}: {out}");
+    }
+}

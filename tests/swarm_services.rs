@@ -77,7 +77,7 @@ fn swarmkit_controlapi_mistakes_change_nothing() {
         ),
         (
             "docker service create",
-            "\"docker service create\" requires at least 1 argument.",
+            "docker: 'docker service create' requires at least 1 argument\n\nUsage:  docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'docker service create --help' for more information",
         ),
         (
             "docker service create --replicas x nginx",

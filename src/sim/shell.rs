@@ -41,6 +41,7 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
                     // nothing ran.
                     *world = before;
                     rec.out(e.message.trim_start().to_string());
+                    rec.say("The command's usage and flags; nothing ran.");
                     return;
                 }
                 // A mistake changes nothing: put the world back, keep the answer. Only an error

@@ -15,6 +15,7 @@ pub mod cluster;
 pub mod control;
 pub mod curl;
 pub mod deploycheck;
+pub mod follow_kind;
 pub mod info;
 pub mod manager;
 pub mod mesh;

@@ -82,7 +82,7 @@ pub enum Waiter {
     /// rollout until it converges (src/sim/swarm/services.rs).
     Service {
         service_id: String,
-        kind: super::swarm::services::Follow,
+        kind: super::swarm::follow_kind::Follow,
         converged_since_ms: Option<super::time::Millis>,
     },
 }

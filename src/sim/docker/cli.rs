@@ -3,9 +3,10 @@
 //! The real CLI is cobra + pflag: long flags `--name web` or `--name=web`, shorthands `-p 8080:80`
 //! or `-p8080:80`, boolean shorthands combined (`-dit`), `--` ends the flags, and for `run`,
 //! `create` and `exec` the first positional argument (the image or container) ends flag parsing so
-//! the rest belongs to the container's command. Errors are pflag's and cobra's words, followed by
-//! `See 'docker run --help'.`, exit code 125 for `run`/`create`, 1 otherwise. Flags that Docker has
-//! but this page does not simulate are refused honestly rather than silently ignored.
+//! the rest belongs to the container's command. The parsing is src/sim/flags.rs's: pflag's and
+//! cobra's words with the usage line, exit 125 for a flag error and 1 for a wrong argument count.
+//! Flags that Docker has but this page does not simulate are refused honestly rather than
+//! silently ignored. `NETWORK_CREATE`/`NETWORK_LS` are shared with src/sim/swarm/overlay.rs.
 
 use super::error::DockerError;
 use crate::sim::flags::{Arity, Command, Flag, Parsed};
@@ -233,6 +234,40 @@ const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
     ("init", None),
 ];
 
+/// `docker network create`, also read by the swarm's network store (src/sim/swarm/overlay.rs)
+/// so both answer a line the same way.
+pub(crate) const NETWORK_CREATE: Command = Command::docker(
+    "docker network create",
+    "docker network create [OPTIONS] NETWORK",
+    "Create a network",
+    &[
+        Flag::string("driver", Some('d')),
+        Flag::bool("internal", None),
+        Flag::bool("attachable", None),
+        Flag::string("subnet", None),
+        Flag::string("label", None),
+        Flag::string("opt", Some('o')),
+        Flag::string("gateway", None),
+        Flag::string("ip-range", None),
+        Flag::bool("ipv6", None),
+    ],
+)
+.args(Arity::Exactly(1));
+
+/// `docker network ls`, also read by src/sim/swarm/overlay.rs.
+pub(crate) const NETWORK_LS: Command = Command::docker(
+    "docker network ls",
+    "docker network ls [OPTIONS]",
+    "List networks",
+    &[
+        Flag::bool("quiet", Some('q')),
+        Flag::string("filter", Some('f')),
+        Flag::string("format", None),
+        Flag::bool("no-trunc", None),
+    ],
+)
+.args(Arity::None);
+
 const SPECS: &[Command] = &[
     Command::docker(
         "docker run",
@@ -459,35 +494,8 @@ const SPECS: &[Command] = &[
     )
     .args(Arity::None),
     // Network commands (network-isolation page; docker/cli cli/command/network/*.go).
-    Command::docker(
-        "docker network create",
-        "docker network create [OPTIONS] NETWORK",
-        "Create a network",
-        &[
-            Flag::string("driver", Some('d')),
-            Flag::bool("internal", None),
-            Flag::bool("attachable", None),
-            Flag::string("subnet", None),
-            Flag::string("label", None),
-            Flag::string("opt", Some('o')),
-            Flag::string("gateway", None),
-            Flag::string("ip-range", None),
-            Flag::bool("ipv6", None),
-        ],
-    )
-    .args(Arity::Exactly(1)),
-    Command::docker(
-        "docker network ls",
-        "docker network ls [OPTIONS]",
-        "List networks",
-        &[
-            Flag::bool("quiet", Some('q')),
-            Flag::string("filter", Some('f')),
-            Flag::string("format", None),
-            Flag::bool("no-trunc", None),
-        ],
-    )
-    .args(Arity::None),
+    NETWORK_CREATE,
+    NETWORK_LS,
     Command::docker(
         "docker network inspect",
         "docker network inspect [OPTIONS] NETWORK [NETWORK...]",

@@ -6,10 +6,17 @@
 //! desc = …`), and `docker node ls` marks the node the CLI talks to with `*`. We answer the same
 //! on the learner's machine (`node-1` in a swarm lab, the lone host elsewhere); other machines run
 //! `docker swarm join|leave` through `ssh node-2 docker swarm join …`. A mistake changes nothing.
+//!
+//! The command lines are docker/cli's (`cli/command/swarm`, `cli/command/node`), one [`Command`]
+//! each in the one flag layer (src/sim/flags.rs): parsed before any daemon is asked, a flag error
+//! prints the usage and exits 125, a wrong argument count exits 1, `--help` prints the usage.
+//! Simplified: flags we do not model (`--autolock`, `--cert-expiry`, …) are refused by name;
+//! `docker node ps` is not simulated.
 
 use super::cluster::{Availability, MANAGEMENT_PORT, Role, Swarm};
 use crate::sim::docker::error::DockerError;
 use crate::sim::docker::output::tabwrite;
+use crate::sim::flags::{Arity, Command, Flag, Parsed};
 use crate::sim::{Record, World};
 
 fn daemon(message: impl AsRef<str>) -> DockerError {
@@ -116,108 +123,212 @@ pub fn on_machine(
 ) -> Result<(), DockerError> {
     let words: Vec<&str> = args.iter().map(String::as_str).collect();
     match words.as_slice() {
-        ["swarm", "init", rest @ ..] => init(world, host, rest, rec),
-        ["swarm", "join-token", rest @ ..] => join_token(world, host, rest, rec),
-        ["swarm", "join", rest @ ..] => join(world, host, rest, rec),
-        ["swarm", "leave", rest @ ..] => leave(world, host, rest, rec),
-        ["node", "ls", rest @ ..] | ["node", "list", rest @ ..] => node_ls(world, host, rest, rec),
-        ["node", "inspect", rest @ ..] => node_inspect(world, host, rest, rec),
-        ["node", verb @ ("promote" | "demote"), rest @ ..] => {
-            promote(world, host, *verb == "promote", rest, rec)
-        }
-        ["node", "update", rest @ ..] => node_update(world, host, rest, rec),
-        ["service", ..] => super::services::run(world, host, &args[1..], rec),
+        ["service", ..] => return super::services::run(world, host, &args[1..], rec),
+        ["stack", ..] => return super::stackcmd::run(world, host, &args[1..], rec),
         ["info"] => {
             super::info::info(world, host, rec);
-            Ok(())
+            return Ok(());
         }
-        ["stack", ..] => super::stackcmd::run(world, host, &args[1..], rec),
-        ["node", "rm", rest @ ..] | ["node", "remove", rest @ ..] => {
-            node_rm(world, host, rest, rec)
+        ["swarm" | "node"] | ["swarm" | "node", "--help" | "-h" | "help", ..] => {
+            rec.out(if words[0] == "swarm" {
+                SWARM_HELP
+            } else {
+                NODE_HELP
+            });
+            return Ok(());
         }
-        ["swarm"] | ["node"] => {
-            rec.out(format!(
-                "Usage:  docker {} COMMAND\n\nManage Swarm{}",
-                words[0],
-                if words[0] == "node" { " nodes" } else { "" }
-            ));
-            Ok(())
-        }
-        [group, sub, ..] => Err(DockerError::new(
-            format!(
-                "dockyard: `docker {group} {sub}` is real Docker but not simulated yet (issue 5 is in progress)"
-            ),
-            1,
-        )),
-        _ => Err(DockerError::new("docker: unknown command", 1)),
+        _ => {}
     }
-}
-
-/// Flags by name with their values, and the positional arguments.
-type Parsed<'a> = (Vec<(String, String)>, Vec<&'a str>);
-
-/// `--flag value`, `--flag=value`; the rest are positional.
-fn split_flags<'a>(
-    rest: &[&'a str],
-    valued: &[&str],
-    boolean: &[&str],
-) -> Result<Parsed<'a>, DockerError> {
-    let mut flags = Vec::new();
-    let mut positional = Vec::new();
-    let mut i = 0;
-    while i < rest.len() {
-        let a = rest[i];
-        i += 1;
-        if !a.starts_with('-') || a == "-" {
-            positional.push(a);
-            continue;
-        }
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (a, None),
-        };
-        if valued.contains(&name) {
-            let v = match inline {
-                Some(v) => v,
-                None => {
-                    let v = rest.get(i).ok_or_else(|| {
-                        DockerError::new(format!("flag needs an argument: {name}"), 1)
-                    })?;
-                    i += 1;
-                    v.to_string()
-                }
-            };
-            flags.push((name.to_string(), v));
-        } else if boolean.contains(&name) {
-            flags.push((name.to_string(), String::new()));
-        } else if name.starts_with("--") {
-            return Err(DockerError::new(format!("unknown flag: {name}"), 1));
-        } else {
-            let c = name.chars().nth(1).unwrap_or('-');
-            return Err(DockerError::new(
-                format!("unknown shorthand flag: '{c}' in {name}"),
-                1,
-            ));
-        }
-    }
-    Ok((flags, positional))
-}
-
-fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(
-        rest,
-        &["--advertise-addr", "--listen-addr", "--default-addr-pool"],
-        &["--force-new-cluster"],
-    )?;
-    if let Some(extra) = positional.first() {
+    let (group, verb) = match words.as_slice() {
+        [group, verb, ..] => (*group, *verb),
+        _ => return Err(DockerError::new("docker: unknown command", 1)),
+    };
+    let Some(cmd) = command(group, verb) else {
         return Err(DockerError::new(
             format!(
-                "\"docker swarm init\" accepts no arguments.\nSee 'docker swarm init --help'.\n\nUsage:  docker swarm init [OPTIONS]\n\nInitialize a swarm (got {extra})"
+                "dockyard: `docker {group} {verb}` is real Docker but not simulated yet (issue 5 is in progress)"
             ),
             1,
         ));
+    };
+    let p = cmd.parse(&args[2..])?;
+    match cmd.name() {
+        "swarm init" => init(world, host, &p, rec),
+        "swarm join" => join(world, host, &p, rec),
+        "swarm join-token" => join_token(world, host, &p, rec),
+        "swarm leave" => leave(world, host, &p, rec),
+        "node ls" => node_ls(world, host, &p, rec),
+        "node inspect" => node_inspect(world, host, &p, rec),
+        "node promote" => promote(world, host, true, &p, rec),
+        "node demote" => promote(world, host, false, &p, rec),
+        "node update" => node_update(world, host, &p, rec),
+        _ => node_rm(world, host, &p, rec),
     }
-    if flags.iter().any(|(k, _)| k == "--force-new-cluster")
+}
+
+// ---------------------------------------------------------------------------------------------
+// The command lines (docker/cli `cli/command/swarm`, `cli/command/node`)
+
+const INIT: Command = Command::docker(
+    "docker swarm init",
+    "docker swarm init [OPTIONS]",
+    "Initialize a swarm",
+    &[
+        Flag::string("advertise-addr", None),
+        Flag::typed("listen-addr", None, "node-addr"),
+        Flag::typed("default-addr-pool", None, "ipNetSlice"),
+        Flag::bool("force-new-cluster", None),
+    ],
+)
+.args(Arity::None)
+.not_simulated(&[
+    ("autolock", None),
+    ("availability", None),
+    ("cert-expiry", None),
+    ("data-path-addr", None),
+    ("data-path-port", None),
+    ("default-addr-pool-mask-length", None),
+    ("dispatcher-heartbeat", None),
+    ("external-ca", None),
+    ("max-snapshots", None),
+    ("snapshot-interval", None),
+    ("task-history-limit", None),
+]);
+
+const JOIN: Command = Command::docker(
+    "docker swarm join",
+    "docker swarm join [OPTIONS] HOST:PORT",
+    "Join a swarm as a node and/or manager",
+    &[
+        Flag::string("token", None),
+        Flag::string("advertise-addr", None),
+        Flag::typed("listen-addr", None, "node-addr"),
+        Flag::string("availability", None),
+    ],
+)
+.args(Arity::Exactly(1))
+.not_simulated(&[("data-path-addr", None)]);
+
+const JOIN_TOKEN: Command = Command::docker(
+    "docker swarm join-token",
+    "docker swarm join-token [OPTIONS] (worker|manager)",
+    "Manage join tokens",
+    &[Flag::bool("quiet", Some('q')), Flag::bool("rotate", None)],
+)
+.args(Arity::Exactly(1));
+
+const LEAVE: Command = Command::docker(
+    "docker swarm leave",
+    "docker swarm leave [OPTIONS]",
+    "Leave the swarm",
+    &[Flag::bool("force", Some('f'))],
+)
+.args(Arity::None);
+
+const NODE_LS: Command = Command::docker(
+    "docker node ls",
+    "docker node ls [OPTIONS]",
+    "List nodes in the swarm",
+    &[Flag::bool("quiet", Some('q'))],
+)
+.args(Arity::None)
+.not_simulated(&[("filter", Some('f')), ("format", None)]);
+
+const NODE_INSPECT: Command = Command::docker(
+    "docker node inspect",
+    "docker node inspect [OPTIONS] self|NODE [NODE...]",
+    "Display detailed information on one or more nodes",
+    &[
+        Flag::string("format", Some('f')),
+        Flag::bool("pretty", None),
+    ],
+)
+.args(Arity::AtLeast(1));
+
+const NODE_PROMOTE: Command = Command::docker(
+    "docker node promote",
+    "docker node promote NODE [NODE...]",
+    "Promote one or more nodes to manager in the swarm",
+    &[],
+)
+.args(Arity::AtLeast(1));
+
+const NODE_DEMOTE: Command = Command::docker(
+    "docker node demote",
+    "docker node demote NODE [NODE...]",
+    "Demote one or more nodes from manager in the swarm",
+    &[],
+)
+.args(Arity::AtLeast(1));
+
+const NODE_UPDATE: Command = Command::docker(
+    "docker node update",
+    "docker node update [OPTIONS] NODE",
+    "Update a node",
+    &[
+        Flag::string("availability", None),
+        Flag::typed("label-add", None, "list"),
+        Flag::typed("label-rm", None, "list"),
+        Flag::string("role", None),
+    ],
+)
+.args(Arity::Exactly(1));
+
+const NODE_RM: Command = Command::docker(
+    "docker node rm",
+    "docker node rm [OPTIONS] NODE [NODE...]",
+    "Remove one or more nodes from the swarm",
+    &[Flag::bool("force", Some('f'))],
+)
+.args(Arity::AtLeast(1));
+
+/// `docker swarm` and `docker swarm --help` (the commands this page simulates).
+const SWARM_HELP: &str = "Usage:  docker swarm COMMAND
+
+Manage Swarm
+
+Commands:
+  init        Initialize a swarm
+  join        Join a swarm as a node and/or manager
+  join-token  Manage join tokens
+  leave       Leave the swarm
+
+Run 'docker swarm COMMAND --help' for more information on a command.";
+
+/// `docker node` and `docker node --help` (the commands this page simulates).
+const NODE_HELP: &str = "Usage:  docker node COMMAND
+
+Manage Swarm nodes
+
+Commands:
+  demote      Demote one or more nodes from manager in the swarm
+  inspect     Display detailed information on one or more nodes
+  ls          List nodes in the swarm
+  promote     Promote one or more nodes to manager in the swarm
+  rm          Remove one or more nodes from the swarm
+  update      Update a node
+
+Run 'docker node COMMAND --help' for more information on a command.";
+
+/// The command `docker GROUP VERB` names (docker/cli aliases: `node ls`/`list`, `rm`/`remove`).
+fn command(group: &str, verb: &str) -> Option<&'static Command> {
+    Some(match (group, verb) {
+        ("swarm", "init") => &INIT,
+        ("swarm", "join") => &JOIN,
+        ("swarm", "join-token") => &JOIN_TOKEN,
+        ("swarm", "leave") => &LEAVE,
+        ("node", "ls" | "list") => &NODE_LS,
+        ("node", "inspect") => &NODE_INSPECT,
+        ("node", "promote") => &NODE_PROMOTE,
+        ("node", "demote") => &NODE_DEMOTE,
+        ("node", "update") => &NODE_UPDATE,
+        ("node", "rm" | "remove") => &NODE_RM,
+        _ => return None,
+    })
+}
+
+fn init(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    if p.bool("force-new-cluster")
         && let Some(node) = world.swarm.node_of(host)
         && node.role == Role::Manager
     {
@@ -227,7 +338,7 @@ fn init(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
         return Err(daemon(ALREADY_IN_SWARM));
     }
     let addr = world.swarm.machines[host].addr.clone();
-    if let Some((_, a)) = flags.iter().find(|(k, _)| k == "--advertise-addr")
+    if let Some(a) = p.value("advertise-addr")
         && a.split(':').next() != Some(addr.as_str())
     {
         return Err(daemon(format!(
@@ -285,25 +396,18 @@ fn force_new_cluster(world: &mut World, host: &str, rec: &mut Record) -> Result<
 fn join_token(
     world: &mut World,
     host: &str,
-    rest: &[&str],
+    p: &Parsed,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(rest, &[], &["-q", "--quiet", "--rotate"])?;
     require_manager(world, host)?;
-    let role = match positional.as_slice() {
-        ["worker"] => Role::Worker,
-        ["manager"] => Role::Manager,
-        [other] => {
+    let role = match p.args[0].as_str() {
+        "worker" => Role::Worker,
+        "manager" => Role::Manager,
+        other => {
             return Err(DockerError::new(format!("unknown role {other}"), 1));
         }
-        _ => {
-            return Err(DockerError::new(
-                "\"docker swarm join-token\" requires exactly 1 argument.\nSee 'docker swarm join-token --help'.\n\nUsage:  docker swarm join-token [OPTIONS] (worker|manager)\n\nManage join tokens",
-                1,
-            ));
-        }
     };
-    if flags.iter().any(|(k, _)| k == "--rotate") {
+    if p.bool("rotate") {
         let secret = super::cluster::base36(&mut world.rng, 25);
         let token = match role {
             Role::Worker => &mut world.swarm.worker_token,
@@ -321,7 +425,7 @@ fn join_token(
         Role::Worker => world.swarm.worker_token.clone(),
         Role::Manager => world.swarm.manager_token.clone(),
     };
-    if flags.iter().any(|(k, _)| k == "-q" || k == "--quiet") {
+    if p.bool("quiet") {
         rec.out(token);
         return Ok(());
     }
@@ -333,23 +437,8 @@ fn join_token(
     Ok(())
 }
 
-fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(
-        rest,
-        &[
-            "--token",
-            "--advertise-addr",
-            "--listen-addr",
-            "--availability",
-        ],
-        &[],
-    )?;
-    let [remote] = positional.as_slice() else {
-        return Err(DockerError::new(
-            "\"docker swarm join\" requires exactly 1 argument.\nSee 'docker swarm join --help'.\n\nUsage:  docker swarm join [OPTIONS] HOST:PORT\n\nJoin a swarm as a node and/or manager",
-            1,
-        ));
-    };
+fn join(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    let remote = p.args[0].as_str();
     if world.swarm.node_of(host).is_some() {
         return Err(daemon(ALREADY_IN_SWARM));
     }
@@ -364,11 +453,7 @@ fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
             "rpc error: code = Unavailable desc = connection error: desc = \"transport: Error while dialing: dial tcp {remote_ip}:{MANAGEMENT_PORT}: connect: connection refused\""
         )));
     }
-    let token = flags
-        .iter()
-        .find(|(k, _)| k == "--token")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default();
+    let token = p.string("token").unwrap_or_default();
     let Some(role) = world.swarm.role_for_token(&token) else {
         return Err(daemon(
             "rpc error: code = InvalidArgument desc = A valid join token is necessary to join this cluster",
@@ -380,7 +465,7 @@ fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
     }
     let now = world.now_ms;
     let id = world.swarm.add_node(host, role, now, &mut world.rng);
-    if let Some((_, a)) = flags.iter().find(|(k, _)| k == "--availability")
+    if let Some(a) = p.value("availability")
         && let Some(av) = Availability::parse(a)
         && let Some(n) = world.swarm.nodes.get_mut(&id)
     {
@@ -395,14 +480,8 @@ fn join(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Resul
     Ok(())
 }
 
-fn leave(
-    world: &mut World,
-    host: &str,
-    rest: &[&str],
-    rec: &mut Record,
-) -> Result<(), DockerError> {
-    let (flags, _) = split_flags(rest, &[], &["-f", "--force"])?;
-    let force = !flags.is_empty();
+fn leave(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    let force = p.bool("force");
     let Some(node) = world.swarm.node_of(host).cloned() else {
         return Err(daemon(NOT_IN_SWARM));
     };
@@ -444,13 +523,7 @@ fn manager_status(swarm: &Swarm, id: &str) -> &'static str {
         .unwrap_or("Unreachable")
 }
 
-fn node_ls(
-    world: &mut World,
-    host: &str,
-    rest: &[&str],
-    rec: &mut Record,
-) -> Result<(), DockerError> {
-    let (flags, _) = split_flags(rest, &[], &["-q", "--quiet"])?;
+fn node_ls(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
     require_manager(world, host)?;
     let swarm = &world.swarm;
     let me = swarm
@@ -461,7 +534,7 @@ fn node_ls(
     crate::sim::order::sort_by(&mut nodes, |a, b| {
         a.hostname.cmp(&b.hostname).then(a.id.cmp(&b.id))
     });
-    if !flags.is_empty() {
+    if p.bool("quiet") {
         let ids: Vec<&str> = nodes.iter().map(|n| n.id.as_str()).collect();
         rec.out(ids.join("\n"));
         return Ok(());
@@ -500,20 +573,13 @@ fn node_ls(
 fn node_inspect(
     world: &mut World,
     host: &str,
-    rest: &[&str],
+    p: &Parsed,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(rest, &["-f", "--format"], &["--pretty"])?;
     require_manager(world, host)?;
-    if positional.is_empty() {
-        return Err(DockerError::new(
-            "\"docker node inspect\" requires at least 1 argument.\nSee 'docker node inspect --help'.\n\nUsage:  docker node inspect [OPTIONS] self|NODE [NODE...]\n\nDisplay detailed information on one or more nodes",
-            1,
-        ));
-    }
-    let pretty = flags.iter().any(|(k, _)| k == "--pretty");
+    let pretty = p.bool("pretty");
     let mut values = Vec::new();
-    for reference in positional {
+    for reference in &p.args {
         let id = if reference == "self" {
             world
                 .swarm
@@ -581,13 +647,11 @@ fn node_inspect(
                     "Addr": format!("{}:{MANAGEMENT_PORT}", n.addr),
                 });
             }
-            values.push(
-                match flags.iter().find(|(k, _)| k == "-f" || k == "--format") {
-                    Some((_, f)) => crate::sim::docker::output::inspect_format(&v, f)
-                        .map_err(|e| DockerError::new(e, 1))?,
-                    None => crate::sim::docker::output::inspect_text(&[v]),
-                },
-            );
+            values.push(match p.value("format") {
+                Some(f) => crate::sim::docker::output::inspect_format(&v, f)
+                    .map_err(|e| DockerError::new(e, 1))?,
+                None => crate::sim::docker::output::inspect_text(&[v]),
+            });
         }
     }
     rec.out(values.join("\n"));
@@ -598,26 +662,16 @@ fn promote(
     world: &mut World,
     host: &str,
     up: bool,
-    rest: &[&str],
+    p: &Parsed,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let (_, positional) = split_flags(rest, &[], &[])?;
     require_manager(world, host)?;
-    if positional.is_empty() {
-        let verb = if up { "promote" } else { "demote" };
-        return Err(DockerError::new(
-            format!(
-                "\"docker node {verb}\" requires at least 1 argument.\nSee 'docker node {verb} --help'.\n\nUsage:  docker node {verb} NODE [NODE...]"
-            ),
-            1,
-        ));
-    }
     // Check every node first: a mistake changes nothing.
     let mut ids = Vec::new();
-    for reference in &positional {
+    for reference in &p.args {
         ids.push(world.swarm.resolve(reference).map_err(daemon)?);
     }
-    for (reference, id) in positional.iter().zip(ids) {
+    for (reference, id) in p.args.iter().zip(ids) {
         let managers = world.swarm.managers().count();
         let (role, hostname) = {
             let n = &world.swarm.nodes[&id];
@@ -668,41 +722,32 @@ fn promote(
 fn node_update(
     world: &mut World,
     host: &str,
-    rest: &[&str],
+    p: &Parsed,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(
-        rest,
-        &["--availability", "--label-add", "--label-rm", "--role"],
-        &[],
-    )?;
     require_manager(world, host)?;
-    let [reference] = positional.as_slice() else {
-        return Err(DockerError::new(
-            "\"docker node update\" requires exactly 1 argument.\nSee 'docker node update --help'.\n\nUsage:  docker node update [OPTIONS] NODE\n\nUpdate a node",
-            1,
-        ));
-    };
+    let reference = &p.args[0];
     let id = world.swarm.resolve(reference).map_err(daemon)?;
     let mut node = world.swarm.nodes[&id].clone();
-    for (k, v) in &flags {
-        match k.as_str() {
-            "--availability" => {
+    for (k, v) in &p.flags {
+        match *k {
+            "availability" => {
                 node.availability = Availability::parse(v).ok_or_else(|| {
-                    DockerError::new(
-                        format!("invalid argument \"{v}\" for \"--availability\" flag: invalid availability: {v}"),
-                        1,
+                    NODE_UPDATE.invalid_value(
+                        "availability",
+                        v,
+                        &format!("invalid availability: {v}"),
                     )
                 })?;
             }
-            "--label-add" => {
+            "label-add" => {
                 let (key, value) = v.split_once('=').unwrap_or((v, ""));
                 node.labels.insert(key.to_string(), value.to_string());
             }
-            "--label-rm" if node.labels.remove(v).is_none() => {
+            "label-rm" if node.labels.remove(v).is_none() => {
                 return Err(daemon(format!("key {v} doesn't exist in node's labels")));
             }
-            "--role" => {
+            "role" => {
                 return Err(DockerError::new(
                     "dockyard: use `docker node promote|demote` (the same change)",
                     1,
@@ -732,22 +777,10 @@ fn node_update(
     Ok(())
 }
 
-fn node_rm(
-    world: &mut World,
-    host: &str,
-    rest: &[&str],
-    rec: &mut Record,
-) -> Result<(), DockerError> {
-    let (flags, positional) = split_flags(rest, &[], &["-f", "--force"])?;
+fn node_rm(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
     require_manager(world, host)?;
-    let force = !flags.is_empty();
-    if positional.is_empty() {
-        return Err(DockerError::new(
-            "\"docker node rm\" requires at least 1 argument.\nSee 'docker node rm --help'.\n\nUsage:  docker node rm [OPTIONS] NODE [NODE...]\n\nRemove one or more nodes from the swarm",
-            1,
-        ));
-    }
-    for reference in positional {
+    let force = p.bool("force");
+    for reference in &p.args {
         let id = world.swarm.resolve(reference).map_err(daemon)?;
         let n = world.swarm.nodes[&id].clone();
         if n.role == Role::Manager {

@@ -15,11 +15,14 @@
 //! with SCOPE `swarm`; `docker network rm` refuses a network a service still uses.
 //!
 //! Here: the same store (`Overlay` in the swarm), `docker network create|ls|inspect|rm` for
-//! swarm networks, the allocator ([`allocate`], run after every live step) and the service
+//! swarm networks (`create` and `ls` read the engine CLI's own command lines,
+//! `docker::cli::NETWORK_CREATE`/`NETWORK_LS`, so a line gets one answer; `docker stack deploy`
+//! calls [`create`] with a [`CreateNetwork`]), the allocator ([`allocate`], run after every live step) and the service
 //! hooks. Simplified: subnets are /24s taken in order from 10.0.1.0 (ingress is 10.255.0.0/16,
 //! the default it had for years, so it never looks like the lab's own 10.0.0.x addresses);
 //! addresses are the lowest free host numbers; `--attachable` is recorded but standalone
-//! `docker run --network` on an overlay is not simulated; no encryption, no `--opt`.
+//! `docker run --network` on an overlay is not simulated; no encryption: `--opt`, `--gateway`,
+//! `--ip-range` and `--ipv6` on an overlay are refused by name.
 
 use super::cluster::Role;
 use super::service::{EndpointMode, PublishMode, Service};
@@ -329,13 +332,41 @@ pub fn network_command(
     let words: Vec<&str> = args[1..].iter().map(String::as_str).collect();
     let local = world.here().to_string();
     match words.as_slice() {
-        ["create", rest @ ..] => {
-            let flags = create_flags(rest).ok()?;
-            (flags.driver.as_deref() == Some("overlay")).then(|| create(world, &local, flags, rec))
+        // The engine's own `docker network create` command line (src/sim/docker/cli.rs), so a
+        // mistake gets the same answer here and there: a line that does not parse, or names
+        // another driver, is left to the engine's CLI.
+        ["create", ..] => {
+            let p = crate::sim::docker::cli::NETWORK_CREATE
+                .parse(&args[2..])
+                .ok()?;
+            let request = CreateNetwork {
+                name: p.args[0].clone(),
+                driver: p.string("driver").unwrap_or_default(),
+                attachable: p.bool("attachable"),
+                internal: p.bool("internal"),
+                subnet: p.string("subnet"),
+                labels: p.values("label"),
+            };
+            if request.driver != "overlay" {
+                return None;
+            }
+            // Flags the engine's bridge model reads but the swarm's store does not keep.
+            if let Some(long) = ["opt", "gateway", "ip-range", "ipv6"]
+                .into_iter()
+                .find(|l| p.has(l))
+            {
+                let refusal = crate::sim::docker::cli::NETWORK_CREATE.refuse(&format!("--{long}"));
+                return Some(Err(refusal));
+            }
+            Some(create(world, &local, request, rec))
         }
-        ["ls" | "list", rest @ ..] if rest.iter().all(|w| matches!(*w, "-q" | "--quiet")) => {
+        ["ls" | "list", ..] => {
+            let p = crate::sim::docker::cli::NETWORK_LS.parse(&args[2..]).ok()?;
+            if p.flags.iter().any(|(long, _)| *long != "quiet") {
+                return None;
+            }
             world.swarm.node_of(&local)?;
-            rec.out(ls(world, &local, !rest.is_empty()));
+            rec.out(ls(world, &local, p.bool("quiet")));
             Some(Ok(()))
         }
         ["rm" | "remove", names @ ..]
@@ -367,56 +398,23 @@ pub fn network_command(
     }
 }
 
-#[derive(Default)]
-struct CreateFlags {
-    name: String,
-    driver: Option<String>,
-    attachable: bool,
-    internal: bool,
-    subnet: Option<String>,
-    labels: Vec<String>,
-}
-
-fn create_flags(rest: &[&str]) -> Result<CreateFlags, String> {
-    let mut f = CreateFlags::default();
-    let mut i = 0;
-    while i < rest.len() {
-        let w = rest[i];
-        let (flag, inline) = match w.split_once('=') {
-            Some((a, b)) if a.starts_with("--") => (a, Some(b.to_string())),
-            _ => (w, None),
-        };
-        let value = |i: &mut usize| -> Result<String, String> {
-            if let Some(v) = inline.clone() {
-                return Ok(v);
-            }
-            *i += 1;
-            rest.get(*i)
-                .map(|s| s.to_string())
-                .ok_or_else(|| format!("flag needs an argument: {flag}"))
-        };
-        match flag {
-            "-d" | "--driver" => f.driver = Some(value(&mut i)?),
-            _ if flag.starts_with("-d") && flag.len() > 2 && !flag.starts_with("--") => {
-                f.driver = Some(flag[2..].to_string())
-            }
-            "--attachable" => f.attachable = inline.as_deref() != Some("false"),
-            "--internal" => f.internal = inline.as_deref() != Some("false"),
-            "--subnet" => f.subnet = Some(value(&mut i)?),
-            "--label" => f.labels.push(value(&mut i)?),
-            _ if flag.starts_with('-') => return Err(flag.to_string()),
-            _ => f.name = w.to_string(),
-        }
-        i += 1;
-    }
-    Ok(f)
+/// What `docker network create` asks the swarm for (moby `NetworkCreateRequest`).
+#[derive(Clone, Debug, Default)]
+pub struct CreateNetwork {
+    pub name: String,
+    pub driver: String,
+    pub attachable: bool,
+    pub internal: bool,
+    pub subnet: Option<String>,
+    /// `KEY=VALUE` as typed.
+    pub labels: Vec<String>,
 }
 
 /// `docker network create -d overlay NAME` on `host`.
-fn create(
+pub fn create(
     world: &mut World,
     host: &str,
-    f: CreateFlags,
+    f: CreateNetwork,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     match world.swarm.node_of(host) {
@@ -427,12 +425,6 @@ fn create(
             ));
         }
         _ => super::cli::require_manager(world, host)?,
-    }
-    if f.name.is_empty() {
-        return Err(DockerError::new(
-            "\"docker network create\" requires exactly 1 argument.\nSee 'docker network create --help'.\n\nUsage:  docker network create [OPTIONS] NETWORK\n\nCreate a network",
-            1,
-        ));
     }
     if find(world, &f.name).is_some() || world.engine.networks.contains_key(&f.name) {
         // moby `daemon/network.go`: libnetwork.NetworkNameError.

@@ -10,8 +10,12 @@
 //! filtered on that label, `rm` removes the services then the networks, sorted by name, and
 //! leaves the volumes on the nodes.
 //!
-//! We run the same steps on the leader's store (src/sim/swarm/stack.rs converts, services.rs
-//! `create_spec` creates). Simplified: one `-c` file; the CLI walks Go maps in random order, we
+//! Each subcommand is a [`Command`] of the one flag layer (src/sim/flags.rs): a flag error prints
+//! the usage and exits 125, a wrong argument count exits 1, `--help` prints the usage.
+//!
+//! We run the same steps on the leader's store (src/sim/swarm/stack.rs converts,
+//! src/sim/swarm/services/ `create_spec` creates, and an update is checked by the same
+//! `services::validate::spec` as `docker service update`). Simplified: one `-c` file; the CLI walks Go maps in random order, we
 //! walk names in order; `--detach=false` (waiting for convergence) and `--resolve-image` are
 //! accepted but do not change anything; `docker stack config` prints the Compose long form as
 //! `docker compose config` does (the CLI's encoder orders keys differently) and narrates the
@@ -20,12 +24,13 @@
 //! Dockyard message.
 
 use super::orchestrator::ServiceMode;
-use super::service::{EndpointMode, PublishMode, Service, Spec};
+use super::service::{Service, Spec};
 use super::stack::{self, Converted, LABEL_NAMESPACE};
 use super::task::TaskState;
 use crate::sim::docker::compose;
 use crate::sim::docker::error::DockerError;
 use crate::sim::docker::output::tabwrite;
+use crate::sim::flags::{Arity, Command, Flag, Parsed};
 use crate::sim::hostfs::normalise;
 use crate::sim::{Record, World};
 
@@ -43,105 +48,82 @@ Commands:
 
 Run 'docker stack COMMAND --help' for more information on a command.";
 
-/// cobra's argument-count error (`cli.ExactArgs`, `cli.RequiresMinArgs`, `cli.NoArgs`).
-fn usage(cmd: &str, args: &str, what: &str, need: &str) -> DockerError {
-    DockerError::new(
-        format!(
-            "\"docker stack {cmd}\" {need}.\nSee 'docker stack {cmd} --help'.\n\nUsage:  docker stack {cmd} {args}\n\n{what}"
-        ),
-        1,
-    )
-}
+const DEPLOY: Command = Command::docker(
+    "docker stack deploy",
+    "docker stack deploy [OPTIONS] STACK",
+    "Deploy a new stack or update an existing stack",
+    &[
+        Flag::typed("compose-file", Some('c'), "strings"),
+        Flag::bool("prune", None),
+        Flag::bool("detach", Some('d')),
+        Flag::bool("quiet", Some('q')),
+        Flag::string("resolve-image", None),
+        Flag::bool("with-registry-auth", None),
+    ],
+)
+.args(Arity::Exactly(1));
 
-/// Parsed flags: (long name, value) and positionals.
-struct Flags<'a> {
-    flags: Vec<(&'static str, String)>,
-    positional: Vec<&'a str>,
-}
+const LS: Command = Command::docker(
+    "docker stack ls",
+    "docker stack ls [OPTIONS]",
+    "List stacks",
+    &[],
+)
+.args(Arity::None)
+.not_simulated(&[("format", None)]);
 
-impl Flags<'_> {
-    fn last(&self, name: &str) -> Option<&str> {
-        self.flags
-            .iter()
-            .rev()
-            .find(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-    }
-    fn all(&self, name: &str) -> Vec<&str> {
-        self.flags
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-    /// A boolean flag: set, and not `=false`.
-    fn on(&self, name: &str) -> bool {
-        self.last(name).is_some_and(|v| v != "false")
-    }
-}
+const SERVICES: Command = Command::docker(
+    "docker stack services",
+    "docker stack services [OPTIONS] STACK",
+    "List the services in the stack",
+    &[Flag::bool("quiet", Some('q'))],
+)
+.args(Arity::Exactly(1))
+.not_simulated(&[("format", None), ("filter", Some('f'))]);
 
-/// (long, short, takes a value)
-type Def = (&'static str, Option<char>, bool);
+const PS: Command = Command::docker(
+    "docker stack ps",
+    "docker stack ps [OPTIONS] STACK",
+    "List the tasks in the stack",
+    &[
+        Flag::bool("no-trunc", None),
+        Flag::bool("quiet", Some('q')),
+        Flag::typed("filter", Some('f'), "filter"),
+    ],
+)
+.args(Arity::Exactly(1))
+.not_simulated(&[("format", None), ("no-resolve", None)]);
 
-/// pflag-style parsing with the words pflag prints.
-fn parse<'a>(rest: &[&'a str], defs: &[Def]) -> Result<Flags<'a>, DockerError> {
-    let mut flags = Vec::new();
-    let mut positional = Vec::new();
-    let mut i = 0;
-    while i < rest.len() {
-        let a = rest[i];
-        i += 1;
-        if a == "--" {
-            positional.extend(&rest[i..]);
-            break;
-        }
-        if !a.starts_with('-') || a == "-" {
-            positional.push(a);
-            continue;
-        }
-        let (name, inline) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v.to_string())),
-            None => (a, None),
-        };
-        let def = if let Some(long) = name.strip_prefix("--") {
-            defs.iter().find(|d| d.0 == long)
-        } else {
-            let c = name.chars().nth(1).unwrap_or('-');
-            defs.iter().find(|d| d.1 == Some(c))
-        };
-        let Some(&(long, _, valued)) = def else {
-            return Err(if name.starts_with("--") {
-                DockerError::new(format!("unknown flag: {name}"), 125)
-            } else {
-                let c = name.chars().nth(1).unwrap_or('-');
-                DockerError::new(format!("unknown shorthand flag: '{c}' in {name}"), 125)
-            });
-        };
-        if valued {
-            let v = match inline {
-                Some(v) => v,
-                None if !name.starts_with("--") && name.chars().count() > 2 => {
-                    name.chars().skip(2).collect()
-                }
-                None => {
-                    let v = rest.get(i).ok_or_else(|| {
-                        let shown = if name.starts_with("--") {
-                            name.to_string()
-                        } else {
-                            format!("'{}' in {name}", name.chars().nth(1).unwrap_or('-'))
-                        };
-                        DockerError::new(format!("flag needs an argument: {shown}"), 125)
-                    })?;
-                    i += 1;
-                    v.to_string()
-                }
-            };
-            flags.push((long, v));
-        } else {
-            flags.push((long, inline.unwrap_or_else(|| "true".into())));
-        }
-    }
-    Ok(Flags { flags, positional })
+const RM: Command = Command::docker(
+    "docker stack rm",
+    "docker stack rm [OPTIONS] STACK [STACK...]",
+    "Remove one or more stacks",
+    &[Flag::bool("detach", Some('d'))],
+)
+.args(Arity::AtLeast(1));
+
+const CONFIG: Command = Command::docker(
+    "docker stack config",
+    "docker stack config [OPTIONS]",
+    "Outputs the final config file, after doing merges and interpolations",
+    &[
+        Flag::typed("compose-file", Some('c'), "strings"),
+        Flag::bool("skip-interpolation", None),
+    ],
+)
+.args(Arity::None);
+
+/// The subcommand a word names, with docker/cli's aliases (`up`, `list`, `remove`/`down`).
+fn command(verb: &str) -> Option<&'static Command> {
+    Some(match verb {
+        "deploy" | "up" => &DEPLOY,
+        "ls" | "list" => &LS,
+        "services" => &SERVICES,
+        "ps" => &PS,
+        "rm" | "remove" | "down" => &RM,
+        "config" => &CONFIG,
+        _ => return None,
+    })
 }
 
 /// `docker stack …` on machine `host`.
@@ -151,24 +133,30 @@ pub fn run(
     args: &[String],
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let words: Vec<&str> = args.iter().map(String::as_str).collect();
-    match words.as_slice() {
-        [] => {
-            rec.out(USAGE);
-            Ok(())
-        }
-        ["deploy" | "up", rest @ ..] => deploy(world, host, rest, rec),
-        ["ls" | "list", rest @ ..] => ls(world, host, rest, rec),
-        ["services", rest @ ..] => services(world, host, rest, rec),
-        ["ps", rest @ ..] => ps(world, host, rest, rec),
-        ["rm" | "remove" | "down", rest @ ..] => rm(world, host, rest, rec),
-        ["config", rest @ ..] => config(world, rest, rec),
-        [other, ..] => Err(DockerError::new(
+    let Some(verb) = args.first() else {
+        rec.out(USAGE);
+        return Ok(());
+    };
+    if matches!(verb.as_str(), "--help" | "-h" | "help") {
+        rec.out(USAGE);
+        return Ok(());
+    }
+    let Some(cmd) = command(verb) else {
+        return Err(DockerError::new(
             format!(
-                "docker: unknown command: docker stack {other}\n\nRun 'docker stack --help' for more information"
+                "docker: unknown command: docker stack {verb}\n\nRun 'docker stack --help' for more information"
             ),
             1,
-        )),
+        ));
+    };
+    let p = cmd.parse(&args[1..])?;
+    match cmd.name() {
+        "stack deploy" => deploy(world, host, &p, rec),
+        "stack ls" => ls(world, host, rec),
+        "stack services" => services(world, host, &p, rec),
+        "stack ps" => ps(world, host, &p, rec),
+        "stack rm" => rm(world, host, &p, rec),
+        _ => config(world, &p, rec),
     }
 }
 
@@ -183,16 +171,25 @@ fn validate_name(name: &str) -> Result<(), DockerError> {
     Ok(())
 }
 
+/// The `-c` files: repeated flags and comma-separated values alike (a `strings` flag).
+fn compose_files(f: &Parsed) -> Vec<String> {
+    f.values("compose-file")
+        .iter()
+        .flat_map(|v| v.split(','))
+        .map(str::to_string)
+        .collect()
+}
+
 /// Loads the file named by `-c` (`loadComposeFile`): the Compose loader's steps and words, the
 /// CLI's own message for a missing file.
-fn load(world: &World, files: &[&str], rec: &mut Record) -> Result<compose::Loaded, DockerError> {
+fn load(world: &World, files: &[String], rec: &mut Record) -> Result<compose::Loaded, DockerError> {
     let Some(file) = files.first() else {
         return Err(DockerError::new(
             "specify a Compose file (with --compose-file)",
             1,
         ));
     };
-    if *file == "-" {
+    if file == "-" {
         return Err(DockerError::new(
             "dockyard: reading the Compose file from stdin is not simulated; write it to a file first",
             1,
@@ -236,15 +233,6 @@ fn load(world: &World, files: &[&str], rec: &mut Record) -> Result<compose::Load
     }
 }
 
-const DEPLOY_FLAGS: &[Def] = &[
-    ("compose-file", Some('c'), true),
-    ("prune", None, false),
-    ("detach", Some('d'), false),
-    ("quiet", Some('q'), false),
-    ("resolve-image", None, true),
-    ("with-registry-auth", None, false),
-];
-
 /// The services of stack `namespace`, by name.
 fn stack_services<'a>(world: &'a World, namespace: &str) -> Vec<&'a Service> {
     let mut v: Vec<&Service> = world
@@ -263,35 +251,29 @@ fn stack_services<'a>(world: &'a World, namespace: &str) -> Vec<&'a Service> {
 /// network NAME` instead.
 fn create_network(
     world: &mut World,
+    host: &str,
     net: &stack::StackNetwork,
     namespace: &str,
 ) -> Result<bool, DockerError> {
-    let mut args: Vec<String> = vec![
-        "network".into(),
-        "create".into(),
-        "--driver".into(),
-        net.driver.clone(),
-        "--label".into(),
-        format!("{LABEL_NAMESPACE}={namespace}"),
-    ];
-    if net.internal {
-        args.push("--internal".into());
-    }
-    if net.attachable {
-        args.push("--attachable".into());
-    }
-    args.push(net.name.clone());
-    let mut scratch = Record::new(world.now_ms);
-    match super::overlay::network_command(world, &args, &mut scratch) {
-        Some(result) => result.map(|()| true),
-        None => Err(DockerError::new(
+    if net.driver != "overlay" {
+        return Err(DockerError::new(
             format!(
                 "dockyard: a stack network with driver {} is not simulated; use the default, overlay",
                 net.driver
             ),
             1,
-        )),
+        ));
     }
+    let request = super::overlay::CreateNetwork {
+        name: net.name.clone(),
+        driver: net.driver.clone(),
+        attachable: net.attachable,
+        internal: net.internal,
+        subnet: None,
+        labels: vec![format!("{LABEL_NAMESPACE}={namespace}")],
+    };
+    let mut scratch = Record::new(world.now_ms);
+    super::overlay::create(world, host, request, &mut scratch).map(|()| true)
 }
 
 /// A swarm network by that name exists (an `external` one must).
@@ -316,38 +298,6 @@ fn stack_networks(world: &World, namespace: &str) -> Vec<String> {
         .collect()
 }
 
-/// The daemon's checks on a spec written by an update (controlapi `validateServiceSpec` and the
-/// ingress port allocator), as `create_spec` runs them on a create.
-fn check_update(world: &World, spec: &Spec) -> Result<(), DockerError> {
-    if spec.endpoint_mode == EndpointMode::Dnsrr
-        && spec.ports.iter().any(|p| p.mode == PublishMode::Ingress)
-    {
-        return Err(DockerError::daemon(
-            "rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode",
-        ));
-    }
-    for port in spec
-        .ports
-        .iter()
-        .filter(|p| p.mode == PublishMode::Ingress && p.published_port != 0)
-    {
-        if let Some(other) = world.swarm.services.values().find(|s| {
-            s.spec.name != spec.name
-                && s.endpoint_ports.iter().any(|q| {
-                    q.mode == PublishMode::Ingress
-                        && q.published_port == port.published_port
-                        && q.protocol == port.protocol
-                })
-        }) {
-            return Err(DockerError::daemon(format!(
-                "rpc error: code = InvalidArgument desc = port '{}' is already in use by service '{}' ({}) as an ingress port",
-                port.published_port, other.spec.name, other.id
-            )));
-        }
-    }
-    super::overlay::check_networks(world, &spec.template.networks)
-}
-
 /// `ServiceUpdate` with the whole new spec.
 fn update_service(
     world: &mut World,
@@ -355,7 +305,8 @@ fn update_service(
     spec: Spec,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    check_update(world, &spec)?;
+    // The same checks as `docker service update` (controlapi `UpdateService`).
+    super::services::validate::spec(world, &spec)?;
     let now = world.now_ms;
     let Some(svc) = world.swarm.services.get_mut(id) else {
         return Ok(());
@@ -428,28 +379,13 @@ fn manager_check(world: &World, host: &str, deploy: bool) -> Result<(), DockerEr
     super::cli::require_manager(world, host)
 }
 
-fn deploy(
-    world: &mut World,
-    host: &str,
-    rest: &[&str],
-    rec: &mut Record,
-) -> Result<(), DockerError> {
-    let f = parse(rest, DEPLOY_FLAGS)?;
-    let [namespace] = f.positional.as_slice() else {
-        return Err(usage(
-            "deploy",
-            "[OPTIONS] STACK",
-            "Deploy a new stack or update an existing stack",
-            "requires exactly 1 argument",
-        ));
-    };
-    let namespace = namespace.to_string();
+/// `docker stack deploy -c FILE STACK` (docker/cli `stack/swarm/deploy.go`). Long because it
+/// follows the CLI's steps in their order (load, prune, networks, external networks, services),
+/// and a failure after an earlier step changed the swarm must keep that change (`fail`).
+fn deploy(world: &mut World, host: &str, f: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    let namespace = f.args[0].clone();
     validate_name(&namespace)?;
-    let files: Vec<&str> = f
-        .all("compose-file")
-        .into_iter()
-        .flat_map(|v| v.split(','))
-        .collect();
+    let files = compose_files(f);
     let loaded = load(world, &files, rec)?;
     let converted = stack::convert(&loaded.project, &namespace);
     // loader.go prints the warnings once the file is loaded.
@@ -461,7 +397,7 @@ fn deploy(
         rec.err(w.clone());
     }
     let mut converted = converted.map_err(|e| DockerError::new(e, 1))?;
-    if let Some(v) = f.last("resolve-image")
+    if let Some(v) = f.value("resolve-image")
         && !matches!(v, "always" | "changed" | "never")
     {
         return Err(DockerError::new(
@@ -469,16 +405,16 @@ fn deploy(
             1,
         ));
     }
-    let detach_given = f.last("detach").is_some();
+    let detach_given = f.has("detach");
     if !detach_given {
         rec.err("Since --detach=false was not specified, tasks will be created in the background.\nIn a future release, --detach=false will become the default.");
-    } else if !f.on("detach") {
+    } else if !f.bool("detach") {
         rec.say("Dockyard does not wait for convergence here (--detach=false); follow the tasks with `docker stack ps`.");
     }
     manager_check(world, host, true)?;
     let mut changed_something = false;
     let fail = |e: DockerError, changed: bool| if changed { e.keeping_state() } else { e };
-    if f.on("prune") {
+    if f.bool("prune") {
         let keep: Vec<String> = converted
             .services
             .iter()
@@ -501,7 +437,7 @@ fn deploy(
         if existing.contains(&net.name) {
             continue;
         }
-        let made = create_network(world, net, &namespace).map_err(|e| {
+        let made = create_network(world, host, net, &namespace).map_err(|e| {
             fail(
                 DockerError::new(format!("failed to create network {}: {e}", net.name), 1),
                 changed_something,
@@ -634,22 +570,7 @@ fn narrate_deploy(
     }
 }
 
-fn ls(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let f = parse(rest, &[("format", None, true)])?;
-    if !f.positional.is_empty() {
-        return Err(usage(
-            "ls",
-            "[OPTIONS]",
-            "List stacks",
-            "accepts no arguments",
-        ));
-    }
-    if f.last("format").is_some() {
-        return Err(DockerError::new(
-            "dockyard: --format is not simulated for docker stack ls",
-            1,
-        ));
-    }
+fn ls(world: &mut World, host: &str, rec: &mut Record) -> Result<(), DockerError> {
     super::cli::require_manager(world, host)?;
     let mut counts: std::collections::BTreeMap<&str, u64> = Default::default();
     for s in world.swarm.services.values() {
@@ -666,51 +587,21 @@ fn ls(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<
     Ok(())
 }
 
-fn ports_text(svc: &Service) -> String {
-    svc.endpoint_ports
-        .iter()
-        .filter(|p| p.published_port != 0)
-        .map(|p| format!("*:{}->{}/{}", p.published_port, p.target_port, p.protocol))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn services(
     world: &mut World,
     host: &str,
-    rest: &[&str],
+    f: &Parsed,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let f = parse(
-        rest,
-        &[
-            ("quiet", Some('q'), false),
-            ("format", None, true),
-            ("filter", Some('f'), true),
-        ],
-    )?;
-    let [namespace] = f.positional.as_slice() else {
-        return Err(usage(
-            "services",
-            "[OPTIONS] STACK",
-            "List the services in the stack",
-            "requires exactly 1 argument",
-        ));
-    };
+    let namespace = &f.args[0];
     validate_name(namespace)?;
-    if f.last("format").is_some() || f.last("filter").is_some() {
-        return Err(DockerError::new(
-            "dockyard: --format and --filter are not simulated for docker stack services",
-            1,
-        ));
-    }
     super::cli::require_manager(world, host)?;
     let list = stack_services(world, namespace);
     if list.is_empty() {
         rec.err(format!("Nothing found in stack: {namespace}"));
         return Ok(());
     }
-    if f.on("quiet") {
+    if f.bool("quiet") {
         for s in list {
             rec.out(s.id[..12].to_string());
         }
@@ -731,7 +622,7 @@ fn services(
             s.mode_text().to_string(),
             super::services::replicas_text(world, s),
             s.spec.template.container.image.clone(),
-            ports_text(s),
+            super::services::ports_text(s),
         ]);
         rec.touch(s.spec.name.clone());
     }
@@ -739,32 +630,9 @@ fn services(
     Ok(())
 }
 
-fn ps(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let f = parse(
-        rest,
-        &[
-            ("no-trunc", None, false),
-            ("no-resolve", None, false),
-            ("quiet", Some('q'), false),
-            ("filter", Some('f'), true),
-            ("format", None, true),
-        ],
-    )?;
-    let [namespace] = f.positional.as_slice() else {
-        return Err(usage(
-            "ps",
-            "[OPTIONS] STACK",
-            "List the tasks in the stack",
-            "requires exactly 1 argument",
-        ));
-    };
+fn ps(world: &mut World, host: &str, f: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    let namespace = &f.args[0];
     validate_name(namespace)?;
-    if f.last("format").is_some() || f.on("no-resolve") {
-        return Err(DockerError::new(
-            "dockyard: --format and --no-resolve are not simulated for docker stack ps",
-            1,
-        ));
-    }
     super::cli::require_manager(world, host)?;
     let names: Vec<String> = stack_services(world, namespace)
         .into_iter()
@@ -784,36 +652,25 @@ fn ps(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<
         ));
     }
     // The same table as `docker service ps` over the stack's services (task.Print).
-    let mut args: Vec<String> = vec!["ps".into()];
-    if f.on("no-trunc") {
-        args.push("--no-trunc".into());
-    }
-    if f.on("quiet") {
-        args.push("--quiet".into());
-    }
-    for v in f.all("filter") {
-        args.push("--filter".into());
-        args.push(v.to_string());
-    }
-    args.extend(names);
-    super::services::run(world, host, &args, rec)
+    let ids: Vec<String> = stack_services(world, namespace)
+        .into_iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let options = super::services::PsOptions {
+        quiet: f.bool("quiet"),
+        no_trunc: f.bool("no-trunc"),
+        filters: f.values("filter"),
+    };
+    rec.out(super::services::ps_text(world, &ids, &options));
+    Ok(())
 }
 
-fn rm(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let f = parse(rest, &[("detach", Some('d'), false)])?;
-    if f.positional.is_empty() {
-        return Err(usage(
-            "rm",
-            "[OPTIONS] STACK [STACK...]",
-            "Remove one or more stacks",
-            "requires at least 1 argument",
-        ));
-    }
-    for ns in &f.positional {
+fn rm(world: &mut World, host: &str, f: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    for ns in &f.args {
         validate_name(ns)?;
     }
     super::cli::require_manager(world, host)?;
-    for ns in f.positional.clone() {
+    for ns in &f.args {
         let list: Vec<(String, String)> = stack_services(world, ns)
             .into_iter()
             .map(|s| (s.id.clone(), s.spec.name.clone()))
@@ -855,27 +712,8 @@ fn rm(world: &mut World, host: &str, rest: &[&str], rec: &mut Record) -> Result<
     Ok(())
 }
 
-fn config(world: &mut World, rest: &[&str], rec: &mut Record) -> Result<(), DockerError> {
-    let f = parse(
-        rest,
-        &[
-            ("compose-file", Some('c'), true),
-            ("skip-interpolation", None, false),
-        ],
-    )?;
-    if !f.positional.is_empty() {
-        return Err(usage(
-            "config",
-            "[OPTIONS]",
-            "Outputs the final config file, after doing merges and interpolations",
-            "accepts no arguments",
-        ));
-    }
-    let files: Vec<&str> = f
-        .all("compose-file")
-        .into_iter()
-        .flat_map(|v| v.split(','))
-        .collect();
+fn config(world: &mut World, f: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    let files = compose_files(f);
     let loaded = load(world, &files, rec)?;
     for w in &loaded.warnings {
         rec.err(w.clone());
@@ -1049,11 +887,18 @@ mod tests {
             "open nope.yaml: no such file or directory"
         );
         let (r, _) = run_words(&mut w, "deploy -c compose.yaml");
-        assert!(
-            r.unwrap_err()
-                .message
-                .starts_with("\"docker stack deploy\" requires exactly 1 argument.")
+        let e = r.unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.exit_code),
+            (
+                "docker: 'docker stack deploy' requires 1 argument\n\nUsage:  docker stack deploy [OPTIONS] STACK\n\nRun 'docker stack deploy --help' for more information",
+                1
+            )
         );
+        let (r, _) = run_words(&mut w, "deploy --bogus -c compose.yaml app");
+        let e = r.unwrap_err();
+        assert_eq!(e.exit_code, 125);
+        assert!(e.message.starts_with("unknown flag: --bogus\n\nUsage:  docker stack deploy [OPTIONS] STACK\n\nRun 'docker stack deploy --help'"), "{}", e.message);
         let (r, _) = run_words(&mut w, "ps app");
         assert_eq!(r.unwrap_err().message, "nothing found in stack: app");
         write(&mut w, "services:\n  web:\n    build: .\n");
