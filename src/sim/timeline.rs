@@ -6,6 +6,7 @@
 //! past forks: the old future is discarded and the new input becomes step `cursor + 1`.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::input::Input;
 use super::record::Record;
@@ -22,7 +23,10 @@ pub struct Timeline {
     entries: Vec<Option<Input>>,
     records: Vec<Record>,
     cursor: usize,
-    world: World,
+    /// Shared with whoever shows it (the UI holds the `Rc` it drew): a step that changes it
+    /// copies it first (`Rc::make_mut`), so a new world is a new pointer and a picture can tell
+    /// "unchanged" by pointer instead of comparing two worlds.
+    world: Rc<World>,
     keyframes: BTreeMap<usize, World>,
 }
 
@@ -31,7 +35,7 @@ impl Timeline {
         let mut keyframes = BTreeMap::new();
         keyframes.insert(0, start.clone());
         Timeline {
-            world: start.clone(),
+            world: Rc::new(start.clone()),
             start,
             entries: Vec::new(),
             records: Vec::new(),
@@ -43,6 +47,11 @@ impl Timeline {
     /// The world after `cursor()` steps.
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// The same world, shared: the pointer changes exactly when a step changes the world.
+    pub fn shared_world(&self) -> Rc<World> {
+        Rc::clone(&self.world)
     }
 
     pub fn start(&self) -> &World {
@@ -86,7 +95,7 @@ impl Timeline {
     pub fn forward(&mut self) -> bool {
         if self.cursor < self.records.len() {
             let entry = self.entries[self.cursor].clone();
-            apply(&mut self.world, entry);
+            apply(Rc::make_mut(&mut self.world), entry);
             self.cursor += 1;
             self.keep_keyframe();
             return true;
@@ -96,7 +105,7 @@ impl Timeline {
         // clock 24 h later, say) is one no replay of the records reaches, and a link to it reopens
         // somewhere else.
         let before = self.world.clone();
-        match step(&mut self.world) {
+        match step(Rc::make_mut(&mut self.world)) {
             Some(record) => {
                 self.entries.push(None);
                 self.records.push(record);
@@ -114,7 +123,7 @@ impl Timeline {
     /// What [`Timeline::forward`] would do at the end of the known steps (the next live event:
     /// its record, with its time), without doing it. `None` when nothing is left to happen.
     pub fn peek_next(&self) -> Option<Record> {
-        let mut world = self.world.clone();
+        let mut world = World::clone(&self.world);
         step(&mut world)
     }
 
@@ -123,7 +132,7 @@ impl Timeline {
         if self.cursor < self.records.len() {
             return self.forward();
         }
-        match crate::sim::step::step_until(&mut self.world, Some(limit_ms)) {
+        match crate::sim::step::step_until(Rc::make_mut(&mut self.world), Some(limit_ms)) {
             Some(record) => {
                 self.entries.push(None);
                 self.records.push(record);
@@ -157,12 +166,12 @@ impl Timeline {
             .expect("keyframe 0 always exists");
         // Replaying forward from the current world is cheaper when it lies between.
         if !(from..target).contains(&self.cursor) {
-            self.world = snapshot.clone();
+            self.world = Rc::new(snapshot.clone());
             self.cursor = from;
         }
         while self.cursor < target {
             let entry = self.entries[self.cursor].clone();
-            apply(&mut self.world, entry);
+            apply(Rc::make_mut(&mut self.world), entry);
             self.cursor += 1;
         }
     }
@@ -170,8 +179,9 @@ impl Timeline {
     /// Gives an input now. When looking at the past, the old future is discarded first.
     pub fn submit(&mut self, input: Input) -> &Record {
         self.truncate_future();
-        self.world.submit(input.clone());
-        let record = step(&mut self.world).expect("a submitted input is always the next event");
+        let world = Rc::make_mut(&mut self.world);
+        world.submit(input.clone());
+        let record = step(world).expect("a submitted input is always the next event");
         self.entries.push(Some(input));
         self.records.push(record);
         self.cursor += 1;
@@ -190,7 +200,8 @@ impl Timeline {
     fn keep_keyframe(&mut self) {
         if self.cursor.is_multiple_of(KEYFRAME_EVERY) && !self.keyframes.contains_key(&self.cursor)
         {
-            self.keyframes.insert(self.cursor, self.world.clone());
+            self.keyframes
+                .insert(self.cursor, World::clone(&self.world));
         }
     }
 }

@@ -453,7 +453,7 @@ impl App {
         let s = &lesson.session;
         let run = &s.run;
         let page = s.page;
-        let world = Rc::new(run.timeline.world().clone());
+        let world = views::WorldRef(run.timeline.shared_world());
         let last = run.timeline.last_record().cloned().map(Rc::new);
         // The page's own picture and side panel: its lesson's view, drawn by src/ui/views/.
         let stage = Stage {

@@ -1,5 +1,5 @@
 //! One picture per concept of the learning path. Each is a set of function components that take
-//! the world (`Rc<World>`) and the last record and draw hand-written SVG; they hold no simulation
+//! the world (a [`WorldRef`]) and the last record and draw hand-written SVG; they hold no simulation
 //! logic and send inputs (faults) back through callbacks. Each module's `panels` draws its page's
 //! picture and side panel from a [`Stage`]; [`panels`] picks the module a page's
 //! [`View`] names.
@@ -25,11 +25,31 @@ pub mod traffic_chart;
 pub mod volumes;
 pub mod why;
 
+/// The world a picture draws, shared with the timeline (src/sim/timeline.rs `shared_world`).
+/// Two are equal when they are the same pointer: the timeline copies its world before a step
+/// changes it, so a new world is a new pointer, and a picture's props compare in O(1) instead of
+/// walking two worlds field by field (which also kept every state type's `PartialEq` in the wasm).
+#[derive(Clone)]
+pub struct WorldRef(pub Rc<World>);
+
+impl PartialEq for WorldRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for WorldRef {
+    type Target = World;
+    fn deref(&self) -> &World {
+        &self.0
+    }
+}
+
 /// What a page's picture and side panel are drawn from: the moment shown, the layout, what the
 /// reader picked, and the callbacks through which the pictures give inputs.
 pub struct Stage<'a> {
     pub session: &'a Session,
-    pub world: Rc<World>,
+    pub world: WorldRef,
     pub last: Option<Rc<Record>>,
     /// Below the narrow breakpoint: two columns of cards.
     pub narrow: bool,

@@ -26,6 +26,7 @@ use super::super::time::{self, Millis};
 use super::super::world::World;
 use super::container::{Container, Status};
 use super::error::DockerError;
+use crate::sim::order::CollectOrdered;
 
 /// The default bridge's name (`docker0` on the host).
 pub const DEFAULT_BRIDGE: &str = "bridge";
@@ -179,7 +180,7 @@ pub fn predefined() -> BTreeMap<String, Network> {
     ]
     .into_iter()
     .map(|n| (n.name.clone(), n))
-    .collect()
+    .collect_map()
 }
 
 /// Finds a network by name, full ID or unique ID prefix, as the daemon does.

@@ -48,7 +48,7 @@ const VOL_H: i32 = 64;
 
 #[derive(Properties, PartialEq)]
 pub struct ComposeProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

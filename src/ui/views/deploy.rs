@@ -28,7 +28,7 @@ use crate::sim::world::World;
 
 #[derive(Properties, PartialEq)]
 pub struct DeployProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

@@ -16,11 +16,10 @@ use yew::prelude::*;
 use super::truncate;
 use crate::sim::docker::disk::{self, human_df};
 use crate::sim::record::Record;
-use crate::sim::world::World;
 
 #[derive(Properties, PartialEq)]
 pub struct DiskProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

@@ -34,7 +34,7 @@ const STACK_H: i32 = 300;
 
 #[derive(Properties, PartialEq)]
 pub struct ImagesProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

@@ -22,7 +22,6 @@ use crate::sim::docker::output::status_text;
 use crate::sim::input::Fault;
 use crate::sim::record::Record;
 use crate::sim::time::clock;
-use crate::sim::world::World;
 
 /// Card width: full, and compact for a phone held upright (two columns that stay legible).
 const CARD_W: i32 = 240;
@@ -112,7 +111,7 @@ impl Layout {
 
 #[derive(Properties, PartialEq)]
 pub struct PictureProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     /// The record of the step that led here (what it touched is highlighted).
     pub last: Option<Rc<Record>>,
     /// Card columns: 3 on a wide screen, 2 on a phone.
@@ -556,7 +555,7 @@ const EDGES: &[(&str, &str, i32, i32, &str)] = &[
 
 #[derive(Properties, PartialEq)]
 pub struct StateDiagramProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     /// The container whose state is lit.
     pub follow: Option<AttrValue>,
 }

@@ -37,7 +37,7 @@ const LANE_BAND: i32 = 30;
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

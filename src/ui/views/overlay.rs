@@ -40,7 +40,7 @@ const COLOURS: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct OverlayProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

@@ -49,7 +49,7 @@ const SERVICE_COLOURS: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct SwarmProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
     /// The machine whose menu is open.
     #[prop_or_default]

@@ -7,8 +7,6 @@
 //! swarm-overlay-networks and swarm-deployment-strategies pages. Simplified: the last 120
 //! seconds are drawn (the world keeps 600), one bar per second.
 
-use std::rc::Rc;
-
 use yew::prelude::*;
 
 use crate::sim::traffic;
@@ -27,7 +25,7 @@ const BOTTOM: f64 = 22.0;
 
 #[derive(Properties, PartialEq)]
 pub struct TrafficChartProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
 }
 
 /// What the chart shows, computed from the world (kept apart from the markup for tests).

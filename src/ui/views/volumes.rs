@@ -23,7 +23,6 @@ use crate::sim::docker::mount::MountKind;
 use crate::sim::docker::volume::Volume;
 use crate::sim::hostfs;
 use crate::sim::record::Record;
-use crate::sim::world::World;
 
 const CARD_W: i32 = 230;
 const CARD_H: i32 = 168;
@@ -37,7 +36,7 @@ const FOLDER_W: i32 = 230;
 
 #[derive(Properties, PartialEq)]
 pub struct VolumesPictureProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
     /// Columns of cards and cylinders: 3 on a wide screen, 2 on a phone.
     pub columns: usize,
@@ -336,7 +335,7 @@ pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct StoresLegendProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
 }
 
 /// The four places a file can live, and what ends each one's life.

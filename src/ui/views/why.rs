@@ -21,7 +21,6 @@ use crate::sim::docker::container::{Container, Status};
 use crate::sim::lab::{self, GIB, HOST, KIB, MIB, Totals, Vm, VmState};
 use crate::sim::record::Record;
 use crate::sim::time::SECOND_MS;
-use crate::sim::world::World;
 
 const W: i32 = 780;
 const PAD: i32 = 22;
@@ -51,7 +50,7 @@ pub fn size(bytes: u64) -> String {
 
 #[derive(Properties, PartialEq)]
 pub struct WhyProps {
-    pub world: Rc<World>,
+    pub world: super::WorldRef,
     pub last: Option<Rc<Record>>,
 }
 

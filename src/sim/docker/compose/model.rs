@@ -450,7 +450,7 @@ fn service(
                 s.labels = list_or_dict(value)
                     .into_iter()
                     .map(|(k, v)| (k, v.unwrap_or_default()))
-                    .collect()
+                    .collect_map()
             }
             "logging" => {
                 s.logging_driver = value.get("driver").map(text);
@@ -460,7 +460,7 @@ fn service(
                     .unwrap_or_default()
                     .into_iter()
                     .map(|(k, v)| (k, v.unwrap_or_default()))
-                    .collect();
+                    .collect_map();
             }
             "user" => s.user = Some(text(value)),
             "working_dir" => s.working_dir = Some(text(value)),
