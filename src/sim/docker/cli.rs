@@ -33,7 +33,7 @@ pub struct RunOptions {
     pub tmpfs: Vec<String>,
     /// `--platform windows/amd64` (src/sim/docker/platform.rs).
     pub platform: Option<String>,
-    /// `--network`/`--net` (src/sim/docker/network.rs); empty = the default bridge.
+    /// `--network`/`--net` (src/sim/docker/network/mod.rs); empty = the default bridge.
     pub networks: Vec<String>,
     /// `--network-alias`.
     pub network_aliases: Vec<String>,
@@ -41,7 +41,7 @@ pub struct RunOptions {
     pub expose: Vec<u16>,
     /// `-h/--hostname`; `None` = the short container ID.
     pub hostname: Option<String>,
-    /// `--health-*`, `--no-healthcheck` (src/sim/docker/health.rs).
+    /// `--health-*`, `--no-healthcheck` (src/sim/docker/health/mod.rs).
     pub health: super::health::HealthOptions,
     /// `--label/-l KEY=VALUE` (Compose sets `com.docker.compose.*` labels the same way).
     pub labels: Vec<String>,

@@ -52,7 +52,7 @@ pub struct Engine {
     pub next_ephemeral_port: u16,
     /// Volumes by name (src/sim/docker/volume.rs).
     pub volumes: BTreeMap<String, super::volume::Volume>,
-    /// Networks by name (src/sim/docker/network.rs).
+    /// Networks by name (src/sim/docker/network/mod.rs).
     pub networks: BTreeMap<String, super::network::Network>,
 }
 
@@ -475,7 +475,7 @@ pub fn create(
     let networks =
         super::network::endpoints_for_create(world, &options.networks, &options.network_aliases)?;
     let id = ContainerId(world.rng.hex(64));
-    // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs.rs).
+    // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs/mod.rs).
     let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
     let name = match &options.name {
         Some(name) => name.clone(),
