@@ -6,7 +6,7 @@
 
 use super::agenda::{Agenda, Class};
 use super::docker::build::model::Builder;
-use super::docker::engine::Engine;
+use super::docker::engine::model::Engine;
 use super::event::Event;
 use super::hostfs::HostFs;
 use super::ids::ContainerId;
