@@ -6,6 +6,11 @@
 //! the rest belongs to the container's command. Errors are pflag's and cobra's words, followed by
 //! `See 'docker run --help'.`, exit code 125 for `run`/`create`, 1 otherwise. Flags that Docker has
 //! but this page does not simulate are refused honestly rather than silently ignored.
+//!
+//! A leaf: the typed requests (`RunOptions`, `DockerCommand` and what they embed: the
+//! healthcheck options, a network command, a build's options) and their parsing import only
+//! other leaves (src/sim/flags.rs, the domains' `model` modules), so a compose job or the world
+//! can hold a request without importing the commands that run it.
 
 use super::error::DockerError;
 use crate::sim::flags::{Arity, Command, Flag, Parsed};
@@ -42,7 +47,7 @@ pub struct RunOptions {
     /// `-h/--hostname`; `None` = the short container ID.
     pub hostname: Option<String>,
     /// `--health-*`, `--no-healthcheck` (src/sim/docker/health/mod.rs).
-    pub health: super::health::HealthOptions,
+    pub health: super::health::model::HealthOptions,
     /// `--label/-l KEY=VALUE` (Compose sets `com.docker.compose.*` labels the same way).
     pub labels: Vec<String>,
     /// `--log-driver`; `None` = the daemon's default (daemon.json), src/sim/docker/disk/mod.rs.
@@ -166,7 +171,7 @@ pub enum DockerCommand {
         image: String,
     },
     /// `docker build` (src/sim/docker/build/mod.rs).
-    Build(super::build::BuildOptions),
+    Build(super::build::model::BuildOptions),
     History {
         image: String,
         no_trunc: bool,
@@ -183,8 +188,8 @@ pub enum DockerCommand {
         format: Option<String>,
     },
     BuilderPrune,
-    /// `docker network …` (src/sim/docker/netcmd.rs).
-    Network(super::netcmd::NetworkCommand),
+    /// `docker network …` (src/sim/docker/netcmd/mod.rs).
+    Network(super::netcmd::model::NetworkCommand),
     Help,
 }
 
@@ -735,13 +740,13 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
                     .filter(|(l, _)| matches!(*l, "network-alias" | "net-alias"))
                     .map(|(_, v)| v.clone())
                     .collect(),
-                expose: super::netcmd::parse_expose(&p.values("expose"))
+                expose: super::netcmd::model::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
                 hostname: p.string("hostname"),
                 labels: p.values("label"),
                 log_driver: p.string("log-driver"),
                 log_opts: p.values("log-opt"),
-                health: super::health::HealthOptions::from_flags(
+                health: super::health::model::HealthOptions::from_flags(
                     |f| p.string(f),
                     p.bool("no-healthcheck"),
                 )
@@ -831,7 +836,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
         }
         name if name.starts_with("network ") => {
             let flags: Vec<(&str, String)> = p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
-            match super::netcmd::build(name, &flags, args) {
+            match super::netcmd::model::build(name, &flags, args) {
                 Ok(command) => DockerCommand::Network(command),
                 Err(flag) => return Err(spec.refuse(&flag)),
             }
@@ -915,7 +920,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
         "pull" => DockerCommand::Pull {
             image: args[0].clone(),
         },
-        "build" => DockerCommand::Build(super::build::BuildOptions {
+        "build" => DockerCommand::Build(super::build::model::BuildOptions {
             context: args[0].clone(),
             tags: p.values("tag"),
             file: p.string("file"),

@@ -317,7 +317,7 @@ pub fn on_service_removed(world: &mut World, service_id: &str) {
 
 /// Handles `docker network …` when it concerns the swarm (an overlay create, `ls` on a
 /// manager, `rm`/`inspect` of a swarm network); `None` leaves it to the local engine
-/// (src/sim/docker/netcmd.rs).
+/// (src/sim/docker/netcmd/mod.rs).
 pub fn network_command(
     world: &mut World,
     args: &[String],
