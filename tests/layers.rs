@@ -8,9 +8,10 @@
 //! leaf that reaches a module outside the leaf set, printing the chain of imports that does it.
 //! (Simplified reader: everything after a file's first `#[cfg(test)]` is test code, which is
 //! where the project keeps its test modules.)
-//! It also checks that the leaves are on no import cycle. `world.rs` itself is still on a cycle
-//! (its fields are domain states defined next to their behaviour); docs/ARCHITECTURE.md's "Known
-//! layering problems" tracks that, and this list grows as it is fixed.
+//! It also checks that the leaves are on no import cycle, and that `world.rs` imports only leaves
+//! apart from a documented, temporary exception (`WORLD_EXCEPTIONS`: `lab` and
+//! `swarm::services`, whose state types move into leaves on other branches); docs/ARCHITECTURE.md's
+//! "Known layering problems" tracks that.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::path::Path;
@@ -305,6 +306,35 @@ fn leaves_import_nothing_above_them() {
         }
         if let Some(path) = chain(&graph, leaf, |m| m == leaf) {
             problems.push(format!("{} is on a cycle: {}", name(leaf), show(&path)));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Modules `world.rs` may still import although they are not leaves: a documented, temporary
+/// exception. Each is being moved into a leaf on its own branch (lab.rs's `Lab` into lab/model.rs,
+/// swarm/services.rs's `Follow` into a leaf); when they land, this list empties and `World` is off
+/// every import cycle (docs/ARCHITECTURE.md, "Known layering problems").
+const WORLD_EXCEPTIONS: &[&str] = &["lab", "swarm::services"];
+
+#[test]
+fn the_world_holds_only_leaves() {
+    let graph = graph();
+    let world = vec!["sim".to_string(), "world".to_string()];
+    let problems: Vec<String> = graph[&world]
+        .iter()
+        .filter(|m| {
+            let n = name(m);
+            !LEAVES.contains(&n.as_str()) && !WORLD_EXCEPTIONS.contains(&n.as_str())
+        })
+        .map(|m| format!("world imports {}, which is not a leaf", name(m)))
+        .collect();
+    let mut problems = problems;
+    for exception in WORLD_EXCEPTIONS {
+        if !graph[&world].iter().any(|m| name(m) == *exception) {
+            problems.push(format!(
+                "world no longer imports {exception}: remove it from WORLD_EXCEPTIONS"
+            ));
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
