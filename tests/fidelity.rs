@@ -914,7 +914,7 @@ fn compose_depends_on_short_and_long_forms_compose_spec_depends_on() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Healthchecks (src/sim/docker/health.rs)
+// Healthchecks (src/sim/docker/health/mod.rs)
 
 /// moby daemon/health.go: interval 30 s, timeout 30 s, retries 3, start_period 0, start_interval 5 s.
 #[test]

@@ -42,7 +42,7 @@ pub enum Check {
     /// `container app-api-1 has env A=1`, `… runs an old compose config`, `compose is waiting`
     /// (src/sim/docker/compose/check.rs).
     Compose(super::docker::compose::check::ComposeCheck),
-    /// `container web is healthy|unhealthy|starting` (src/sim/docker/health.rs).
+    /// `container web is healthy|unhealthy|starting` (src/sim/docker/health/mod.rs).
     Health {
         name: String,
         status: super::docker::health::HealthStatus,

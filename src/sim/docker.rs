@@ -1,6 +1,6 @@
 //! One Docker Engine on one host: images, containers and their processes, and the CLI that drives
 //! them. A swarm node is built from engines, not the reverse, so this module is meant not to import
-//! `swarm`. Today two files still do: dns.rs and probe.rs ask src/sim/swarm/mesh.rs (and the
+//! `swarm`. Today two files still do: dns.rs and probe.rs ask src/sim/swarm/mesh/mod.rs (and the
 //! agent and overlay store) when a task's container resolves a name or makes a request
 //! (docs/ARCHITECTURE.md, "Known layering problems").
 

@@ -32,7 +32,7 @@ pub enum Event {
     RestartDue { container: ContainerId, run: u32 },
     /// A VM's boot stage is over (sim/lab.rs); `boot` tells a stale event from a live one.
     VmBoot { vm: String, boot: u32, stage: usize },
-    /// A healthcheck probe is due (src/sim/docker/health.rs).
+    /// A healthcheck probe is due (src/sim/docker/health/mod.rs).
     HealthProbe { container: ContainerId, run: u32 },
     /// The host's disk fills up at this moment (src/sim/docker/disk/mod.rs computes when).
     DiskFull,

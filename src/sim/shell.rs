@@ -951,7 +951,8 @@ fn exec(
     let mut all_env = c.config.env.clone();
     all_env.push(format!("HOSTNAME={}", c.config.hostname));
     all_env.extend(env.iter().cloned());
-    // Files inside the container go through its filesystem view (src/sim/docker/containerfs.rs).
+    // Files inside the container go through its filesystem view
+    // (src/sim/docker/containerfs/mod.rs).
     if let Some(result) = super::docker::execfs::run(world, id, argv, rec) {
         return result;
     }

@@ -20,6 +20,7 @@ pub mod info;
 pub mod manager;
 pub mod mesh;
 pub mod meshcheck;
+pub mod node;
 pub mod orchestrator;
 pub mod overlay;
 pub mod raft;

@@ -6,7 +6,7 @@
 
 use super::agenda::{Agenda, Class};
 use super::docker::build::model::Builder;
-use super::docker::engine::Engine;
+use super::docker::engine::model::Engine;
 use super::event::Event;
 use super::hostfs::HostFs;
 use super::ids::ContainerId;
@@ -71,12 +71,12 @@ pub enum Waiter {
     /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
     Vm { name: String },
     /// `docker compose up|down|stop|restart`: the steps still to run
-    /// (src/sim/docker/compose/job.rs).
-    Compose(Box<super::docker::compose::job::Job>),
+    /// (src/sim/docker/compose/job/mod.rs).
+    Compose(Box<super::docker::compose::job::model::Job>),
     /// `docker compose up` without `-d`, `docker compose logs -f`: the services' output, each
     /// line prefixed with its container's name.
     ComposeAttached {
-        containers: Vec<super::docker::compose::job::Attached>,
+        containers: Vec<super::docker::compose::job::model::Attached>,
     },
     /// `docker service create|update|scale|rollback` without `--detach`: the CLI follows the
     /// rollout until it converges (src/sim/swarm/services.rs).

@@ -401,7 +401,7 @@ pub fn url_path(url: &str) -> String {
 /// An HTTP request reaches the server in `id` (curl from the host through a published port,
 /// or from another container): what it answers. The course's apps answer for themselves and
 /// write their own access lines; any other server gets `default_body` and an nginx-style line
-/// (src/sim/docker/engine.rs `record_request`).
+/// (src/sim/docker/engine/mod.rs `record_request`).
 pub fn serve_http(
     world: &mut World,
     id: &ContainerId,

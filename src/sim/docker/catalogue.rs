@@ -22,14 +22,18 @@
 //! What we simplify: sizes and start-up times are typical values; every variant of a repository
 //! shares the default variant's config; a version family's image ID is derived from its name, so
 //! `postgres:15` and `postgres:15.3` are the same image here.
+//!
+//! It also answers `lookup` (the course's hand-written images in image.rs first, then this
+//! data), so image.rs need not import this file. A leaf: it imports only image.rs, images.rs and
+//! the process and filesystem models, never the world.
 
 use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use super::image::{ImageRef, content_digest};
+use super::image::{CATALOGUE as COURSE_IMAGES, ImageRef, ImageSpec, content_digest};
 use super::images::{HistoryEntry, Image, ImageConfig};
-use super::process::{OnStop, Op, Program, Serves};
+use super::process::model::{OnStop, Op, Program, Serves};
 
 #[derive(Deserialize, Debug)]
 pub struct Catalogue {
@@ -556,8 +560,8 @@ fn image_config(c: &Config) -> ImageConfig {
 /// `VOLUME`), with typical sizes: InnoDB's system tablespace for MySQL/MariaDB, WiredTiger's
 /// files for MongoDB, the Erlang cookie and Mnesia database for RabbitMQ, a dump for others.
 /// The first entry is what a later start looks for to skip initialisation.
-fn data_files(repo: &str, volumes: &[String]) -> Vec<(String, super::containerfs::Node)> {
-    use super::containerfs::Node;
+fn data_files(repo: &str, volumes: &[String]) -> Vec<(String, super::containerfs::model::Node)> {
+    use super::containerfs::model::Node;
     let Some(dir) = volumes.first() else {
         return Vec::new();
     };
@@ -780,6 +784,41 @@ pub fn tools(image: &str) -> Option<&'static [String]> {
     match resolve(&reference) {
         Resolution::Known(r) => Some(r.variant.tools.as_slice()),
         _ => None,
+    }
+}
+
+/// What the registry answers for a reference.
+pub enum Lookup {
+    /// One of the course's hand-written images (with their layer recipes and behaviour).
+    Found(&'static ImageSpec),
+    /// A real image from the catalogue data (below), or one nobody
+    /// catalogued that is pulled as a generic service.
+    Catalogue(Resolution),
+    /// The repository exists but not this tag.
+    UnknownTag,
+    /// No such repository (or no access to it).
+    UnknownRepo,
+}
+
+pub fn lookup(reference: &ImageRef) -> Lookup {
+    // A repository has several entries (node:20, node:20-alpine): find the one with this tag.
+    let tag = reference.tag.as_str();
+    if let Some(spec) = COURSE_IMAGES
+        .iter()
+        .find(|spec| spec.repo == reference.repo && spec.tags.contains(&tag))
+    {
+        return Lookup::Found(spec);
+    }
+    let course_repo = COURSE_IMAGES.iter().any(|spec| spec.repo == reference.repo);
+    match resolve(reference) {
+        Resolution::Known(r) => Lookup::Catalogue(Resolution::Known(r)),
+        // The course's own images are all listed: another tag of one does not exist.
+        _ if course_repo => Lookup::UnknownTag,
+        // Nobody publishes under dockyard/ but this course.
+        Resolution::Generic if reference.repo.starts_with("dockyard/") => Lookup::UnknownRepo,
+        Resolution::Generic => Lookup::Catalogue(Resolution::Generic),
+        Resolution::UnknownTag => Lookup::UnknownTag,
+        Resolution::UnknownRepo => Lookup::UnknownRepo,
     }
 }
 

@@ -7,6 +7,11 @@
 //! cobra's words with the usage line, exit 125 for a flag error and 1 for a wrong argument count.
 //! Flags that Docker has but this page does not simulate are refused honestly rather than
 //! silently ignored. `NETWORK_CREATE`/`NETWORK_LS` are shared with src/sim/swarm/overlay.rs.
+//!
+//! A leaf: the typed requests (`RunOptions`, `DockerCommand` and what they embed: the
+//! healthcheck options, a network command, a build's options) and their parsing import only
+//! other leaves (src/sim/flags.rs, the domains' `model` modules), so a compose job or the world
+//! can hold a request without importing the commands that run it.
 
 use super::error::DockerError;
 use crate::sim::flags::{Arity, Command, Flag, Parsed};
@@ -34,7 +39,7 @@ pub struct RunOptions {
     pub tmpfs: Vec<String>,
     /// `--platform windows/amd64` (src/sim/docker/platform.rs).
     pub platform: Option<String>,
-    /// `--network`/`--net` (src/sim/docker/network.rs); empty = the default bridge.
+    /// `--network`/`--net` (src/sim/docker/network/mod.rs); empty = the default bridge.
     pub networks: Vec<String>,
     /// `--network-alias`.
     pub network_aliases: Vec<String>,
@@ -42,8 +47,8 @@ pub struct RunOptions {
     pub expose: Vec<u16>,
     /// `-h/--hostname`; `None` = the short container ID.
     pub hostname: Option<String>,
-    /// `--health-*`, `--no-healthcheck` (src/sim/docker/health.rs).
-    pub health: super::health::HealthOptions,
+    /// `--health-*`, `--no-healthcheck` (src/sim/docker/health/mod.rs).
+    pub health: super::health::model::HealthOptions,
     /// `--label/-l KEY=VALUE` (Compose sets `com.docker.compose.*` labels the same way).
     pub labels: Vec<String>,
     /// `--log-driver`; `None` = the daemon's default (daemon.json), src/sim/docker/disk/mod.rs.
@@ -167,7 +172,7 @@ pub enum DockerCommand {
         image: String,
     },
     /// `docker build` (src/sim/docker/build/mod.rs).
-    Build(super::build::BuildOptions),
+    Build(super::build::model::BuildOptions),
     History {
         image: String,
         no_trunc: bool,
@@ -184,8 +189,8 @@ pub enum DockerCommand {
         format: Option<String>,
     },
     BuilderPrune,
-    /// `docker network …` (src/sim/docker/netcmd.rs).
-    Network(super::netcmd::NetworkCommand),
+    /// `docker network …` (src/sim/docker/netcmd/mod.rs).
+    Network(super::netcmd::model::NetworkCommand),
     Help,
 }
 
@@ -743,13 +748,13 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
                     .filter(|(l, _)| matches!(*l, "network-alias" | "net-alias"))
                     .map(|(_, v)| v.clone())
                     .collect(),
-                expose: super::netcmd::parse_expose(&p.values("expose"))
+                expose: super::netcmd::model::parse_expose(&p.values("expose"))
                     .map_err(|e| DockerError::new(e, 125))?,
                 hostname: p.string("hostname"),
                 labels: p.values("label"),
                 log_driver: p.string("log-driver"),
                 log_opts: p.values("log-opt"),
-                health: super::health::HealthOptions::from_flags(
+                health: super::health::model::HealthOptions::from_flags(
                     |f| p.string(f),
                     p.bool("no-healthcheck"),
                 )
@@ -839,7 +844,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
         }
         name if name.starts_with("network ") => {
             let flags: Vec<(&str, String)> = p.flags.iter().map(|(l, v)| (*l, v.clone())).collect();
-            match super::netcmd::build(name, &flags, args) {
+            match super::netcmd::model::build(name, &flags, args) {
                 Ok(command) => DockerCommand::Network(command),
                 Err(flag) => return Err(spec.refuse(&flag)),
             }
@@ -923,7 +928,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
         "pull" => DockerCommand::Pull {
             image: args[0].clone(),
         },
-        "build" => DockerCommand::Build(super::build::BuildOptions {
+        "build" => DockerCommand::Build(super::build::model::BuildOptions {
             context: args[0].clone(),
             tags: p.values("tag"),
             file: p.string("file"),

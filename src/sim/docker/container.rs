@@ -5,10 +5,14 @@
 //! old config and only re-creating applies a new one. State moves through created → running ⇄
 //! paused, running → restarting → running, running → exited, and dead when removal fails; removed
 //! containers leave the map (we keep a tombstone so the picture can say what happened).
+//!
+//! Plain data (a leaf: it imports only other leaves, the `model` modules of the process, the
+//! filesystem, the healthcheck, the networks and the disk), so the engine and the world can hold
+//! containers without importing the daemon's behaviour.
 
 use super::super::ids::ContainerId;
 use super::super::time::Millis;
-use super::process::Program;
+use super::process::model::Program;
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 pub enum Status {
@@ -240,8 +244,8 @@ pub struct ContainerConfig {
     /// `--stop-timeout`, seconds; `None` = the daemon's 10 s.
     pub stop_timeout_s: Option<u32>,
     pub hostname: String,
-    /// The healthcheck (image `HEALTHCHECK` or `--health-*`), src/sim/docker/health.rs.
-    pub healthcheck: Option<super::health::HealthConfig>,
+    /// The healthcheck (image `HEALTHCHECK` or `--health-*`), src/sim/docker/health/mod.rs.
+    pub healthcheck: Option<super::health::model::HealthConfig>,
     /// `--label` and, for Compose's containers, `com.docker.compose.project/service/…`.
     pub labels: std::collections::BTreeMap<String, String>,
 }
@@ -260,7 +264,7 @@ pub struct HostConfig {
     pub restart_policy: RestartPolicy,
     pub auto_remove: bool,
     /// `--log-driver`/`--log-opt`, or the daemon's defaults at create (src/sim/docker/disk/mod.rs).
-    pub log_config: super::disk::LogConfig,
+    pub log_config: super::disk::model::LogConfig,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -310,8 +314,8 @@ pub struct Container {
     pub listening: bool,
     /// The container's address on the default bridge while it runs (`172.17.0.x`).
     pub ip_address: Option<String>,
-    /// Its endpoints, by network name (src/sim/docker/network.rs).
-    pub networks: std::collections::BTreeMap<String, super::network::Endpoint>,
+    /// Its endpoints, by network name (src/sim/docker/network/mod.rs).
+    pub networks: std::collections::BTreeMap<String, super::network::model::Endpoint>,
     pub logs: Vec<LogLine>,
     /// Stopped by `docker stop`/`kill`: `unless-stopped` must not bring it back.
     pub manually_stopped: bool,
@@ -324,10 +328,10 @@ pub struct Container {
     pub pending_signal: Option<String>,
     /// A fault holds the container's filesystem busy: the next removal fails.
     pub fs_busy: bool,
-    /// Its mounts and writable layer (src/sim/docker/containerfs.rs).
-    pub fs: super::containerfs::ContainerFs,
-    /// `.State.Health` while a healthcheck runs (src/sim/docker/health.rs).
-    pub health: Option<super::health::Health>,
+    /// Its mounts and writable layer (src/sim/docker/containerfs/mod.rs).
+    pub fs: super::containerfs::model::ContainerFs,
+    /// `.State.Health` while a healthcheck runs (src/sim/docker/health/mod.rs).
+    pub health: Option<super::health::model::Health>,
 }
 
 impl Container {

@@ -135,7 +135,7 @@ pub fn swarm_service_of(c: &super::container::Container) -> Option<&str> {
         .map(String::as_str)
 }
 
-/// The swarm's answer for a task of `service` (src/sim/swarm/mesh.rs `resolve`).
+/// The swarm's answer for a task of `service` (src/sim/swarm/mesh/mod.rs `resolve`).
 fn swarm_resolve(world: &World, service: &str, name: &str) -> Result<Answer, Miss> {
     use crate::sim::swarm::mesh::{self, Miss as SwarmMiss};
     match mesh::resolve(world, service, None, name) {

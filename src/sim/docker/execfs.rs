@@ -6,7 +6,7 @@
 //! errors depend on the image: Alpine and BusyBox have BusyBox's `ash` and applets, Debian-based
 //! images have `dash` and GNU coreutils.
 //!
-//! What we model: those commands reading and writing through src/sim/docker/containerfs.rs so
+//! What we model: those commands reading and writing through src/sim/docker/containerfs/mod.rs so
 //! each file lands in the store that backs its path, with both families' error texts. What we
 //! simplify: a script is a sequence of simple commands (`;`, `&&`, newlines), stops at the first
 //! failure, and knows only `>`/`>>` redirections; no pipes, globs or variables.

@@ -5,6 +5,9 @@
 //! machine: we derive them from the image's name with a fixed hash, never from the RNG. Sizes are
 //! what `docker images` shows (uncompressed), approximate (typical values, not measured). The layer
 //! model (per-layer history, sharing, the local store) lives in images.rs.
+//!
+//! A leaf (it imports only `ids` and reference.rs): what the registry answers for a reference
+//! (`catalogue::lookup`) lives in catalogue.rs, which reads both image.rs and the catalogue data.
 
 /// What an image is configured to run, and how big it is.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -460,42 +463,6 @@ impl ImageRef {
     /// A Docker Hub official image (`library/…`).
     pub fn is_official(&self) -> bool {
         self.registry == "docker.io" && self.path.starts_with("library/")
-    }
-}
-
-/// What the registry answers for a reference.
-pub enum Lookup {
-    /// One of the course's hand-written images (with their layer recipes and behaviour).
-    Found(&'static ImageSpec),
-    /// A real image from the catalogue data (src/sim/docker/catalogue.rs), or one nobody
-    /// catalogued that is pulled as a generic service.
-    Catalogue(super::catalogue::Resolution),
-    /// The repository exists but not this tag.
-    UnknownTag,
-    /// No such repository (or no access to it).
-    UnknownRepo,
-}
-
-pub fn lookup(reference: &ImageRef) -> Lookup {
-    use super::catalogue::{self, Resolution};
-    // A repository has several entries (node:20, node:20-alpine): find the one with this tag.
-    let tag = reference.tag.as_str();
-    if let Some(spec) = CATALOGUE
-        .iter()
-        .find(|spec| spec.repo == reference.repo && spec.tags.contains(&tag))
-    {
-        return Lookup::Found(spec);
-    }
-    let course_repo = CATALOGUE.iter().any(|spec| spec.repo == reference.repo);
-    match catalogue::resolve(reference) {
-        Resolution::Known(r) => Lookup::Catalogue(Resolution::Known(r)),
-        // The course's own images are all listed: another tag of one does not exist.
-        _ if course_repo => Lookup::UnknownTag,
-        // Nobody publishes under dockyard/ but this course.
-        Resolution::Generic if reference.repo.starts_with("dockyard/") => Lookup::UnknownRepo,
-        Resolution::Generic => Lookup::Catalogue(Resolution::Generic),
-        Resolution::UnknownTag => Lookup::UnknownTag,
-        Resolution::UnknownRepo => Lookup::UnknownRepo,
     }
 }
 

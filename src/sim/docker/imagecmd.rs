@@ -357,7 +357,7 @@ pub fn system_df(world: &World) -> String {
         .values()
         .filter(|c| c.status().is_up())
         .count();
-    // Volumes (src/sim/docker/volume.rs): in use when a container mounts them.
+    // Volumes (src/sim/docker/volume/mod.rs): in use when a container mounts them.
     let volumes = &world.engine.volumes;
     let volumes_size: u64 = volumes.values().map(|v| v.size_bytes()).sum();
     let mut volumes_active = 0;

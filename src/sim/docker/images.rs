@@ -15,6 +15,9 @@
 //!
 //! What we simplify: sizes are approximate (docs/FIDELITY.md, "Orders of magnitude"); layer
 //! digests are a stable hash of their origin, not of real bytes; one platform (linux/amd64).
+//!
+//! A leaf (it imports only the image references and the healthcheck's model): the engine holds
+//! its `ImageStore` without importing anything that knows the world.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -50,7 +53,7 @@ pub struct ImageConfig {
     /// `HEALTHCHECK CMD …` as the config stores it (`["CMD-SHELL", "curl …"]`), if any.
     pub healthcheck: Option<Vec<String>>,
     /// `HEALTHCHECK --interval=… --timeout=… --start-period=… --start-interval=… --retries=…`.
-    pub healthcheck_timing: super::health::HealthOptions,
+    pub healthcheck_timing: super::health::model::HealthOptions,
 }
 
 /// A local image.

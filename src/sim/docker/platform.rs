@@ -19,9 +19,10 @@
 
 use super::super::record::Record;
 use super::super::world::World;
+use super::catalogue::{self, Lookup};
 use super::engine;
 use super::error::DockerError;
-use super::image::{self, ImageRef, Lookup};
+use super::image::ImageRef;
 use super::images::Image;
 
 /// The daemon's own platform (`docker version` → OS/Arch).
@@ -83,7 +84,7 @@ pub fn ensure_image_for(
 ) -> Result<Image, DockerError> {
     let platform = platform.map(parse_platform).transpose()?;
     if !world.engine.images.contains_key(&reference.full())
-        && let Lookup::Found(spec) = image::lookup(reference)
+        && let Lookup::Found(spec) = catalogue::lookup(reference)
         && let Err(message) = check_pull(spec.os, platform.as_deref())
     {
         let pulling = format!("{}: Pulling from {}", reference.tag, pull_path(reference));

@@ -18,7 +18,7 @@
 //! engine of the node that runs the task, empty, unless that node already has one by that name:
 //! volumes do not follow tasks. The task reaper's deletions remove the containers too.
 //!
-//! We model that with the one engine of src/sim/docker/engine.rs, mounted for the node
+//! We model that with the one engine of src/sim/docker/engine/mod.rs, mounted for the node
 //! (`World::on_host`): the program, its logs, healthchecks, stop signals and disk errors are the
 //! single host's. Simplified: accepted and preparing are one move; a pull takes a time
 //! proportional to the image size (≈ 60 MB/s) and lands at once at its end; the agent reports at
@@ -29,11 +29,12 @@
 
 use super::service::ContainerSpec;
 use super::task::{Task, TaskState};
+use crate::sim::docker::catalogue::{self, Lookup};
 use crate::sim::docker::cli::RunOptions;
 use crate::sim::docker::container::Status;
 use crate::sim::docker::engine;
 use crate::sim::docker::health::{HealthOptions, HealthStatus};
-use crate::sim::docker::image::{self, ImageRef, Lookup};
+use crate::sim::docker::image::ImageRef;
 use crate::sim::ids::ContainerId;
 use crate::sim::order::CollectOrdered;
 use crate::sim::time::{Millis, SECOND_MS};
@@ -54,7 +55,7 @@ pub fn image_error(container: &ContainerSpec) -> Option<String> {
         Ok(r) => r,
         Err(e) => return Some(e),
     };
-    match image::lookup(&reference) {
+    match catalogue::lookup(&reference) {
         Lookup::Found(_) | Lookup::Catalogue(_) => None,
         Lookup::UnknownTag | Lookup::UnknownRepo => Some(format!(
             "No such image: {}:{}",

@@ -12,79 +12,22 @@
 //! the `RaftCluster` in src/sim/swarm/raft.rs), and which machines can reach each other (power,
 //! partitions) is src/sim/swarm/control.rs `reachable`. Simplified here: the root CA is a digest
 //! drawn from the seeded RNG, and `--advertise-addr` is the machine's only address.
+//!
+//! A leaf: it holds the machines' engines, the Raft cluster, the services, tasks, restart history,
+//! updates in progress and the overlay store as data (their `model` modules or data-only files),
+//! so `World` can hold the swarm without importing its behaviour.
 
 use crate::sim::rng::Rng;
 use crate::sim::time::Millis;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+pub use super::node::{Availability, NodeStatus, Role};
+
 /// The engine version `docker node ls` shows (the course follows Engine 28).
 pub const ENGINE_VERSION: &str = "28.0.1";
 /// The swarm management port (`docker swarm join … 10.0.0.1:2377`).
 pub const MANAGEMENT_PORT: u16 = 2377;
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug, PartialOrd, Ord)]
-pub enum Role {
-    Manager,
-    Worker,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Manager => "manager",
-            Role::Worker => "worker",
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Availability {
-    Active,
-    Pause,
-    Drain,
-}
-
-impl Availability {
-    pub fn parse(text: &str) -> Option<Availability> {
-        match text {
-            "active" => Some(Availability::Active),
-            "pause" => Some(Availability::Pause),
-            "drain" => Some(Availability::Drain),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Availability::Active => "active",
-            Availability::Pause => "pause",
-            Availability::Drain => "drain",
-        }
-    }
-    /// `Active`, as `docker node ls` capitalises it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Availability::Active => "Active",
-            Availability::Pause => "Pause",
-            Availability::Drain => "Drain",
-        }
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum NodeStatus {
-    Ready,
-    Down,
-}
-
-impl NodeStatus {
-    pub fn title(self) -> &'static str {
-        match self {
-            NodeStatus::Ready => "Ready",
-            NodeStatus::Down => "Down",
-        }
-    }
-}
 
 /// A machine of the lab: a host with its own Docker engine.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -105,7 +48,7 @@ pub struct Machine {
     /// Behind an `Rc`, so that a copy of the world (a timeline keyframe, the snapshot a command
     /// rolls back to) shares every engine it does not change: mounting one takes it out, copying
     /// it only if another world still shares it (`World::mount`).
-    pub engine: Rc<crate::sim::docker::engine::Engine>,
+    pub engine: Rc<crate::sim::docker::engine::model::Engine>,
     /// Its disk (`! fill-disk node-2` fills it); mounted and shared like the engine
     /// (`World::disk_of`).
     pub disk: Rc<crate::sim::docker::disk::model::Disk>,
@@ -148,10 +91,10 @@ pub struct Swarm {
     pub tasks: Vec<super::task::Task>,
     /// The restart supervisor's memory (lives on the leader in SwarmKit too).
     pub restarts: super::orchestrator::RestartTracker,
-    /// Rolling updates in progress, by service ID (src/sim/swarm/update.rs).
-    pub updates: BTreeMap<String, super::update::Progress>,
+    /// Rolling updates in progress, by service ID (src/sim/swarm/update/mod.rs).
+    pub updates: BTreeMap<String, super::update::model::Progress>,
     /// Swarm networks, their addresses and the mesh's round robin (src/sim/swarm/overlay.rs).
-    pub overlay: super::overlay::Overlay,
+    pub overlay: super::overlay::model::Overlay,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.
@@ -178,7 +121,7 @@ impl Swarm {
                     up: true,
                     node_id: None,
                     down_since_ms: None,
-                    engine: Rc::new(crate::sim::docker::engine::Engine::new(&hostname)),
+                    engine: Rc::new(crate::sim::docker::engine::model::Engine::new(&hostname)),
                     disk: Default::default(),
                     partition: 0,
                     silent_since_ms: None,

@@ -10,7 +10,7 @@
 //!
 //! Here: the learner's terminal is on the lab's local machine (`node-1`); a URL naming a lab
 //! machine (hostname or address, or `localhost` when the local machine is a swarm node and a
-//! service publishes the port) asks src/sim/swarm/mesh.rs, prints what the task answers or
+//! service publishes the port) asks src/sim/swarm/mesh/mod.rs, prints what the task answers or
 //! curl's own error, and narrates the path. The trace is kept for the picture. From inside a
 //! task's container (`docker exec $(docker ps -q -f name=api) curl http://web/` on its node)
 //! the request goes through that container's DNS and the overlay instead

@@ -2,8 +2,8 @@
 //!
 //! A real operator checks these with `docker exec TASK nslookup web` on the task's node,
 //! `curl http://node-3:8080/` from outside, and a load tool's report. Each sentence asks the
-//! same pure decisions the terminal uses (src/sim/swarm/mesh.rs, src/sim/traffic/mod.rs), so a goal
-//! means what the learner would see:
+//! same pure decisions the terminal uses (src/sim/swarm/mesh/mod.rs, src/sim/traffic/mod.rs), so a
+//! goal means what the learner would see:
 //! - `name web resolves from api` / `name tasks.web resolves from api on appnet` /
 //!   `name web does not resolve from lone` — the embedded DNS answer for a task of `api`;
 //! - `name tasks.web resolves from api to 3 addresses`;

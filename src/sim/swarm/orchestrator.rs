@@ -23,8 +23,11 @@
 //! (a spec change only refills slots; `update.rs` does updates), no constraint enforcer
 //! (tasks are not evicted when a node's labels change), the restart history lives in a
 //! [`RestartTracker`] the caller keeps (SwarmKit keeps it in the leader's memory, too).
+//!
+//! A leaf: pure functions over the swarm's data (it imports only `node`, `scheduler`, `task`,
+//! `time` and `order`), so the swarm can hold its [`RestartTracker`].
 
-use crate::sim::swarm::cluster::{Availability, NodeStatus};
+use crate::sim::swarm::node::{Availability, NodeStatus};
 use crate::sim::swarm::scheduler::{NodeInfo, TaskSpec};
 use crate::sim::swarm::task::{InstanceKey, Task, TaskState};
 use crate::sim::time::{Millis, SECOND_MS};

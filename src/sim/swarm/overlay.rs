@@ -24,6 +24,11 @@
 //! `docker run --network` on an overlay is not simulated; no encryption: `--opt`, `--gateway`,
 //! `--ip-range` and `--ipv6` on an overlay are refused by name.
 
+/// The store's state types (a leaf), in src/sim/swarm/overlay/model.rs.
+pub mod model;
+
+pub use model::{INGRESS, INGRESS_SUBNET, Overlay, SwarmNetwork, VXLAN_PORT};
+
 use super::cluster::Role;
 use super::service::{EndpointMode, PublishMode, Service};
 use super::task::Task;
@@ -31,48 +36,9 @@ use crate::sim::docker::error::DockerError;
 use crate::sim::docker::network::Subnet;
 use crate::sim::docker::output::tabwrite;
 use crate::sim::order::CollectOrdered;
-use crate::sim::time::Millis;
 use crate::sim::{Record, World};
 use serde_json::json;
 use std::collections::BTreeMap;
-
-/// The routing mesh's network.
-pub const INGRESS: &str = "ingress";
-/// The ingress subnet (Docker's default before 18.09's address pools).
-pub const INGRESS_SUBNET: Subnet = Subnet {
-    base: 0x0aff_0000,
-    prefix: 16,
-};
-/// The VXLAN port overlay traffic crosses between nodes.
-pub const VXLAN_PORT: u16 = 4789;
-
-/// A swarm-scoped network.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct SwarmNetwork {
-    /// 25-character base-36 ID, as SwarmKit's.
-    pub id: String,
-    pub name: String,
-    pub subnet: Subnet,
-    pub attachable: bool,
-    pub internal: bool,
-    /// The routing mesh's own network.
-    pub ingress: bool,
-    pub labels: BTreeMap<String, String>,
-    pub created_ms: Millis,
-}
-
-/// The managers' network store and the allocator's addresses.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct Overlay {
-    /// Networks made with `docker network create -d overlay`, by name (`ingress` is implicit).
-    pub networks: BTreeMap<String, SwarmNetwork>,
-    /// (network name, service or task ID) → host number in the network's subnet.
-    pub addrs: BTreeMap<(String, String), u32>,
-    /// Each node's IPVS round-robin position, by `node/service`.
-    pub rr: BTreeMap<String, u64>,
-    /// The last request the learner sent (src/sim/swarm/curl.rs), for the picture.
-    pub last_request: Option<super::mesh::Trace>,
-}
 
 fn ip_text(ip: u32) -> String {
     let [a, b, c, d] = ip.to_be_bytes();
@@ -320,7 +286,7 @@ pub fn on_service_removed(world: &mut World, service_id: &str) {
 
 /// Handles `docker network …` when it concerns the swarm (an overlay create, `ls` on a
 /// manager, `rm`/`inspect` of a swarm network); `None` leaves it to the local engine
-/// (src/sim/docker/netcmd.rs).
+/// (src/sim/docker/netcmd/mod.rs).
 pub fn network_command(
     world: &mut World,
     args: &[String],

@@ -23,8 +23,10 @@
 //! placement preferences (`--placement-pref spread=…`), no `node.ip` constraint, no failure
 //! back-off (SwarmKit avoids a node where 5 tasks of the service failed in the last 5 min),
 //! ties broken by node ID (SwarmKit's order among equal nodes is a heap's).
+//!
+//! A leaf: pure functions over node and task descriptions (it imports only `node` and `order`).
 
-use crate::sim::swarm::cluster::{Availability, NodeStatus, Role};
+use crate::sim::swarm::node::{Availability, NodeStatus, Role};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A node as the scheduler sees it: its spec, its description and what it already runs.

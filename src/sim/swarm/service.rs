@@ -15,10 +15,13 @@
 //! template by `spec_version` through [`Service::versions`]. Simplified: no secrets, configs,
 //! DNS or log-driver options in the template; `docker service scale` bumps the version but
 //! changes no template, so it dirties nothing (as in SwarmKit).
+//!
+//! A leaf (it imports only the orchestrator's and scheduler's specs, the healthcheck's model and
+//! `time`), so the swarm's store can hold its services.
 
 use super::orchestrator::{RestartPolicy, ServiceMode, ServiceSpec};
 use super::scheduler::TaskSpec;
-use crate::sim::docker::health::HealthConfig;
+use crate::sim::docker::health::model::HealthConfig;
 use crate::sim::time::{Millis, SECOND_MS};
 use std::collections::BTreeMap;
 

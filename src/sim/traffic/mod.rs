@@ -10,7 +10,7 @@
 //! Here: `! traffic start node-1:8080 20/s` starts clients outside the swarm sending 20
 //! requests per second to node-1's port 8080; `! traffic stop` stops them. Requests are
 //! evaluated in one-second buckets on their own agenda event (`Event::TrafficTick`): at each
-//! tick, every request of the bucket asks src/sim/swarm/mesh.rs what would become of it at that
+//! tick, every request of the bucket asks src/sim/swarm/mesh/mod.rs what would become of it at that
 //! moment (round robin advancing as IPVS would), and only the counts (answered, failed, by
 //! reason) are kept, for the last 600 s. A tick makes a step of the timeline only when the
 //! picture changes (requests start failing, or all succeed again), never one per request.

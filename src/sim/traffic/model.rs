@@ -31,7 +31,7 @@ pub struct Bucket {
     pub t_ms: Millis,
     pub ok: u32,
     pub failed: u32,
-    /// Failures by reason (src/sim/swarm/mesh.rs `Failure::reason`).
+    /// Failures by reason (src/sim/swarm/mesh/mod.rs `Failure::reason`).
     pub reasons: Rc<BTreeMap<String, u32>>,
     /// Answers by task (`web.1`), for the picture.
     pub answered_by: Rc<BTreeMap<String, u32>>,

@@ -31,20 +31,11 @@ use super::imagecmd;
 use super::images::{HistoryEntry, Image, ImageConfig};
 use crate::sim::order::CollectOrdered;
 
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct BuildOptions {
-    pub context: String,
-    pub tags: Vec<String>,
-    pub file: Option<String>,
-    pub target: Option<String>,
-    pub build_args: Vec<String>,
-    pub no_cache: bool,
-    pub quiet: bool,
-}
-
 pub mod model;
 
-pub use model::{BuildReport, Builder, CacheRecord, StageReport, StepReport, StepStatus};
+pub use model::{
+    BuildOptions, BuildReport, Builder, CacheRecord, StageReport, StepReport, StepStatus,
+};
 
 /// The ID `docker builder prune` shows for a cache record (25 lowercase characters).
 pub fn record_id(key: &str) -> String {

@@ -1,9 +1,22 @@
-//! BuildKit's state between builds: the cache records and the last build's report.
+//! BuildKit's state between builds (the cache records, the last build's report) and a build as
+//! typed (`BuildOptions`).
 //!
 //! Plain data (a leaf: it imports nothing that knows the world), so `World` can hold the builder
 //! without importing the build itself (src/sim/docker/build/mod.rs).
 
 use std::collections::{BTreeMap, BTreeSet};
+
+/// `docker build` as typed: the context, tags, Dockerfile, target, build args and flags.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct BuildOptions {
+    pub context: String,
+    pub tags: Vec<String>,
+    pub file: Option<String>,
+    pub target: Option<String>,
+    pub build_args: Vec<String>,
+    pub no_cache: bool,
+    pub quiet: bool,
+}
 
 /// One entry of the build cache: a step's result and what its key was made of, so a later miss
 /// can say what changed.

@@ -13,6 +13,10 @@
 //! What we model: the store, its files (a small tree), creation, listing, inspection, removal,
 //! prune with the real size reclaimed. What we simplify: only the `local` driver, no options.
 
+pub mod model;
+
+pub use model::{ANONYMOUS_LABEL, Volume};
+
 use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
@@ -21,43 +25,9 @@ use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::time::{self, Millis};
 use super::super::world::World;
-use super::containerfs::{Files, files_size};
+use super::containerfs::Files;
 use super::error::DockerError;
 use super::mount::{RESTRICTED_NAME_CHARS, valid_volume_name};
-
-/// moby `volume/service` `AnonymousLabel`.
-pub const ANONYMOUS_LABEL: &str = "com.docker.volume.anonymous";
-
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Volume {
-    pub name: String,
-    pub driver: String,
-    pub created_at: Millis,
-    pub labels: BTreeMap<String, String>,
-    /// Created without a name (image `VOLUME`, `-v /path`, `docker volume create` with no name).
-    pub anonymous: bool,
-    pub files: Files,
-}
-
-impl Volume {
-    /// Where the local driver keeps it on the host.
-    pub fn mountpoint(&self) -> String {
-        format!("/var/lib/docker/volumes/{}/_data", self.name)
-    }
-
-    pub fn size_bytes(&self) -> u64 {
-        files_size(&self.files)
-    }
-
-    /// A short name for pictures and narration: anonymous names are 64 hex characters.
-    pub fn short_name(&self) -> &str {
-        if self.anonymous && self.name.len() == 64 {
-            &self.name[..12]
-        } else {
-            &self.name
-        }
-    }
-}
 
 /// Creates a volume (or returns the existing one of that name, as the daemon does).
 pub fn create(

@@ -11,131 +11,32 @@
 //! What we simplify: one default bridge with sequential addresses; starting takes no simulated
 //! time; a pull completes at once (its output is real, its duration is not simulated yet).
 
-use std::collections::BTreeMap;
+pub mod model;
+
+pub use model::{
+    DEFAULT_STOP_TIMEOUT_S, EPHEMERAL_PORT_START, Engine, RESTART_BACKOFF_INITIAL_MS,
+    RESTART_BACKOFF_MAX_MS, RESTART_RESET_AFTER_MS,
+};
 
 use super::super::event::Event;
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::time::{self, Millis, SECOND_MS};
 use super::super::world::{Waiter, World};
+use super::catalogue::{self, Lookup};
 use super::cli::RunOptions;
 use super::container::{
     Container, ContainerConfig, ContainerState, HostConfig, LogLine, PolicyName, PortBinding,
     RestartPolicy, RestartPolicyError, Status, Stopping, Tombstone,
 };
 use super::error::DockerError;
-use super::image::{self, ImageRef, Lookup};
-use super::images::{self as store, Image, ImageStore};
+use super::image::{self, ImageRef};
+use super::images::{self as store, Image};
 use super::process::{self, OnStop, Op};
 
-/// The daemon's default grace period for `docker stop`.
-pub const DEFAULT_STOP_TIMEOUT_S: u32 = 10;
-/// moby restartmanager: first back-off, cap, and how long a run must last to reset it.
-pub const RESTART_BACKOFF_INITIAL_MS: Millis = 100;
-pub const RESTART_BACKOFF_MAX_MS: Millis = 60 * SECOND_MS;
-pub const RESTART_RESET_AFTER_MS: Millis = 10 * SECOND_MS;
-/// The first port Docker hands out for `-p 80` / `-P` (Linux ephemeral range).
-pub const EPHEMERAL_PORT_START: u16 = 32768;
 /// A process that exits "immediately" still runs for a moment; keeping that visible makes the
 /// exit its own step, after the start.
 const IMMEDIATE_EXIT_MS: Millis = 5;
-
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct Engine {
-    pub hostname: String,
-    pub containers: BTreeMap<ContainerId, Container>,
-    pub removed: Vec<Tombstone>,
-    /// Local images by ID, and their tags (src/sim/docker/images.rs).
-    pub images: ImageStore,
-    pub next_number: u64,
-    pub next_pid: u32,
-    pub next_ephemeral_port: u16,
-    /// Volumes by name (src/sim/docker/volume.rs).
-    pub volumes: BTreeMap<String, super::volume::Volume>,
-    /// Networks by name (src/sim/docker/network.rs).
-    pub networks: BTreeMap<String, super::network::Network>,
-}
-
-impl Engine {
-    pub fn new(hostname: &str) -> Self {
-        Engine {
-            hostname: hostname.to_string(),
-            containers: BTreeMap::new(),
-            removed: Vec::new(),
-            images: ImageStore::default(),
-            next_number: 1,
-            next_pid: 1000,
-            next_ephemeral_port: EPHEMERAL_PORT_START,
-            volumes: BTreeMap::new(),
-            networks: super::network::predefined(),
-        }
-    }
-
-    /// What a machine's engine slot holds while its engine is mounted as `world.engine`
-    /// (src/sim/world.rs `mount`): nothing at all, so that a mistake shows as an empty engine.
-    pub fn placeholder() -> Self {
-        Engine {
-            hostname: String::new(),
-            containers: BTreeMap::new(),
-            removed: Vec::new(),
-            images: ImageStore::default(),
-            next_number: 1,
-            next_pid: 1000,
-            next_ephemeral_port: EPHEMERAL_PORT_START,
-            volumes: BTreeMap::new(),
-            networks: BTreeMap::new(),
-        }
-    }
-
-    /// Resolves a name, a full ID or a unique ID prefix, as the daemon does.
-    pub fn resolve(&self, reference: &str) -> Result<ContainerId, DockerError> {
-        let reference = reference.strip_prefix('/').unwrap_or(reference);
-        if let Some(c) = self.containers.values().find(|c| c.name == reference) {
-            return Ok(c.id.clone());
-        }
-        if !reference.is_empty() {
-            let matches: Vec<&ContainerId> = self
-                .containers
-                .keys()
-                .filter(|id| id.0.starts_with(reference))
-                .collect();
-            match matches.as_slice() {
-                [one] => return Ok((*one).clone()),
-                [] => {}
-                _ => {
-                    return Err(DockerError::daemon(format!(
-                        "multiple IDs found with provided prefix: {reference}"
-                    )));
-                }
-            }
-        }
-        Err(DockerError::daemon(format!(
-            "No such container: {reference}"
-        )))
-    }
-
-    pub fn container(&self, id: &ContainerId) -> Option<&Container> {
-        self.containers.get(id)
-    }
-
-    pub fn by_name(&self, name: &str) -> Option<&Container> {
-        self.containers.values().find(|c| c.name == name)
-    }
-
-    /// Containers newest first, as `docker ps` lists them.
-    pub fn newest_first(&self) -> Vec<&Container> {
-        let mut list: Vec<&Container> = self.containers.values().collect();
-        crate::sim::order::sort_by_key(&mut list, |c| std::cmp::Reverse(c.number));
-        list
-    }
-
-    /// Which container holds a host port right now.
-    pub fn port_holder(&self, host_port: u16) -> Option<&Container> {
-        self.containers.values().find(|c| {
-            c.status().is_up() && c.bound_ports.iter().any(|b| b.host_port == Some(host_port))
-        })
-    }
-}
 
 fn container_mut<'a>(world: &'a mut World, id: &ContainerId) -> &'a mut Container {
     world
@@ -268,7 +169,7 @@ pub fn ensure_image(
         }
     }
     let count = image.layers().len();
-    if let Lookup::Catalogue(resolution) = image::lookup(reference) {
+    if let Lookup::Catalogue(resolution) = catalogue::lookup(reference) {
         match resolution {
             super::catalogue::Resolution::Known(r) => {
                 if let Some(note) = r.note {
@@ -310,7 +211,7 @@ pub fn ensure_image(
 
 /// What the registry returns for a reference, or Docker's pull error.
 pub fn pull(world: &World, reference: &ImageRef) -> Result<Image, DockerError> {
-    match image::lookup(reference) {
+    match catalogue::lookup(reference) {
         Lookup::Found(spec) => Ok(store::from_catalogue(spec, world.now_ms)),
         Lookup::Catalogue(resolution) => {
             super::catalogue::image(&resolution, reference, world.now_ms).ok_or_else(|| {
@@ -475,7 +376,7 @@ pub fn create(
     let networks =
         super::network::endpoints_for_create(world, &options.networks, &options.network_aliases)?;
     let id = ContainerId(world.rng.hex(64));
-    // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs.rs).
+    // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs/mod.rs).
     let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
     let name = match &options.name {
         Some(name) => name.clone(),

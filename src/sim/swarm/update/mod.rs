@@ -36,6 +36,10 @@
 //! dirty slots it finds, which ends the same way). Simplified: slots are taken lowest first (Go
 //! map order in SwarmKit); a slot is read when a worker takes it, not when the update starts.
 
+pub mod model;
+
+pub use model::{InFlight, Progress, SlotKey};
+
 use super::service::{
     FailureAction, Service, UpdateConfig, UpdateOrder, UpdateState, UpdateStatus,
 };
@@ -43,67 +47,6 @@ use super::task::{Task, TaskState};
 use crate::sim::time::{Millis, short_duration};
 use crate::sim::{Record, World};
 use std::collections::BTreeMap;
-
-/// A slot as the updater sees it: the slot number of a replicated service, or the node of a
-/// global one.
-#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Debug)]
-pub struct SlotKey {
-    pub slot: Option<u64>,
-    pub node_id: Option<String>,
-}
-
-impl SlotKey {
-    pub fn of(t: &Task) -> SlotKey {
-        SlotKey {
-            slot: t.slot,
-            node_id: if t.slot.is_some() {
-                None
-            } else {
-                t.node_id.clone()
-            },
-        }
-    }
-}
-
-/// One slot a worker is replacing.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct InFlight {
-    pub key: SlotKey,
-    /// The tasks the new one replaces (shut down at once with stop-first, once the new task runs
-    /// with start-first).
-    pub old_tasks: Vec<String>,
-    pub new_task: String,
-}
-
-/// The updater's memory for one service.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct Progress {
-    /// Dirty slots no worker has taken yet, in the order they will be taken.
-    pub queue: Vec<SlotKey>,
-    /// Dirty slots when the update started (the failure ratio's denominator).
-    pub total: u64,
-    /// Workers: `parallelism`, or one per dirty slot when it is 0.
-    pub workers: u64,
-    /// Slots a worker holds right now (never more than `workers`).
-    pub in_flight: Vec<InFlight>,
-    /// Workers sleeping the update `delay` after a slot, until these times.
-    pub resting: Vec<Millis>,
-    /// Tasks this update created, with the time each reached `running` (or went past it).
-    pub updated: Vec<(String, Option<Millis>)>,
-    /// Tasks counted as failures, in order.
-    pub failures: Vec<String>,
-    /// The failure action stopped the update: finish the slots in flight, take no more.
-    pub stopped: bool,
-    /// All slots done: the last monitor period ends here, then the update is complete.
-    pub monitor_until_ms: Option<Millis>,
-}
-
-impl Progress {
-    /// Slots handed to a worker so far.
-    pub fn taken(&self) -> u64 {
-        self.total - self.queue.len() as u64
-    }
-}
 
 /// The config this update runs with: `rollback_config` during a rollback.
 pub fn config(svc: &Service) -> UpdateConfig {
