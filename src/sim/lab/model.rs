@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::sim::order::CollectOrdered;
 use crate::sim::time::{Millis, SECOND_MS};
 
 pub const KIB: u64 = 1024;
@@ -248,7 +249,7 @@ impl Default for Lab {
                 },
             )
         })
-        .collect();
+        .collect_map();
         Lab {
             vms: BTreeMap::new(),
             next_ip: 2,

@@ -23,6 +23,7 @@ use super::job::{self, Job, Step, event};
 use super::model::Project;
 use super::{LoadError, Loaded};
 use crate::sim::docker::image::ImageRef;
+use crate::sim::order::CollectOrdered;
 use crate::sim::world::Waiter;
 use crate::sim::{Record, World};
 use std::collections::BTreeMap;
@@ -118,14 +119,16 @@ fn definition<'a>(
 
 /// The labels Compose puts on the networks and volumes it creates, to find them again.
 fn resource_labels(kind_label: &str, key: &str, project: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
+    [
         (kind_label.to_string(), key.to_string()),
         (convert::PROJECT_LABEL.to_string(), project.to_string()),
         (
             convert::VERSION_LABEL.to_string(),
             convert::COMPOSE_VERSION.to_string(),
         ),
-    ])
+    ]
+    .into_iter()
+    .collect_map()
 }
 
 /// Networks and volumes the selected services use, created if missing.
