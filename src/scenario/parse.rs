@@ -82,6 +82,9 @@ impl std::fmt::Display for ScenarioError {
 }
 
 impl Scenario {
+    /// Long because it is one pass over the transcript with one short arm per kind of line
+    /// (headers, narration, commands, faults, waits, expectations), which reads best in file
+    /// order.
     pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
         let mut title: Option<String> = None;
         let mut page = String::new();

@@ -9,6 +9,8 @@ use super::hostfs::Entry;
 use super::record::Record;
 use super::world::World;
 
+/// Long because it is one arm per file tool at the host's shell (pwd, echo, cat, touch, mkdir, rm,
+/// ls, …).
 pub fn run(
     world: &mut World,
     words: &[String],

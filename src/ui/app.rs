@@ -193,6 +193,7 @@ impl Component for App {
         }
     }
 
+    /// Long because it is one arm per UI message.
     fn update(&mut self, ctx: &Context<Self>, msg: Msg) -> bool {
         if let Msg::Resize = msg {
             let narrow = dom::inner_width() < NARROW_PX;
@@ -448,6 +449,8 @@ impl App {
         }
     }
 
+    /// Long because it lays out the whole lesson page (picture, side panel, stepper, terminal,
+    /// goals) in one `html!` tree.
     fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
         let link = ctx.link();
         let s = &lesson.session;

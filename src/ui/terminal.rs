@@ -78,6 +78,8 @@ fn feed(pending: &mut Pending, line: &str) -> Option<String> {
     }
 }
 
+/// Long because it is one component: the scrollback, the prompt and its key handling (history,
+/// completion, paste) share the same state hooks.
 #[function_component(Terminal)]
 pub fn terminal(props: &TerminalProps) -> Html {
     let input_ref = use_node_ref();

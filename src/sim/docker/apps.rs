@@ -558,6 +558,8 @@ fn image_repo(world: &World, id: &ContainerId) -> String {
 /// `H:P - no response` (2, shown as a failed step); without `-h` it uses the unix socket
 /// `/var/run/postgresql`.
 /// `None` leaves any other command (or the tool in an image that lacks it) to the shell.
+/// Long because it is two real tools' command lines (redis-cli and pg_isready) with their flags,
+/// connection rules and exact answers; splitting them would repeat the flag walk.
 pub fn exec(
     world: &mut World,
     id: &ContainerId,

@@ -606,6 +606,8 @@ fn data_files(repo: &str, volumes: &[String]) -> Vec<(String, super::containerfs
 /// the catalogue says its image is (a database checks its required env, starts, logs its ready
 /// line and serves; a web server serves HTTP), or a generic long-running service for an image
 /// nobody catalogued. Returns the program and what the narration should say about it.
+/// Long because it is one arm per kind of catalogued image (database, web server, cache, queue,
+/// generic), each a short program.
 pub fn program(
     image: &str,
     argv: &[String],

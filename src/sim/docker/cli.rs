@@ -700,6 +700,8 @@ fn parse_seconds(
     }
 }
 
+/// Long because it is one arm per docker subcommand, turning its parsed flags into its typed
+/// request.
 fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
     let args = p.args.clone();
     let name = spec.name();

@@ -136,6 +136,8 @@ fn narrate_write(world: &World, id: &ContainerId, path: &str, t: &Touched, rec: 
     rec.say(format!("{path} lands in {} ({why}).", t.describe(&name)));
 }
 
+/// Long because it is one arm per shell tool run inside a container (pwd, echo, cat, touch, mkdir,
+/// rm, ls).
 fn command(
     world: &mut World,
     id: &ContainerId,

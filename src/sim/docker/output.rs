@@ -369,6 +369,7 @@ pub fn render_template(
 }
 
 /// `docker inspect` of a container, the keys in the engine's order.
+/// Long because it is one JSON document with the keys in the engine's order.
 pub fn inspect_json(c: &Container) -> Value {
     let time_or_zero = |t: Option<Millis>| {
         t.map(time::rfc3339)

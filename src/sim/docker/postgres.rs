@@ -54,6 +54,8 @@ fn log(line: &str, pid: u32) -> Op {
 }
 
 /// The program the entrypoint runs for `postgres` (after `docker-entrypoint.sh`).
+/// Long because it is the image's entrypoint in order (the data-directory check, initdb, the init
+/// scripts, the ready line, the stop signal), each step the log lines it prints.
 pub fn program(argv: &[String], env: &[String]) -> Program {
     let data = pgdata(env);
     let file = |rel: &str| format!("{data}/{rel}");
@@ -565,6 +567,8 @@ fn literal(tok: &str) -> Option<Option<String>> {
 }
 
 /// Runs one statement; returns the lines psql prints for it.
+/// Long because it is one arm per SQL statement form the model understands, each with PostgreSQL's
+/// reply.
 fn run_statement(
     world: &mut World,
     id: &ContainerId,
@@ -849,6 +853,8 @@ fn run_statement(
 
 /// `psql [-U user] [-d db] [-t] -c SQL` run with `docker exec` in a postgres container. Prints to
 /// the terminal; the error's exit code is psql's (1 for an SQL error, 2 for no connection).
+/// Long because psql's flags, connection checks and meta-commands come before the statements, in
+/// psql's order.
 pub fn psql(
     world: &mut World,
     id: &ContainerId,

@@ -181,6 +181,8 @@ fn curl(
 /// `curl` / `wget` from a task's container to another service: the address is a VIP (IPVS
 /// picks one running task) or a task's own address; the answer is that task container's
 /// program's.
+/// Long because a request from a task follows the mesh in order (resolve, VIP or task address,
+/// IPVS pick, the container's answer), each step with its own failure.
 #[allow(clippy::too_many_arguments)]
 fn swarm_http(
     world: &mut World,

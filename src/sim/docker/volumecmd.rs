@@ -17,6 +17,7 @@ use super::error::DockerError;
 use super::image::human_size;
 use super::{output, volume};
 
+/// Long because it is one arm per `docker volume` subcommand.
 pub fn run(world: &mut World, command: DockerCommand, rec: &mut Record) -> Result<(), DockerError> {
     match command {
         DockerCommand::VolumeCreate {

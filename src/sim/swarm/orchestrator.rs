@@ -397,6 +397,8 @@ pub fn reconcile_tasks(
     }
 }
 
+/// Long because it works over one grouping of the tasks by slot, built once for speed at scale:
+/// which slots need a new task and, when scaling down, which copies go, in SwarmKit's order.
 fn reconcile_replicated(
     service: &ServiceSpec,
     replicas: u64,

@@ -359,6 +359,7 @@ pub enum RaftEvent {
 
 impl RaftEvent {
     /// One plain sentence saying what happened and why.
+    /// Long because it is one sentence per kind of Raft event.
     pub fn describe(&self) -> String {
         match self {
             RaftEvent::ElectionTimeout {
@@ -1018,6 +1019,8 @@ impl RaftCluster {
     }
 
     /// Become a candidate and ask for votes; `force` (a leadership transfer) ignores leases.
+    /// Long because an election (pre-vote, term, votes from the reachable peers, the outcome) is
+    /// one step of the Raft state machine.
     fn campaign(
         &mut self,
         node: &str,

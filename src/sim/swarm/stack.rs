@@ -423,6 +423,8 @@ fn ports(s: &Service) -> Result<Vec<PortConfig>, String> {
 }
 
 /// One compose service → its swarm spec (docker/cli `convert.Service`).
+/// Long because it maps every supported compose key onto the swarm service spec, as docker/cli's
+/// `convert.Service` does.
 fn service_spec(
     name: &str,
     s: &Service,

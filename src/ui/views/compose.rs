@@ -280,6 +280,8 @@ fn col_x(i: usize) -> i32 {
     PAD + i as i32 * COL_W + COL_W / 2
 }
 
+/// Long because it is one SVG picture in one `html!` tree; what it shows is computed by the
+/// functions above.
 #[function_component(ComposePicture)]
 pub fn compose_picture(props: &ComposeProps) -> Html {
     let world = &props.world;

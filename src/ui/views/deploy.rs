@@ -215,6 +215,7 @@ const TOP: f64 = 8.0;
 const ROW_H: f64 = 26.0;
 const AXIS_H: f64 = 22.0;
 
+/// Long because it is one SVG picture in one `html!` tree; what it shows is computed by `model`.
 #[function_component(DeployTimeline)]
 pub fn deploy_timeline(props: &DeployProps) -> Html {
     let world = &props.world;

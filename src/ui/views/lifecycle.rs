@@ -139,6 +139,7 @@ fn card_selector(name: &str) -> String {
 }
 
 /// The host and its containers.
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(Picture)]
 pub fn picture(props: &PictureProps) -> Html {
     let world = &props.world;

@@ -63,6 +63,7 @@ fn lanes(world: &World) -> Vec<&Network> {
     list
 }
 
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(NetworkPicture)]
 pub fn network_picture(props: &NetworkProps) -> Html {
     let world = &props.world;

@@ -251,6 +251,7 @@ fn points(pts: &[(f64, f64)]) -> String {
         .join(" ")
 }
 
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(OverlayPicture)]
 pub fn overlay_picture(props: &OverlayProps) -> Html {
     let world = &props.world;

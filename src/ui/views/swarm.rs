@@ -245,6 +245,7 @@ fn node_words(m: &Machine, node: Option<&Node>, leader: bool) -> String {
     words.join(", ")
 }
 
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(SwarmPicture)]
 pub fn swarm_picture(props: &SwarmProps) -> Html {
     let world = &props.world;
@@ -450,6 +451,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
 /// network and the disk, each giving the focus back to the node's header (see [`menu`]); last,
 /// its engine, which opens the engine panel and moves the focus there (nothing happens in the
 /// simulation: it only shows).
+/// Long because each menu item is its own accessible button with its command and focus rule.
 fn node_menu(
     props: &SwarmProps,
     m: &Machine,

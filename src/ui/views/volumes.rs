@@ -118,6 +118,7 @@ fn is_touched(touched: &[String], key: &str) -> bool {
 }
 
 /// The picture: host, containers with their layers and tmpfs chips, volumes, project folder.
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(VolumesPicture)]
 pub fn volumes_picture(props: &VolumesPictureProps) -> Html {
     let world = &props.world;

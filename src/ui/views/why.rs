@@ -161,6 +161,7 @@ fn bar(label: &str, y: i32, total: u64, parts: [u64; 3], text: String) -> Html {
 }
 
 /// The host with its VMs, containers, kernel and resource bars.
+/// Long because it is one SVG picture in one `html!` tree.
 #[function_component(WhyPicture)]
 pub fn why_picture(props: &WhyProps) -> Html {
     let world = &props.world;

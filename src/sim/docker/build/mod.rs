@@ -900,6 +900,8 @@ fn transfer_context(world: &World, def: &Definition, plan: &Plan, progress: &mut
 }
 
 /// Builds stage `i` (or records why it was skipped) into `progress.results` and the report.
+/// Long because it is BuildKit's order for one stage (skip, start, FROM, context, each
+/// instruction, final config) around one `StageState`; each step is its own function.
 #[allow(clippy::too_many_arguments)] // the build's fixed inputs, passed down rather than bundled once more
 fn build_stage(
     world: &mut World,
@@ -1161,6 +1163,7 @@ fn print_from(
 
 /// A config-only instruction (ARG, ENV, LABEL, EXPOSE, CMD, …): it changes the image config and
 /// adds an empty history entry, no layer.
+/// Long because it is one short arm per config-only Dockerfile instruction.
 fn apply_config(
     def: &Definition,
     ins: &Instruction,
@@ -1311,6 +1314,8 @@ struct StepInputs {
 
 /// A layer step (RUN, COPY, ADD, WORKDIR): its cache key from the parent and its inputs, then
 /// CACHED or run (and recorded in the cache).
+/// Long because the cache decision (key, hit, miss reason, cache record, history) is one
+/// transaction over the same values.
 #[allow(clippy::too_many_arguments)] // the step's parts, each used; bundling them hides nothing
 fn run_step(
     world: &mut World,

@@ -732,6 +732,7 @@ pub fn exec(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(
     )
 }
 
+/// Long because it is one arm per simulated compose subcommand.
 pub fn run(world: &mut World, args: &ComposeArgs, rec: &mut Record) -> Result<(), DockerError> {
     let loaded = load(world, args, rec)?;
     let p = &loaded.project;

@@ -34,6 +34,8 @@ fn string_map(m: &BTreeMap<String, String>) -> Node {
     Node::new(Value::Map(m.iter().map(|(k, v)| (s(k), s(v))).collect()))
 }
 
+/// Long because `docker compose config` prints every service key in compose-go's order, one short
+/// block per key.
 fn service_node(svc: &Service) -> Node {
     let mut e: BTreeMap<String, Node> = BTreeMap::new();
     if let Some(b) = &svc.build {

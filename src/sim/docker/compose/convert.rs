@@ -143,6 +143,8 @@ fn env_files(world: &World, p: &Project, s: &Service) -> Result<Vec<String>, Str
 }
 
 /// The create request for one container of `service`.
+/// Long because it maps every supported service key onto the create request, one field at a time,
+/// as compose-go's `getCreateConfigs` does.
 pub fn run_options(
     world: &World,
     p: &Project,

@@ -130,6 +130,8 @@ fn service_position(doc: &Node, message: &str) -> Option<(u64, u64)> {
 
 /// Finds and loads the project: `file` from `-f` (else the default names in the current folder),
 /// `project_name` from `-p`.
+/// Long because it is compose-go's loading pipeline in order (find the file, read, parse,
+/// interpolate, validate, name the project, build the model), each stage reporting its own error.
 pub fn load(
     world: &World,
     file: Option<&str>,

@@ -285,6 +285,7 @@ const MODELLED: &[&str] = &[
     "configs",
 ];
 
+/// Long because it is one short arm per service key of the Compose specification.
 fn service(
     name: &str,
     node: &Node,

@@ -190,6 +190,8 @@ struct Builder {
 
 impl Builder {
     /// Takes one parser event; `false` when the rest of the stream is not needed.
+    /// Long because it is one arm per YAML parser event (scalars, collections, anchors, aliases,
+    /// documents), sharing the builder's stack.
     fn event(&mut self, event: Event, span: Span, text: &str) -> Result<bool, String> {
         let pos = Pos {
             line: span.start.line() as u64,

@@ -302,6 +302,8 @@ fn valid_name(name: &str) -> bool {
 }
 
 /// `docker create` (and the first half of `docker run`). Nothing changes when it fails.
+/// Long because it is the daemon's create sequence in order (name, image, platform, mounts,
+/// networks, ports, config) and nothing may change until every check has passed.
 pub fn create(
     world: &mut World,
     options: &RunOptions,
@@ -579,6 +581,8 @@ pub fn start_by_user(
 
 /// Starts the container's main process. On failure the state keeps the error (as `docker inspect`
 /// shows it) and nothing else changes.
+/// Long because it is the daemon's start sequence in order (state checks, logging, mounts,
+/// networks, ports, the process), each failure recorded as `docker inspect` shows it.
 pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<(), DockerError> {
     let c = &world.engine.containers[id];
     match c.status() {
@@ -738,6 +742,7 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
 }
 
 /// Runs the program from instruction `pc` until it sleeps, serves, waits or exits.
+/// Long because it is the process model's interpreter: one arm per program instruction.
 fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record, at_start: bool) {
     let mut budget = 1000;
     loop {
@@ -900,6 +905,8 @@ pub fn on_process(
 
 /// The main process has ended: the container exits with its code, then the restart policy or
 /// `--rm` decides what happens next.
+/// Long because the exit, `--rm`, the restart policy and its back-off are one decision the daemon
+/// makes in that order.
 fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &mut Record) {
     let now = world.now_ms;
     let c = container_mut(world, id);

@@ -335,6 +335,8 @@ fn listens_on(c: &Container, port: u16) -> bool {
             .is_some_and(|s| s.port == port)
 }
 
+/// Long because it is one arm per probe program a healthcheck runs (curl, wget, pg_isready,
+/// redis-cli, mysqladmin, …), each with its own answer and exit code.
 fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
     let Some(first) = argv.first() else {
         return builtin(0, "", "An empty command succeeds.");

@@ -20,6 +20,7 @@ use super::super::world::World;
 use super::error::DockerError;
 use super::{network, output};
 
+/// Long because it is one arm per `docker network` subcommand.
 pub fn run(
     world: &mut World,
     command: NetworkCommand,

@@ -164,6 +164,8 @@ fn shut_down(world: &mut World, ids: &[String]) {
     }
 }
 
+/// Long because it is one tick of SwarmKit's updater in its order (workers whose new task came up,
+/// the failure watch, idle workers taking the next slots, stopping), over the same service state.
 fn run_one(world: &mut World, service_id: &str, rec: &mut Record) -> bool {
     let now = world.now_ms;
     let Some(svc) = world.swarm.services.get(service_id).cloned() else {

@@ -167,6 +167,8 @@ fn diverged(world: &World, job: &Job, service: &str, id: &ContainerId) -> Option
     None
 }
 
+/// Long because it is one arm per kind of job step (converge, start, wait, stop, restart, remove,
+/// run), each following Compose's own sequence.
 fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> Outcome {
     let project = job.project.name.clone();
     match step {
