@@ -459,3 +459,35 @@ fn random_lines_over_every_page_never_panic() {
         }
     }
 }
+
+/// docker/cli: a management command alone or with `--help` prints its subcommands (cobra's
+/// help), `docker info --help` its flags; each is an answer (stdout, exit 0), not a mistake.
+#[test]
+fn management_commands_and_info_print_their_help() {
+    let mut host = Host::new(3);
+    for (line, expected) in [
+        (
+            "docker volume",
+            "Usage:  docker volume COMMAND\n\nManage volumes\n\nCommands:\n  create      Create a volume\n",
+        ),
+        (
+            "docker network --help",
+            "Usage:  docker network COMMAND\n\nManage networks\n",
+        ),
+        ("docker image -h", "  ls          List images\n"),
+        ("docker system --help", "  prune       Remove unused data\n"),
+        ("docker container --help", "  ls          List containers\n"),
+        (
+            "docker info --help",
+            "Usage:  docker info [OPTIONS]\n\nDisplay system-wide information\n\nOptions:\n  -f, --format string",
+        ),
+    ] {
+        let record = host.sh(line);
+        let text = output(&record);
+        assert!(!record.error, "{line} is an answer, not a mistake: {text}");
+        assert!(text.contains(expected), "{line}:\n{text}");
+    }
+    let record = host.sh("docker info --bogus");
+    assert!(record.error);
+    assert!(output(&record).starts_with("unknown flag: --bogus\n\nUsage:  docker info [OPTIONS]"));
+}

@@ -642,6 +642,113 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         .map(|s| (s.name(), 1))
 }
 
+/// `docker info`'s flags (docker/cli cli/command/system/info.go), for its help and mistakes.
+const INFO: Command = Command::docker(
+    "docker info",
+    "docker info [OPTIONS]",
+    "Display system-wide information",
+    &[Flag::string("format", Some('f'))],
+)
+.args(Arity::None);
+
+/// The management commands (docker/cli `cli/command/*/cmd.go`) and the subcommands simulated
+/// under each: (group, description, [(subcommand, the command it runs)]).
+const MANAGEMENT: &[(&str, &str, &[(&str, &str)])] = &[
+    ("builder", "Manage builds", &[("prune", "builder prune")]),
+    (
+        "container",
+        "Manage containers",
+        &[
+            ("create", "create"),
+            ("exec", "exec"),
+            ("inspect", "inspect"),
+            ("kill", "kill"),
+            ("logs", "logs"),
+            ("ls", "ps"),
+            ("pause", "pause"),
+            ("port", "port"),
+            ("restart", "restart"),
+            ("rm", "rm"),
+            ("run", "run"),
+            ("start", "start"),
+            ("stats", "stats"),
+            ("stop", "stop"),
+            ("top", "top"),
+            ("unpause", "unpause"),
+        ],
+    ),
+    (
+        "image",
+        "Manage images",
+        &[
+            ("build", "build"),
+            ("history", "history"),
+            ("inspect", "image inspect"),
+            ("ls", "images"),
+            ("pull", "pull"),
+            ("rm", "rmi"),
+        ],
+    ),
+    (
+        "network",
+        "Manage networks",
+        &[
+            ("connect", "network connect"),
+            ("create", "network create"),
+            ("disconnect", "network disconnect"),
+            ("inspect", "network inspect"),
+            ("ls", "network ls"),
+            ("prune", "network prune"),
+            ("rm", "network rm"),
+        ],
+    ),
+    (
+        "system",
+        "Manage Docker",
+        &[("df", "system df"), ("prune", "system prune")],
+    ),
+    (
+        "volume",
+        "Manage volumes",
+        &[
+            ("create", "volume create"),
+            ("inspect", "volume inspect"),
+            ("ls", "volume ls"),
+            ("prune", "volume prune"),
+            ("rm", "volume rm"),
+        ],
+    ),
+];
+
+/// `docker volume`, `docker volume --help`: cobra's help of a management command (its
+/// subcommands with their descriptions), exit 0.
+fn management_help(words: &[String]) -> Option<DockerError> {
+    let group = words.first()?;
+    if !matches!(
+        words.get(1).map(String::as_str),
+        None | Some("--help" | "-h")
+    ) {
+        return None;
+    }
+    let (name, about, subs) = MANAGEMENT.iter().find(|(g, _, _)| g == group)?;
+    let mut text = format!("\nUsage:  docker {name} COMMAND\n\n{about}\n\nCommands:");
+    for (sub, runs) in *subs {
+        let short = if *runs == "system prune" {
+            "Remove unused data"
+        } else {
+            SPECS
+                .iter()
+                .find(|s| s.name() == *runs)
+                .map_or("", |s| s.about)
+        };
+        text.push_str(&format!("\n  {sub:<11} {short}"));
+    }
+    text.push_str(&format!(
+        "\n\nRun 'docker {name} COMMAND --help' for more information on a command."
+    ));
+    Some(DockerError::new(text, 0))
+}
+
 /// `--label k=v` values as a map (a bare `k` is an empty value), as the CLI sends them.
 pub fn parse_labels(labels: &[String]) -> std::collections::BTreeMap<String, String> {
     labels
@@ -660,6 +767,15 @@ pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
     };
     if matches!(first.as_str(), "help" | "--help" | "-h") {
         return Ok(DockerCommand::Help);
+    }
+    if let Some(answer) = management_help(words) {
+        return Err(answer);
+    }
+    if first == "info" {
+        // `docker info` alone is answered by the shell (src/sim/swarm/info.rs); here only its
+        // help and flag mistakes.
+        let p = INFO.parse(&words[1..])?;
+        return Err(INFO.refuse(&format!("--format {}", p.value("format").unwrap_or(""))));
     }
     let Some((name, consumed)) = canonical(words) else {
         if first.starts_with('-') {
