@@ -653,7 +653,10 @@ const INFO: Command = Command::docker(
 
 /// The management commands (docker/cli `cli/command/*/cmd.go`) and the subcommands simulated
 /// under each: (group, description, [(subcommand, the command it runs)]).
-const MANAGEMENT: &[(&str, &str, &[(&str, &str)])] = &[
+/// A management command's simulated subcommands: (subcommand, the command it runs).
+type Subcommands = &'static [(&'static str, &'static str)];
+
+const MANAGEMENT: &[(&str, &str, Subcommands)] = &[
     ("builder", "Manage builds", &[("prune", "builder prune")]),
     (
         "container",
