@@ -605,6 +605,19 @@ fn docker_answers_deadline_exceeded_at_first_then_no_leader_after_10_seconds() {
     let mut c = RaftCluster::with_members(&THREE, 0, &mut rng);
     c.advance(30_000, &all, &mut rng);
     let leader = c.leader().unwrap().to_string();
+    // CheckQuorum looks once per election timeout at who answered since its last look, so the
+    // leader steps down at its first look at least an election timeout after a follower last
+    // answered: one to two election timeouts later, depending on where its period falls.
+    let last_answer = THREE
+        .iter()
+        .filter(|n| **n != leader)
+        .filter_map(|n| c.members[*n].last_heard_from_leader_ms)
+        .max()
+        .expect("the followers heard the leader");
+    let mut step_down = c.members[&leader].next_check_quorum_ms;
+    while step_down < last_answer + ELECTION_TIMEOUT_MS {
+        step_down += ELECTION_TIMEOUT_MS;
+    }
     for n in THREE.iter().filter(|n| **n != leader) {
         c.set_up(n, false, 30_000, &mut rng);
     }
@@ -615,9 +628,12 @@ fn docker_answers_deadline_exceeded_at_first_then_no_leader_after_10_seconds() {
         }
     });
     let lost_at = lost_at.expect("CheckQuorum steps the leader down");
+    assert_eq!(lost_at, step_down, "stepped down at {lost_at}");
     assert!(
-        lost_at <= 30_000 + ELECTION_TIMEOUT_MS,
-        "stepped down at {lost_at}"
+        (last_answer + ELECTION_TIMEOUT_MS..last_answer + 2 * ELECTION_TIMEOUT_MS)
+            .contains(&lost_at),
+        "stepped down at {lost_at}, {} ms after the last answer",
+        lost_at - last_answer
     );
     assert_eq!(c.no_leader_for_ms(lost_at), Some(0));
     let soon = RaftError::NoLeader {
