@@ -51,7 +51,7 @@ pub fn record_id(key: &str) -> String {
         .collect()
 }
 
-/// Dispatches `docker build` and the image commands (called from shell.rs).
+/// Dispatches `docker build` and the image commands (called from src/sim/shell/docker.rs).
 pub fn run_image_command(
     world: &mut World,
     command: DockerCommand,

@@ -1,0 +1,148 @@
+//! `docker exec`: a second process in a running container, for the `docker` CLI and for
+//! `docker compose exec`.
+//!
+//! The real daemon starts the process in the container's namespaces with the container's
+//! environment plus `HOSTNAME` and the `-e` additions; it refuses a paused, restarting or stopped
+//! container, and a program not on the image's `$PATH` fails with the OCI runtime's words and exit
+//! 127. We model that refusal and route the command by what it is: file commands through the
+//! container's filesystem (src/sim/docker/execfs.rs), network tools (src/sim/docker/probe.rs),
+//! database and cache clients (src/sim/docker/apps.rs), and a few programs answered here (`ps`,
+//! `hostname`, `env`, `echo`, `ls`, `curl localhost`). Simplified: the exec'd process runs to its
+//! end within the step, `-i`/`-t` change nothing, and an interactive shell is declined with a
+//! pointer to one command at a time.
+
+use crate::sim::docker::container::Status;
+use crate::sim::docker::error::DockerError;
+use crate::sim::ids::ContainerId;
+use crate::sim::record::Record;
+use crate::sim::world::World;
+
+/// What `docker exec` asks of the daemon, typed: what the `docker` CLI builds from its flags and
+/// what `docker compose exec` builds for a service's container (no argv is rebuilt in between).
+pub(crate) struct ExecRequest<'a> {
+    /// The container as given (a name or an ID prefix).
+    pub container: &'a str,
+    /// The command and its arguments; never empty (both CLIs require it).
+    pub argv: &'a [String],
+    /// `-e KEY=VALUE` additions to the container's environment.
+    pub env: &'a [String],
+    pub detach: bool,
+}
+
+/// `docker exec`'s model, for both CLIs: resolve the container, then run the command in it.
+pub(crate) fn exec_in(
+    world: &mut World,
+    request: &ExecRequest,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let id = world.engine.resolve(request.container)?;
+    exec(
+        world,
+        &id,
+        request.container,
+        request.argv,
+        request.env,
+        request.detach,
+        rec,
+    )
+}
+
+/// `docker exec`: a second process in a running container.
+fn exec(
+    world: &mut World,
+    id: &ContainerId,
+    given: &str,
+    argv: &[String],
+    env: &[String],
+    detach: bool,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let c = &world.engine.containers[id];
+    match c.status() {
+        Status::Running => {}
+        Status::Paused => {
+            return Err(DockerError::daemon(format!(
+                "Container {given} is paused, unpause the container before exec"
+            )));
+        }
+        Status::Restarting => {
+            return Err(DockerError::restarting(&c.id.0));
+        }
+        _ => {
+            return Err(DockerError::not_running(&c.id.0));
+        }
+    }
+    let name = c.name.clone();
+    rec.touch(&name);
+    let program = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let mut all_env = c.config.env.clone();
+    all_env.push(format!("HOSTNAME={}", c.config.hostname));
+    all_env.extend(env.iter().cloned());
+    // Files inside the container go through its filesystem view
+    // (src/sim/docker/containerfs/mod.rs).
+    if let Some(result) = crate::sim::docker::execfs::run(world, id, argv, rec) {
+        return result;
+    }
+    // Network tools (curl to another container, ping, nslookup, getent): src/sim/docker/probe.rs.
+    if let Some(result) = crate::sim::docker::probe::run(world, id, argv, rec) {
+        return result;
+    }
+    // Database and cache clients (redis-cli ping, pg_isready): src/sim/docker/apps.rs.
+    if let Some(result) = crate::sim::docker::apps::exec(world, id, argv, rec) {
+        return result;
+    }
+    let c = &world.engine.containers[id];
+    let out: Vec<String> = match program.as_str() {
+        "ps" => {
+            rec.say(format!("Inside {name}, PID 1 is the container's main process; your exec'd command is just another process beside it."));
+            vec![
+                "PID   USER     TIME  COMMAND".to_string(),
+                format!("    1 root      0:00 {}", c.program.as_ref().map(|p| p.name.as_str()).unwrap_or("")),
+                format!("   {} root      0:00 {}", 7 + c.run, argv.join(" ")),
+            ]
+        }
+        "hostname" => vec![c.config.hostname.clone()],
+        "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => vec![c.config.hostname.clone()],
+        "env" | "printenv" => all_env,
+        "echo" => vec![argv[1..].join(" ")],
+        "true" => vec![],
+        "ls" => vec!["bin    dev    etc    home   lib    media  mnt    opt    proc   root   run    sbin   srv    sys    tmp    usr    var".to_string()],
+        "sh" | "bash" | "ash" if argv.len() == 1 => {
+            return Err(DockerError::new(
+                "dockyard: interactive shells are not simulated; run one command at a time, e.g. `docker exec web ps`",
+                1,
+            ));
+        }
+        "curl" => {
+            let target = argv.iter().skip(1).find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
+            let (host, port) = super::curl::parse_url(&target).ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+            if !matches!(host.as_str(), "localhost" | "127.0.0.1") {
+                return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
+            }
+            rec.say(format!("`localhost` inside a container is the container itself: {name}'s own network namespace."));
+            match c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| c.listening && s.port == port) {
+                Some(serves) => {
+                    let path = crate::sim::docker::apps::url_path(&target);
+                    let body = crate::sim::docker::apps::serve_http(world, id, &path, serves.body.clone(), rec);
+                    body.lines().map(str::to_string).collect()
+                }
+                None => {
+                    return Err(DockerError::new(
+                        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
+                        7,
+                    ));
+                }
+            }
+        }
+        _ => {
+            return Err(DockerError::new(
+                format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown", argv[0]),
+                127,
+            ));
+        }
+    };
+    if !detach && !out.is_empty() {
+        rec.out(out.join("\n"));
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! Faults: what happens to the machines rather than what the learner types (`! crash web`,
+//! `! oom db`, `! busy web`, `! reboot`, `! kill node-3`, `! partition …`, `! heal`,
+//! `! fill-disk node-2`, `! traffic …`, `! vote …`).
+//!
+//! Real containers die when their process crashes or the kernel's OOM killer picks them, a file
+//! held open on the host makes `docker rm` fail, hosts reboot, machines lose power or their
+//! network, disks fill. We model each as one input that calls the model that owns it (the engine
+//! for a container, src/sim/swarm/control.rs for a machine, the traffic generator, the voting
+//! app) and names, in the narration, why it could not be applied if it could not. Simplified: a
+//! fault happens at once and exactly; nothing about it is random, and its target is named by the
+//! learner (a container, a Compose service, a machine) rather than chosen by the kernel.
+
+use crate::sim::docker::container::Status;
+use crate::sim::docker::engine;
+use crate::sim::ids::ContainerId;
+use crate::sim::input::Fault;
+use crate::sim::record::Record;
+use crate::sim::world::World;
+
+pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
+    let result = match &fault {
+        Fault::Crash { container, exit_code } => fault_target(world, container, rec)
+            .and_then(|id| engine::crash(world, &id, *exit_code, false, rec)),
+        Fault::OomKill { container } => fault_target(world, container, rec)
+            .and_then(|id| engine::crash(world, &id, 137, true, rec)),
+        Fault::FsBusy { container } => fault_target(world, container, rec).map(|id| {
+            let c = world.engine.containers.get_mut(&id).expect("resolved");
+            c.fs_busy = true;
+            rec.touch(c.name.clone());
+            rec.title = format!("{}: filesystem busy", c.name);
+            rec.say(format!(
+                "Another process on the host now holds a file inside {}'s filesystem open, so the next attempt to remove it will fail.",
+                c.name
+            ));
+        }),
+        Fault::Reboot => {
+            engine::reboot(world, rec);
+            Ok(())
+        }
+        Fault::Machine { machine, up } => {
+            if *up {
+                crate::sim::swarm::control::start(world, machine, rec)
+            } else {
+                crate::sim::swarm::control::kill(world, machine, rec)
+            }
+        }
+        Fault::Partition { machines } => crate::sim::swarm::control::partition(world, machines, rec),
+        Fault::Heal => crate::sim::swarm::control::heal(world, rec),
+        Fault::NodeDisk { machine, full } => {
+            crate::sim::swarm::control::fill_disk(world, machine, *full, rec)
+        }
+        Fault::Voting(action) => crate::sim::swarm::voting::apply(world, action, rec),
+        Fault::Traffic(action) => crate::sim::traffic::apply(world, action, rec),
+    };
+    if let Err(message) = result {
+        rec.say(format!(
+            "The fault `{}` could not be applied: {message}",
+            fault.describe()
+        ));
+        rec.error = true;
+    }
+}
+
+/// The container a fault names: a name or ID as the daemon resolves it or, on a Compose project, a
+/// service name as Compose finds its container (`docker compose kill api`): the one running
+/// container of service `api` (one-off `compose run` containers aside), or its only container.
+/// Several running (a scaled service, or two projects) is an error that names them.
+fn fault_target(world: &World, name: &str, rec: &mut Record) -> Result<ContainerId, String> {
+    use crate::sim::docker::compose::convert::{ONEOFF_LABEL, SERVICE_LABEL};
+    use crate::sim::docker::container::Container;
+    let not_found = match world.engine.resolve(name) {
+        Ok(id) => return Ok(id),
+        Err(e) => e.message,
+    };
+    let of_service = |c: &&Container| {
+        let label = |key: &str| c.config.labels.get(key).map(String::as_str);
+        label(SERVICE_LABEL) == Some(name) && label(ONEOFF_LABEL) != Some("True")
+    };
+    let all: Vec<&Container> = world
+        .engine
+        .newest_first()
+        .into_iter()
+        .filter(of_service)
+        .collect();
+    let running: Vec<&Container> = all
+        .iter()
+        .copied()
+        .filter(|c| c.state.status == Status::Running)
+        .collect();
+    let names = |list: &[&Container]| {
+        list.iter()
+            .map(|c| c.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let chosen = match (running.as_slice(), all.as_slice()) {
+        ([one], _) | ([], [one]) => *one,
+        ([], []) => return Err(not_found),
+        ([], several) => {
+            return Err(format!(
+                "service {name} has {} containers and none is running ({}): name one",
+                several.len(),
+                names(several)
+            ));
+        }
+        (several, _) => {
+            return Err(format!(
+                "service {name} has {} running containers ({}): name the one to break",
+                several.len(),
+                names(several)
+            ));
+        }
+    };
+    rec.say(format!(
+        "`{name}` is a Compose service: its container is {}.",
+        chosen.name
+    ));
+    Ok(chosen.id.clone())
+}

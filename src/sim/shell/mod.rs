@@ -1,0 +1,225 @@
+//! The learner's shell on the simulated host.
+//!
+//! A real terminal runs `docker` (which talks to the daemon), `curl` against published ports, and
+//! `sleep`. We parse the line with POSIX shell quoting, dispatch it, and print what the real
+//! programs print. A command that waits (`docker stop` during the grace period, `docker run`
+//! attached to a container, `sleep`) keeps the prompt busy until the event that ends it; a new
+//! line typed meanwhile detaches from any output being followed, as opening a second terminal
+//! would. Mistakes are answered with the real error text and change nothing.
+//!
+//! One file per job: this one takes a line (or a fault, or a `wait`) and dispatches it by
+//! program, after bash's `$(…)` substitution and quoting; redirect.rs takes here-documents and
+//! `>`/`>>` out of the words; faults.rs applies a `! fault`; docker.rs routes a `docker …` line
+//! to its family (containers.rs, inspect.rs, exec.rs, or a model under src/sim/docker/ and
+//! src/sim/swarm/); curl.rs is `curl` on the host; tools.rs is `sleep` and `help`.
+
+mod containers;
+mod curl;
+mod docker;
+mod exec;
+mod faults;
+mod inspect;
+mod redirect;
+mod tools;
+
+pub(crate) use docker::docker;
+pub(crate) use exec::{ExecRequest, exec_in};
+
+use crate::sim::docker::error::DockerError;
+use crate::sim::event::Event;
+use crate::sim::files;
+use crate::sim::input::Input;
+use crate::sim::record::{self, Record};
+use crate::sim::time;
+use crate::sim::world::{Waiter, World};
+use faults::on_fault;
+
+pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
+    rec.title = input.describe();
+    match input {
+        Input::Command(line) => {
+            rec.prompt_on(record::prompt_host(world), line.clone());
+            // The new prompt detaches from any output being followed.
+            world.shell.waiting.retain(|w| {
+                !matches!(
+                    w,
+                    Waiter::Attached { .. }
+                        | Waiter::Follow { .. }
+                        | Waiter::ComposeAttached { .. }
+                )
+            });
+            let before = world.clone();
+            if let Err(e) = run_line(world, &line, rec) {
+                if e.exit_code == 0 {
+                    // `--help` (src/sim/flags.rs): cobra prints the usage on stdout and exits 0;
+                    // nothing ran.
+                    *world = before;
+                    rec.out(e.message.trim_start().to_string());
+                    rec.say("The command's usage and flags; nothing ran.");
+                    return;
+                }
+                // A mistake changes nothing: put the world back, keep the answer. Only an error
+                // the daemon hit part-way (a failed start or removal) keeps its state change.
+                if !e.keeps_state {
+                    *world = before;
+                }
+                rec.err(e.message);
+                rec.error = true;
+                rec.touched.clear();
+                if rec.narration.is_empty() {
+                    rec.say("Docker refused the command; nothing changed.");
+                }
+            }
+        }
+        Input::Fault(fault) => on_fault(world, fault, rec),
+        Input::Advance { duration_ms } => {
+            world.shell.waiting.push(Waiter::Sleep);
+            world.schedule_in(duration_ms, Event::Wake);
+            rec.say(format!(
+                "Letting {} of simulated time pass.",
+                time::short_duration(duration_ms)
+            ));
+        }
+    }
+}
+
+pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
+    let Some(i) = world
+        .shell
+        .waiting
+        .iter()
+        .position(|w| matches!(w, Waiter::Sleep))
+    else {
+        return false;
+    };
+    world.shell.waiting.remove(i);
+    rec.title = "the wait is over".to_string();
+    rec.say("The wait is over: the prompt is back.");
+    true
+}
+
+pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
+    // A here-document's body follows the command's first line.
+    let (first, body) = match line.split_once('\n') {
+        Some((first, rest)) => (first, Some(rest)),
+        None => (line, None),
+    };
+    let expanded = substitute_commands(world, first, rec)?;
+    let first = expanded.as_str();
+    let mut words = shell_words::split(first).map_err(|_| {
+        DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
+    })?;
+    let stdin = redirect::here_document(&mut words, body, rec)?;
+    let redirect = redirect::redirection(&mut words)?;
+    // `sudo`: the learner's shell may do what root may (the daemon's files, systemctl).
+    if words.len() > 1 && words[0] == "sudo" {
+        words.remove(0);
+    }
+    let Some(program) = words.first().cloned() else {
+        return Ok(());
+    };
+    if matches!(
+        program.as_str(),
+        "cat" | "echo" | "ls" | "rm" | "mkdir" | "pwd" | "touch"
+    ) {
+        return files::run(world, &words, stdin, redirect, rec);
+    }
+    if redirect.is_some() || stdin.is_some() {
+        return Err(DockerError::new(
+            format!(
+                "dockyard: redirections are simulated for cat and echo only, not for {program}"
+            ),
+            1,
+        ));
+    }
+    match program.as_str() {
+        "docker" => docker(world, &words[1..], rec),
+        "curl" => curl::curl(world, &words[1..], rec),
+        "multipass" => crate::sim::lab::multipass(world, &words[1..], rec),
+        "df" | "du" | "systemctl" => crate::sim::docker::disk::host_command(world, &words, rec),
+        "ssh" => crate::sim::lab::ssh(world, &words[1..], rec),
+        "exit" | "logout" => crate::sim::lab::exit(world, rec),
+        "sleep" => tools::sleep(world, &words[1..], rec),
+        "help" => tools::help(world, rec),
+        other => Err(DockerError::new(
+            format!("bash: {other}: command not found"),
+            127,
+        )),
+    }
+}
+
+/// bash's command substitution: each `$(command)` outside single quotes runs first, and its
+/// standard output (trailing newlines dropped, lines joined by spaces as word splitting does
+/// outside double quotes) takes its place: `docker exec $(docker ps -q -f name=api) nslookup db`.
+/// What the inner command prints on stderr reaches the terminal; a failing inner command leaves
+/// an empty substitution, as in bash.
+fn substitute_commands(
+    world: &mut World,
+    line: &str,
+    rec: &mut Record,
+) -> Result<String, DockerError> {
+    if !line.contains("$(") {
+        return Ok(line.to_string());
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut in_single = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' {
+            in_single = !in_single;
+        }
+        if !in_single && c == '$' && chars.get(i + 1) == Some(&'(') {
+            let mut depth = 1;
+            let mut j = i + 2;
+            while j < chars.len() && depth > 0 {
+                match chars[j] {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if depth != 0 {
+                return Err(DockerError::new(
+                    "bash: unexpected EOF while looking for matching `)'",
+                    2,
+                ));
+            }
+            let inner: String = chars[i + 2..j - 1].iter().collect();
+            let mut inner_rec = Record::new(world.now_ms);
+            let result = run_line(world, &inner, &mut inner_rec);
+            let stdout: Vec<&str> = inner_rec
+                .terminal
+                .iter()
+                .filter(|l| l.stream == record::Stream::Stdout)
+                .map(|l| l.text.as_str())
+                .collect();
+            for l in inner_rec
+                .terminal
+                .iter()
+                .filter(|l| l.stream == record::Stream::Stderr)
+            {
+                rec.err(l.text.clone());
+            }
+            rec.narration.extend(inner_rec.narration);
+            rec.touched.extend(inner_rec.touched);
+            match result {
+                Ok(()) => out.push_str(
+                    &stdout
+                        .join("\n")
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                ),
+                Err(e) => rec.err(e.message),
+            }
+            i = j;
+            continue;
+        }
+        out.push(c);
+        i += 1;
+    }
+    Ok(out)
+}

@@ -1,0 +1,71 @@
+//! The shell's own small programs: `sleep` and `help`.
+//!
+//! coreutils' `sleep N` blocks the prompt for N seconds (with an `s`/`m`/`h` suffix, the unit);
+//! a shell's `help` lists its builtins. We model `sleep` as a waiter that keeps the prompt busy
+//! until an `Event::Wake` the agenda fires N simulated seconds later (`shell::on_wake`), and
+//! `help` as docker's usage followed by what else this terminal takes (other programs, file
+//! commands, the faults). Simplified: `sleep` takes one interval and an invalid one is refused
+//! whole; `help` describes this simulator's terminal, not bash's builtins.
+
+use crate::sim::docker::cli;
+use crate::sim::docker::error::DockerError;
+use crate::sim::event::Event;
+use crate::sim::record::Record;
+use crate::sim::time;
+use crate::sim::world::{Waiter, World};
+
+/// `sleep N`: the prompt stays busy until N of simulated time has passed.
+pub(super) fn sleep(
+    world: &mut World,
+    args: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let duration_ms = args
+        .first()
+        .and_then(|w| time::parse_duration(w))
+        .ok_or_else(|| DockerError::new("sleep: invalid time interval", 1))?;
+    world.shell.waiting.push(Waiter::Sleep);
+    world.schedule_in(duration_ms, Event::Wake);
+    rec.say(format!(
+        "The shell sleeps for {}: step forward to let the time pass.",
+        time::short_duration(duration_ms)
+    ));
+    Ok(())
+}
+
+/// `help`: docker's usage, then the rest of this terminal.
+pub(super) fn help(world: &World, rec: &mut Record) -> Result<(), DockerError> {
+    rec.out(cli::HELP.trim_start());
+    rec.out(terminal_help(world));
+    Ok(())
+}
+
+/// The rest of what this terminal takes (the shell's `help`, after docker's): other programs,
+/// files, and the faults; on a swarm, where the reader is and what to try first.
+fn terminal_help(world: &World) -> String {
+    let mut out = String::from(
+        "
+Also in this terminal:
+  curl URL, sleep N (lets time pass), clear, help
+  ssh HOST CMD          run CMD on another machine of the lab (ssh node-2 docker ps)
+  multipass …           VMs (launch, list, info, stop, start, delete, purge)
+  df -h /, du -sh DIR, systemctl restart docker
+  cat, echo … > FILE, cat > FILE <<EOF, ls, rm, mkdir, touch, pwd   (the project folder)
+
+Faults (a line starting with !):
+  !crash NAME [CODE]    !oom NAME    !busy NAME    !reboot         (a container or a Compose service)
+  !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
+  !traffic start NODE:PORT N/s    !traffic stop",
+    );
+    if world.swarm.active() {
+        let machines = world.swarm.machines.len();
+        out.push_str(&format!(
+            "
+
+This shell is on {}, one of a {machines}-machine swarm: try docker node ls,
+docker service create -d --name web --replicas 3 -p 8080:80 dockyard/web:1.0, docker service ps web.",
+            world.engine.hostname
+        ));
+    }
+    out
+}
