@@ -491,3 +491,19 @@ fn management_commands_and_info_print_their_help() {
     assert!(record.error);
     assert!(output(&record).starts_with("unknown flag: --bogus\n\nUsage:  docker info [OPTIONS]"));
 }
+
+/// curl's src/tool_help.c: `curl --help` prints the short help ("important" options), exit 0.
+#[test]
+fn curl_help_prints_curls_short_help() {
+    let mut host = Host::new(3);
+    for line in ["curl --help", "curl -h"] {
+        let record = host.sh(line);
+        let text = output(&record);
+        assert!(!record.error, "{text}");
+        assert!(
+            text.starts_with("Usage: curl [options...] <url>\n -d, --data <data>"),
+            "{text}"
+        );
+        assert!(text.contains("This is not the full help, this menu is stripped into categories."));
+    }
+}

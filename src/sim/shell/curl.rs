@@ -7,7 +7,7 @@
 //! (refused, exit 7), nothing listens inside (reset, exit 56), a paused process (timed out, exit
 //! 28), a server that is not HTTP (exit 1); and on a swarm a machine's port, where the routing
 //! mesh answers (src/sim/swarm/curl.rs). Simplified: `http://` only, the first non-flag word is
-//! the URL, every flag is ignored, and the body is what the container's program serves (its
+//! the URL, every flag but `--help` is ignored, and the body is what the container's program serves (its
 //! answer comes from src/sim/docker/apps.rs). `curl` inside a container is src/sim/shell/exec.rs
 //! and src/sim/docker/probe.rs.
 
@@ -15,6 +15,26 @@ use crate::sim::docker::container::Status;
 use crate::sim::docker::error::DockerError;
 use crate::sim::record::Record;
 use crate::sim::world::World;
+
+/// What `curl --help` (or `-h`) prints: curl's short help (src/tool_help.c, curl 7.7x–8.x as
+/// Debian and Ubuntu ship it), the "important" category only.
+const HELP: &str = "Usage: curl [options...] <url>
+ -d, --data <data>          HTTP POST data
+ -f, --fail                 Fail fast with no output on HTTP errors
+ -h, --help <category>      Get help for commands
+ -i, --include              Include protocol response headers in the output
+ -o, --output <file>        Write to file instead of stdout
+ -O, --remote-name          Write output to a file named as the remote file
+ -s, --silent               Silent mode
+ -T, --upload-file <file>   Transfer local FILE to destination
+ -u, --user <user:password> Server user and password
+ -A, --user-agent <name>    Send User-Agent <name> to server
+ -v, --verbose              Make the operation more talkative
+ -V, --version              Show version number and quit
+
+This is not the full help, this menu is stripped into categories.
+Use \"--help category\" to get an overview of all categories.
+For all options use the manual or \"--help all\".";
 
 /// `http://localhost:8080/path` → (host, port).
 pub(super) fn parse_url(url: &str) -> Option<(String, u16)> {
@@ -39,6 +59,10 @@ pub(super) fn curl(
     args: &[String],
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        rec.out(HELP);
+        return Ok(());
+    }
     let target = args.iter().find(|a| !a.starts_with('-')).ok_or_else(|| {
         DockerError::new(
             "curl: try 'curl --help' or 'curl --manual' for more information",
