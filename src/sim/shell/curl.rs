@@ -7,9 +7,9 @@
 //! (refused, exit 7), nothing listens inside (reset, exit 56), a paused process (timed out, exit
 //! 28), a server that is not HTTP (exit 1); and on a swarm a machine's port, where the routing
 //! mesh answers (src/sim/swarm/curl.rs). Simplified: `http://` only, the first non-flag word is
-//! the URL, every flag but `--help` is ignored, and the body is what the container's program serves (its
-//! answer comes from src/sim/docker/apps.rs). `curl` inside a container is src/sim/shell/exec.rs
-//! and src/sim/docker/probe.rs.
+//! the URL, every flag but `--help` is ignored, and the body is what the container's program
+//! serves (its answer comes from src/sim/docker/apps.rs). `curl` inside a container is
+//! src/sim/shell/exec.rs and src/sim/docker/probe.rs.
 
 use crate::sim::docker::container::Status;
 use crate::sim::docker::error::DockerError;
