@@ -41,6 +41,7 @@
 //!   without paerser's own wrapping.
 //! - TOML files and environment variables (`TRAEFIK_…`) are not read. The file must be YAML and
 //!   the caller decides whether one exists ([`load`]).
+//! - A file that is not YAML, or not a mapping, is reported with our parser's words.
 //! - When several keys are unknown, Traefik reports one of them; we report the first in the
 //!   order written. An invalid `log.level` falls back to ERROR with a warning in our words.
 //!
@@ -166,7 +167,8 @@ impl Default for Redirect {
 
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct EntryPoint {
-    /// As written (Traefik keeps the name's case).
+    /// As first written: paerser merges keys that differ only in case and keeps the first
+    /// spelling.
     pub name: String,
     /// `[host]:port[/tcp|/udp]`, e.g. `:80`.
     pub address: String,
@@ -273,7 +275,8 @@ pub struct CertResolver {
     pub key_type: String,
     /// Hours.
     pub certificates_duration: u64,
-    /// The last challenge turned on (Traefik requires exactly one; the lead checks at use).
+    /// The challenges turned on, in the order written (whoever uses the resolver checks that
+    /// there is one).
     pub challenges: Vec<Challenge>,
 }
 
@@ -665,7 +668,7 @@ fn unmodelled(config: &mut StaticConfig, key: &[String], names: &[&str]) -> bool
 }
 
 fn entry_point_mut<'a>(config: &'a mut StaticConfig, name: &str) -> &'a mut EntryPoint {
-    let index = match config.entry_points.iter().position(|e| e.name == name) {
+    let index = match config.entry_points.iter().position(|e| is(&e.name, name)) {
         Some(index) => index,
         None => {
             config.entry_points.push(EntryPoint {
@@ -1139,7 +1142,7 @@ fn apply_log(
 }
 
 fn resolver_mut<'a>(config: &'a mut StaticConfig, name: &str) -> &'a mut CertResolver {
-    let index = match config.resolvers.iter().position(|r| r.name == name) {
+    let index = match config.resolvers.iter().position(|r| is(&r.name, name)) {
         Some(index) => index,
         None => {
             config.resolvers.push(CertResolver::new(name));
@@ -1654,6 +1657,12 @@ mod tests {
             "-ping",
         ]);
         assert_eq!(config.entry_point("Web").unwrap().address, ":80");
+        let merged = flags(&[
+            "--entrypoints.Web.address=:80",
+            "--entrypoints.web.asDefault",
+        ]);
+        assert_eq!(merged.entry_points.len(), 1);
+        assert!(merged.entry_point("Web").unwrap().as_default);
         assert!(config.swarm.unwrap().exposed_by_default);
         assert!(config.api.unwrap().insecure);
         assert!(config.ping.is_some());
