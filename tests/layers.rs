@@ -57,6 +57,8 @@ const LEAVES: &[&str] = &[
     "swarm::cluster",
     "swarm::follow_kind",
     "time",
+    "traefik",
+    "traefik::static_config",
     "traffic::model",
 ];
 
