@@ -25,6 +25,7 @@ pub mod swarm;
 pub mod testkit;
 pub mod time;
 pub mod timeline;
+pub mod traefik;
 pub mod traffic;
 pub mod world;
 

@@ -57,6 +57,9 @@ const LEAVES: &[&str] = &[
     "swarm::cluster",
     "swarm::follow_kind",
     "time",
+    "traefik",
+    "traefik::regexp",
+    "traefik::rule",
     "traffic::model",
 ];
 
