@@ -27,9 +27,12 @@
 //! problem is, for the page; the message itself is Traefik's and carries no offset beyond Go's.
 //!
 //! Simplified: only the first syntax error is reported (Go appends "(and N more errors)" when a
-//! multi-line rule has errors on several lines); Go operators other than `&& || ! == != < > <=
-//! >= + - * / % & | ^` and unary `!` are illegal characters here; a non-matcher operand (a bare
-//! string inside `&&`) gives reflect's panic text as predicate recovers it; the routing path is
+//! multi-line rule has errors on several lines); the binary operators are Go's, but the only
+//! unary one is `!`, and Go's selector, index and composite syntax (`a.b`, `a[0]`, `{}`) and
+//! characters such as `~` or `@` are syntax errors here (Go parses some of them and predicate
+//! then refuses them: the rule is refused either way, with another message); a non-matcher
+//! operand (a bare string inside `&&`) gives reflect's panic text as predicate recovers it;
+//! `Host(1)` is refused with reflect's text too; the routing path is
 //! the request path as given (no percent-decoding); IPv6 in `ClientIP` is compared as text, no
 //! IPv6 CIDR; v3.7's `Host(`*.example.com`)` wildcard and its priority penalty are not modelled;
 //! the regular expressions are the subset in [`super::regexp`].
