@@ -58,6 +58,8 @@ const LEAVES: &[&str] = &[
     "swarm::follow_kind",
     "time",
     "traefik",
+    "traefik::regexp",
+    "traefik::rule",
     "traefik::static_config",
     "traffic::model",
 ];

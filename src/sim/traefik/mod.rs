@@ -1,8 +1,14 @@
 //! Traefik v3, the reverse proxy of page 11, as the program of the `traefik:v3.x` image.
 //!
-//! Real Traefik reads a static configuration once at start (flags, or a `traefik.yml`), then
-//! follows its providers (the Docker socket, the swarm API, files) for routers, services and
-//! middlewares. We model it in the same split: [`static_config`] is what it reads at start.
-//! This module file only declares its submodules.
+//! Real Traefik (traefik/traefik, a Go program) reads a static configuration once at start
+//! (flags, or a `traefik.yml`), then follows its providers (the Docker socket, the swarm API,
+//! files) for routers, services and middlewares, and routes each HTTP request to the router with
+//! the highest priority whose rule matches. We model it in the same split. Its pure parts are
+//! leaves that know nothing of the world: [`static_config`] (what it reads at start), [`rule`]
+//! (the router rule language: parse, errors, matching, default priority) and [`regexp`] (the
+//! regular-expression subset its `*Regexp` matchers need). What each simplifies is in its own
+//! header. This module file only declares its submodules.
 
+pub mod regexp;
+pub mod rule;
 pub mod static_config;
