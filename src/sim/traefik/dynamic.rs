@@ -50,6 +50,9 @@ use super::static_config::{DockerProvider, SwarmProvider, go_bool, go_duration};
 use crate::sim::order;
 use crate::sim::time::{Millis, SECOND_MS};
 
+/// The highest priority a user router may have (`maxUserPriority`, `pkg/server/router/router.go`).
+pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
+
 /// Which provider reads the labels.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Provider {
@@ -355,9 +358,17 @@ fn parse_bool(text: &str) -> Result<bool, String> {
     go_bool(text).ok_or_else(|| format!("strconv.ParseBool: parsing {text:?}: invalid syntax"))
 }
 
+/// `strconv.ParseInt`'s two errors.
 fn parse_int(text: &str) -> Result<i64, String> {
-    text.parse::<i64>()
-        .map_err(|_| format!("strconv.ParseInt: parsing {text:?}: invalid syntax"))
+    text.parse::<i64>().map_err(|e| {
+        let why = match e.kind() {
+            std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow => {
+                "value out of range"
+            }
+            _ => "invalid syntax",
+        };
+        format!("strconv.ParseInt: parsing {text:?}: {why}")
+    })
 }
 
 fn parse_duration(text: &str) -> Result<Millis, String> {
@@ -604,7 +615,13 @@ fn build_router(
         Some(p) if p != 0 => p,
         _ => rule::default_priority(&rule),
     };
-    let error = rule::parse(&rule).err().map(|e| e.to_string());
+    let error = match rule::parse(&rule) {
+        Err(e) => Some(e.to_string()),
+        Ok(_) if priority > MAX_USER_PRIORITY => Some(format!(
+            "the router priority {priority} exceeds the max user-defined priority {MAX_USER_PRIORITY}"
+        )),
+        Ok(_) => None,
+    };
     Ok(Router {
         name: qualify(name, provider),
         entry_points: list(get("entrypoints").unwrap_or_default()),
@@ -1041,6 +1058,20 @@ mod tests {
             &DockerProvider::default(),
         );
         assert_eq!(explicit.routers["api@docker"].priority, 100);
+        let too_high = docker(
+            &[container(
+                "api",
+                &[("traefik.http.routers.api.priority", "9223372036854775806")],
+                &[80],
+            )],
+            &DockerProvider::default(),
+        );
+        assert_eq!(
+            too_high.routers["api@docker"].error.as_deref(),
+            Some(
+                "the router priority 9223372036854775806 exceeds the max user-defined priority 9223372036854774807"
+            )
+        );
     }
 
     #[test]
