@@ -58,6 +58,7 @@ const LEAVES: &[&str] = &[
     "swarm::follow_kind",
     "time",
     "traefik",
+    "traefik::dynamic",
     "traefik::regexp",
     "traefik::rule",
     "traefik::static_config",

@@ -576,7 +576,7 @@ fn flag(value: &Option<String>, prefix: &str) -> Result<bool, Fail> {
 }
 
 /// `strconv.ParseBool`'s accepted spellings.
-fn go_bool(text: &str) -> Option<bool> {
+pub fn go_bool(text: &str) -> Option<bool> {
     match text {
         "1" | "t" | "T" | "TRUE" | "true" | "True" => Some(true),
         "0" | "f" | "F" | "FALSE" | "false" | "False" => Some(false),
@@ -983,7 +983,7 @@ fn deeper(key: &[String], field_known: bool) -> &str {
 
 /// Traefik's `ptypes.Duration`: a bare number is seconds, otherwise Go's `time.ParseDuration`
 /// (`1m30s`, `500ms`, `1.5h`).
-fn go_duration(text: &str) -> Option<Millis> {
+pub fn go_duration(text: &str) -> Option<Millis> {
     if let Ok(seconds) = text.parse::<u64>() {
         return seconds.checked_mul(SECOND_MS);
     }
