@@ -9,6 +9,7 @@
 //! regular-expression subset its `*Regexp` matchers need). What each simplifies is in its own
 //! header. This module file only declares its submodules.
 
+pub mod acme;
 pub mod regexp;
 pub mod rule;
 pub mod static_config;
