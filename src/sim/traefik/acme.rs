@@ -447,9 +447,32 @@ fn challenge_error(attempt: &Attempt, name: &str, token: &str) -> AcmeError {
 /// One resolver's part of acme.json.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ResolverStore {
-    /// The account id and the `caServer` it was registered with.
+    /// The account id and its URI (on the CA it was registered with).
     pub account: Option<(u64, String)>,
     pub certificates: Vec<Certificate>,
+}
+
+impl ResolverStore {
+    /// Traefik's check at start (`isAccountMatchingCaServer`, comparing hosts): an account
+    /// registered with another `caServer` is reset, with Traefik's log line (without its time stamp). The
+    /// certificates stay and are served until their renewal is due, so staging ones linger.
+    pub fn reset_if_other_ca(&mut self, ca_server: &str) -> Option<String> {
+        let (_, stored) = self.account.as_ref()?;
+        if host(stored) == host(ca_server) {
+            return None;
+        }
+        self.account = None;
+        Some(
+            "WRN Account URI does not match the current CAServer. The account will be reset."
+                .into(),
+        )
+    }
+}
+
+/// The host of a URL (what Traefik compares between the account URI and `caServer`).
+fn host(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or("").to_ascii_lowercase()
 }
 
 /// Traefik's acme.json: per resolver, its account and certificates.
@@ -899,6 +922,27 @@ mod tests {
         );
         assert_eq!(renew_durations(2160), (30 * DAY_MS, DAY_MS));
         assert_eq!(renew_durations(24 * 365), (120 * DAY_MS, 7 * DAY_MS));
+    }
+
+    #[test]
+    fn switching_staging_to_production_resets_the_account_traefik_provider_go() {
+        let mut ca = Ca::new();
+        let id = ca.register(Directory::Staging, "ops@example.com");
+        let uri = ca.account_url(id).unwrap();
+        assert_eq!(
+            uri,
+            "https://acme-staging-v02.api.letsencrypt.org/acme/acct/1"
+        );
+        let mut resolver = ResolverStore {
+            account: Some((id, uri)),
+            certificates: Vec::new(),
+        };
+        assert_eq!(resolver.reset_if_other_ca(STAGING_URL), None);
+        assert_eq!(
+            resolver.reset_if_other_ca(PRODUCTION_URL).as_deref(),
+            Some("WRN Account URI does not match the current CAServer. The account will be reset.")
+        );
+        assert_eq!(resolver.account, None);
     }
 
     #[test]
