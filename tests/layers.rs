@@ -41,6 +41,7 @@ const LEAVES: &[&str] = &[
     "flags",
     "hostfs",
     "ids",
+    "traefik::acme",
     "input",
     "lab::model",
     "order",
