@@ -507,3 +507,26 @@ fn curl_help_prints_curls_short_help() {
         assert!(text.contains("This is not the full help, this menu is stripped into categories."));
     }
 }
+
+/// A real docker command the simulation does not model is refused by name, never called unknown;
+/// a made-up one is unknown in docker/cli's words.
+#[test]
+fn real_commands_not_simulated_are_refused_by_name() {
+    let mut host = Host::new(3);
+    for (line, shown) in [
+        ("docker tag nginx web:1", "docker tag"),
+        ("docker version", "docker version"),
+        ("docker image prune -a", "docker image prune"),
+        ("docker container prune", "docker container prune"),
+    ] {
+        let record = host.sh(line);
+        assert!(record.error);
+        assert_eq!(
+            output(&record).trim_end(),
+            format!("dockyard: `{shown}` is real Docker, but this page does not simulate it yet."),
+            "{line}"
+        );
+    }
+    let record = host.sh("docker bogus");
+    assert!(output(&record).starts_with("docker: unknown command: docker bogus\n"));
+}

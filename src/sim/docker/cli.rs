@@ -752,6 +752,38 @@ fn management_help(words: &[String]) -> Option<DockerError> {
     Some(DockerError::new(text, 0))
 }
 
+/// Real docker commands (docker 28's `docker --help`) and management subcommands this simulation
+/// does not model: refused by name, so that a real command is never called unknown.
+const NOT_SIMULATED_COMMANDS: &[&str] = &[
+    "attach", "commit", "config", "context", "cp", "diff", "events", "export", "import", "load",
+    "login", "logout", "manifest", "plugin", "push", "rename", "save", "search", "secret", "tag",
+    "trust", "update", "version", "wait",
+];
+const NOT_SIMULATED_SUBCOMMANDS: &[(&str, &[&str])] = &[
+    (
+        "container",
+        &[
+            "attach", "commit", "cp", "diff", "export", "prune", "rename", "update", "wait",
+        ],
+    ),
+    ("image", &["import", "load", "prune", "push", "save", "tag"]),
+    ("system", &["events", "info"]),
+];
+
+/// `tag` for `docker tag …`, `image prune` for `docker image prune …`, when it is real Docker
+/// that the simulation does not model.
+fn not_simulated_command(words: &[String]) -> Option<String> {
+    let first = words.first()?.as_str();
+    if NOT_SIMULATED_COMMANDS.contains(&first) {
+        return Some(first.to_string());
+    }
+    let second = words.get(1)?.as_str();
+    NOT_SIMULATED_SUBCOMMANDS
+        .iter()
+        .find(|(group, subs)| *group == first && subs.contains(&second))
+        .map(|_| format!("{first} {second}"))
+}
+
 /// `--label k=v` values as a map (a bare `k` is an empty value), as the CLI sends them.
 pub fn parse_labels(labels: &[String]) -> std::collections::BTreeMap<String, String> {
     labels
@@ -787,6 +819,14 @@ pub fn parse(words: &[String]) -> Result<DockerCommand, DockerError> {
                     "unknown flag: {first}\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n\nRun 'docker --help' for more information"
                 ),
                 125,
+            ));
+        }
+        if let Some(shown) = not_simulated_command(words) {
+            return Err(DockerError::new(
+                format!(
+                    "dockyard: `docker {shown}` is real Docker, but this page does not simulate it yet."
+                ),
+                1,
             ));
         }
         return Err(DockerError::new(
