@@ -391,6 +391,38 @@ impl Command {
     }
 }
 
+/// What a management command (`docker service …`, `docker stack …`) was asked for.
+pub enum Subcommand<'a> {
+    /// No subcommand, or `--help`/`-h`/`help`: the group's own help (cobra, exit 0).
+    Help,
+    /// A subcommand and the words after it.
+    Run(&'static Command, &'a [String]),
+}
+
+/// Picks the subcommand of the management command `group` (`docker service`) from its words;
+/// an unknown one gets docker/cli's `unknown command` error, exit 1.
+pub fn subcommand<'a>(
+    group: &str,
+    args: &'a [String],
+    find: impl Fn(&str) -> Option<&'static Command>,
+) -> Result<Subcommand<'a>, DockerError> {
+    let Some(verb) = args.first() else {
+        return Ok(Subcommand::Help);
+    };
+    if matches!(verb.as_str(), "--help" | "-h" | "help") {
+        return Ok(Subcommand::Help);
+    }
+    match find(verb) {
+        Some(cmd) => Ok(Subcommand::Run(cmd, &args[1..])),
+        None => Err(DockerError::new(
+            format!(
+                "docker: unknown command: {group} {verb}\n\nRun '{group} --help' for more information"
+            ),
+            1,
+        )),
+    }
+}
+
 /// What a command line said: its flags in the order given (by long name) and its arguments.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {

@@ -30,7 +30,7 @@ use super::task::TaskState;
 use crate::sim::docker::compose;
 use crate::sim::docker::error::DockerError;
 use crate::sim::docker::output::tabwrite;
-use crate::sim::flags::{Arity, Command, Flag, Parsed};
+use crate::sim::flags::{self, Arity, Command, Flag, Parsed};
 use crate::sim::hostfs::normalise;
 use crate::sim::{Record, World};
 
@@ -133,23 +133,14 @@ pub fn run(
     args: &[String],
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let Some(verb) = args.first() else {
-        rec.out(USAGE);
-        return Ok(());
+    let (cmd, words) = match flags::subcommand("docker stack", args, command)? {
+        flags::Subcommand::Help => {
+            rec.out(USAGE);
+            return Ok(());
+        }
+        flags::Subcommand::Run(cmd, words) => (cmd, words),
     };
-    if matches!(verb.as_str(), "--help" | "-h" | "help") {
-        rec.out(USAGE);
-        return Ok(());
-    }
-    let Some(cmd) = command(verb) else {
-        return Err(DockerError::new(
-            format!(
-                "docker: unknown command: docker stack {verb}\n\nRun 'docker stack --help' for more information"
-            ),
-            1,
-        ));
-    };
-    let p = cmd.parse(&args[1..])?;
+    let p = cmd.parse(words)?;
     match cmd.name() {
         "stack deploy" => deploy(world, host, &p, rec),
         "stack ls" => ls(world, host, rec),

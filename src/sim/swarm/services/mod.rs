@@ -61,23 +61,15 @@ pub fn run(
     args: &[String],
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    let Some(verb) = args.first() else {
-        rec.out(HELP);
-        return Ok(());
+    let (cmd, words) = match crate::sim::flags::subcommand("docker service", args, flags::command)?
+    {
+        crate::sim::flags::Subcommand::Help => {
+            rec.out(HELP);
+            return Ok(());
+        }
+        crate::sim::flags::Subcommand::Run(cmd, words) => (cmd, words),
     };
-    if matches!(verb.as_str(), "--help" | "-h" | "help") {
-        rec.out(HELP);
-        return Ok(());
-    }
-    let Some(cmd) = flags::command(verb) else {
-        return Err(DockerError::new(
-            format!(
-                "docker: unknown command: docker service {verb}\n\nRun 'docker service --help' for more information"
-            ),
-            1,
-        ));
-    };
-    let p = cmd.parse(&args[1..])?;
+    let p = cmd.parse(words)?;
     super::cli::require_manager(world, host)?;
     match cmd.name() {
         "service create" => write::create(world, &p, rec),
