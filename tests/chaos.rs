@@ -14,27 +14,13 @@
 //! On failure the seed and the input log are printed. `RAFT_CHAOS_SEEDS=N` (shared with
 //! tests/raft.rs) or `CHAOS_SEEDS=N` runs more seeds than the default 32.
 
+mod common;
+
+use common::Dice;
 use dockyard::sim::step::step_until;
 use dockyard::sim::swarm::task::TaskState;
 use dockyard::sim::{Fault, Input, World};
 use std::collections::{BTreeMap, BTreeSet};
-
-/// A small deterministic generator for the test's own choices (the world has its own RNG).
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        // splitmix64
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
 
 const HOSTS: [&str; 5] = ["node-1", "node-2", "node-3", "node-4", "node-5"];
 
