@@ -404,7 +404,7 @@ pub enum Subcommand<'a> {
 pub fn subcommand<'a>(
     group: &str,
     args: &'a [String],
-    find: impl Fn(&str) -> Option<&'static Command>,
+    find: fn(&str) -> Option<&'static Command>,
 ) -> Result<Subcommand<'a>, DockerError> {
     let Some(verb) = args.first() else {
         return Ok(Subcommand::Help);
