@@ -12,6 +12,7 @@ pub mod event;
 pub mod files;
 pub mod flags;
 pub mod hostfs;
+pub mod http;
 pub mod ids;
 pub mod input;
 pub mod invariants;

@@ -28,6 +28,15 @@ const UPSTREAM_DOCS: &[(&str, &str)] = &[
     ),
     ("engine/swarm/networking.md", "docker/docs"),
     ("engine/swarm/ingress.md", "docker/docs"),
+    (
+        "docs/content/setup/swarm.md",
+        "traefik/traefik: the Swarm setup guide (tests/data/traefik)",
+    ),
+    (
+        "user-guides/docker-compose/basic-example/index.md",
+        "traefik/traefik: the Compose basic example (tests/data/traefik)",
+    ),
+    ("docs/traefik.md", "tiangolo/dockerswarm.rocks (tests/data/traefik)"),
 ];
 
 /// Names that are data, not citations: file names inside simulated worlds and test fixtures.

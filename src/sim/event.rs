@@ -45,6 +45,9 @@ pub enum Event {
     SwarmWork,
     /// The traffic generator's next one-second bucket (src/sim/traffic/mod.rs).
     TrafficTick,
+    /// A Traefik swarm provider's poll (src/sim/traefik/providers.rs): it picks up the swarm's
+    /// state as it is now.
+    TraefikPoll { container: ContainerId, run: u32 },
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
     /// mounted (src/sim/world.rs `on_host`).
     OnHost { host: String, event: Box<Event> },
@@ -67,7 +70,8 @@ impl Event {
             | Event::GracefulExit { container, .. }
             | Event::StopTimeout { container, .. }
             | Event::RestartDue { container, .. }
-            | Event::HealthProbe { container, .. } => Some(container),
+            | Event::HealthProbe { container, .. }
+            | Event::TraefikPoll { container, .. } => Some(container),
             Event::Input(_)
             | Event::Wake
             | Event::VmBoot { .. }

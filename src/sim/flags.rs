@@ -79,6 +79,11 @@ pub enum Style {
     /// accepted are pflag's; Qt's own differences (`--purge=false` is an error there) are not
     /// modelled.
     Multipass,
+    /// curl (`src/tool_getparam.c`, `tool_helpers.c`): `curl: option --foo: is unknown` and
+    /// `curl: try 'curl --help' or 'curl --manual' for more information`, exit 2
+    /// (`CURLE_FAILED_INIT`). pflag's forms are accepted; curl's own `--flag value`-only
+    /// parsing is close enough for the options simulated.
+    Curl,
 }
 
 /// One command: what cobra knows about it.
@@ -137,6 +142,11 @@ impl Command {
         self.style = Style::Compose;
         self
     }
+    /// curl's wording and exit code (see [`Style::Curl`]).
+    pub const fn curl(mut self) -> Command {
+        self.style = Style::Curl;
+        self
+    }
     /// Multipass's wording and exit code (see [`Style::Multipass`]).
     pub const fn multipass(mut self) -> Command {
         self.style = Style::Multipass;
@@ -163,6 +173,10 @@ impl Command {
             ),
             Style::Compose => DockerError::new(message, 16),
             Style::Multipass => DockerError::new(message, 1),
+            Style::Curl => DockerError::new(
+                format!("{message}\ncurl: try 'curl --help' or 'curl --manual' for more information"),
+                2,
+            ),
         }
     }
 
@@ -171,6 +185,8 @@ impl Command {
         self.flag_error(match (self.style, short) {
             (Style::Multipass, Some((c, _))) => format!("Unknown option '{c}'."),
             (Style::Multipass, None) => format!("Unknown option '{name}'."),
+            (Style::Curl, Some((c, _))) => format!("curl: option -{c}: is unknown"),
+            (Style::Curl, None) => format!("curl: option --{name}: is unknown"),
             (_, Some((c, word))) => format!("unknown shorthand flag: '{c}' in {word}"),
             (_, None) => format!("unknown flag: --{name}"),
         })
@@ -181,6 +197,8 @@ impl Command {
         self.flag_error(match (self.style, short) {
             (Style::Multipass, Some(c)) => format!("Missing value after '{c}'."),
             (Style::Multipass, None) => format!("Missing value after '{name}'."),
+            (Style::Curl, Some(c)) => format!("curl: option -{c}: requires parameter"),
+            (Style::Curl, None) => format!("curl: option --{name}: requires parameter"),
             (_, Some(c)) => format!("flag needs an argument: '{c}' in -{c}"),
             (_, None) => format!("flag needs an argument: --{name}"),
         })
@@ -219,6 +237,7 @@ impl Command {
             Style::Docker => (125, "Docker"),
             Style::Compose => (16, "Docker"),
             Style::Multipass => (1, "Multipass"),
+            Style::Curl => (2, "curl"),
         };
         DockerError::new(
             format!(

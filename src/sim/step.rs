@@ -51,6 +51,8 @@ pub fn step_until(world: &mut World, limit_ms: Option<super::time::Millis>) -> O
             // The allocator gives new tasks their overlay addresses (src/sim/swarm/overlay.rs).
             super::swarm::overlay::allocate(world);
             super::swarm::services::poll(world, &mut record);
+            // Running Traefiks: docker providers follow at once, swarm providers at their poll.
+            super::traefik::providers::sync(world, &mut record);
             // What those wrote (a Compose job's new containers and their first files, a task's
             // pull on this machine) counts on the disk in this step too: the disk-full moment
             // goes on the agenda now, not one step late.
@@ -111,6 +113,9 @@ fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
         }
         Event::SwarmWork => super::swarm::manager::on_work(world, record),
         Event::TrafficTick => super::traffic::on_tick(world, record),
+        Event::TraefikPoll { container, run } => {
+            super::traefik::providers::on_poll(world, &container, run, record)
+        }
         Event::OnHost { host, event } => world
             .on_host(&host, |world| dispatch(world, *event, record))
             .unwrap_or(false),

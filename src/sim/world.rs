@@ -38,6 +38,8 @@ pub struct World {
     pub disk: super::docker::disk::model::Disk,
     /// The traffic generator and what it measured (src/sim/traffic/model.rs).
     pub traffic: super::traffic::model::Traffic,
+    /// Running Traefiks, public DNS and the simulated Let's Encrypt (src/sim/traefik/model.rs).
+    pub traefik: super::traefik::model::Traefik,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -143,6 +145,7 @@ impl World {
             swarm: Default::default(),
             disk: super::docker::disk::model::Disk::default(),
             traffic: Default::default(),
+            traefik: Default::default(),
         }
     }
 

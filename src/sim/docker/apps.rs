@@ -418,6 +418,35 @@ pub fn serve_http(
     }
 }
 
+/// An HTTP request reaches the server in `id` from a proxy: (status, body). The course's apps
+/// answer for themselves; any other server answers its body, or the error status of a failing
+/// path, and writes an nginx-style access line.
+pub fn serve_request(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    rec: &mut Record,
+) -> (u16, String) {
+    if let Some(app) = app_of(world, id) {
+        return respond(world, id, app, path, rec, 0);
+    }
+    let c = &world.engine.containers[id];
+    let Some(serves) = c.program.as_ref().and_then(|p| p.serves.clone()) else {
+        return (502, String::new());
+    };
+    let failing = serves
+        .failing_paths
+        .iter()
+        .find(|(p, _)| p == path)
+        .map(|(_, status)| *status);
+    let body = body_of(c, &serves);
+    engine::record_request(world, id, path, rec);
+    match failing {
+        Some(status) => (status, String::new()),
+        None => (200, body),
+    }
+}
+
 /// morgan's `tiny` format: `GET / 200 123 - 1.234 ms`.
 fn access_line(world: &mut World, path: &str, status: u16, body: &str) -> String {
     let micros = world.rng.between(400, 3_000);

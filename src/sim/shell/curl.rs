@@ -13,6 +13,9 @@
 
 use crate::sim::docker::container::Status;
 use crate::sim::docker::error::DockerError;
+use crate::sim::flags::{Arity, Command, Flag, Style};
+use crate::sim::http::Request;
+use crate::sim::ids::ContainerId;
 use crate::sim::record::Record;
 use crate::sim::world::World;
 
@@ -53,7 +56,131 @@ pub(super) fn parse_url(url: &str) -> Option<(String, u16)> {
     Some((host.to_string(), port))
 }
 
-/// `curl` on the host: published ports are how the outside world reaches a container.
+/// curl's options that the simulation uses; the rest of curl's options are unknown to it.
+const CURL: Command = Command {
+    path: "curl",
+    usage: "curl [options...] <url>",
+    about: "",
+    flags: &[
+        Flag::string("header", Some('H')),
+        Flag::string("user", Some('u')),
+        Flag::string("request", Some('X')),
+        Flag::string("output", Some('o')),
+        Flag::string("user-agent", Some('A')),
+        Flag::string("max-time", Some('m')),
+        Flag::string("connect-timeout", None),
+        Flag::string("write-out", Some('w')),
+        Flag::bool("verbose", Some('v')),
+        Flag::bool("insecure", Some('k')),
+        Flag::bool("include", Some('i')),
+        Flag::bool("head", Some('I')),
+        Flag::bool("silent", Some('s')),
+        Flag::bool("show-error", Some('S')),
+        Flag::bool("location", Some('L')),
+        Flag::bool("fail", Some('f')),
+    ],
+    not_simulated: &[("data", Some('d')), ("resolve", None), ("cacert", None)],
+    interspersed: true,
+    args: Arity::Any,
+    style: Style::Curl,
+};
+
+/// The parts of a URL curl needs.
+struct Url {
+    scheme: String,
+    host: String,
+    port: u16,
+    /// Path and query.
+    target: String,
+}
+
+fn parse_full_url(url: &str) -> Result<Url, DockerError> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), url),
+    };
+    if scheme != "http" && scheme != "https" {
+        return Err(DockerError::new(
+            format!("curl: (1) Protocol \"{scheme}\" not supported"),
+            1,
+        ));
+    }
+    let (authority, target) = match rest.find(['/', '?']) {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let target = if target.starts_with('?') {
+        format!("/{target}")
+    } else {
+        target
+    };
+    let default = if scheme == "https" { 443 } else { 80 };
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (
+            h,
+            p.parse::<u16>().map_err(|_| {
+                DockerError::new("curl: (3) URL rejected: Port number was not a decimal number between 0 and 65535", 3)
+            })?,
+        ),
+        None => (authority, default),
+    };
+    if host.is_empty() {
+        return Err(DockerError::new("curl: (3) URL rejected: No host part in the URL", 3));
+    }
+    Ok(Url {
+        scheme,
+        host: host.to_ascii_lowercase(),
+        port,
+        target: target.split('#').next().unwrap_or("/").to_string(),
+    })
+}
+
+/// Where a name leads from the learner's machine: `localhost` (and, as curl does, any
+/// `*.localhost`), a lab machine, or a public DNS record (src/sim/traefik/model.rs).
+fn machine_for(world: &World, name: &str) -> Option<String> {
+    if matches!(name, "localhost" | "127.0.0.1" | "0.0.0.0") || name.ends_with(".localhost") {
+        return Some("localhost".into());
+    }
+    if crate::sim::swarm::mesh::is_lab_host(world, name) {
+        return Some(name.to_string());
+    }
+    crate::sim::traefik::model::resolve_public(&world.traefik.dns, name)
+}
+
+/// The Traefik a connection to `machine:port` reaches, if one answers there: (its machine, its
+/// container, the container port).
+fn traefik_at(
+    world: &mut World,
+    machine: &str,
+    port: u16,
+) -> Option<(String, ContainerId, u16)> {
+    let here = world.here().to_string();
+    let local = machine == "localhost" || machine == here;
+    if local && let Some(c) = world.engine.port_holder(port) {
+        let binding = c.bound_ports.iter().find(|b| b.host_port == Some(port))?;
+        let key = (here.clone(), c.id.clone());
+        let instance = world.traefik.instances.get(&key)?;
+        crate::sim::traefik::proxy::entry_point_on(instance, binding.container_port)?;
+        return Some((here, c.id.clone(), binding.container_port));
+    }
+    if !world.swarm.active() {
+        return None;
+    }
+    let entry = if local { here.clone() } else { machine.to_string() };
+    let client = crate::sim::swarm::mesh::Client::Machine(here);
+    let route = crate::sim::swarm::mesh::request(world, &client, &entry, port);
+    let answer = route.outcome.as_ref().ok()?.clone();
+    let task = world.swarm.tasks.iter().find(|t| t.id == answer.task_id)?;
+    let id = task.container.clone()?;
+    let key = (answer.task_host.clone(), id.clone());
+    world.traefik.instances.get(&key)?;
+    crate::sim::swarm::mesh::advance(world, &route);
+    Some((answer.task_host, id, answer.target_port))
+}
+
+/// `curl` on the host: published ports are how the outside world reaches a container; a
+/// Traefik behind the port answers with its routers (src/sim/traefik/proxy.rs).
+/// Long because it is curl's whole exchange: options, name, TLS, request, redirects, output.
 pub(super) fn curl(
     world: &mut World,
     args: &[String],
@@ -63,14 +190,211 @@ pub(super) fn curl(
         rec.out(HELP);
         return Ok(());
     }
-    let target = args.iter().find(|a| !a.starts_with('-')).ok_or_else(|| {
-        DockerError::new(
-            "curl: try 'curl --help' or 'curl --manual' for more information",
+    let parsed = CURL.parse(args)?;
+    let Some(first) = parsed.args.first().cloned() else {
+        return Err(DockerError::new(
+            "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information",
             2,
-        )
-    })?;
-    let (host, port) = parse_url(target)
-        .ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+        ));
+    };
+    let verbose = parsed.bool("verbose");
+    let mut url = parse_full_url(&first)?;
+    let mut redirects = 0;
+    loop {
+        let Some(machine) = machine_for(world, &url.host) else {
+            return Err(DockerError::new(
+                format!("curl: (6) Could not resolve host: {}", url.host),
+                6,
+            ));
+        };
+        let Some((host, id, container_port)) = traefik_at(world, &machine, url.port) else {
+            if url.scheme == "https" {
+                rec.say(format!(
+                    "Nothing on {}:{} speaks TLS: no Traefik (or other HTTPS server) answers there.",
+                    url.host, url.port
+                ));
+                return Err(DockerError::new(
+                    format!(
+                        "curl: (7) Failed to connect to {} port {} after 0 ms: Couldn't connect to server",
+                        url.host, url.port
+                    ),
+                    7,
+                ));
+            }
+            let target = format!("http://{machine}:{}{}", url.port, url.target);
+            return plain(world, &target, machine, url.port, rec);
+        };
+        if verbose {
+            rec.err(format!("*   Trying {}:{}...", address_of(world, &machine), url.port));
+            rec.err(format!(
+                "* Connected to {} ({}) port {}",
+                url.host,
+                address_of(world, &machine),
+                url.port
+            ));
+        }
+        if url.scheme == "https" {
+            let instance = crate::sim::traefik::proxy::instance(world, &host, &id)
+                .expect("traefik_at found it")
+                .clone();
+            let certificate = crate::sim::traefik::proxy::certificate_for(&instance, &url.host);
+            let lines = crate::sim::traefik::acme::curl_certificate(
+                &url.host,
+                certificate.as_ref(),
+                instance.started_ms,
+                parsed.bool("insecure"),
+            );
+            let failed = lines.iter().any(|l| l.starts_with("curl: (60)"));
+            for line in &lines {
+                if line.starts_with('*') {
+                    if verbose {
+                        rec.err(line.clone());
+                    }
+                } else if failed {
+                    rec.err(line.clone());
+                }
+            }
+            if failed {
+                rec.say(match &certificate {
+                    None => format!(
+                        "Traefik has no certificate for {}, so it serves its self-signed TRAEFIK DEFAULT CERT, which curl refuses (-k would skip the check).",
+                        url.host
+                    ),
+                    Some(_) => "The certificate comes from Let's Encrypt's STAGING CA, whose root no browser or curl trusts: fine for testing, never for users.".to_string(),
+                });
+                return Err(DockerError::new("", 60).keeping_state());
+            }
+        }
+        let mut request = Request::get(&url.scheme, &url.host, url.port, &url.target);
+        request.method = match parsed.value("request") {
+            Some(m) => m.to_string(),
+            None if parsed.bool("head") => "HEAD".into(),
+            None => "GET".into(),
+        };
+        request.client_ip = if machine == "localhost" {
+            "172.17.0.1".into()
+        } else {
+            "10.0.0.2".into()
+        };
+        request.headers.push((
+            "User-Agent".into(),
+            parsed
+                .value("user-agent")
+                .unwrap_or("curl/8.5.0")
+                .to_string(),
+        ));
+        request.headers.push(("Accept".into(), "*/*".into()));
+        if let Some(user) = parsed.value("user") {
+            request.headers.push((
+                "Authorization".into(),
+                format!(
+                    "Basic {}",
+                    crate::sim::traefik::htpasswd::encode_basic(user)
+                ),
+            ));
+        }
+        for header in parsed.values("header") {
+            let Some((name, value)) = header.split_once(':') else {
+                continue;
+            };
+            let value = value.trim().to_string();
+            if name.eq_ignore_ascii_case("host") {
+                request.host = value;
+            } else {
+                request.headers.push((name.trim().to_string(), value));
+            }
+        }
+        if verbose {
+            rec.err(format!("> {} {} HTTP/1.1", request.method, request.target()));
+            rec.err(format!("> Host: {}", request.host));
+            for (k, v) in &request.headers {
+                rec.err(format!("> {k}: {v}"));
+            }
+            rec.err(">");
+        }
+        let response =
+            crate::sim::traefik::proxy::handle(world, &host, &id, container_port, &request, rec)
+                .expect("traefik_at checked the entrypoint");
+        rec.title = format!(
+            "curl {}://{}{} → {}",
+            url.scheme,
+            request.host,
+            request.target(),
+            response.status
+        );
+        let mut headers = response.headers.clone();
+        headers.push(("Content-Length".into(), response.body.len().to_string()));
+        if verbose {
+            rec.err(format!("< {}", response.status_line()));
+            for (k, v) in &headers {
+                rec.err(format!("< {k}: {v}"));
+            }
+            rec.err("<");
+        }
+        let location = response.header("Location").map(str::to_string);
+        if parsed.bool("location")
+            && (300..400).contains(&response.status)
+            && let Some(location) = location
+        {
+            redirects += 1;
+            if redirects > 50 {
+                return Err(DockerError::new(
+                    "curl: (47) Maximum (50) redirects followed",
+                    47,
+                ));
+            }
+            if verbose {
+                rec.err(format!("* Issue another request to this URL: '{location}'"));
+            }
+            url = parse_full_url(&location)?;
+            continue;
+        }
+        if parsed.bool("include") || parsed.bool("head") {
+            rec.out(response.status_line());
+            for (k, v) in &headers {
+                rec.out(format!("{k}: {v}"));
+            }
+            rec.out("");
+        }
+        if parsed.bool("fail") && response.status >= 400 {
+            return Err(DockerError::new(
+                format!(
+                    "curl: (22) The requested URL returned error: {}",
+                    response.status
+                ),
+                22,
+            )
+            .keeping_state());
+        }
+        if !parsed.bool("head") && !response.body.is_empty() {
+            rec.out(response.body.trim_end_matches('\n').to_string());
+        }
+        return Ok(());
+    }
+}
+
+/// The address curl connects to for a machine.
+fn address_of(world: &World, machine: &str) -> String {
+    if machine == "localhost" {
+        return "127.0.0.1".into();
+    }
+    world
+        .swarm
+        .machines
+        .get(machine)
+        .map(|m| m.addr.clone())
+        .unwrap_or_else(|| machine.to_string())
+}
+
+/// A request to a server that is not a Traefik: published ports are how the outside world
+/// reaches a container (the body only; curl's options do not change it).
+fn plain(
+    world: &mut World,
+    target: &str,
+    host: String,
+    port: u16,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
     // A lab machine's port in a swarm: the routing mesh answers (src/sim/swarm/curl.rs).
     if let Some(result) = crate::sim::swarm::curl::run(world, &host, port, rec) {
         return result;

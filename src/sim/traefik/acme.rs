@@ -221,7 +221,7 @@ pub fn utc(at_ms: Millis) -> String {
 }
 
 /// Simulated Let's Encrypt: both directories, their accounts, certificates and limits.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Ca {
     pub accounts: BTreeMap<u64, Account>,
     pub issued: Vec<Certificate>,

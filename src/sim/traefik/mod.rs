@@ -13,6 +13,11 @@
 
 pub mod acme;
 pub mod dynamic;
+pub mod htpasswd;
+pub mod model;
+pub mod program;
+pub mod providers;
+pub mod proxy;
 pub mod regexp;
 pub mod rule;
 pub mod static_config;

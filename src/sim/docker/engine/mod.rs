@@ -47,7 +47,7 @@ fn container_mut<'a>(world: &'a mut World, id: &ContainerId) -> &'a mut Containe
 }
 
 /// Appends a line to a container's log, and to the terminal when the shell is attached to it.
-pub(super) fn log_line(
+pub(crate) fn log_line(
     world: &mut World,
     id: &ContainerId,
     stderr: bool,
@@ -99,6 +99,10 @@ fn stamp(text: &str, at_ms: Millis) -> String {
     .replace(
         "{pg_time}",
         &format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{ms:03}"),
+    )
+    .replace(
+        "{traefik_time}",
+        &format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
     )
     .replace(
         "{pg_time_s}",
@@ -615,7 +619,12 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
     // (`cloudflared proxy-dns …`): the image's own program, if the catalogue knows the image.
     let script_runs_unknown = super::catalogue::shell_script_words(&argv)
         .is_some_and(|words| process::program_for(&words[..1], &c.config.env, false).is_err());
-    let preferred = if script_runs_unknown {
+    // Traefik's image: its program reads its static configuration (flags or traefik.yml).
+    let traefik = crate::sim::traefik::program::for_container(world, id);
+    let is_traefik = traefik.is_some();
+    let preferred = if traefik.is_some() {
+        traefik
+    } else if script_runs_unknown {
         catalogued()
     } else {
         None
@@ -738,6 +747,9 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         ));
     }
     run_ops(world, id, 0, rec, true);
+    if is_traefik && world.engine.containers[id].listening {
+        crate::sim::traefik::program::register(world, id);
+    }
     Ok(())
 }
 
@@ -1640,7 +1652,7 @@ pub fn record_request(world: &mut World, id: &ContainerId, path: &str, rec: &mut
 }
 
 /// nginx's common log format time: `05/Jan/2026:09:00:12 +0000`.
-fn clf_time(at_ms: Millis) -> String {
+pub(crate) fn clf_time(at_ms: Millis) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
