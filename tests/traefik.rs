@@ -106,3 +106,124 @@ fn without_the_socket_the_docker_provider_logs_and_routes_nothing() {
     let logs = host.run("docker logs traefik");
     assert!(logs.contains("Cannot connect to the Docker daemon at unix:///var/run/docker.sock"), "{logs}");
 }
+
+/// A swarm of 1 manager and 2 workers with `stack.yml` written in the project folder.
+fn swarm_with(stack: &str) -> Host {
+    let mut world = dockyard::sim::World::new(7);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world.fs.write("stack.yml", stack, false).expect("write");
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+const STACK: &str = r#"services:
+  traefik:
+    image: traefik:v3.7
+    command:
+      - --providers.swarm.exposedbydefault=false
+      - --entrypoints.web.address=:80
+      - --accesslog=true
+    ports:
+      - "80:80"
+    volumes:
+      - /var/run/docker.sock:/var/run/docker.sock:ro
+    networks: [proxy]
+    deploy:
+      placement:
+        constraints: [node.role == manager]
+  whoami:
+    image: traefik/whoami:v1.11
+    networks: [proxy]
+    deploy:
+      replicas: 2
+      labels:
+        - traefik.enable=true
+        - traefik.http.routers.whoami.rule=Host(`whoami.localhost`)
+        - traefik.http.services.whoami.loadbalancer.server.port=80
+networks:
+  proxy:
+    driver: overlay
+"#;
+
+/// traefik pswarm.go: the swarm provider balances over the running tasks' IPs itself.
+#[test]
+fn swarm_provider_balances_over_task_ips() {
+    let mut host = swarm_with(STACK);
+    let out = host.run("docker stack deploy -c stack.yml app");
+    assert!(out.contains("Creating service app_whoami"), "{out}");
+    host.wait(60_000);
+    let a = host.run("curl http://whoami.localhost/");
+    let b = host.run("curl http://whoami.localhost/");
+    let hostname = |s: &str| s.lines().next().unwrap_or_default().to_string();
+    assert!(a.starts_with("Hostname: "), "{a}");
+    assert_ne!(hostname(&a), hostname(&b), "{a}\n{b}");
+    let logs = host.run("docker service logs app_traefik");
+    assert!(logs.contains("\"whoami@swarm\" \"http://10.0."), "{logs}");
+}
+
+/// PRODUCTION A3/A7 (tiangolo/dockerswarm.rocks#155): without the port label the swarm
+/// provider skips the service (`port is missing`), so the client gets 404, not 502.
+#[test]
+fn swarm_service_without_port_label_is_skipped_with_port_is_missing() {
+    let mut host = swarm_with(&STACK.replace(
+        "        - traefik.http.services.whoami.loadbalancer.server.port=80\n",
+        "",
+    ));
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    let out = host.run("curl -i http://whoami.localhost/");
+    assert!(out.contains("404 page not found"), "{out}");
+    let logs = host.run("docker service logs app_traefik");
+    assert!(
+        logs.contains("error=\"service \\\"app_whoami\\\" error: port is missing\"")
+            || logs.contains("port is missing"),
+        "{logs}"
+    );
+}
+
+/// PRODUCTION A3: in swarm mode Traefik reads the service's labels (`deploy.labels`), never
+/// the containers'.
+#[test]
+fn container_labels_are_invisible_to_the_swarm_provider() {
+    let stack = STACK.replace(
+        "    deploy:\n      replicas: 2\n      labels:\n",
+        "    deploy:\n      replicas: 2\n    labels:\n",
+    );
+    let mut host = swarm_with(&stack);
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    let out = host.run("curl -i http://whoami.localhost/");
+    assert!(out.contains("404 page not found"), "{out}");
+}
+
+/// traefik pswarm.go: the swarm provider polls every refreshSeconds (15 s); a new service is
+/// only routed after the next poll.
+#[test]
+fn swarm_changes_reach_traefik_at_the_next_poll() {
+    let mut host = swarm_with(STACK);
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    host.run("docker service create -d --name api --network app_proxy -l traefik.enable=true -l 'traefik.http.routers.api.rule=Host(`api.localhost`)' -l traefik.http.services.api.loadbalancer.server.port=80 traefik/whoami");
+    host.wait(3_000);
+    let early = host.run("curl -i http://api.localhost/");
+    assert!(early.contains("404 page not found"), "{early}");
+    host.wait(15_000);
+    let late = host.run("curl http://api.localhost/");
+    assert!(late.starts_with("Hostname: "), "{late}");
+}
+
+/// PRODUCTION A1: the swarm API is only on managers; on a worker the provider logs the
+/// daemon's refusal and routes nothing.
+#[test]
+fn swarm_provider_on_a_worker_logs_the_daemons_refusal() {
+    let stack = STACK.replace("node.role == manager", "node.role == worker");
+    let mut host = swarm_with(&stack);
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    let logs = host.run("docker service logs app_traefik");
+    assert!(
+        logs.contains("This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state."),
+        "{logs}"
+    );
+}

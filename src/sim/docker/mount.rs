@@ -251,6 +251,15 @@ pub fn parse_mount_flag(raw: &str, cwd: &str) -> Result<Mount, String> {
     })
 }
 
+/// The Docker daemon's own API socket: every Docker host has it (mounting it hands the
+/// container the daemon: Traefik's providers, Portainer, CI runners).
+pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
+
+/// Host paths every machine running Docker has, whatever the project folder holds.
+pub fn on_every_docker_host(path: &str) -> bool {
+    matches!(path, DOCKER_SOCKET | "/var/run" | "/var" | "/run/docker.sock")
+}
+
 /// The daemon's validation of a `--mount` (moby `validateMountConfigImpl`); `host_exists` answers
 /// whether a host path exists. Errors are the daemon's message.
 pub fn validate_mount(m: &Mount, host_exists: impl Fn(&str) -> bool) -> Result<(), String> {

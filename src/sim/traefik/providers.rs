@@ -154,15 +154,28 @@ pub fn docker_view(world: &World, instance: &Instance) -> Option<ProviderView> {
 /// The log lines of `new` that `old` did not have (errors are logged when they appear).
 fn new_lines(old: &ProviderView, new: &ProviderView, provider: &str) -> Vec<String> {
     let mut lines = Vec::new();
-    if new.error.is_some() && new.error != old.error {
+    if let Some(error) = new.error.as_deref()
+        && new.error != old.error
+    {
+        let error = error.replace('"', "\\\"");
+        // pdocker.go / pswarm.go log what failed, then the retry loop logs its back-off.
+        let what = if provider == "swarm" {
+            "Failed to list services for docker swarm mode"
+        } else {
+            "Failed to retrieve information of the docker client and server host"
+        };
+        lines.push(format!("ERR {what} error=\"{error}\" providerName={provider}"));
         lines.push(format!(
-            "ERR Provider error, retrying in 1s error=\"{}\" providerName={provider}",
-            new.error.as_deref().unwrap_or_default().replace('"', "\\\"")
+            "ERR Provider error, retrying in 1s error=\"{error}\" providerName={provider}"
         ));
     }
     for line in &new.dynamic.log {
         if !old.dynamic.log.contains(line) && !line.starts_with("DBG") {
-            lines.push(format!("{line} providerName={provider}"));
+            if line.contains("providerName=") {
+                lines.push(line.clone());
+            } else {
+                lines.push(format!("{line} providerName={provider}"));
+            }
         }
     }
     lines

@@ -424,7 +424,8 @@ fn whoami(
             lines.push(format!("IP: {addr}"));
         }
     }
-    if c.networks.is_empty() {
+    if lines.len() == 2 {
+        // A task on overlay networks: its address there is the one Traefik reached.
         lines.push(format!("IP: {ip}"));
     }
     lines.push(format!("RemoteAddr: {proxy_ip}:46842"));

@@ -325,7 +325,9 @@ pub fn check_before_image(world: &World, options: &RunOptions) -> Result<(), Doc
                 125,
             )
         })?;
-        mount::validate_mount(&m, |p| world.fs.entries.contains_key(p))
+        mount::validate_mount(&m, |p| {
+            world.fs.entries.contains_key(p) || mount::on_every_docker_host(p)
+        })
             .map_err(DockerError::daemon)?;
     }
     Ok(())
@@ -354,7 +356,9 @@ pub fn prepare<S: AsRef<str>>(
                 125,
             )
         })?;
-        mount::validate_mount(&m, |p| world.fs.entries.contains_key(p))
+        mount::validate_mount(&m, |p| {
+            world.fs.entries.contains_key(p) || mount::on_every_docker_host(p)
+        })
             .map_err(DockerError::daemon)?;
         mounts.push(m);
     }
@@ -402,7 +406,9 @@ pub fn prepare<S: AsRef<str>>(
                 m.source = name;
             }
             MountKind::Bind => {
-                if !world.fs.entries.contains_key(&m.source) {
+                if !world.fs.entries.contains_key(&m.source)
+                    && !mount::on_every_docker_host(&m.source)
+                {
                     world
                         .fs
                         .mkdir(&m.source, true)

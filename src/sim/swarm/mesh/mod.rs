@@ -98,6 +98,15 @@ pub fn publisher(world: &World, port: u16) -> Option<(&Service, PublishMode, u16
 /// runs it (src/sim/swarm/agent.rs).
 fn answer_body(world: &World, task: &Task, port: u16) -> Option<String> {
     let c = super::agent::task_container(world, task)?;
+    // A Traefik listens on each of its entrypoints; what it answers depends on the request
+    // (src/sim/traefik/proxy.rs), so the caller asks it.
+    let traefik = host_of(world, task).and_then(|h| {
+        crate::sim::traefik::proxy::instance(world, &h, &c.id)
+            .and_then(|i| crate::sim::traefik::proxy::entry_point_on(i, port))
+    });
+    if traefik.is_some() && c.listening {
+        return Some(String::new());
+    }
     let serves = c.program.as_ref()?.serves.as_ref()?;
     (serves.port == port && c.listening).then(|| crate::sim::docker::apps::body_of(c, serves))
 }
