@@ -130,13 +130,17 @@ impl Fault {
 /// Clients send at most this many requests per second (src/sim/traffic/mod.rs).
 pub const MAX_RATE_PER_S: u32 = 1000;
 
-/// `! traffic start HOST:PORT RATE/s` / `! traffic stop`.
+/// `! traffic start HOST:PORT RATE/s` / `! traffic start http(s)://NAME[:PORT]/PATH RATE/s` /
+/// `! traffic stop`. A URL's name is resolved when the traffic starts (public DNS, a lab
+/// machine, `*.localhost`) and sent as the `Host` header.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum TrafficAction {
     Start {
         host: String,
         port: u16,
         rate_per_s: u32,
+        /// `Some((scheme, path))` for a URL target: requests carry `Host: host`.
+        url: Option<(String, String)>,
     },
     Stop,
 }
@@ -160,15 +164,39 @@ impl TrafficAction {
                 host,
                 port,
                 rate_per_s,
+                url: None,
             } => format!("traffic start {host}:{port} {rate_per_s}/s"),
+            TrafficAction::Start {
+                host,
+                port,
+                rate_per_s,
+                url: Some((scheme, path)),
+            } => format!("traffic start {scheme}://{host}:{port}{path} {rate_per_s}/s"),
             TrafficAction::Stop => "traffic stop".to_string(),
         }
     }
 }
 
 fn parse_start(target: &str, rest: &[&str]) -> Result<TrafficAction, String> {
-    let target = target.strip_prefix("http://").unwrap_or(target);
-    let target = target.trim_end_matches('/');
+    let url = target
+        .split_once("://")
+        .filter(|(scheme, _)| matches!(*scheme, "http" | "https"))
+        .map(|(scheme, rest)| {
+            let (authority, path) = match rest.find('/') {
+                Some(i) => (&rest[..i], &rest[i..]),
+                None => (rest, "/"),
+            };
+            (scheme.to_string(), authority.to_string(), path.to_string())
+        });
+    let owned;
+    let target = match &url {
+        Some((scheme, authority, _)) if !authority.contains(':') => {
+            owned = format!("{authority}:{}", if scheme == "https" { 443 } else { 80 });
+            owned.as_str()
+        }
+        Some((_, authority, _)) => authority.as_str(),
+        None => target.trim_end_matches('/'),
+    };
     let (host, port) = target
         .rsplit_once(':')
         .ok_or_else(|| format!("traffic needs HOST:PORT, got {target:?}"))?;
@@ -196,6 +224,7 @@ fn parse_start(target: &str, rest: &[&str]) -> Result<TrafficAction, String> {
         host: host.to_string(),
         port,
         rate_per_s,
+        url: url.map(|(scheme, _, path)| (scheme, path)),
     })
 }
 

@@ -62,10 +62,22 @@ pub fn success_per_mille(world: &World) -> Option<u64> {
 pub fn apply(world: &mut World, action: &Action, rec: &mut Record) -> Result<(), String> {
     match action {
         Action::Start {
-            host,
+            host: name,
             port,
             rate_per_s,
+            url,
         } => {
+            // A URL's name is looked up the way a client outside would (public DNS), or is a
+            // lab machine; `*.localhost` is the learner's own machine.
+            let host = if world.swarm.machines.contains_key(name) {
+                name.clone()
+            } else if name.ends_with(".localhost") || name == "localhost" {
+                world.here().to_string()
+            } else {
+                crate::sim::traefik::model::resolve_public(&world.traefik.dns, name)
+                    .ok_or_else(|| format!("no machine {name} in this lab"))?
+            };
+            let host = &host;
             if !world.swarm.machines.contains_key(host) {
                 return Err(format!("no machine {host} in this lab"));
             }
@@ -74,6 +86,9 @@ pub fn apply(world: &mut World, action: &Action, rec: &mut Record) -> Result<(),
                 generator: Some(Generator {
                     host: host.clone(),
                     port: *port,
+                    url: url
+                        .as_ref()
+                        .map(|(scheme, path)| (scheme.clone(), name.clone(), path.clone())),
                     rate_per_s: *rate_per_s,
                     started_ms: now,
                 }),
@@ -193,12 +208,86 @@ pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
     true
 }
 
+/// The Traefik a route's answering task runs, if any: (machine, container, port).
+fn traefik_of(world: &World, route: &mesh::Route) -> Option<(String, crate::sim::ids::ContainerId, u16)> {
+    let answer = route.outcome.as_ref().ok()?;
+    let task = world.swarm.tasks.iter().find(|t| t.id == answer.task_id)?;
+    let id = task.container.clone()?;
+    crate::sim::traefik::proxy::instance(world, &answer.task_host, &id)?;
+    Some((answer.task_host.clone(), id, answer.target_port))
+}
+
+/// One bucket of requests that a Traefik answers: each request goes through its routers (its
+/// round robin, its view of the swarm), and is counted by status.
+fn evaluate_proxied(world: &mut World, g: &Generator, bucket: &mut Bucket, per_bucket: u64) {
+    let (mut answered_by, mut reasons, mut by_class) =
+        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (scheme, vhost, path) = g
+        .url
+        .clone()
+        .unwrap_or_else(|| ("http".into(), g.host.clone(), "/".into()));
+    for _ in 0..per_bucket {
+        let route = mesh::request(world, &Client::Outside, &g.host, g.port);
+        mesh::advance(world, &route);
+        let Some((host, id, port)) = traefik_of(world, &route) else {
+            match &route.outcome {
+                Ok(answer) => {
+                    bucket.ok += 1;
+                    *answered_by.entry(answer.task_name.clone()).or_insert(0) += 1;
+                    *by_class.entry("2xx".to_string()).or_insert(0) += 1;
+                }
+                Err(f) => {
+                    bucket.failed += 1;
+                    *reasons.entry(f.reason()).or_insert(0) += 1;
+                }
+            }
+            continue;
+        };
+        let mut request = crate::sim::http::Request::get(&scheme, &vhost, g.port, &path);
+        request.client_ip = "203.0.113.7".into();
+        request
+            .headers
+            .push(("User-Agent".into(), "hey/0.0.1".into()));
+        let mut quiet = Record::new(world.now_ms);
+        let response = crate::sim::traefik::proxy::handle(world, &host, &id, port, &request, &mut quiet);
+        let status = response.map_or(502, |r| r.status);
+        *by_class
+            .entry(crate::sim::http::class(status).to_string())
+            .or_insert(0) += 1;
+        if status < 400 {
+            bucket.ok += 1;
+            let server = world
+                .traefik
+                .last
+                .as_ref()
+                .and_then(|t| t.server.clone())
+                .unwrap_or_else(|| "traefik".into());
+            *answered_by.entry(server).or_insert(0) += 1;
+        } else {
+            bucket.failed += 1;
+            *reasons
+                .entry(format!("{status} {}", crate::sim::http::reason(status)))
+                .or_insert(0) += 1;
+        }
+    }
+    bucket.answered_by = Rc::new(answered_by);
+    bucket.reasons = Rc::new(reasons);
+    bucket.by_class = Rc::new(by_class);
+}
+
 /// One bucket: each request asks the mesh for its fate now.
 fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
     let mut bucket = Bucket {
         t_ms,
         ..Bucket::default()
     };
+    let probe = mesh::request(world, &Client::Outside, &g.host, g.port);
+    if g.url.is_some() || traefik_of(world, &probe).is_some() {
+        let per_bucket = (u64::from(g.rate_per_s) * BUCKET_MS / SECOND_MS).max(1);
+        evaluate_proxied(world, g, &mut bucket, per_bucket);
+        record(world, bucket);
+        return;
+    }
     let per_bucket = (u64::from(g.rate_per_s) * BUCKET_MS / SECOND_MS).max(1);
     // Within a bucket nothing changes but the round robin, which repeats every `period`
     // requests: ask the mesh for one turn of it, then count the rest in whole turns.
@@ -237,6 +326,11 @@ fn evaluate(world: &mut World, g: &Generator, t_ms: Millis) {
     if let Some(last) = routes.last() {
         mesh::advance_by(world, last, rest);
     }
+    record(world, bucket);
+}
+
+/// Adds a bucket to the history and the totals.
+fn record(world: &mut World, bucket: Bucket) {
     let t = &mut world.traffic;
     t.sent += u64::from(bucket.ok + bucket.failed);
     t.ok += u64::from(bucket.ok);
@@ -270,7 +364,17 @@ mod tests {
             Some(Ok(Action::Start {
                 host: "node-1".into(),
                 port: 8080,
-                rate_per_s: 20
+                rate_per_s: 20,
+                url: None,
+            }))
+        );
+        assert_eq!(
+            p("traffic start https://app.example.com/api 5/s"),
+            Some(Ok(Action::Start {
+                host: "app.example.com".into(),
+                port: 443,
+                rate_per_s: 5,
+                url: Some(("https".into(), "/api".into())),
             }))
         );
         assert_eq!(p("traffic stop"), Some(Ok(Action::Stop)));

@@ -16,8 +16,11 @@ pub const HISTORY_BUCKETS: usize = 600;
 /// Clients currently sending.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Generator {
+    /// The lab machine the requests go to.
     pub host: String,
     pub port: u16,
+    /// For a URL target: (scheme, the `Host` header, path).
+    pub url: Option<(String, String, String)>,
     pub rate_per_s: u32,
     pub started_ms: Millis,
 }
@@ -35,6 +38,8 @@ pub struct Bucket {
     pub reasons: Rc<BTreeMap<String, u32>>,
     /// Answers by task (`web.1`), for the picture.
     pub answered_by: Rc<BTreeMap<String, u32>>,
+    /// HTTP answers by status class (`2xx` … `5xx`) when a proxy answered.
+    pub by_class: Rc<BTreeMap<String, u32>>,
 }
 
 /// The generator and what it measured.
