@@ -66,6 +66,7 @@ const LEAVES: &[&str] = &[
     "traefik::regexp",
     "traefik::rule",
     "traefik::static_config",
+    "traefik::store",
     "traffic::model",
 ];
 

@@ -227,3 +227,139 @@ fn swarm_provider_on_a_worker_logs_the_daemons_refusal() {
         "{logs}"
     );
 }
+
+/// traefik/traefik docs/content/user-guides/docker-compose/acme-http, as published (with its
+/// staging line optionally turned on), in a project folder, after `! dns`.
+fn acme_project(seed: u64, staging: bool) -> Host {
+    acme_project_with(seed, staging, |t| t)
+}
+
+fn acme_project_with(seed: u64, staging: bool, edit: impl Fn(String) -> String) -> Host {
+    let path = format!(
+        "{}/tests/data/traefik/traefik-docs-acme-http/docker-compose.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let mut text = edit(std::fs::read_to_string(path).expect("the compose file"));
+    if staging {
+        text = text.replace("      #- \"--certificatesresolvers.myresolver.acme.caserver", "      - \"--certificatesresolvers.myresolver.acme.caserver");
+    }
+    let mut world = dockyard::sim::World::new(seed);
+    world.fs.write("compose.yaml", &text, false).expect("write");
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.fault("dns whoami.example.com host");
+    host
+}
+
+/// PRODUCTION A6 (Let's Encrypt challenge types, traefik acme.md): HTTP-01 through port 80,
+/// a 90-day certificate from the production CA, kept in acme.json.
+#[test]
+fn http01_gets_a_production_certificate_stored_in_acme_json() {
+    let mut host = acme_project(11, false);
+    let up = host.run("docker compose up -d");
+    assert!(!up.contains("rror"), "{up}");
+    host.wait(3_000);
+    let out = host.run("curl -v https://whoami.example.com/");
+    assert!(out.contains("*  issuer: C=US; O=Let's Encrypt; CN=R12"), "{out}");
+    assert!(out.contains("*  expire date: Apr  5 09:00:00 2026 GMT"), "{out}");
+    assert!(out.contains("Hostname: "), "{out}");
+    let store = host.run("cat letsencrypt/acme.json");
+    assert!(store.contains("\"main\": \"whoami.example.com\""), "{store}");
+}
+
+/// The staging CA's chain is not trusted: curl refuses (exit 60) unless -k.
+#[test]
+fn a_staging_certificate_is_refused_by_curl_unless_insecure() {
+    let mut host = acme_project(12, true);
+    host.run("docker compose up -d");
+    host.wait(3_000);
+    let out = host.run("curl https://whoami.example.com/");
+    assert!(
+        out.contains("curl: (60) SSL certificate problem: unable to get local issuer certificate"),
+        "{out}"
+    );
+    let out = host.run("curl -k https://whoami.example.com/");
+    assert!(out.contains("Hostname: "), "{out}");
+}
+
+/// Boulder's NXDOMAIN problem, logged by Traefik; the router falls back to the default cert.
+#[test]
+fn without_a_dns_record_the_order_fails_and_traefik_serves_its_default_cert() {
+    let mut host = acme_project(13, false);
+    host.fault("dns whoami.example.com none");
+    host.run("docker compose up -d");
+    host.wait(3_000);
+    let logs = host.run("docker logs traefik");
+    assert!(logs.contains("Unable to obtain ACME certificate for domains"), "{logs}");
+    assert!(logs.contains("DNS problem: NXDOMAIN looking up A for whoami.example.com"), "{logs}");
+    let out = host.run("curl -k -v --resolve whoami.example.com:443:127.0.0.1 https://whoami.example.com/");
+    assert!(out.contains("not simulate"), "{out}");
+    let out = host.run("curl -H 'Host: whoami.example.com' https://localhost/");
+    assert!(out.contains("curl: (60) SSL certificate problem: self-signed certificate"), "{out}");
+    let out = host.run("curl -k -v -H 'Host: whoami.example.com' https://localhost/");
+    assert!(out.contains("subject: CN=TRAEFIK DEFAULT CERT"), "{out}");
+    assert!(out.contains("Hostname: "), "{out}");
+}
+
+/// traefik acme.md / provider.go getCertificateRenewDurations: renewed 30 days before expiry,
+/// checked every 24 h.
+#[test]
+fn certificates_are_renewed_thirty_days_before_they_expire() {
+    let mut host = acme_project(14, false);
+    host.run("docker compose up -d");
+    host.wait(3_000);
+    host.wait(59 * 86_400_000);
+    let out = host.run("curl -v https://whoami.example.com/");
+    assert!(out.contains("start date: Jan  5"), "{out}");
+    host.wait(2 * 86_400_000);
+    let out = host.run("curl -v https://whoami.example.com/");
+    assert!(out.contains("start date: Mar  6") || out.contains("start date: Mar  7"), "{out}");
+}
+
+/// traefik local_store_unix.go CheckFile: a bind-mounted acme.json readable by others drops the
+/// resolver (Traefik keeps running); `chmod 600` fixes it.
+#[test]
+fn an_acme_json_with_mode_644_drops_the_resolver_until_chmod_600() {
+    let mut host = acme_project(15, false);
+    let text = host.run("cat compose.yaml");
+    assert!(text.contains("./letsencrypt:/letsencrypt"));
+    host.run("mkdir letsencrypt");
+    host.run("touch letsencrypt/acme.json");
+    host.run("docker compose up -d");
+    host.wait(3_000);
+    let logs = host.run("docker logs traefik");
+    assert!(
+        logs.contains("The ACME resolve is skipped from the resolvers list error=\"unable to get ACME account: permissions 644 for /letsencrypt/acme.json are too open, please use 600\""),
+        "{logs}"
+    );
+    assert!(logs.contains("Router uses a nonexistent certificate resolver"), "{logs}");
+    host.run("chmod 600 letsencrypt/acme.json");
+    host.run("docker compose restart traefik");
+    host.wait(15_000);
+    let out = host.run("curl -v https://whoami.example.com/");
+    assert!(out.contains("CN=R12"), "{out}");
+}
+
+/// Let's Encrypt rate limits: 5 certificates per exact set of names per 7 days; a Traefik that
+/// loses acme.json at each start orders again each time.
+#[test]
+fn losing_acme_json_at_every_start_hits_the_duplicate_certificate_limit() {
+    let mut host = acme_project_with(16, false, |text| {
+        let without_volume = text.replace("      - \"./letsencrypt:/letsencrypt\"\n", "");
+        assert_ne!(text, without_volume);
+        without_volume
+    });
+    host.run("docker compose up -d");
+    host.wait(5_000);
+    for _ in 0..5 {
+        host.run("docker compose up -d --force-recreate traefik");
+        host.wait(5_000);
+    }
+    let logs = host.run("docker logs traefik");
+    assert!(
+        logs.contains("urn:ietf:params:acme:error:rateLimited"),
+        "{logs}"
+    );
+    assert!(logs.contains("too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s"), "{logs}");
+}

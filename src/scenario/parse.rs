@@ -211,9 +211,15 @@ impl Scenario {
                 let fault = Fault::parse(rest.trim()).map_err(err)?;
                 actions.push((number, Action::Fault(fault)));
             } else if let Some(rest) = trimmed.strip_prefix("wait ") {
-                let duration = time::parse_duration(rest.trim()).ok_or_else(|| {
+                // `wait 61d`: days, for certificates and backups (Go durations stop at hours).
+                let days = rest
+                    .trim()
+                    .strip_suffix('d')
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .map(|n| n * time::DAY_MS);
+                let duration = days.or_else(|| time::parse_duration(rest.trim())).ok_or_else(|| {
                     err(format!(
-                        "`{}` is not a duration (try 30s, 1m30s, 500ms)",
+                        "`{}` is not a duration (try 30s, 1m30s, 500ms, 2d)",
                         rest.trim()
                     ))
                 })?;

@@ -48,6 +48,8 @@ pub enum Event {
     /// A Traefik swarm provider's poll (src/sim/traefik/providers.rs): it picks up the swarm's
     /// state as it is now.
     TraefikPoll { container: ContainerId, run: u32 },
+    /// A Traefik's 24 h certificate renewal check (src/sim/traefik/certs.rs).
+    TraefikRenew { container: ContainerId, run: u32 },
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
     /// mounted (src/sim/world.rs `on_host`).
     OnHost { host: String, event: Box<Event> },
@@ -71,7 +73,8 @@ impl Event {
             | Event::StopTimeout { container, .. }
             | Event::RestartDue { container, .. }
             | Event::HealthProbe { container, .. }
-            | Event::TraefikPoll { container, .. } => Some(container),
+            | Event::TraefikPoll { container, .. }
+            | Event::TraefikRenew { container, .. } => Some(container),
             Event::Input(_)
             | Event::Wake
             | Event::VmBoot { .. }

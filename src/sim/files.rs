@@ -68,6 +68,29 @@ pub fn run(
             }
             Ok(())
         }
+        "chmod" => {
+            let [mode, paths @ ..] = args.as_slice() else {
+                return Err(fail("missing operand".to_string()));
+            };
+            let Ok(bits) = u32::from_str_radix(mode, 8) else {
+                return Err(fail(format!(
+                    "invalid mode: '{mode}' (dockyard simulates octal modes only)"
+                )));
+            };
+            if paths.is_empty() {
+                return Err(fail(format!("missing operand after '{mode}'")));
+            }
+            for path in paths {
+                if world.fs.get(path).is_none() {
+                    return Err(fail(format!(
+                        "cannot access '{path}': No such file or directory"
+                    )));
+                }
+                let abs = world.fs.resolve(path);
+                world.fs.modes.insert(abs, bits & 0o7777);
+            }
+            Ok(())
+        }
         "mkdir" => {
             if args.is_empty() {
                 return Err(fail("missing operand".to_string()));
@@ -115,11 +138,13 @@ pub fn run(
                             .sum::<u64>()
                     ));
                     for (name, entry) in &shown {
-                        let kind = if matches!(entry, Entry::File { .. }) {
-                            "-rw-r--r--"
+                        let path = if target == "." {
+                            name.clone()
                         } else {
-                            "drwxr-xr-x"
+                            format!("{}/{name}", target.trim_end_matches('/'))
                         };
+                        let mode = world.fs.mode(&path).unwrap_or(0o644);
+                        let kind = mode_string(matches!(entry, Entry::Dir), mode);
                         let size = match entry {
                             Entry::File { content } => content.len() as u64,
                             _ => 4096,
@@ -181,4 +206,16 @@ fn output(
             Ok(())
         }
     }
+}
+
+/// `ls -l`'s permission column: `-rw-r--r--`.
+fn mode_string(dir: bool, mode: u32) -> String {
+    let mut out = String::from(if dir { "d" } else { "-" });
+    for shift in [6, 3, 0] {
+        let bits = (mode >> shift) & 7;
+        out.push(if bits & 4 != 0 { 'r' } else { '-' });
+        out.push(if bits & 2 != 0 { 'w' } else { '-' });
+        out.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    out
 }

@@ -41,6 +41,9 @@ impl Entry {
 pub struct HostFs {
     pub cwd: String,
     pub entries: BTreeMap<String, Entry>,
+    /// Permission bits changed by `chmod`, by absolute path; every other file is 0644 and
+    /// every folder 0755 (the default umask 022).
+    pub modes: BTreeMap<String, u32>,
 }
 
 impl Default for HostFs {
@@ -48,6 +51,7 @@ impl Default for HostFs {
         let mut fs = HostFs {
             cwd: PROJECT_DIR.to_string(),
             entries: BTreeMap::new(),
+            modes: BTreeMap::new(),
         };
         // /etc/docker holds daemon.json (src/sim/docker/disk/mod.rs).
         for dir in [
@@ -99,6 +103,16 @@ pub fn is_within(path: &str, dir: &str) -> bool {
 impl HostFs {
     pub fn resolve(&self, path: &str) -> String {
         normalise(&self.cwd, path)
+    }
+
+    /// A path's permission bits (0644 files, 0755 folders unless `chmod` changed them).
+    pub fn mode(&self, path: &str) -> Option<u32> {
+        let abs = self.resolve(path);
+        let entry = self.entries.get(&abs)?;
+        Some(self.modes.get(&abs).copied().unwrap_or(match entry {
+            Entry::Dir => 0o755,
+            _ => 0o644,
+        }))
     }
 
     pub fn get(&self, path: &str) -> Option<&Entry> {

@@ -45,6 +45,9 @@ pub enum Fault {
     Voting(VotingAction),
     /// `traffic start node-1:8080 20/s` / `traffic stop` (src/sim/traffic/mod.rs).
     Traffic(TrafficAction),
+    /// `dns NAME MACHINE`: the public DNS record of NAME (`*.example.com` for a wildcard)
+    /// points at a lab machine; `dns NAME none` removes it (src/sim/traefik/model.rs).
+    Dns { name: String, machine: Option<String> },
 }
 
 impl Fault {
@@ -89,6 +92,10 @@ impl Fault {
                 machine: name.to_string(),
                 full: words[0] == "fill-disk",
             }),
+            ["dns", name, machine] => Ok(Fault::Dns {
+                name: name.trim_end_matches('.').to_ascii_lowercase(),
+                machine: (*machine != "none").then(|| machine.to_string()),
+            }),
             ["traffic", ..] => TrafficAction::parse(&words)
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Traffic),
@@ -96,7 +103,7 @@ impl Fault {
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Voting),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE` or `free-disk NODE`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE` or `dns NAME MACHINE`"
             )),
         }
     }
@@ -123,6 +130,9 @@ impl Fault {
             }
             Fault::Voting(action) => action.describe(),
             Fault::Traffic(action) => action.describe(),
+            Fault::Dns { name, machine } => {
+                format!("dns {name} {}", machine.as_deref().unwrap_or("none"))
+            }
         }
     }
 }

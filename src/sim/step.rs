@@ -116,6 +116,9 @@ fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
         Event::TraefikPoll { container, run } => {
             super::traefik::providers::on_poll(world, &container, run, record)
         }
+        Event::TraefikRenew { container, run } => {
+            super::traefik::certs::on_renew(world, &container, run, record)
+        }
         Event::OnHost { host, event } => world
             .on_host(&host, |world| dispatch(world, *event, record))
             .unwrap_or(false),

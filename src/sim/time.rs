@@ -73,6 +73,11 @@ pub fn clock(at_ms: Millis) -> String {
 pub fn short_duration(duration_ms: Millis) -> String {
     if duration_ms < 1000 {
         format!("{duration_ms} ms")
+    } else if duration_ms.is_multiple_of(DAY_MS) {
+        let days = duration_ms / DAY_MS;
+        format!("{days} day{}", if days == 1 { "" } else { "s" })
+    } else if duration_ms.is_multiple_of(HOUR_MS) && duration_ms >= 2 * HOUR_MS {
+        format!("{} h", duration_ms / HOUR_MS)
     } else if duration_ms.is_multiple_of(MINUTE_MS) {
         format!("{} min", duration_ms / MINUTE_MS)
     } else if duration_ms.is_multiple_of(1000) {

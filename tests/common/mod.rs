@@ -22,6 +22,12 @@ impl Host {
             .clone()
     }
 
+    /// Applies a transcript's `! …` line (a fault or an outside action); returns its record.
+    pub fn fault(&mut self, text: &str) -> Record {
+        let fault = dockyard::sim::Fault::parse(text).expect("a fault line");
+        self.timeline.submit(Input::Fault(fault)).clone()
+    }
+
     /// Types a line, then waits for the prompt like a shell user; returns everything printed.
     pub fn run(&mut self, line: &str) -> String {
         let first = self.sh(line);

@@ -383,7 +383,7 @@ fn address_of(world: &World, machine: &str) -> String {
         .machines
         .get(machine)
         .map(|m| m.addr.clone())
-        .unwrap_or_else(|| machine.to_string())
+        .unwrap_or_else(|| crate::sim::traefik::model::SINGLE_HOST_ADDRESS.into())
 }
 
 /// A request to a server that is not a Traefik: published ports are how the outside world

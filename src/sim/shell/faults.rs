@@ -51,6 +51,7 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         }
         Fault::Voting(action) => crate::sim::swarm::voting::apply(world, action, rec),
         Fault::Traffic(action) => crate::sim::traffic::apply(world, action, rec),
+        Fault::Dns { name, machine } => dns(world, name, machine.as_deref(), rec),
     };
     if let Err(message) = result {
         rec.say(format!(
@@ -117,3 +118,31 @@ fn fault_target(world: &World, name: &str, rec: &mut Record) -> Result<Container
     ));
     Ok(chosen.id.clone())
 }
+
+/// `! dns NAME MACHINE`: a public DNS record, as a registrar's zone would hold it.
+fn dns(world: &mut World, name: &str, machine: Option<&str>, rec: &mut Record) -> Result<(), String> {
+    let Some(machine) = machine else {
+        world.traefik.dns.remove(name);
+        rec.title = format!("DNS: {name} removed");
+        rec.say(format!("The public DNS record for {name} is gone: clients and the CA get NXDOMAIN."));
+        return Ok(());
+    };
+    let known = machine == world.here() || world.swarm.machines.contains_key(machine);
+    if !known {
+        return Err(format!("no machine {machine} in this lab"));
+    }
+    let address = world
+        .swarm
+        .machines
+        .get(machine)
+        .map(|m| m.addr.clone())
+        .unwrap_or_else(|| crate::sim::traefik::model::SINGLE_HOST_ADDRESS.into());
+    world.traefik.dns.insert(name.to_string(), machine.to_string());
+    rec.title = format!("DNS: {name} → {machine}");
+    rec.touch(machine.to_string());
+    rec.say(format!(
+        "Public DNS now answers {address} ({machine}) for {name}: browsers, curl and Let's Encrypt's validation servers all reach that machine's ports."
+    ));
+    Ok(())
+}
+

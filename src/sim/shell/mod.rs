@@ -120,7 +120,7 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     };
     if matches!(
         program.as_str(),
-        "cat" | "echo" | "ls" | "rm" | "mkdir" | "pwd" | "touch"
+        "cat" | "echo" | "ls" | "rm" | "mkdir" | "pwd" | "touch" | "chmod"
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }

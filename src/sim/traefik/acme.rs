@@ -85,13 +85,13 @@ impl Directory {
     pub fn issuer(self, key_type: &str) -> &'static str {
         let ecdsa = key_type.to_ascii_uppercase().starts_with("EC");
         match (self, ecdsa) {
-            (Directory::Production, false) => "C=US; O=Let's Encrypt; CN=R11",
-            (Directory::Production, true) => "C=US; O=Let's Encrypt; CN=E6",
+            (Directory::Production, false) => "C=US; O=Let's Encrypt; CN=R12",
+            (Directory::Production, true) => "C=US; O=Let's Encrypt; CN=E7",
             (Directory::Staging, false) => {
-                "C=US; O=(STAGING) Let's Encrypt; CN=(STAGING) Wannabe Watercress R11"
+                "C=US; O=(STAGING) Let's Encrypt; CN=(STAGING) Riddling Rhubarb R12"
             }
             (Directory::Staging, true) => {
-                "C=US; O=(STAGING) Let's Encrypt; CN=(STAGING) Puzzling Parsnip E6"
+                "C=US; O=(STAGING) Let's Encrypt; CN=(STAGING) Puzzling Parsnip E7"
             }
         }
     }
@@ -687,7 +687,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(cert.not_after - cert.not_before, 90 * DAY_MS);
-        assert_eq!(cert.issuer, "C=US; O=Let's Encrypt; CN=R11");
+        assert_eq!(cert.issuer, "C=US; O=Let's Encrypt; CN=R12");
         assert_eq!(ca.issued.len(), 1);
     }
 
@@ -714,7 +714,7 @@ mod tests {
                 &attempt(Reach::Answered),
             )
             .unwrap();
-        assert!(ec.issuer.contains("(STAGING)") && ec.issuer.ends_with("E6"));
+        assert!(ec.issuer.contains("(STAGING)") && ec.issuer.ends_with("E7"));
         let lines = curl_certificate("app.example.com", Some(&cert), T0, false);
         assert_eq!(
             lines[0],
@@ -983,7 +983,7 @@ mod tests {
                 "*  start date: Jan  6 12:00:00 2026 GMT",
                 "*  expire date: Apr  6 12:00:00 2026 GMT",
                 "*  subjectAltName: host \"app.example.com\" matched cert's \"app.example.com\"",
-                "*  issuer: C=US; O=Let's Encrypt; CN=R11",
+                "*  issuer: C=US; O=Let's Encrypt; CN=R12",
                 "*  SSL certificate verify ok.",
             ]
         );

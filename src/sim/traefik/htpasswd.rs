@@ -93,40 +93,9 @@ pub fn verify(password: &str, hash: &str) -> bool {
     }
 }
 
-/// The `user:password` of an `Authorization: Basic …` value.
-pub fn decode_basic(encoded: &str) -> Option<(String, String)> {
-    let mut bits: u32 = 0;
-    let mut count = 0;
-    let mut bytes = Vec::new();
-    for c in encoded.trim().bytes() {
-        if c == b'=' {
-            break;
-        }
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(v);
-        count += 6;
-        if count >= 8 {
-            count -= 8;
-            bytes.push((bits >> count) as u8);
-            bits &= (1 << count) - 1;
-        }
-    }
-    let text = String::from_utf8(bytes).ok()?;
-    let (user, password) = text.split_once(':')?;
-    Some((user.to_string(), password.to_string()))
-}
-
-/// `user:password` as curl's `-u` sends it (standard base64).
-pub fn encode_basic(user_password: &str) -> String {
+/// Standard base64 (RFC 4648, with padding).
+pub fn b64_encode(data: &[u8]) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let data = user_password.as_bytes();
     let mut out = String::new();
     for chunk in data.chunks(3) {
         let b = [
@@ -144,6 +113,47 @@ pub fn encode_basic(user_password: &str) -> String {
         }
     }
     out
+}
+
+/// Standard base64 decoded; `None` for a character outside the alphabet.
+pub fn b64_decode(encoded: &str) -> Option<Vec<u8>> {
+    let mut bits: u32 = 0;
+    let mut count = 0;
+    let mut bytes = Vec::new();
+    for c in encoded.trim().bytes() {
+        if c == b'=' {
+            break;
+        }
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            b'\n' | b'\r' => continue,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(v);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            bytes.push((bits >> count) as u8);
+            bits &= (1 << count) - 1;
+        }
+    }
+    Some(bytes)
+}
+
+/// The `user:password` of an `Authorization: Basic …` value.
+pub fn decode_basic(encoded: &str) -> Option<(String, String)> {
+    let text = String::from_utf8(b64_decode(encoded)?).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// `user:password` as curl's `-u` sends it.
+pub fn encode_basic(user_password: &str) -> String {
+    b64_encode(user_password.as_bytes())
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! simplifies is in its own header. This module file only declares its submodules.
 
 pub mod acme;
+pub mod certs;
 pub mod dynamic;
 pub mod htpasswd;
 pub mod model;
@@ -21,3 +22,4 @@ pub mod proxy;
 pub mod regexp;
 pub mod rule;
 pub mod static_config;
+pub mod store;

@@ -76,6 +76,10 @@ pub struct Instance {
     pub acme: Option<AcmeStore>,
     /// Resolvers dropped at start, with the reason.
     pub dropped_resolvers: Vec<String>,
+    /// Certificate orders this process has made, as `resolver name,name…` (one try each).
+    pub acme_attempted: std::collections::BTreeSet<String>,
+    /// Whether the 24 h renewal check is on the agenda.
+    pub renew_scheduled: bool,
 }
 
 impl Instance {
@@ -129,3 +133,8 @@ pub fn resolve_public(dns: &BTreeMap<String, String>, name: &str) -> Option<Stri
     let (_, parent) = name.split_once('.')?;
     dns.get(&format!("*.{parent}")).cloned()
 }
+
+/// The public address of a single host that is not a lab machine (a documentation range,
+/// RFC 5737).
+pub const SINGLE_HOST_ADDRESS: &str = "203.0.113.10";
+

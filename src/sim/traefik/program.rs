@@ -255,8 +255,36 @@ pub fn register(world: &mut World, id: &ContainerId) {
     };
     let host = world.here().to_string();
     let docker = config.docker.as_ref().map(|_| ProviderView::default());
-    let acme_store = AcmeStore::default();
-    let dropped = Vec::new();
+    let mut acme_store = AcmeStore::default();
+    let mut dropped = Vec::new();
+    let mut warnings = Vec::new();
+    for resolver in &config.resolvers {
+        let path = if resolver.storage.starts_with('/') {
+            resolver.storage.clone()
+        } else {
+            format!("/{}", resolver.storage)
+        };
+        let existing = match containerfs::get(world, id, &path) {
+            Some(containerfs::model::Node::File { content }) => Some(content),
+            Some(containerfs::model::Node::Dir) => Some(String::new()),
+            _ => None,
+        };
+        let mode = host_mode(world, id, &path).unwrap_or(super::acme::STORE_MODE);
+        let stored = existing.as_deref().map(super::store::from_json);
+        match super::acme::open_store(&path, stored.as_ref().map(|s| (mode, s))) {
+            Ok((mut store, _)) => {
+                if let Some(mut r) = store.resolvers.remove(&resolver.name) {
+                    if let Some(line) = r.reset_if_other_ca(&resolver.ca_server) {
+                        warnings.push(format!("{line} providerName={}.acme", resolver.name));
+                    }
+                    acme_store.resolvers.insert(resolver.name.clone(), r);
+                }
+            }
+            Err(line) => dropped.push(format!("{line} providerName={}.acme", resolver.name)),
+        }
+    }
+    let now = world.now_ms;
+    let lines: Vec<String> = dropped.iter().chain(&warnings).cloned().collect();
     let c = &world.engine.containers[id];
     let instance = Instance {
         host: host.clone(),
@@ -270,6 +298,8 @@ pub fn register(world: &mut World, id: &ContainerId) {
         docker,
         swarm_pending: Vec::new(),
         poll_scheduled: false,
+        acme_attempted: Default::default(),
+        renew_scheduled: false,
         requests: 0,
         rr: Default::default(),
         buckets: Default::default(),
@@ -280,4 +310,28 @@ pub fn register(world: &mut World, id: &ContainerId) {
         .traefik
         .instances
         .insert((host, id.clone()), instance);
+    let mut quiet = crate::sim::Record::new(now);
+    for line in lines {
+        crate::sim::docker::engine::log_line(
+            world,
+            id,
+            false,
+            &format!("{{traefik_time}} {line}"),
+            &mut quiet,
+        );
+    }
+}
+
+/// The permission bits of the host file behind `path` when a bind mount provides it.
+fn host_mode(world: &World, id: &ContainerId, path: &str) -> Option<u32> {
+    let c = world.engine.containers.get(id)?;
+    let mount = c
+        .fs
+        .mounts
+        .iter()
+        .filter(|m| m.kind == crate::sim::docker::mount::MountKind::Bind)
+        .filter(|m| path == m.target || path.starts_with(&format!("{}/", m.target)))
+        .max_by_key(|m| m.target.len())?;
+    let host_path = format!("{}{}", mount.source, &path[mount.target.len()..]);
+    world.fs.mode(&host_path)
 }

@@ -263,6 +263,12 @@ pub fn sync(world: &mut World, rec: &mut Record) {
             }
         }
     }
+    after_sync(world, rec);
+}
+
+/// Certificates the routers still lack are ordered as soon as the routers exist.
+fn after_sync(world: &mut World, rec: &mut Record) {
+    super::certs::obtain(world, rec);
 }
 
 /// A swarm provider's poll: it picks up the latest state, logs new errors, says what changed.
