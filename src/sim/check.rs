@@ -58,6 +58,7 @@ pub enum Check {
     /// `service web has 2 slots on dockyard/web:2.0`, `service crashy has 3 failed tasks`
     /// (src/sim/swarm/deploycheck.rs).
     Deploy(super::swarm::deploycheck::DeployCheck),
+    Traefik(super::traefik::check::TraefikCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -83,6 +84,9 @@ impl Check {
             w.parse::<u32>()
                 .map_err(|_| err(&format!("`{w}` is not a number")))
         };
+        if let Some(traefik) = super::traefik::check::TraefikCheck::parse(&words, text) {
+            return traefik.map(Check::Traefik).map_err(|why| err(&why));
+        }
         if let Some(store) = super::docker::storecheck::StoreCheck::parse(text) {
             return store.map(Check::Store).map_err(|why| err(&why));
         }
@@ -189,6 +193,7 @@ impl Check {
             Check::Mesh(check) => check.holds(world),
             Check::Vote(check) => check.holds(world),
             Check::Deploy(check) => check.holds(world),
+            Check::Traefik(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

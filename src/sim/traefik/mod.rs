@@ -13,6 +13,7 @@
 
 pub mod acme;
 pub mod certs;
+pub mod check;
 pub mod dynamic;
 pub mod htpasswd;
 pub mod model;

@@ -317,6 +317,9 @@ fn spec_json(s: &Spec) -> Value {
     let t = &s.template;
     let c = &t.container;
     let mut container = json!({ "Image": c.image });
+    if !c.labels.is_empty() {
+        container["Labels"] = json!(c.labels);
+    }
     if !c.args.is_empty() {
         container["Args"] = json!(c.args);
     }
