@@ -208,6 +208,14 @@ fn save(world: &mut World, key: &(String, ContainerId)) {
 }
 
 fn log(world: &mut World, key: &(String, ContainerId), line: &str, rec: &mut Record) {
+    let level = world
+        .traefik
+        .instances
+        .get(key)
+        .map(|i| i.config.log_level);
+    if level.is_some_and(|l| !l.shows(line)) {
+        return;
+    }
     let id = key.1.clone();
     let line = format!("{{traefik_time}} {line}");
     world.on_host(&key.0, |w| {
@@ -355,8 +363,12 @@ fn order(
     save(world, key);
 }
 
-/// After every live step: order what the routers of each running Traefik still lack.
-pub fn obtain(world: &mut World, rec: &mut Record) {
+/// How long an ACME exchange takes before the CA validates (account, order, challenge).
+pub const ACME_ROUND_TRIP_MS: Millis = 3_000;
+
+/// After every live step: queue an order for what the routers of each running Traefik still
+/// lack; the orders run [`ACME_ROUND_TRIP_MS`] later ([`on_renew`]).
+pub fn obtain(world: &mut World, _rec: &mut Record) {
     let keys: Vec<(String, ContainerId)> = world
         .traefik
         .instances
@@ -379,8 +391,8 @@ pub fn obtain(world: &mut World, rec: &mut Record) {
             }
             if let Some(i) = world.traefik.instances.get_mut(&key) {
                 i.acme_attempted.insert(set);
+                i.acme_pending.push((resolver, router, rule, names));
             }
-            order(world, &key, &resolver, &router, &rule, &names, rec);
         }
         schedule_renewal(world, &key);
     }
@@ -388,6 +400,9 @@ pub fn obtain(world: &mut World, rec: &mut Record) {
 
 /// The next 24 h check at which a certificate of the instance is due, if any.
 fn next_check(instance: &Instance, now_ms: Millis) -> Option<Millis> {
+    if !instance.acme_pending.is_empty() {
+        return Some(now_ms + ACME_ROUND_TRIP_MS);
+    }
     let store = instance.acme.as_ref()?;
     let due = store
         .resolvers
@@ -406,15 +421,15 @@ fn schedule_renewal(world: &mut World, key: &(String, ContainerId)) {
     let Some(instance) = world.traefik.instances.get(key) else {
         return;
     };
-    if instance.renew_scheduled {
-        return;
-    }
     let Some(at) = next_check(instance, now) else {
         return;
     };
+    if instance.acme_due_ms.is_some_and(|due| due <= at && due > now) {
+        return;
+    }
     let run = instance.run;
     if let Some(i) = world.traefik.instances.get_mut(key) {
-        i.renew_scheduled = true;
+        i.acme_due_ms = Some(at);
     }
     let event = Event::TraefikRenew {
         container: key.1.clone(),
@@ -423,16 +438,32 @@ fn schedule_renewal(world: &mut World, key: &(String, ContainerId)) {
     world.on_host(&key.0, |w| w.schedule_in(at - now, event));
 }
 
-/// The 24 h renewal check: certificates with less than 30 days left are ordered again.
+/// Certificate work due: queued orders (the CA validates now), then the 24 h renewal check
+/// (certificates with less than 30 days left are ordered again).
 pub fn on_renew(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record) -> bool {
     let key = (world.here().to_string(), id.clone());
     let Some(instance) = world.traefik.instances.get_mut(&key) else {
         return false;
     };
-    if instance.run != run {
+    if instance.run != run || instance.acme_due_ms != Some(world.now_ms) {
         return false;
     }
-    instance.renew_scheduled = false;
+    instance.acme_due_ms = None;
+    let pending = std::mem::take(&mut instance.acme_pending);
+    let ordered = !pending.is_empty();
+    for (resolver, router, rule, names) in &pending {
+        order(world, &key, resolver, router, rule, names, rec);
+    }
+    if ordered {
+        let name = world.traefik.instances[&key].name.clone();
+        rec.title = format!("{name}: ACME order for {}", pending.iter().map(|p| p.3.join(",")).collect::<Vec<_>>().join(" "));
+        rec.touch(&name);
+        schedule_renewal(world, &key);
+        return true;
+    }
+    let Some(instance) = world.traefik.instances.get_mut(&key) else {
+        return false;
+    };
     let now = world.now_ms;
     let due = instance
         .acme

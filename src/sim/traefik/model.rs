@@ -78,8 +78,11 @@ pub struct Instance {
     pub dropped_resolvers: Vec<String>,
     /// Certificate orders this process has made, as `resolver name,name…` (one try each).
     pub acme_attempted: std::collections::BTreeSet<String>,
-    /// Whether the 24 h renewal check is on the agenda.
-    pub renew_scheduled: bool,
+    /// Orders queued for the CA: (resolver, router, rule, names).
+    pub acme_pending: Vec<(String, String, String, Vec<String>)>,
+    /// When certificate work (queued orders or the 24 h renewal check) is next on the agenda;
+    /// an event for another time is stale.
+    pub acme_due_ms: Option<Millis>,
 }
 
 impl Instance {

@@ -284,7 +284,12 @@ pub fn register(world: &mut World, id: &ContainerId) {
         }
     }
     let now = world.now_ms;
-    let lines: Vec<String> = dropped.iter().chain(&warnings).cloned().collect();
+    let lines: Vec<String> = dropped
+        .iter()
+        .chain(&warnings)
+        .filter(|l| config.log_level.shows(l))
+        .cloned()
+        .collect();
     let c = &world.engine.containers[id];
     let instance = Instance {
         host: host.clone(),
@@ -299,7 +304,8 @@ pub fn register(world: &mut World, id: &ContainerId) {
         swarm_pending: Vec::new(),
         poll_scheduled: false,
         acme_attempted: Default::default(),
-        renew_scheduled: false,
+        acme_due_ms: None,
+        acme_pending: Vec::new(),
         requests: 0,
         rr: Default::default(),
         buckets: Default::default(),

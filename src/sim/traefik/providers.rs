@@ -183,11 +183,20 @@ fn new_lines(old: &ProviderView, new: &ProviderView, provider: &str) -> Vec<Stri
 
 /// Writes Traefik log lines to its container (on its machine), at or above its level.
 fn log(world: &mut World, host: &str, id: &ContainerId, lines: &[String], rec: &mut Record) {
+    let level = world
+        .traefik
+        .instances
+        .get(&(host.to_string(), id.clone()))
+        .map(|i| i.config.log_level);
+    let lines: Vec<String> = lines
+        .iter()
+        .filter(|l| level.is_none_or(|lv| lv.shows(l)))
+        .cloned()
+        .collect();
     if lines.is_empty() {
         return;
     }
     let id = id.clone();
-    let lines = lines.to_vec();
     world.on_host(host, |w| {
         for line in &lines {
             crate::sim::docker::engine::log_line(w, &id, false, &format!("{{traefik_time}} {line}"), rec);

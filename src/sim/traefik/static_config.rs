@@ -72,7 +72,7 @@ pub const CONFIG_FILE_NAMES: [&str; 2] = ["traefik.yml", "traefik.yaml"];
 
 const SWARM_MODE_REMOVED: &str = "Docker provider `swarmMode` option has been removed in v3, \
 please use the Swarm Provider instead. For more information please read the migration guide: \
-https://doc.traefik.io/traefik/v3.6/migration/v2-to-v3/#docker-docker-swarm";
+https://doc.traefik.io/traefik/v3.7/migrate/v2-to-v3-details/#swarmmode";
 const CA_OPTIONAL_REMOVED: &str = "Docker provider `tls.CAOptional` option has been removed in \
 v3, as TLS client authentication is a server side option (see \
 https://github.com/golang/go/blob/740a490f71d026bb7d2d13cb8fa2d6d6e0572b70/src/crypto/tls/common.go#L634). \
@@ -116,6 +116,20 @@ pub enum LogLevel {
 }
 
 impl LogLevel {
+    /// Whether a log line (`ERR …`, `WRN …`, `INF …`) is printed at this level.
+    pub fn shows(self, line: &str) -> bool {
+        let level = match line.get(..3) {
+            Some("TRC") => LogLevel::Trace,
+            Some("DBG") => LogLevel::Debug,
+            Some("INF") => LogLevel::Info,
+            Some("WRN") => LogLevel::Warn,
+            Some("FTL") => LogLevel::Fatal,
+            Some("PNC") => LogLevel::Panic,
+            _ => LogLevel::Error,
+        };
+        level >= self
+    }
+
     fn parse(text: &str) -> Option<LogLevel> {
         let level = match text.to_ascii_lowercase().as_str() {
             "trace" => LogLevel::Trace,
@@ -1453,7 +1467,7 @@ mod tests {
             [
                 "Docker provider `swarmMode` option has been removed in v3, please use the Swarm \
               Provider instead. For more information please read the migration guide: \
-              https://doc.traefik.io/traefik/v3.6/migration/v2-to-v3/#docker-docker-swarm"
+              https://doc.traefik.io/traefik/v3.7/migrate/v2-to-v3-details/#swarmmode"
             ]
         );
         assert_eq!(error.exit_code(), 1);
