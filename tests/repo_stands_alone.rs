@@ -36,7 +36,10 @@ const UPSTREAM_DOCS: &[(&str, &str)] = &[
         "user-guides/docker-compose/basic-example/index.md",
         "traefik/traefik: the Compose basic example (tests/data/traefik)",
     ),
-    ("docs/traefik.md", "tiangolo/dockerswarm.rocks (tests/data/traefik)"),
+    (
+        "docs/traefik.md",
+        "tiangolo/dockerswarm.rocks (tests/data/traefik)",
+    ),
 ];
 
 /// Names that are data, not citations: file names inside simulated worlds and test fixtures.

@@ -61,7 +61,7 @@ fn the_insecure_api_lists_routers_on_8080() {
     assert!(out.contains("Host(`whoami.localhost`)"), "{out}");
 }
 
-/// PRODUCTION topic A2: v2's `providers.docker.swarmMode` stops v3 with the deprecation
+/// traefik pkg/cli/deprecation.go (v2-to-v3 migration guide): v2's `providers.docker.swarmMode` stops v3 with the deprecation
 /// loader's words; the container exits 1.
 #[test]
 fn v2_swarm_mode_flag_stops_traefik_v3_with_exit_1() {
@@ -70,10 +70,15 @@ fn v2_swarm_mode_flag_stops_traefik_v3_with_exit_1() {
     host.wait(2_000);
     let logs = host.run("docker logs proxy");
     assert!(
-        logs.contains("command traefik error: incompatible deprecated install configuration option found"),
+        logs.contains(
+            "command traefik error: incompatible deprecated install configuration option found"
+        ),
         "{logs}"
     );
-    assert!(logs.contains("`swarmMode` option has been removed in v3"), "{logs}");
+    assert!(
+        logs.contains("`swarmMode` option has been removed in v3"),
+        "{logs}"
+    );
     let ps = host.run("docker ps -a");
     assert!(ps.contains("Exited (1)"), "{ps}");
     // The same flags on v2.11 start.
@@ -86,7 +91,9 @@ fn v2_swarm_mode_flag_stops_traefik_v3_with_exit_1() {
 #[test]
 fn unknown_static_flag_is_refused_by_paerser() {
     let mut host = Host::new(5);
-    host.run("docker run -d --name proxy traefik:v3.7 --providers.docker.swarmModeRefreshSeconds=30");
+    host.run(
+        "docker run -d --name proxy traefik:v3.7 --providers.docker.swarmModeRefreshSeconds=30",
+    );
     host.wait(2_000);
     let logs = host.run("docker logs proxy");
     assert!(
@@ -104,7 +111,10 @@ fn without_the_socket_the_docker_provider_logs_and_routes_nothing() {
     let out = host.run("curl http://w.localhost/");
     assert!(out.contains("404 page not found"), "{out}");
     let logs = host.run("docker logs traefik");
-    assert!(logs.contains("Cannot connect to the Docker daemon at unix:///var/run/docker.sock"), "{logs}");
+    assert!(
+        logs.contains("Cannot connect to the Docker daemon at unix:///var/run/docker.sock"),
+        "{logs}"
+    );
 }
 
 /// A swarm of 1 manager and 2 workers with `stack.yml` written in the project folder.
@@ -162,7 +172,7 @@ fn swarm_provider_balances_over_task_ips() {
     assert!(logs.contains("\"whoami@swarm\" \"http://10.0."), "{logs}");
 }
 
-/// PRODUCTION A3/A7 (tiangolo/dockerswarm.rocks#155): without the port label the swarm
+/// traefik swarm provider docs "Port Detection", config.go (tiangolo/dockerswarm.rocks#155): without the port label the swarm
 /// provider skips the service (`port is missing`), so the client gets 404, not 502.
 #[test]
 fn swarm_service_without_port_label_is_skipped_with_port_is_missing() {
@@ -182,7 +192,7 @@ fn swarm_service_without_port_label_is_skipped_with_port_is_missing() {
     );
 }
 
-/// PRODUCTION A3: in swarm mode Traefik reads the service's labels (`deploy.labels`), never
+/// traefik swarm provider docs, pswarm.go parseService: in swarm mode Traefik reads the service's labels (`deploy.labels`), never
 /// the containers'.
 #[test]
 fn container_labels_are_invisible_to_the_swarm_provider() {
@@ -213,7 +223,7 @@ fn swarm_changes_reach_traefik_at_the_next_poll() {
     assert!(late.starts_with("Hostname: "), "{late}");
 }
 
-/// PRODUCTION A1: the swarm API is only on managers; on a worker the provider logs the
+/// traefik swarm provider docs "Docker API Access", moby cluster.go: the swarm API is only on managers; on a worker the provider logs the
 /// daemon's refusal and routes nothing.
 #[test]
 fn swarm_provider_on_a_worker_logs_the_daemons_refusal() {
@@ -241,7 +251,10 @@ fn acme_project_with(seed: u64, staging: bool, edit: impl Fn(String) -> String) 
     );
     let mut text = edit(std::fs::read_to_string(path).expect("the compose file"));
     if staging {
-        text = text.replace("      #- \"--certificatesresolvers.myresolver.acme.caserver", "      - \"--certificatesresolvers.myresolver.acme.caserver");
+        text = text.replace(
+            "      #- \"--certificatesresolvers.myresolver.acme.caserver",
+            "      - \"--certificatesresolvers.myresolver.acme.caserver",
+        );
     }
     let mut world = dockyard::sim::World::new(seed);
     world.fs.write("compose.yaml", &text, false).expect("write");
@@ -252,8 +265,8 @@ fn acme_project_with(seed: u64, staging: bool, edit: impl Fn(String) -> String) 
     host
 }
 
-/// PRODUCTION A6 (Let's Encrypt challenge types, traefik acme.md): HTTP-01 through port 80,
-/// a 90-day certificate from the production CA, kept in acme.json.
+/// Let's Encrypt "Challenge Types" and traefik's ACME docs: HTTP-01 through port 80, a 90-day
+/// certificate from the production CA, kept in acme.json.
 #[test]
 fn http01_gets_a_production_certificate_stored_in_acme_json() {
     let mut host = acme_project(11, false);
@@ -261,11 +274,20 @@ fn http01_gets_a_production_certificate_stored_in_acme_json() {
     assert!(!up.contains("rror"), "{up}");
     host.wait(3_000);
     let out = host.run("curl -v https://whoami.example.com/");
-    assert!(out.contains("*  issuer: C=US; O=Let's Encrypt; CN=R12"), "{out}");
-    assert!(out.contains("*  expire date: Apr  5 09:00:03 2026 GMT"), "{out}");
+    assert!(
+        out.contains("*  issuer: C=US; O=Let's Encrypt; CN=R12"),
+        "{out}"
+    );
+    assert!(
+        out.contains("*  expire date: Apr  5 09:00:03 2026 GMT"),
+        "{out}"
+    );
     assert!(out.contains("Hostname: "), "{out}");
     let store = host.run("cat letsencrypt/acme.json");
-    assert!(store.contains("\"main\": \"whoami.example.com\""), "{store}");
+    assert!(
+        store.contains("\"main\": \"whoami.example.com\""),
+        "{store}"
+    );
 }
 
 /// The staging CA's chain is not trusted: curl refuses (exit 60) unless -k.
@@ -291,18 +313,28 @@ fn without_a_dns_record_the_order_fails_and_traefik_serves_its_default_cert() {
     host.run("docker compose up -d");
     host.wait(3_000);
     let logs = host.run("docker logs traefik");
-    assert!(logs.contains("Unable to obtain ACME certificate for domains"), "{logs}");
-    assert!(logs.contains("DNS problem: NXDOMAIN looking up A for whoami.example.com"), "{logs}");
-    let out = host.run("curl -k -v --resolve whoami.example.com:443:127.0.0.1 https://whoami.example.com/");
+    assert!(
+        logs.contains("Unable to obtain ACME certificate for domains"),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("DNS problem: NXDOMAIN looking up A for whoami.example.com"),
+        "{logs}"
+    );
+    let out = host
+        .run("curl -k -v --resolve whoami.example.com:443:127.0.0.1 https://whoami.example.com/");
     assert!(out.contains("not simulate"), "{out}");
     let out = host.run("curl -H 'Host: whoami.example.com' https://localhost/");
-    assert!(out.contains("curl: (60) SSL certificate problem: self-signed certificate"), "{out}");
+    assert!(
+        out.contains("curl: (60) SSL certificate problem: self-signed certificate"),
+        "{out}"
+    );
     let out = host.run("curl -k -v -H 'Host: whoami.example.com' https://localhost/");
     assert!(out.contains("subject: CN=TRAEFIK DEFAULT CERT"), "{out}");
     assert!(out.contains("Hostname: "), "{out}");
 }
 
-/// traefik acme.md / provider.go getCertificateRenewDurations: renewed 30 days before expiry,
+/// traefik ACME docs / provider.go getCertificateRenewDurations: renewed 30 days before expiry,
 /// checked every 24 h.
 #[test]
 fn certificates_are_renewed_thirty_days_before_they_expire() {
@@ -314,7 +346,10 @@ fn certificates_are_renewed_thirty_days_before_they_expire() {
     assert!(out.contains("start date: Jan  5"), "{out}");
     host.wait(2 * 86_400_000);
     let out = host.run("curl -v https://whoami.example.com/");
-    assert!(out.contains("start date: Mar  6") || out.contains("start date: Mar  7"), "{out}");
+    assert!(
+        out.contains("start date: Mar  6") || out.contains("start date: Mar  7"),
+        "{out}"
+    );
 }
 
 /// traefik local_store_unix.go CheckFile: a bind-mounted acme.json readable by others drops the
@@ -333,7 +368,10 @@ fn an_acme_json_with_mode_644_drops_the_resolver_until_chmod_600() {
         logs.contains("The ACME resolve is skipped from the resolvers list error=\"unable to get ACME account: permissions 644 for /letsencrypt/acme.json are too open, please use 600\""),
         "{logs}"
     );
-    assert!(logs.contains("Router uses a nonexistent certificate resolver"), "{logs}");
+    assert!(
+        logs.contains("Router uses a nonexistent certificate resolver"),
+        "{logs}"
+    );
     host.run("chmod 600 letsencrypt/acme.json");
     host.run("docker compose restart traefik");
     host.wait(15_000);

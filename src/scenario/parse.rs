@@ -217,12 +217,14 @@ impl Scenario {
                     .strip_suffix('d')
                     .and_then(|n| n.parse::<u64>().ok())
                     .map(|n| n * time::DAY_MS);
-                let duration = days.or_else(|| time::parse_duration(rest.trim())).ok_or_else(|| {
-                    err(format!(
-                        "`{}` is not a duration (try 30s, 1m30s, 500ms, 2d)",
-                        rest.trim()
-                    ))
-                })?;
+                let duration = days
+                    .or_else(|| time::parse_duration(rest.trim()))
+                    .ok_or_else(|| {
+                        err(format!(
+                            "`{}` is not a duration (try 30s, 1m30s, 500ms, 2d)",
+                            rest.trim()
+                        ))
+                    })?;
                 actions.push((number, Action::Wait(duration)));
             } else if let Some(rest) = trimmed.strip_prefix("expect") {
                 let (mode, sentence) = if let Some(s) = rest.strip_prefix(':') {

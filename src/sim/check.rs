@@ -16,17 +16,32 @@ pub enum Check {
         status: Option<Status>,
     },
     /// `container web exit code 137`
-    ExitCode { name: String, code: i32 },
+    ExitCode {
+        name: String,
+        code: i32,
+    },
     /// `container web restart count 3` (at least that many restarts)
-    RestartCount { name: String, at_least: u32 },
+    RestartCount {
+        name: String,
+        at_least: u32,
+    },
     /// `port 8080 serves web`: a request to the host port reaches that container's server.
-    PortServes { port: u16, name: String },
+    PortServes {
+        port: u16,
+        name: String,
+    },
     /// `port 8080 is free`
-    PortFree { port: u16 },
+    PortFree {
+        port: u16,
+    },
     /// `running containers 2`
-    RunningCount { count: usize },
+    RunningCount {
+        count: usize,
+    },
     /// `output contains "text"`: the terminal printed it at this step.
-    OutputContains { text: String },
+    OutputContains {
+        text: String,
+    },
     /// `prompt is back`: no command is still waiting.
     PromptBack,
     /// Volumes and files: `volume pgdata exists`, `file /data/f in container web contains "hi"`,

@@ -174,7 +174,9 @@ impl Command {
             Style::Compose => DockerError::new(message, 16),
             Style::Multipass => DockerError::new(message, 1),
             Style::Curl => DockerError::new(
-                format!("{message}\ncurl: try 'curl --help' or 'curl --manual' for more information"),
+                format!(
+                    "{message}\ncurl: try 'curl --help' or 'curl --manual' for more information"
+                ),
                 2,
             ),
         }

@@ -47,7 +47,10 @@ pub enum Fault {
     Traffic(TrafficAction),
     /// `dns NAME MACHINE`: the public DNS record of NAME (`*.example.com` for a wildcard)
     /// points at a lab machine; `dns NAME none` removes it (src/sim/traefik/model.rs).
-    Dns { name: String, machine: Option<String> },
+    Dns {
+        name: String,
+        machine: Option<String>,
+    },
 }
 
 impl Fault {

@@ -257,7 +257,10 @@ pub const DOCKER_SOCKET: &str = "/var/run/docker.sock";
 
 /// Host paths every machine running Docker has, whatever the project folder holds.
 pub fn on_every_docker_host(path: &str) -> bool {
-    matches!(path, DOCKER_SOCKET | "/var/run" | "/var" | "/run/docker.sock")
+    matches!(
+        path,
+        DOCKER_SOCKET | "/var/run" | "/var" | "/run/docker.sock"
+    )
 }
 
 /// The daemon's validation of a `--mount` (moby `validateMountConfigImpl`); `host_exists` answers

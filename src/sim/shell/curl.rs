@@ -125,7 +125,10 @@ fn parse_full_url(url: &str) -> Result<Url, DockerError> {
         None => (authority, default),
     };
     if host.is_empty() {
-        return Err(DockerError::new("curl: (3) URL rejected: No host part in the URL", 3));
+        return Err(DockerError::new(
+            "curl: (3) URL rejected: No host part in the URL",
+            3,
+        ));
     }
     Ok(Url {
         scheme,
@@ -149,11 +152,7 @@ fn machine_for(world: &World, name: &str) -> Option<String> {
 
 /// The Traefik a connection to `machine:port` reaches, if one answers there: (its machine, its
 /// container, the container port).
-fn traefik_at(
-    world: &mut World,
-    machine: &str,
-    port: u16,
-) -> Option<(String, ContainerId, u16)> {
+fn traefik_at(world: &mut World, machine: &str, port: u16) -> Option<(String, ContainerId, u16)> {
     let here = world.here().to_string();
     let local = machine == "localhost" || machine == here;
     if local && let Some(c) = world.engine.port_holder(port) {
@@ -166,7 +165,11 @@ fn traefik_at(
     if !world.swarm.active() {
         return None;
     }
-    let entry = if local { here.clone() } else { machine.to_string() };
+    let entry = if local {
+        here.clone()
+    } else {
+        machine.to_string()
+    };
     let client = crate::sim::swarm::mesh::Client::Machine(here);
     let route = crate::sim::swarm::mesh::request(world, &client, &entry, port);
     let answer = route.outcome.as_ref().ok()?.clone();
@@ -225,7 +228,11 @@ pub(super) fn curl(
             return plain(world, &target, machine, url.port, rec);
         };
         if verbose {
-            rec.err(format!("*   Trying {}:{}...", address_of(world, &machine), url.port));
+            rec.err(format!(
+                "*   Trying {}:{}...",
+                address_of(world, &machine),
+                url.port
+            ));
             rec.err(format!(
                 "* Connected to {} ({}) port {}",
                 url.host,
@@ -305,7 +312,11 @@ pub(super) fn curl(
             }
         }
         if verbose {
-            rec.err(format!("> {} {} HTTP/1.1", request.method, request.target()));
+            rec.err(format!(
+                "> {} {} HTTP/1.1",
+                request.method,
+                request.target()
+            ));
             rec.err(format!("> Host: {}", request.host));
             for (k, v) in &request.headers {
                 rec.err(format!("> {k}: {v}"));

@@ -120,11 +120,18 @@ fn fault_target(world: &World, name: &str, rec: &mut Record) -> Result<Container
 }
 
 /// `! dns NAME MACHINE`: a public DNS record, as a registrar's zone would hold it.
-fn dns(world: &mut World, name: &str, machine: Option<&str>, rec: &mut Record) -> Result<(), String> {
+fn dns(
+    world: &mut World,
+    name: &str,
+    machine: Option<&str>,
+    rec: &mut Record,
+) -> Result<(), String> {
     let Some(machine) = machine else {
         world.traefik.dns.remove(name);
         rec.title = format!("DNS: {name} removed");
-        rec.say(format!("The public DNS record for {name} is gone: clients and the CA get NXDOMAIN."));
+        rec.say(format!(
+            "The public DNS record for {name} is gone: clients and the CA get NXDOMAIN."
+        ));
         return Ok(());
     };
     let known = machine == world.here() || world.swarm.machines.contains_key(machine);
@@ -137,7 +144,10 @@ fn dns(world: &mut World, name: &str, machine: Option<&str>, rec: &mut Record) -
         .get(machine)
         .map(|m| m.addr.clone())
         .unwrap_or_else(|| crate::sim::traefik::model::SINGLE_HOST_ADDRESS.into());
-    world.traefik.dns.insert(name.to_string(), machine.to_string());
+    world
+        .traefik
+        .dns
+        .insert(name.to_string(), machine.to_string());
     rec.title = format!("DNS: {name} → {machine}");
     rec.touch(machine.to_string());
     rec.say(format!(
@@ -145,4 +155,3 @@ fn dns(world: &mut World, name: &str, machine: Option<&str>, rec: &mut Record) -
     ));
     Ok(())
 }
-

@@ -91,11 +91,7 @@ fn wanted(instance: &Instance) -> Vec<(String, String, String, Vec<String>)> {
 
 /// What answers a connection from the internet to `machine:port`: (machine, container,
 /// container port); `Err` is what the CA runs into.
-fn answering(
-    world: &World,
-    machine: &str,
-    port: u16,
-) -> Result<(String, ContainerId, u16), Reach> {
+fn answering(world: &World, machine: &str, port: u16) -> Result<(String, ContainerId, u16), Reach> {
     if world.swarm.active() && world.swarm.machines.contains_key(machine) {
         let route = crate::sim::swarm::mesh::request(
             world,
@@ -130,7 +126,12 @@ fn answering(
 }
 
 /// What the CA finds when it validates `name` for this Traefik: (reach, the address it used).
-fn validate(world: &World, instance: &Instance, name: &str, challenge: &ChallengeConfig) -> (Reach, String) {
+fn validate(
+    world: &World,
+    instance: &Instance,
+    name: &str,
+    challenge: &ChallengeConfig,
+) -> (Reach, String) {
     let Some(machine) = super::model::resolve_public(&world.traefik.dns, name) else {
         return (Reach::NxDomain, String::new());
     };
@@ -208,11 +209,7 @@ fn save(world: &mut World, key: &(String, ContainerId)) {
 }
 
 fn log(world: &mut World, key: &(String, ContainerId), line: &str, rec: &mut Record) {
-    let level = world
-        .traefik
-        .instances
-        .get(key)
-        .map(|i| i.config.log_level);
+    let level = world.traefik.instances.get(key).map(|i| i.config.log_level);
     if level.is_some_and(|l| !l.shows(line)) {
         return;
     }
@@ -249,7 +246,11 @@ fn order(
         );
         return;
     };
-    if instance.dropped_resolvers.iter().any(|d| d.contains(&format!("providerName={resolver}.acme"))) {
+    if instance
+        .dropped_resolvers
+        .iter()
+        .any(|d| d.contains(&format!("providerName={resolver}.acme")))
+    {
         log(
             world,
             key,
@@ -424,7 +425,10 @@ fn schedule_renewal(world: &mut World, key: &(String, ContainerId)) {
     let Some(at) = next_check(instance, now) else {
         return;
     };
-    if instance.acme_due_ms.is_some_and(|due| due <= at && due > now) {
+    if instance
+        .acme_due_ms
+        .is_some_and(|due| due <= at && due > now)
+    {
         return;
     }
     let run = instance.run;
@@ -456,7 +460,14 @@ pub fn on_renew(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record)
     }
     if ordered {
         let name = world.traefik.instances[&key].name.clone();
-        rec.title = format!("{name}: ACME order for {}", pending.iter().map(|p| p.3.join(",")).collect::<Vec<_>>().join(" "));
+        rec.title = format!(
+            "{name}: ACME order for {}",
+            pending
+                .iter()
+                .map(|p| p.3.join(","))
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
         rec.touch(&name);
         schedule_renewal(world, &key);
         return true;

@@ -141,14 +141,18 @@ impl TraefikCheck {
                 });
                 routed == *expect
             }
-            TraefikCheck::Answered(code) => {
-                world.traefik.last.as_ref().is_some_and(|t| t.status == *code)
-            }
+            TraefikCheck::Answered(code) => world
+                .traefik
+                .last
+                .as_ref()
+                .is_some_and(|t| t.status == *code),
             TraefikCheck::Logged(text) => traefik_logs(world).any(|l| l.contains(text.as_str())),
             TraefikCheck::Certificate { name, production } => {
-                let found = world.traefik.instances.values().find_map(|i| {
-                    i.acme.as_ref()?.for_name(name).map(|c| c.directory)
-                });
+                let found = world
+                    .traefik
+                    .instances
+                    .values()
+                    .find_map(|i| i.acme.as_ref()?.for_name(name).map(|c| c.directory));
                 match (production, found) {
                     (None, found) => found.is_none(),
                     (Some(_), None) => false,
@@ -157,14 +161,12 @@ impl TraefikCheck {
             }
             TraefikCheck::TrafficSaw { status, expect } => {
                 let prefix = format!("{status} ");
-                let saw = world
-                    .traffic
-                    .reasons
-                    .keys()
-                    .any(|r| r.starts_with(&prefix))
-                    || world.traffic.history.iter().any(|b| {
-                        b.reasons.keys().any(|r| r.starts_with(&prefix))
-                    });
+                let saw = world.traffic.reasons.keys().any(|r| r.starts_with(&prefix))
+                    || world
+                        .traffic
+                        .history
+                        .iter()
+                        .any(|b| b.reasons.keys().any(|r| r.starts_with(&prefix)));
                 saw == *expect
             }
         }

@@ -17,7 +17,13 @@ const ITOA64: &[u8; 64] = b"./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn
 /// Apache's `$apr1$` hash of `password` with `salt` (at most 8 characters are used).
 pub fn apr1(password: &str, salt: &str) -> String {
     let pw = password.as_bytes();
-    let salt: String = salt.split('$').next().unwrap_or("").chars().take(8).collect();
+    let salt: String = salt
+        .split('$')
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(8)
+        .collect();
     let salt_b = salt.as_bytes();
     let magic = b"$apr1$";
     let mut alt = Md5::new();
@@ -163,7 +169,10 @@ mod tests {
     /// `openssl passwd -apr1 -salt H6uskkkW test`, the hash of Traefik's basicauth docs.
     #[test]
     fn apr1_matches_openssl_and_the_traefik_docs_example() {
-        assert_eq!(apr1("test", "H6uskkkW"), "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/");
+        assert_eq!(
+            apr1("test", "H6uskkkW"),
+            "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"
+        );
         assert!(verify("test", "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"));
         assert!(!verify("wrong", "$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/"));
         // Compose ate `$apr1` and `$H6uskkkW`: what is left matches nothing.

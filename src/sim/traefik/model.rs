@@ -140,4 +140,3 @@ pub fn resolve_public(dns: &BTreeMap<String, String>, name: &str) -> Option<Stri
 /// The public address of a single host that is not a lab machine (a documentation range,
 /// RFC 5737).
 pub const SINGLE_HOST_ADDRESS: &str = "203.0.113.10";
-

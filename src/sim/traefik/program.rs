@@ -21,7 +21,7 @@ use super::static_config::{self, CONFIG_FILE_NAMES, LogLevel, StartError, Static
 use crate::sim::World;
 use crate::sim::docker::catalogue::{self, Resolution};
 use crate::sim::docker::containerfs;
-use crate::sim::docker::process::model::{Op, OnStop, Program, Serves};
+use crate::sim::docker::process::model::{OnStop, Op, Program, Serves};
 use crate::sim::docker::reference::parse_normalized_named;
 use crate::sim::ids::ContainerId;
 
@@ -68,9 +68,8 @@ fn v2_flags(args: &[String]) -> Vec<String> {
     };
     let swarm_mode = args.iter().any(|a| {
         key_of(a) == "providers.docker.swarmmode"
-            && a.split_once('=').is_none_or(|(_, v)| {
-                static_config::go_bool(v).unwrap_or(false)
-            })
+            && a.split_once('=')
+                .is_none_or(|(_, v)| static_config::go_bool(v).unwrap_or(false))
     });
     args.iter()
         .filter(|a| key_of(a) != "providers.docker.swarmmode")
@@ -227,9 +226,7 @@ fn socket_in(c: &crate::sim::docker::container::Container, endpoint: &str) -> bo
 
 /// The Docker API error a client without the socket gets.
 pub fn no_daemon(endpoint: &str) -> String {
-    format!(
-        "Cannot connect to the Docker daemon at {endpoint}. Is the docker daemon running?"
-    )
+    format!("Cannot connect to the Docker daemon at {endpoint}. Is the docker daemon running?")
 }
 
 /// The daemon's refusal of swarm API calls on a worker.
@@ -312,10 +309,7 @@ pub fn register(world: &mut World, id: &ContainerId) {
         acme: Some(acme_store),
         dropped_resolvers: dropped,
     };
-    world
-        .traefik
-        .instances
-        .insert((host, id.clone()), instance);
+    world.traefik.instances.insert((host, id.clone()), instance);
     let mut quiet = crate::sim::Record::new(now);
     for line in lines {
         crate::sim::docker::engine::log_line(
@@ -331,13 +325,12 @@ pub fn register(world: &mut World, id: &ContainerId) {
 /// The permission bits of the host file behind `path` when a bind mount provides it.
 fn host_mode(world: &World, id: &ContainerId, path: &str) -> Option<u32> {
     let c = world.engine.containers.get(id)?;
-    let mount = c
-        .fs
-        .mounts
-        .iter()
-        .filter(|m| m.kind == crate::sim::docker::mount::MountKind::Bind)
-        .filter(|m| path == m.target || path.starts_with(&format!("{}/", m.target)))
-        .max_by_key(|m| m.target.len())?;
+    let mount =
+        c.fs.mounts
+            .iter()
+            .filter(|m| m.kind == crate::sim::docker::mount::MountKind::Bind)
+            .filter(|m| path == m.target || path.starts_with(&format!("{}/", m.target)))
+            .max_by_key(|m| m.target.len())?;
     let host_path = format!("{}{}", mount.source, &path[mount.target.len()..]);
     world.fs.mode(&host_path)
 }

@@ -120,9 +120,7 @@ pub fn swarm_view(world: &World, instance: &Instance) -> ProviderView {
         .node_of(&instance.host)
         .is_some_and(|n| n.role == Role::Manager);
     let socket = super::program::socket_error(world, instance, &settings.endpoint);
-    let error = socket.or_else(|| {
-        (!manager).then(|| super::program::NOT_A_MANAGER.to_string())
-    });
+    let error = socket.or_else(|| (!manager).then(|| super::program::NOT_A_MANAGER.to_string()));
     match error {
         Some(error) => ProviderView {
             error: Some(error),
@@ -164,7 +162,9 @@ fn new_lines(old: &ProviderView, new: &ProviderView, provider: &str) -> Vec<Stri
         } else {
             "Failed to retrieve information of the docker client and server host"
         };
-        lines.push(format!("ERR {what} error=\"{error}\" providerName={provider}"));
+        lines.push(format!(
+            "ERR {what} error=\"{error}\" providerName={provider}"
+        ));
         lines.push(format!(
             "ERR Provider error, retrying in 1s error=\"{error}\" providerName={provider}"
         ));
@@ -199,7 +199,13 @@ fn log(world: &mut World, host: &str, id: &ContainerId, lines: &[String], rec: &
     let id = id.clone();
     world.on_host(host, |w| {
         for line in &lines {
-            crate::sim::docker::engine::log_line(w, &id, false, &format!("{{traefik_time}} {line}"), rec);
+            crate::sim::docker::engine::log_line(
+                w,
+                &id,
+                false,
+                &format!("{{traefik_time}} {line}"),
+                rec,
+            );
         }
     });
 }
@@ -241,7 +247,10 @@ pub fn sync(world: &mut World, rec: &mut Record) {
                 .last()
                 .map(|(_, v)| v)
                 .or(instance.swarm_seen.as_ref());
-            let first_poll = instance.swarm_seen.as_ref().is_some_and(|s| s == &ProviderView::default())
+            let first_poll = instance
+                .swarm_seen
+                .as_ref()
+                .is_some_and(|s| s == &ProviderView::default())
                 && instance.swarm_pending.is_empty()
                 && world.now_ms == instance.started_ms;
             if first_poll {
@@ -326,9 +335,8 @@ pub fn on_poll(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record) 
     rec.title = format!("{name}: the swarm provider polls");
     rec.touch(&name);
     let routers = |v: &ProviderView| -> Vec<String> { v.dynamic.routers.keys().cloned().collect() };
-    let servers = |v: &ProviderView| -> usize {
-        v.dynamic.services.values().map(|s| s.servers.len()).sum()
-    };
+    let servers =
+        |v: &ProviderView| -> usize { v.dynamic.services.values().map(|s| s.servers.len()).sum() };
     rec.say(format!(
         "{name} polls the swarm (every {} s): it now has {} router(s) ({}) and {} server(s). Requests until this poll went by what the previous poll read.",
         world.traefik.instances[&key]

@@ -168,9 +168,7 @@ fn routes(instance: &Instance, dynamic: &Dynamic, ep: &str, https: bool) -> Vec<
         let default = if redirect.scheme == "https" { 443 } else { 80 };
         out.push(Route {
             name: format!("{ep}-to-{}@internal", redirect.to),
-            rule: internal(
-                "HostRegexp(`^.+$`) && !PathPrefix(`/.well-known/acme-challenge/`)",
-            ),
+            rule: internal("HostRegexp(`^.+$`) && !PathPrefix(`/.well-known/acme-challenge/`)"),
             priority: redirect.priority,
             middlewares: Vec::new(),
             target: Target::Redirect {
@@ -213,10 +211,7 @@ pub fn entry_point_on(instance: &Instance, port: u16) -> Option<String> {
 
 /// The Traefik process in container `id` on `host`, if one runs.
 pub fn instance<'a>(world: &'a World, host: &str, id: &ContainerId) -> Option<&'a Instance> {
-    world
-        .traefik
-        .instances
-        .get(&(host.to_string(), id.clone()))
+    world.traefik.instances.get(&(host.to_string(), id.clone()))
 }
 
 /// Where a server address leads.
@@ -372,7 +367,8 @@ fn forward(
                 crate::sim::docker::engine::record_request(w, &target, &req.path, rec);
                 return Ok(Response::page(200, "text/plain; charset=utf-8", body));
             }
-            let (status, body) = crate::sim::docker::apps::serve_request(w, &target, &req.path, rec);
+            let (status, body) =
+                crate::sim::docker::apps::serve_request(w, &target, &req.path, rec);
             Ok(Response::page(status, "text/html", body))
         })
         .unwrap_or_else(|| Err((504, format!("{target_host} is not a machine of the lab"))))
@@ -384,13 +380,22 @@ fn proxy_address(world: &World, host: &str, id: &ContainerId, server_ip: &str) -
     let prefix = |ip: &str| ip.rsplit_once('.').map(|x| x.0).unwrap_or("").to_string();
     let c = world.engine_of(host).and_then(|e| e.containers.get(id));
     let mine: Vec<String> = c
-        .map(|c| c.networks.values().filter_map(|e| e.ip_address.clone()).collect())
+        .map(|c| {
+            c.networks
+                .values()
+                .filter_map(|e| e.ip_address.clone())
+                .collect()
+        })
         .unwrap_or_default();
     if let Some(ip) = mine.iter().find(|ip| prefix(ip) == prefix(server_ip)) {
         return ip.clone();
     }
     // A task on an overlay network: its address there.
-    let task = world.swarm.tasks.iter().find(|t| t.container.as_ref() == Some(id));
+    let task = world
+        .swarm
+        .tasks
+        .iter()
+        .find(|t| t.container.as_ref() == Some(id));
     if let Some(t) = task {
         for n in crate::sim::swarm::overlay::task_networks(world, t) {
             if let Some(ip) = crate::sim::swarm::overlay::addr(world, &n, &t.id)
@@ -631,7 +636,10 @@ fn api(instance: &Instance, dynamic: &Dynamic, req: &Request) -> Response {
         return Response::page(
             200,
             "application/json",
-            format!("{{\"Version\":\"{}.0\",\"Codename\":\"\"}}\n", instance.version),
+            format!(
+                "{{\"Version\":\"{}.0\",\"Codename\":\"\"}}\n",
+                instance.version
+            ),
         );
     }
     if req.path.starts_with("/dashboard") {
@@ -675,7 +683,9 @@ pub fn handle(
         ..Trace::default()
     };
     let mut forwarded = req.clone();
-    forwarded.headers.push(("X-Forwarded-For".into(), req.client_ip.clone()));
+    forwarded
+        .headers
+        .push(("X-Forwarded-For".into(), req.client_ip.clone()));
     forwarded
         .headers
         .push(("X-Forwarded-Host".into(), req.host.clone()));
@@ -685,9 +695,14 @@ pub fn handle(
     forwarded
         .headers
         .push(("X-Forwarded-Proto".into(), req.scheme.clone()));
-    forwarded
-        .headers
-        .push(("X-Forwarded-Server".into(), world.engine_of(host).and_then(|e| e.containers.get(id)).map(|c| c.config.hostname.clone()).unwrap_or_default()));
+    forwarded.headers.push((
+        "X-Forwarded-Server".into(),
+        world
+            .engine_of(host)
+            .and_then(|e| e.containers.get(id))
+            .map(|c| c.config.hostname.clone())
+            .unwrap_or_default(),
+    ));
     forwarded
         .headers
         .push(("X-Real-Ip".into(), req.client_ip.clone()));
@@ -725,25 +740,39 @@ pub fn handle(
                     ));
                     answer
                 }
-                (Ok(()), Target::Redirect { scheme, port, permanent }) => {
+                (
+                    Ok(()),
+                    Target::Redirect {
+                        scheme,
+                        port,
+                        permanent,
+                    },
+                ) => {
                     let host_only = req.host.split(':').next().unwrap_or(&req.host);
                     let port = port.map(|p| format!(":{p}")).unwrap_or_default();
                     rec.say(format!(
                         "Entrypoint {ep} redirects every request to {scheme} (router {}, priority MaxInt−1).",
                         route.name
                     ));
-                    redirect(req, format!("{scheme}://{host_only}{port}{}", req.target()), *permanent)
+                    redirect(
+                        req,
+                        format!("{scheme}://{host_only}{port}{}", req.target()),
+                        *permanent,
+                    )
                 }
-                (Ok(()), Target::Ping) => Response::page(200, "text/plain; charset=utf-8", "OK".into()),
+                (Ok(()), Target::Ping) => {
+                    Response::page(200, "text/plain; charset=utf-8", "OK".into())
+                }
                 (Ok(()), Target::Api) => api(&inst, &dynamic, req),
-                (Ok(()), Target::AcmeChallenge) => {
-                    Response::text(404, "404 page not found")
-                }
+                (Ok(()), Target::AcmeChallenge) => Response::text(404, "404 page not found"),
                 (Ok(()), Target::Service(name)) => {
                     trace.service = Some(name.clone());
                     match dynamic.services.get(name) {
                         None => {
-                            rec.say(format!("Router {} names service {name}, which does not exist.", route.name));
+                            rec.say(format!(
+                                "Router {} names service {name}, which does not exist.",
+                                route.name
+                            ));
                             Response::text(404, "404 page not found")
                         }
                         Some(service) => {

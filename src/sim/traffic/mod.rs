@@ -209,7 +209,10 @@ pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
 }
 
 /// The Traefik a route's answering task runs, if any: (machine, container, port).
-fn traefik_of(world: &World, route: &mesh::Route) -> Option<(String, crate::sim::ids::ContainerId, u16)> {
+fn traefik_of(
+    world: &World,
+    route: &mesh::Route,
+) -> Option<(String, crate::sim::ids::ContainerId, u16)> {
     let answer = route.outcome.as_ref().ok()?;
     let task = world.swarm.tasks.iter().find(|t| t.id == answer.task_id)?;
     let id = task.container.clone()?;
@@ -249,7 +252,8 @@ fn evaluate_proxied(world: &mut World, g: &Generator, bucket: &mut Bucket, per_b
             .headers
             .push(("User-Agent".into(), "hey/0.0.1".into()));
         let mut quiet = Record::new(world.now_ms);
-        let response = crate::sim::traefik::proxy::handle(world, &host, &id, port, &request, &mut quiet);
+        let response =
+            crate::sim::traefik::proxy::handle(world, &host, &id, port, &request, &mut quiet);
         let status = response.map_or(502, |r| r.status);
         *by_class
             .entry(crate::sim::http::class(status).to_string())

@@ -328,7 +328,7 @@ pub fn check_before_image(world: &World, options: &RunOptions) -> Result<(), Doc
         mount::validate_mount(&m, |p| {
             world.fs.entries.contains_key(p) || mount::on_every_docker_host(p)
         })
-            .map_err(DockerError::daemon)?;
+        .map_err(DockerError::daemon)?;
     }
     Ok(())
 }
@@ -359,7 +359,7 @@ pub fn prepare<S: AsRef<str>>(
         mount::validate_mount(&m, |p| {
             world.fs.entries.contains_key(p) || mount::on_every_docker_host(p)
         })
-            .map_err(DockerError::daemon)?;
+        .map_err(DockerError::daemon)?;
         mounts.push(m);
     }
     for raw in &options.tmpfs {
