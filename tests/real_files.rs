@@ -175,3 +175,90 @@ fn the_voting_app_stack_file_deploys_as_published() {
         "{networks}"
     );
 }
+
+/// tiangolo/dockerswarm.rocks' Traefik v3 stack (docs/traefik-v3.yml), exactly as published,
+/// set up the way its guide says: the external `traefik-public` network, the node label for the
+/// certificates volume, the exported variables. Traefik gets a certificate through the
+/// TLS-ALPN-01 challenge, redirects HTTP, and puts its dashboard behind basic auth.
+#[test]
+fn the_dockerswarm_rocks_traefik_v3_stack_deploys_as_published() {
+    let path = format!(
+        "{}/tests/data/traefik/dockerswarm-rocks/traefik-v3.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("the stack file");
+    let mut world = dockyard::sim::World::new(21);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world
+        .fs
+        .write("traefik.yml", &text, false)
+        .expect("write the stack file");
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.fault("dns traefik.sys.example.com node-1");
+    host.run("docker network create --driver=overlay traefik-public");
+    host.run(
+        "docker node update --label-add traefik-public.traefik-public-certificates=true node-1",
+    );
+    host.run("export EMAIL=admin@example.com");
+    host.run("export DOMAIN=traefik.sys.example.com");
+    host.run("export USERNAME=admin");
+    host.run("export HASHED_PASSWORD='$apr1$H6uskkkW$IgXLP6ewTrSuBkTrqE8wj/'");
+    let out = host.run("docker stack deploy -c traefik.yml traefik");
+    assert!(out.contains("Creating service traefik_traefik"), "{out}");
+    host.wait(60_000);
+    let ls = host.run("docker service ls");
+    assert!(ls.contains("1/1"), "{ls}");
+    let out = host.run("curl -i http://traefik.sys.example.com/");
+    assert!(out.contains("HTTP/1.1 301 Moved Permanently"), "{out}");
+    assert!(
+        out.contains("Location: https://traefik.sys.example.com/"),
+        "{out}"
+    );
+    let out = host.run("curl -i https://traefik.sys.example.com/dashboard/");
+    assert!(out.contains("HTTP/1.1 401 Unauthorized"), "{out}");
+    let out = host.run("curl -v -u admin:test https://traefik.sys.example.com/dashboard/");
+    assert!(out.contains("issuer: C=US; O=Let's Encrypt"), "{out}");
+    assert!(out.contains("Traefik dashboard"), "{out}");
+}
+
+/// traefik/traefik's own Swarm setup guide (docs/content/setup/swarm.md), its stack as
+/// published (the hash placeholder left in): HTTP redirects to HTTPS, whoami answers on
+/// `whoami.swarm.localhost` over TLS (Traefik's default certificate, hence `-k`).
+#[test]
+fn the_traefik_docs_swarm_stack_deploys_as_published() {
+    let dir = format!(
+        "{}/tests/data/traefik/traefik-docs-setup-swarm",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(format!("{dir}/docker-compose-swarm.yaml")).expect("stack");
+    let tls = std::fs::read_to_string(format!("{dir}/dynamic/tls.yaml")).expect("tls.yaml");
+    let mut world = dockyard::sim::World::new(22);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world
+        .fs
+        .write("docker-compose-swarm.yaml", &text, false)
+        .expect("write");
+    world.fs.mkdir("certs", true).expect("mkdir");
+    world.fs.mkdir("dynamic", true).expect("mkdir");
+    world
+        .fs
+        .write("dynamic/tls.yaml", &tls, false)
+        .expect("write");
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    let out = host.run("docker stack deploy -c docker-compose-swarm.yaml traefik");
+    assert!(out.contains("Creating service traefik_whoami"), "{out}");
+    host.wait(60_000);
+    let out = host.run("curl -i http://whoami.swarm.localhost/");
+    assert!(
+        out.contains("Location: https://whoami.swarm.localhost/"),
+        "{out}"
+    );
+    let out = host.run("curl -k https://whoami.swarm.localhost/");
+    assert!(out.contains("Host: whoami.swarm.localhost"), "{out}");
+    let out = host.run("curl https://whoami.swarm.localhost/");
+    assert!(out.contains("curl: (60)"), "{out}");
+}

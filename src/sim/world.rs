@@ -46,6 +46,9 @@ pub struct World {
 #[derive(Clone, PartialEq, Debug, Default)]
 pub struct Shell {
     pub waiting: Vec<Waiter>,
+    /// Exported variables (`export DOMAIN=example.com`): the shell expands them, and `docker
+    /// compose` and `docker stack deploy` interpolate files with them.
+    pub env: std::collections::BTreeMap<String, String>,
     /// `ssh node-2` sessions the terminal is in: the machines to go back to on `exit`.
     pub hops: Vec<String>,
 }

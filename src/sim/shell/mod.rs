@@ -105,6 +105,7 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         None => (line, None),
     };
     let expanded = substitute_commands(world, first, rec)?;
+    let expanded = expand_variables(world, &expanded);
     let first = expanded.as_str();
     let mut words = shell_words::split(first).map_err(|_| {
         DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
@@ -133,6 +134,7 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         ));
     }
     match program.as_str() {
+        "export" | "unset" => tools::variables(world, &words, rec),
         "docker" => docker(world, &words[1..], rec),
         "curl" => curl::curl(world, &words[1..], rec),
         "multipass" => crate::sim::lab::multipass(world, &words[1..], rec),
@@ -146,6 +148,53 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             127,
         )),
     }
+}
+
+/// bash's parameter expansion of the variables `export` set: `$NAME` and `${NAME}` outside
+/// single quotes. Simplified: a variable that is not set stays as written (bash would make it
+/// empty), so the `$` of commands written before variables existed keep their meaning.
+fn expand_variables(world: &World, line: &str) -> String {
+    if world.shell.env.is_empty() || !line.contains('$') {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let (mut single, mut double) = (false, false);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\'' && !double {
+            single = !single;
+        } else if c == '"' && !single {
+            double = !double;
+        }
+        if c == '$' && !single {
+            let (name, end) = if chars.get(i + 1) == Some(&'{') {
+                let close = chars[i + 2..]
+                    .iter()
+                    .position(|c| *c == '}')
+                    .map(|p| i + 2 + p);
+                match close {
+                    Some(close) => (chars[i + 2..close].iter().collect::<String>(), close + 1),
+                    None => (String::new(), i + 1),
+                }
+            } else {
+                let len = chars[i + 1..]
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == '_')
+                    .count();
+                (chars[i + 1..i + 1 + len].iter().collect(), i + 1 + len)
+            };
+            if let Some(value) = world.shell.env.get(&name) {
+                out.push_str(value);
+                i = end;
+                continue;
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 /// bash's command substitution: each `$(command)` outside single quotes runs first, and its

@@ -69,3 +69,38 @@ docker service create -d --name web --replicas 3 -p 8080:80 dockyard/web:1.0, do
     }
     out
 }
+
+/// `export NAME=VALUE…` (a bare `export` lists them as bash does) and `unset NAME…`.
+pub(super) fn variables(
+    world: &mut World,
+    words: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let unset = words[0] == "unset";
+    if words.len() == 1 && !unset {
+        for (name, value) in &world.shell.env {
+            rec.out(format!("declare -x {name}=\"{value}\""));
+        }
+        return Ok(());
+    }
+    for word in &words[1..] {
+        if unset {
+            world.shell.env.remove(word.as_str());
+            continue;
+        }
+        let (name, value) = word.split_once('=').unwrap_or((word.as_str(), ""));
+        let valid = !name.is_empty()
+            && !name.starts_with(|c: char| c.is_ascii_digit())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !valid {
+            return Err(DockerError::new(
+                format!("bash: export: `{word}': not a valid identifier"),
+                1,
+            ));
+        }
+        if word.contains('=') {
+            world.shell.env.insert(name.to_string(), value.to_string());
+        }
+    }
+    Ok(())
+}

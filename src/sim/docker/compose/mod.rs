@@ -181,11 +181,13 @@ pub fn load(
         Some(0) | None => "/".to_string(),
         Some(i) => path[..i].to_string(),
     };
-    let vars = world
+    // compose-go: the shell's environment wins over the project's `.env`.
+    let mut vars = world
         .fs
         .read(&normalise(&project_dir, ".env"))
         .map(interpolate::parse_env_file)
         .unwrap_or_default();
+    vars.extend(world.shell.env.clone());
 
     let mut doc = yaml::parse(&text)
         // compose-go loader.go: `failed to parse %s: %w` around go-yaml's `yaml: line N: …`.
