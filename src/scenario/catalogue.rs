@@ -72,6 +72,9 @@ pub enum View {
     Deploy,
     /// The host's disk by what uses it; its use over time.
     Disk,
+    /// A Traefik's entrypoints, routers, middlewares, services and servers, the last request's
+    /// path through them; its providers and certificates.
+    Traefik,
 }
 
 /// What a page's free play starts from.
