@@ -72,6 +72,9 @@ pub enum View {
     Deploy,
     /// The host's disk by what uses it; its use over time.
     Disk,
+    /// A Traefik's entrypoints, routers, middlewares, services and servers, the last request's
+    /// path through them; its providers and certificates.
+    Traefik,
 }
 
 /// What a page's free play starts from.
@@ -427,7 +430,7 @@ pub const PAGES: &[Page] = &[
         title: "Traefik",
         summary: "Label-based routers, entrypoints, HTTP→HTTPS, Let's Encrypt and acme.json, load balancing replicas.",
         lesson: Some(Lesson {
-            view: View::Overlay,
+            view: View::Traefik,
             start: SWARM,
             examples: &[
                 "docker network create -d overlay proxy",
@@ -658,7 +661,7 @@ mod tests {
             assert_eq!(for_page(page.slug).len(), lesson.scenarios.len());
         }
         // Every view is some page's (a view nobody draws is dead code).
-        assert_eq!(views.len(), 10, "{views:?}");
+        assert_eq!(views.len(), 11, "{views:?}");
         assert_eq!(SCENARIOS.len(), files.len());
         assert!(SCENARIOS.iter().all(|f| files.contains(f.slug)));
     }

@@ -21,6 +21,7 @@ pub mod lifecycle;
 pub mod network;
 pub mod overlay;
 pub mod swarm;
+pub mod traefik;
 pub mod traffic_chart;
 pub mod volumes;
 pub mod why;
@@ -81,6 +82,7 @@ pub fn panels(view: View, stage: &Stage) -> (Html, Html) {
         View::Overlay => overlay::panels(stage),
         View::Deploy => deploy::panels(stage),
         View::Disk => disk::panels(stage),
+        View::Traefik => traefik::panels(stage),
     }
 }
 

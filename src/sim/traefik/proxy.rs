@@ -78,7 +78,7 @@ pub fn merged(instance: &Instance) -> Dynamic {
 }
 
 /// The entrypoints a router without `entrypoints` is on.
-fn default_entry_points(instance: &Instance) -> Vec<String> {
+pub fn default_entry_points(instance: &Instance) -> Vec<String> {
     let eps = &instance.config.entry_points;
     let defaults: Vec<String> = eps
         .iter()
@@ -301,9 +301,7 @@ fn forward(
     req: &Request,
     rec: &mut Record,
 ) -> Result<Response, (u16, String)> {
-    let rest = server.split_once("://").map_or(server, |(_, r)| r);
-    let (ip, port) = rest.rsplit_once(':').unwrap_or((rest, "80"));
-    let port: u16 = port.trim_end_matches('/').parse().unwrap_or(80);
+    let (ip, port) = address(server);
     let dest = match resolve(world, host, id, ip) {
         Dest::Vip(service_id) => {
             let picked = {
@@ -347,20 +345,10 @@ fn forward(
             let Some(c) = w.engine.containers.get(&target) else {
                 return Err((504, format!("nothing answers at {ip}")));
             };
+            if let Some(refused) = refusal(c, port) {
+                return Err(refused);
+            }
             let name = c.name.clone();
-            if c.status() == Status::Paused {
-                return Err((504, format!("{name} is paused and never answers")));
-            }
-            let serves = c.program.as_ref().and_then(|p| p.serves.clone());
-            let listening = c.status() == Status::Running
-                && c.listening
-                && serves.as_ref().is_some_and(|s| s.port == port && s.http);
-            if !listening {
-                return Err((
-                    502,
-                    format!("nothing listens on {name}:{port}, so the connection is refused"),
-                ));
-            }
             rec.touch(&name);
             if is_whoami(&c.config.image) {
                 let body = whoami(c, ip, &proxy_ip, &req);
@@ -372,6 +360,49 @@ fn forward(
             Ok(Response::page(status, "text/html", body))
         })
         .unwrap_or_else(|| Err((504, format!("{target_host} is not a machine of the lab"))))
+}
+
+/// The address and port of a server URL (`http://10.0.1.5:80` → `10.0.1.5`, 80).
+fn address(server: &str) -> (&str, u16) {
+    let rest = server.split_once("://").map_or(server, |(_, r)| r);
+    let (ip, port) = rest.rsplit_once(':').unwrap_or((rest, "80"));
+    (ip, port.trim_end_matches('/').parse().unwrap_or(80))
+}
+
+/// Why container `c` does not take a request on `port`: paused (no answer: 504) or nothing
+/// listening there (refused: 502). `None`: it serves HTTP on that port.
+fn refusal(c: &crate::sim::docker::container::Container, port: u16) -> Option<(u16, String)> {
+    let name = &c.name;
+    if c.status() == Status::Paused {
+        return Some((504, format!("{name} is paused and never answers")));
+    }
+    let serves = c.program.as_ref().and_then(|p| p.serves.as_ref());
+    let listening = c.status() == Status::Running
+        && c.listening
+        && serves.is_some_and(|s| s.port == port && s.http);
+    (!listening).then(|| {
+        (
+            502,
+            format!("nothing listens on {name}:{port}, so the connection is refused"),
+        )
+    })
+}
+
+/// Why `server` of this Traefik would not answer now, read without sending anything (for the
+/// picture): its address leads nowhere, or nothing listens there. `None`: it answers, or it is
+/// a virtual IP with running tasks behind it (IPVS picks one per request).
+pub fn server_down(world: &World, instance: &Instance, server: &str) -> Option<String> {
+    let (ip, port) = address(server);
+    match resolve(world, &instance.host, &instance.container, ip) {
+        Dest::Timeout(why) => Some(why),
+        Dest::Vip(service) => crate::sim::swarm::mesh::backends(world, &service)
+            .is_empty()
+            .then(|| format!("the virtual IP {ip} has no running task behind it")),
+        Dest::Container(h, c) => match world.engine_of(&h).and_then(|e| e.containers.get(&c)) {
+            None => Some(format!("nothing answers at {ip}")),
+            Some(c) => refusal(c, port).map(|(_, why)| why),
+        },
+    }
 }
 
 /// The Traefik container's own address on the network it reaches `server_ip` over (what the
