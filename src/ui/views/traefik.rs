@@ -963,8 +963,9 @@ pub fn panels(stage: &super::Stage) -> (Html, Html) {
         </Panel>
     };
     let side = html! {
-        <Panel class="diagram-panel" testid="traefik-side" heading_id="traefik-side-h" heading="Certificates (acme.json)">
+        <Panel class="diagram-panel" testid="traefik-side" heading_id="traefik-side-h" heading="Certificates (acme.json) and traffic">
             <TraefikCertificates world={world.clone()} />
+            <super::traffic_chart::TrafficChart world={world.clone()} />
         </Panel>
     };
     (picture, side)

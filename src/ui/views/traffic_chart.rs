@@ -4,8 +4,10 @@
 //! share answered; a deployment with downtime shows as a dip in the success line. We draw the
 //! generator's history (src/sim/traffic/mod.rs `series`): bars for requests answered and failed per
 //! second, and a line for the success percentage, in hand-written SVG. Reused by the
-//! swarm-overlay-networks and swarm-deployment-strategies pages. Simplified: the last 120
-//! seconds are drawn (the world keeps 600), one bar per second.
+//! swarm-overlay-networks, swarm-deployment-strategies and traefik-integration pages. When a
+//! proxy answered (Traefik), each bar is split by status class (2xx, 3xx, 4xx, 5xx) as a proxy's
+//! dashboard shows it, and requests that got no HTTP answer at all stay red. Simplified: the
+//! last 120 seconds are drawn (the world keeps 600), one bar per second.
 
 use yew::prelude::*;
 
@@ -33,6 +35,8 @@ pub struct TrafficChartProps {
 pub struct ChartModel {
     /// (seconds since the first drawn point, ok, failed)
     pub bars: Vec<(f64, u32, u32)>,
+    /// Per bar, answers by status class 2xx, 3xx, 4xx, 5xx (all zero when no proxy answered).
+    pub classes: Vec<[u32; 4]>,
     pub max_rate: u32,
     /// (x index, success %)
     pub success: Vec<(usize, f64)>,
@@ -47,6 +51,13 @@ pub fn model(world: &World) -> ChartModel {
         .iter()
         .enumerate()
         .map(|(i, b)| (i as f64, b.ok, b.failed))
+        .collect();
+    let classes: Vec<[u32; 4]> = shown
+        .iter()
+        .map(|b| {
+            let n = |k: &str| b.by_class.get(k).copied().unwrap_or(0);
+            [n("2xx"), n("3xx"), n("4xx"), n("5xx")]
+        })
         .collect();
     let max_rate = bars.iter().map(|b| b.1 + b.2).max().unwrap_or(0).max(1);
     let points = traffic::series(world);
@@ -65,7 +76,13 @@ pub fn model(world: &World) -> ChartModel {
             format!(
                 "{}{sent} requests, {} answered, {} failed ({}.{}% success)",
                 g.as_ref()
-                    .map(|g| format!("{}/s to {}:{} · ", g.rate_per_s, g.host, g.port))
+                    .map(|g| match &g.url {
+                        Some((scheme, name, path)) => format!(
+                            "{}/s to {scheme}://{name}{path} ({}:{}) · ",
+                            g.rate_per_s, g.host, g.port
+                        ),
+                        None => format!("{}/s to {}:{} · ", g.rate_per_s, g.host, g.port),
+                    })
                     .unwrap_or_else(|| "stopped · ".to_string()),
                 t.ok,
                 t.failed,
@@ -76,6 +93,7 @@ pub fn model(world: &World) -> ChartModel {
     };
     ChartModel {
         bars,
+        classes,
         max_rate,
         success,
         summary,
@@ -92,9 +110,36 @@ pub fn traffic_chart(props: &TrafficChartProps) -> Html {
     let bars: Html = m
         .bars
         .iter()
-        .map(|(i, ok, failed)| {
+        .zip(&m.classes)
+        .map(|((i, ok, failed), classes)| {
             let x = LEFT + i * slot;
             let max = f64::from(m.max_rate);
+            if classes.iter().any(|n| *n > 0) {
+                // Stacked by status class from the bottom, then what got no answer at all.
+                let answered: u32 = classes.iter().sum();
+                let segments = [
+                    ("tc-c2", classes[0]),
+                    ("tc-c3", classes[1]),
+                    ("tc-c4", classes[2]),
+                    ("tc-c5", classes[3]),
+                    ("tc-failed", (ok + failed).saturating_sub(answered)),
+                ];
+                let mut below = 0u32;
+                let rects: Html = segments
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(class, n)| {
+                        let bottom = y_of(f64::from(below), max);
+                        below += n;
+                        let top = y_of(f64::from(below), max);
+                        html! {
+                            <rect class={*class} x={format!("{x:.1}")} y={format!("{top:.1}")}
+                                width={format!("{:.1}", (slot - 0.5).max(0.5))} height={format!("{:.1}", bottom - top)} />
+                        }
+                    })
+                    .collect();
+                return html! { <g>{rects}</g> };
+            }
             let ok_top = y_of(f64::from(*ok), max);
             let fail_top = y_of(f64::from(ok + failed), max);
             html! {
@@ -121,10 +166,18 @@ pub fn traffic_chart(props: &TrafficChartProps) -> Html {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    let label = format!(
-        "Traffic chart: {}. Bars: requests per second (failed on top, in red); line: success percentage.",
-        m.summary
-    );
+    let by_class = m.classes.iter().any(|c| c.iter().any(|n| *n > 0));
+    let label = if by_class {
+        format!(
+            "Traffic chart: {}. Bars: requests per second by status (2xx green, 3xx blue, 4xx orange, 5xx and no answer red); line: success percentage.",
+            m.summary
+        )
+    } else {
+        format!(
+            "Traffic chart: {}. Bars: requests per second (failed on top, in red); line: success percentage.",
+            m.summary
+        )
+    };
     html! {
         <figure class="tc" data-testid="traffic-chart">
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={label}>
@@ -175,5 +228,22 @@ mod tests {
         assert_eq!(m.max_rate, 20);
         assert_eq!(m.success.last().map(|s| s.1), Some(90.0));
         assert!(m.summary.contains("2 failed"), "{}", m.summary);
+        assert!(m.classes.iter().all(|c| c == &[0; 4]));
+    }
+
+    #[test]
+    fn proxied_answers_are_split_by_status_class() {
+        let mut w = World::new(1);
+        let classes: std::collections::BTreeMap<String, u32> =
+            [("2xx".to_string(), 15), ("5xx".to_string(), 5)].into();
+        w.traffic.history = vec![crate::sim::traffic::Bucket {
+            t_ms: 1000,
+            ok: 15,
+            failed: 5,
+            by_class: std::rc::Rc::new(classes),
+            ..Default::default()
+        }];
+        let m = model(&w);
+        assert_eq!(m.classes, vec![[15, 0, 0, 5]]);
     }
 }
