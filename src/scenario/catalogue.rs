@@ -437,6 +437,7 @@ pub const PAGES: &[Page] = &[
                 "docker service create -d --name traefik --constraint node.role==manager -p 80:80 --network proxy --mount type=bind,src=/var/run/docker.sock,dst=/var/run/docker.sock traefik:v3.7 --providers.swarm.exposedbydefault=false --entrypoints.web.address=:80 --accesslog",
                 "docker service create -d --name whoami --replicas 2 --network proxy --label traefik.enable=true --label 'traefik.http.routers.whoami.rule=Host(`whoami.localhost`)' --label traefik.http.services.whoami.loadbalancer.server.port=80 traefik/whoami:v1.11",
                 "sleep 20",
+                "docker service ls",
                 "curl -v http://whoami.localhost/",
                 "curl -i http://localhost/",
                 "docker service logs traefik",

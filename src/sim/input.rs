@@ -184,7 +184,15 @@ impl TrafficAction {
                 port,
                 rate_per_s,
                 url: Some((scheme, path)),
-            } => format!("traffic start {scheme}://{host}:{port}{path} {rate_per_s}/s"),
+            } => {
+                let default = if scheme == "https" { 443 } else { 80 };
+                let port = if *port == default {
+                    String::new()
+                } else {
+                    format!(":{port}")
+                };
+                format!("traffic start {scheme}://{host}{port}{path} {rate_per_s}/s")
+            }
             TrafficAction::Stop => "traffic stop".to_string(),
         }
     }

@@ -1165,6 +1165,31 @@ const cases = [
     },
   },
   {
+    name: 'traefik-integration: the routers Traefik read from the swarm, the last request lit with its status, a typed curl re-lights it; step back and forward; embed',
+    async run(s) {
+      const TI = 'traefik-integration';
+      // The last step of traefik-stack-two-services: the 404 of `curl -i http://localhost/`.
+      await s.open({ page: TI, scenario: 'traefik-stack-two-services', step: '19' }, tid('picture'));
+      const router = (key) => `${tid('traefik-node')}[data-key="${key}"]`;
+      await until(async () => (await s.locator(router('whoami@swarm')).count()) > 0, 'no whoami@swarm router at the last step');
+      check((await s.locator(router('web@swarm')).count()) > 0, 'no web@swarm router');
+      await until(async () => /404/.test(await s.text(tid('traefik-last'))), 'the last request is not shown with its 404');
+      check((await s.visibleCount(tid('traffic-chart'))) > 0, 'no traffic chart in the side panel');
+      check((await s.visibleCount(tid('traefik-no-cert'))) > 0, 'no certificates line in the side panel');
+      await s.type('curl http://whoami.localhost/');
+      await until(async () => /200/.test(await s.text(tid('traefik-last'))), 'the typed curl\'s 200 is not shown');
+      check(/X-Forwarded-Host: whoami\.localhost/.test(await s.output()), 'the terminal does not show whoami\'s echo of the forwarded request');
+      check((await s.locator(`${router('whoami@swarm')}.lit`).count()) > 0, 'the whoami router is not lit for the last request');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      check((await s.snapshot()).picture !== after.picture, 'the picture did not change on step-back');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: TI, embed: true }, tid('picture'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+    },
+  },
+  {
     name: 'restart-config-not-applied: a changed file marks the container as running an OLD config until up -d recreates it',
     async run(s) {
       const RC = 'restart-config-not-applied';
