@@ -61,6 +61,7 @@ const LEAVES: &[&str] = &[
     "time",
     "traefik",
     "traefik::dynamic",
+    "traefik::file_provider",
     "traefik::htpasswd",
     "traefik::model",
     "traefik::regexp",

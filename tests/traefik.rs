@@ -401,3 +401,33 @@ fn losing_acme_json_at_every_start_hits_the_duplicate_certificate_limit() {
     );
     assert!(logs.contains("too many certificates (5) already issued for this exact set of identifiers in the last 168h0m0s"), "{logs}");
 }
+
+/// traefik's file provider docs: a dynamic file's routers and services (`@file`), referenced
+/// by a docker-provider router's middleware as `NAME@file`; an edit applies at once (watch).
+#[test]
+fn the_file_provider_routes_to_its_servers_and_lends_middlewares_to_labels() {
+    let mut host = Host::new(30);
+    host.run("mkdir dynamic");
+    host.run("docker network create web");
+    host.run("docker run -d --name legacy --network web --network-alias legacy nginx:1.27");
+    host.wait(2_000);
+    let ip = host
+        .world()
+        .engine
+        .by_name("legacy")
+        .and_then(|c| c.networks.get("web"))
+        .and_then(|e| e.ip_address.clone())
+        .expect("legacy's address");
+    let conf = format!(
+        "http:\n  routers:\n    legacy:\n      rule: Host(`legacy.localhost`)\n      service: legacy\n  middlewares:\n    strip:\n      stripPrefix:\n        prefixes: [/app]\n  services:\n    legacy:\n      loadBalancer:\n        servers:\n          - url: http://{ip}:80\n"
+    );
+    host.run(&format!("cat > dynamic/conf.yml <<'EOF'\n{conf}EOF"));
+    host.run("docker run -d --name traefik --network web -p 80:80 -v /var/run/docker.sock:/var/run/docker.sock:ro -v ./dynamic:/dynamic traefik:v3.7 --providers.docker --providers.file.directory=/dynamic --entrypoints.web.address=:80");
+    host.run("docker run -d --name whoami --network web -l 'traefik.http.routers.w.rule=Host(`w.localhost`)' -l traefik.http.routers.w.middlewares=strip@file traefik/whoami");
+    host.wait(2_000);
+    let out = host.run("curl http://legacy.localhost/");
+    assert!(out.contains("Welcome to nginx!"), "{out}");
+    let out = host.run("curl http://w.localhost/app/orders");
+    assert!(out.contains("GET /orders HTTP/1.1"), "{out}");
+    assert!(out.contains("X-Forwarded-Prefix: /app"), "{out}");
+}

@@ -58,6 +58,7 @@ pub const MAX_USER_PRIORITY: i64 = i64::MAX - 1000;
 pub enum Provider {
     Docker,
     Swarm,
+    File,
 }
 
 impl Provider {
@@ -65,6 +66,7 @@ impl Provider {
         match self {
             Provider::Docker => "docker",
             Provider::Swarm => "swarm",
+            Provider::File => "file",
         }
     }
 }
@@ -790,6 +792,74 @@ pub fn docker(containers: &[Container], settings: &DockerProvider) -> Dynamic {
         built.push((dynamic, log));
     }
     merge(built, Provider::Docker)
+}
+
+/// The file provider over a dynamic configuration file, given as label-style keys
+/// (`traefik.http.routers.NAME.rule`, see src/sim/traefik/file_provider.rs) plus each service's
+/// `loadBalancer.servers` URLs. Nothing is made up: no default service, router or rule.
+pub fn file(labels: &BTreeMap<String, String>, servers: &BTreeMap<String, Vec<String>>) -> Dynamic {
+    let who = "providerName=file";
+    let mut out = Dynamic::default();
+    let (parsed, _) = match parse_labels(labels) {
+        Ok(p) => p,
+        Err(e) => {
+            out.log.push(format!("ERR error={e:?} {who}"));
+            return out;
+        }
+    };
+    let unit = Unit {
+        name: "file",
+        ips: Vec::new(),
+        ports: Vec::new(),
+    };
+    // A service may have nothing but its servers, which are not label keys.
+    let mut names: Vec<&String> = parsed.services.keys().chain(servers.keys()).collect();
+    order::sort(&mut names);
+    names.dedup();
+    for name in names {
+        let urls = servers.get(name).cloned().unwrap_or_default();
+        let mut raw_one = RawService {
+            fields: parsed
+                .services
+                .get(name)
+                .map(|r| r.fields.clone())
+                .unwrap_or_default(),
+        };
+        if let Some(first) = urls.first() {
+            raw_one
+                .fields
+                .insert("loadbalancer.server.url".into(), first.clone());
+        }
+        match build_service(name, &raw_one, &unit) {
+            Ok(mut service) => {
+                if !urls.is_empty() {
+                    service.servers = urls;
+                }
+                out.services.insert(qualify(name, Provider::File), service);
+            }
+            Err(e) => out
+                .log
+                .push(format!("ERR error=\"service {name:?} error: {e}\" {who}")),
+        }
+    }
+    for (name, raw) in &parsed.middlewares {
+        match build_middleware(raw, Provider::File) {
+            Ok(m) => {
+                out.middlewares.insert(qualify(name, Provider::File), m);
+            }
+            Err(e) => out.log.push(format!("ERR error={e:?} {who}")),
+        }
+    }
+    for (name, raw) in &parsed.routers {
+        let service = raw.fields.get("service").cloned().unwrap_or_default();
+        match build_router(name, raw, Provider::File, "", name, &service) {
+            Ok(router) => {
+                out.routers.insert(router.name.clone(), router);
+            }
+            Err(e) => out.log.push(format!("ERR error={e:?} {who}")),
+        }
+    }
+    out
 }
 
 /// The swarm provider over the given services.

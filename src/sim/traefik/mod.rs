@@ -15,6 +15,7 @@ pub mod acme;
 pub mod certs;
 pub mod check;
 pub mod dynamic;
+pub mod file_provider;
 pub mod htpasswd;
 pub mod model;
 pub mod program;

@@ -60,6 +60,8 @@ pub struct Instance {
     pub config: StaticConfig,
     /// The docker provider's view (it follows events: always current).
     pub docker: Option<ProviderView>,
+    /// The file provider's view (it watches its files: always current).
+    pub file: Option<ProviderView>,
     /// The swarm provider's view as of its last poll.
     pub swarm_seen: Option<ProviderView>,
     /// Newer swarm states, oldest first, with the time each became true.

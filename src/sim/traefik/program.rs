@@ -299,6 +299,7 @@ pub fn register(world: &mut World, id: &ContainerId) {
         config,
         docker,
         swarm_pending: Vec::new(),
+        file: None,
         poll_scheduled: false,
         acme_attempted: Default::default(),
         acme_due_ms: None,

@@ -149,6 +149,63 @@ pub fn docker_view(world: &World, instance: &Instance) -> Option<ProviderView> {
     })
 }
 
+/// The file provider's view: its file, or every YAML file of its directory, read inside the
+/// container now (`watch` applies edits at once).
+pub fn file_view(world: &mut World, instance: &Instance) -> Option<ProviderView> {
+    let settings = instance.config.file.clone()?;
+    let id = instance.container.clone();
+    let texts = world.on_host(&instance.host, |w| {
+        let mut texts: Vec<Result<String, String>> = Vec::new();
+        if let Some(path) = &settings.filename {
+            texts.push(
+                crate::sim::docker::containerfs::read(w, &id, path)
+                    .map_err(|_| {
+                        format!(
+                            "error reading configuration file: {path} - open {path}: no such file or directory"
+                        )
+                    }),
+            );
+        }
+        if let Some(dir) = &settings.directory {
+            match crate::sim::docker::containerfs::list(w, &id, dir) {
+                Ok(entries) => {
+                    for (name, _) in entries {
+                        if name.ends_with(".yml") || name.ends_with(".yaml") {
+                            let path = format!("{}/{name}", dir.trim_end_matches('/'));
+                            texts.push(
+                                crate::sim::docker::containerfs::read(w, &id, &path)
+                                    .map_err(|_| format!("read {path}: is a directory")),
+                            );
+                        }
+                    }
+                }
+                Err(_) => texts.push(Err(format!("open {dir}: no such file or directory"))),
+            }
+        }
+        texts
+    })?;
+    let mut labels = BTreeMap::new();
+    let mut servers = BTreeMap::new();
+    for text in texts {
+        match text.and_then(|t| super::file_provider::flatten(&t)) {
+            Ok((l, s)) => {
+                labels.extend(l);
+                servers.extend(s);
+            }
+            Err(error) => {
+                return Some(ProviderView {
+                    error: Some(error),
+                    dynamic: Dynamic::default(),
+                });
+            }
+        }
+    }
+    Some(ProviderView {
+        error: None,
+        dynamic: dynamic::file(&labels, &servers),
+    })
+}
+
 /// The log lines of `new` that `old` did not have (errors are logged when they appear).
 fn new_lines(old: &ProviderView, new: &ProviderView, provider: &str) -> Vec<String> {
     let mut lines = Vec::new();
@@ -156,18 +213,21 @@ fn new_lines(old: &ProviderView, new: &ProviderView, provider: &str) -> Vec<Stri
         && new.error != old.error
     {
         let error = error.replace('"', "\\\"");
-        // pdocker.go / pswarm.go log what failed, then the retry loop logs its back-off.
-        let what = if provider == "swarm" {
-            "Failed to list services for docker swarm mode"
-        } else {
-            "Failed to retrieve information of the docker client and server host"
+        // pdocker.go / pswarm.go log what failed, then the retry loop logs its back-off; the
+        // file provider fails once, as it starts.
+        let what = match provider {
+            "swarm" => "Failed to list services for docker swarm mode",
+            "file" => "Cannot start the provider *file.Provider",
+            _ => "Failed to retrieve information of the docker client and server host",
         };
         lines.push(format!(
             "ERR {what} error=\"{error}\" providerName={provider}"
         ));
-        lines.push(format!(
-            "ERR Provider error, retrying in 1s error=\"{error}\" providerName={provider}"
-        ));
+        if provider != "file" {
+            lines.push(format!(
+                "ERR Provider error, retrying in 1s error=\"{error}\" providerName={provider}"
+            ));
+        }
     }
     for line in &new.dynamic.log {
         if !old.dynamic.log.contains(line) && !line.starts_with("DBG") {
@@ -237,6 +297,16 @@ pub fn sync(world: &mut World, rec: &mut Record) {
                 log(world, host, id, &lines, rec);
                 if let Some(i) = world.traefik.instances.get_mut(&key) {
                     i.docker = Some(view);
+                }
+            }
+        }
+        if let Some(view) = file_view(world, &instance) {
+            let old = instance.file.clone().unwrap_or_default();
+            if view != old {
+                let lines = new_lines(&old, &view, "file");
+                log(world, host, id, &lines, rec);
+                if let Some(i) = world.traefik.instances.get_mut(&key) {
+                    i.file = Some(view);
                 }
             }
         }

@@ -65,9 +65,13 @@ struct Route {
 /// router in error serves nothing).
 pub fn merged(instance: &Instance) -> Dynamic {
     let mut out = Dynamic::default();
-    for view in [instance.docker.as_ref(), instance.swarm_seen.as_ref()]
-        .into_iter()
-        .flatten()
+    for view in [
+        instance.docker.as_ref(),
+        instance.swarm_seen.as_ref(),
+        instance.file.as_ref(),
+    ]
+    .into_iter()
+    .flatten()
     {
         out.routers.extend(view.dynamic.routers.clone());
         out.services.extend(view.dynamic.services.clone());
