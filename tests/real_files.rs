@@ -262,3 +262,37 @@ fn the_traefik_docs_swarm_stack_deploys_as_published() {
     let out = host.run("curl https://whoami.swarm.localhost/");
     assert!(out.contains("curl: (60)"), "{out}");
 }
+
+/// heyvaldemar/traefik-letsencrypt-docker-swarm, a Traefik v2 (2.9) stack with v2's
+/// `--providers.docker.swarmMode=true`, exactly as published: it runs (healthy through its
+/// `wget …/ping --spider` healthcheck). Updating its image to v3 fails the new task (v3 refuses
+/// the v2 flag), and its `update_config.failure_action: rollback` brings 2.9 back.
+#[test]
+fn a_traefik_v2_stack_runs_and_rolls_back_from_a_v3_image() {
+    let path = format!(
+        "{}/tests/data/traefik/heyvaldemar-v2/traefik-letsencrypt-docker-swarm.yml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(path).expect("the stack file");
+    let mut world = dockyard::sim::World::new(23);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    world.fs.write("traefik.yml", &text, false).expect("write");
+    let mut host = Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    };
+    host.run("docker network create -d overlay traefik-network");
+    let out = host.run("docker stack deploy -c traefik.yml traefik");
+    assert!(out.contains("Creating service traefik_traefik"), "{out}");
+    host.wait(60_000);
+    let ps = host.run("docker service ps traefik_traefik");
+    assert!(ps.contains("Running"), "{ps}");
+    let out = host.run("curl -i http://node-1/");
+    assert!(out.contains("404 page not found"), "{out}");
+    host.run("docker service update -d --image traefik:v3.0 traefik_traefik");
+    host.wait(120_000);
+    let inspect = host.run("docker service inspect --format '{{.UpdateStatus.State}} {{.Spec.TaskTemplate.ContainerSpec.Image}}' traefik_traefik");
+    assert!(
+        inspect.contains("rollback_completed traefik:2.9"),
+        "{inspect}"
+    );
+}

@@ -431,3 +431,28 @@ fn the_file_provider_routes_to_its_servers_and_lends_middlewares_to_labels() {
     assert!(out.contains("GET /orders HTTP/1.1"), "{out}");
     assert!(out.contains("X-Forwarded-Prefix: /app"), "{out}");
 }
+
+/// traefik pkg/cli/loader_file.go: with no `--configFile`, Traefik reads
+/// `/etc/traefik/traefik.yml` when it exists, and then ignores its flags.
+#[test]
+fn a_traefik_yml_in_etc_traefik_is_the_static_configuration() {
+    let mut host = Host::new(31);
+    host.run("mkdir conf");
+    host.run("cat > conf/traefik.yml <<'EOF'\nentryPoints:\n  web:\n    address: \":80\"\nproviders:\n  docker:\n    exposedByDefault: false\napi:\n  insecure: true\nEOF");
+    host.run("docker run -d --name traefik -p 80:80 -p 8080:8080 -v /var/run/docker.sock:/var/run/docker.sock:ro -v ./conf:/etc/traefik traefik:v3.7 --providers.swarm");
+    host.run("docker run -d --name whoami -l traefik.enable=true -l 'traefik.http.routers.w.rule=Host(`w.localhost`)' traefik/whoami");
+    host.wait(2_000);
+    let out = host.run("curl http://w.localhost/");
+    assert!(out.contains("Hostname: "), "{out}");
+    let out = host.run("curl http://localhost:8080/api/http/routers");
+    assert!(out.contains("w@docker"), "{out}");
+    // A key the file has that v3 does not know stops Traefik with the file loader's words.
+    host.run("cat > conf/traefik.yml <<'EOF'\nproviders:\n  docker:\n    swarmModeRefreshSeconds: 30\nEOF");
+    host.run("docker restart traefik");
+    host.wait(3_000);
+    let logs = host.run("docker logs traefik");
+    assert!(
+        logs.contains("field not found, node: swarmModeRefreshSeconds"),
+        "{logs}"
+    );
+}
