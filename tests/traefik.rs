@@ -456,3 +456,41 @@ fn a_traefik_yml_in_etc_traefik_is_the_static_configuration() {
         "{logs}"
     );
 }
+
+/// traefik load-balancing docs, Sticky Sessions: the answer sets a cookie naming the server;
+/// a client that sends it back stays on that server.
+#[test]
+fn a_sticky_cookie_keeps_a_client_on_its_server() {
+    let stack = STACK.replace(
+        "        - traefik.http.services.whoami.loadbalancer.server.port=80\n",
+        "        - traefik.http.services.whoami.loadbalancer.server.port=80\n        - traefik.http.services.whoami.loadbalancer.sticky.cookie.name=lb\n",
+    );
+    let mut host = swarm_with(&stack);
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    let first = host.run("curl -i http://whoami.localhost/");
+    let cookie = first
+        .lines()
+        .find_map(|l| l.strip_prefix("Set-Cookie: "))
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no Set-Cookie:\n{first}"))
+        .to_string();
+    assert!(cookie.starts_with("lb="), "{cookie}");
+    let hostname = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("Hostname: "))
+            .unwrap_or("")
+            .to_string()
+    };
+    let a = host.run(&format!("curl -b '{cookie}' http://whoami.localhost/"));
+    let b = host.run(&format!("curl -b '{cookie}' http://whoami.localhost/"));
+    assert_eq!(hostname(&a), hostname(&first), "{a}");
+    assert_eq!(hostname(&b), hostname(&first), "{b}");
+    let c = host.run("curl http://whoami.localhost/");
+    let d = host.run("curl http://whoami.localhost/");
+    assert_ne!(
+        hostname(&c),
+        hostname(&d),
+        "without the cookie, round robin"
+    );
+}

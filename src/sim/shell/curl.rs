@@ -67,6 +67,7 @@ const CURL: Command = Command {
         Flag::string("request", Some('X')),
         Flag::string("output", Some('o')),
         Flag::string("user-agent", Some('A')),
+        Flag::string("cookie", Some('b')),
         Flag::string("max-time", Some('m')),
         Flag::string("connect-timeout", None),
         Flag::string("write-out", Some('w')),
@@ -299,6 +300,9 @@ pub(super) fn curl(
                     crate::sim::traefik::htpasswd::encode_basic(user)
                 ),
             ));
+        }
+        if let Some(cookie) = parsed.value("cookie") {
+            request.headers.push(("Cookie".into(), cookie.to_string()));
         }
         for header in parsed.values("header") {
             let Some((name, value)) = header.split_once(':') else {

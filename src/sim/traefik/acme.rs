@@ -36,11 +36,12 @@
 //!   documents are modelled; shorter durations use the 30-day tier's 10 days / 12 h.
 //! - DNS-01 and wildcard names are not modelled; the challenge token is derived from the order
 //!   number.
-//! - To check against real output before the page shows them: the staging issuer names, the
-//!   failed-challenge details (connection, timeout, unauthorized, NXDOMAIN), the per-domain and
-//!   failed-authorization limit texts, lego's error wrapping and curl's `-v` certificate lines
-//!   were written from published examples, not from a captured run; the duplicate-set text and
-//!   the acme.json mode message follow real logs.
+//! - The texts follow their sources, read rather than captured from a run: the challenge
+//!   failures and the three limits are Boulder's format strings (`va/http.go`,
+//!   `ratelimits/limiter.go`), the issuers the intermediates Let's Encrypt lists for
+//!   2025–2026 (R12/E7, staging `(STAGING) Riddling Rhubarb R12` / `(STAGING) Puzzling Parsnip
+//!   E7`), curl's `-v` lines those of curl 8.5–8.16 (`lib/vtls/openssl.c`); the duplicate-set
+//!   text and the acme.json mode message also match published logs.
 //!
 //! A leaf: it imports only the time units and the one sort.
 

@@ -17,9 +17,12 @@
 //! Here: [`obtain`] runs after every live step for each running Traefik: every router's names
 //! without a certificate are ordered once per process, validated at once by asking the lab's
 //! network what answers at the name's address (public DNS in `world.traefik.dns`, the routing
-//! mesh or a published port). [`on_renew`] is the 24 h check, on the agenda only while there
-//! is a certificate to renew. What we simplify: validation takes no time; one order per
-//! router; wildcard and DNS-01 certificates are not modelled; the account key is not checked.
+//! mesh or a published port). [`on_renew`] runs the queued orders (3 s later: the ACME round
+//! trip) and the 24 h check. Errors are worded as lego v5 (Traefik v3.7.9's ACME client) wraps
+//! them: `resolver: one or more domains had a problem: [NAME: invalid authorization: acme:
+//! error: 403 :: urn… :: detail]`, read from its source, not from a captured log. What we
+//! simplify: one order per router; wildcard and DNS-01 certificates are not modelled; the
+//! account key is not checked; a failed order is not retried by this process.
 
 use std::collections::BTreeMap;
 
@@ -331,7 +334,7 @@ fn order(
                 )
             } else {
                 format!(
-                    "unable to generate a certificate for the domains [{names_list}]: error: one or more domains had a problem:\\n[{}] acme: error: {} :: {} :: {}\\n",
+                    "unable to generate a certificate for the domains [{names_list}]: resolver: one or more domains had a problem: [{}: invalid authorization: acme: error: {} :: {} :: {}]",
                     names.first().cloned().unwrap_or_default(),
                     e.status,
                     e.urn,

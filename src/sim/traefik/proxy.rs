@@ -819,9 +819,45 @@ pub fn handle(
                                 ));
                                 Response::text(503, "no available server")
                             } else {
-                                let n = inst.rr.entry(name.clone()).or_insert(0);
-                                let server = servers[(*n % servers.len() as u64) as usize].clone();
-                                *n += 1;
+                                // A sticky service sends a client back to the server its
+                                // cookie names, while that server is still in rotation.
+                                let sticky = service.sticky.as_ref().map(|s| {
+                                    let cookie = sticky_cookie_name(s, name);
+                                    let pinned = req.header("Cookie").and_then(|c| {
+                                        c.split(';').find_map(|kv| {
+                                            let (k, v) = kv.trim().split_once('=')?;
+                                            (k == cookie).then(|| v.to_string())
+                                        })
+                                    });
+                                    (s.clone(), cookie, pinned)
+                                });
+                                let pinned = sticky.as_ref().and_then(|(_, _, v)| {
+                                    servers
+                                        .iter()
+                                        .find(|s| Some(short_hash(s)) == v.clone())
+                                        .cloned()
+                                });
+                                let server = match pinned {
+                                    Some(server) => server,
+                                    None => {
+                                        let n = inst.rr.entry(name.clone()).or_insert(0);
+                                        let server =
+                                            servers[(*n % servers.len() as u64) as usize].clone();
+                                        *n += 1;
+                                        server
+                                    }
+                                };
+                                if let Some((s, cookie, _)) = &sticky {
+                                    let mut value =
+                                        format!("{cookie}={}; Path=/", short_hash(&server));
+                                    if s.http_only {
+                                        value.push_str("; HttpOnly");
+                                    }
+                                    if s.secure {
+                                        value.push_str("; Secure");
+                                    }
+                                    extra.push(("Set-Cookie".into(), value));
+                                }
                                 trace.server = Some(server.clone());
                                 if !service.pass_host_header {
                                     forwarded.host = server
@@ -902,4 +938,24 @@ pub fn handle(
 /// `None` is its self-signed default certificate.
 pub fn certificate_for(instance: &Instance, name: &str) -> Option<super::acme::Certificate> {
     instance.acme.as_ref()?.for_name(name).cloned()
+}
+
+/// A short, stable hex digest (FNV-1a): sticky cookie values and Traefik's default cookie name.
+fn short_hash(text: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// The sticky cookie's name: as labelled, else Traefik's default, an underscore and five hex
+/// digits of a hash of the service's name (`_1d52e`).
+fn sticky_cookie_name(sticky: &super::dynamic::Sticky, service: &str) -> String {
+    if sticky.name.is_empty() {
+        format!("_{}", &short_hash(service)[..5])
+    } else {
+        sticky.name.clone()
+    }
 }
