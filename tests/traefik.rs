@@ -494,3 +494,23 @@ fn a_sticky_cookie_keeps_a_client_on_its_server() {
         "without the cookie, round robin"
     );
 }
+
+/// traefik serverstransport docs (dialTimeout 30 s) and proxy.go: a server address on a network
+/// Traefik is not attached to never answers; after 30 s the client gets 504 Gateway Timeout.
+#[test]
+fn a_server_on_a_network_traefik_is_not_on_times_out_with_504_after_30_s() {
+    let mut host = Host::new(32);
+    host.run("docker network create front");
+    host.run("docker network create back");
+    host.run("docker run -d --name traefik --network front -p 80:80 -v /var/run/docker.sock:/var/run/docker.sock:ro traefik:v3.7 --providers.docker --entrypoints.web.address=:80");
+    host.run("docker run -d --name api --network back -l 'traefik.http.routers.api.rule=Host(`api.localhost`)' traefik/whoami");
+    host.wait(2_000);
+    let before = host.now();
+    let out = host.run("curl -i http://api.localhost/");
+    assert!(out.contains("HTTP/1.1 504 Gateway Timeout"), "{out}");
+    assert!(
+        host.now() - before >= 30_000,
+        "answered after {} ms",
+        host.now() - before
+    );
+}

@@ -73,6 +73,9 @@ pub enum Waiter {
     Follow { container: ContainerId },
     /// `sleep N` / `wait`: until the wake-up event.
     Sleep,
+    /// `curl` waiting for an answer that comes late (Traefik's 504 after its 30 s dial
+    /// timeout): the lines to print at the wake-up event, each `(stderr, text)`.
+    Curl { lines: Vec<(bool, String)> },
     /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
     Vm { name: String },
     /// `docker compose up|down|stop|restart`: the steps still to run
@@ -100,6 +103,7 @@ impl Waiter {
             | Waiter::Attached { container }
             | Waiter::Follow { container } => Some(container),
             Waiter::Sleep
+            | Waiter::Curl { .. }
             | Waiter::Vm { .. }
             | Waiter::Compose(_)
             | Waiter::ComposeAttached { .. }

@@ -17,6 +17,7 @@ use crate::sim::flags::{Arity, Command, Flag, Style};
 use crate::sim::http::Request;
 use crate::sim::ids::ContainerId;
 use crate::sim::record::Record;
+use crate::sim::world::Waiter;
 use crate::sim::world::World;
 
 /// What `curl --help` (or `-h`) prints: curl's short help (src/tool_help.c, curl 7.7x–8.x as
@@ -339,18 +340,23 @@ pub(super) fn curl(
         );
         let mut headers = response.headers.clone();
         headers.push(("Content-Length".into(), response.body.len().to_string()));
+        // What curl prints once the answer is in: (stderr, line).
+        let mut shown: Vec<(bool, String)> = Vec::new();
         if verbose {
-            rec.err(format!("< {}", response.status_line()));
+            shown.push((true, format!("< {}", response.status_line())));
             for (k, v) in &headers {
-                rec.err(format!("< {k}: {v}"));
+                shown.push((true, format!("< {k}: {v}")));
             }
-            rec.err("<");
+            shown.push((true, "<".into()));
         }
         let location = response.header("Location").map(str::to_string);
         if parsed.bool("location")
             && (300..400).contains(&response.status)
             && let Some(location) = location
         {
+            for (_, line) in shown {
+                rec.err(line);
+            }
             redirects += 1;
             if redirects > 50 {
                 return Err(DockerError::new(
@@ -365,24 +371,43 @@ pub(super) fn curl(
             continue;
         }
         if parsed.bool("include") || parsed.bool("head") {
-            rec.out(response.status_line());
+            shown.push((false, response.status_line()));
             for (k, v) in &headers {
-                rec.out(format!("{k}: {v}"));
+                shown.push((false, format!("{k}: {v}")));
             }
-            rec.out("");
+            shown.push((false, String::new()));
         }
-        if parsed.bool("fail") && response.status >= 400 {
-            return Err(DockerError::new(
+        let failed = parsed.bool("fail") && response.status >= 400;
+        if failed {
+            shown.push((
+                true,
                 format!(
                     "curl: (22) The requested URL returned error: {}",
                     response.status
                 ),
-                22,
-            )
-            .keeping_state());
+            ));
+        } else if !parsed.bool("head") && !response.body.is_empty() {
+            shown.push((false, response.body.trim_end_matches('\n').to_string()));
         }
-        if !parsed.bool("head") && !response.body.is_empty() {
-            rec.out(response.body.trim_end_matches('\n').to_string());
+        if response.status == 504 {
+            // Traefik answers only when its dial timeout runs out: curl waits that long.
+            world.shell.waiting.push(Waiter::Curl { lines: shown });
+            world.schedule_in(
+                crate::sim::traefik::proxy::DIAL_TIMEOUT_MS,
+                crate::sim::event::Event::Wake,
+            );
+            return Ok(());
+        }
+        let last_error = failed.then(|| shown.pop()).flatten();
+        for (stderr, line) in shown {
+            if stderr {
+                rec.err(line);
+            } else {
+                rec.out(line);
+            }
+        }
+        if let Some((_, message)) = last_error {
+            return Err(DockerError::new(message, 22).keeping_state());
         }
         return Ok(());
     }

@@ -88,11 +88,22 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
         .shell
         .waiting
         .iter()
-        .position(|w| matches!(w, Waiter::Sleep))
+        .position(|w| matches!(w, Waiter::Sleep | Waiter::Curl { .. }))
     else {
         return false;
     };
-    world.shell.waiting.remove(i);
+    if let Waiter::Curl { lines } = world.shell.waiting.remove(i) {
+        rec.title = "curl gets its answer".to_string();
+        for (stderr, line) in lines {
+            if stderr {
+                rec.err(line);
+            } else {
+                rec.out(line);
+            }
+        }
+        rec.say("The answer came after Traefik's 30 s dial timeout: the prompt is back.");
+        return true;
+    }
     rec.title = "the wait is over".to_string();
     rec.say("The wait is over: the prompt is back.");
     true

@@ -20,9 +20,10 @@
 //! as of its last poll. A server address is resolved to what really answers there: a container
 //! on the same machine's bridge networks (docker provider) or a task or a virtual IP on an
 //! overlay network (swarm provider); an address on a network this Traefik is not attached to, or
-//! that no longer belongs to anything, times out (504). What we simplify: the 504 comes back at
-//! once (the narration says it would take 30 s); health checks are evaluated at request time
-//! instead of every interval; sticky cookies are not set; the access log's duration is drawn.
+//! that no longer belongs to anything, times out (504; the host's `curl` waits the 30 s for it).
+//! Sticky services set a cookie naming the server and honour it. What we simplify: the
+//! traffic generator counts a 504 in the second it was sent; health checks are evaluated at
+//! request time instead of every interval; the access log's duration is drawn.
 
 use super::dynamic::{self, Dynamic, Middleware};
 use super::model::{Instance, Trace};
