@@ -514,3 +514,29 @@ fn a_server_on_a_network_traefik_is_not_on_times_out_with_504_after_30_s() {
         host.now() - before
     );
 }
+
+/// traefik swarm provider docs ("Traefik will randomly pick one" network without a setting) and
+/// serverstransport's 30 s dial timeout: a service on two overlays, Traefik on one of them; the
+/// address on the other times out (504) until `traefik.swarm.network` names the shared one
+/// (with its stack prefix).
+#[test]
+fn a_service_on_two_networks_needs_traefik_swarm_network() {
+    let stack = STACK
+        .replace(
+            "  whoami:\n    image: traefik/whoami:v1.11\n    networks: [proxy]\n",
+            "  whoami:\n    image: traefik/whoami:v1.11\n    networks: [backend, proxy]\n",
+        )
+        .replace(
+            "networks:\n  proxy:\n    driver: overlay\n",
+            "networks:\n  backend:\n    driver: overlay\n  proxy:\n    driver: overlay\n",
+        );
+    let mut host = swarm_with(&stack);
+    host.run("docker stack deploy -c stack.yml app");
+    host.wait(60_000);
+    let out = host.run("curl -i http://whoami.localhost/");
+    assert!(out.contains("504 Gateway Timeout"), "{out}");
+    host.run("docker service update -d --label-add traefik.swarm.network=app_proxy app_whoami");
+    host.wait(20_000);
+    let out = host.run("curl http://whoami.localhost/");
+    assert!(out.contains("Hostname: "), "{out}");
+}
