@@ -210,6 +210,14 @@ pub fn resume(world: &mut World) {
         .next_due_ms()
         .is_some_and(|due| due <= next)
     {
+        // A long quiet stretch (a transcript's `wait 2d`, a certificate check weeks away):
+        // Raft's quiet periods are skipped in one go instead of a tick per second.
+        let mut raft = std::mem::take(&mut world.swarm.raft);
+        {
+            let net = reachable(world);
+            raft.skip_quiet(next, &net, &world.rng);
+        }
+        world.swarm.raft = raft;
         schedule(world);
     }
 }
@@ -247,6 +255,24 @@ pub fn on_tick(world: &mut World, rec: &mut Record) -> bool {
     let up = world.swarm.raft.members.values().filter(|m| m.up).count();
     let progress = up >= super::raft::quorum_size(world.swarm.raft.size());
     let others = world.agenda.any(|e| !matches!(e, Event::SwarmTick));
+    if others && interesting.is_empty() {
+        // Until the next other thing on the agenda, a quiet cluster only repeats itself: skip
+        // those periods at once (src/sim/swarm/raft.rs `skip_quiet`).
+        let next = world
+            .agenda
+            .iter()
+            .filter(|(_, e)| !matches!(e, Event::SwarmTick))
+            .map(|(k, _)| k.due_ms)
+            .min();
+        if let Some(next) = next {
+            let mut raft = std::mem::take(&mut world.swarm.raft);
+            {
+                let net = reachable(world);
+                raft.skip_quiet(next, &net, &world.rng);
+            }
+            world.swarm.raft = raft;
+        }
+    }
     if others || (!interesting.is_empty() && progress) {
         schedule(world);
     }

@@ -52,6 +52,9 @@ pub const HEARTBEAT_TICK: u64 = 1;
 pub const ELECTION_TIMEOUT_MS: Millis = ELECTION_TICK * TICK_MS;
 /// The leader's heartbeat period.
 pub const HEARTBEAT_INTERVAL_MS: Millis = HEARTBEAT_TICK * TICK_MS;
+/// A quiet cluster's timers repeat with this period: heartbeats every second, CheckQuorum
+/// every election timeout.
+pub const QUIET_PERIOD_MS: Millis = ELECTION_TIMEOUT_MS;
 /// SwarmKit `lostQuorumTimeout`: after this long with no leader, calls fail at once with
 /// [`ERR_NO_LEADER`] instead of waiting for the deadline.
 pub const LOST_QUORUM_TIMEOUT_MS: Millis = 10 * TICK_MS;
@@ -771,6 +774,60 @@ impl RaftCluster {
             }
         }
         best
+    }
+
+    /// Every time stamp moved `delta_ms` later: the cluster as it is `delta_ms` from now if
+    /// nothing but time happens.
+    fn shifted(&self, delta_ms: Millis) -> RaftCluster {
+        let mut c = self.clone();
+        c.now_ms += delta_ms;
+        c.no_leader_since_ms = c.no_leader_since_ms.map(|t| t + delta_ms);
+        // Only the timers a member's role runs move (a leader's election timer and a
+        // follower's heartbeat timer sit unused).
+        for m in c.members.values_mut() {
+            if m.role == Role::Leader {
+                m.next_heartbeat_ms += delta_ms;
+                m.next_check_quorum_ms += delta_ms;
+            } else {
+                m.election_timer_start_ms += delta_ms;
+                m.election_deadline_ms += delta_ms;
+                m.last_heard_from_leader_ms = m.last_heard_from_leader_ms.map(|t| t + delta_ms);
+            }
+        }
+        c
+    }
+
+    /// A quiet cluster (a stable leader, everybody answering) repeats itself every
+    /// [`QUIET_PERIOD_MS`]: heartbeats and CheckQuorum change nothing but their own timers.
+    /// Skips the whole periods that fit before `until_ms` in one go, after checking on a copy
+    /// that one period really is a pure shift in time (same state, same random draws, nothing
+    /// worth telling). `false`, and nothing changed, when the cluster is not that quiet.
+    /// This is what lets a transcript's `wait 2d` on a swarm take milliseconds: the result is
+    /// the state ticking would reach.
+    pub fn skip_quiet(
+        &mut self,
+        until_ms: Millis,
+        reachable: &dyn Fn(&str, &str) -> bool,
+        rng: &Rng,
+    ) -> bool {
+        if !self.pending.is_empty() || until_ms < self.now_ms + 3 * QUIET_PERIOD_MS {
+            return false;
+        }
+        let mut probe = self.clone();
+        let mut probe_rng = rng.clone();
+        let events = probe.advance(self.now_ms + QUIET_PERIOD_MS, reachable, &mut probe_rng);
+        let quiet = events.iter().all(|e| {
+            matches!(
+                e,
+                RaftEvent::HeartbeatMissed { .. } | RaftEvent::HeartbeatAnswered { .. }
+            )
+        });
+        if !quiet || probe_rng != *rng || probe != self.shifted(QUIET_PERIOD_MS) {
+            return false;
+        }
+        let periods = (until_ms - self.now_ms) / QUIET_PERIOD_MS - 1;
+        *self = self.shifted(periods * QUIET_PERIOD_MS);
+        true
     }
 
     /// When the next timer (heartbeat, CheckQuorum, election timeout) is due.
@@ -1628,6 +1685,39 @@ mod tests {
         assert!(c.leader().is_some());
         assert!(c.has_quorum());
         c.check_invariants().unwrap();
+    }
+
+    /// The skip reaches exactly the state a tick per second reaches.
+    #[test]
+    fn skipping_quiet_periods_equals_ticking_through_them() {
+        let (mut c, mut rng) = three(7);
+        c.advance(40_000, &all, &mut rng);
+        assert!(c.leader().is_some());
+        let mut ticked = c.clone();
+        let mut ticked_rng = rng.clone();
+        let mut skipped = c.clone();
+        assert!(
+            skipped.skip_quiet(6 * 3_600_000, &all, &rng),
+            "{:?}",
+            skipped.members
+        );
+        assert!(skipped.now_ms > 5 * 3_600_000);
+        let target = skipped.now_ms;
+        let mut t = ticked.now_ms;
+        while t < target {
+            t = (t + 1_000).min(target);
+            ticked.advance(t, &all, &mut ticked_rng);
+        }
+        assert_eq!(ticked_rng, rng);
+        assert_eq!(ticked, skipped);
+        // A cluster with a member down is not quiet: nothing is skipped.
+        let mut down = c.clone();
+        let follower = down.others(down.leader().unwrap())[0].clone();
+        down.set_up(&follower, false, down.now_ms, &mut rng);
+        down.advance(down.now_ms + 20_000, &all, &mut rng);
+        let before = down.clone();
+        let _ = down.skip_quiet(2 * 86_400_000, &all, &rng);
+        assert!(down == before || down.now_ms > before.now_ms);
     }
 
     #[test]
