@@ -540,3 +540,50 @@ fn a_service_on_two_networks_needs_traefik_swarm_network() {
     let out = host.run("curl http://whoami.localhost/");
     assert!(out.contains("Hostname: "), "{out}");
 }
+
+/// traefik proxy.go and the load balancers: a server that refuses is `502 Bad Gateway`, a
+/// service whose health check removed every server is `503 no available server`; the
+/// ratelimit middleware answers 429 past its burst; headers and chain middlewares; ping.
+#[test]
+fn bad_gateway_no_available_server_rate_limit_headers_chain_and_ping() {
+    let mut host = Host::new(33);
+    host.run("docker network create web");
+    host.run("docker run -d --name traefik --network web -p 80:80 -p 8080:8080 -v /var/run/docker.sock:/var/run/docker.sock:ro traefik:v3.7 --providers.docker --entrypoints.web.address=:80 --ping");
+    // whoami listens on 80, the label says 8080.
+    host.run("docker run -d --name wrongport --network web -l 'traefik.http.routers.wp.rule=Host(`wp.localhost`)' -l traefik.http.services.wp.loadbalancer.server.port=8080 traefik/whoami");
+    // dockyard/web:2.2 answers /health with 500: the health check removes its only server.
+    host.run("docker run -d --name sick --network web -l 'traefik.http.routers.sick.rule=Host(`sick.localhost`)' -l traefik.http.services.sick.loadbalancer.healthcheck.path=/health dockyard/web:2.2");
+    host.run("docker run -d --name limited --network web -l 'traefik.http.routers.lim.rule=Host(`lim.localhost`)' -l traefik.http.routers.lim.middlewares=both -l traefik.http.middlewares.both.chain.middlewares=rl,hdr -l traefik.http.middlewares.rl.ratelimit.average=1 -l traefik.http.middlewares.rl.ratelimit.burst=2 -l traefik.http.middlewares.hdr.headers.customresponseheaders.X-Served-By=dockyard traefik/whoami");
+    host.wait(3_000);
+    let out = host.run("curl -i http://wp.localhost/");
+    assert!(out.contains("HTTP/1.1 502 Bad Gateway"), "{out}");
+    let out = host.run("curl -i http://sick.localhost/");
+    assert!(out.contains("HTTP/1.1 503 Service Unavailable"), "{out}");
+    assert!(out.contains("no available server"), "{out}");
+    let first = host.run("curl -i http://lim.localhost/");
+    assert!(first.contains("X-Served-By: dockyard"), "{first}");
+    host.run("curl -i http://lim.localhost/");
+    let third = host.run("curl -i http://lim.localhost/");
+    assert!(third.contains("HTTP/1.1 429 Too Many Requests"), "{third}");
+    host.wait(2_000);
+    let later = host.run("curl -i http://lim.localhost/");
+    assert!(later.contains("HTTP/1.1 200 OK"), "{later}");
+    let ping = host.run("curl http://localhost:8080/ping");
+    assert_eq!(ping.trim(), "OK");
+}
+
+/// traefik config.go keepContainer: a container whose healthcheck is `starting` is not routed
+/// (404) until it turns healthy.
+#[test]
+fn a_starting_container_is_not_routed_until_healthy() {
+    let mut host = Host::new(34);
+    host.run("docker network create web");
+    host.run("docker run -d --name traefik --network web -p 80:80 -v /var/run/docker.sock:/var/run/docker.sock:ro traefik:v3.7 --providers.docker --entrypoints.web.address=:80");
+    host.run("docker run -d --name web --network web --health-cmd 'curl -f http://localhost/ || exit 1' --health-interval 10s -l 'traefik.http.routers.web.rule=Host(`web.localhost`)' nginx:1.27");
+    host.wait(2_000);
+    let out = host.run("curl -i http://web.localhost/");
+    assert!(out.contains("404 page not found"), "{out}");
+    host.wait(10_000);
+    let out = host.run("curl http://web.localhost/");
+    assert!(out.contains("Welcome to nginx!"), "{out}");
+}

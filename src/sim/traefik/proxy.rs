@@ -579,9 +579,9 @@ fn middleware(
         Middleware::Headers(options) => {
             for (key, value) in options {
                 if let Some(h) = key.strip_prefix("customrequestheaders.") {
-                    req.headers.push((h.to_string(), value.clone()));
+                    req.headers.push((canonical_header(h), value.clone()));
                 } else if let Some(h) = key.strip_prefix("customresponseheaders.") {
-                    extra.push((h.to_string(), value.clone()));
+                    extra.push((canonical_header(h), value.clone()));
                 } else if key == "stsseconds" && req.scheme == "https" {
                     extra.push((
                         "Strict-Transport-Security".into(),
@@ -959,4 +959,20 @@ fn sticky_cookie_name(sticky: &super::dynamic::Sticky, service: &str) -> String 
     } else {
         sticky.name.clone()
     }
+}
+
+/// Go's `CanonicalMIMEHeaderKey`: `x-served-by` → `X-Served-By` (labels are read in lower case).
+fn canonical_header(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut chars = part.chars();
+            match chars.next() {
+                Some(first) => {
+                    first.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()
+                }
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
