@@ -238,7 +238,17 @@ fn order(
     let Some(instance) = world.traefik.instances.get(key).cloned() else {
         return;
     };
-    let Some(config) = instance.config.resolver(resolver).cloned() else {
+    // A resolver the configuration lacks, or one dropped at start (acme.json's mode).
+    let dropped = instance
+        .dropped_resolvers
+        .iter()
+        .any(|d| d.contains(&format!("providerName={resolver}.acme")));
+    let Some(config) = instance
+        .config
+        .resolver(resolver)
+        .filter(|_| !dropped)
+        .cloned()
+    else {
         log(
             world,
             key,
@@ -249,21 +259,6 @@ fn order(
         );
         return;
     };
-    if instance
-        .dropped_resolvers
-        .iter()
-        .any(|d| d.contains(&format!("providerName={resolver}.acme")))
-    {
-        log(
-            world,
-            key,
-            &format!(
-                "ERR Router uses a nonexistent certificate resolver certificateResolver={resolver} routerName={router}"
-            ),
-            rec,
-        );
-        return;
-    }
     let Some(directory) = acme::Directory::from_url(&config.ca_server) else {
         return;
     };

@@ -39,6 +39,17 @@ pub fn version(image: &str) -> Option<String> {
     }
 }
 
+/// The image's version family and major version (`3.7`, 3); an unknown tag counts as 3.7.
+fn version_and_major(image: &str) -> (String, u32) {
+    let version = version(image).unwrap_or_else(|| "3.7".into());
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(3);
+    (version, major)
+}
+
 /// Traefik's arguments: the command line without the entrypoint script and `traefik` itself.
 /// `None` when the command runs another program.
 fn traefik_args(argv: &[String]) -> Option<Vec<String>> {
@@ -120,12 +131,7 @@ pub fn for_container(world: &World, id: &ContainerId) -> Option<(Program, Option
         return None;
     }
     let args = traefik_args(&c.config.argv())?;
-    let version = version(&c.config.image).unwrap_or_else(|| "3.7".into());
-    let major: u32 = version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(3);
+    let (version, major) = version_and_major(&c.config.image);
     let stop = OnStop::Exit {
         after_ms: 200,
         exit_code: 0,
@@ -241,12 +247,7 @@ pub fn register(world: &mut World, id: &ContainerId) {
     let Some(args) = traefik_args(&c.config.argv()) else {
         return;
     };
-    let version = version(&c.config.image).unwrap_or_else(|| "3.7".into());
-    let major: u32 = version
-        .split('.')
-        .next()
-        .and_then(|m| m.parse().ok())
-        .unwrap_or(3);
+    let (version, major) = version_and_major(&c.config.image);
     let Ok(config) = load(world, id, &args, major) else {
         return;
     };
