@@ -1148,7 +1148,7 @@ mod tests {
         );
         let rows = cert_rows(&instance);
         assert_eq!(rows.len(), 1);
-        assert_eq!(rows[0].issuer, "(STAGING) Wannabe Watercress R11");
+        assert_eq!(rows[0].issuer, "(STAGING) Riddling Rhubarb R12");
         assert!(rows[0].staging);
         assert_eq!(rows[0].renew_from, 60 * DAY_MS);
         assert_eq!(date(rows[0].not_after), "2026-04-05");
