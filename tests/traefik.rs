@@ -587,3 +587,61 @@ fn a_starting_container_is_not_routed_until_healthy() {
     let out = host.run("curl http://web.localhost/");
     assert!(out.contains("Welcome to nginx!"), "{out}");
 }
+
+/// Odd lines about Traefik never panic and never change the world when refused.
+#[test]
+fn odd_traefik_and_curl_lines_never_panic() {
+    let mut host = Host::new(35);
+    quick_start(&mut host);
+    for line in [
+        "curl",
+        "curl -H",
+        "curl --nope http://localhost/",
+        "curl ftp://localhost/",
+        "curl http://:80/",
+        "curl http://[::1]:80/",
+        "curl http://localhost:99999/",
+        "curl -H 'Host' http://localhost/",
+        "curl -u : http://whoami.localhost/",
+        "curl -u 'a' http://whoami.localhost/",
+        "curl -b '=' http://whoami.localhost/",
+        "curl -X '' http://whoami.localhost/",
+        "curl -k https://whoami.localhost/",
+        "curl -L http://whoami.localhost/",
+        "curl http://whoami.localhost/?a=%zz&b",
+        "curl 'http://whoami.localhost/#frag'",
+        "curl http://é.localhost/",
+        "export",
+        "export 1A=b",
+        "export A",
+        "unset NOPE",
+        "echo ${",
+        "echo $",
+        "docker run -d traefik:v3.7 --entrypoints.web.address",
+        "docker run -d traefik:v3.7 --providers.docker.exposedbydefault=maybe",
+        "docker run -d traefik:v3.7 --log.level=LOUD",
+        "docker run -d traefik:v2.11 --providers.docker.swarmMode=nope",
+        "docker run -d -l 'traefik.http.routers.x.rule=Host(' traefik/whoami",
+        "docker run -d -l 'traefik.http.routers.x.priority=-9999999999999999999999' traefik/whoami",
+        "docker run -d -l traefik.http.middlewares.m.ratelimit.average=-1 traefik/whoami",
+        "docker run -d -l traefik.http.services.s.loadbalancer.server.port=notaport traefik/whoami",
+    ] {
+        let _ = host.run(line);
+    }
+    host.wait(5_000);
+    let _ = host.run("curl http://whoami.localhost/");
+    for fault in [
+        "dns",
+        "dns a",
+        "dns a nowhere",
+        "traffic start https:// 5/s",
+        "traffic start http://x:y/ 5/s",
+    ] {
+        assert!(
+            dockyard::sim::Fault::parse(fault).is_err() || {
+                let _ = host.fault(fault);
+                true
+            }
+        );
+    }
+}
