@@ -1,8 +1,12 @@
-//! File commands in the host's shell: `cat`, `echo`, `ls`, `rm`, `mkdir`, `pwd`, `touch`.
+//! File commands in the host's shell: `cat`, `echo`, `ls`, `rm`, `mkdir`, `pwd`, `touch`,
+//! `chmod`, `cp`, `mv`, `date`, `sha256sum`.
 //!
 //! Enough of coreutils to write a Dockerfile (`cat > Dockerfile <<EOF`), a `.dockerignore` or a
-//! config file, and look at the project folder, with coreutils' own error words. Options beyond
-//! the everyday ones (`ls -la`, `rm -rf`, `mkdir -p`) are refused with a message saying so.
+//! config file, look at the project folder, copy and check backups (`cp -a`, `mv`,
+//! `sha256sum`, `backup-$(date +%F).tar`), with coreutils' own error words. `sha256sum` is real
+//! SHA-256 of a text file's bytes; a bulk folder's stand-in bytes are hashed instead. `date` is the
+//! simulated clock, in UTC. Options beyond the everyday ones (`ls -la`, `rm -rf`, `mkdir -p`,
+//! `cp -r`/`-a`) are not modelled.
 
 use super::docker::error::DockerError;
 use super::hostfs::Entry;
@@ -67,6 +71,135 @@ pub fn run(
                 }
             }
             Ok(())
+        }
+        "cp" | "mv" => {
+            let [sources @ .., dest] = args.as_slice() else {
+                return Err(fail("missing file operand".to_string()));
+            };
+            if sources.is_empty() {
+                return Err(fail(format!(
+                    "missing destination file operand after '{dest}'"
+                )));
+            }
+            let recursive = program == "mv" || has('r') || has('R') || has('a');
+            let into_dir = matches!(world.fs.get(dest), Some(Entry::Dir));
+            if sources.len() > 1 && !into_dir {
+                return Err(fail(format!("target '{dest}' is not a directory")));
+            }
+            for source in sources {
+                let Some(entry) = world.fs.get(source).cloned() else {
+                    return Err(fail(format!(
+                        "cannot stat '{source}': No such file or directory"
+                    )));
+                };
+                if matches!(entry, Entry::Dir) && !recursive {
+                    return Err(fail(format!(
+                        "-r not specified; omitting directory '{source}'"
+                    )));
+                }
+                let name = source
+                    .trim_end_matches('/')
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or(source);
+                let target = if into_dir {
+                    format!("{}/{name}", dest.trim_end_matches('/'))
+                } else {
+                    dest.to_string()
+                };
+                let (from, to) = (world.fs.resolve(source), world.fs.resolve(&target));
+                if to == from || to.starts_with(&format!("{from}/")) {
+                    return Err(fail(format!(
+                        "cannot copy a directory, '{source}', into itself, '{target}'"
+                    )));
+                }
+                let parent = to
+                    .rsplit_once('/')
+                    .map_or("/", |(p, _)| if p.is_empty() { "/" } else { p });
+                let parent_ok = matches!(world.fs.get(parent), Some(Entry::Dir));
+                if !parent_ok {
+                    return Err(fail(format!(
+                        "cannot create regular file '{target}': No such file or directory"
+                    )));
+                }
+                let mut copied: Vec<(String, Entry)> = vec![(to.clone(), entry.clone())];
+                for (rel, e) in world.fs.walk(&from) {
+                    copied.push((format!("{to}/{rel}"), e.clone()));
+                }
+                // `cp -a` and `mv` keep each file's mode; a plain `cp` makes new files with the
+                // default one.
+                let keep_modes = program == "mv" || has('a') || has('p');
+                let modes: Vec<(String, u32)> = world
+                    .fs
+                    .modes
+                    .iter()
+                    .filter(|(p, _)| *p == &from || p.starts_with(&format!("{from}/")))
+                    .map(|(p, m)| (format!("{to}{}", &p[from.len()..]), *m))
+                    .collect();
+                if program == "mv" {
+                    world
+                        .fs
+                        .entries
+                        .retain(|p, _| p != &from && !p.starts_with(&format!("{from}/")));
+                    world
+                        .fs
+                        .modes
+                        .retain(|p, _| p != &from && !p.starts_with(&format!("{from}/")));
+                }
+                world
+                    .fs
+                    .modes
+                    .retain(|p, _| p != &to && !p.starts_with(&format!("{to}/")));
+                for (path, e) in copied {
+                    world.fs.entries.insert(path, e);
+                }
+                if keep_modes {
+                    world.fs.modes.extend(modes);
+                }
+            }
+            Ok(())
+        }
+        "date" => {
+            let format = args.iter().find_map(|a| a.strip_prefix('+'));
+            output(world, date(world.now_ms, format), redirect, rec)
+        }
+        "sha256sum" => {
+            use sha2::{Digest, Sha256};
+            if args.is_empty() {
+                return Err(fail(
+                    "dockyard: reading standard input is not simulated; name a file".to_string(),
+                ));
+            }
+            let mut lines = Vec::new();
+            let mut missing = Vec::new();
+            for path in &args {
+                let bytes = match world.fs.get(path) {
+                    Some(Entry::File { content }) => content.clone().into_bytes(),
+                    Some(Entry::Bulk {
+                        size_bytes,
+                        file_count,
+                    }) => format!("bulk:{size_bytes}:{file_count}").into_bytes(),
+                    Some(Entry::Dir) => {
+                        missing.push(format!("sha256sum: {path}: Is a directory"));
+                        continue;
+                    }
+                    None => {
+                        missing.push(format!("sha256sum: {path}: No such file or directory"));
+                        continue;
+                    }
+                };
+                let digest = Sha256::digest(&bytes);
+                let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+                lines.push(format!("{hex}  {path}"));
+            }
+            if !lines.is_empty() {
+                output(world, lines.join("\n"), redirect.clone(), rec)?;
+            }
+            if missing.is_empty() {
+                Ok(())
+            } else {
+                Err(DockerError::new(missing.join("\n"), 1))
+            }
         }
         "chmod" => {
             let [mode, paths @ ..] = args.as_slice() else {
@@ -216,6 +349,52 @@ fn mode_string(dir: bool, mode: u32) -> String {
         out.push(if bits & 4 != 0 { 'r' } else { '-' });
         out.push(if bits & 2 != 0 { 'w' } else { '-' });
         out.push(if bits & 1 != 0 { 'x' } else { '-' });
+    }
+    out
+}
+
+/// GNU `date` in the C locale and UTC: `Mon Jan  5 09:00:12 UTC 2026`, or `+FORMAT` with the
+/// usual conversions (`%F %T %Y %m %d %H %M %S %s %a %b %e %%`).
+fn date(at_ms: u64, format: Option<&str>) -> String {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (y, mo, d, h, mi, s, _) = super::time::civil(at_ms);
+    let unix = super::time::unix_seconds(at_ms);
+    // 1970-01-01 was a Thursday.
+    let weekday = DAYS[((unix / 86_400) % 7) as usize];
+    let month = MONTHS[(mo as usize).saturating_sub(1) % 12];
+    let Some(format) = format else {
+        return format!("{weekday} {month} {d:>2} {h:02}:{mi:02}:{s:02} UTC {y}");
+    };
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('F') => out.push_str(&format!("{y:04}-{mo:02}-{d:02}")),
+            Some('T') => out.push_str(&format!("{h:02}:{mi:02}:{s:02}")),
+            Some('Y') => out.push_str(&format!("{y:04}")),
+            Some('m') => out.push_str(&format!("{mo:02}")),
+            Some('d') => out.push_str(&format!("{d:02}")),
+            Some('e') => out.push_str(&format!("{d:>2}")),
+            Some('H') => out.push_str(&format!("{h:02}")),
+            Some('M') => out.push_str(&format!("{mi:02}")),
+            Some('S') => out.push_str(&format!("{s:02}")),
+            Some('s') => out.push_str(&unix.to_string()),
+            Some('a') => out.push_str(weekday),
+            Some('b') => out.push_str(month),
+            Some('%') => out.push('%'),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+            }
+            None => out.push('%'),
+        }
     }
     out
 }

@@ -132,7 +132,18 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     };
     if matches!(
         program.as_str(),
-        "cat" | "echo" | "ls" | "rm" | "mkdir" | "pwd" | "touch" | "chmod"
+        "cat"
+            | "echo"
+            | "ls"
+            | "rm"
+            | "mkdir"
+            | "pwd"
+            | "touch"
+            | "chmod"
+            | "cp"
+            | "mv"
+            | "date"
+            | "sha256sum"
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }
