@@ -78,3 +78,21 @@ fn cp_and_mv_copy_files_and_folders_with_coreutils_words() {
         "{out}"
     );
 }
+
+/// docker/docs "Back up, restore, or migrate data volumes": `--volumes-from` mounts another
+/// container's volumes at the same paths (moby `registerMountPoints`), `:ro` makes them
+/// read-only, and an unknown container is the daemon's `No such container`.
+#[test]
+fn volumes_from_mounts_another_containers_volumes() {
+    let mut host = Host::new(5);
+    host.run("docker run -d --name db -v dbdata:/dbdata alpine sleep 1000");
+    host.run("docker exec db sh -c \"echo hello > /dbdata/f\"");
+    let out = host.run("docker run --rm --volumes-from db alpine cat /dbdata/f");
+    assert!(out.contains("hello"), "{out}");
+    host.run("docker run -d --volumes-from db:ro --name ro alpine sleep 1000");
+    let out = host.run("docker exec ro sh -c \"echo x > /dbdata/g\"");
+    assert!(out.contains("Read-only file system"), "{out}");
+    assert!(host.run("docker exec ro cat /dbdata/f").contains("hello"));
+    let out = host.run("docker run --rm --volumes-from nope alpine true");
+    assert!(out.contains("No such container: nope"), "{out}");
+}

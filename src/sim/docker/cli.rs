@@ -37,6 +37,8 @@ pub struct RunOptions {
     pub mounts: Vec<String>,
     /// `--tmpfs DST[:OPTIONS]`.
     pub tmpfs: Vec<String>,
+    /// `--volumes-from CONTAINER[:ro|:rw]`: that container's volumes and bind mounts.
+    pub volumes_from: Vec<String>,
     /// `--platform windows/amd64` (src/sim/docker/platform.rs).
     pub platform: Option<String>,
     /// `--network`/`--net` (src/sim/docker/network/mod.rs); empty = the default bridge.
@@ -216,6 +218,7 @@ const RUN_FLAGS: &[Flag] = &[
     Flag::string("expose", None),
     Flag::string("hostname", Some('h')),
     Flag::string("tmpfs", None),
+    Flag::string("volumes-from", None),
     Flag::string("platform", None),
     Flag::string("health-cmd", None),
     Flag::string("health-interval", None),
@@ -896,6 +899,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
                 volumes: p.values("volume"),
                 mounts: p.values("mount"),
                 tmpfs: p.values("tmpfs"),
+                volumes_from: p.values("volumes-from"),
                 platform: p.string("platform"),
                 networks: p
                     .flags
