@@ -333,6 +333,47 @@ pub fn check_before_image(world: &World, options: &RunOptions) -> Result<(), Doc
     Ok(())
 }
 
+/// moby `registerMountPoints`: the mounts of each `--volumes-from` container (its volumes and
+/// bind mounts, not its tmpfs), in that container's mode unless `:ro`/`:rw` says; a destination
+/// the command line mounts itself keeps the command line's.
+fn volumes_from(
+    world: &World,
+    options: &RunOptions,
+    mounts: &mut Vec<Mount>,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    for raw in &options.volumes_from {
+        let (name, mode) = match raw.rsplit_once(':') {
+            Some((n, m)) if m == "ro" || m == "rw" => (n, Some(m == "ro")),
+            Some((_, m)) => {
+                return Err(DockerError::daemon(format!("invalid mode: {m}")));
+            }
+            None => (raw.as_str(), None),
+        };
+        let source = world.engine.resolve(name)?;
+        let from: Vec<Mount> = world.engine.containers[&source]
+            .fs
+            .mounts
+            .iter()
+            .filter(|m| m.kind != MountKind::Tmpfs)
+            .cloned()
+            .collect();
+        for mut m in from {
+            if mounts.iter().any(|o| o.target == m.target) {
+                continue;
+            }
+            if let Some(read_only) = mode {
+                m.read_only = read_only;
+            }
+            mounts.push(m);
+        }
+        rec.say(format!(
+            "--volumes-from {name}: the new container mounts {name}'s volumes and bind mounts at the same paths."
+        ));
+    }
+    Ok(())
+}
+
 /// `docker create`'s mounts: parses `-v`, `--mount` and `--tmpfs`, adds an anonymous volume for
 /// each image `VOLUME` nothing is mounted on, creates the volumes (and, for `-v`, a missing host
 /// folder). Errors are Docker's; the caller's world is restored when one is returned.
@@ -365,38 +406,7 @@ pub fn prepare<S: AsRef<str>>(
     for raw in &options.tmpfs {
         mounts.push(mount::parse_tmpfs_flag(raw).map_err(DockerError::daemon)?);
     }
-    // moby `registerMountPoints`: the mounts of each `--volumes-from` container (its volumes
-    // and bind mounts, not its tmpfs), in that container's mode unless `:ro`/`:rw` says; a
-    // destination the command line mounts itself keeps the command line's.
-    for raw in &options.volumes_from {
-        let (name, mode) = match raw.rsplit_once(':') {
-            Some((n, m)) if m == "ro" || m == "rw" => (n, Some(m == "ro")),
-            Some((_, m)) => {
-                return Err(DockerError::daemon(format!("invalid mode: {m}")));
-            }
-            None => (raw.as_str(), None),
-        };
-        let source = world.engine.resolve(name)?;
-        let from: Vec<Mount> = world.engine.containers[&source]
-            .fs
-            .mounts
-            .iter()
-            .filter(|m| m.kind != MountKind::Tmpfs)
-            .cloned()
-            .collect();
-        for mut m in from {
-            if mounts.iter().any(|o| o.target == m.target) {
-                continue;
-            }
-            if let Some(read_only) = mode {
-                m.read_only = read_only;
-            }
-            mounts.push(m);
-        }
-        rec.say(format!(
-            "--volumes-from {name}: the new container mounts {name}'s volumes and bind mounts at the same paths."
-        ));
-    }
+    volumes_from(world, options, &mut mounts, rec)?;
     // moby daemon/errors.go duplicateMountPointError
     for (i, m) in mounts.iter().enumerate() {
         if mounts[..i].iter().any(|o| o.target == m.target) {
