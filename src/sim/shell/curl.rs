@@ -40,21 +40,12 @@ This is not the full help, this menu is stripped into categories.
 Use \"--help category\" to get an overview of all categories.
 For all options use the manual or \"--help all\".";
 
-/// `http://localhost:8080/path` → (host, port).
+/// `http://localhost:8080/path` → (host, port); `None` for anything but a plain-HTTP URL.
 pub(super) fn parse_url(url: &str) -> Option<(String, u16)> {
-    let rest = url.strip_prefix("http://").unwrap_or(url);
-    if rest.starts_with("https://") {
-        return None;
-    }
-    let authority = rest.split('/').next()?;
-    let (host, port) = match authority.rsplit_once(':') {
-        Some((h, p)) => (h, p.parse::<u16>().ok()?),
-        None => (authority, 80),
-    };
-    if host.is_empty() {
-        return None;
-    }
-    Some((host.to_string(), port))
+    parse_full_url(url)
+        .ok()
+        .filter(|u| u.scheme == "http")
+        .map(|u| (u.host, u.port))
 }
 
 /// curl's options that the simulation uses; the rest of curl's options are unknown to it.
@@ -134,7 +125,7 @@ fn parse_full_url(url: &str) -> Result<Url, DockerError> {
     }
     Ok(Url {
         scheme,
-        host: host.to_ascii_lowercase(),
+        host: host.to_string(),
         port,
         target: target.split('#').next().unwrap_or("/").to_string(),
     })
@@ -143,6 +134,8 @@ fn parse_full_url(url: &str) -> Result<Url, DockerError> {
 /// Where a name leads from the learner's machine: `localhost` (and, as curl does, any
 /// `*.localhost`), a lab machine, or a public DNS record (src/sim/traefik/model.rs).
 fn machine_for(world: &World, name: &str) -> Option<String> {
+    let name = name.to_ascii_lowercase();
+    let name = name.as_str();
     if matches!(name, "localhost" | "127.0.0.1" | "0.0.0.0") || name.ends_with(".localhost") {
         return Some("localhost".into());
     }

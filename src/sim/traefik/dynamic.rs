@@ -723,6 +723,23 @@ fn check_references(out: &mut Dynamic) {
     }
 }
 
+/// A unit's labels read, if they parse and the unit is enabled; otherwise the reason is in `log`.
+fn read_enabled(
+    labels: &BTreeMap<String, String>,
+    exposed_by_default: bool,
+    who: &str,
+    log: &mut Vec<String>,
+) -> Option<(Parsed, Settings)> {
+    let (parsed, settings) = match parse_labels(labels) {
+        Ok(p) => p,
+        Err(e) => {
+            log.push(format!("ERR error={e:?} {who}"));
+            return None;
+        }
+    };
+    (enabled(&settings, exposed_by_default, who, log) == Ok(true)).then_some((parsed, settings))
+}
+
 fn enabled(
     settings: &Settings,
     exposed_by_default: bool,
@@ -758,18 +775,12 @@ pub fn docker(containers: &[Container], settings: &DockerProvider) -> Dynamic {
             built.push((Dynamic::default(), log));
             continue;
         }
-        let (parsed, labels) = match parse_labels(&c.labels) {
-            Ok(p) => p,
-            Err(e) => {
-                log.push(format!("ERR error={e:?} {who}"));
-                built.push((Dynamic::default(), log));
-                continue;
-            }
-        };
-        if enabled(&labels, settings.exposed_by_default, &who, &mut log) != Ok(true) {
+        let Some((parsed, labels)) =
+            read_enabled(&c.labels, settings.exposed_by_default, &who, &mut log)
+        else {
             built.push((Dynamic::default(), log));
             continue;
-        }
+        };
         if matches!(c.health, Some(Health::Starting | Health::Unhealthy)) {
             log.push(format!(
                 "DBG Filtering unhealthy or starting container {who}"
@@ -882,18 +893,12 @@ pub fn swarm(services: &[SwarmService], settings: &SwarmProvider) -> Dynamic {
         if old {
             log.push(format!("WRN Labels traefik.docker.* for Swarm provider are deprecated. Please use traefik.swarm.* labels instead {who}"));
         }
-        let (parsed, labels) = match parse_labels(&s.labels) {
-            Ok(p) => p,
-            Err(e) => {
-                log.push(format!("ERR error={e:?} {who}"));
-                built.push((Dynamic::default(), log));
-                continue;
-            }
-        };
-        if enabled(&labels, settings.exposed_by_default, &who, &mut log) != Ok(true) {
+        let Some((parsed, labels)) =
+            read_enabled(&s.labels, settings.exposed_by_default, &who, &mut log)
+        else {
             built.push((Dynamic::default(), log));
             continue;
-        }
+        };
         let lbswarm = match labels.lbswarm.as_deref().map(parse_bool).transpose() {
             Ok(b) => b.unwrap_or(false),
             Err(e) => {

@@ -941,14 +941,9 @@ pub fn certificate_for(instance: &Instance, name: &str) -> Option<super::acme::C
     instance.acme.as_ref()?.for_name(name).cloned()
 }
 
-/// A short, stable hex digest (FNV-1a): sticky cookie values and Traefik's default cookie name.
+/// A short, stable hex digest: sticky cookie values and Traefik's default cookie name.
 fn short_hash(text: &str) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{h:016x}")
+    crate::sim::ids::content_digest(text)[..16].to_string()
 }
 
 /// The sticky cookie's name: as labelled, else Traefik's default, an underscore and five hex
