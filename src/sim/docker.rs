@@ -5,6 +5,7 @@
 //! (docs/ARCHITECTURE.md, "Known layering problems").
 
 pub mod apps;
+pub mod archiving;
 pub mod build;
 pub mod catalogue;
 pub mod cli;

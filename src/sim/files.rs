@@ -179,6 +179,8 @@ pub fn run(
                         size_bytes,
                         file_count,
                     }) => format!("bulk:{size_bytes}:{file_count}").into_bytes(),
+                    // The archive's stand-in bytes: what it carries, so equal archives hash equal.
+                    Some(Entry::Archive(archive)) => format!("{archive:?}").into_bytes(),
                     Some(Entry::Dir) => {
                         missing.push(format!("sha256sum: {path}: Is a directory"));
                         continue;
@@ -200,6 +202,37 @@ pub fn run(
             } else {
                 Err(DockerError::new(missing.join("\n"), 1))
             }
+        }
+        "tar" | "gzip" | "gunzip" => {
+            use super::docker::archiving;
+            let (y, mo, d, h, mi, ..) = super::time::civil(world.now_ms);
+            let stamp = format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}");
+            let cwd = world.fs.cwd.clone();
+            let args: Vec<String> = words[1..].to_vec();
+            let mut tree = archiving::HostTree(&mut world.fs);
+            let outcome = if program == "tar" {
+                archiving::tar(&mut tree, &cwd, &args, true, None, &stamp)
+            } else {
+                archiving::gzip(&mut tree, &cwd, program, &args, true)
+            };
+            for path in &outcome.wrote {
+                rec.touch(path.rsplit('/').next().unwrap_or("").to_string());
+            }
+            if outcome.code != 0 {
+                for line in &outcome.stdout {
+                    rec.out(line.clone());
+                }
+                return Err(DockerError::new(outcome.stderr.join("\n"), outcome.code));
+            }
+            for line in &outcome.stderr {
+                rec.err(line.clone());
+            }
+            output(
+                world,
+                outcome.stdout.iter().map(|l| format!("{l}\n")).collect(),
+                redirect,
+                rec,
+            )
         }
         "chmod" => {
             let [mode, paths @ ..] = args.as_slice() else {
@@ -278,9 +311,10 @@ pub fn run(
                         };
                         let mode = world.fs.mode(&path).unwrap_or(0o644);
                         let kind = mode_string(matches!(entry, Entry::Dir), mode);
+                        // A folder's own size is its 4 KiB directory block.
                         let size = match entry {
-                            Entry::File { content } => content.len() as u64,
-                            _ => 4096,
+                            Entry::Dir | Entry::Bulk { .. } => 4096,
+                            other => other.size_bytes(),
                         };
                         lines.push(format!(
                             "{kind} 1 learner learner {size:>6} Jan  5 09:00 {name}"

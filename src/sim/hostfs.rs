@@ -25,6 +25,8 @@ pub enum Entry {
         size_bytes: u64,
         file_count: u64,
     },
+    /// A packed file (`backup.tar.gz`, `app.dump`) and the files it carries.
+    Archive(Box<Archive>),
 }
 
 impl Entry {
@@ -33,6 +35,78 @@ impl Entry {
             Entry::Dir => 0,
             Entry::File { content } => content.len() as u64,
             Entry::Bulk { size_bytes, .. } => *size_bytes,
+            Entry::Archive(archive) => archive.size_bytes(),
+        }
+    }
+
+    /// What gzip makes of it: text shrinks to a quarter, binary data to a third (a simplified
+    /// deflate ratio; real ratios depend on the bytes), an archive already compressed not at all.
+    pub fn gzipped_bytes(&self) -> u64 {
+        match self {
+            Entry::Dir => 0,
+            Entry::File { content } => content.len() as u64 / 4 + 1,
+            Entry::Bulk { size_bytes, .. } => size_bytes / 3,
+            Entry::Archive(archive) if archive.format.compressed() => archive.size_bytes(),
+            Entry::Archive(archive) => archive.size_bytes() / 3,
+        }
+    }
+}
+
+/// How a packed file is laid out.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ArchiveFormat {
+    /// `tar cf`: a 512-byte header per member, data in 512-byte blocks, 10 KiB records.
+    Tar,
+    /// `tar czf`: the same stream through gzip.
+    TarGz,
+    /// `gzip FILE`: one file compressed; its one member is named after the original file.
+    Gzip,
+    /// `pg_dump -Fc`: PostgreSQL's custom format (compressed); its one member `toc.dat` holds
+    /// the SQL a restore replays.
+    PgCustom,
+}
+
+impl ArchiveFormat {
+    pub fn compressed(self) -> bool {
+        !matches!(self, ArchiveFormat::Tar)
+    }
+}
+
+/// The contents of a packed file: its members by the name it records (`./base/5/16384`,
+/// `dbdata/PG_VERSION`), so unpacking brings back exactly what was packed.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Archive {
+    pub format: ArchiveFormat,
+    pub members: BTreeMap<String, Entry>,
+}
+
+/// tar's block and record sizes (GNU tar's default blocking factor 20).
+const TAR_BLOCK_BYTES: u64 = 512;
+const TAR_RECORD_BYTES: u64 = 10_240;
+
+impl Archive {
+    /// The tar stream's size: a header block per member, its data rounded up to whole blocks,
+    /// two zero blocks at the end, all rounded up to a whole record.
+    pub fn tar_bytes(&self) -> u64 {
+        let data: u64 = self
+            .members
+            .values()
+            .map(|e| TAR_BLOCK_BYTES + e.size_bytes().div_ceil(TAR_BLOCK_BYTES) * TAR_BLOCK_BYTES)
+            .sum();
+        (data + 2 * TAR_BLOCK_BYTES).div_ceil(TAR_RECORD_BYTES) * TAR_RECORD_BYTES
+    }
+
+    pub fn size_bytes(&self) -> u64 {
+        // gzip's header and trailer: 10 + 8 bytes, plus the name it stores.
+        const GZIP_FRAME_BYTES: u64 = 18;
+        let compressed: u64 = self.members.values().map(Entry::gzipped_bytes).sum();
+        match self.format {
+            ArchiveFormat::Tar => self.tar_bytes(),
+            // Tar headers are mostly zeros: about 40 bytes each once compressed.
+            ArchiveFormat::TarGz => GZIP_FRAME_BYTES + compressed + 40 * self.members.len() as u64,
+            ArchiveFormat::Gzip => GZIP_FRAME_BYTES + compressed,
+            // The header, the table of contents, then each table's compressed data.
+            ArchiveFormat::PgCustom => 2_048 + compressed,
         }
     }
 }
@@ -225,6 +299,7 @@ impl HostFs {
                 size_bytes,
                 file_count,
             } => Some(content_digest(&format!("bulk:{size_bytes}:{file_count}"))),
+            Entry::Archive(archive) => Some(content_digest(&format!("{archive:?}"))),
             Entry::Dir => None,
         }
     }

@@ -51,6 +51,15 @@ pub struct Shell {
     pub env: std::collections::BTreeMap<String, String>,
     /// `ssh node-2` sessions the terminal is in: the machines to go back to on `exit`.
     pub hops: Vec<String>,
+    /// What `< FILE` feeds the command being run (a dump for `pg_restore`); the program that
+    /// reads its standard input takes it.
+    pub stdin: Option<super::hostfs::Entry>,
+    /// A packed file a program wrote to standard output (`pg_dump -Fc`, `tar czf -`), for the
+    /// shell's `> FILE` to store.
+    pub stdout_archive: Option<super::hostfs::Archive>,
+    /// The bytes the file tools of the command being run read and wrote, which decide how long
+    /// a backup container runs (src/sim/docker/archiving.rs).
+    pub bytes_moved: u64,
 }
 
 /// Something a command is still waiting for before the prompt returns, as a real shell would.

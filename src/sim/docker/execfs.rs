@@ -11,9 +11,11 @@
 //! simplify: a script is a sequence of simple commands (`;`, `&&`, newlines), stops at the first
 //! failure, and knows only `>`/`>>` redirections; no pipes, globs or variables.
 
+use super::super::hostfs;
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::world::World;
+use super::archiving;
 use super::containerfs::{self, FsError, Node, Touched};
 use super::error::DockerError;
 use super::postgres;
@@ -64,6 +66,9 @@ pub fn run(
                 "sh: 1".to_string()
             };
             let mut did_something = false;
+            // The shell's working folder: `cd /dbdata && tar xvf …` (the image's WORKDIR is `/`
+            // for the images backups use).
+            let mut cwd = "/".to_string();
             for segment in split_script(&script) {
                 let Ok(words) = shell_words::split(&segment) else {
                     return Some(Err(DockerError::new(
@@ -71,7 +76,7 @@ pub fn run(
                         2,
                     )));
                 };
-                match command(world, id, &words, &shell, rec) {
+                match command(world, id, &words, &shell, &mut cwd, rec) {
                     Ok(()) => did_something = true,
                     Err(f) if did_something => {
                         rec.err(f.text);
@@ -84,11 +89,47 @@ pub fn run(
             Some(Ok(()))
         }
         "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => None,
-        "cat" | "ls" | "mkdir" | "touch" | "rm" => {
-            Some(command(world, id, argv, "sh", rec).map_err(|f| DockerError::new(f.text, f.code)))
-        }
+        "cat" | "ls" | "mkdir" | "touch" | "rm" | "tar" | "gzip" | "gunzip" | "du" => Some(
+            command(world, id, argv, "sh", &mut "/".to_string(), rec)
+                .map_err(|f| DockerError::new(f.text, f.code)),
+        ),
         _ => None,
     }
+}
+
+/// A file tool (or a `sh -c` script of them) as a container's main process: its output lines
+/// (stderr?, text), its exit status, and the bytes it moved (which decide how long it runs).
+pub fn run_for_process(
+    world: &mut World,
+    id: &ContainerId,
+    argv: &[String],
+    rec: &mut Record,
+) -> (Vec<(bool, String)>, i32, u64) {
+    let mut inner = Record::new(world.now_ms);
+    world.shell.bytes_moved = 0;
+    let result = run(world, id, argv, &mut inner).unwrap_or(Ok(()));
+    let mut lines: Vec<(bool, String)> = inner
+        .terminal
+        .iter()
+        .flat_map(|l| {
+            let stderr = l.stream == crate::sim::record::Stream::Stderr;
+            l.text
+                .lines()
+                .map(move |t| (stderr, t.to_string()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    rec.narration.extend(inner.narration);
+    rec.touched.extend(inner.touched);
+    let code = match result {
+        Ok(()) if inner.error => 1,
+        Ok(()) => 0,
+        Err(e) => {
+            lines.extend(e.message.lines().map(|l| (true, l.to_string())));
+            e.exit_code
+        }
+    };
+    (lines, code, std::mem::take(&mut world.shell.bytes_moved))
 }
 
 /// `cat PATH` as a container's main process: its output lines (stderr?, text) and success.
@@ -143,17 +184,21 @@ fn command(
     id: &ContainerId,
     words: &[String],
     shell: &str,
+    cwd: &mut String,
     rec: &mut Record,
 ) -> Result<(), Failure> {
     let mut words = words.to_vec();
-    let redirect = redirection(&mut words);
+    let redirect =
+        redirection(&mut words).map(|(path, append)| (hostfs::normalise(cwd, &path), append));
     let gnu = tools(world, id) == Tools::Gnu;
     let Some(program) = words.first().cloned() else {
         return Ok(());
     };
     let program = program.rsplit('/').next().unwrap_or(&program).to_string();
     let args: Vec<String> = words[1..].to_vec();
-    let paths: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let typed: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    // Paths as the program opens them: relative to the shell's working folder.
+    let resolved: Vec<String> = typed.iter().map(|p| hostfs::normalise(cwd, p)).collect();
     let flags: String = args
         .iter()
         .filter(|a| a.starts_with('-'))
@@ -163,10 +208,69 @@ fn command(
     let mut output: Vec<String> = Vec::new();
     match program.as_str() {
         "echo" => output.push(args.join(" ")),
+        "cd" => {
+            let target = hostfs::normalise(cwd, typed.first().map_or("/root", |p| p.as_str()));
+            if !containerfs::is_dir(world, id, &target) {
+                let dir = typed.first().map_or("/root", |p| p.as_str());
+                return Err(fail(
+                    if gnu {
+                        format!("{shell}: cd: can't cd to {dir}")
+                    } else {
+                        format!("{shell}: cd: can't cd to {dir}: No such file or directory")
+                    },
+                    2,
+                ));
+            }
+            *cwd = target;
+        }
+        "tar" | "gzip" | "gunzip" | "du" => {
+            let now = crate::sim::time::civil(world.now_ms);
+            let stamp = format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                now.0, now.1, now.2, now.3, now.4
+            );
+            let stdin = match world.shell.stdin.take() {
+                Some(hostfs::Entry::Archive(a)) => Some(*a),
+                _ => None,
+            };
+            let mut tree = containerfs::InContainer {
+                world,
+                id: id.clone(),
+                touched: Vec::new(),
+            };
+            let outcome = match program.as_str() {
+                "tar" => archiving::tar(&mut tree, cwd, &args, gnu, stdin.as_ref(), &stamp),
+                "du" => archiving::du(&tree, cwd, &args, gnu),
+                other => archiving::gzip(&mut tree, cwd, other, &args, gnu),
+            };
+            let touched = std::mem::take(&mut tree.touched);
+            world.shell.bytes_moved += outcome.bytes_moved;
+            for t in &touched {
+                rec.touch(postgres::touched_key(t));
+            }
+            if let Some(t) = touched.first() {
+                let name = world.engine.containers[id].name.clone();
+                rec.say(format!(
+                    "{program} wrote {} file(s) into {}.",
+                    outcome.wrote.len(),
+                    t.describe(&name)
+                ));
+            }
+            world.shell.stdout_archive = outcome.stdout_archive.clone();
+            for line in &outcome.stderr {
+                if outcome.code == 0 {
+                    rec.err(line.clone());
+                }
+            }
+            if outcome.code != 0 {
+                return Err(fail(outcome.stderr.join("\n"), outcome.code));
+            }
+            output.extend(outcome.stdout);
+        }
         "true" | ":" | "sleep" => {}
         "cat" => {
-            for p in &paths {
-                match containerfs::read(world, id, p) {
+            for (p, abs) in typed.iter().zip(&resolved) {
+                match containerfs::read(world, id, abs) {
                     Ok(text) => output.extend(text.lines().map(str::to_string)),
                     Err(e) => {
                         return Err(fail(
@@ -182,13 +286,17 @@ fn command(
             }
         }
         "ls" => {
-            let targets: Vec<String> = if paths.is_empty() {
-                vec!["/".to_string()]
+            let targets: Vec<(String, String)> = if typed.is_empty() {
+                vec![(cwd.clone(), cwd.clone())]
             } else {
-                paths.iter().map(|p| p.to_string()).collect()
+                typed
+                    .iter()
+                    .zip(&resolved)
+                    .map(|(p, abs)| (p.to_string(), abs.clone()))
+                    .collect()
             };
-            for p in &targets {
-                match containerfs::list(world, id, p) {
+            for (p, abs) in &targets {
+                match containerfs::list(world, id, abs) {
                     Ok(children) => {
                         if targets.len() > 1 {
                             output.push(format!("{p}:"));
@@ -222,8 +330,8 @@ fn command(
             }
         }
         "mkdir" => {
-            for p in &paths {
-                let t = containerfs::mkdir(world, id, p, flags.contains('p')).map_err(|e| {
+            for (p, abs) in typed.iter().zip(&resolved) {
+                let t = containerfs::mkdir(world, id, abs, flags.contains('p')).map_err(|e| {
                     let why = if e == FsError::IsDir {
                         "File exists"
                     } else {
@@ -242,14 +350,14 @@ fn command(
             }
         }
         "touch" => {
-            for p in &paths {
-                if containerfs::exists(world, id, p) {
+            for (p, abs) in typed.iter().zip(&resolved) {
+                if containerfs::exists(world, id, abs) {
                     continue;
                 }
                 let t = containerfs::write(
                     world,
                     id,
-                    p,
+                    abs,
                     Node::File {
                         content: String::new(),
                     },
@@ -270,9 +378,9 @@ fn command(
             }
         }
         "rm" => {
-            for p in &paths {
+            for (p, abs) in typed.iter().zip(&resolved) {
                 let recursive = flags.contains('r') || flags.contains('R');
-                match containerfs::remove(world, id, p, recursive) {
+                match containerfs::remove(world, id, abs, recursive) {
                     Ok(t) => {
                         rec.touch(postgres::touched_key(&t));
                     }

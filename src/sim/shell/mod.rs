@@ -144,6 +144,9 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             | "mv"
             | "date"
             | "sha256sum"
+            | "tar"
+            | "gzip"
+            | "gunzip"
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }

@@ -44,18 +44,7 @@ pub fn host_tree(world: &World, source: &str) -> Option<Files> {
             .fs
             .walk(source)
             .into_iter()
-            .map(|(rel, e)| {
-                let node = match e {
-                    Entry::Dir => Node::Dir,
-                    Entry::File { content } => Node::File {
-                        content: content.clone(),
-                    },
-                    Entry::Bulk { size_bytes, .. } => Node::Blob {
-                        size_bytes: *size_bytes,
-                    },
-                };
-                (rel, node)
-            })
+            .map(|(rel, e)| (rel, Node::from_entry(e)))
             .collect_map(),
     )
 }
@@ -121,17 +110,7 @@ fn sync_host(world: &mut World, source: &str, before: &Files, after: &Files) {
         if before.get(rel) == Some(node) {
             continue;
         }
-        let entry = match node {
-            Node::Dir => Entry::Dir,
-            Node::File { content } => Entry::File {
-                content: content.clone(),
-            },
-            Node::Blob { size_bytes } => Entry::Bulk {
-                size_bytes: *size_bytes,
-                file_count: 1,
-            },
-        };
-        world.fs.entries.insert(join(source, rel), entry);
+        world.fs.entries.insert(join(source, rel), node.to_entry());
     }
 }
 
@@ -255,7 +234,7 @@ pub fn is_dir(world: &World, id: &ContainerId, path: &str) -> bool {
 pub fn read(world: &World, id: &ContainerId, path: &str) -> Result<String, FsError> {
     match get(world, id, path) {
         Some(Node::File { content }) => Ok(content),
-        Some(Node::Blob { .. }) => Ok(String::new()),
+        Some(Node::Blob { .. } | Node::Archive(_)) => Ok(String::new()),
         Some(Node::Dir) => Err(FsError::IsDir),
         None => Err(FsError::NotFound),
     }
@@ -309,6 +288,65 @@ pub fn list(world: &World, id: &ContainerId, path: &str) -> Result<Vec<(String, 
         }
     }
     Ok(children.into_iter().collect())
+}
+
+/// A container's filesystem as the backup tools see it (src/sim/docker/archiving.rs): reads and
+/// writes go through its mounts like any program's, and each store written is remembered for the
+/// narration and the picture.
+pub struct InContainer<'a> {
+    pub world: &'a mut World,
+    pub id: ContainerId,
+    pub touched: Vec<Touched>,
+}
+
+impl super::archiving::Tree for InContainer<'_> {
+    fn node(&self, path: &str) -> Option<Node> {
+        get(self.world, &self.id, path)
+    }
+
+    fn walk(&self, dir: &str) -> Vec<(String, Node)> {
+        let mut out = Vec::new();
+        let mut pending = vec![String::new()];
+        while let Some(rel) = pending.pop() {
+            let path = join(dir, &rel);
+            for (name, node) in list(self.world, &self.id, &path).unwrap_or_default() {
+                let child = if rel.is_empty() {
+                    name
+                } else {
+                    format!("{rel}/{name}")
+                };
+                if node == Node::Dir {
+                    pending.push(child.clone());
+                }
+                out.push((child, node));
+            }
+        }
+        crate::sim::order::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    fn put(&mut self, path: &str, node: Node) -> Result<(), FsError> {
+        let t = if node == Node::Dir {
+            if is_dir(self.world, &self.id, path) {
+                return Ok(());
+            }
+            mkdir(self.world, &self.id, path, true)?
+        } else {
+            write(self.world, &self.id, path, node, false, true)?
+        };
+        if !self.touched.contains(&t) {
+            self.touched.push(t);
+        }
+        Ok(())
+    }
+
+    fn delete(&mut self, path: &str) -> Result<(), FsError> {
+        let t = remove(self.world, &self.id, path, true)?;
+        if !self.touched.contains(&t) {
+            self.touched.push(t);
+        }
+        Ok(())
+    }
 }
 
 /// What is refused before the image is even looked up: the CLI's own `-v` check (docker/cli

@@ -23,6 +23,8 @@ pub enum Node {
     Blob {
         size_bytes: u64,
     },
+    /// A packed file (`backup.tar.gz`, a `pg_dump -Fc` dump) and the files it carries.
+    Archive(Box<hostfs::Archive>),
 }
 
 impl Node {
@@ -31,6 +33,36 @@ impl Node {
             Node::Dir => 0,
             Node::File { content } => content.len() as u64,
             Node::Blob { size_bytes } => *size_bytes,
+            Node::Archive(archive) => archive.size_bytes(),
+        }
+    }
+
+    /// The same file as the host's folder holds it (a bind mount, a `docker cp`).
+    pub fn to_entry(&self) -> hostfs::Entry {
+        match self {
+            Node::Dir => hostfs::Entry::Dir,
+            Node::File { content } => hostfs::Entry::File {
+                content: content.clone(),
+            },
+            Node::Blob { size_bytes } => hostfs::Entry::Bulk {
+                size_bytes: *size_bytes,
+                file_count: 1,
+            },
+            Node::Archive(archive) => hostfs::Entry::Archive(archive.clone()),
+        }
+    }
+
+    /// A host file as a container sees it; a bulk folder is one blob of its size.
+    pub fn from_entry(entry: &hostfs::Entry) -> Node {
+        match entry {
+            hostfs::Entry::Dir => Node::Dir,
+            hostfs::Entry::File { content } => Node::File {
+                content: content.clone(),
+            },
+            hostfs::Entry::Bulk { size_bytes, .. } => Node::Blob {
+                size_bytes: *size_bytes,
+            },
+            hostfs::Entry::Archive(archive) => Node::Archive(archive.clone()),
         }
     }
 }

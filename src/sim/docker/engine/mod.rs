@@ -839,6 +839,29 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                     continue;
                 }
             }
+            Op::Shell { argv } => {
+                let (lines, code, bytes) = super::execfs::run_for_process(world, id, &argv, rec);
+                for (stderr, line) in lines {
+                    log_line(world, id, stderr, &line, rec);
+                }
+                // The exit that follows takes the tool's status, once its bytes are moved.
+                if let Some(Op::Exit(next)) = container_mut(world, id)
+                    .program
+                    .as_mut()
+                    .and_then(|p| p.ops.get_mut(pc + 1))
+                {
+                    *next = code;
+                }
+                world.schedule_in(
+                    super::archiving::duration_ms(bytes),
+                    Event::Process {
+                        container: id.clone(),
+                        run,
+                        pc: pc + 1,
+                    },
+                );
+                return;
+            }
             Op::Connect {
                 host,
                 port,

@@ -82,6 +82,13 @@ pub fn program_for(
             Ok(program(ops, OnStop::Ignore))
         }
         "false" => Ok(program(vec![Op::Exit(1)], OnStop::Ignore)),
+        tool if FILE_TOOLS.contains(&tool) => Ok(file_tool(argv)),
+        "sh" | "ash" | "bash"
+            if rest.first().map(String::as_str) == Some("-c")
+                && runs_file_tools(rest.get(1).map_or("", String::as_str)) =>
+        {
+            Ok(file_tool(argv))
+        }
         "sh" | "ash" | "bash" => {
             if rest.first().map(String::as_str) == Some("-c") {
                 let script = rest.get(1).cloned().unwrap_or_default();
@@ -97,6 +104,39 @@ pub fn program_for(
             executable: first.clone(),
         }),
     }
+}
+
+/// The tools that work on files (src/sim/docker/execfs.rs runs them): a command line or script
+/// using one runs through the container's filesystem instead of the echo-and-sleep interpreter.
+const FILE_TOOLS: &[&str] = &[
+    "tar", "gzip", "gunzip", "du", "cd", "mkdir", "rm", "touch", "ls",
+];
+
+/// A file tool as the main process: it runs, then the container exits with its status.
+fn file_tool(argv: &[String]) -> Program {
+    Program {
+        name: argv.join(" "),
+        ops: vec![
+            Op::Shell {
+                argv: argv.to_vec(),
+            },
+            Op::Exit(0),
+        ],
+        on_stop: OnStop::Ignore,
+        serves: None,
+    }
+}
+
+/// Does a `sh -c` script use a file tool (`cd /dbdata && tar xvf /backup/backup.tar`) or write
+/// a file (`echo hello > /dbdata/greeting`)?
+fn runs_file_tools(script: &str) -> bool {
+    split_script(script).iter().any(|segment| {
+        let words = shell_words::split(segment).unwrap_or_default();
+        words.iter().any(|w| w.starts_with('>'))
+            || words
+                .first()
+                .is_some_and(|w| FILE_TOOLS.contains(&w.rsplit('/').next().unwrap_or(w)))
+    })
 }
 
 /// coreutils and busybox `sleep`: a number with an optional `s`, `m`, `h` or `d` suffix.

@@ -38,6 +38,13 @@ pub enum Op {
     Cat {
         path: String,
     },
+    /// Run a file tool (`tar`, `gzip`, `du`, a `sh -c` script of them) through the container's
+    /// filesystem (src/sim/docker/execfs.rs); its output is the container's log, the next
+    /// instruction (its `Exit`) runs when the bytes it moved would have been read and written,
+    /// and takes the tool's exit status.
+    Shell {
+        argv: Vec<String>,
+    },
     /// Open a TCP connection to `host:port` now (src/sim/docker/apps.rs): on success continue,
     /// on failure log the error (Node's uncaught error when `fatal`, else a warning) and
     /// continue at `on_fail`.

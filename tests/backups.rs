@@ -1,0 +1,126 @@
+//! Backups (page 12): Docker's own volume backup recipe with a throwaway container, tar and gzip
+//! inside containers and on the host, restores into a fresh volume. Sources: Docker docs
+//! "Volumes" (Back up, restore, or migrate data volumes), GNU tar 1.34 and BusyBox tar messages.
+
+mod common;
+
+use common::Host;
+
+fn db_with_rows(host: &mut Host, rows: usize) {
+    host.run("docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    host.run("docker exec db psql -U postgres -c \"CREATE TABLE notes (id int, body text)\"");
+    for i in 0..rows {
+        host.run(&format!(
+            "docker exec db psql -U postgres -c \"INSERT INTO notes VALUES ({i}, 'note {i}')\""
+        ));
+    }
+}
+
+/// Docker docs: `docker run --rm --volumes-from dbstore -v $(pwd):/backup ubuntu tar cvf
+/// /backup/backup.tar /dbdata`, then the restore into a new container's volume with
+/// `bash -c "cd /dbdata && tar xvf /backup/backup.tar --strip 1"`.
+#[test]
+fn the_docs_recipe_backs_up_a_volume_and_restores_it_into_another() {
+    let mut host = Host::new(11);
+    host.run("docker create -v /dbdata --name dbstore ubuntu /bin/bash");
+    host.run(
+        "docker run --rm --volumes-from dbstore ubuntu bash -c \"echo hello > /dbdata/greeting\"",
+    );
+    let out = host.run(
+        "docker run --rm --volumes-from dbstore -v $(pwd):/backup ubuntu tar cvf /backup/backup.tar /dbdata",
+    );
+    assert!(
+        out.contains("tar: Removing leading `/' from member names"),
+        "{out}"
+    );
+    assert!(out.contains("/dbdata/greeting"), "{out}");
+    let ls = host.run("ls -l");
+    assert!(ls.contains("10240") && ls.contains("backup.tar"), "{ls}");
+    let listing = host.run("tar tvf backup.tar");
+    assert!(listing.contains("dbdata/greeting"), "{listing}");
+
+    host.run("docker create -v /dbdata --name dbstore2 ubuntu /bin/bash");
+    let out = host.run(
+        "docker run --rm --volumes-from dbstore2 -v $(pwd):/backup ubuntu bash -c \"cd /dbdata && tar xvf /backup/backup.tar --strip 1\"",
+    );
+    assert!(out.contains("dbdata/greeting"), "{out}");
+    let out = host.run("docker run --rm --volumes-from dbstore2 ubuntu cat /dbdata/greeting");
+    assert!(out.contains("hello"), "{out}");
+}
+
+/// The named-volume form with Alpine (BusyBox tar): `tar czf /backup/x.tar.gz -C /data .`, and
+/// a restore into a fresh volume that PostgreSQL then starts on with every row.
+#[test]
+fn a_stopped_database_volume_restores_with_every_row() {
+    let mut host = Host::new(12);
+    db_with_rows(&mut host, 3);
+    host.run("docker stop db");
+    let out = host.run(
+        "docker run --rm -v pgdata:/data:ro -v $(pwd):/backup alpine tar czf /backup/pgdata-$(date +%F).tar.gz -C /data .",
+    );
+    assert!(!out.contains("tar:"), "{out}");
+    let ls = host.run("ls");
+    assert!(ls.contains("pgdata-2026-01-05.tar.gz"), "{ls}");
+    let du = host.run("docker run --rm -v pgdata:/data alpine du -sh /data");
+    assert!(du.contains("M\t/data"), "{du}");
+
+    host.run("docker volume create restored");
+    let out = host.run(
+        "docker run --rm -v restored:/data -v $(pwd):/backup alpine tar xzf /backup/pgdata-2026-01-05.tar.gz -C /data",
+    );
+    assert!(!out.contains("tar:"), "{out}");
+    host.run("docker run -d --name db2 -e POSTGRES_PASSWORD=secret -v restored:/var/lib/postgresql/data postgres:16");
+    host.wait(3_000);
+    let logs = host.logs("db2");
+    assert!(logs.contains("Skipping initialization"), "{logs}");
+    let out = host.run("docker exec db2 psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     3"), "{out}");
+}
+
+#[test]
+fn tar_in_a_container_takes_time_that_follows_the_size() {
+    let mut host = Host::new(13);
+    db_with_rows(&mut host, 1);
+    host.run("docker stop db");
+    let before = host.world().now_ms;
+    host.run(
+        "docker run --rm -v pgdata:/data -v $(pwd):/backup alpine tar cf /backup/p.tar -C /data .",
+    );
+    let took_ms = host.world().now_ms - before;
+    // About 16.5 MB read and written at 200 MB/s: a sixth of a second, plus the container's start.
+    assert!(took_ms >= 160, "{took_ms}");
+}
+
+#[test]
+fn a_backup_into_a_read_only_mount_fails_with_tars_words() {
+    let mut host = Host::new(14);
+    host.run("docker volume create data");
+    let out = host.run(
+        "docker run --rm -v data:/data -v $(pwd):/backup:ro ubuntu tar cf /backup/b.tar /data",
+    );
+    assert!(
+        out.contains("tar: /backup/b.tar: Cannot open: Read-only file system"),
+        "{out}"
+    );
+    let ps = host.run("docker ps -a");
+    assert!(!ps.contains("ubuntu"), "--rm removed it: {ps}");
+}
+
+#[test]
+fn exec_runs_tar_with_a_working_folder_and_gzip() {
+    let mut host = Host::new(15);
+    host.run("docker run -d --name box -v data:/data alpine sleep 1d");
+    host.run("docker exec box sh -c \"mkdir -p /data/a && echo x > /data/a/f\"");
+    let out = host.run(
+        "docker exec box sh -c \"cd /data && tar cf /tmp/a.tar a && gzip /tmp/a.tar && ls /tmp\"",
+    );
+    assert!(out.contains("a.tar.gz"), "{out}");
+    let out = host.run("docker exec box tar tzf /tmp/a.tar.gz");
+    assert_eq!(out.trim(), "a/\na/f");
+    let out = host.run("docker exec box tar xf /tmp/nope.tar");
+    assert!(
+        out.contains("tar: can't open '/tmp/nope.tar': No such file or directory"),
+        "{out}"
+    );
+}
