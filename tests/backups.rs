@@ -124,3 +124,107 @@ fn exec_runs_tar_with_a_working_folder_and_gzip() {
         "{out}"
     );
 }
+
+/// pg_dump writes a plain SQL dump the host shell stores (`> app.sql`); psql replays it into a
+/// fresh cluster. PostgreSQL docs, "SQL Dump"; pg_dump 16.10+ wraps it in `\restrict`.
+#[test]
+fn pg_dump_to_the_host_and_psql_back_into_a_fresh_cluster() {
+    let mut host = Host::new(21);
+    db_with_rows(&mut host, 3);
+    let out = host.run("docker exec db pg_dump -U postgres postgres > app.sql");
+    assert!(out.trim().is_empty(), "{out}");
+    let dump = host.run("cat app.sql");
+    assert!(
+        dump.starts_with("--\n-- PostgreSQL database dump\n--\n\n\\restrict "),
+        "{dump}"
+    );
+    assert!(
+        dump.contains("CREATE TABLE public.notes (\n    id integer,\n    body text\n);"),
+        "{dump}"
+    );
+    assert!(
+        dump.contains(
+            "COPY public.notes (id, body) FROM stdin;\n0\tnote 0\n1\tnote 1\n2\tnote 2\n\\.\n"
+        ),
+        "{dump}"
+    );
+
+    host.run("docker run -d --name fresh -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    // Without -i the file never reaches psql.
+    host.run("docker exec fresh psql -U postgres < app.sql");
+    let out = host.run("docker exec fresh psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("does not exist"), "{out}");
+    let out = host.run("docker exec -i fresh psql -U postgres < app.sql");
+    assert!(
+        out.contains("CREATE TABLE") && out.contains("COPY 3"),
+        "{out}"
+    );
+    let out = host.run("docker exec fresh psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     3"), "{out}");
+}
+
+#[test]
+fn pg_restore_refuses_a_plain_dump_and_restores_a_custom_one() {
+    let mut host = Host::new(22);
+    db_with_rows(&mut host, 2);
+    host.run("docker exec db pg_dump -U postgres postgres > app.sql");
+    host.run("docker exec db pg_dump -U postgres -Fc postgres > app.dump");
+    let out = host.run("docker exec -i db pg_restore -U postgres -d postgres < app.sql");
+    assert!(
+        out.contains(
+            "pg_restore: error: input file appears to be a text format dump. Please use psql."
+        ),
+        "{out}"
+    );
+    let ls = host.run("ls -l");
+    assert!(ls.contains("app.dump"), "{ls}");
+    host.run("docker exec db psql -U postgres -c \"DROP TABLE notes\"");
+    let out = host.run("docker exec -i db pg_restore -U postgres -d postgres < app.dump");
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+    // Restoring over the existing table: every CREATE fails, and so does the COPY? No: COPY
+    // appends. --clean --if-exists drops first.
+    let out = host
+        .run("docker exec -i db pg_restore -U postgres -d postgres --clean --if-exists < app.dump");
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+    let out = host.run("docker exec -i db pg_restore -U postgres -d postgres -j 4 < app.dump");
+    assert!(
+        out.contains("pg_restore: error: parallel restore from standard input is not supported"),
+        "{out}"
+    );
+}
+
+/// A dump of a cluster whose tables belong to `app`, restored where that role does not exist:
+/// each `ALTER TABLE … OWNER TO app` fails, pg_restore counts it and exits 1.
+#[test]
+fn roles_are_not_in_a_database_dump() {
+    let mut host = Host::new(23);
+    host.run(
+        "docker run -d --name old -e POSTGRES_USER=app -e POSTGRES_PASSWORD=secret postgres:16",
+    );
+    host.wait(5_000);
+    host.run("docker exec old psql -U app -c \"CREATE TABLE notes (body text)\"");
+    host.run("docker exec old psql -U app -c \"INSERT INTO notes VALUES ('kept')\"");
+    host.run("docker exec old pg_dump -U app -Fc app > app.dump");
+    host.run("docker run -d --name new -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec -i new pg_restore -U postgres -d postgres < app.dump");
+    assert!(out.contains("pg_restore: error: could not execute query: ERROR:  role \"app\" does not exist\nCommand was: ALTER TABLE public.notes OWNER TO app;"), "{out}");
+    assert!(
+        out.contains("pg_restore: warning: errors ignored on restore: 1"),
+        "{out}"
+    );
+    // The globals first, then the restore is clean.
+    host.run("docker exec old pg_dumpall -U app --globals-only > globals.sql");
+    let globals = host.run("cat globals.sql");
+    assert!(globals.contains("CREATE ROLE app;"), "{globals}");
+    host.run("docker exec -i new psql -U postgres < globals.sql");
+    let out = host.run(
+        "docker exec -i new pg_restore -U postgres -d postgres --clean --if-exists < app.dump",
+    );
+    assert!(!out.contains("error"), "{out}");
+}

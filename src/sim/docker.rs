@@ -27,6 +27,7 @@ pub mod netcheck;
 pub mod netcmd;
 pub mod network;
 pub mod output;
+pub mod pgdump;
 pub mod platform;
 pub mod postgres;
 pub mod probe;

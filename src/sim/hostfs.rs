@@ -216,6 +216,24 @@ impl HostFs {
         Ok(())
     }
 
+    /// Stores any entry (a packed file a program wrote to standard output). The folder must exist.
+    pub fn put(&mut self, path: &str, entry: Entry) -> Result<(), String> {
+        let abs = self.resolve(path);
+        match self.entries.get(&parent(&abs)) {
+            Some(Entry::Dir) => {}
+            Some(_) => return Err(format!("{path}: Not a directory")),
+            None => return Err(format!("{path}: No such file or directory")),
+        }
+        if matches!(
+            self.entries.get(&abs),
+            Some(Entry::Dir | Entry::Bulk { .. })
+        ) {
+            return Err(format!("{path}: Is a directory"));
+        }
+        self.entries.insert(abs, entry);
+        Ok(())
+    }
+
     pub fn read(&self, path: &str) -> Result<&str, String> {
         match self.get(path) {
             Some(Entry::File { content }) => Ok(content),

@@ -27,6 +27,8 @@ use super::process::{OnStop, Op, Program, Serves};
 
 /// `PG_VERSION` in the image (docker-library/postgres 16/bookworm/Dockerfile).
 pub const PG_VERSION: &str = "16.13";
+/// `SELECT version()`'s short form, as pg_dump's header prints it.
+pub const PG_VERSION_LONG: &str = "16.13 (Debian 16.13-1.pgdg12+1)";
 const PG_BUILD: &str = "16.13 (Debian 16.13-1.pgdg12+1) on x86_64-pc-linux-gnu, compiled by gcc (Debian 12.2.0-14+deb12u1) 12.2.0, 64-bit";
 const DEFAULT_PGDATA: &str = "/var/lib/postgresql/data";
 /// The `postgres` database's folder under `base/` (its OID).
@@ -273,6 +275,24 @@ pub struct Table {
     /// (name, type)
     pub columns: Vec<(String, String)>,
     pub rows: Vec<Vec<Option<String>>>,
+    /// A heap file cut short (copied while the server was writing it): the bytes left of its
+    /// first 8 kB page. Reading it fails.
+    pub torn_bytes: Option<u64>,
+}
+
+/// A value as `COPY … TO stdout` writes it (`\N` for NULL, tabs and newlines escaped).
+pub fn copy_text(v: &Option<String>) -> String {
+    escape(v)
+}
+
+/// A `COPY … FROM stdin` field back to its value.
+pub fn copy_value(v: &str) -> Option<String> {
+    unescape(v)
+}
+
+/// How much of a torn table's first page survived.
+pub fn torn_bytes(t: &Table) -> Option<u64> {
+    t.torn_bytes
 }
 
 fn escape(v: &Option<String>) -> String {
@@ -326,7 +346,14 @@ impl Table {
 
     fn decode(oid: u32, text: &str) -> Option<Table> {
         let mut lines = text.lines();
-        let name = lines.next()?.strip_prefix("relation ")?.to_string();
+        let first = lines.next()?;
+        let (name, torn_bytes) = match first.strip_prefix("torn relation ") {
+            Some(rest) => {
+                let (name, bytes) = rest.split_once(' ')?;
+                (name.to_string(), bytes.parse().ok())
+            }
+            None => (first.strip_prefix("relation ")?.to_string(), None),
+        };
         let columns = lines
             .next()?
             .split('\t')
@@ -343,7 +370,12 @@ impl Table {
             oid,
             name,
             columns,
-            rows,
+            rows: if torn_bytes.is_some() {
+                Vec::new()
+            } else {
+                rows
+            },
+            torn_bytes,
         })
     }
 }
@@ -367,7 +399,7 @@ pub fn tables(world: &World, id: &ContainerId) -> Vec<Table> {
         .collect()
 }
 
-fn save(world: &mut World, id: &ContainerId, table: &Table) -> Result<(), String> {
+pub(super) fn save(world: &mut World, id: &ContainerId, table: &Table) -> Result<(), String> {
     let dir = format!(
         "{}/{DB_DIR}",
         pgdata(&world.engine.containers[id].config.env)
@@ -392,8 +424,109 @@ fn save(world: &mut World, id: &ContainerId, table: &Table) -> Result<(), String
     })
 }
 
+/// A torn heap file cannot be read: PostgreSQL's error for a short first page.
+fn unreadable(table: &Table) -> Result<(), SqlError> {
+    match table.torn_bytes {
+        Some(bytes) => Err(SqlError {
+            message: format!(
+                "could not read block 0 in file \"{DB_DIR}/{}\": read only {bytes} of 8192 bytes",
+                table.oid
+            ),
+            position: None,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A table name without the `public.` schema a dump writes.
+fn unqualified(name: &str) -> String {
+    let lower = name.to_ascii_lowercase();
+    lower.strip_prefix("public.").unwrap_or(&lower).to_string()
+}
+
+fn drop_table(world: &mut World, id: &ContainerId, table: &Table) {
+    let dir = format!(
+        "{}/{DB_DIR}",
+        pgdata(&world.engine.containers[id].config.env)
+    );
+    let _ = containerfs::remove(world, id, &format!("{dir}/{}", table.oid), false);
+}
+
+/// The server's major version, from the image's tag (`postgres:17` → 17; 16 otherwise).
+pub fn server_major(world: &World, id: &ContainerId) -> u32 {
+    let image = &world.engine.containers[id].config.image;
+    image
+        .split_once(':')
+        .and_then(|(_, tag)| tag.split(['.', '-']).next())
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(16)
+}
+
+/// The superuser the image created (`POSTGRES_USER`, else `postgres`).
+pub fn superuser(env: &[String]) -> String {
+    env_value(env, "POSTGRES_USER")
+        .filter(|u| !u.is_empty())
+        .unwrap_or("postgres")
+        .to_string()
+}
+
+/// Roles other than the superuser live in `global/roles` (one name per line); PostgreSQL keeps
+/// them in the `pg_authid` catalog, shared by the whole cluster and not in a database's dump.
+const ROLES_FILE: &str = "global/roles";
+
+pub fn role_exists(world: &World, id: &ContainerId, role: &str) -> bool {
+    let env = &world.engine.containers[id].config.env;
+    role == superuser(env)
+        || containerfs::read(world, id, &format!("{}/{ROLES_FILE}", pgdata(env)))
+            .unwrap_or_default()
+            .lines()
+            .any(|l| l == role)
+}
+
+/// Every role: the superuser first.
+pub fn roles(world: &World, id: &ContainerId) -> Vec<String> {
+    let env = &world.engine.containers[id].config.env;
+    let mut out = vec![superuser(env)];
+    out.extend(
+        containerfs::read(world, id, &format!("{}/{ROLES_FILE}", pgdata(env)))
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string),
+    );
+    out
+}
+
+fn add_role(world: &mut World, id: &ContainerId, role: &str) -> Result<(), String> {
+    let path = format!(
+        "{}/{ROLES_FILE}",
+        pgdata(&world.engine.containers[id].config.env)
+    );
+    containerfs::write(
+        world,
+        id,
+        &path,
+        Node::File {
+            content: format!("{role}\n"),
+        },
+        true,
+        true,
+    )
+    .map(|_| ())
+    .map_err(|e| format!("could not write to file \"{ROLES_FILE}\": {}", e.strerror()))
+}
+
+/// Runs one SQL statement for a client other than `psql -c` (a script, `pg_restore`): the lines
+/// PostgreSQL answers, or its error as `ERROR:  …`.
+pub(super) fn execute(
+    world: &mut World,
+    id: &ContainerId,
+    sql: &str,
+) -> Result<Vec<String>, String> {
+    run_statement(world, id, 0, sql).map_err(|e| format!("ERROR:  {}", e.message))
+}
+
 /// Splits SQL on `;` outside quotes.
-fn statements(sql: &str) -> Vec<(usize, String)> {
+pub(super) fn statements(sql: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut quote = false;
@@ -582,19 +715,104 @@ fn run_statement(
     let end = offset + sql.trim_end().len();
     let word = |i: usize| toks.get(i).map(|(_, t)| t.to_ascii_uppercase());
     let tables = tables(world, id);
-    let find = |name: &str| {
-        tables
-            .iter()
-            .find(|t| t.name == name.to_ascii_lowercase())
-            .cloned()
-    };
+    let find = |name: &str| tables.iter().find(|t| t.name == unqualified(name)).cloned();
     let missing = |name: &str, at: usize| {
         err_at(
-            format!("relation \"{}\" does not exist", name.to_ascii_lowercase()),
+            format!("relation \"{}\" does not exist", unqualified(name)),
             at,
         )
     };
     match word(0).as_deref() {
+        // What a dump's preamble sets; a parameter this server does not know is refused.
+        Some("SET") => {
+            let param = word(1).unwrap_or_default().to_ascii_lowercase();
+            if param == "transaction_timeout" && server_major(world, id) < 17 {
+                return Err(SqlError {
+                    message: "unrecognized configuration parameter \"transaction_timeout\""
+                        .to_string(),
+                    position: None,
+                });
+            }
+            Ok(vec!["SET".to_string()])
+        }
+        Some("SELECT")
+            if toks
+                .iter()
+                .any(|(_, t)| t.eq_ignore_ascii_case("pg_catalog.set_config")) =>
+        {
+            Ok(aligned(
+                &["set_config".to_string()],
+                &[false],
+                &[vec![String::new()]],
+            ))
+        }
+        Some("ALTER") if word(1).as_deref() == Some("TABLE") => {
+            let name = toks.get(2).map(|t| t.1.clone()).unwrap_or_default();
+            let table = find(&name).ok_or_else(|| missing(&name, toks[2].0))?;
+            let owner_at = toks
+                .iter()
+                .position(|(_, t)| t.eq_ignore_ascii_case("owner"));
+            if let Some(at) = owner_at {
+                let role = toks
+                    .get(at + 2)
+                    .map(|t| t.1.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if !role_exists(world, id, &role) {
+                    return Err(SqlError {
+                        message: format!("role \"{role}\" does not exist"),
+                        position: None,
+                    });
+                }
+            }
+            let _ = table;
+            Ok(vec!["ALTER TABLE".to_string()])
+        }
+        Some("CREATE") if word(1).as_deref() == Some("ROLE") => {
+            let role = toks
+                .get(2)
+                .map(|t| t.1.to_ascii_lowercase())
+                .unwrap_or_default();
+            if role_exists(world, id, &role) {
+                return Err(SqlError {
+                    message: format!("role \"{role}\" already exists"),
+                    position: None,
+                });
+            }
+            add_role(world, id, &role).map_err(|m| SqlError {
+                message: m,
+                position: None,
+            })?;
+            Ok(vec!["CREATE ROLE".to_string()])
+        }
+        Some("ALTER") if word(1).as_deref() == Some("ROLE") => {
+            let role = toks
+                .get(2)
+                .map(|t| t.1.to_ascii_lowercase())
+                .unwrap_or_default();
+            if !role_exists(world, id, &role) {
+                return Err(SqlError {
+                    message: format!("role \"{role}\" does not exist"),
+                    position: None,
+                });
+            }
+            Ok(vec!["ALTER ROLE".to_string()])
+        }
+        Some("DROP") if word(1).as_deref() == Some("TABLE") && word(2).as_deref() == Some("IF") => {
+            let name = toks.get(4).map(|t| t.1.clone()).unwrap_or_default();
+            match find(&name) {
+                Some(table) => {
+                    drop_table(world, id, &table);
+                    Ok(vec!["DROP TABLE".to_string()])
+                }
+                None => Ok(vec![
+                    format!(
+                        "NOTICE:  table \"{}\" does not exist, skipping",
+                        unqualified(&name)
+                    ),
+                    "DROP TABLE".to_string(),
+                ]),
+            }
+        }
         Some("CREATE") => {
             if word(1).as_deref() != Some("TABLE") {
                 return Err(syntax_error(toks.get(1), end));
@@ -608,7 +826,7 @@ fn run_statement(
                 .get(i)
                 .cloned()
                 .ok_or_else(|| syntax_error(None, end))?;
-            let name = name.to_ascii_lowercase();
+            let name = unqualified(&name);
             if toks.get(i + 1).map(|t| t.1.as_str()) != Some("(") {
                 return Err(syntax_error(toks.get(i + 1), end));
             }
@@ -661,6 +879,7 @@ fn run_statement(
                 name,
                 columns,
                 rows: Vec::new(),
+                torn_bytes: None,
             };
             save(world, id, &table).map_err(|m| SqlError {
                 message: m.trim_start_matches("ERROR:  ").to_string(),
@@ -677,6 +896,7 @@ fn run_statement(
                 .cloned()
                 .ok_or_else(|| syntax_error(None, end))?;
             let mut table = find(&name).ok_or_else(|| missing(&name, name_at))?;
+            unreadable(&table)?;
             let mut i = 3;
             let mut target: Vec<usize> = (0..table.columns.len()).collect();
             if toks.get(i).map(|t| t.1.as_str()) == Some("(") {
@@ -774,6 +994,7 @@ fn run_statement(
                 .cloned()
                 .ok_or_else(|| syntax_error(None, end))?;
             let table = find(&name).ok_or_else(|| missing(&name, name_at))?;
+            unreadable(&table)?;
             let select: Vec<&str> = toks[1..from].iter().map(|(_, t)| t.as_str()).collect();
             let (headers, numeric, rows) = if select == ["count", "(", "*", ")"] {
                 (
@@ -836,15 +1057,11 @@ fn run_statement(
                 .cloned()
                 .ok_or_else(|| syntax_error(None, end))?;
             let table = find(&name).ok_or_else(|| SqlError {
-                message: format!("table \"{}\" does not exist", name.to_ascii_lowercase()),
+                message: format!("table \"{}\" does not exist", unqualified(&name)),
                 position: None,
             })?;
             let _ = name_at;
-            let dir = format!(
-                "{}/{DB_DIR}",
-                pgdata(&world.engine.containers[id].config.env)
-            );
-            let _ = containerfs::remove(world, id, &format!("{dir}/{}", table.oid), false);
+            drop_table(world, id, &table);
             Ok(vec!["DROP TABLE".to_string()])
         }
         _ => Err(syntax_error(toks.first(), end)),
@@ -916,7 +1133,7 @@ pub fn psql(
             2,
         )
     };
-    if user != superuser {
+    if !role_exists(world, id, &user) {
         if user == "root" {
             rec.say("psql connects as the OS user when -U is not given; inside the container that is root, which is not a database role. Add -U postgres.");
         }
@@ -931,6 +1148,10 @@ pub fn psql(
         return Err(fail(format!("database \"{database}\" does not exist")));
     }
     let Some(sql) = sql else {
+        if let Some(script) = super::pgdump::psql_script(world, id, argv) {
+            let (text, file) = script?;
+            return super::pgdump::psql_run(world, id, argv, &text, &file, rec);
+        }
         return Err(DockerError::new(
             "dockyard: interactive psql is not simulated; pass the SQL with -c, e.g. psql -U postgres -c \"SELECT * FROM notes\"",
             1,
@@ -1062,6 +1283,7 @@ mod tests {
             name: "notes".into(),
             columns: vec![("body".into(), "text".into())],
             rows: vec![vec![Some("tab\there".into())], vec![None]],
+            torn_bytes: None,
         };
         assert_eq!(Table::decode(t.oid, &t.encode()), Some(t));
     }

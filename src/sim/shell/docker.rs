@@ -56,7 +56,11 @@ pub(crate) fn docker(
             env,
             argv,
         } => {
-            let _ = (interactive, tty);
+            let _ = tty;
+            // Without -i the CLI does not attach standard input: `< app.sql` reaches nobody.
+            if !interactive && world.shell.stdin.take().is_some() {
+                rec.say("docker exec was given no -i, so the CLI does not attach standard input: the file after `<` never reaches the program, which reads an empty input. Add -i.");
+            }
             exec_in(
                 world,
                 &ExecRequest {

@@ -122,6 +122,7 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         DockerError::new("bash: unexpected EOF while looking for matching quote", 2)
     })?;
     let stdin = redirect::here_document(&mut words, body, rec)?;
+    let input = redirect::input_redirection(&mut words)?;
     let redirect = redirect::redirection(&mut words)?;
     // `sudo`: the learner's shell may do what root may (the daemon's files, systemctl).
     if words.len() > 1 && words[0] == "sudo" {
@@ -150,7 +151,10 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }
-    if redirect.is_some() || stdin.is_some() {
+    if program == "docker" && (redirect.is_some() || stdin.is_some() || input.is_some()) {
+        return docker_redirected(world, &words[1..], stdin, input, redirect, rec);
+    }
+    if redirect.is_some() || stdin.is_some() || input.is_some() {
         return Err(DockerError::new(
             format!(
                 "dockyard: redirections are simulated for cat and echo only, not for {program}"
@@ -173,6 +177,68 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             127,
         )),
     }
+}
+
+/// A `docker` command with the host shell's redirections: `< FILE` (or a here-document) is its
+/// standard input, `> FILE` receives its standard output (`docker exec db pg_dump … > app.sql`).
+/// As in bash, the output file is created (emptied) before the command runs, so a failing
+/// command leaves an empty file behind. A program that writes a packed file (`pg_dump -Fc`)
+/// hands it over whole.
+fn docker_redirected(
+    world: &mut World,
+    args: &[String],
+    here_document: Option<String>,
+    input: Option<String>,
+    redirect: Option<(String, bool)>,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    use crate::sim::hostfs::Entry;
+    world.shell.stdin = match input {
+        Some(path) => Some(world.fs.get(&path).cloned().ok_or_else(|| {
+            DockerError::new(format!("bash: {path}: No such file or directory"), 1)
+        })?),
+        None => here_document.map(|content| Entry::File { content }),
+    };
+    world.shell.stdout_archive = None;
+    let result = match &redirect {
+        None => docker(world, args, rec),
+        Some((path, append)) => {
+            if !append {
+                world
+                    .fs
+                    .write(path, "", false)
+                    .map_err(|e| DockerError::new(format!("bash: {e}"), 1))?;
+            }
+            let mut inner = Record::new(world.now_ms);
+            let result = docker(world, args, &mut inner);
+            let mut text = String::new();
+            for line in inner.terminal {
+                if line.stream == record::Stream::Stdout {
+                    text.push_str(&line.text);
+                    text.push('\n');
+                } else {
+                    rec.terminal.push(line);
+                }
+            }
+            rec.narration.extend(inner.narration);
+            rec.touched.extend(inner.touched);
+            rec.error |= inner.error;
+            let stored = match world.shell.stdout_archive.take() {
+                Some(archive) => world.fs.put(path, Entry::Archive(Box::new(archive))),
+                None => world.fs.write(path, &text, *append),
+            };
+            stored.map_err(|e| DockerError::new(format!("bash: {e}"), 1))?;
+            let size = world.fs.get(path).map(Entry::size_bytes).unwrap_or(0);
+            rec.touch(path.rsplit('/').next().unwrap_or("").to_string());
+            rec.say(format!(
+                "The host's shell wrote the command's standard output to {path} ({size} bytes) in the project folder."
+            ));
+            result
+        }
+    };
+    world.shell.stdin = None;
+    world.shell.stdout_archive = None;
+    result
 }
 
 /// bash's parameter expansion of the variables `export` set: `$NAME` and `${NAME}` outside

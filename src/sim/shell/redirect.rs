@@ -75,3 +75,26 @@ pub(super) fn redirection(words: &mut Vec<String>) -> Result<Option<(String, boo
     };
     Ok(Some((path, append)))
 }
+
+/// Takes `< file` out of the words (not `<<`, a here-document): the file to feed as standard
+/// input.
+pub(super) fn input_redirection(words: &mut Vec<String>) -> Result<Option<String>, DockerError> {
+    let Some(i) = words
+        .iter()
+        .position(|w| w.starts_with('<') && !w.starts_with("<<"))
+    else {
+        return Ok(None);
+    };
+    let op = words.remove(i);
+    let inline = op.trim_start_matches('<').to_string();
+    if !inline.is_empty() {
+        return Ok(Some(inline));
+    }
+    if i < words.len() {
+        return Ok(Some(words.remove(i)));
+    }
+    Err(DockerError::new(
+        "bash: syntax error near unexpected token `newline'",
+        2,
+    ))
+}
