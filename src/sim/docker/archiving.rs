@@ -39,6 +39,12 @@ pub trait Tree {
     fn put(&mut self, path: &str, node: Node) -> Result<(), FsError>;
     /// Removes a file or a folder with everything in it.
     fn delete(&mut self, path: &str) -> Result<(), FsError>;
+    /// Is a running PostgreSQL server writing a data directory at or below `path`? Its place
+    /// relative to `path` (`""` when it is `path`), and a random draw that decides what the copy
+    /// catches mid-write.
+    fn live_database(&mut self, _path: &str) -> Option<(String, u64)> {
+        None
+    }
 }
 
 /// The host's files as a [`Tree`].
@@ -90,6 +96,8 @@ pub struct Outcome {
     pub wrote: Vec<String>,
     /// An archive written to standard output (`tar czf - …`), for the caller's redirection.
     pub stdout_archive: Option<Archive>,
+    /// What a copy of a live database caught mid-write, in words, for the narration.
+    pub hot_copy: Option<String>,
 }
 
 impl Outcome {
@@ -129,21 +137,25 @@ fn tar_usage(gnu: bool, message: &str) -> Outcome {
     }
 }
 
+fn usage_err(gnu: bool, message: &str) -> Box<Outcome> {
+    Box::new(tar_usage(gnu, message))
+}
+
 /// Long because it is tar's three option syntaxes (old-style `czf`, bundled `-czf`, long
 /// `--file=`) with the options that take an argument in each.
-fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Outcome> {
+fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Box<Outcome>> {
     let mut t = TarArgs::default();
     let mut pending: Vec<char> = Vec::new();
     let letters = |t: &mut TarArgs,
                    bundle: &str,
                    pending: &mut Vec<char>|
-     -> Result<Option<String>, Outcome> {
+     -> Result<Option<String>, Box<Outcome>> {
         let chars: Vec<char> = bundle.chars().collect();
         for (i, c) in chars.iter().enumerate() {
             match c {
                 'c' | 'x' | 't' => {
                     if t.mode.is_some_and(|m| m != *c) {
-                        return Err(tar_usage(
+                        return Err(usage_err(
                             gnu,
                             "You may not specify more than one '-Acdtrux', '--delete' or  '--test-label' option",
                         ));
@@ -162,7 +174,7 @@ fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Outcome> {
                     pending.push(*c);
                 }
                 other => {
-                    return Err(tar_usage(gnu, &format!("invalid option -- '{other}'")));
+                    return Err(usage_err(gnu, &format!("invalid option -- '{other}'")));
                 }
             }
         }
@@ -185,12 +197,12 @@ fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Outcome> {
                 Some((n, v)) => (n, Some(v.to_string())),
                 None => (long, None),
             };
-            let take = |i: &mut usize| -> Result<String, Outcome> {
+            let take = |i: &mut usize| -> Result<String, Box<Outcome>> {
                 if let Some(v) = value.clone() {
                     return Ok(v);
                 }
                 let v = args.get(*i).cloned().ok_or_else(|| {
-                    tar_usage(gnu, &format!("option '--{name}' requires an argument"))
+                    usage_err(gnu, &format!("option '--{name}' requires an argument"))
                 })?;
                 *i += 1;
                 Ok(v)
@@ -214,10 +226,10 @@ fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Outcome> {
                     let v = take(&mut i)?;
                     t.strip = v
                         .parse()
-                        .map_err(|_| tar_usage(gnu, &format!("{v}: Invalid number of elements")))?;
+                        .map_err(|_| usage_err(gnu, &format!("{v}: Invalid number of elements")))?;
                 }
                 other => {
-                    return Err(tar_usage(gnu, &format!("unrecognized option '--{other}'")));
+                    return Err(usage_err(gnu, &format!("unrecognized option '--{other}'")));
                 }
             }
             continue;
@@ -245,13 +257,13 @@ fn parse_tar(args: &[String], gnu: bool) -> Result<TarArgs, Outcome> {
         }
     }
     if let Some(c) = pending.first() {
-        return Err(tar_usage(
+        return Err(usage_err(
             gnu,
             &format!("option requires an argument -- '{c}'"),
         ));
     }
     if t.mode.is_none() {
-        return Err(tar_usage(
+        return Err(usage_err(
             gnu,
             "You must specify one of the '-Acdtrux', '--delete' or '--test-label' options",
         ));
@@ -291,7 +303,7 @@ pub fn tar(
 ) -> Outcome {
     let t = match parse_tar(args, gnu) {
         Ok(t) => t,
-        Err(out) => return out,
+        Err(out) => return *out,
     };
     let base = hostfs::normalise(cwd, t.directory.as_deref().unwrap_or("."));
     let fatal = |message: String| {
@@ -507,6 +519,16 @@ fn create(
             }
         }
     }
+    for operand in &t.operands {
+        let path = hostfs::normalise(base, operand);
+        if let Some((rel, draw)) = tree.live_database(&path) {
+            let prefix = match (member_name(operand).as_str(), rel.as_str()) {
+                (name, "") => name.to_string(),
+                (name, rel) => format!("{name}/{rel}"),
+            };
+            out.hot_copy = Some(tear(&mut members, &prefix, draw));
+        }
+    }
     let archive = Archive {
         format: if t.gzip {
             ArchiveFormat::TarGz
@@ -544,6 +566,52 @@ fn create(
         out.code = if gnu { 2 } else { 1 };
     }
     out
+}
+
+/// What a file copy of a running PostgreSQL data directory holds (PostgreSQL docs, "File System
+/// Level Backup": tar takes no atomic snapshot, and the server buffers writes). The lock file is
+/// in it, so a server started on the copy runs crash recovery; and the files were read at
+/// different moments, so one table (chosen by `draw`) is behind or cut short: its newest rows are
+/// missing, or its first page is torn and cannot be read. Returns what happened, in words.
+fn tear(members: &mut BTreeMap<String, Entry>, data_dir: &str, draw: u64) -> String {
+    let heap_prefix = format!("{data_dir}/base/5/");
+    let tables: Vec<String> = members
+        .iter()
+        .filter(|(name, entry)| {
+            name.starts_with(&heap_prefix)
+                && matches!(entry, Entry::File { content } if content.starts_with("relation "))
+        })
+        .map(|(name, _)| name.clone())
+        .collect();
+    let Some(victim) = tables
+        .get((draw % tables.len().max(1) as u64) as usize)
+        .cloned()
+    else {
+        return "the copy holds the server's lock file (postmaster.pid) as if it had crashed; no table had changes in flight".to_string();
+    };
+    let Some(Entry::File { content }) = members.get_mut(&victim) else {
+        return String::new();
+    };
+    let mut lines: Vec<String> = content.lines().map(str::to_string).collect();
+    let table = lines[0].trim_start_matches("relation ").to_string();
+    let rows = lines.len().saturating_sub(2);
+    if (draw / tables.len() as u64).is_multiple_of(2) && rows > 0 {
+        // The file was read before the server flushed its newest rows (they were in the WAL
+        // segment, which was copied earlier).
+        let lost = rows.div_ceil(3);
+        lines.truncate(lines.len() - lost);
+        *content = lines.iter().map(|l| format!("{l}\n")).collect();
+        format!("table {table}'s file was copied before its newest {lost} row(s) reached it")
+    } else {
+        // The copy caught the file while the server was rewriting its first page.
+        *content = format!(
+            "torn relation {table} 4096\n{}\n",
+            lines.get(1).cloned().unwrap_or_default()
+        );
+        format!(
+            "table {table}'s file was copied halfway through a page write: only 4096 of its 8192 bytes are consistent"
+        )
+    }
 }
 
 /// `gzip [-k] [-d] [-c] FILE…` and `gunzip FILE.gz…`: compress a file into `FILE.gz` (the original

@@ -259,6 +259,11 @@ fn command(
                     t.describe(&name)
                 ));
             }
+            if let Some(what) = &outcome.hot_copy {
+                rec.say(format!(
+                    "tar copied a PostgreSQL data directory while its server was running. tar takes no atomic snapshot and the server keeps changes in memory and in the WAL, so the files were caught at different moments: {what}. The archive looks complete; it is not a usable backup. Stop the server first, or use pg_dump."
+                ));
+            }
             world.shell.stdout_archive = outcome.stdout_archive.clone();
             for line in &outcome.stderr {
                 if outcome.code == 0 {

@@ -36,6 +36,19 @@ const DB_DIR: &str = "base/5";
 /// PostgreSQL's `FirstNormalObjectId`: the first OID a user's table gets.
 const FIRST_USER_OID: u32 = 16384;
 const SOCKET: &str = "/var/run/postgresql/.s.PGSQL.5432";
+/// The lock file a running server keeps in its data directory; a clean shutdown removes it.
+pub const PID_FILE: &str = "postmaster.pid";
+/// What the startup process logs when it finds the server was not shut down cleanly
+/// (xlogrecovery.c, xlog.c).
+const RECOVERY_LINES: &[&str] = &[
+    "database system was interrupted; last known up at {pg_time_s} UTC",
+    "database system was not properly shut down; automatic recovery in progress",
+    "redo starts at 0/1A2B3C8",
+    "invalid record length at 0/1A2C6F0: expected at least 24, got 0",
+    "redo done at 0/1A2C6B8 system usage: CPU: user: 0.00 s, system: 0.00 s, elapsed: 0.00 s",
+    "checkpoint starting: end-of-recovery immediate wait",
+    "checkpoint complete: wrote 3 buffers (0.0%); 0 WAL file(s) added, 0 removed, 0 recycled",
+];
 
 fn env_value<'a>(env: &'a [String], key: &str) -> Option<&'a str> {
     env.iter()
@@ -228,7 +241,24 @@ pub fn program(argv: &[String], env: &[String]) -> Program {
     ops.push(log("listening on IPv6 address \"::\", port 5432", 1));
     ops.push(log(&format!("listening on Unix socket \"{SOCKET}\""), 1));
     ops.push(Op::Sleep(60));
+    // A postmaster.pid left behind means the server did not shut down cleanly (killed, or the
+    // directory was copied while it ran): crash recovery replays the WAL first.
+    let check = ops.len();
+    ops.push(Op::IfExists {
+        path: file(PID_FILE),
+        pc: check + 3,
+    });
     ops.push(log("database system was shut down at {pg_time_s} UTC", 62));
+    ops.push(Op::Jump(check + 3 + RECOVERY_LINES.len()));
+    for line in RECOVERY_LINES {
+        ops.push(log(line, 27));
+    }
+    ops.push(Op::WriteFile {
+        path: file(PID_FILE),
+        node: Node::File {
+            content: format!("1\n{data}\n5432\n/var/run/postgresql\n*\n"),
+        },
+    });
     ops.push(log("database system is ready to accept connections", 1));
     ops.push(Op::Serve);
     Program {
@@ -422,6 +452,17 @@ pub(super) fn save(world: &mut World, id: &ContainerId, table: &Table) -> Result
             e.strerror()
         )
     })
+}
+
+/// A clean shutdown (SIGINT, SIGTERM) removes the server's lock file; SIGKILL leaves it.
+pub fn on_clean_exit(world: &mut World, id: &ContainerId) {
+    let Some(c) = world.engine.containers.get(id) else {
+        return;
+    };
+    if c.config.argv().iter().any(|a| a == "postgres") && c.config.image.starts_with("postgres") {
+        let path = format!("{}/{PID_FILE}", pgdata(&c.config.env));
+        let _ = containerfs::remove(world, id, &path, false);
+    }
 }
 
 /// A torn heap file cannot be read: PostgreSQL's error for a short first page.

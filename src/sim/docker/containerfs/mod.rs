@@ -290,6 +290,24 @@ pub fn list(world: &World, id: &ContainerId, path: &str) -> Result<Vec<(String, 
     Ok(children.into_iter().collect())
 }
 
+/// The store behind a path in a container, and the path's place in it: `volume:NAME`,
+/// `host` (bind mounts, by host path), `layer:ID`, `tmpfs:ID:TARGET`.
+fn store_of(world: &World, id: &ContainerId, path: &str) -> Option<(String, String)> {
+    let c = world.engine.containers.get(id)?;
+    let path = hostfs::normalise("/", path);
+    Some(match c.fs.backing(&path) {
+        Backing::Layer(abs) => (format!("layer:{}", id.0), abs),
+        Backing::Mount { mount, rel } => {
+            let m = &c.fs.mounts[mount];
+            match m.kind {
+                MountKind::Volume => (format!("volume:{}", m.source), rel),
+                MountKind::Bind => ("host".to_string(), join(&m.source, &rel)),
+                MountKind::Tmpfs => (format!("tmpfs:{}:{}", id.0, m.target), rel),
+            }
+        }
+    })
+}
+
 /// A container's filesystem as the backup tools see it (src/sim/docker/archiving.rs): reads and
 /// writes go through its mounts like any program's, and each store written is remembered for the
 /// narration and the picture.
@@ -338,6 +356,31 @@ impl super::archiving::Tree for InContainer<'_> {
             self.touched.push(t);
         }
         Ok(())
+    }
+
+    fn live_database(&mut self, path: &str) -> Option<(String, u64)> {
+        let (store, rel) = store_of(self.world, &self.id, path)?;
+        let world = &*self.world;
+        let found = world.engine.containers.values().find_map(|c| {
+            let serving = c.listening
+                && c.config.image.starts_with("postgres")
+                && c.config.argv().iter().any(|a| a == "postgres");
+            if !serving {
+                return None;
+            }
+            let data = super::postgres::pgdata(&c.config.env);
+            let (db_store, db_rel) = store_of(world, &c.id, &data)?;
+            if db_store != store {
+                return None;
+            }
+            if rel.is_empty() || db_rel == rel {
+                Some(db_rel.trim_start_matches('/').to_string())
+            } else {
+                db_rel.strip_prefix(&format!("{rel}/")).map(str::to_string)
+            }
+        })?;
+        let draw = self.world.rng.below(1 << 32);
+        Some((found, draw))
     }
 
     fn delete(&mut self, path: &str) -> Result<(), FsError> {

@@ -1257,6 +1257,8 @@ pub fn on_graceful_exit(
     for (stderr, line) in lines {
         log_line(world, id, stderr, &line, rec);
     }
+    // A clean shutdown tidies its files (PostgreSQL's postmaster.pid).
+    super::postgres::on_clean_exit(world, id);
     exited(
         world,
         id,
