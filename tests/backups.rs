@@ -289,3 +289,58 @@ fn a_killed_server_recovers_on_its_next_start() {
             .contains("database system was interrupted; last known up at")
     );
 }
+
+#[test]
+fn a_dropped_table_comes_back_from_yesterdays_dump_and_not_from_a_restart() {
+    let mut host = Host::new(50);
+    db_with_rows(&mut host, 2);
+    host.run("docker exec db pg_dump -U postgres -Fc postgres > nightly.dump");
+    host.fault("drop-table notes");
+    host.run("docker restart db");
+    host.wait(3_000);
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("relation \"notes\" does not exist"), "{out}");
+    host.run("docker exec -i db pg_restore -U postgres -d postgres < nightly.dump");
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+}
+
+#[test]
+fn a_backup_on_the_same_disk_dies_with_it() {
+    let mut host = Host::new(51);
+    db_with_rows(&mut host, 2);
+    host.run("docker exec db pg_dump -U postgres -Fc postgres > nightly.dump");
+    host.fault("lose-disk");
+    assert!(host.run("ls").trim().is_empty());
+    let out = host.run("docker volume ls");
+    assert!(!out.contains("pgdata"), "{out}");
+}
+
+#[test]
+fn ransomware_encrypts_the_backups_it_can_write() {
+    let mut host = Host::new(52);
+    db_with_rows(&mut host, 2);
+    host.run("docker exec db pg_dump -U postgres postgres > nightly.sql");
+    host.fault("ransomware");
+    let ls = host.run("ls");
+    assert!(
+        ls.contains("nightly.sql.locked") && ls.contains("README_RESTORE_FILES.txt"),
+        "{ls}"
+    );
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("could not read block 0"), "{out}");
+}
+
+#[test]
+fn a_deleted_or_corrupted_volume_loses_its_files() {
+    let mut host = Host::new(53);
+    db_with_rows(&mut host, 2);
+    host.fault("corrupt-volume pgdata");
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT * FROM notes\"");
+    assert!(out.contains("read only 0 of 8192 bytes"), "{out}");
+    host.fault("delete-volume pgdata");
+    let out = host.run("docker ps -a");
+    assert!(!out.contains(" db"), "{out}");
+    let out = host.run("docker volume ls");
+    assert!(!out.contains("pgdata"), "{out}");
+}

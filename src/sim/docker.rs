@@ -12,6 +12,7 @@ pub mod cli;
 pub mod compose;
 pub mod container;
 pub mod containerfs;
+pub mod disaster;
 pub mod disk;
 pub mod dns;
 pub mod dockerfile;

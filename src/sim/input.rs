@@ -51,6 +51,48 @@ pub enum Fault {
         name: String,
         machine: Option<String>,
     },
+    /// `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk`, `ransomware`
+    /// (src/sim/docker/disaster.rs).
+    Disaster(Disaster),
+}
+
+/// Which disaster, as typed after `!`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Disaster {
+    DropTable { table: String },
+    DeleteVolume { volume: String },
+    CorruptVolume { volume: String },
+    LoseDisk,
+    Ransomware,
+}
+
+impl Disaster {
+    pub fn parse(words: &[&str]) -> Option<Disaster> {
+        Some(match words {
+            ["drop-table", table] => Disaster::DropTable {
+                table: table.to_ascii_lowercase(),
+            },
+            ["delete-volume", volume] => Disaster::DeleteVolume {
+                volume: volume.to_string(),
+            },
+            ["corrupt-volume", volume] => Disaster::CorruptVolume {
+                volume: volume.to_string(),
+            },
+            ["lose-disk"] => Disaster::LoseDisk,
+            ["ransomware"] => Disaster::Ransomware,
+            _ => return None,
+        })
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            Disaster::DropTable { table } => format!("drop-table {table}"),
+            Disaster::DeleteVolume { volume } => format!("delete-volume {volume}"),
+            Disaster::CorruptVolume { volume } => format!("corrupt-volume {volume}"),
+            Disaster::LoseDisk => "lose-disk".to_string(),
+            Disaster::Ransomware => "ransomware".to_string(),
+        }
+    }
 }
 
 impl Fault {
@@ -99,6 +141,9 @@ impl Fault {
                 name: name.trim_end_matches('.').to_ascii_lowercase(),
                 machine: (*machine != "none").then(|| machine.to_string()),
             }),
+            _ if Disaster::parse(&words).is_some() => {
+                Ok(Fault::Disaster(Disaster::parse(&words).expect("checked")))
+            }
             ["traffic", ..] => TrafficAction::parse(&words)
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Traffic),
@@ -106,7 +151,7 @@ impl Fault {
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Voting),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE` or `dns NAME MACHINE`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE`, `dns NAME MACHINE`, `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk` or `ransomware`"
             )),
         }
     }
@@ -136,6 +181,7 @@ impl Fault {
             Fault::Dns { name, machine } => {
                 format!("dns {name} {}", machine.as_deref().unwrap_or("none"))
             }
+            Fault::Disaster(disaster) => disaster.describe(),
         }
     }
 }
@@ -302,6 +348,21 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn disasters_parse_and_describe_alike() {
+        for text in [
+            "drop-table notes",
+            "delete-volume pgdata",
+            "corrupt-volume pgdata",
+            "lose-disk",
+            "ransomware",
+        ] {
+            let words: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(Disaster::parse(&words).unwrap().describe(), text);
+        }
+        assert!(Disaster::parse(&["lose-disk", "x"]).is_none());
+    }
 
     #[test]
     fn faults_parse() {

@@ -52,6 +52,7 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         Fault::Voting(action) => crate::sim::swarm::voting::apply(world, action, rec),
         Fault::Traffic(action) => crate::sim::traffic::apply(world, action, rec),
         Fault::Dns { name, machine } => dns(world, name, machine.as_deref(), rec),
+        Fault::Disaster(disaster) => crate::sim::docker::disaster::apply(world, disaster, rec),
     };
     if let Err(message) = result {
         rec.say(format!(
