@@ -6,6 +6,7 @@
 //! the same seed and inputs give the same run, which is what makes links and tests reproducible.
 
 pub mod agenda;
+pub mod backup;
 pub mod check;
 pub mod docker;
 pub mod event;

@@ -74,6 +74,9 @@ pub enum Check {
     /// (src/sim/swarm/deploycheck.rs).
     Deploy(super::swarm::deploycheck::DeployCheck),
     Traefik(super::traefik::check::TraefikCheck),
+    /// `data lost under 24h`, `restore recovers rows up to 03:00`, `3-2-1 holds`…
+    /// (src/sim/backup/check.rs).
+    Backup(super::backup::check::BackupCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -101,6 +104,9 @@ impl Check {
         };
         if let Some(traefik) = super::traefik::check::TraefikCheck::parse(&words, text) {
             return traefik.map(Check::Traefik).map_err(|why| err(&why));
+        }
+        if let Some(backup) = super::backup::check::BackupCheck::parse(&words) {
+            return backup.map(Check::Backup).map_err(|why| err(&why));
         }
         if let Some(store) = super::docker::storecheck::StoreCheck::parse(text) {
             return store.map(Check::Store).map_err(|why| err(&why));
@@ -209,6 +215,7 @@ impl Check {
             Check::Vote(check) => check.holds(world),
             Check::Deploy(check) => check.holds(world),
             Check::Traefik(check) => check.holds(world),
+            Check::Backup(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

@@ -14,6 +14,8 @@ pub enum Event {
     Input(Input),
     /// The end of an `Advance`: time has passed and the shell prompt returns.
     Wake,
+    /// The application of page 12 writes its next row (src/sim/backup/mod.rs).
+    DataWrite,
     /// The main process of a container reaches its next instruction (after a sleep, or at start).
     Process {
         container: ContainerId,
@@ -77,6 +79,7 @@ impl Event {
             | Event::TraefikRenew { container, .. } => Some(container),
             Event::Input(_)
             | Event::Wake
+            | Event::DataWrite
             | Event::VmBoot { .. }
             | Event::DiskFull
             | Event::SwarmTick

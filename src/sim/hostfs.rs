@@ -311,17 +311,25 @@ impl HostFs {
 
     /// A content checksum, as BuildKit keys a copied file.
     pub fn checksum(&self, path: &str) -> Option<String> {
-        match self.get(path)? {
-            Entry::File { content } => Some(content_digest(content)),
-            Entry::Bulk {
-                size_bytes,
-                file_count,
-            } => Some(content_digest(&format!("bulk:{size_bytes}:{file_count}"))),
-            Entry::Archive(archive) => Some(content_digest(&format!("{archive:?}"))),
-            Entry::Dir => None,
-        }
+        let entry = self.get(path)?;
+        (!matches!(entry, Entry::Dir)).then(|| digest(entry))
     }
+}
 
+/// A digest of what a file holds (a folder holds nothing of its own).
+pub fn digest(entry: &Entry) -> String {
+    match entry {
+        Entry::File { content } => content_digest(content),
+        Entry::Bulk {
+            size_bytes,
+            file_count,
+        } => content_digest(&format!("bulk:{size_bytes}:{file_count}")),
+        Entry::Archive(archive) => content_digest(&format!("{archive:?}")),
+        Entry::Dir => content_digest(""),
+    }
+}
+
+impl HostFs {
     /// Fills the project folder from a template (`setup: host project=node-app`).
     pub fn seed_project(&mut self, template: &str) -> Result<(), String> {
         let files: &[(&str, &str)] = match template {

@@ -51,6 +51,12 @@ pub enum Fault {
         name: String,
         machine: Option<String>,
     },
+    /// `writes start CONTAINER TABLE RATE` (`1/h`, `10/m`, `2/s`) / `writes stop`: an
+    /// application writing rows (src/sim/backup/mod.rs).
+    Writes {
+        /// `(container, table, every_ms)`; `None` stops.
+        start: Option<(String, String, super::time::Millis)>,
+    },
     /// `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk`, `ransomware`
     /// (src/sim/docker/disaster.rs).
     Disaster(Disaster),
@@ -141,6 +147,27 @@ impl Fault {
                 name: name.trim_end_matches('.').to_ascii_lowercase(),
                 machine: (*machine != "none").then(|| machine.to_string()),
             }),
+            ["writes", "stop"] => Ok(Fault::Writes { start: None }),
+            ["writes", "start", container, table, rate] => {
+                let every_ms = rate
+                    .split_once('/')
+                    .and_then(|(n, unit)| {
+                        let n: u64 = n.parse().ok().filter(|n| *n > 0)?;
+                        let per_ms = match unit {
+                            "s" => 1_000,
+                            "m" | "min" => 60_000,
+                            "h" => 3_600_000,
+                            "d" => 86_400_000,
+                            _ => return None,
+                        };
+                        Some(per_ms / n)
+                    })
+                    .filter(|ms| *ms > 0)
+                    .ok_or_else(|| format!("rate must be like 1/h, 10/m or 2/s, got {rate:?}"))?;
+                Ok(Fault::Writes {
+                    start: Some((container.to_string(), table.to_string(), every_ms)),
+                })
+            }
             _ if Disaster::parse(&words).is_some() => {
                 Ok(Fault::Disaster(Disaster::parse(&words).expect("checked")))
             }
@@ -182,6 +209,10 @@ impl Fault {
                 format!("dns {name} {}", machine.as_deref().unwrap_or("none"))
             }
             Fault::Disaster(disaster) => disaster.describe(),
+            Fault::Writes { start: None } => "writes stop".to_string(),
+            Fault::Writes {
+                start: Some((container, table, every_ms)),
+            } => format!("writes start {container} {table} every {every_ms} ms"),
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct World {
     pub traffic: super::traffic::model::Traffic,
     /// Running Traefiks, public DNS and the simulated Let's Encrypt (src/sim/traefik/model.rs).
     pub traefik: super::traefik::model::Traefik,
+    /// The data's history: rows over time, backups, disasters, restores (src/sim/backup/).
+    pub backups: super::backup::model::Backups,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -161,6 +163,7 @@ impl World {
             swarm: Default::default(),
             disk: super::docker::disk::model::Disk::default(),
             traffic: Default::default(),
+            backups: Default::default(),
             traefik: Default::default(),
         }
     }

@@ -98,6 +98,8 @@ pub struct Outcome {
     pub stdout_archive: Option<Archive>,
     /// What a copy of a live database caught mid-write, in words, for the narration.
     pub hot_copy: Option<String>,
+    /// The archive `tar x` unpacked, to recognise a backup being restored.
+    pub extracted: Option<Archive>,
 }
 
 impl Outcome {
@@ -403,6 +405,7 @@ pub fn tar(
         return out;
     }
     // Extract: each member at its name under the target folder, minus `--strip-components`.
+    out.extracted = Some(archive.clone());
     for (name, entry) in archive.members.iter().filter(|(n, _)| selected(n)) {
         let parts: Vec<&str> = name
             .split('/')

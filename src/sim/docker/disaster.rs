@@ -21,6 +21,14 @@ use super::engine;
 
 pub fn apply(world: &mut World, disaster: &Disaster, rec: &mut Record) -> Result<(), String> {
     rec.title = format!("disaster: {}", disaster.describe());
+    let result = strike(world, disaster, rec);
+    if result.is_ok() {
+        crate::sim::backup::disaster(world, &disaster.describe());
+    }
+    result
+}
+
+fn strike(world: &mut World, disaster: &Disaster, rec: &mut Record) -> Result<(), String> {
     match disaster {
         Disaster::DropTable { table } => drop_table(world, table, rec),
         Disaster::DeleteVolume { volume } => delete_volume(world, volume, rec),

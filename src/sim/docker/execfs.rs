@@ -100,6 +100,40 @@ pub fn run(
     }
 }
 
+/// What page 12 measures of a `tar`: an archive holding a database's tables is a backup (a
+/// consistent one unless it copied a live server); unpacking one is a restore.
+fn record_backup(world: &mut World, id: &ContainerId, program: &str, outcome: &archiving::Outcome) {
+    use crate::sim::backup;
+    if program != "tar" || outcome.code != 0 {
+        return;
+    }
+    if let Some(archive) = &outcome.extracted {
+        let tables = backup::tables_in_archive(archive);
+        if !tables.is_empty() {
+            let digest = hostfs::digest(&hostfs::Entry::Archive(Box::new(archive.clone())));
+            let name = world.engine.containers[id].name.clone();
+            backup::restored(world, &format!("{name} (files)"), Some(&digest), &tables);
+        }
+        return;
+    }
+    for path in &outcome.wrote {
+        if let Some(Node::Archive(archive)) = containerfs::get(world, id, path) {
+            let tables = backup::tables_in_archive(&archive);
+            if !tables.is_empty() {
+                let entry = hostfs::Entry::Archive(archive);
+                backup::written(
+                    world,
+                    "tar",
+                    path,
+                    &entry,
+                    &tables,
+                    outcome.hot_copy.is_none(),
+                );
+            }
+        }
+    }
+}
+
 /// A file tool (or a `sh -c` script of them) as a container's main process: its output lines
 /// (stderr?, text), its exit status, and the bytes it moved (which decide how long it runs).
 pub fn run_for_process(
@@ -259,6 +293,7 @@ fn command(
                     t.describe(&name)
                 ));
             }
+            record_backup(world, id, &program, &outcome);
             if let Some(what) = &outcome.hot_copy {
                 rec.say(format!(
                     "tar copied a PostgreSQL data directory while its server was running. tar takes no atomic snapshot and the server keeps changes in memory and in the WAL, so the files were caught at different moments: {what}. The archive looks complete; it is not a usable backup. Stop the server first, or use pg_dump."

@@ -201,6 +201,8 @@ fn take_conn(argv: &[String], takes_value: &[&str]) -> (Conn, Vec<(String, Optio
 }
 
 /// `pg_dump [-U user] [-Fc|-Fp] [-t table]… [-f file] [--clean [--if-exists]] [DBNAME]`.
+/// Long because it is pg_dump's order: options, connection, a table it cannot read, the table
+/// selection, then the output in its format and what page 12 records of it.
 pub fn pg_dump(
     world: &mut World,
     id: &ContainerId,
@@ -274,7 +276,7 @@ pub fn pg_dump(
             let key = restrict_key(world);
             Entry::File {
                 content: format!(
-                    "--\n-- PostgreSQL database dump\n--\n\n\\restrict {key}\n\n{body}--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict {key}\n\n"
+                    "--\n-- PostgreSQL database dump\n--\n\n\\restrict {key}\n\n{body}--\n-- PostgreSQL database dump complete\n--\n\n\\unrestrict {key}\n"
                 ),
             }
         }
@@ -285,6 +287,20 @@ pub fn pg_dump(
             ));
         }
     };
+    let tool = if format == 'c' {
+        "pg_dump -Fc"
+    } else {
+        "pg_dump"
+    };
+    crate::sim::backup::written(
+        world,
+        tool,
+        file.as_deref().unwrap_or("stdout"),
+        &produced,
+        &tables,
+        true,
+    );
+    world.shell.bytes_moved += produced.size_bytes();
     rec.say(format!(
         "pg_dump read database {database} as one snapshot ({} table(s), {rows} row(s)): what was committed when it began, while other sessions could go on writing.",
         tables.len()
@@ -564,8 +580,15 @@ pub fn psql_run(
         && argv
             .iter()
             .any(|a| a.eq_ignore_ascii_case("ON_ERROR_STOP=on") || a == "ON_ERROR_STOP=1");
-    let errors = run_script(world, id, script, Runner::Psql { stop_on_error }, file, rec)?;
+    let result = run_script(world, id, script, Runner::Psql { stop_on_error }, file, rec);
     let name = world.engine.containers[id].name.clone();
+    world.shell.bytes_moved += script.len() as u64;
+    let digest = crate::sim::hostfs::digest(&Entry::File {
+        content: script.to_string(),
+    });
+    let tables = postgres::tables(world, id);
+    crate::sim::backup::restored(world, &name, Some(&digest), &tables);
+    let errors = result?;
     rec.touch(&name);
     if errors > 0 {
         rec.say(format!(
@@ -619,6 +642,8 @@ pub fn pg_restore(
             })?
         }
     };
+    let digest = crate::sim::hostfs::digest(&input);
+    world.shell.bytes_moved += input.size_bytes();
     let body = match input {
         Entry::Archive(a) if a.format == ArchiveFormat::PgCustom => {
             match a.members.get("toc.dat") {
@@ -669,15 +694,18 @@ pub fn pg_restore(
         }
     }
     script.push_str(&body);
-    let errors = run_script(
+    let result = run_script(
         world,
         id,
         &script,
         Runner::PgRestore { exit_on_error },
         "",
         rec,
-    )?;
+    );
     let name = world.engine.containers[id].name.clone();
+    let tables = postgres::tables(world, id);
+    crate::sim::backup::restored(world, &name, Some(&digest), &tables);
+    let errors = result?;
     rec.touch(&name);
     if errors > 0 {
         rec.err(format!(

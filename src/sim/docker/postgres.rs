@@ -320,6 +320,11 @@ pub fn copy_value(v: &str) -> Option<String> {
     unescape(v)
 }
 
+/// A table from its heap file's text (`None` when it is not one).
+pub fn decode_table(oid: u32, text: &str) -> Option<Table> {
+    Table::decode(oid, text)
+}
+
 /// How much of a torn table's first page survived.
 pub fn torn_bytes(t: &Table) -> Option<u64> {
     t.torn_bytes
@@ -558,11 +563,7 @@ fn add_role(world: &mut World, id: &ContainerId, role: &str) -> Result<(), Strin
 
 /// Runs one SQL statement for a client other than `psql -c` (a script, `pg_restore`): the lines
 /// PostgreSQL answers, or its error as `ERROR:  …`.
-pub(super) fn execute(
-    world: &mut World,
-    id: &ContainerId,
-    sql: &str,
-) -> Result<Vec<String>, String> {
+pub fn execute(world: &mut World, id: &ContainerId, sql: &str) -> Result<Vec<String>, String> {
     run_statement(world, id, 0, sql).map_err(|e| format!("ERROR:  {}", e.message))
 }
 
@@ -1247,6 +1248,7 @@ pub fn psql(
             }
         }
     }
+    crate::sim::backup::sample(world, id);
     let backing = world.engine.containers[id].fs.backing(&data);
     let place = match backing {
         containerfs::Backing::Layer(_) => containerfs::Touched::Layer,

@@ -47,6 +47,41 @@ pub(crate) fn exec_in(
     )
 }
 
+/// A file tool or database client (src/sim/docker/execfs.rs), and the time its bytes take.
+fn run_file_tool(
+    world: &mut World,
+    id: &ContainerId,
+    argv: &[String],
+    rec: &mut Record,
+) -> Option<Result<(), DockerError>> {
+    world.shell.bytes_moved = 0;
+    let result = crate::sim::docker::execfs::run(world, id, argv, rec)?;
+    let bytes = std::mem::take(&mut world.shell.bytes_moved);
+    if result.is_ok() && bytes > 0 {
+        wait_for_bytes(world, bytes, rec);
+    }
+    Some(result)
+}
+
+/// A backup tool's work takes time (src/sim/docker/archiving.rs): the prompt returns once its
+/// bytes are read and written, and a restore counts as finished then.
+fn wait_for_bytes(world: &mut World, bytes: u64, rec: &mut Record) {
+    let took_ms = crate::sim::docker::archiving::duration_ms(bytes);
+    let now = world.now_ms;
+    if let Some(restore) = world.backups.restores.last_mut()
+        && restore.at_ms == now
+    {
+        restore.at_ms += took_ms;
+    }
+    world.shell.waiting.push(crate::sim::world::Waiter::Sleep);
+    world.schedule_in(took_ms, crate::sim::event::Event::Wake);
+    rec.say(format!(
+        "It moves {} of data: at disk speed that takes {}; the prompt returns then.",
+        crate::sim::docker::archiving::human_size(bytes),
+        crate::sim::time::short_duration(took_ms)
+    ));
+}
+
 /// `docker exec`: a second process in a running container.
 fn exec(
     world: &mut World,
@@ -80,7 +115,7 @@ fn exec(
     all_env.extend(env.iter().cloned());
     // Files inside the container go through its filesystem view
     // (src/sim/docker/containerfs/mod.rs).
-    if let Some(result) = crate::sim::docker::execfs::run(world, id, argv, rec) {
+    if let Some(result) = run_file_tool(world, id, argv, rec) {
         return result;
     }
     // Network tools (curl to another container, ping, nslookup, getent): src/sim/docker/probe.rs.

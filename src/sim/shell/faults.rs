@@ -53,6 +53,13 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         Fault::Traffic(action) => crate::sim::traffic::apply(world, action, rec),
         Fault::Dns { name, machine } => dns(world, name, machine.as_deref(), rec),
         Fault::Disaster(disaster) => crate::sim::docker::disaster::apply(world, disaster, rec),
+        Fault::Writes { start: None } => {
+            crate::sim::backup::stop_writes(world, rec);
+            Ok(())
+        }
+        Fault::Writes {
+            start: Some((container, table, every_ms)),
+        } => crate::sim::backup::start_writes(world, container, table, *every_ms, rec),
     };
     if let Err(message) = result {
         rec.say(format!(

@@ -809,6 +809,8 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
             Op::Serve => {
                 let c = container_mut(world, id);
                 c.listening = true;
+                crate::sim::backup::sample(world, id);
+                let c = container_mut(world, id);
                 if let Some(serves) = c.program.as_ref().and_then(|p| p.serves.as_ref()) {
                     let port = serves.port;
                     rec.say(format!(
