@@ -480,7 +480,12 @@ pub const PAGES: &[Page] = &[
                 "docker exec db psql -U postgres -c \"SELECT count(*) FROM events\"",
             ],
             free_play_hint: "Free play has no goals. Run PostgreSQL on a named volume, let an app write with `!writes start db events 1/m`, take backups (`pg_dump` through `docker exec`, or `tar` in a throwaway container), then break something (`!drop-table events`, `!delete-volume pgdata`, `!lose-disk`, `!ransomware`) and restore.",
-            scenarios: scenarios!["backup-volume-tar-restore"],
+            scenarios: scenarios![
+                "backup-volume-tar-restore",
+                "backup-pg-dump-while-writing",
+                "backup-live-copy-vs-stopped",
+                "backup-restore-errors",
+            ],
         }),
     },
     Page {

@@ -411,6 +411,7 @@ fn describe_wait(world: &World) -> String {
         Some(Waiter::Restart { print, .. }) => format!("still restarting {print}"),
         Some(Waiter::Sleep) => "still sleeping".to_string(),
         Some(Waiter::Curl { .. }) => "curl is still waiting for an answer".to_string(),
+        Some(Waiter::Finish { .. }) => "a backup tool is still moving its data".to_string(),
         Some(Waiter::Vm { name }) => format!("still booting {name}"),
         Some(Waiter::Compose(job)) => format!(
             "`docker compose` is still converging project {}",

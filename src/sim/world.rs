@@ -87,6 +87,9 @@ pub enum Waiter {
     /// `curl` waiting for an answer that comes late (Traefik's 504 after its 30 s dial
     /// timeout): the lines to print at the wake-up event, each `(stderr, text)`.
     Curl { lines: Vec<(bool, String)> },
+    /// A backup tool still moving its bytes (`docker exec db pg_restore …`): what it reports on
+    /// stderr, printed when it finishes.
+    Finish { lines: Vec<String> },
     /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
     Vm { name: String },
     /// `docker compose up|down|stop|restart`: the steps still to run
@@ -115,6 +118,7 @@ impl Waiter {
             | Waiter::Follow { container } => Some(container),
             Waiter::Sleep
             | Waiter::Curl { .. }
+            | Waiter::Finish { .. }
             | Waiter::Vm { .. }
             | Waiter::Compose(_)
             | Waiter::ComposeAttached { .. }

@@ -73,7 +73,20 @@ fn wait_for_bytes(world: &mut World, bytes: u64, rec: &mut Record) {
     {
         restore.at_ms += took_ms;
     }
-    world.shell.waiting.push(crate::sim::world::Waiter::Sleep);
+    // What it reports on stderr comes as it works; the terminal shows it when it is done.
+    let mut lines = Vec::new();
+    rec.terminal.retain(|l| {
+        if l.stream == crate::sim::record::Stream::Stderr {
+            lines.push(l.text.clone());
+            false
+        } else {
+            true
+        }
+    });
+    world
+        .shell
+        .waiting
+        .push(crate::sim::world::Waiter::Finish { lines });
     world.schedule_in(took_ms, crate::sim::event::Event::Wake);
     rec.say(format!(
         "It moves {} of data: at disk speed that takes {}; the prompt returns then.",

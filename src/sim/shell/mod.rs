@@ -84,25 +84,36 @@ pub fn on_input(world: &mut World, input: Input, rec: &mut Record) {
 }
 
 pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
-    let Some(i) = world
-        .shell
-        .waiting
-        .iter()
-        .position(|w| matches!(w, Waiter::Sleep | Waiter::Curl { .. }))
-    else {
+    let Some(i) = world.shell.waiting.iter().position(|w| {
+        matches!(
+            w,
+            Waiter::Sleep | Waiter::Curl { .. } | Waiter::Finish { .. }
+        )
+    }) else {
         return false;
     };
-    if let Waiter::Curl { lines } = world.shell.waiting.remove(i) {
-        rec.title = "curl gets its answer".to_string();
-        for (stderr, line) in lines {
-            if stderr {
-                rec.err(line);
-            } else {
-                rec.out(line);
+    match world.shell.waiting.remove(i) {
+        Waiter::Curl { lines } => {
+            rec.title = "curl gets its answer".to_string();
+            for (stderr, line) in lines {
+                if stderr {
+                    rec.err(line);
+                } else {
+                    rec.out(line);
+                }
             }
+            rec.say("The answer came after Traefik's 30 s dial timeout: the prompt is back.");
+            return true;
         }
-        rec.say("The answer came after Traefik's 30 s dial timeout: the prompt is back.");
-        return true;
+        Waiter::Finish { lines } => {
+            rec.title = "the command finishes".to_string();
+            for line in lines {
+                rec.err(line);
+            }
+            rec.say("The command has moved its data and exited: the prompt is back.");
+            return true;
+        }
+        _ => {}
     }
     rec.title = "the wait is over".to_string();
     rec.say("The wait is over: the prompt is back.");
