@@ -8,6 +8,7 @@
 pub mod agenda;
 pub mod backup;
 pub mod check;
+pub mod cron;
 pub mod docker;
 pub mod event;
 pub mod files;

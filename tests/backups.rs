@@ -378,3 +378,30 @@ fn the_recovery_point_and_time_are_measured_from_the_rows() {
     assert!(holds(&host, "backup copies 1"));
     assert!(holds(&host, "3-2-1 fails"));
 }
+
+/// A host crontab runs the nightly dump at 03:00 from the home folder; `%` must be escaped.
+#[test]
+fn cron_runs_the_nightly_dump_and_dated_files_accumulate() {
+    let mut host = Host::new(70);
+    db_with_rows(&mut host, 1);
+    let out = host.run("crontab -l");
+    assert!(out.contains("no crontab for learner"), "{out}");
+    host.run("mkdir backups");
+    let out = host.run(
+        "crontab - <<'EOF'\n# nightly\n0 3 * * * cd app/backups && docker exec db pg_dump -U postgres -Fc postgres > db-$(date +\\%F).dump\nEOF",
+    );
+    assert!(!out.contains("error"), "{out}");
+    assert!(host.run("crontab -l").contains("0 3 * * *"));
+    host.wait(3 * 86_400_000);
+    let ls = host.run("ls backups");
+    assert_eq!(
+        ls.trim(),
+        "db-2026-01-06.dump  db-2026-01-07.dump  db-2026-01-08.dump",
+        "{ls}"
+    );
+    let out = host.run("crontab - <<'EOF'\n0 3 * * * echo $(date +%F)\n0 25 * * * x\nEOF");
+    assert!(
+        out.contains("\"-\":2: bad hour\nerrors in crontab file, can't install."),
+        "{out}"
+    );
+}

@@ -18,6 +18,7 @@ use std::path::Path;
 const LEAVES: &[&str] = &[
     "agenda",
     "backup::model",
+    "cron::model",
     "docker::build::model",
     "docker::catalogue",
     "docker::cli",

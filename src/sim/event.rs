@@ -16,6 +16,8 @@ pub enum Event {
     Wake,
     /// The application of page 12 writes its next row (src/sim/backup/mod.rs).
     DataWrite,
+    /// cron's next minute with a job due (src/sim/cron/mod.rs).
+    Cron,
     /// The main process of a container reaches its next instruction (after a sleep, or at start).
     Process {
         container: ContainerId,
@@ -80,6 +82,7 @@ impl Event {
             Event::Input(_)
             | Event::Wake
             | Event::DataWrite
+            | Event::Cron
             | Event::VmBoot { .. }
             | Event::DiskFull
             | Event::SwarmTick

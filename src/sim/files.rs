@@ -203,6 +203,24 @@ pub fn run(
                 Err(DockerError::new(missing.join("\n"), 1))
             }
         }
+        "crontab" => super::cron::crontab(world, &words[1..], stdin, rec),
+        "cd" => {
+            let target = args.first().map_or("/home/learner", |a| a.as_str());
+            match world.fs.get(target) {
+                Some(Entry::Dir) => {
+                    world.fs.cwd = world.fs.resolve(target);
+                    Ok(())
+                }
+                Some(_) => Err(DockerError::new(
+                    format!("bash: cd: {target}: Not a directory"),
+                    1,
+                )),
+                None => Err(DockerError::new(
+                    format!("bash: cd: {target}: No such file or directory"),
+                    1,
+                )),
+            }
+        }
         "tar" | "gzip" | "gunzip" => {
             use super::docker::archiving;
             let (y, mo, d, h, mi, ..) = super::time::civil(world.now_ms);

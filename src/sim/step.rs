@@ -89,6 +89,7 @@ fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
         }
         Event::Wake => shell::on_wake(world, record),
         Event::DataWrite => super::backup::on_write(world, record),
+        Event::Cron => super::cron::on_cron(world, record),
         Event::Process { container, run, pc } => {
             engine::on_process(world, &container, run, pc, record)
         }

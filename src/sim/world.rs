@@ -42,6 +42,8 @@ pub struct World {
     pub traefik: super::traefik::model::Traefik,
     /// The data's history: rows over time, backups, disasters, restores (src/sim/backup/).
     pub backups: super::backup::model::Backups,
+    /// The host's crontab (src/sim/cron/).
+    pub cron: super::cron::model::Crontab,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -168,6 +170,7 @@ impl World {
             disk: super::docker::disk::model::Disk::default(),
             traffic: Default::default(),
             backups: Default::default(),
+            cron: Default::default(),
             traefik: Default::default(),
         }
     }

@@ -159,6 +159,8 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             | "tar"
             | "gzip"
             | "gunzip"
+            | "crontab"
+            | "cd"
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }
