@@ -405,3 +405,55 @@ fn cron_runs_the_nightly_dump_and_dated_files_accumulate() {
         "{out}"
     );
 }
+
+/// restic in a throwaway container, every night for 30 days from cron, then the retention
+/// policy: 7 daily and 4 weekly snapshots keep 9 (the dailies already hold two weeklies).
+#[test]
+fn thirty_nights_of_restic_and_a_grandfather_father_son_policy() {
+    let mut host = Host::new(80);
+    host.run("docker volume create appdata");
+    host.run("docker run --rm -v appdata:/data alpine sh -c \"echo v1 > /data/config.txt\"");
+    host.run("mkdir repo");
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo restic/restic -r /repo init");
+    assert!(out.contains("created restic repository"), "{out}");
+    let out = host
+        .run("docker run --rm -v /home/learner/app/repo:/repo restic/restic -r /repo snapshots");
+    assert!(
+        out.contains("Fatal: an empty password is not allowed by default"),
+        "{out}"
+    );
+    host.run("crontab - <<'EOF'\n0 3 * * * docker run --rm -e RESTIC_PASSWORD=pw -v appdata:/data:ro -v /home/learner/app/repo:/repo restic/restic -r /repo backup --host app /data\nEOF");
+    host.wait(30 * 86_400_000);
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo restic/restic -r /repo snapshots");
+    assert!(out.contains("30 snapshots"), "{out}");
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo restic/restic -r /repo forget --keep-daily 7 --keep-weekly 4 --prune");
+    assert!(
+        out.contains("Applying Policy: keep 7 daily, 4 weekly snapshots"),
+        "{out}"
+    );
+    assert!(out.contains("keep 9 snapshots:"), "{out}");
+    assert!(out.contains("remove 21 snapshots:"), "{out}");
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo -v restored:/restore restic/restic -r /repo restore latest --target /restore");
+    assert!(out.contains("Summary: Restored"), "{out}");
+    let out = host.run("docker run --rm -v restored:/r alpine cat /r/data/config.txt");
+    assert!(out.contains("v1"), "{out}");
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo restic/restic -r /repo check --read-data");
+    assert!(out.contains("no errors were found"), "{out}");
+}
+
+/// Without `--host`, every throwaway container is a new host: 3 groups of one, nothing to forget.
+#[test]
+fn restic_in_throwaway_containers_needs_a_fixed_host() {
+    let mut host = Host::new(81);
+    host.run("docker volume create appdata");
+    host.run("mkdir repo");
+    let run = "docker run --rm -e RESTIC_PASSWORD=pw -v appdata:/data -v /home/learner/app/repo:/repo restic/restic -r /repo";
+    host.run(&format!("{run} init"));
+    for _ in 0..3 {
+        host.run(&format!("{run} backup /data"));
+        host.wait(86_400_000);
+    }
+    let out = host.run(&format!("{run} forget --keep-last 1"));
+    assert_eq!(out.matches("keep 1 snapshots:").count(), 3, "{out}");
+    assert!(!out.contains("remove"), "{out}");
+}

@@ -36,6 +36,7 @@ pub mod process;
 pub mod prune;
 pub mod reach;
 pub mod reference;
+pub mod restic;
 pub mod stats;
 pub mod storecheck;
 pub mod top;

@@ -64,6 +64,9 @@ pub enum ArchiveFormat {
     /// `pg_dump -Fc`: PostgreSQL's custom format (compressed); its one member `toc.dat` holds
     /// the SQL a restore replays.
     PgCustom,
+    /// A restic snapshot file: metadata and the tree it saved (the file contents live in the
+    /// repository's packs, so the file itself is small).
+    ResticSnapshot,
 }
 
 impl ArchiveFormat {
@@ -107,6 +110,7 @@ impl Archive {
             ArchiveFormat::Gzip => GZIP_FRAME_BYTES + compressed,
             // The header, the table of contents, then each table's compressed data.
             ArchiveFormat::PgCustom => 2_048 + compressed,
+            ArchiveFormat::ResticSnapshot => 512 + 64 * self.members.len() as u64,
         }
     }
 }

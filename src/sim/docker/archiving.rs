@@ -576,7 +576,7 @@ fn create(
 /// in it, so a server started on the copy runs crash recovery; and the files were read at
 /// different moments, so one table (chosen by `draw`) is behind or cut short: its newest rows are
 /// missing, or its first page is torn and cannot be read. Returns what happened, in words.
-fn tear(members: &mut BTreeMap<String, Entry>, data_dir: &str, draw: u64) -> String {
+pub(crate) fn tear(members: &mut BTreeMap<String, Entry>, data_dir: &str, draw: u64) -> String {
     let heap_prefix = format!("{data_dir}/base/5/");
     let tables: Vec<String> = members
         .iter()

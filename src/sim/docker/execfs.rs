@@ -61,6 +61,7 @@ pub fn run(
         "pg_dump" => Some(super::pgdump::pg_dump(world, id, argv, rec)),
         "pg_dumpall" => Some(super::pgdump::pg_dumpall(world, id, argv, rec)),
         "pg_restore" => Some(super::pgdump::pg_restore(world, id, argv, rec)),
+        "restic" => Some(super::restic::run(world, id, argv, rec)),
         "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => {
             let script = argv.get(2).cloned().unwrap_or_default();
             let shell = if tools(world, id) == Tools::BusyBox {
