@@ -19,6 +19,7 @@ pub mod ids;
 pub mod input;
 pub mod invariants;
 pub mod lab;
+pub mod offsite;
 pub mod order;
 pub mod record;
 pub mod rng;

@@ -457,3 +457,48 @@ fn restic_in_throwaway_containers_needs_a_fixed_host() {
     assert_eq!(out.matches("keep 1 snapshots:").count(), 3, "{out}");
     assert!(!out.contains("remove"), "{out}");
 }
+
+/// A copy in the other building survives the disk: scp it there, lose the disk, bring it back.
+#[test]
+fn an_offsite_copy_survives_the_dead_disk() {
+    use dockyard::sim::check::Check;
+    let mut host = Host::new(90);
+    db_with_rows(&mut host, 3);
+    host.run("docker exec db pg_dump -U postgres -Fc postgres > nightly.dump");
+    let holds = |host: &Host, text: &str| Check::parse(text).unwrap().holds(host.world(), None);
+    assert!(holds(&host, "3-2-1 fails"));
+    let out = host.run("scp nightly.dump backup-host:/backups/");
+    assert!(out.trim().is_empty(), "{out}");
+    assert!(holds(&host, "3-2-1 holds"));
+    let out = host.run("ssh backup-host ls -l /backups");
+    assert!(out.contains("nightly.dump"), "{out}");
+    let out = host.run("ssh backup-host docker ps");
+    assert!(
+        out.contains("bash: line 1: docker: command not found"),
+        "{out}"
+    );
+    let out = host.run("scp nightly.dump elsewhere:/backups/");
+    assert!(
+        out.contains("ssh: Could not resolve hostname elsewhere: Name or service not known"),
+        "{out}"
+    );
+
+    host.fault("lose-disk");
+    assert!(host.run("ls").trim().is_empty());
+    host.run("scp backup-host:/backups/nightly.dump .");
+    host.run("docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    host.run("docker exec -i db pg_restore -U postgres -d postgres < nightly.dump");
+    let out = host.run("docker exec db psql -U postgres -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     3"), "{out}");
+
+    host.run("mkdir -p mirror");
+    host.run("echo a > mirror/a.txt");
+    let out = host.run("rsync -av mirror/ backup-host:/backups/mirror");
+    assert!(
+        out.contains("sending incremental file list") && out.contains("a.txt"),
+        "{out}"
+    );
+    let out = host.run("rsync -av mirror/ backup-host:/backups/mirror");
+    assert!(!out.contains("a.txt"), "nothing changed: {out}");
+}

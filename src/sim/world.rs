@@ -44,6 +44,8 @@ pub struct World {
     pub backups: super::backup::model::Backups,
     /// The host's crontab (src/sim/cron/).
     pub cron: super::cron::model::Crontab,
+    /// The files of machines in another building (`backup-host`, src/sim/offsite.rs).
+    pub offsite: std::collections::BTreeMap<String, HostFs>,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -171,6 +173,7 @@ impl World {
             traffic: Default::default(),
             backups: Default::default(),
             cron: Default::default(),
+            offsite: Default::default(),
             traefik: Default::default(),
         }
     }

@@ -276,18 +276,26 @@ pub struct Copy {
     pub mark: Option<usize>,
 }
 
-/// Every backup file on the host: archives and dumps the page recognises by their content.
+/// Every backup file on the host and off-site: archives and dumps the page recognises by their
+/// content.
 pub fn copies(world: &World) -> Vec<Copy> {
-    world
+    let here = world
         .fs
         .entries
         .iter()
-        .filter(|(_, e)| is_backup(e))
-        .map(|(path, e)| {
+        .map(|(p, e)| (p.clone(), e, Place::SameDisk));
+    let there = world.offsite.iter().flat_map(|(host, fs)| {
+        fs.entries
+            .iter()
+            .map(move |(p, e)| (format!("{host}:{p}"), e, Place::OffSite))
+    });
+    here.chain(there)
+        .filter(|(_, e, _)| is_backup(e))
+        .map(|(path, e, place)| {
             let digest = hostfs::digest(e);
             Copy {
-                path: path.clone(),
-                place: Place::SameDisk,
+                path,
+                place,
                 size_bytes: e.size_bytes(),
                 mark: world.backups.marks.iter().rposition(|m| m.digest == digest),
             }

@@ -190,30 +190,49 @@ fn run_job(world: &mut World, command: &str, rec: &mut Record) {
     }
 }
 
-/// `a && b; c` → (segment, runs only if the previous succeeded).
+/// `a && b; c` → (segment, runs only if the previous succeeded); separators inside quotes
+/// belong to the words (`sh -c "a; b"`).
 fn chain(command: &str) -> Vec<(String, bool)> {
     let mut out = Vec::new();
-    let mut rest = command;
+    let mut current = String::new();
     let mut and_then = false;
-    loop {
-        let next_and = rest.find("&&");
-        let next_semi = rest.find(';');
-        let (cut, len, is_and) = match (next_and, next_semi) {
-            (Some(a), Some(s)) if a < s => (a, 2, true),
-            (Some(_), Some(s)) => (s, 1, false),
-            (Some(a), None) => (a, 2, true),
-            (None, Some(s)) => (s, 1, false),
-            (None, None) => {
-                if !rest.trim().is_empty() {
-                    out.push((rest.trim().to_string(), and_then));
-                }
-                return out;
-            }
-        };
-        if !rest[..cut].trim().is_empty() {
-            out.push((rest[..cut].trim().to_string(), and_then));
+    let (mut single, mut double) = (false, false);
+    let chars: Vec<char> = command.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            _ => {}
         }
-        and_then = is_and;
-        rest = &rest[cut + len..];
+        let quoted = single || double;
+        let separator = if quoted {
+            None
+        } else if c == '&' && chars.get(i + 1) == Some(&'&') {
+            Some((true, 2))
+        } else if c == ';' {
+            Some((false, 1))
+        } else {
+            None
+        };
+        match separator {
+            Some((is_and, len)) => {
+                if !current.trim().is_empty() {
+                    out.push((current.trim().to_string(), and_then));
+                }
+                current.clear();
+                and_then = is_and;
+                i += len;
+            }
+            None => {
+                current.push(c);
+                i += 1;
+            }
+        }
     }
+    if !current.trim().is_empty() {
+        out.push((current.trim().to_string(), and_then));
+    }
+    out
 }

@@ -61,6 +61,10 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
         ));
     };
     let host = host.rsplit('@').next().unwrap_or(host).to_string();
+    // The off-site machine (src/sim/offsite.rs): file commands only, it runs no Docker.
+    if let Some(result) = crate::sim::offsite::ssh(world, &host, &args[1..], rec) {
+        return result;
+    }
     // A machine of the swarm lab, with its own engine: `ssh node-2 docker ps` runs the command
     // there; `ssh node-2` alone moves the terminal there until `exit`.
     if world.swarm.machines.contains_key(&host) {

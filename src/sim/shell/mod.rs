@@ -179,6 +179,8 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         "export" | "unset" => tools::variables(world, &words, rec),
         "docker" => docker(world, &words[1..], rec),
         "curl" => curl::curl(world, &words[1..], rec),
+        "scp" => crate::sim::offsite::scp(world, &words[1..], rec),
+        "rsync" => crate::sim::offsite::rsync(world, &words[1..], rec),
         "multipass" => crate::sim::lab::multipass(world, &words[1..], rec),
         "df" | "du" | "systemctl" => crate::sim::docker::disk::host_command(world, &words, rec),
         "ssh" => crate::sim::lab::ssh(world, &words[1..], rec),

@@ -622,6 +622,17 @@ pub fn host_command(
                     for c in world.engine.containers.values() {
                         rec.touch(&c.name);
                     }
+                } else if !dir.starts_with("/var/lib/docker") {
+                    // Any other folder: the project's files (src/sim/docker/archiving.rs).
+                    let cwd = world.fs.cwd.clone();
+                    let words: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+                    let tree = super::archiving::HostTree(&mut world.fs);
+                    let out = super::archiving::du(&tree, &cwd, &words, true);
+                    if out.code != 0 {
+                        return Err(DockerError::new(out.stderr.join("\n"), out.code));
+                    }
+                    rec.out(out.stdout.join("\n"));
+                    return Ok(());
                 } else {
                     return Err(DockerError::new(
                         format!(
