@@ -104,10 +104,16 @@ fn put(fs: &mut HostFs, dest: &str, items: &[(String, Entry)]) -> Result<u64, St
 /// The copy takes the time its bytes need over the link; the prompt returns then.
 fn wait_for_link(world: &mut World, bytes: u64, rec: &mut Record) {
     let took_ms = (bytes * 1000 / NETWORK_BYTES_PER_S).max(1);
-    world
-        .shell
-        .waiting
-        .push(Waiter::Finish { lines: Vec::new() });
+    // What it prints comes as it works; the terminal shows it when it is done.
+    let mut lines = Vec::new();
+    rec.terminal.retain(|l| match l.stream {
+        super::record::Stream::Prompt => true,
+        stream => {
+            lines.push((stream == super::record::Stream::Stderr, l.text.clone()));
+            false
+        }
+    });
+    world.shell.waiting.push(Waiter::Finish { lines });
     world.schedule_in(took_ms, Event::Wake);
     rec.say(format!(
         "{} cross the 100 Mbit/s link to the other building in {}.",

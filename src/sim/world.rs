@@ -91,9 +91,9 @@ pub enum Waiter {
     /// `curl` waiting for an answer that comes late (Traefik's 504 after its 30 s dial
     /// timeout): the lines to print at the wake-up event, each `(stderr, text)`.
     Curl { lines: Vec<(bool, String)> },
-    /// A backup tool still moving its bytes (`docker exec db pg_restore …`): what it reports on
-    /// stderr, printed when it finishes.
-    Finish { lines: Vec<String> },
+    /// A backup tool still moving its bytes (`docker exec db pg_restore …`, `scp`): what it
+    /// reports, each `(stderr, text)`, printed when it finishes.
+    Finish { lines: Vec<(bool, String)> },
     /// `multipass launch` / `start`: until the VM has booted (sim/lab.rs).
     Vm { name: String },
     /// `docker compose up|down|stop|restart`: the steps still to run

@@ -77,7 +77,7 @@ fn wait_for_bytes(world: &mut World, bytes: u64, rec: &mut Record) {
     let mut lines = Vec::new();
     rec.terminal.retain(|l| {
         if l.stream == crate::sim::record::Stream::Stderr {
-            lines.push(l.text.clone());
+            lines.push((true, l.text.clone()));
             false
         } else {
             true

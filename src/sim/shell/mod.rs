@@ -107,8 +107,12 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
         }
         Waiter::Finish { lines } => {
             rec.title = "the command finishes".to_string();
-            for line in lines {
-                rec.err(line);
+            for (stderr, line) in lines {
+                if stderr {
+                    rec.err(line);
+                } else {
+                    rec.out(line);
+                }
             }
             rec.say("The command has moved its data and exited: the prompt is back.");
             return true;

@@ -843,16 +843,18 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
             }
             Op::Shell { argv } => {
                 let (lines, code, bytes) = super::execfs::run_for_process(world, id, &argv, rec);
-                for (stderr, line) in lines {
-                    log_line(world, id, stderr, &line, rec);
-                }
-                // The exit that follows takes the tool's status, once its bytes are moved.
-                if let Some(Op::Exit(next)) = container_mut(world, id)
-                    .program
-                    .as_mut()
-                    .and_then(|p| p.ops.get_mut(pc + 1))
-                {
-                    *next = code;
+                // What it prints appears as it finishes, followed by its exit with its status,
+                // once its bytes are moved.
+                if let Some(p) = container_mut(world, id).program.as_mut() {
+                    p.ops.truncate(pc + 1);
+                    p.ops.extend(lines.into_iter().map(|(stderr, line)| {
+                        if stderr {
+                            Op::Stderr(line)
+                        } else {
+                            Op::Stdout(line)
+                        }
+                    }));
+                    p.ops.push(Op::Exit(code));
                 }
                 world.schedule_in(
                     super::archiving::duration_ms(bytes),

@@ -71,6 +71,12 @@ pub fn program_for(
             OnStop::Ignore,
         )),
         "true" => Ok(program(vec![Op::Exit(0)], OnStop::Ignore)),
+        // A file tool: its output comes as it exits (`cat /etc/hostname` is the kernel's file).
+        tool if FILE_TOOLS.contains(&tool)
+            && rest.first().map(String::as_str) != Some("/etc/hostname") =>
+        {
+            Ok(file_tool(argv))
+        }
         "cat" if !rest.is_empty() => {
             let mut ops: Vec<Op> = Vec::new();
             for path in rest.iter().filter(|a| !a.starts_with('-')) {
@@ -82,7 +88,7 @@ pub fn program_for(
             Ok(program(ops, OnStop::Ignore))
         }
         "false" => Ok(program(vec![Op::Exit(1)], OnStop::Ignore)),
-        tool if FILE_TOOLS.contains(&tool) => Ok(file_tool(argv)),
+
         "sh" | "ash" | "bash"
             if rest.first().map(String::as_str) == Some("-c")
                 && runs_file_tools(rest.get(1).map_or("", String::as_str)) =>
@@ -109,7 +115,7 @@ pub fn program_for(
 /// The tools that work on files (src/sim/docker/execfs.rs runs them): a command line or script
 /// using one runs through the container's filesystem instead of the echo-and-sleep interpreter.
 const FILE_TOOLS: &[&str] = &[
-    "tar", "gzip", "gunzip", "du", "cd", "mkdir", "rm", "touch", "ls", "restic",
+    "tar", "gzip", "gunzip", "du", "cd", "mkdir", "rm", "touch", "ls", "restic", "cat",
 ];
 
 /// A file tool as the main process: it runs, then the container exits with its status.
