@@ -502,3 +502,37 @@ fn an_offsite_copy_survives_the_dead_disk() {
     let out = host.run("rsync -av mirror/ backup-host:/backups/mirror");
     assert!(!out.contains("a.txt"), "nothing changed: {out}");
 }
+
+/// docker export carries the container's own files and not its volumes; import makes an image
+/// of them with no settings; commit keeps the image's settings but not the volumes either.
+#[test]
+fn export_import_and_commit_leave_the_volume_out() {
+    let mut host = Host::new(100);
+    db_with_rows(&mut host, 2);
+    host.run("docker exec db sh -c \"echo tuned > /etc/app.conf\"");
+    let out = host.run("docker export db");
+    assert!(
+        out.contains("cowardly refusing to save to a terminal. Use the -o flag or redirect"),
+        "{out}"
+    );
+    let out = host.run("docker export db > db.tar");
+    assert!(out.trim().is_empty(), "{out}");
+    let listing = host.run("tar tf db.tar");
+    assert!(
+        listing.contains("etc/app.conf") && listing.contains("var/lib/postgresql/data/"),
+        "{listing}"
+    );
+    assert!(!listing.contains("base/5"), "{listing}");
+    let out = host.run("docker import db.tar dbfiles:exported");
+    assert!(out.starts_with("sha256:"), "{out}");
+    let out = host.run("docker run --rm dbfiles:exported cat /etc/app.conf");
+    assert!(out.contains("tuned"), "{out}");
+    let out = host.run("docker run --rm dbfiles:exported ls /var/lib/postgresql/data");
+    assert!(out.trim().is_empty(), "{out}");
+    let out = host.run("docker commit db dbfiles:committed");
+    assert!(out.starts_with("sha256:"), "{out}");
+    let out = host.run("docker run --rm dbfiles:committed ls /var/lib/postgresql/data");
+    assert!(out.trim().is_empty(), "{out}");
+    let out = host.run("docker history dbfiles:exported");
+    assert!(out.contains("Imported from db.tar"), "{out}");
+}

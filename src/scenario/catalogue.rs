@@ -488,6 +488,7 @@ pub const PAGES: &[Page] = &[
                 "backup-nightly-retention",
                 "backup-same-disk-vs-offsite",
                 "backup-ransomware",
+                "backup-export-without-volume",
             ],
         }),
     },

@@ -19,6 +19,7 @@ pub mod dockerfile;
 pub mod engine;
 pub mod error;
 pub mod execfs;
+pub mod exportcmd;
 pub mod health;
 pub mod image;
 pub mod imagecmd;

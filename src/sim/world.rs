@@ -63,6 +63,9 @@ pub struct Shell {
     /// A packed file a program wrote to standard output (`pg_dump -Fc`, `tar czf -`), for the
     /// shell's `> FILE` to store.
     pub stdout_archive: Option<super::hostfs::Archive>,
+    /// The command being run has its standard output going to a file (`> FILE`), not to the
+    /// terminal (`docker export` refuses a terminal).
+    pub stdout_redirected: bool,
     /// The bytes the file tools of the command being run read and wrote, which decide how long
     /// a backup container runs (src/sim/docker/archiving.rs).
     pub bytes_moved: u64,

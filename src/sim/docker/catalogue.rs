@@ -513,6 +513,7 @@ pub fn image(resolution: &Resolution, reference: &ImageRef, now_ms: u64) -> Opti
         built_at_ms: 0,
         stored_at_ms: now_ms,
         seq: 0,
+        files: Default::default(),
     })
 }
 

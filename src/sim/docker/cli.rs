@@ -180,6 +180,23 @@ pub enum DockerCommand {
         no_trunc: bool,
         quiet: bool,
     },
+    /// `docker export`, `docker import`, `docker commit` (src/sim/docker/exportcmd.rs).
+    Export {
+        container: String,
+        output: Option<String>,
+    },
+    Import {
+        source: String,
+        tag: Option<String>,
+        changes: Vec<String>,
+        message: Option<String>,
+    },
+    Commit {
+        container: String,
+        tag: Option<String>,
+        changes: Vec<String>,
+        message: Option<String>,
+    },
     /// `docker rmi` / `docker image rm`.
     Rmi {
         images: Vec<String>,
@@ -277,6 +294,37 @@ pub(crate) const NETWORK_LS: Command = Command::docker(
 .args(Arity::None);
 
 const SPECS: &[Command] = &[
+    Command::docker(
+        "docker export",
+        "docker export [OPTIONS] CONTAINER",
+        "Export a container's filesystem as a tar archive",
+        &[Flag::string("output", Some('o'))],
+    )
+    .args(Arity::Exactly(1)),
+    Command::docker(
+        "docker import",
+        "docker import [OPTIONS] file|URL|- [REPOSITORY[:TAG]]",
+        "Import the contents from a tarball to create a filesystem image",
+        &[
+            Flag::string("change", Some('c')),
+            Flag::string("message", Some('m')),
+            Flag::string("platform", None),
+        ],
+    )
+    .args(Arity::Between(1, 2)),
+    Command::docker(
+        "docker commit",
+        "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
+        "Create a new image from a container's changes",
+        &[
+            Flag::string("author", Some('a')),
+            Flag::string("change", Some('c')),
+            Flag::string("message", Some('m')),
+            Flag::bool("pause", Some('p')),
+            Flag::bool("no-pause", None),
+        ],
+    )
+    .args(Arity::Between(1, 2)),
     Command::docker(
         "docker run",
         "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
@@ -616,6 +664,7 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         ("image", Some("pull")) => Some("pull"),
         ("image", Some("rm" | "remove")) => Some("rmi"),
         ("image", Some("history")) => Some("history"),
+        ("image", Some("import")) => Some("import"),
         ("image", Some("inspect")) => Some("image inspect"),
         ("image", Some("build")) | ("buildx", Some("build" | "b")) => Some("build"),
         ("system", Some("df")) => Some("system df"),
@@ -665,8 +714,10 @@ const MANAGEMENT: &[(&str, &str, Subcommands)] = &[
         "container",
         "Manage containers",
         &[
+            ("commit", "commit"),
             ("create", "create"),
             ("exec", "exec"),
+            ("export", "export"),
             ("inspect", "inspect"),
             ("kill", "kill"),
             ("logs", "logs"),
@@ -689,6 +740,7 @@ const MANAGEMENT: &[(&str, &str, Subcommands)] = &[
         &[
             ("build", "build"),
             ("history", "history"),
+            ("import", "import"),
             ("inspect", "image inspect"),
             ("ls", "images"),
             ("pull", "pull"),
@@ -758,18 +810,16 @@ fn management_help(words: &[String]) -> Option<DockerError> {
 /// Real docker commands (docker 28's `docker --help`) and management subcommands this simulation
 /// does not model: refused by name, so that a real command is never called unknown.
 const NOT_SIMULATED_COMMANDS: &[&str] = &[
-    "attach", "commit", "config", "context", "cp", "diff", "events", "export", "import", "load",
-    "login", "logout", "manifest", "plugin", "push", "rename", "save", "search", "secret", "tag",
-    "trust", "update", "version", "wait",
+    "attach", "config", "context", "cp", "diff", "events", "load", "login", "logout", "manifest",
+    "plugin", "push", "rename", "save", "search", "secret", "tag", "trust", "update", "version",
+    "wait",
 ];
 const NOT_SIMULATED_SUBCOMMANDS: &[(&str, &[&str])] = &[
     (
         "container",
-        &[
-            "attach", "commit", "cp", "diff", "export", "prune", "rename", "update", "wait",
-        ],
+        &["attach", "cp", "diff", "prune", "rename", "update", "wait"],
     ),
-    ("image", &["import", "load", "prune", "push", "save", "tag"]),
+    ("image", &["load", "prune", "push", "save", "tag"]),
     ("system", &["events", "info"]),
 ];
 
@@ -1102,6 +1152,22 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
             no_cache: p.bool("no-cache"),
             quiet: p.bool("quiet"),
         }),
+        "export" => DockerCommand::Export {
+            container: args[0].clone(),
+            output: p.string("output"),
+        },
+        "import" => DockerCommand::Import {
+            source: args[0].clone(),
+            tag: args.get(1).cloned(),
+            changes: p.values("change"),
+            message: p.string("message"),
+        },
+        "commit" => DockerCommand::Commit {
+            container: args[0].clone(),
+            tag: args.get(1).cloned(),
+            changes: p.values("change"),
+            message: p.string("message"),
+        },
         "history" => DockerCommand::History {
             image: args[0].clone(),
             no_trunc: p.bool("no-trunc"),

@@ -75,6 +75,10 @@ pub struct Image {
     pub stored_at_ms: u64,
     /// Arrival order (several images can arrive at the same simulated millisecond).
     pub seq: u64,
+    /// Files its layers carry beyond the standard folders, by path without the leading `/`
+    /// (an image made by `docker commit` or `docker import`); catalogue and built images carry
+    /// none the simulation reads.
+    pub files: super::containerfs::model::Files,
 }
 
 /// `create` reads the config through the image, as it read `ImageSpec` before.
@@ -521,6 +525,7 @@ pub fn from_catalogue(spec: &ImageSpec, now_ms: u64) -> Image {
         built_at_ms: 0,
         stored_at_ms: now_ms,
         seq: 0,
+        files: Default::default(),
     }
 }
 

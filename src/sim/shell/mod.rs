@@ -219,6 +219,7 @@ fn docker_redirected(
         None => here_document.map(|content| Entry::File { content }),
     };
     world.shell.stdout_archive = None;
+    world.shell.stdout_redirected = redirect.is_some();
     let result = match &redirect {
         None => docker(world, args, rec),
         Some((path, append)) => {
@@ -257,6 +258,7 @@ fn docker_redirected(
     };
     world.shell.stdin = None;
     world.shell.stdout_archive = None;
+    world.shell.stdout_redirected = false;
     result
 }
 

@@ -1599,6 +1599,7 @@ fn export(
         built_at_ms: now,
         stored_at_ms: now,
         seq: 0,
+        files: Default::default(),
     };
     let lines = &mut progress.lines;
     lines.push(format!("#{n} exporting to image"));

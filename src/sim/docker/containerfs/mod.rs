@@ -196,8 +196,10 @@ pub fn get(world: &World, id: &ContainerId, path: &str) -> Option<Node> {
     }
     match c.fs.backing(&path) {
         Backing::Layer(abs) => {
+            let rel = abs.trim_start_matches('/');
             c.fs.writable_layer
-                .get(abs.trim_start_matches('/'))
+                .get(rel)
+                .or_else(|| c.fs.image_files.get(rel))
                 .cloned()
                 .or_else(|| c.fs.image_dirs.contains(&abs).then_some(Node::Dir))
         }
@@ -261,6 +263,9 @@ pub fn list(world: &World, id: &ContainerId, path: &str) -> Result<Vec<(String, 
                 if parent_of(dir) == abs && dir != &abs {
                     children.insert(dir.rsplit('/').next().unwrap_or("").to_string(), Node::Dir);
                 }
+            }
+            for (name, node) in tree_list(&c.fs.image_files, abs.trim_start_matches('/')) {
+                children.insert(name, node);
             }
             for (name, node) in tree_list(&c.fs.writable_layer, abs.trim_start_matches('/')) {
                 children.insert(name, node);

@@ -114,6 +114,9 @@ pub struct ContainerFs {
     pub tmpfs: BTreeMap<String, Files>,
     /// The image's folders (absolute), so reads fall through to it.
     pub image_dirs: Vec<String>,
+    /// Files the image's layers carry (a committed or imported image), by path without the
+    /// leading `/`: read through, hidden by what the writable layer writes at the same path.
+    pub image_files: Files,
 }
 
 /// Where a path lives.
@@ -169,6 +172,7 @@ impl ContainerFs {
             writable_layer: Files::new(),
             tmpfs,
             image_dirs,
+            image_files: Files::new(),
         }
     }
 

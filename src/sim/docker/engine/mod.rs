@@ -383,7 +383,8 @@ pub fn create(
         super::network::endpoints_for_create(world, &options.networks, &options.network_aliases)?;
     let id = ContainerId(world.rng.hex(64));
     // Mounts, and an anonymous volume per image VOLUME (src/sim/docker/containerfs/mod.rs).
-    let fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
+    let mut fs = super::containerfs::prepare(world, options, &spec.volumes, &spec.workdir, rec)?;
+    fs.image_files = spec.files.clone();
     let name = match &options.name {
         Some(name) => name.clone(),
         None => generate_name(world),
