@@ -536,3 +536,28 @@ fn export_import_and_commit_leave_the_volume_out() {
     let out = host.run("docker history dbfiles:exported");
     assert!(out.contains("Imported from db.tar"), "{out}");
 }
+
+/// docker save keeps every layer, tag and history entry; docker load brings them back after the
+/// images are gone (Docker docs: "It restores both images and tags").
+#[test]
+fn save_and_load_round_trip_an_image() {
+    let mut host = Host::new(101);
+    host.run("docker pull nginx:1.27");
+    let history = host.run("docker history nginx:1.27");
+    let out = host.run("docker save nginx:1.27");
+    assert!(
+        out.contains("cowardly refusing to save to a terminal"),
+        "{out}"
+    );
+    host.run("docker save -o nginx.tar nginx:1.27");
+    let listing = host.run("tar tf nginx.tar");
+    assert!(
+        listing.contains("manifest.json") && listing.contains("blobs/sha256/"),
+        "{listing}"
+    );
+    host.run("docker rmi nginx:1.27");
+    assert!(!host.run("docker images").contains("nginx"));
+    let out = host.run("docker load < nginx.tar");
+    assert!(out.contains("Loaded image: nginx:1.27"), "{out}");
+    assert_eq!(host.run("docker history nginx:1.27"), history);
+}

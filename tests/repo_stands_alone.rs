@@ -16,9 +16,18 @@ use std::path::{Component, Path, PathBuf};
 /// Markdown files of other projects that the code and docs cite by their upstream path, each
 /// next to the project it belongs to. Anything else ending in `.md` must be in this repository.
 const UPSTREAM_DOCS: &[(&str, &str)] = &[
-    ("container_export.md", "docker/cli: the reference page of docker container export"),
-    ("image_import.md", "docker/cli: the reference page of docker image import"),
-    ("container_commit.md", "docker/cli: the reference page of docker container commit"),
+    (
+        "container_export.md",
+        "docker/cli: the reference page of docker container export",
+    ),
+    (
+        "image_import.md",
+        "docker/cli: the reference page of docker image import",
+    ),
+    (
+        "container_commit.md",
+        "docker/cli: the reference page of docker container commit",
+    ),
     ("spec.md", "compose-spec: the Compose specification"),
     (
         "deploy.md",

@@ -46,6 +46,9 @@ pub struct World {
     pub cron: super::cron::model::Crontab,
     /// The files of machines in another building (`backup-host`, src/sim/offsite.rs).
     pub offsite: std::collections::BTreeMap<String, HostFs>,
+    /// Images written by `docker image save`, by ID: the bytes of their config blobs, which the
+    /// archives name (src/sim/docker/exportcmd.rs).
+    pub saved_images: std::collections::BTreeMap<String, super::docker::images::Image>,
 }
 
 /// The learner's shell session: what its prompt is waiting for.
@@ -177,6 +180,7 @@ impl World {
             backups: Default::default(),
             cron: Default::default(),
             offsite: Default::default(),
+            saved_images: Default::default(),
             traefik: Default::default(),
         }
     }

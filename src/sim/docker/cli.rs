@@ -191,6 +191,13 @@ pub enum DockerCommand {
         changes: Vec<String>,
         message: Option<String>,
     },
+    Save {
+        images: Vec<String>,
+        output: Option<String>,
+    },
+    Load {
+        input: Option<String>,
+    },
     Commit {
         container: String,
         tag: Option<String>,
@@ -312,6 +319,27 @@ const SPECS: &[Command] = &[
         ],
     )
     .args(Arity::Between(1, 2)),
+    Command::docker(
+        "docker save",
+        "docker save [OPTIONS] IMAGE [IMAGE...]",
+        "Save one or more images to a tar archive (streamed to STDOUT by default)",
+        &[
+            Flag::string("output", Some('o')),
+            Flag::string("platform", None),
+        ],
+    )
+    .args(Arity::AtLeast(1)),
+    Command::docker(
+        "docker load",
+        "docker load [OPTIONS]",
+        "Load an image from a tar archive or STDIN",
+        &[
+            Flag::string("input", Some('i')),
+            Flag::bool("quiet", Some('q')),
+            Flag::string("platform", None),
+        ],
+    )
+    .args(Arity::None),
     Command::docker(
         "docker commit",
         "docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]",
@@ -665,6 +693,8 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         ("image", Some("rm" | "remove")) => Some("rmi"),
         ("image", Some("history")) => Some("history"),
         ("image", Some("import")) => Some("import"),
+        ("image", Some("save")) => Some("save"),
+        ("image", Some("load")) => Some("load"),
         ("image", Some("inspect")) => Some("image inspect"),
         ("image", Some("build")) | ("buildx", Some("build" | "b")) => Some("build"),
         ("system", Some("df")) => Some("system df"),
@@ -742,9 +772,11 @@ const MANAGEMENT: &[(&str, &str, Subcommands)] = &[
             ("history", "history"),
             ("import", "import"),
             ("inspect", "image inspect"),
+            ("load", "load"),
             ("ls", "images"),
             ("pull", "pull"),
             ("rm", "rmi"),
+            ("save", "save"),
         ],
     ),
     (
@@ -810,16 +842,15 @@ fn management_help(words: &[String]) -> Option<DockerError> {
 /// Real docker commands (docker 28's `docker --help`) and management subcommands this simulation
 /// does not model: refused by name, so that a real command is never called unknown.
 const NOT_SIMULATED_COMMANDS: &[&str] = &[
-    "attach", "config", "context", "cp", "diff", "events", "load", "login", "logout", "manifest",
-    "plugin", "push", "rename", "save", "search", "secret", "tag", "trust", "update", "version",
-    "wait",
+    "attach", "config", "context", "cp", "diff", "events", "login", "logout", "manifest", "plugin",
+    "push", "rename", "search", "secret", "tag", "trust", "update", "version", "wait",
 ];
 const NOT_SIMULATED_SUBCOMMANDS: &[(&str, &[&str])] = &[
     (
         "container",
         &["attach", "cp", "diff", "prune", "rename", "update", "wait"],
     ),
-    ("image", &["load", "prune", "push", "save", "tag"]),
+    ("image", &["prune", "push", "tag"]),
     ("system", &["events", "info"]),
 ];
 
@@ -1161,6 +1192,13 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
             tag: args.get(1).cloned(),
             changes: p.values("change"),
             message: p.string("message"),
+        },
+        "save" => DockerCommand::Save {
+            images: args,
+            output: p.string("output"),
+        },
+        "load" => DockerCommand::Load {
+            input: p.string("input"),
         },
         "commit" => DockerCommand::Commit {
             container: args[0].clone(),

@@ -11,18 +11,65 @@
 //! image plus its writable layer, with the container's configuration; "commits do not include any
 //! data contained in mounted volumes", and the container is paused while it runs.
 //!
+//! `docker image save` writes images with all their layers, tags and history to a tar (OCI
+//! layout: `index.json`, `manifest.json`, `blobs/sha256/…`), `docker image load` restores them
+//! and prints `Loaded image: nginx:1.27`.
+//!
 //! What we model: those archives and images, carrying the files (so a container of the new image
 //! sees them), their sizes, the messages and the IDs they print. What we simplify: `--change`
 //! takes `CMD`, `ENTRYPOINT`, `ENV`, `WORKDIR` and `EXPOSE` in their JSON or shell form; the
-//! pause of `commit` is instant; the standard folders of the image are exported empty.
+//! pause of `commit` is instant; the standard folders of the image are exported empty; a saved
+//! image's configuration is kept by ID beside the archive (`world.saved_images`, standing in for
+//! the config blob's bytes), the archive listing its layers and tags.
+
+use std::collections::BTreeMap;
 
 use super::super::hostfs::{Archive, ArchiveFormat, Entry};
 use super::super::ids::content_digest;
 use super::super::record::Record;
 use super::super::world::World;
+use super::cli::DockerCommand;
 use super::containerfs::{Files, Node};
 use super::error::DockerError;
 use super::images::{HistoryEntry, Image, ImageConfig};
+
+/// The five commands, from the CLI's parse.
+pub fn run(world: &mut World, command: DockerCommand, rec: &mut Record) -> Result<(), DockerError> {
+    match command {
+        DockerCommand::Export { container, output } => {
+            export(world, &container, output.as_deref(), rec)
+        }
+        DockerCommand::Import {
+            source,
+            tag,
+            changes,
+            message,
+        } => import(
+            world,
+            &source,
+            tag.as_deref(),
+            &changes,
+            message.as_deref(),
+            rec,
+        ),
+        DockerCommand::Commit {
+            container,
+            tag,
+            changes,
+            message,
+        } => commit(
+            world,
+            &container,
+            tag.as_deref(),
+            &changes,
+            message.as_deref(),
+            rec,
+        ),
+        DockerCommand::Save { images, output } => save(world, &images, output.as_deref(), rec),
+        DockerCommand::Load { input } => load(world, input.as_deref(), rec),
+        _ => Ok(()),
+    }
+}
 
 /// `docker export [-o FILE] CONTAINER`.
 pub fn export(
@@ -271,5 +318,153 @@ pub fn commit(
             format!(" What is mounted at {} is not in the image: commits do not include volumes.", volumes.join(", "))
         }
     ));
+    Ok(())
+}
+
+/// `docker image save [-o FILE] IMAGE…`.
+pub fn save(
+    world: &mut World,
+    images: &[String],
+    output: Option<&str>,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    if output.is_none() && !world.shell.stdout_redirected {
+        return Err(DockerError::new(
+            "cowardly refusing to save to a terminal. Use the -o flag or redirect",
+            1,
+        ));
+    }
+    let mut members: BTreeMap<String, Entry> = BTreeMap::new();
+    let mut manifest = Vec::new();
+    for name in images {
+        let image = world
+            .engine
+            .images
+            .find(name)
+            .cloned()
+            .ok_or_else(|| DockerError::daemon(format!("No such image: {name}")))?;
+        let layers: Vec<String> = image
+            .history
+            .iter()
+            .filter_map(|h| h.layer.clone().map(|l| (l, h.size_bytes)))
+            .map(|(layer, size)| {
+                members.insert(
+                    format!("blobs/sha256/{layer}"),
+                    Entry::Bulk {
+                        size_bytes: size,
+                        file_count: 1,
+                    },
+                );
+                format!("\"blobs/sha256/{layer}\"")
+            })
+            .collect();
+        let tag = super::image::ImageRef::parse(name)
+            .ok()
+            .map(|r| r.full())
+            .filter(|t| image.repo_tags.contains(t));
+        let tags = tag.map(|t| format!("\"{t}\"")).unwrap_or_default();
+        manifest.push(format!(
+            "{{\"Config\":\"blobs/sha256/{}\",\"RepoTags\":[{tags}],\"Layers\":[{}]}}",
+            image.id,
+            layers.join(",")
+        ));
+        members.insert(
+            format!("blobs/sha256/{}", image.id),
+            Entry::File {
+                content: format!(
+                    "{{\"architecture\":\"amd64\",\"os\":\"linux\",\"history\":{}}}",
+                    image.history.len()
+                ),
+            },
+        );
+        world.saved_images.insert(image.id.clone(), image);
+    }
+    members.insert(
+        "manifest.json".to_string(),
+        Entry::File {
+            content: format!("[{}]", manifest.join(",")),
+        },
+    );
+    members.insert(
+        "oci-layout".to_string(),
+        Entry::File {
+            content: "{\"imageLayoutVersion\":\"1.0.0\"}".to_string(),
+        },
+    );
+    members.insert(
+        "index.json".to_string(),
+        Entry::File {
+            content: "{\"schemaVersion\":2}".to_string(),
+        },
+    );
+    let archive = Archive {
+        format: ArchiveFormat::Tar,
+        members,
+    };
+    rec.say(format!(
+        "The archive holds {} image(s) with every layer, tag and history entry: `docker load` brings them back as they were. It holds no container and no volume.",
+        images.len()
+    ));
+    match output {
+        Some(path) => world
+            .fs
+            .put(path, Entry::Archive(Box::new(archive)))
+            .map_err(|e| DockerError::new(format!("failed to save image: open {e}"), 1)),
+        None => {
+            world.shell.stdout_archive = Some(archive);
+            Ok(())
+        }
+    }
+}
+
+/// `docker image load [-i FILE]` (or `< FILE`).
+pub fn load(world: &mut World, input: Option<&str>, rec: &mut Record) -> Result<(), DockerError> {
+    let entry =
+        match input {
+            Some(path) => world.fs.get(path).cloned().ok_or_else(|| {
+                DockerError::new(format!("open {path}: no such file or directory"), 1)
+            })?,
+            None => world.shell.stdin.take().ok_or_else(|| {
+                DockerError::new("requested load from stdin, but stdin is empty", 1)
+            })?,
+        };
+    let manifest = match &entry {
+        Entry::Archive(a) => match a.members.get("manifest.json") {
+            Some(Entry::File { content }) => content.clone(),
+            _ => return Err(DockerError::daemon("unexpected EOF")),
+        },
+        _ => return Err(DockerError::daemon("unexpected EOF")),
+    };
+    let configs: Vec<(String, Vec<String>)> = serde_json::from_str::<serde_json::Value>(&manifest)
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            let id = m.get("Config")?.as_str()?.rsplit('/').next()?.to_string();
+            let tags = m
+                .get("RepoTags")?
+                .as_array()?
+                .iter()
+                .filter_map(|t| t.as_str().map(str::to_string))
+                .collect();
+            Some((id, tags))
+        })
+        .collect();
+    for (id, tags) in configs {
+        let Some(mut image) = world.saved_images.get(&id).cloned() else {
+            return Err(DockerError::daemon("unexpected EOF"));
+        };
+        image.repo_tags.clear();
+        image.stored_at_ms = world.now_ms;
+        if tags.is_empty() {
+            world.engine.images.insert(None, image.clone());
+            rec.out(format!("Loaded image ID: sha256:{id}"));
+        }
+        for tag in &tags {
+            world.engine.images.insert(Some(tag), image.clone());
+            rec.out(format!("Loaded image: {tag}"));
+        }
+    }
     Ok(())
 }

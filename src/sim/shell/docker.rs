@@ -80,35 +80,11 @@ pub(crate) fn docker(
             crate::sim::docker::volumecmd::run(world, command, rec)
         }
         DockerCommand::Network(command) => crate::sim::docker::netcmd::run(world, command, rec),
-        DockerCommand::Export { container, output } => {
-            crate::sim::docker::exportcmd::export(world, &container, output.as_deref(), rec)
-        }
-        DockerCommand::Import {
-            source,
-            tag,
-            changes,
-            message,
-        } => crate::sim::docker::exportcmd::import(
-            world,
-            &source,
-            tag.as_deref(),
-            &changes,
-            message.as_deref(),
-            rec,
-        ),
-        DockerCommand::Commit {
-            container,
-            tag,
-            changes,
-            message,
-        } => crate::sim::docker::exportcmd::commit(
-            world,
-            &container,
-            tag.as_deref(),
-            &changes,
-            message.as_deref(),
-            rec,
-        ),
+        command @ (DockerCommand::Export { .. }
+        | DockerCommand::Import { .. }
+        | DockerCommand::Commit { .. }
+        | DockerCommand::Save { .. }
+        | DockerCommand::Load { .. }) => crate::sim::docker::exportcmd::run(world, command, rec),
         command @ (DockerCommand::Images { .. }
         | DockerCommand::Pull { .. }
         | DockerCommand::Build(_)
