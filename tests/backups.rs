@@ -561,3 +561,28 @@ fn save_and_load_round_trip_an_image() {
     assert!(out.contains("Loaded image: nginx:1.27"), "{out}");
     assert_eq!(host.run("docker history nginx:1.27"), history);
 }
+
+/// On a swarm the database is a task on one node: find it, then dump it there through ssh. The
+/// command is quoted so that `$(docker ps …)` runs on that node, not here.
+#[test]
+fn a_swarm_database_task_is_dumped_on_its_node() {
+    use dockyard::sim::{Timeline, World};
+    let mut world = World::new(110);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    let mut host = Host {
+        timeline: Timeline::new(world),
+    };
+    host.run("docker service create -d --name app_db -e POSTGRES_PASSWORD=secret --constraint node.role==worker postgres:16");
+    host.wait(20_000);
+    let ps = host.run("docker service ps app_db");
+    let node = ps
+        .split_whitespace()
+        .find(|w| w.starts_with("node-"))
+        .unwrap_or_else(|| panic!("{ps}"))
+        .to_string();
+    host.run(&format!("ssh {node} 'docker exec $(docker ps -q -f name=app_db) psql -U postgres -c \"CREATE TABLE t (x int)\"'"));
+    let out = host.run(&format!("ssh {node} 'docker exec $(docker ps -q -f name=app_db) pg_dump -U postgres postgres' > app.sql"));
+    assert!(!out.contains("rror"), "{out}");
+    let dump = host.run("cat app.sql");
+    assert!(dump.contains("CREATE TABLE public.t"), "{dump}");
+}

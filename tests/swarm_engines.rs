@@ -198,7 +198,7 @@ fn an_unhealthy_task_container_is_killed_on_its_node() {
     let mut h = swarm(7, 1, 2);
     h.run("docker service create -d --name web --replicas 1 --constraint node.hostname==node-3 --health-cmd 'curl -f http://localhost/health' --health-interval 2s --health-retries 2 dockyard/web:2.2");
     h.wait(15_000);
-    let ps = h.run("ssh node-3 docker ps -a --format '{{.Names}} {{.Status}}'");
+    let ps = h.run("ssh node-3 \"docker ps -a --format '{{.Names}} {{.Status}}'\"");
     assert!(ps.contains("Exited (137)"), "{ps}");
     let tasks = h.run("docker service ps --no-trunc web");
     assert!(tasks.contains("dockerexec: unhealthy container"), "{tasks}");

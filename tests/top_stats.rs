@@ -288,7 +288,9 @@ fn stats_on_a_swarm_machine_reads_its_engine_and_limits() {
     h.run("docker service create -d --name web --replicas 3 nginx:1.27");
     h.run("docker service create -d --name capped --replicas 3 --limit-memory 64M nginx:1.27");
     h.wait(20_000);
-    let out = h.run("ssh node-2 docker stats --no-stream --format '{{.Name}} {{.MemUsage}}'");
+    // ssh joins its arguments with spaces and the remote shell splits them again: the format
+    // needs its own quotes inside the command's.
+    let out = h.run("ssh node-2 \"docker stats --no-stream --format '{{.Name}} {{.MemUsage}}'\"");
     let lines: Vec<&str> = out.lines().collect();
     assert!(!lines.is_empty(), "{out}");
     for line in &lines {

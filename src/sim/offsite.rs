@@ -352,7 +352,7 @@ pub fn ssh(
         )));
     }
     rec.touch(BACKUP_HOST);
-    let line = shell_words::join(command);
+    let line = command.join(" ");
     let there = remote(world).clone();
     let local = std::mem::replace(&mut world.fs, there);
     let result = super::shell::run_line(world, &line, rec);

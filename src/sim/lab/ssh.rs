@@ -78,7 +78,9 @@ pub fn ssh(world: &mut World, args: &[String], rec: &mut Record) -> Result<(), D
         if args.len() == 1 {
             return log_in(world, &host, rec);
         }
-        let line = shell_words::join(&args[1..]);
+        // ssh sends its arguments joined by spaces; the remote shell splits them again, so a
+        // quoted `'docker exec $(docker ps -q …)'` is expanded there, not here.
+        let line = args[1..].join(" ");
         return world
             .on_host(&host, |w| crate::sim::shell::run_line(w, &line, rec))
             .unwrap_or(Ok(()));

@@ -168,8 +168,10 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }
-    if program == "docker" && (redirect.is_some() || stdin.is_some() || input.is_some()) {
-        return docker_redirected(world, &words[1..], stdin, input, redirect, rec);
+    if matches!(program.as_str(), "docker" | "ssh")
+        && (redirect.is_some() || stdin.is_some() || input.is_some())
+    {
+        return redirected(world, &words, stdin, input, redirect, rec);
     }
     if redirect.is_some() || stdin.is_some() || input.is_some() {
         return Err(DockerError::new(
@@ -198,14 +200,15 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     }
 }
 
-/// A `docker` command with the host shell's redirections: `< FILE` (or a here-document) is its
-/// standard input, `> FILE` receives its standard output (`docker exec db pg_dump … > app.sql`).
+/// A `docker` (or `ssh MACHINE docker …`) command with the host shell's redirections: `< FILE`
+/// (or a here-document) is its standard input, `> FILE` receives its standard output
+/// (`docker exec db pg_dump … > app.sql`); the file is on the machine the terminal is on.
 /// As in bash, the output file is created (emptied) before the command runs, so a failing
 /// command leaves an empty file behind. A program that writes a packed file (`pg_dump -Fc`)
 /// hands it over whole.
-fn docker_redirected(
+fn redirected(
     world: &mut World,
-    args: &[String],
+    words: &[String],
     here_document: Option<String>,
     input: Option<String>,
     redirect: Option<(String, bool)>,
@@ -220,8 +223,12 @@ fn docker_redirected(
     };
     world.shell.stdout_archive = None;
     world.shell.stdout_redirected = redirect.is_some();
+    let run = |world: &mut World, rec: &mut Record| match words[0].as_str() {
+        "ssh" => crate::sim::lab::ssh(world, &words[1..], rec),
+        _ => docker(world, &words[1..], rec),
+    };
     let result = match &redirect {
-        None => docker(world, args, rec),
+        None => run(world, rec),
         Some((path, append)) => {
             if !append {
                 world
@@ -230,7 +237,7 @@ fn docker_redirected(
                     .map_err(|e| DockerError::new(format!("bash: {e}"), 1))?;
             }
             let mut inner = Record::new(world.now_ms);
-            let result = docker(world, args, &mut inner);
+            let result = run(world, &mut inner);
             let mut text = String::new();
             for line in inner.terminal {
                 if line.stream == record::Stream::Stdout {
