@@ -586,3 +586,27 @@ fn a_swarm_database_task_is_dumped_on_its_node() {
     let dump = host.run("cat app.sql");
     assert!(dump.contains("CREATE TABLE public.t"), "{dump}");
 }
+
+/// The small tools a backup script uses, inside a container: date, sha256sum, cp -a, mv.
+#[test]
+fn date_sha256sum_cp_and_mv_work_inside_containers() {
+    let mut host = Host::new(120);
+    host.run("docker run -d --name box -v data:/data alpine sleep 1d");
+    host.run("docker exec box sh -c \"echo hello > /data/a.txt\"");
+    let out = host.run("docker exec box date +%F");
+    assert_eq!(out.trim(), "2026-01-05");
+    let out = host.run("docker exec box sha256sum /data/a.txt");
+    assert_eq!(
+        out.trim(),
+        "5891b5b522d5df086d0ff0b110fbd9d21bb4fc7163af34d08286a2e846f6be03  /data/a.txt"
+    );
+    host.run("docker exec box cp -a /data /tmp/copy");
+    host.run("docker exec box mv /tmp/copy/a.txt /tmp/copy/b.txt");
+    let out = host.run("docker exec box ls /tmp/copy");
+    assert_eq!(out.trim(), "b.txt");
+    let out = host.run("docker exec box cp /nope /tmp");
+    assert!(
+        out.contains("cp: can't stat '/nope': No such file or directory"),
+        "{out}"
+    );
+}

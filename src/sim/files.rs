@@ -407,7 +407,7 @@ fn mode_string(dir: bool, mode: u32) -> String {
 
 /// GNU `date` in the C locale and UTC: `Mon Jan  5 09:00:12 UTC 2026`, or `+FORMAT` with the
 /// usual conversions (`%F %T %Y %m %d %H %M %S %s %a %b %e %%`).
-fn date(at_ms: u64, format: Option<&str>) -> String {
+pub(crate) fn date(at_ms: u64, format: Option<&str>) -> String {
     const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

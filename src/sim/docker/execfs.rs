@@ -93,7 +93,8 @@ pub fn run(
             Some(Ok(()))
         }
         "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => None,
-        "cat" | "ls" | "mkdir" | "touch" | "rm" | "tar" | "gzip" | "gunzip" | "du" => Some(
+        "cat" | "ls" | "mkdir" | "touch" | "rm" | "tar" | "gzip" | "gunzip" | "du" | "cp"
+        | "mv" | "sha256sum" | "date" => Some(
             command(world, id, argv, "sh", &mut "/".to_string(), rec)
                 .map_err(|f| DockerError::new(f.text, f.code)),
         ),
@@ -168,6 +169,93 @@ pub fn run_for_process(
         }
     };
     (lines, code, std::mem::take(&mut world.shell.bytes_moved))
+}
+
+/// `cp [-a|-r] SRC… DEST` and `mv SRC… DEST` inside a container, through its mounts.
+#[allow(clippy::too_many_arguments)]
+fn copy_or_move(
+    world: &mut World,
+    id: &ContainerId,
+    program: &str,
+    typed: &[&String],
+    resolved: &[String],
+    flags: &str,
+    gnu: bool,
+    rec: &mut Record,
+) -> Result<(), Failure> {
+    use super::archiving::Tree;
+    let (Some((dest_typed, sources)), Some(dest)) = (typed.split_last(), resolved.last()) else {
+        return Err(fail(format!("{program}: missing file operand"), 1));
+    };
+    if sources.is_empty() {
+        return Err(fail(
+            format!("{program}: missing destination file operand after '{dest_typed}'"),
+            1,
+        ));
+    }
+    let recursive =
+        program == "mv" || flags.contains('a') || flags.contains('r') || flags.contains('R');
+    let mut tree = containerfs::InContainer {
+        world,
+        id: id.clone(),
+        touched: Vec::new(),
+    };
+    let into_dir = tree.node(dest) == Some(Node::Dir);
+    for (typed_source, source) in sources.iter().zip(resolved) {
+        let Some(node) = tree.node(source) else {
+            return Err(fail(
+                if gnu {
+                    format!("{program}: cannot stat '{typed_source}': No such file or directory")
+                } else {
+                    format!("{program}: can't stat '{typed_source}': No such file or directory")
+                },
+                1,
+            ));
+        };
+        if node == Node::Dir && !recursive {
+            return Err(fail(
+                if gnu {
+                    format!("cp: -r not specified; omitting directory '{typed_source}'")
+                } else {
+                    format!("cp: omitting directory '{typed_source}'")
+                },
+                1,
+            ));
+        }
+        let name = source.rsplit('/').next().unwrap_or(source);
+        let target = if into_dir {
+            format!("{}/{name}", dest.trim_end_matches('/'))
+        } else {
+            dest.clone()
+        };
+        let children = if node == Node::Dir {
+            tree.walk(source)
+        } else {
+            Vec::new()
+        };
+        tree.put(&target, node).map_err(|e| {
+            fail(
+                format!("{program}: cannot create '{dest_typed}': {}", e.strerror()),
+                1,
+            )
+        })?;
+        for (rel, child) in children {
+            tree.put(&format!("{target}/{rel}"), child).map_err(|e| {
+                fail(
+                    format!("{program}: cannot create '{dest_typed}': {}", e.strerror()),
+                    1,
+                )
+            })?;
+        }
+        if program == "mv" {
+            let _ = tree.delete(source);
+        }
+    }
+    let touched = std::mem::take(&mut tree.touched);
+    for t in &touched {
+        rec.touch(postgres::touched_key(t));
+    }
+    Ok(())
 }
 
 /// `cat PATH` as a container's main process: its output lines (stderr?, text) and success.
@@ -246,6 +334,40 @@ fn command(
     let mut output: Vec<String> = Vec::new();
     match program.as_str() {
         "echo" => output.push(args.join(" ")),
+        "date" => {
+            let format = args.iter().find_map(|a| a.strip_prefix('+'));
+            output.push(crate::sim::files::date(world.now_ms, format));
+        }
+        "sha256sum" => {
+            use sha2::{Digest, Sha256};
+            for (p, abs) in typed.iter().zip(&resolved) {
+                let bytes = match containerfs::get(world, id, abs) {
+                    Some(Node::File { content }) => content.into_bytes(),
+                    Some(Node::Dir) => {
+                        return Err(fail(format!("sha256sum: {p}: Is a directory"), 1));
+                    }
+                    Some(other) => format!("{:?}", other.to_entry()).into_bytes(),
+                    None => {
+                        return Err(fail(
+                            if gnu {
+                                format!("sha256sum: {p}: No such file or directory")
+                            } else {
+                                format!("sha256sum: can't open '{p}': No such file or directory")
+                            },
+                            1,
+                        ));
+                    }
+                };
+                let hex: String = Sha256::digest(&bytes)
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                output.push(format!("{hex}  {p}"));
+            }
+        }
+        "cp" | "mv" => {
+            copy_or_move(world, id, &program, &typed, &resolved, &flags, gnu, rec)?;
+        }
         "cd" => {
             let target = hostfs::normalise(cwd, typed.first().map_or("/root", |p| p.as_str()));
             if !containerfs::is_dir(world, id, &target) {

@@ -115,7 +115,20 @@ pub fn program_for(
 /// The tools that work on files (src/sim/docker/execfs.rs runs them): a command line or script
 /// using one runs through the container's filesystem instead of the echo-and-sleep interpreter.
 const FILE_TOOLS: &[&str] = &[
-    "tar", "gzip", "gunzip", "du", "cd", "mkdir", "rm", "touch", "ls", "restic", "cat",
+    "tar",
+    "gzip",
+    "gunzip",
+    "du",
+    "cd",
+    "mkdir",
+    "rm",
+    "touch",
+    "ls",
+    "restic",
+    "cat",
+    "cp",
+    "mv",
+    "sha256sum",
 ];
 
 /// A file tool as the main process: it runs, then the container exits with its status.
