@@ -17,6 +17,14 @@ use std::path::{Component, Path, PathBuf};
 /// next to the project it belongs to. Anything else ending in `.md` must be in this repository.
 const UPSTREAM_DOCS: &[(&str, &str)] = &[
     (
+        "image_save.md",
+        "docker/cli: the reference page of docker image save",
+    ),
+    (
+        "image_load.md",
+        "docker/cli: the reference page of docker image load",
+    ),
+    (
         "container_export.md",
         "docker/cli: the reference page of docker container export",
     ),
