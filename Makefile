@@ -79,6 +79,7 @@ e2e:
 # counter.
 bench:
 	cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture --test-threads=1
+	cargo test --release --no-default-features --test backup_bench -- --ignored --nocapture
 
 bench-wasm:
 	bash scripts/bench-wasm.sh
