@@ -5,7 +5,6 @@
 //! Run with `make bench` (natively, release).
 
 use dockyard::sim::{Fault, Input, Timeline, World};
-use std::time::Instant;
 
 fn run(timeline: &mut Timeline, line: &str) {
     timeline.submit(Input::Command(line.to_string()));
@@ -35,7 +34,10 @@ fn wait(timeline: &mut Timeline, ms: u64) -> usize {
 
 #[test]
 #[ignore]
+// A benchmark reads the wall clock; the simulation never does.
+#[allow(clippy::disallowed_methods)]
 fn thirty_days_of_nightly_backups() {
+    use std::time::Instant;
     let mut timeline = Timeline::new(World::new(7));
     run(
         &mut timeline,
