@@ -87,13 +87,7 @@ fn install(
     let jobs = table.jobs.len();
     world.cron = table;
     schedule(world);
-    let next = world
-        .cron
-        .jobs
-        .iter()
-        .filter_map(|j| j.next_after(world.now_ms))
-        .min();
-    rec.say(match next {
+    rec.say(match next_run(world) {
         Some(at) => format!(
             "cron installed {jobs} job(s); the next run is at {} (in {}). Jobs run from {HOME}, without a terminal: their output is not shown here.",
             crate::sim::backup::timestamp(at),
@@ -104,16 +98,20 @@ fn install(
     Ok(())
 }
 
-/// Puts the next cron wake-up on the agenda (one at a time).
-fn schedule(world: &mut World) {
-    world.agenda.cancel(|e| matches!(e, Event::Cron));
-    let next = world
+/// The start of the next minute a job is due.
+fn next_run(world: &World) -> Option<time::Millis> {
+    world
         .cron
         .jobs
         .iter()
         .filter_map(|j| j.next_after(world.now_ms))
-        .min();
-    if let Some(at) = next {
+        .min()
+}
+
+/// Puts the next cron wake-up on the agenda (one at a time).
+fn schedule(world: &mut World) {
+    world.agenda.cancel(|e| matches!(e, Event::Cron));
+    if let Some(at) = next_run(world) {
         world.schedule_in(at - world.now_ms, Event::Cron);
     }
 }

@@ -171,6 +171,22 @@ fn apply_changes(config: &mut ImageConfig, changes: &[String]) -> Result<(), Doc
     Ok(())
 }
 
+/// An image made on this host (not pulled): no registry digest, no tags yet.
+fn made_here(id: String, history: Vec<HistoryEntry>, config: ImageConfig, files: Files) -> Image {
+    Image {
+        id,
+        repo_tags: Vec::new(),
+        repo_digest: None,
+        history,
+        config,
+        built_days_ago: None,
+        built_at_ms: 0,
+        stored_at_ms: 0,
+        seq: 0,
+        files,
+    }
+}
+
 fn store(world: &mut World, tag: Option<&str>, mut image: Image) -> Result<String, DockerError> {
     let tag = match tag {
         Some(t) => Some(
@@ -235,23 +251,17 @@ pub fn import(
         ..ImageConfig::default()
     };
     apply_changes(&mut config, changes)?;
-    let image = Image {
-        id: content_digest(&format!("imported:{layer}:{config:?}")),
-        repo_tags: Vec::new(),
-        repo_digest: None,
-        history: vec![HistoryEntry {
+    let image = made_here(
+        content_digest(&format!("imported:{layer}:{config:?}")),
+        vec![HistoryEntry {
             created_by: String::new(),
             size_bytes: size,
             layer: Some(layer),
             comment: message.map_or_else(|| format!("Imported from {source}"), str::to_string),
         }],
         config,
-        built_days_ago: None,
-        built_at_ms: 0,
-        stored_at_ms: 0,
-        seq: 0,
         files,
-    };
+    );
     let id = store(world, tag, image)?;
     rec.out(format!("sha256:{id}"));
     rec.say("The image is one flattened layer with no history, and none of the original image's settings: no CMD, ENV, ports or volumes unless --change gives them.");
@@ -295,18 +305,12 @@ pub fn commit(
     });
     let volumes: Vec<String> = c.fs.mounts.iter().map(|m| m.target.clone()).collect();
     let name = c.name.clone();
-    let image = Image {
-        id: content_digest(&format!("committed:{layer}:{config:?}")),
-        repo_tags: Vec::new(),
-        repo_digest: None,
+    let image = made_here(
+        content_digest(&format!("committed:{layer}:{config:?}")),
         history,
         config,
-        built_days_ago: None,
-        built_at_ms: 0,
-        stored_at_ms: 0,
-        seq: 0,
         files,
-    };
+    );
     let image_id = store(world, tag, image)?;
     rec.out(format!("sha256:{image_id}"));
     rec.touch(&name);
