@@ -610,3 +610,55 @@ fn date_sha256sum_cp_and_mv_work_inside_containers() {
         "{out}"
     );
 }
+
+/// Redis persistence (redis.io "Redis persistence"): the RDB snapshot is safe to copy live and
+/// a restart loads it; SIGKILL loses what came after the last snapshot; with the AOF every
+/// write survives; redis-cli --rdb fetches a fresh snapshot.
+#[test]
+fn redis_snapshots_the_aof_and_what_a_kill_loses() {
+    let mut host = Host::new(130);
+    host.run("docker run -d --name cache -v redisdata:/data redis:7");
+    host.wait(2_000);
+    host.run("docker exec cache redis-cli SET a 1");
+    assert_eq!(host.run("docker exec cache redis-cli SAVE").trim(), "OK");
+    host.run("docker exec cache redis-cli SET b 2");
+    let info = host.run("docker exec cache redis-cli INFO persistence");
+    assert!(info.contains("rdb_changes_since_last_save:1"), "{info}");
+    let out = host.run("docker exec cache redis-cli --rdb /data/copy.rdb");
+    assert!(out.contains("Transfer finished with success"), "{out}");
+    host.run("docker kill cache");
+    host.run("docker start cache");
+    host.wait(2_000);
+    assert!(
+        host.logs("cache")
+            .contains("Done loading RDB, keys loaded: 1")
+    );
+    assert_eq!(
+        host.run("docker exec cache redis-cli GET b").trim(),
+        "(nil)"
+    );
+    assert_eq!(
+        host.run("docker exec cache redis-cli GET a").trim(),
+        "\"1\""
+    );
+    // A clean stop saves the final snapshot.
+    host.run("docker exec cache redis-cli SET c 3");
+    host.run("docker stop cache");
+    host.run("docker start cache");
+    host.wait(2_000);
+    assert_eq!(
+        host.run("docker exec cache redis-cli DBSIZE").trim(),
+        "(integer) 2"
+    );
+
+    host.run("docker run -d --name aof -v aofdata:/data redis:7 redis-server --appendonly yes");
+    host.wait(2_000);
+    host.run("docker exec aof redis-cli SET k v");
+    host.run("docker kill aof");
+    host.run("docker start aof");
+    host.wait(2_000);
+    assert_eq!(host.run("docker exec aof redis-cli GET k").trim(), "\"v\"");
+    assert!(host.logs("aof").contains("DB loaded from append only file"));
+    let out = host.run("docker exec aof redis-cli CONFIG SET auto-aof-rewrite-percentage 0");
+    assert_eq!(out.trim(), "OK");
+}

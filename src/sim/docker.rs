@@ -36,6 +36,7 @@ pub mod probe;
 pub mod process;
 pub mod prune;
 pub mod reach;
+pub mod redis;
 pub mod reference;
 pub mod restic;
 pub mod stats;

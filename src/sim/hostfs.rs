@@ -67,6 +67,8 @@ pub enum ArchiveFormat {
     /// A restic snapshot file: metadata and the tree it saved (the file contents live in the
     /// repository's packs, so the file itself is small).
     ResticSnapshot,
+    /// Redis's `dump.rdb` (and an AOF base file): the keys it saved.
+    Rdb,
 }
 
 impl ArchiveFormat {
@@ -111,6 +113,8 @@ impl Archive {
             // The header, the table of contents, then each table's compressed data.
             ArchiveFormat::PgCustom => 2_048 + compressed,
             ArchiveFormat::ResticSnapshot => 512 + 64 * self.members.len() as u64,
+            // The header and checksum, then each key and value (RDB is compact, not compressed).
+            ArchiveFormat::Rdb => 100 + self.members.values().map(Entry::size_bytes).sum::<u64>(),
         }
     }
 }

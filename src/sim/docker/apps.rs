@@ -603,6 +603,7 @@ pub fn exec(
     }
     let mut host: Option<String> = None;
     let mut port: Option<u16> = None;
+    let mut rdb_file: Option<String> = None;
     let mut words: Vec<String> = Vec::new();
     let mut i = 1;
     while i < argv.len() {
@@ -619,6 +620,10 @@ pub fn exec(
             "-U" | "--username" | "-d" | "--dbname" | "-t" | "--timeout" | "-a" | "-n" => {
                 i += 1;
             }
+            "--rdb" => {
+                i += 1;
+                rdb_file = argv.get(i).cloned();
+            }
             _ if a.starts_with("--host=") => host = Some(a[7..].to_string()),
             _ if a.starts_with("--port=") => port = a[7..].parse().ok(),
             _ if a.starts_with('-') => {}
@@ -628,18 +633,17 @@ pub fn exec(
     }
     let me = world.engine.containers[id].name.clone();
     if tool == "redis-cli" {
-        if !words
+        let ping = words
             .first()
-            .is_some_and(|w| w.eq_ignore_ascii_case("ping"))
-        {
-            return Some(Err(DockerError::new(
-                "dockyard: only `redis-cli [-h HOST] [-p PORT] ping` is simulated",
-                1,
-            )));
-        }
+            .is_some_and(|w| w.eq_ignore_ascii_case("ping"));
         let host = host.unwrap_or_else(|| "127.0.0.1".to_string());
         let port = port.unwrap_or(6379);
         return Some(match connect(world, id, &host, port) {
+            Ok(to) if !ping => {
+                let target = world.engine.containers[&to].name.clone();
+                rec.touch(&target);
+                super::redis::cli(world, id, &to, &words, rdb_file.as_deref(), rec)
+            }
             Ok(to) => {
                 let target = world.engine.containers[&to].name.clone();
                 rec.touch(&target);

@@ -332,6 +332,9 @@ pub struct Container {
     pub fs: super::containerfs::model::ContainerFs,
     /// `.State.Health` while a healthcheck runs (src/sim/docker/health/mod.rs).
     pub health: Option<super::health::model::Health>,
+    /// What its main process holds in memory and loses when it stops: Redis's keys
+    /// (src/sim/docker/redis.rs).
+    pub memory: std::collections::BTreeMap<String, String>,
 }
 
 impl Container {

@@ -485,6 +485,7 @@ pub fn create(
         fs_busy: false,
         fs,
         health: None,
+        memory: Default::default(),
         id: id.clone(),
     };
     world.engine.containers.insert(id.clone(), container);
@@ -811,6 +812,9 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 let c = container_mut(world, id);
                 c.listening = true;
                 crate::sim::backup::sample(world, id);
+                for line in super::redis::on_ready(world, id) {
+                    log_line(world, id, false, &line, rec);
+                }
                 let c = container_mut(world, id);
                 if let Some(serves) = c.program.as_ref().and_then(|p| p.serves.as_ref()) {
                     let port = serves.port;
@@ -960,6 +964,8 @@ fn exited(world: &mut World, id: &ContainerId, exit_code: i32, why: &str, rec: &
     c.stopping = None;
     c.frozen.clear();
     c.pending_signal = None;
+    // What the process held in memory is gone with it.
+    c.memory.clear();
     c.ip_address = None;
     super::network::release(c);
     // A tmpfs is unmounted with the container: its files are gone.
@@ -1264,6 +1270,7 @@ pub fn on_graceful_exit(
     }
     // A clean shutdown tidies its files (PostgreSQL's postmaster.pid).
     super::postgres::on_clean_exit(world, id);
+    super::redis::on_clean_exit(world, id);
     exited(
         world,
         id,

@@ -1,0 +1,399 @@
+//! Redis's dataset and its persistence: `redis-cli SET/GET/DEL/DBSIZE/KEYS`, `SAVE`,
+//! `BGSAVE`, `LASTSAVE`, `BGREWRITEAOF`, `CONFIG SET`, `INFO persistence`, `redis-cli --rdb
+//! FILE`, and what a restart loads.
+//!
+//! Real Redis 7.4 (redis.io "Redis persistence", `redis.conf`): the dataset lives in memory.
+//! An RDB snapshot (`SAVE` blocks, `BGSAVE` forks; a clean shutdown saves one too) is written to
+//! a temporary file and renamed to `dump.rdb` in `dir` (`/data` in the image), so a copy of it
+//! is always whole: "you can copy RDB files while the database is running". With
+//! `--appendonly yes` every write is appended to `appendonlydir/` (a base file, an incremental
+//! file and a manifest, since 7.0); at start the AOF wins over the RDB. A rewrite
+//! (`BGREWRITEAOF`, or automatic when the AOF doubles) replaces the base and incremental files,
+//! so a backup copies the directory with rewrites paused (`CONFIG SET
+//! auto-aof-rewrite-percentage 0`, `aof_rewrite_in_progress:0`). A container killed with
+//! SIGKILL saves nothing: what the last snapshot (or the AOF) does not hold is lost.
+//!
+//! What we model: the dataset as string keys (in the container's memory, lost when it stops),
+//! the RDB and AOF files with their names, loading at start with Redis's log lines, the save on
+//! a clean stop, `--rdb`, and the AOF rewrite. What we simplify: only string keys; the default
+//! automatic snapshots (`save 3600 1 300 100 60 10000`) and automatic AOF rewrites are not
+//! simulated (explicit `SAVE`/`BGSAVE`/`BGREWRITEAOF` and the shutdown save are); a rewrite is
+//! instant; the files hold the keys as text.
+
+use std::collections::BTreeMap;
+
+use super::super::hostfs::{Archive, ArchiveFormat, Entry};
+use super::super::ids::ContainerId;
+use super::super::record::Record;
+use super::super::world::World;
+use super::containerfs::{self, Node};
+use super::error::DockerError;
+
+const RDB: &str = "/data/dump.rdb";
+const AOF_DIR: &str = "/data/appendonlydir";
+const MANIFEST: &str = "/data/appendonlydir/appendonly.aof.manifest";
+const BASE: &str = "appendonly.aof.1.base.rdb";
+const INCR: &str = "appendonly.aof.1.incr.aof";
+
+fn is_redis(world: &World, id: &ContainerId) -> bool {
+    world.engine.containers.get(id).is_some_and(|c| {
+        c.config.image.starts_with("redis")
+            && c.config.argv().iter().any(|a| a.ends_with("redis-server"))
+    })
+}
+
+fn appendonly(world: &World, id: &ContainerId) -> bool {
+    let argv = world.engine.containers[id].config.argv();
+    argv.windows(2)
+        .any(|w| w[0] == "--appendonly" && w[1] == "yes")
+        || world.engine.containers[id]
+            .memory
+            .get("\0appendonly")
+            .is_some_and(|v| v == "yes")
+}
+
+/// The keys, without the settings kept beside them.
+fn keys(world: &World, id: &ContainerId) -> BTreeMap<String, String> {
+    world.engine.containers[id]
+        .memory
+        .iter()
+        .filter(|(k, _)| !k.starts_with('\0'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// An RDB file holding `keys`.
+fn rdb(keys: &BTreeMap<String, String>) -> Node {
+    let text: String = keys.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
+    Node::Archive(Box::new(Archive {
+        format: ArchiveFormat::Rdb,
+        members: BTreeMap::from([("keys".to_string(), Entry::File { content: text })]),
+    }))
+}
+
+fn read_rdb(node: &Node) -> Option<BTreeMap<String, String>> {
+    let Node::Archive(a) = node else { return None };
+    if a.format != ArchiveFormat::Rdb {
+        return None;
+    }
+    let Some(Entry::File { content }) = a.members.get("keys") else {
+        return Some(BTreeMap::new());
+    };
+    Some(
+        content
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+    )
+}
+
+fn save(world: &mut World, id: &ContainerId) -> bool {
+    let node = rdb(&keys(world, id));
+    let ok = containerfs::write(world, id, RDB, node, false, true).is_ok();
+    if ok {
+        let now = world.now_ms;
+        let c = world.engine.containers.get_mut(id).expect("exists");
+        c.memory
+            .insert("\0last_save_ms".to_string(), now.to_string());
+        c.memory.insert("\0dirty".to_string(), "0".to_string());
+    }
+    ok
+}
+
+/// The log lines of loading the dataset when the server becomes ready (on its `Serve`).
+pub fn on_ready(world: &mut World, id: &ContainerId) -> Vec<String> {
+    if !is_redis(world, id) {
+        return Vec::new();
+    }
+    let t = "1:M {redis_time}";
+    if appendonly(world, id) {
+        let manifest = containerfs::read(world, id, MANIFEST).ok();
+        let Some(manifest) = manifest else {
+            let _ = containerfs::mkdir(world, id, AOF_DIR, true);
+            rewrite_aof(world, id);
+            return vec![
+                format!("{t} * Creating AOF base file {BASE} on server start"),
+                format!("{t} * Creating AOF incr file {INCR} on server start"),
+            ];
+        };
+        let mut loaded = BTreeMap::new();
+        let mut lines = Vec::new();
+        for file in manifest
+            .lines()
+            .filter_map(|l| l.strip_prefix("file "))
+            .map(|l| l.split(' ').next().unwrap_or(""))
+        {
+            let path = format!("{AOF_DIR}/{file}");
+            match containerfs::get(world, id, &path) {
+                Some(node) if file.ends_with(".rdb") => {
+                    loaded.extend(read_rdb(&node).unwrap_or_default());
+                    lines.push(format!(
+                        "{t} * DB loaded from base file {file}: 0.000 seconds"
+                    ));
+                }
+                Some(Node::File { content }) => {
+                    for cmd in content.lines() {
+                        apply(&mut loaded, cmd);
+                    }
+                    lines.push(format!(
+                        "{t} * DB loaded from incr file {file}: 0.000 seconds"
+                    ));
+                }
+                _ => {
+                    lines.push(format!(
+                        "{t} # Can't open the append-only file {file}: No such file or directory"
+                    ));
+                    return lines;
+                }
+            }
+        }
+        lines.push(format!(
+            "{t} * DB loaded from append only file: 0.000 seconds"
+        ));
+        world
+            .engine
+            .containers
+            .get_mut(id)
+            .expect("exists")
+            .memory
+            .extend(loaded);
+        return lines;
+    }
+    match containerfs::get(world, id, RDB).as_ref().and_then(read_rdb) {
+        Some(keys) => {
+            let n = keys.len();
+            world
+                .engine
+                .containers
+                .get_mut(id)
+                .expect("exists")
+                .memory
+                .extend(keys);
+            vec![
+                format!("{t} * Loading RDB produced by version 7.4.1"),
+                format!("{t} * Done loading RDB, keys loaded: {n}, keys expired: 0."),
+                format!("{t} * DB loaded from disk: 0.000 seconds"),
+            ]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// A clean shutdown saves the final snapshot (SIGKILL does not get here).
+pub fn on_clean_exit(world: &mut World, id: &ContainerId) {
+    if is_redis(world, id) {
+        save(world, id);
+    }
+}
+
+fn apply(keys: &mut BTreeMap<String, String>, command: &str) {
+    let words: Vec<&str> = command.splitn(3, ' ').collect();
+    match words.as_slice() {
+        ["SET", k, v] => {
+            keys.insert(k.to_string(), v.to_string());
+        }
+        ["DEL", k] => {
+            keys.remove(*k);
+        }
+        _ => {}
+    }
+}
+
+/// Writes a new AOF base (the dataset now) and an empty incremental file, and the manifest.
+fn rewrite_aof(world: &mut World, id: &ContainerId) {
+    let node = rdb(&keys(world, id));
+    let _ = containerfs::write(world, id, &format!("{AOF_DIR}/{BASE}"), node, false, true);
+    let _ = containerfs::write(
+        world,
+        id,
+        &format!("{AOF_DIR}/{INCR}"),
+        Node::File {
+            content: String::new(),
+        },
+        false,
+        true,
+    );
+    let manifest = format!("file {BASE} seq 1 type b\nfile {INCR} seq 1 type i\n");
+    let _ = containerfs::write(
+        world,
+        id,
+        MANIFEST,
+        Node::File { content: manifest },
+        false,
+        true,
+    );
+}
+
+fn append_aof(world: &mut World, id: &ContainerId, command: &str) {
+    if appendonly(world, id) {
+        let _ = containerfs::write(
+            world,
+            id,
+            &format!("{AOF_DIR}/{INCR}"),
+            Node::File {
+                content: format!("{command}\n"),
+            },
+            true,
+            true,
+        );
+    }
+}
+
+fn mark_dirty(world: &mut World, id: &ContainerId) {
+    let c = world.engine.containers.get_mut(id).expect("exists");
+    let dirty: u64 = c
+        .memory
+        .get("\0dirty")
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(0);
+    c.memory
+        .insert("\0dirty".to_string(), (dirty + 1).to_string());
+}
+
+/// `redis-cli [--rdb FILE] COMMAND…` against the server in `target`, run from `from`.
+/// Long because it is one arm per Redis command simulated, each with Redis's reply.
+pub fn cli(
+    world: &mut World,
+    from: &ContainerId,
+    target: &ContainerId,
+    words: &[String],
+    rdb_file: Option<&str>,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    if let Some(file) = rdb_file {
+        let node = rdb(&keys(world, target));
+        let size = node.size_bytes();
+        containerfs::write(world, from, file, node, false, false).map_err(|e| {
+            DockerError::new(format!("Error opening '{file}': {}", e.strerror()), 1)
+        })?;
+        rec.out(format!("sending REPLCONF capa eof\nsending REPLCONF rdb-only 1\nSYNC sent to master, writing {size} bytes to '{file}'\nTransfer finished with success after {size} bytes"));
+        rec.say("redis-cli --rdb asked the server for a fresh snapshot over the replication protocol and wrote it here: a consistent RDB, taken while Redis kept serving.");
+        return Ok(());
+    }
+    let upper: Vec<String> = words.iter().map(|w| w.to_ascii_uppercase()).collect();
+    let out = match upper
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["PING"] => "PONG".to_string(),
+        ["SET", ..] if words.len() == 3 => {
+            let (k, v) = (words[1].clone(), words[2].clone());
+            world
+                .engine
+                .containers
+                .get_mut(target)
+                .expect("exists")
+                .memory
+                .insert(k.clone(), v.clone());
+            append_aof(world, target, &format!("SET {k} {v}"));
+            mark_dirty(world, target);
+            "OK".to_string()
+        }
+        ["GET", _] => match keys(world, target).get(&words[1]) {
+            Some(v) => format!("\"{v}\""),
+            None => "(nil)".to_string(),
+        },
+        ["DEL", _] => {
+            let removed = world
+                .engine
+                .containers
+                .get_mut(target)
+                .expect("exists")
+                .memory
+                .remove(&words[1])
+                .is_some();
+            if removed {
+                append_aof(world, target, &format!("DEL {}", words[1]));
+                mark_dirty(world, target);
+            }
+            format!("(integer) {}", u8::from(removed))
+        }
+        ["DBSIZE"] => format!("(integer) {}", keys(world, target).len()),
+        ["KEYS", _] => {
+            let all = keys(world, target);
+            if all.is_empty() {
+                "(empty array)".to_string()
+            } else {
+                all.keys()
+                    .enumerate()
+                    .map(|(i, k)| format!("{}) \"{k}\"", i + 1))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            }
+        }
+        ["SAVE"] => {
+            if !save(world, target) {
+                return Err(DockerError::new("(error) ERR", 1));
+            }
+            "OK".to_string()
+        }
+        ["BGSAVE"] => {
+            save(world, target);
+            "Background saving started".to_string()
+        }
+        ["LASTSAVE"] => {
+            let at: u64 = world.engine.containers[target]
+                .memory
+                .get("\0last_save_ms")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            format!("(integer) {}", crate::sim::time::unix_seconds(at))
+        }
+        ["BGREWRITEAOF"] => {
+            if !appendonly(world, target) {
+                // Without AOF, Redis still writes one (and turns nothing on): keep it simple.
+                return Err(DockerError::new(
+                    "(error) ERR Background append only file rewriting is disabled: appendonly is no",
+                    1,
+                ));
+            }
+            rewrite_aof(world, target);
+            "Background append only file rewriting started".to_string()
+        }
+        ["CONFIG", "SET", ..] if words.len() == 4 => {
+            let c = world.engine.containers.get_mut(target).expect("exists");
+            c.memory.insert(
+                format!("\0{}", words[2].to_ascii_lowercase()),
+                words[3].clone(),
+            );
+            if words[2].eq_ignore_ascii_case("appendonly") && words[3] == "yes" {
+                let _ = containerfs::mkdir(world, target, AOF_DIR, true);
+                rewrite_aof(world, target);
+            }
+            "OK".to_string()
+        }
+        ["INFO", "PERSISTENCE"] | ["INFO"] => {
+            let m = &world.engine.containers[target].memory;
+            let dirty = m.get("\0dirty").cloned().unwrap_or_else(|| "0".to_string());
+            let last: u64 = m
+                .get("\0last_save_ms")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            format!(
+                "# Persistence\nloading:0\nrdb_changes_since_last_save:{dirty}\nrdb_bgsave_in_progress:0\nrdb_last_save_time:{}\nrdb_last_bgsave_status:ok\naof_enabled:{}\naof_rewrite_in_progress:0\naof_rewrite_scheduled:0\naof_last_bgrewrite_status:ok",
+                crate::sim::time::unix_seconds(last),
+                u8::from(appendonly(world, target))
+            )
+        }
+        [] => {
+            return Err(DockerError::new(
+                "dockyard: interactive redis-cli is not simulated; give the command: redis-cli SET key value",
+                1,
+            ));
+        }
+        [other, ..] => {
+            return Err(DockerError::new(
+                format!(
+                    "(error) ERR unknown command '{}', with args beginning with: ",
+                    other.to_ascii_lowercase()
+                ),
+                1,
+            ));
+        }
+    };
+    rec.out(out);
+    Ok(())
+}
