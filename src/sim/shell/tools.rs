@@ -50,12 +50,17 @@ Also in this terminal:
   ssh HOST CMD          run CMD on another machine of the lab (ssh node-2 docker ps)
   multipass …           VMs (launch, list, info, stop, start, delete, purge)
   df -h /, du -sh DIR, systemctl restart docker
-  cat, echo … > FILE, cat > FILE <<EOF, ls, rm, mkdir, touch, pwd   (the project folder)
+  cat, echo … > FILE, cat > FILE <<EOF, ls, rm, mkdir, touch, pwd, cd   (the project folder)
+  cp, mv, chmod, date, sha256sum, tar, gzip, gunzip, crontab
+  scp, rsync, ssh backup-host CMD   (a machine in another building, for off-site copies)
+  docker … > FILE, docker exec -i … < FILE   (the host's shell redirects the command's output/input)
 
 Faults (a line starting with !):
   !crash NAME [CODE]    !oom NAME    !busy NAME    !reboot         (a container or a Compose service)
   !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
-  !traffic start NODE:PORT N/s    !traffic stop",
+  !traffic start NODE:PORT N/s    !traffic stop
+  !writes start CONTAINER TABLE 1/h    !writes stop    (an app writing rows into PostgreSQL)
+  !drop-table NAME    !delete-volume NAME    !corrupt-volume NAME    !lose-disk    !ransomware
     );
     if world.swarm.active() {
         let machines = world.swarm.machines.len();
