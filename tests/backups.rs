@@ -662,3 +662,23 @@ fn redis_snapshots_the_aof_and_what_a_kill_loses() {
     let out = host.run("docker exec aof redis-cli CONFIG SET auto-aof-rewrite-percentage 0");
     assert_eq!(out.trim(), "OK");
 }
+
+/// A dump from PostgreSQL 17 carries `SET transaction_timeout = 0;`, which 16 does not know:
+/// psql reports it and goes on; the tables still restore.
+#[test]
+fn a_newer_dump_into_an_older_server_trips_on_transaction_timeout() {
+    let mut host = Host::new(140);
+    host.run("docker run -d --name new -e POSTGRES_PASSWORD=secret postgres:17");
+    host.wait(5_000);
+    host.run("docker exec new psql -U postgres -c \"CREATE TABLE t (x int)\"");
+    host.run("docker exec new pg_dump -U postgres postgres > v17.sql");
+    assert!(host.run("cat v17.sql").contains("SET transaction_timeout = 0;"));
+    host.run("docker run -d --name old -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec -i old psql -U postgres < v17.sql");
+    assert!(
+        out.contains("ERROR:  unrecognized configuration parameter \"transaction_timeout\""),
+        "{out}"
+    );
+    assert!(out.contains("CREATE TABLE"), "{out}");
+}

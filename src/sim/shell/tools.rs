@@ -60,7 +60,7 @@ Faults (a line starting with !):
   !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
   !traffic start NODE:PORT N/s    !traffic stop
   !writes start CONTAINER TABLE 1/h    !writes stop    (an app writing rows into PostgreSQL)
-  !drop-table NAME    !delete-volume NAME    !corrupt-volume NAME    !lose-disk    !ransomware
+  !drop-table NAME    !delete-volume NAME    !corrupt-volume NAME    !lose-disk    !ransomware",
     );
     if world.swarm.active() {
         let machines = world.swarm.machines.len();
