@@ -75,6 +75,9 @@ pub enum View {
     /// A Traefik's entrypoints, routers, middlewares, services and servers, the last request's
     /// path through them; its providers and certificates.
     Traefik,
+    /// The data's rows over time with every backup, disaster and restore (which backup brought
+    /// back which data); where each copy lives, the 3-2-1 rule; the measured RPO and RTO.
+    Backups,
 }
 
 /// What a page's free play starts from.
@@ -464,7 +467,7 @@ pub const PAGES: &[Page] = &[
         title: "Backups",
         summary: "Volume backups through a helper container, retention, pg_dump vs live files, a restore drill with RPO/RTO.",
         lesson: Some(Lesson {
-            view: View::Volumes,
+            view: View::Backups,
             start: Start::Host,
             examples: &[
                 "docker run -d --name db -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16",
@@ -689,7 +692,7 @@ mod tests {
             assert_eq!(for_page(page.slug).len(), lesson.scenarios.len());
         }
         // Every view is some page's (a view nobody draws is dead code).
-        assert_eq!(views.len(), 11, "{views:?}");
+        assert_eq!(views.len(), 12, "{views:?}");
         assert_eq!(SCENARIOS.len(), files.len());
         assert!(SCENARIOS.iter().all(|f| files.contains(f.slug)));
     }

@@ -13,6 +13,7 @@ use crate::sim::input::Fault;
 use crate::sim::{Record, World};
 use crate::ui::session::Session;
 
+pub mod backups;
 pub mod compose;
 pub mod deploy;
 pub mod disk;
@@ -83,6 +84,7 @@ pub fn panels(view: View, stage: &Stage) -> (Html, Html) {
         View::Deploy => deploy::panels(stage),
         View::Disk => disk::panels(stage),
         View::Traefik => traefik::panels(stage),
+        View::Backups => backups::panels(stage),
     }
 }
 

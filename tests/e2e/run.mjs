@@ -1190,6 +1190,52 @@ const cases = [
     },
   },
   {
+    name: 'backup-strategies: the archive joins the copies, the disaster is a red line, the restore\'s arrow comes from the backup it replayed, a typed pg_dump adds a mark; step back and forward; embed',
+    async run(s) {
+      const BS = 'backup-strategies';
+      const SC = 'backup-volume-tar-restore';
+      const archive = `${tid('backup-copy')}[data-path$="/pgdata-2026-01-05.tar.gz"]`;
+      const volume = (name) => `${tid('backup-volume')}[data-name="${name}"]`;
+      // Step 16 (after `tar tzf`): the archive sits on this host's disk next to the live volume.
+      await s.open({ page: BS, scenario: SC, step: '16' }, tid('backups-timeline'));
+      await until(async () => (await s.locator(archive).count()) > 0, 'the archive is not in the copy list at step 16');
+      check(/tar at 09:00:05 · 2 rows/.test(await s.text(archive)), `the archive does not say what it holds: ${await s.text(archive)}`);
+      check((await s.locator(volume('pgdata')).count()) > 0, 'the volume pgdata is not listed as live data');
+      checkEq(await s.locator(`${tid('backup-mark')}[data-tool="tar"][data-rows="2"][data-consistent="true"]`).count(), 1, 'tar marks of 2 rows on the time line');
+      checkEq(await s.locator(tid('backup-disaster')).count(), 0, 'disaster lines before the disaster');
+      checkEq(await s.locator(tid('rule-321')).getAttribute('data-holds'), 'false', '3-2-1 with one backup on the same disk');
+      checkEq(await s.locator(`${tid('rule-321-line')}[data-ok="false"]`).count(), 3, 'crossed 3-2-1 lines (2 copies, 1 medium, 0 off-site)');
+      // Step 17: the volume is deleted with its container: a red line on the time line; the archive stays.
+      check(await s.step('step-forward'), 'step-forward is disabled at step 16');
+      await until(async () => (await s.locator(`${tid('backup-disaster')}[data-what="delete-volume pgdata"]`).count()) > 0, 'no disaster line after ! delete-volume pgdata');
+      checkEq(await s.locator(volume('pgdata')).count(), 0, 'pgdata listed after its deletion');
+      check((await s.locator(archive).count()) > 0, 'the archive left the copy list with the volume');
+      // Step 20: tar xzf into pgdata2 replayed the archive: the restore points back at backup 0, the time to restore is measured.
+      await s.open({ page: BS, scenario: SC, step: '20' }, tid('backups-timeline'));
+      await until(async () => (await s.locator(`${tid('backup-restore')}[data-from="0"]`).count()) > 0, 'no restore from the tar backup at step 20');
+      check((await s.visibleCount(tid('backups-took'))) > 0, 'no time-to-restore bracket on the time line');
+      check(/time to restore: \d/.test(await s.text(tid('backups-took'))), `the bracket does not say the time to restore: ${await s.text(tid('backups-took'))}`);
+      check(/no write time/.test(await s.text(tid('backups-objectives'))), 'the side panel does not say the rows carry no write time (so no data lost is measured)');
+      check((await s.visibleCount(tid('backups-writer'))) > 0, 'no writer line in the side panel');
+      // At the end db2 runs on the restored volume; a typed pg_dump adds a second backup and a second copy.
+      await s.open({ page: BS, scenario: SC, step: '99' }, tid('backups-timeline'));
+      await until(async () => (await s.locator(volume('pgdata2')).count()) > 0, 'pgdata2 is not listed at the end');
+      await s.type('docker exec db2 pg_dump -U postgres -Fc postgres > db2.dump');
+      await until(async () => (await s.locator(`${tid('backup-mark')}[data-tool="pg_dump -Fc"]`).count()) > 0, 'the typed pg_dump left no mark on the time line');
+      await until(async () => (await s.locator(`${tid('backup-copy')}[data-path$="/db2.dump"]`).count()) > 0, 'db2.dump is not in the copy list');
+      checkEq(await s.locator(tid('backup-copy')).count(), 2, 'backup files listed');
+      const after = await s.snapshot();
+      check(await s.step('step-back'), 'step-back is disabled');
+      check((await s.snapshot()).picture !== after.picture, 'the picture did not change on step-back');
+      checkEq(await s.locator(`${tid('backup-mark')}[data-tool="pg_dump -Fc"]`).count(), 0, 'pg_dump marks before the pg_dump');
+      check(await s.step('step-forward'), 'step-forward is disabled');
+      checkEq((await s.snapshot()).picture, after.picture, 'picture after step-forward');
+      await s.open({ page: BS, scenario: SC, step: '17', embed: true }, tid('backups-timeline'));
+      checkEq(await s.visibleCount(CHROME), 0, `visible site header/nav (${CHROME}) in embed mode`);
+      check((await s.locator(tid('backup-disaster')).count()) > 0, 'no disaster line in the embed at step 17');
+    },
+  },
+  {
     name: 'restart-config-not-applied: a changed file marks the container as running an OLD config until up -d recreates it',
     async run(s) {
       const RC = 'restart-config-not-applied';
