@@ -101,6 +101,21 @@ impl Disaster {
     }
 }
 
+/// A write period as the `N/unit` rate `writes start` reads back (`3600000` ms → `1/h`).
+fn rate_text(every_ms: super::time::Millis) -> String {
+    for (unit, unit_ms) in [
+        ("s", 1_000),
+        ("m", 60_000),
+        ("h", 3_600_000),
+        ("d", 86_400_000),
+    ] {
+        if every_ms > 0 && unit_ms % every_ms == 0 {
+            return format!("{}/{unit}", unit_ms / every_ms);
+        }
+    }
+    format!("{}/d", (86_400_000 / every_ms.max(1)).max(1))
+}
+
 impl Fault {
     /// Parses the text after `!` in a transcript or the terminal: `crash web`, `crash web 3`,
     /// `oom web`, `reboot`, `busy web`.
@@ -212,7 +227,7 @@ impl Fault {
             Fault::Writes { start: None } => "writes stop".to_string(),
             Fault::Writes {
                 start: Some((container, table, every_ms)),
-            } => format!("writes start {container} {table} every {every_ms} ms"),
+            } => format!("writes start {container} {table} {}", rate_text(*every_ms)),
         }
     }
 }
@@ -379,6 +394,20 @@ impl Input {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_writer_fault_reads_back_what_it_describes() {
+        for text in [
+            "writes start db events 1/h",
+            "writes start db t 10/m",
+            "writes start db t 2/s",
+            "writes stop",
+        ] {
+            let fault = Fault::parse(text).unwrap();
+            assert_eq!(fault.describe(), text);
+            assert_eq!(Fault::parse(&fault.describe()).unwrap(), fault);
+        }
+    }
 
     #[test]
     fn disasters_parse_and_describe_alike() {

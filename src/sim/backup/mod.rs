@@ -153,6 +153,26 @@ pub fn restored(world: &mut World, target: &str, digest: Option<&str>, tables: &
     world.backups.sample(world.now_ms, target, rows);
 }
 
+/// A restore recorded now ends `took_ms` later (a tool moving its bytes): its mark and the rows
+/// it brought back move to when it finishes.
+pub fn restore_takes(world: &mut World, took_ms: Millis) {
+    let now = world.now_ms;
+    let Some(restore) = world.backups.restores.last_mut().filter(|r| r.at_ms == now) else {
+        return;
+    };
+    restore.at_ms += took_ms;
+    let container = restore.container.clone();
+    if let Some(sample) = world
+        .backups
+        .samples
+        .iter_mut()
+        .rev()
+        .find(|s| s.container == container && s.at_ms == now)
+    {
+        sample.at_ms += took_ms;
+    }
+}
+
 pub fn disaster(world: &mut World, what: &str) {
     world.backups.disasters.push(model::DisasterMark {
         at_ms: world.now_ms,

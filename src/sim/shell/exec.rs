@@ -67,12 +67,7 @@ fn run_file_tool(
 /// bytes are read and written, and a restore counts as finished then.
 fn wait_for_bytes(world: &mut World, bytes: u64, rec: &mut Record) {
     let took_ms = crate::sim::docker::archiving::duration_ms(bytes);
-    let now = world.now_ms;
-    if let Some(restore) = world.backups.restores.last_mut()
-        && restore.at_ms == now
-    {
-        restore.at_ms += took_ms;
-    }
+    crate::sim::backup::restore_takes(world, took_ms);
     // What it reports on stderr comes as it works; the terminal shows it when it is done.
     let mut lines = Vec::new();
     rec.terminal.retain(|l| {

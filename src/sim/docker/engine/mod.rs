@@ -861,8 +861,10 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                     }));
                     p.ops.push(Op::Exit(code));
                 }
+                let took_ms = super::archiving::duration_ms(bytes);
+                crate::sim::backup::restore_takes(world, took_ms);
                 world.schedule_in(
-                    super::archiving::duration_ms(bytes),
+                    took_ms,
                     Event::Process {
                         container: id.clone(),
                         run,
