@@ -672,7 +672,10 @@ fn a_newer_dump_into_an_older_server_trips_on_transaction_timeout() {
     host.wait(5_000);
     host.run("docker exec new psql -U postgres -c \"CREATE TABLE t (x int)\"");
     host.run("docker exec new pg_dump -U postgres postgres > v17.sql");
-    assert!(host.run("cat v17.sql").contains("SET transaction_timeout = 0;"));
+    assert!(
+        host.run("cat v17.sql")
+            .contains("SET transaction_timeout = 0;")
+    );
     host.run("docker run -d --name old -e POSTGRES_PASSWORD=secret postgres:16");
     host.wait(5_000);
     let out = host.run("docker exec -i old psql -U postgres < v17.sql");
