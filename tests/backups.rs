@@ -685,3 +685,23 @@ fn a_newer_dump_into_an_older_server_trips_on_transaction_timeout() {
     );
     assert!(out.contains("CREATE TABLE"), "{out}");
 }
+
+/// A backup container with its own loop: every day a dated archive of the volume, named by the
+/// container's shell when it runs.
+#[test]
+fn a_backup_container_loops_and_names_each_archive_by_its_day() {
+    let mut host = Host::new(150);
+    host.run("docker volume create appdata");
+    host.run("docker run --rm -v appdata:/data alpine sh -c \"echo v1 > /data/config.txt\"");
+    host.run("mkdir backups");
+    host.run("docker run -d --name backup -v appdata:/data:ro -v /home/learner/app/backups:/backup alpine sh -c 'while true; do tar czf /backup/data-$(date +%F).tar.gz -C /data .; sleep 86400; done'");
+    host.wait(3 * 86_400_000 - 60_000);
+    let ls = host.run("ls backups");
+    assert_eq!(
+        ls.trim(),
+        "data-2026-01-05.tar.gz  data-2026-01-06.tar.gz  data-2026-01-07.tar.gz",
+        "{ls}"
+    );
+    let ps = host.run("docker ps");
+    assert!(ps.contains("backup"), "the loop keeps it running: {ps}");
+}

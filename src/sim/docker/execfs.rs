@@ -63,7 +63,7 @@ pub fn run(
         "pg_restore" => Some(super::pgdump::pg_restore(world, id, argv, rec)),
         "restic" => Some(super::restic::run(world, id, argv, rec)),
         "sh" | "bash" | "ash" if argv.get(1).map(String::as_str) == Some("-c") => {
-            let script = argv.get(2).cloned().unwrap_or_default();
+            let script = expand_date(&argv.get(2).cloned().unwrap_or_default(), world.now_ms);
             let shell = if tools(world, id) == Tools::BusyBox {
                 "sh".to_string()
             } else {
@@ -256,6 +256,28 @@ fn copy_or_move(
         rec.touch(postgres::touched_key(t));
     }
     Ok(())
+}
+
+/// The container's shell expands `$(date)` and `$(date +FORMAT)` when the command runs (a backup
+/// loop names each archive by its day); other command substitutions are not simulated.
+fn expand_date(script: &str, now_ms: u64) -> String {
+    let mut out = String::new();
+    let mut rest = script;
+    while let Some(start) = rest.find("$(date") {
+        let Some(len) = rest[start..].find(')') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..start + len];
+        let format = inner
+            .split_whitespace()
+            .nth(1)
+            .and_then(|f| f.trim_matches(|c| c == '\'' || c == '"').strip_prefix('+'));
+        out.push_str(&crate::sim::files::date(now_ms, format));
+        rest = &rest[start + len + 1..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `cat PATH` as a container's main process: its output lines (stderr?, text) and success.

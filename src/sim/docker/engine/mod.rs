@@ -873,6 +873,21 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 );
                 return;
             }
+            Op::Tool { argv } => {
+                let (lines, _code, bytes) = super::execfs::run_for_process(world, id, &argv, rec);
+                for (stderr, line) in lines {
+                    log_line(world, id, stderr, &line, rec);
+                }
+                world.schedule_in(
+                    super::archiving::duration_ms(bytes),
+                    Event::Process {
+                        container: id.clone(),
+                        run,
+                        pc: pc + 1,
+                    },
+                );
+                return;
+            }
             Op::Connect {
                 host,
                 port,

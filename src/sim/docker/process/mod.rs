@@ -89,9 +89,12 @@ pub fn program_for(
         }
         "false" => Ok(program(vec![Op::Exit(1)], OnStop::Ignore)),
 
+        // A script of file tools only runs as one tool; one with a loop or a sleep is
+        // interpreted, its file commands run one by one (`Op::Tool`).
         "sh" | "ash" | "bash"
             if rest.first().map(String::as_str) == Some("-c")
-                && runs_file_tools(rest.get(1).map_or("", String::as_str)) =>
+                && runs_file_tools(rest.get(1).map_or("", String::as_str))
+                && !has_control_flow(rest.get(1).map_or("", String::as_str)) =>
         {
             Ok(file_tool(argv))
         }
@@ -144,6 +147,15 @@ fn file_tool(argv: &[String]) -> Program {
         on_stop: OnStop::Ignore,
         serves: None,
     }
+}
+
+/// Does a script loop, sleep or trap signals (the interpreter's business, not one tool run)?
+fn has_control_flow(script: &str) -> bool {
+    split_script(script).iter().any(|segment| {
+        let words = shell_words::split(segment).unwrap_or_default();
+        let first = words.first().map(String::as_str);
+        matches!(first, Some("while" | "sleep" | "trap" | "do" | "done"))
+    })
 }
 
 /// Does a `sh -c` script use a file tool (`cd /dbdata && tar xvf /backup/backup.tar`) or write
@@ -419,6 +431,17 @@ fn shell_script(argv: &[String], script: &str, env: &[String]) -> Program {
         let Some(cmd) = words.first().cloned() else {
             continue;
         };
+        // A file command (`tar czf …`, `echo x > /data/f`) runs through the container's
+        // filesystem when the script reaches it.
+        let text = segment.trim();
+        let text = text.strip_prefix("do ").unwrap_or(text);
+        if !matches!(cmd.as_str(), "while" | "done") && runs_file_tools(text) {
+            ops.push(Op::Tool {
+                argv: vec!["sh".to_string(), "-c".to_string(), text.to_string()],
+            });
+            last_status = 0;
+            continue;
+        }
         match cmd.as_str() {
             "while" if words.get(1).map(String::as_str) == Some("true") => {
                 loop_start = Some(ops.len());

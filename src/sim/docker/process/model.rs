@@ -45,6 +45,12 @@ pub enum Op {
     Shell {
         argv: Vec<String>,
     },
+    /// One file-tool command of a longer script (`while true; do tar czf …; sleep 86400; done`):
+    /// it runs through the container's filesystem, prints as it goes, and the script continues
+    /// once its bytes are moved, whatever its status.
+    Tool {
+        argv: Vec<String>,
+    },
     /// Open a TCP connection to `host:port` now (src/sim/docker/apps.rs): on success continue,
     /// on failure log the error (Node's uncaught error when `fatal`, else a warning) and
     /// continue at `on_fail`.
