@@ -705,3 +705,22 @@ fn a_backup_container_loops_and_names_each_archive_by_its_day() {
     let ps = host.run("docker ps");
     assert!(ps.contains("backup"), "the loop keeps it running: {ps}");
 }
+
+/// `ls -l` inside a container in coreutils' (Debian-based images) and BusyBox's (Alpine) layout.
+#[test]
+fn ls_long_listings_follow_the_images_tools() {
+    let mut host = Host::new(160);
+    host.run("docker run -d --name deb -v data:/data ubuntu sleep 1d");
+    host.run("docker exec deb sh -c \"echo hello > /data/a.txt\"");
+    let out = host.run("docker exec deb ls -l /data");
+    assert_eq!(
+        out.trim(),
+        "-rw-r--r-- 1 root root        6 Jan  5 09:00 a.txt"
+    );
+    host.run("docker run -d --name alp -v data:/data alpine sleep 1d");
+    let out = host.run("docker exec alp ls -l /data");
+    assert_eq!(
+        out.trim(),
+        "-rw-r--r--    1 root     root             6 Jan  5 09:00 a.txt"
+    );
+}

@@ -258,6 +258,23 @@ fn copy_or_move(
     Ok(())
 }
 
+/// One `ls -l` line in coreutils' or BusyBox's layout. Owners and modes are not modelled (root,
+/// 0644 and 0755); the time shown is the container's creation.
+fn long_line(world: &World, id: &ContainerId, name: &str, node: &Node, gnu: bool) -> String {
+    let (mode, size) = match node {
+        Node::Dir => ("drwxr-xr-x", 4096),
+        other => ("-rw-r--r--", other.size_bytes()),
+    };
+    let created = world.engine.containers[id].created_at;
+    let stamp = crate::sim::files::date(created, Some("%b %e %H:%M"));
+    let links = if *node == Node::Dir { 2 } else { 1 };
+    if gnu {
+        format!("{mode} {links} root root {size:>8} {stamp} {name}")
+    } else {
+        format!("{mode}    {links} root     root      {size:>8} {stamp} {name}")
+    }
+}
+
 /// The container's shell expands `$(date)` and `$(date +FORMAT)` when the command runs (a backup
 /// loop names each archive by its day); other command substitutions are not simulated.
 fn expand_date(script: &str, now_ms: u64) -> String {
@@ -494,11 +511,7 @@ fn command(
                                 continue;
                             }
                             if flags.contains('l') {
-                                let kind = if node == Node::Dir { 'd' } else { '-' };
-                                output.push(format!(
-                                    "{kind}rw-r--r--    1 root     root    {:>8} {name}",
-                                    node.size_bytes()
-                                ));
+                                output.push(long_line(world, id, &name, &node, gnu));
                             } else {
                                 output.push(name);
                             }
