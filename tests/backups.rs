@@ -724,3 +724,24 @@ fn ls_long_listings_follow_the_images_tools() {
         "-rw-r--r--    1 root     root             6 Jan  5 09:00 a.txt"
     );
 }
+
+/// Whatever a learner puts into a restic repository's folders, restic answers without panicking.
+#[test]
+fn a_repository_with_odd_files_does_not_break_restic() {
+    let mut host = Host::new(170);
+    host.run("mkdir repo");
+    let run = "docker run --rm -e RESTIC_PASSWORD=pw -v /home/learner/app/repo:/repo -v v:/data restic/restic -r /repo";
+    host.run(&format!("{run} init"));
+    host.run("echo 'x 1 a' > repo/index/index");
+    host.run("echo junk > repo/snapshots/s");
+    for command in [
+        "snapshots",
+        "backup /data",
+        "prune",
+        "check --read-data",
+        "forget --keep-last 1",
+        "restore latest --target /data",
+    ] {
+        let _ = host.run(&format!("{run} {command}"));
+    }
+}

@@ -36,8 +36,16 @@ pub fn parse_timestamp(text: &str) -> Option<Millis> {
     let (date, clock) = text.split_once(' ')?;
     let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    // Four-digit years only (what PostgreSQL's timestamps print), so the arithmetic cannot
+    // overflow on a value someone typed.
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&day) {
+        return None;
+    }
     let mut c = clock.split(':').map(|p| p.parse::<i64>().ok());
     let (h, mi, s) = (c.next()??, c.next()??, c.next()??);
+    if !(0..24).contains(&h) || !(0..60).contains(&mi) || !(0..61).contains(&s) {
+        return None;
+    }
     // Days from the civil date (Howard Hinnant's algorithm), then seconds since 1970.
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
@@ -368,5 +376,7 @@ mod tests {
         }
         assert_eq!(timestamp(0), "2026-01-05 09:00:00");
         assert_eq!(parse_timestamp("garbage"), None);
+        assert_eq!(parse_timestamp("99999999999999-01-01 00:00:00"), None);
+        assert_eq!(parse_timestamp("2026-01-05 99999999999999:00:00"), None);
     }
 }

@@ -172,6 +172,12 @@ pub fn run(
     }
 }
 
+/// The first `n` characters of an ID as restic prints it (the whole of a shorter name: a file
+/// the learner put in the repository).
+fn short(id: &str, n: usize) -> &str {
+    id.get(..n).unwrap_or(id)
+}
+
 fn key_id(config: &str) -> String {
     let id = config.trim().rsplit(' ').next().unwrap_or("");
     id.chars().rev().take(8).collect()
@@ -231,7 +237,7 @@ fn init(
     )?;
     rec.out(format!(
         "created restic repository {} at {repo}\n\nPlease note that knowledge of your password is required to access\nthe repository. Losing your password means that your data is\nirrecoverably lost.",
-        &repo_id[..10]
+        short(&repo_id, 10)
     ));
     Ok(())
 }
@@ -386,7 +392,7 @@ fn backup_cmd(
         .rev()
         .find(|s| s.host == host && s.paths == paths);
     match parent {
-        Some(p) => rec.out(format!("using parent snapshot {}", &p.id[..8])),
+        Some(p) => rec.out(format!("using parent snapshot {}", short(&p.id, 8))),
         None => rec.out("no parent snapshot found, will read all files"),
     }
     let mut idx = index(world, id, repo);
@@ -417,7 +423,7 @@ fn backup_cmd(
         put(
             world,
             id,
-            &format!("{repo}/data/{}/{pack}", &pack[..2]),
+            &format!("{repo}/data/{}/{pack}", short(&pack, 2)),
             Node::Blob { size_bytes: stored },
         )?;
     }
@@ -452,7 +458,7 @@ fn backup_cmd(
         mib(stored),
         new_files + changed + unmodified,
         mib(processed),
-        &snap_id[..8]
+        short(&snap_id, 8)
     ));
     world.shell.bytes_moved += processed;
     let tables = backup::tables_in_archive(&Archive {
@@ -463,7 +469,7 @@ fn backup_cmd(
         backup::written(
             world,
             "restic backup",
-            &format!("{repo}/snapshots/{}", &snap_id[..8]),
+            &format!("{repo}/snapshots/{}", short(&snap_id, 8)),
             &entry,
             &tables,
             hot_copy.is_none(),
@@ -490,7 +496,7 @@ fn snapshots_cmd(world: &World, id: &ContainerId, repo: &str, rec: &mut Record) 
         let size: u64 = s.tree.values().map(Entry::size_bytes).sum();
         lines.push(format!(
             "{}  {}  {:<10}              {}  {}",
-            &s.id[..8],
+            short(&s.id, 8),
             time_text(s.at_ms),
             s.host,
             s.paths.join(","),
@@ -644,7 +650,7 @@ fn forget(
                 if j == 0 {
                     lines.push(format!(
                         "{}  {}  {:<10}              {:<16}  {}",
-                        &s.id[..8],
+                        short(&s.id, 8),
                         time_text(s.at_ms),
                         s.host,
                         reason,
@@ -671,7 +677,7 @@ fn forget(
             for s in &gone {
                 lines.push(format!(
                     "{}  {}  {:<10}              {paths}",
-                    &s.id[..8],
+                    short(&s.id, 8),
                     time_text(s.at_ms),
                     s.host
                 ));
@@ -729,7 +735,7 @@ fn prune(
     let packs_after: BTreeSet<String> = idx.values().map(|(_, p)| p.clone()).collect();
     let mut freed = 0;
     for pack in packs_before.difference(&packs_after) {
-        let path = format!("{repo}/data/{}/{pack}", &pack[..2]);
+        let path = format!("{repo}/data/{}/{pack}", short(&pack, 2));
         freed += containerfs::get(world, id, &path).map_or(0, |n| n.size_bytes());
         let _ = containerfs::remove(world, id, &path, false);
     }
@@ -814,7 +820,7 @@ fn restore(
     }
     rec.out(format!(
         "restoring snapshot {} of [{}] at {} +0000 UTC by root@{} to {target}\nSummary: Restored {count} files/dirs ({}) in 0:00",
-        &snap.id[..8],
+        short(&snap.id, 8),
         snap.paths.join(" "),
         time_text(snap.at_ms),
         snap.host,
@@ -862,13 +868,13 @@ fn check(
     let mut errors = Vec::new();
     let packs: BTreeSet<String> = idx.values().map(|(_, p)| p.clone()).collect();
     for pack in &packs {
-        let path = format!("{repo}/data/{}/{pack}", &pack[..2]);
+        let path = format!("{repo}/data/{}/{pack}", short(&pack, 2));
         match containerfs::get(world, id, &path) {
-            None => errors.push(format!("pack {}: does not exist", &pack[..8])),
+            None => errors.push(format!("pack {}: does not exist", short(&pack, 8))),
             Some(Node::Blob { .. }) => {}
             Some(_) if read_data => errors.push(format!(
                 "Pack ID does not match, want {}, got {}",
-                &pack[..8],
+                short(&pack, 8),
                 &archiving::human_size(1)
             )),
             Some(_) => {}
