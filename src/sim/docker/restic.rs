@@ -735,7 +735,7 @@ fn prune(
     let packs_after: BTreeSet<String> = idx.values().map(|(_, p)| p.clone()).collect();
     let mut freed = 0;
     for pack in packs_before.difference(&packs_after) {
-        let path = format!("{repo}/data/{}/{pack}", short(&pack, 2));
+        let path = format!("{repo}/data/{}/{pack}", short(pack, 2));
         freed += containerfs::get(world, id, &path).map_or(0, |n| n.size_bytes());
         let _ = containerfs::remove(world, id, &path, false);
     }
@@ -868,13 +868,13 @@ fn check(
     let mut errors = Vec::new();
     let packs: BTreeSet<String> = idx.values().map(|(_, p)| p.clone()).collect();
     for pack in &packs {
-        let path = format!("{repo}/data/{}/{pack}", short(&pack, 2));
+        let path = format!("{repo}/data/{}/{pack}", short(pack, 2));
         match containerfs::get(world, id, &path) {
-            None => errors.push(format!("pack {}: does not exist", short(&pack, 8))),
+            None => errors.push(format!("pack {}: does not exist", short(pack, 8))),
             Some(Node::Blob { .. }) => {}
             Some(_) if read_data => errors.push(format!(
                 "Pack ID does not match, want {}, got {}",
-                short(&pack, 8),
+                short(pack, 8),
                 &archiving::human_size(1)
             )),
             Some(_) => {}
