@@ -745,3 +745,36 @@ fn a_repository_with_odd_files_does_not_break_restic() {
         let _ = host.run(&format!("{run} {command}"));
     }
 }
+
+/// Ransomware on the host uses its SSH key on the backup machine too; only an append-only
+/// folder there (`chattr +a`: add, never change or delete) keeps its copy.
+#[test]
+fn ransomware_reaches_pushed_backups_except_an_append_only_folder() {
+    let mut host = Host::new(180);
+    host.run("echo data > a.dump");
+    host.run("ssh backup-host mkdir -p /backups/safe");
+    host.run("scp a.dump backup-host:/backups/safe/");
+    host.run("scp a.dump backup-host:/backups/");
+    host.run("ssh backup-host chattr +a /backups/safe");
+    let out = host.run("scp a.dump backup-host:/backups/safe/a.dump");
+    assert!(
+        !out.contains("Operation not permitted"),
+        "the same bytes again change nothing: {out}"
+    );
+    host.run("echo other > a.dump");
+    let out = host.run("scp a.dump backup-host:/backups/safe/a.dump");
+    assert!(out.contains("Operation not permitted"), "{out}");
+    host.fault("ransomware");
+    assert_eq!(
+        host.run("ssh backup-host ls /backups/safe").trim(),
+        "a.dump"
+    );
+    assert!(
+        host.run("ssh backup-host ls /backups")
+            .contains("a.dump.locked")
+    );
+    assert_eq!(
+        host.run("ssh backup-host cat /backups/safe/a.dump").trim(),
+        "data"
+    );
+}

@@ -204,6 +204,41 @@ pub fn run(
             }
         }
         "crontab" => super::cron::crontab(world, &words[1..], stdin, rec),
+        "chattr" => {
+            let [flag, paths @ ..] = &words[1..] else {
+                return Err(DockerError::new(
+                    "Usage: chattr [-pRVf] [-+=aAcCdDeijPsStTuFx] [-v version] files...",
+                    1,
+                ));
+            };
+            let on = match flag.as_str() {
+                "+a" => true,
+                "-a" => false,
+                other => {
+                    return Err(DockerError::new(
+                        format!(
+                            "dockyard: chattr {other} is not simulated; +a and -a (append-only) are"
+                        ),
+                        1,
+                    ));
+                }
+            };
+            for path in paths {
+                let abs = world.fs.resolve(path);
+                if !world.fs.entries.contains_key(&abs) {
+                    return Err(DockerError::new(
+                        format!("chattr: No such file or directory while trying to stat {path}"),
+                        1,
+                    ));
+                }
+                if on {
+                    world.fs.append_only.insert(abs);
+                } else {
+                    world.fs.append_only.remove(&abs);
+                }
+            }
+            Ok(())
+        }
         "cd" => {
             let target = args.first().map_or("/home/learner", |a| a.as_str());
             match world.fs.get(target) {

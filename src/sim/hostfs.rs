@@ -126,6 +126,9 @@ pub struct HostFs {
     /// Permission bits changed by `chmod`, by absolute path; every other file is 0644 and
     /// every folder 0755 (the default umask 022).
     pub modes: BTreeMap<String, u32>,
+    /// Folders with the append-only attribute (`chattr +a`): files can be added in them, not
+    /// changed, renamed or deleted, even by root.
+    pub append_only: std::collections::BTreeSet<String>,
 }
 
 impl Default for HostFs {
@@ -134,6 +137,7 @@ impl Default for HostFs {
             cwd: PROJECT_DIR.to_string(),
             entries: BTreeMap::new(),
             modes: BTreeMap::new(),
+            append_only: Default::default(),
         };
         // /etc/docker holds daemon.json (src/sim/docker/disk/mod.rs).
         for dir in [
@@ -271,9 +275,21 @@ impl HostFs {
         Ok(())
     }
 
+    /// Is an existing file at `abs` protected by an append-only folder it is in?
+    pub fn is_append_only(&self, abs: &str) -> bool {
+        self.entries.contains_key(abs)
+            && self
+                .append_only
+                .iter()
+                .any(|dir| abs != dir && is_within(abs, dir))
+    }
+
     /// Removes a file, or a folder with `recursive` (`rm -r`).
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), String> {
         let abs = self.resolve(path);
+        if self.is_append_only(&abs) || self.append_only.contains(&abs) {
+            return Err(format!("cannot remove '{path}': Operation not permitted"));
+        }
         match self.entries.get(&abs) {
             None => Err(format!("cannot remove '{path}': No such file or directory")),
             Some(Entry::Dir | Entry::Bulk { .. }) if !recursive => {

@@ -95,6 +95,9 @@ fn put(fs: &mut HostFs, dest: &str, items: &[(String, Entry)]) -> Result<u64, St
         if !matches!(fs.entries.get(parent), Some(Entry::Dir)) {
             return Err(format!("{parent}: No such file or directory"));
         }
+        if fs.is_append_only(&target) && fs.entries.get(&target) != Some(entry) {
+            return Err(format!("dest open \"{target}\": Operation not permitted"));
+        }
         fs.entries.insert(target, entry.clone());
         bytes += entry.size_bytes();
     }
@@ -256,6 +259,14 @@ pub fn rsync(world: &mut World, args: &[String], rec: &mut Record) -> Result<(),
     for (rel, entry) in &items {
         let target = format!("{}/{rel}", dest_path.trim_end_matches('/'));
         if dest_fs.entries.get(&target) != Some(entry) {
+            if dest_fs.is_append_only(&target) {
+                return Err(DockerError::new(
+                    format!(
+                        "rsync: [receiver] rename \"{target}\" failed: Operation not permitted (1)\nrsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338) [sender=3.2.7]"
+                    ),
+                    23,
+                ));
+            }
             if let Some(parent) = target.rsplit_once('/').map(|(p, _)| p.to_string()) {
                 let _ = dest_fs.mkdir(&parent, true);
             }
@@ -281,6 +292,14 @@ pub fn rsync(world: &mut World, args: &[String], rec: &mut Record) -> Result<(),
             .filter(|p| !keep.contains(p))
             .collect();
         for path in extra {
+            if dest_fs.is_append_only(&path) {
+                return Err(DockerError::new(
+                    format!(
+                        "rsync: [generator] delete_file: unlink({path}) failed: Operation not permitted (1)\nrsync error: some files/attrs were not transferred (see previous errors) (code 23) at main.c(1338) [sender=3.2.7]"
+                    ),
+                    23,
+                ));
+            }
             dest_fs.entries.remove(&path);
             deleted.push(path);
         }
@@ -332,6 +351,7 @@ pub fn ssh(
         )));
     }
     const TOOLS: &[&str] = &[
+        "chattr",
         "ls",
         "cat",
         "rm",

@@ -9,7 +9,8 @@
 //! nothing comes back by magic: what survives is what was somewhere else. What we simplify: the
 //! host has one disk (the project folder, Docker's volumes and its containers all live on it),
 //! corruption and encryption hit every file of their target at once, and ransomware reaches the
-//! whole host but no other machine.
+//! whole host and, with its SSH key, the machine its backups are pushed to, except folders
+//! there that are append-only (`chattr +a`).
 
 use super::super::hostfs::Entry;
 use super::super::ids::ContainerId;
@@ -192,6 +193,38 @@ fn ransomware(world: &mut World, rec: &mut Record) {
                 volume_files += 1;
             }
         }
+    }
+    // The host's SSH key writes to backup-host (that is how its backups got there): the
+    // ransomware uses it too. Only an append-only folder there refuses the change.
+    let mut remote_hit = 0;
+    let mut remote_kept = 0;
+    for fs in world.offsite.values_mut() {
+        let files: Vec<(String, Entry)> = fs
+            .entries
+            .iter()
+            .filter(|(_, e)| !matches!(e, Entry::Dir))
+            .map(|(p, e)| (p.clone(), e.clone()))
+            .collect();
+        for (path, entry) in files {
+            if fs.is_append_only(&path) {
+                remote_kept += 1;
+                continue;
+            }
+            fs.entries.remove(&path);
+            fs.entries.insert(
+                format!("{path}.locked"),
+                Entry::Bulk {
+                    size_bytes: entry.size_bytes().max(1),
+                    file_count: 1,
+                },
+            );
+            remote_hit += 1;
+        }
+    }
+    if remote_hit + remote_kept > 0 {
+        rec.say(format!(
+            "With this host's SSH key it reached the machine its backups are pushed to: {remote_hit} file(s) there are encrypted too; {remote_kept} in an append-only folder (chattr +a) could not be changed."
+        ));
     }
     world
         .fs

@@ -165,6 +165,7 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             | "gunzip"
             | "crontab"
             | "cd"
+            | "chattr"
     ) {
         return files::run(world, &words, stdin, redirect, rec);
     }
