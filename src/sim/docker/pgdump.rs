@@ -76,9 +76,7 @@ fn connect(
 /// The cluster's one user database: `POSTGRES_DB`, else the superuser's name.
 fn database_name(world: &World, id: &ContainerId) -> String {
     let env = &world.engine.containers[id].config.env;
-    env.iter()
-        .rev()
-        .find_map(|kv| kv.strip_prefix("POSTGRES_DB="))
+    super::process::env_value(env, "POSTGRES_DB")
         .filter(|d| !d.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| postgres::superuser(env))

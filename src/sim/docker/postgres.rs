@@ -23,7 +23,7 @@ use super::super::record::Record;
 use super::super::world::World;
 use super::containerfs::{self, Node};
 use super::error::DockerError;
-use super::process::{OnStop, Op, Program, Serves};
+use super::process::{OnStop, Op, Program, Serves, env_value};
 
 /// `PG_VERSION` in the image (docker-library/postgres 16/bookworm/Dockerfile).
 pub const PG_VERSION: &str = "16.13";
@@ -49,12 +49,6 @@ const RECOVERY_LINES: &[&str] = &[
     "checkpoint starting: end-of-recovery immediate wait",
     "checkpoint complete: wrote 3 buffers (0.0%); 0 WAL file(s) added, 0 removed, 0 recycled",
 ];
-
-fn env_value<'a>(env: &'a [String], key: &str) -> Option<&'a str> {
-    env.iter()
-        .rev()
-        .find_map(|kv| kv.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
-}
 
 /// `$PGDATA`, as the image sets it.
 pub fn pgdata(env: &[String]) -> String {
@@ -434,15 +428,17 @@ pub fn tables(world: &World, id: &ContainerId) -> Vec<Table> {
         .collect()
 }
 
+/// A path inside the container's data directory (`base/5/16384` → `/var/lib/postgresql/data/…`).
+fn data_file(world: &World, id: &ContainerId, rel: &str) -> String {
+    format!("{}/{rel}", pgdata(&world.engine.containers[id].config.env))
+}
+
 pub(super) fn save(world: &mut World, id: &ContainerId, table: &Table) -> Result<(), String> {
-    let dir = format!(
-        "{}/{DB_DIR}",
-        pgdata(&world.engine.containers[id].config.env)
-    );
+    let path = data_file(world, id, &format!("{DB_DIR}/{}", table.oid));
     containerfs::write(
         world,
         id,
-        &format!("{dir}/{}", table.oid),
+        &path,
         Node::File {
             content: table.encode(),
         },
@@ -491,11 +487,8 @@ fn unqualified(name: &str) -> String {
 }
 
 fn drop_table(world: &mut World, id: &ContainerId, table: &Table) {
-    let dir = format!(
-        "{}/{DB_DIR}",
-        pgdata(&world.engine.containers[id].config.env)
-    );
-    let _ = containerfs::remove(world, id, &format!("{dir}/{}", table.oid), false);
+    let path = data_file(world, id, &format!("{DB_DIR}/{}", table.oid));
+    let _ = containerfs::remove(world, id, &path, false);
 }
 
 /// The server's major version, from the image's tag (`postgres:17` → 17; 16 otherwise).
@@ -523,7 +516,7 @@ const ROLES_FILE: &str = "global/roles";
 pub fn role_exists(world: &World, id: &ContainerId, role: &str) -> bool {
     let env = &world.engine.containers[id].config.env;
     role == superuser(env)
-        || containerfs::read(world, id, &format!("{}/{ROLES_FILE}", pgdata(env)))
+        || containerfs::read(world, id, &data_file(world, id, ROLES_FILE))
             .unwrap_or_default()
             .lines()
             .any(|l| l == role)
@@ -534,7 +527,7 @@ pub fn roles(world: &World, id: &ContainerId) -> Vec<String> {
     let env = &world.engine.containers[id].config.env;
     let mut out = vec![superuser(env)];
     out.extend(
-        containerfs::read(world, id, &format!("{}/{ROLES_FILE}", pgdata(env)))
+        containerfs::read(world, id, &data_file(world, id, ROLES_FILE))
             .unwrap_or_default()
             .lines()
             .map(str::to_string),
@@ -543,10 +536,7 @@ pub fn roles(world: &World, id: &ContainerId) -> Vec<String> {
 }
 
 fn add_role(world: &mut World, id: &ContainerId, role: &str) -> Result<(), String> {
-    let path = format!(
-        "{}/{ROLES_FILE}",
-        pgdata(&world.engine.containers[id].config.env)
-    );
+    let path = data_file(world, id, ROLES_FILE);
     containerfs::write(
         world,
         id,

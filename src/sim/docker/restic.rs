@@ -47,10 +47,7 @@ struct Global {
 }
 
 fn env_value(env: &[String], key: &str) -> Option<String> {
-    env.iter()
-        .rev()
-        .find_map(|kv| kv.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
-        .map(str::to_string)
+    super::process::env_value(env, key).map(str::to_string)
 }
 
 fn globals(world: &World, id: &ContainerId, argv: &[String]) -> Result<Global, DockerError> {

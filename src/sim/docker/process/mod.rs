@@ -182,7 +182,9 @@ fn parse_sleep(text: &str) -> Option<Millis> {
     super::super::time::parse_duration(text)
 }
 
-fn env_value<'a>(env: &'a [String], key: &str) -> Option<&'a str> {
+/// The value of `KEY` in a `KEY=value` environment (the last one set wins, as in execve's
+/// environment read by a program).
+pub(crate) fn env_value<'a>(env: &'a [String], key: &str) -> Option<&'a str> {
     env.iter()
         .rev()
         .find_map(|kv| kv.strip_prefix(key).and_then(|r| r.strip_prefix('=')))
