@@ -43,6 +43,14 @@ const UPSTREAM_DOCS: &[(&str, &str)] = &[
     ),
     ("engine/swarm/services.md", "docker/docs"),
     (
+        "engine/swarm/admin_guide.md",
+        "docker/docs: administer and maintain a swarm (back up, restore)",
+    ),
+    (
+        "engine/swarm/secrets.md",
+        "docker/docs: manage sensitive data with Docker secrets",
+    ),
+    (
         "engine/swarm/how-swarm-mode-works/services.md",
         "docker/docs",
     ),

@@ -65,10 +65,19 @@ pub enum Fault {
 /// Which disaster, as typed after `!`.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub enum Disaster {
-    DropTable { table: String },
-    DeleteVolume { volume: String },
-    CorruptVolume { volume: String },
-    LoseDisk,
+    DropTable {
+        table: String,
+    },
+    DeleteVolume {
+        volume: String,
+    },
+    CorruptVolume {
+        volume: String,
+    },
+    /// The host's disk, or (in the swarm lab) a machine's: `lose-disk node-1`.
+    LoseDisk {
+        machine: Option<String>,
+    },
     Ransomware,
 }
 
@@ -84,7 +93,10 @@ impl Disaster {
             ["corrupt-volume", volume] => Disaster::CorruptVolume {
                 volume: volume.to_string(),
             },
-            ["lose-disk"] => Disaster::LoseDisk,
+            ["lose-disk"] => Disaster::LoseDisk { machine: None },
+            ["lose-disk", machine] => Disaster::LoseDisk {
+                machine: Some(machine.to_string()),
+            },
             ["ransomware"] => Disaster::Ransomware,
             _ => return None,
         })
@@ -95,7 +107,10 @@ impl Disaster {
             Disaster::DropTable { table } => format!("drop-table {table}"),
             Disaster::DeleteVolume { volume } => format!("delete-volume {volume}"),
             Disaster::CorruptVolume { volume } => format!("corrupt-volume {volume}"),
-            Disaster::LoseDisk => "lose-disk".to_string(),
+            Disaster::LoseDisk { machine: None } => "lose-disk".to_string(),
+            Disaster::LoseDisk {
+                machine: Some(machine),
+            } => format!("lose-disk {machine}"),
             Disaster::Ransomware => "ransomware".to_string(),
         }
     }
@@ -193,7 +208,7 @@ impl Fault {
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Voting),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE`, `dns NAME MACHINE`, `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk` or `ransomware`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE`, `dns NAME MACHINE`, `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk [NODE]` or `ransomware`"
             )),
         }
     }
@@ -416,12 +431,13 @@ mod tests {
             "delete-volume pgdata",
             "corrupt-volume pgdata",
             "lose-disk",
+            "lose-disk node-1",
             "ransomware",
         ] {
             let words: Vec<&str> = text.split_whitespace().collect();
             assert_eq!(Disaster::parse(&words).unwrap().describe(), text);
         }
-        assert!(Disaster::parse(&["lose-disk", "x"]).is_none());
+        assert!(Disaster::parse(&["lose-disk", "x", "y"]).is_none());
     }
 
     #[test]

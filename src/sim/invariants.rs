@@ -186,7 +186,7 @@ fn check_power(world: &World, host: &str, engine: &Engine) -> Result<(), String>
     let Some(machine) = world.swarm.machines.get(host) else {
         return Ok(());
     };
-    if machine.up {
+    if machine.engine_running() {
         return Ok(());
     }
     if let Some(c) = engine.containers.values().find(|c| holds_process(c)) {

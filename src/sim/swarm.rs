@@ -30,6 +30,7 @@ pub mod services;
 pub mod setup;
 pub mod stack;
 pub mod stackcmd;
+pub mod statedir;
 pub mod task;
 pub mod update;
 pub mod voting;

@@ -34,9 +34,21 @@ fn strike(world: &mut World, disaster: &Disaster, rec: &mut Record) -> Result<()
         Disaster::DropTable { table } => drop_table(world, table, rec),
         Disaster::DeleteVolume { volume } => delete_volume(world, volume, rec),
         Disaster::CorruptVolume { volume } => corrupt_volume(world, volume, rec),
-        Disaster::LoseDisk => {
+        Disaster::LoseDisk { machine: None } => {
             lose_disk(world, rec);
             Ok(())
+        }
+        Disaster::LoseDisk {
+            machine: Some(machine),
+        } => {
+            if !world.swarm.machines.contains_key(machine) {
+                return Err(format!("no machine {machine} in this lab"));
+            }
+            // The terminal's own machine: the project folder was on that disk too.
+            if machine == world.here() {
+                lose_project_folder(world);
+            }
+            crate::sim::swarm::statedir::lose_disk(world, machine, rec)
         }
         Disaster::Ransomware => {
             ransomware(world, rec);
@@ -147,21 +159,30 @@ fn lose_disk(world: &mut World, rec: &mut Record) {
     }
     let volumes = world.engine.volumes.len();
     world.engine.volumes.clear();
-    let project = world.fs.cwd.clone();
+    let lost_files = lose_project_folder(world);
+    rec.say(format!(
+        "The host's disk died and was replaced with an empty one: {} container(s), {volumes} volume(s) and {lost_files} file(s) of the project folder are gone, including any backup kept on the same disk. Only copies on another machine survive.",
+        ids.len()
+    ));
+}
+
+/// The project folder's files are gone with the disk; how many there were.
+fn lose_project_folder(world: &mut World) -> usize {
+    let project = super::super::hostfs::PROJECT_DIR;
     let lost_files = world
         .fs
-        .walk(&project)
+        .walk(project)
         .iter()
         .filter(|(_, e)| !matches!(e, Entry::Dir))
         .count();
     world
         .fs
         .entries
-        .retain(|path, _| !super::super::hostfs::is_within(path, &project) || *path == project);
-    rec.say(format!(
-        "The host's disk died and was replaced with an empty one: {} container(s), {volumes} volume(s) and {lost_files} file(s) of the project folder are gone, including any backup kept on the same disk. Only copies on another machine survive.",
-        ids.len()
-    ));
+        .retain(|path, _| !super::super::hostfs::is_within(path, project) || *path == project);
+    if super::super::hostfs::is_within(&world.fs.cwd, project) {
+        world.fs.cwd = project.to_string();
+    }
+    lost_files
 }
 
 /// Ransomware on the host encrypts every file it can write: the project folder (backups

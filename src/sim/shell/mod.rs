@@ -167,6 +167,12 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             | "cd"
             | "chattr"
     ) {
+        if crate::sim::swarm::statedir::touches(world, &words) {
+            // A swarm machine's /var/lib/docker/swarm (src/sim/swarm/statedir.rs).
+            return crate::sim::swarm::statedir::around(world, rec, |w, rec| {
+                files::run(w, &words, stdin, redirect, rec)
+            });
+        }
         return files::run(world, &words, stdin, redirect, rec);
     }
     if matches!(program.as_str(), "docker" | "ssh")
@@ -189,6 +195,9 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
         "scp" => crate::sim::offsite::scp(world, &words[1..], rec),
         "rsync" => crate::sim::offsite::rsync(world, &words[1..], rec),
         "multipass" => crate::sim::lab::multipass(world, &words[1..], rec),
+        "systemctl" if world.swarm.machines.contains_key(world.here()) => {
+            tools::systemctl_on_swarm_machine(world, &words, rec)
+        }
         "df" | "du" | "systemctl" => crate::sim::docker::disk::host_command(world, &words, rec),
         "ssh" => crate::sim::lab::ssh(world, &words[1..], rec),
         "exit" | "logout" => crate::sim::lab::exit(world, rec),

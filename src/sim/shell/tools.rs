@@ -109,3 +109,33 @@ pub(super) fn variables(
     }
     Ok(())
 }
+
+/// `systemctl stop|start|restart docker` on a machine of the swarm lab: the daemon as on any host
+/// (src/sim/docker/disk/mod.rs), and the node it is: its tasks stop with it, a manager's Raft
+/// member is away, and at start the engine reads its swarm folder (src/sim/swarm/statedir.rs).
+pub(super) fn systemctl_on_swarm_machine(
+    world: &mut World,
+    words: &[String],
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    use crate::sim::swarm::statedir;
+    let verb = words.get(1).map(String::as_str).unwrap_or("");
+    let docker = matches!(
+        words.get(2).map(String::as_str),
+        Some("docker" | "docker.service")
+    );
+    if docker && verb == "restart" {
+        statedir::dockerd_stopped(world, rec);
+    }
+    crate::sim::docker::disk::host_command(world, words, rec)?;
+    if docker {
+        match verb {
+            "stop" => statedir::dockerd_stopped(world, rec),
+            "start" | "restart" if world.disk.daemon.running => {
+                statedir::dockerd_started(world, rec)
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}

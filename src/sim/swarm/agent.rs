@@ -164,7 +164,11 @@ fn hostname_of(world: &World, task: &Task) -> Option<String> {
 
 /// The agent can act on this task: its machine is on.
 fn machine_up(world: &World, host: &str) -> bool {
-    world.swarm.machines.get(host).is_some_and(|m| m.up)
+    world
+        .swarm
+        .machines
+        .get(host)
+        .is_some_and(|m| m.engine_running())
 }
 
 /// What the node's engine says about a task's container.
@@ -267,7 +271,7 @@ pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
 }
 
 /// Copies each task's container state (up or not) from its node's engine.
-fn observe_all(world: &mut World) {
+pub(crate) fn observe_all(world: &mut World) {
     for i in 0..world.swarm.tasks.len() {
         let t = &world.swarm.tasks[i];
         if t.container.is_none() {

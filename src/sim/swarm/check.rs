@@ -189,7 +189,7 @@ impl SwarmCheck {
                         .as_ref()
                         .and_then(|id| swarm.nodes.get(id))
                         .and_then(|n| swarm.machines.get(&n.hostname))
-                        .is_some_and(|m| m.up)
+                        .is_some_and(|m| m.engine_running())
             }),
         }
     }

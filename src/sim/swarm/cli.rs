@@ -328,6 +328,7 @@ fn command(group: &str, verb: &str) -> Option<&'static Command> {
 }
 
 fn init(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    super::statedir::refuse_torn(world, host)?;
     if p.bool("force-new-cluster")
         && let Some(node) = world.swarm.node_of(host)
         && node.role == Role::Manager
@@ -792,7 +793,7 @@ fn node_rm(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Resul
             .swarm
             .machines
             .get(&n.hostname)
-            .is_some_and(|m| m.up && m.node_id.as_deref() == Some(id.as_str()));
+            .is_some_and(|m| m.engine_running() && m.node_id.as_deref() == Some(id.as_str()));
         if up && !force {
             return Err(daemon(format!(
                 "rpc error: code = FailedPrecondition desc = node {id} is not down and can't be removed"

@@ -56,6 +56,44 @@ pub struct Machine {
     pub partition: u32,
     /// Since when the leader's dispatcher has heard nothing from it (off or cut off).
     pub silent_since_ms: Option<Millis>,
+    /// `systemctl stop docker` ran here: the machine is on (ssh works) but its engine is not.
+    pub dockerd_stopped: bool,
+    /// What its `/var/lib/docker/swarm` holds (src/sim/swarm/statedir.rs).
+    pub swarm_dir: SwarmDir,
+}
+
+impl Machine {
+    /// Its engine runs: powered on and dockerd not stopped.
+    pub fn engine_running(&self) -> bool {
+        self.up && !self.dockerd_stopped
+    }
+}
+
+/// A machine's `/var/lib/docker/swarm` as the engine will read it at its next start.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum SwarmDir {
+    /// What the running engine keeps there: its node's identity, and a manager's Raft log.
+    #[default]
+    Live,
+    /// Removed (`rm -rf`) or a new disk: the engine starts outside any swarm.
+    Empty,
+    /// Files unpacked from a backup: the saved state with this ID (`Swarm::saved_states`).
+    Restored(u64),
+}
+
+/// A copy of a manager's swarm directory, as a `tar` of it captured it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SavedState {
+    /// The manager it was copied from, and its node ID.
+    pub host: String,
+    pub node_id: String,
+    pub taken_ms: Millis,
+    /// Copied while that engine ran (a "hot" backup).
+    pub hot: bool,
+    /// The copy caught the Raft log mid-write: the engine cannot read it back.
+    pub torn: bool,
+    /// The cluster store it holds (its `machines` and `saved_states` left empty).
+    pub store: Box<Swarm>,
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -95,6 +133,8 @@ pub struct Swarm {
     pub updates: BTreeMap<String, super::update::model::Progress>,
     /// Swarm networks, their addresses and the mesh's round robin (src/sim/swarm/overlay.rs).
     pub overlay: super::overlay::model::Overlay,
+    /// Copies of managers' swarm directories that `tar` took, by the ID their files carry.
+    pub saved_states: BTreeMap<u64, SavedState>,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.
@@ -125,6 +165,8 @@ impl Swarm {
                     disk: Default::default(),
                     partition: 0,
                     silent_since_ms: None,
+                    dockerd_stopped: false,
+                    swarm_dir: SwarmDir::Live,
                 },
             );
         }

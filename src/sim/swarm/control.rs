@@ -30,7 +30,7 @@ pub fn reachable(world: &World) -> impl Fn(&str, &str) -> bool + use<> {
         .swarm
         .machines
         .values()
-        .filter(|m| m.up)
+        .filter(|m| m.engine_running())
         .map(|m| (m.hostname.clone(), m.partition))
         .collect_map();
     move |a: &str, b: &str| match (up.get(a), up.get(b)) {
@@ -351,11 +351,18 @@ pub fn start(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Stri
     }
     m.up = true;
     m.down_since_ms = None;
-    super::agent::power_on(world, host, rec);
+    // systemd starts dockerd at boot.
+    m.dockerd_stopped = false;
+    world.on_host(host, |w| w.disk.daemon.running = true);
     rec.title = format!("{host} starts");
     rec.touch(host);
+    // A new disk, or a restored swarm folder, changes what the engine is when it starts.
+    let same_node = super::statedir::boot(world, host, rec);
+    if same_node {
+        super::agent::power_on(world, host, rec);
+    }
     let now = world.now_ms;
-    if world.swarm.raft.members.contains_key(host) {
+    if same_node && world.swarm.raft.members.contains_key(host) {
         let events = world.swarm.raft.set_up(host, true, now, &mut world.rng);
         narrate(&events, rec);
     }

@@ -121,7 +121,7 @@ fn client_reaches(world: &World, client: &Client, target: &str) -> Result<(), Fa
     {
         return Err(Failure::ClientDown(c.clone()));
     }
-    if !m.up {
+    if !m.engine_running() {
         return Err(Failure::NodeOff(target.to_string()));
     }
     let net = super::control::reachable(world);
