@@ -492,6 +492,7 @@ pub const PAGES: &[Page] = &[
                 "backup-same-disk-vs-offsite",
                 "backup-ransomware",
                 "backup-export-without-volume",
+                "backup-swarm-state",
             ],
         }),
     },

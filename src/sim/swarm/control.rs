@@ -362,7 +362,10 @@ pub fn start(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Stri
         super::agent::power_on(world, host, rec);
     }
     let now = world.now_ms;
-    if same_node && world.swarm.raft.members.contains_key(host) {
+    if same_node
+        && world.swarm.node_of(host).is_some()
+        && world.swarm.raft.members.contains_key(host)
+    {
         let events = world.swarm.raft.set_up(host, true, now, &mut world.rng);
         narrate(&events, rec);
     }

@@ -301,9 +301,10 @@ pub fn dockerd_stopped(world: &mut World, rec: &mut Record) {
         return;
     }
     m.dockerd_stopped = true;
+    let member = m.node_id.is_some() && world.swarm.raft.members.contains_key(&host);
     super::agent::power_off(world, &host);
     let now = world.now_ms;
-    if world.swarm.raft.members.contains_key(&host) {
+    if member {
         let events = world.swarm.raft.set_up(&host, false, now, &mut world.rng);
         super::control::narrate(&events, rec);
         rec.say(format!(
@@ -327,7 +328,7 @@ pub fn dockerd_started(world: &mut World, rec: &mut Record) {
     if boot(world, &host, rec) {
         super::agent::power_on(world, &host, rec);
         let now = world.now_ms;
-        if world.swarm.raft.members.contains_key(&host) {
+        if world.swarm.node_of(&host).is_some() && world.swarm.raft.members.contains_key(&host) {
             let events = world.swarm.raft.set_up(&host, true, now, &mut world.rng);
             super::control::narrate(&events, rec);
         }
