@@ -778,3 +778,84 @@ fn ransomware_reaches_pushed_backups_except_an_append_only_folder() {
         "data"
     );
 }
+
+/// A second disk (util-linux `mount`/`umount` and their messages): a medium of its own, which
+/// survives the system disk's death (unmounted, as its fstab line was on the lost disk), and which
+/// ransomware encrypts when it is left mounted read-write, not when it is detached. 3-2-1 counts
+/// it as a second medium.
+#[test]
+fn a_second_disk_is_another_medium_and_only_safe_when_detached() {
+    let mut host = Host::new(31);
+    db_with_rows(&mut host, 2);
+    let out = host.run("sudo mount /dev/sdb1 /mnt/backup");
+    assert!(
+        out.contains("mount: /mnt/backup: mount point does not exist."),
+        "{out}"
+    );
+    let out = host.run("sudo mount /dev/sdc1 /srv");
+    assert!(
+        out.contains("special device /dev/sdc1 does not exist."),
+        "{out}"
+    );
+    host.run("sudo mkdir -p /mnt/backup");
+    host.run("sudo mount /dev/sdb1 /mnt/backup");
+    let out = host.run("mount");
+    assert!(
+        out.contains("/dev/sdb1 on /mnt/backup type ext4 (rw,relatime)"),
+        "{out}"
+    );
+    // A throwaway container writes the archive through a bind mount onto the second disk.
+    host.run("docker stop db");
+    let out = host.run(
+        "docker run --rm -v pgdata:/data:ro -v /mnt/backup:/backup alpine tar czf /backup/pgdata.tar.gz -C /data .",
+    );
+    assert!(!out.contains("rror"), "{out}");
+    host.run("docker start db");
+    host.wait(3_000);
+    let r = dockyard::sim::backup::rule_321(host.world());
+    assert_eq!((r.copies, r.media, r.offsite), (2, 2, 0));
+    // Unmounted, the files are on the disk, not in the folder.
+    let out = host.run("sudo umount /mnt/backup");
+    assert!(!out.contains("umount:"), "{out}");
+    let out = host.run("ls /mnt/backup");
+    assert!(!out.contains("pgdata.tar.gz"), "{out}");
+    let out = host.run("sudo umount /mnt/backup");
+    assert!(out.contains("umount: /mnt/backup: not mounted."), "{out}");
+    assert_eq!(dockyard::sim::backup::rule_321(host.world()).media, 2);
+
+    // Read-only: nothing can be written there.
+    host.run("sudo mount -o ro /dev/sdb1 /mnt/backup");
+    let out = host.run("echo x > /mnt/backup/note");
+    assert!(out.contains("Read-only file system"), "{out}");
+    let out = host.run("rm /mnt/backup/pgdata.tar.gz");
+    assert!(out.contains("Read-only file system"), "{out}");
+    host.run("sudo umount /mnt/backup");
+
+    // The system disk dies: the second disk keeps its archive, unmounted.
+    host.fault("lose-disk");
+    let out = host.run("ls /mnt");
+    assert!(out.contains("No such file"), "{out}");
+    host.run("sudo mkdir -p /mnt/backup");
+    host.run("sudo mount /dev/sdb1 /mnt/backup");
+    let out = host.run("ls /mnt/backup");
+    assert!(out.contains("pgdata.tar.gz"), "{out}");
+
+    // Left mounted read-write, ransomware encrypts it with everything else.
+    host.fault("ransomware");
+    let out = host.run("ls /mnt/backup");
+    assert!(out.contains("pgdata.tar.gz.locked"), "{out}");
+}
+
+/// Detached when ransomware runs, the second disk's archive is intact.
+#[test]
+fn ransomware_cannot_reach_a_detached_disk() {
+    let mut host = Host::new(32);
+    host.run("sudo mkdir -p /mnt/backup");
+    host.run("sudo mount /dev/sdb1 /mnt/backup");
+    host.run("echo rows > /mnt/backup/dump.sql");
+    host.run("sudo umount /mnt/backup");
+    host.fault("ransomware");
+    host.run("sudo mount /dev/sdb1 /mnt/backup");
+    let out = host.run("cat /mnt/backup/dump.sql");
+    assert!(out.contains("rows"), "{out}");
+}

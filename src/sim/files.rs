@@ -287,6 +287,69 @@ pub fn run(
                 rec,
             )
         }
+        "mount" if args.is_empty() && flags.is_empty() => {
+            let mut lines = vec!["/dev/sda1 on / type ext4 (rw,relatime)".to_string()];
+            for (point, m) in &world.fs.mounts {
+                let mode = if m.read_only { "ro" } else { "rw" };
+                lines.push(format!(
+                    "{} on {point} type ext4 ({mode},relatime)",
+                    m.device
+                ));
+            }
+            output(
+                world,
+                lines.iter().map(|l| format!("{l}\n")).collect(),
+                redirect,
+                rec,
+            )
+        }
+        "mount" => {
+            // `mount [-o ro|rw] DEVICE DIR` (the options' value is a word of its own).
+            let mut read_only = false;
+            let mut rest = Vec::new();
+            let mut words_iter = words[1..].iter();
+            while let Some(w) = words_iter.next() {
+                match w.as_str() {
+                    "-o" => {
+                        let options = words_iter.next().map(String::as_str).unwrap_or("");
+                        read_only = options.split(',').any(|o| o == "ro");
+                    }
+                    "-r" | "--read-only" => read_only = true,
+                    other => rest.push(other.to_string()),
+                }
+            }
+            let [device, dir] = rest.as_slice() else {
+                return Err(DockerError::new(
+                    "dockyard: mount takes `mount [-o ro] /dev/sdb1 DIR` here (the host's second disk)",
+                    1,
+                ));
+            };
+            world
+                .fs
+                .mount(device, dir, read_only)
+                .map_err(|e| DockerError::new(e, 32))?;
+            rec.say(format!(
+                "The second disk is mounted on {} {}: files written there are on another medium than the system disk, yet still reachable by anything on this host that can write {}.",
+                world.fs.resolve(dir),
+                if read_only { "read-only" } else { "read-write" },
+                if read_only { "(nothing can, until it is remounted read-write)" } else { "there" }
+            ));
+            Ok(())
+        }
+        "umount" => {
+            let [target] = args.as_slice() else {
+                return Err(DockerError::new(
+                    "umount: bad usage\nTry 'umount --help' for more information.",
+                    1,
+                ));
+            };
+            world
+                .fs
+                .umount(target)
+                .map_err(|e| DockerError::new(e, 32))?;
+            rec.say("The second disk is detached: its files stay on it, out of reach of this host's programs until it is mounted again.");
+            Ok(())
+        }
         "chmod" => {
             let [mode, paths @ ..] = args.as_slice() else {
                 return Err(fail("missing operand".to_string()));

@@ -129,6 +129,21 @@ pub struct HostFs {
     /// Folders with the append-only attribute (`chattr +a`): files can be added in them, not
     /// changed, renamed or deleted, even by root.
     pub append_only: std::collections::BTreeSet<String>,
+    /// File systems mounted over folders (`mount /dev/sdb1 /mnt/backup`), by mount point.
+    pub mounts: BTreeMap<String, Mount>,
+    /// The second disk's files while it is not mounted, by path relative to its root.
+    pub second_disk: BTreeMap<String, Entry>,
+}
+
+/// The host's second disk: another medium, empty at first, attached with `mount`.
+pub const SECOND_DISK: &str = "/dev/sdb1";
+
+/// A mounted file system.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Mount {
+    pub device: String,
+    /// `mount -o ro`: nothing on it can be written, created or removed.
+    pub read_only: bool,
 }
 
 impl Default for HostFs {
@@ -138,6 +153,8 @@ impl Default for HostFs {
             entries: BTreeMap::new(),
             modes: BTreeMap::new(),
             append_only: Default::default(),
+            mounts: BTreeMap::new(),
+            second_disk: BTreeMap::new(),
         };
         // /etc/docker holds daemon.json (src/sim/docker/disk/mod.rs).
         for dir in [
@@ -208,6 +225,9 @@ impl HostFs {
     /// Writes (or appends to) a text file, as `cat > f` / `echo … >> f` do. The folder must exist.
     pub fn write(&mut self, path: &str, content: &str, append: bool) -> Result<(), String> {
         let abs = self.resolve(path);
+        if self.read_only(&abs) {
+            return Err(format!("{path}: Read-only file system"));
+        }
         match self.entries.get(&parent(&abs)) {
             Some(Entry::Dir) => {}
             Some(_) => return Err(format!("{path}: Not a directory")),
@@ -231,6 +251,9 @@ impl HostFs {
     /// Stores any entry (a packed file a program wrote to standard output). The folder must exist.
     pub fn put(&mut self, path: &str, entry: Entry) -> Result<(), String> {
         let abs = self.resolve(path);
+        if self.read_only(&abs) {
+            return Err(format!("{path}: Read-only file system"));
+        }
         match self.entries.get(&parent(&abs)) {
             Some(Entry::Dir) => {}
             Some(_) => return Err(format!("{path}: Not a directory")),
@@ -263,6 +286,11 @@ impl HostFs {
                 Err(format!("cannot create directory '{path}': File exists"))
             };
         }
+        if self.read_only(&abs) {
+            return Err(format!(
+                "cannot create directory '{path}': Read-only file system"
+            ));
+        }
         if !matches!(self.entries.get(&parent(&abs)), Some(Entry::Dir)) {
             if !parents {
                 return Err(format!(
@@ -289,6 +317,12 @@ impl HostFs {
         let abs = self.resolve(path);
         if self.is_append_only(&abs) || self.append_only.contains(&abs) {
             return Err(format!("cannot remove '{path}': Operation not permitted"));
+        }
+        if self.mounts.contains_key(&abs) {
+            return Err(format!("cannot remove '{path}': Device or resource busy"));
+        }
+        if self.read_only(&abs) && self.entries.contains_key(&abs) {
+            return Err(format!("cannot remove '{path}': Read-only file system"));
         }
         match self.entries.get(&abs) {
             None => Err(format!("cannot remove '{path}': No such file or directory")),
@@ -331,6 +365,90 @@ impl HostFs {
             .filter(|(p, _)| *p != &abs && is_within(p, &abs))
             .map(|(p, e)| (p[abs.len()..].trim_start_matches('/').to_string(), e))
             .collect()
+    }
+
+    /// The mount point of the mounted file system `abs` is on, if it is not the root disk.
+    pub fn mount_of(&self, abs: &str) -> Option<(&str, &Mount)> {
+        self.mounts
+            .iter()
+            .filter(|(point, _)| is_within(abs, point))
+            .max_by_key(|(point, _)| point.len())
+            .map(|(point, m)| (point.as_str(), m))
+    }
+
+    /// Is `abs` on a file system mounted read-only?
+    pub fn read_only(&self, abs: &str) -> bool {
+        self.mount_of(abs).is_some_and(|(_, m)| m.read_only)
+    }
+
+    /// Is `abs` on the second disk (mounted, and not the mount point itself)?
+    pub fn on_second_disk(&self, abs: &str) -> bool {
+        self.mount_of(abs)
+            .is_some_and(|(point, m)| m.device == SECOND_DISK && point != abs)
+    }
+
+    /// `mount [-o ro] DEVICE DIR`: the device's files appear under DIR. Errors in util-linux
+    /// mount's words.
+    pub fn mount(&mut self, device: &str, dir: &str, read_only: bool) -> Result<(), String> {
+        let point = self.resolve(dir);
+        if device != SECOND_DISK {
+            return Err(format!(
+                "mount: {point}: special device {device} does not exist."
+            ));
+        }
+        if !matches!(self.entries.get(&point), Some(Entry::Dir)) {
+            return Err(format!("mount: {point}: mount point does not exist."));
+        }
+        if let Some((at, _)) = self.mounts.iter().find(|(_, m)| m.device == device) {
+            return Err(format!("mount: {point}: {device} already mounted on {at}."));
+        }
+        if !self.walk(&point).is_empty() {
+            return Err(format!(
+                "dockyard: {point} is not empty; mounting over files (which real mount hides until umount) is not simulated"
+            ));
+        }
+        for (rel, entry) in std::mem::take(&mut self.second_disk) {
+            self.entries.insert(format!("{point}/{rel}"), entry);
+        }
+        self.mounts.insert(
+            point,
+            Mount {
+                device: device.to_string(),
+                read_only,
+            },
+        );
+        Ok(())
+    }
+
+    /// `umount DIR|DEVICE`: the device's files leave the folder with it.
+    pub fn umount(&mut self, target: &str) -> Result<(), String> {
+        let point = self
+            .mounts
+            .iter()
+            .find(|(p, m)| m.device == target || **p == self.resolve(target))
+            .map(|(p, _)| p.clone())
+            .ok_or_else(|| format!("umount: {target}: not mounted."))?;
+        if is_within(&self.cwd, &point) {
+            return Err(format!("umount: {point}: target is busy."));
+        }
+        let Some(mount) = self.mounts.remove(&point) else {
+            return Err(format!("umount: {target}: not mounted."));
+        };
+        let inside: Vec<String> = self
+            .entries
+            .keys()
+            .filter(|p| **p != point && is_within(p, &point))
+            .cloned()
+            .collect();
+        for path in inside {
+            if let Some(entry) = self.entries.remove(&path)
+                && mount.device == SECOND_DISK
+            {
+                let rel = path[point.len()..].trim_start_matches('/').to_string();
+                self.second_disk.insert(rel, entry);
+            }
+        }
+        Ok(())
     }
 
     /// A content checksum, as BuildKit keys a copied file.

@@ -7,8 +7,8 @@
 //! disaster to the end of the restore (the recovery time). We record each event where it
 //! happens (pg_dump, tar, pg_restore, psql, the disasters) and derive both from the records
 //! (src/sim/backup/model.rs). Where the copies are and whether they follow 3-2-1 is read from
-//! the files themselves ([`copies`]). Simplified: one host disk, so every copy on this host is
-//! "the same disk"; rows carry their write time in a `created_at` column when the writer made
+//! the files themselves ([`copies`]). Simplified: the host has a system disk (the data, the
+//! project folder) and a second disk (`/dev/sdb1`, a medium of its own once mounted); rows carry their write time in a `created_at` column when the writer made
 //! them.
 
 pub mod check;
@@ -290,6 +290,8 @@ pub fn on_write(world: &mut World, rec: &mut Record) -> bool {
 pub enum Place {
     /// On this host's disk, with the data.
     SameDisk,
+    /// On this host's second disk (`/dev/sdb1`), mounted or not.
+    OtherDisk,
     /// On another machine.
     OffSite,
 }
@@ -307,17 +309,29 @@ pub struct Copy {
 /// Every backup file on the host and off-site: archives and dumps the page recognises by their
 /// content.
 pub fn copies(world: &World) -> Vec<Copy> {
-    let here = world
-        .fs
-        .entries
-        .iter()
-        .map(|(p, e)| (p.clone(), e, Place::SameDisk));
+    let fs = &world.fs;
+    let here = fs.entries.iter().map(|(p, e)| {
+        let place = if fs.on_second_disk(p) {
+            Place::OtherDisk
+        } else {
+            Place::SameDisk
+        };
+        (p.clone(), e, place)
+    });
+    let detached = fs.second_disk.iter().map(|(rel, e)| {
+        (
+            format!("{}:/{rel}", hostfs::SECOND_DISK),
+            e,
+            Place::OtherDisk,
+        )
+    });
     let there = world.offsite.iter().flat_map(|(host, fs)| {
         fs.entries
             .iter()
             .map(move |(p, e)| (format!("{host}:{p}"), e, Place::OffSite))
     });
-    here.chain(there)
+    here.chain(detached)
+        .chain(there)
         .filter(|(_, e, _)| is_backup(e))
         .map(|(path, e, place)| {
             let digest = hostfs::digest(e);
@@ -357,7 +371,8 @@ impl Rule321 {
 pub fn rule_321(world: &World) -> Rule321 {
     let copies = copies(world);
     let offsite = copies.iter().filter(|c| c.place == Place::OffSite).count();
-    let media = 1 + usize::from(offsite > 0);
+    let other_disk = copies.iter().any(|c| c.place == Place::OtherDisk);
+    let media = 1 + usize::from(other_disk) + usize::from(offsite > 0);
     Rule321 {
         copies: 1 + copies.len(),
         media,

@@ -66,6 +66,9 @@ impl Tree for HostTree<'_> {
     fn put(&mut self, path: &str, node: Node) -> Result<(), FsError> {
         let parent = path.rsplit_once('/').map_or("/", |(p, _)| p);
         let parent = if parent.is_empty() { "/" } else { parent };
+        if self.0.read_only(path) {
+            return Err(FsError::ReadOnly);
+        }
         match self.0.entries.get(parent) {
             Some(Entry::Dir) => {}
             Some(_) => return Err(FsError::NotDir),
@@ -81,6 +84,9 @@ impl Tree for HostTree<'_> {
     }
 
     fn delete(&mut self, path: &str) -> Result<(), FsError> {
+        if self.0.read_only(path) {
+            return Err(FsError::ReadOnly);
+        }
         self.0.remove(path, true).map_err(|_| FsError::NotFound)
     }
 }

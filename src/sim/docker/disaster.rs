@@ -150,8 +150,9 @@ fn corrupt(node: &Node) -> Option<Node> {
     }
 }
 
-/// The host's one disk dies: Docker's containers and volumes and the project folder (with any
-/// backup kept there) are gone; the machine comes back with an empty disk.
+/// The host's system disk dies: Docker's containers and volumes and the project folder (with
+/// any backup kept there) are gone; the machine comes back with an empty disk. A second disk
+/// survives, unmounted.
 fn lose_disk(world: &mut World, rec: &mut Record) {
     let ids: Vec<ContainerId> = world.engine.containers.keys().cloned().collect();
     for id in &ids {
@@ -159,43 +160,77 @@ fn lose_disk(world: &mut World, rec: &mut Record) {
     }
     let volumes = world.engine.volumes.len();
     world.engine.volumes.clear();
+    let second_disk = !world.fs.second_disk.is_empty() || !world.fs.mounts.is_empty();
     let lost_files = lose_project_folder(world);
     rec.say(format!(
-        "The host's disk died and was replaced with an empty one: {} container(s), {volumes} volume(s) and {lost_files} file(s) of the project folder are gone, including any backup kept on the same disk. Only copies on another machine survive.",
-        ids.len()
+        "The host's disk died and was replaced with an empty one: {} container(s), {volumes} volume(s) and {lost_files} file(s) on it are gone, including any backup kept on the same disk. {}",
+        ids.len(),
+        if second_disk {
+            "The second disk (/dev/sdb1) did not fail: its files are intact, but it is no longer mounted (its line in /etc/fstab was on the lost disk): `sudo mount /dev/sdb1 DIR`."
+        } else {
+            "Only copies on another disk or another machine survive."
+        }
     ));
 }
 
-/// The project folder's files are gone with the disk; how many there were.
+/// The system disk's files are gone: a new disk, freshly installed, with the project folder
+/// empty. A second disk (`/dev/sdb1`) keeps its files; it comes back unmounted, since its
+/// mount was configured on the lost disk. How many files were lost.
 fn lose_project_folder(world: &mut World) -> usize {
-    let project = super::super::hostfs::PROJECT_DIR;
+    use super::super::hostfs::{HostFs, PROJECT_DIR};
+    world.fs.cwd = "/".to_string();
+    let points: Vec<String> = world.fs.mounts.keys().cloned().collect();
+    for point in points {
+        let _ = world.fs.umount(&point);
+    }
     let lost_files = world
         .fs
-        .walk(project)
-        .iter()
-        .filter(|(_, e)| !matches!(e, Entry::Dir))
-        .count();
-    world
-        .fs
         .entries
-        .retain(|path, _| !super::super::hostfs::is_within(path, project) || *path == project);
-    if super::super::hostfs::is_within(&world.fs.cwd, project) {
-        world.fs.cwd = project.to_string();
-    }
+        .values()
+        .filter(|e| !matches!(e, Entry::Dir))
+        .count();
+    let second_disk = std::mem::take(&mut world.fs.second_disk);
+    world.fs = HostFs {
+        second_disk,
+        ..HostFs::default()
+    };
+    world.fs.cwd = PROJECT_DIR.to_string();
     lost_files
+}
+
+/// Every file in a folder mounted read-write is as writable as the project folder: a backup
+/// disk left mounted is encrypted with the rest. Read-only mount points are returned apart.
+fn mounted_files(world: &World) -> (Vec<(String, Entry)>, Vec<String>) {
+    let mut files = Vec::new();
+    let mut spared = Vec::new();
+    for (point, m) in &world.fs.mounts {
+        if m.read_only {
+            spared.push(point.clone());
+            continue;
+        }
+        for (rel, e) in world.fs.walk(point) {
+            if !matches!(e, Entry::Dir) {
+                files.push((format!("{point}/{rel}"), e.clone()));
+            }
+        }
+    }
+    (files, spared)
 }
 
 /// Ransomware on the host encrypts every file it can write: the project folder (backups
 /// included) and every volume. Files get a `.locked` suffix and unreadable contents.
 fn ransomware(world: &mut World, rec: &mut Record) {
     let project = world.fs.cwd.clone();
-    let targets: Vec<(String, Entry)> = world
+    let mut targets: Vec<(String, Entry)> = world
         .fs
         .walk(&project)
         .into_iter()
         .filter(|(_, e)| !matches!(e, Entry::Dir))
         .map(|(rel, e)| (format!("{project}/{rel}"), e.clone()))
         .collect();
+    let (on_mounts, spared) = mounted_files(world);
+    let mounted = on_mounts.len();
+    targets.extend(on_mounts);
     for (path, entry) in &targets {
         world.fs.entries.remove(path);
         world.fs.entries.insert(
@@ -242,6 +277,16 @@ fn ransomware(world: &mut World, rec: &mut Record) {
             remote_hit += 1;
         }
     }
+    if mounted > 0 {
+        rec.say(format!(
+            "The backup disk was mounted read-write: its {mounted} file(s) were as writable as any other, and are encrypted too. A disk that is not mounted (or another machine's append-only folder) is out of reach."
+        ));
+    }
+    for point in spared {
+        rec.say(format!(
+            "{point} is mounted read-only: this ransomware skipped it. Root could have remounted it read-write; only a disk that is detached, or a copy on another machine that refuses changes, is out of reach for sure."
+        ));
+    }
     if remote_hit + remote_kept > 0 {
         rec.say(format!(
             "With this host's SSH key it reached the machine its backups are pushed to: {remote_hit} file(s) there are encrypted too; {remote_kept} in an append-only folder (chattr +a) could not be changed."
@@ -257,6 +302,6 @@ fn ransomware(world: &mut World, rec: &mut Record) {
         .ok();
     rec.say(format!(
         "Ransomware ran as root on the host: {} file(s) in the project folder (backups kept there included) and {volume_files} file(s) in Docker's volumes are encrypted. Anything this machine could write is lost; a copy it could not write to (another machine, an append-only repository) is not.",
-        targets.len()
+        targets.len() - mounted
     ));
 }

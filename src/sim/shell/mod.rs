@@ -166,6 +166,8 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
             | "crontab"
             | "cd"
             | "chattr"
+            | "mount"
+            | "umount"
     ) {
         if crate::sim::swarm::statedir::touches(world, &words) {
             // A swarm machine's /var/lib/docker/swarm (src/sim/swarm/statedir.rs).

@@ -794,6 +794,12 @@ pub fn backup_copies(props: &BackupsProps) -> Html {
         .filter(|c| c.place == Place::OffSite)
         .map(copy)
         .collect();
+    let other_disk: Vec<Html> = copies
+        .iter()
+        .filter(|c| c.place == Place::OtherDisk)
+        .map(copy)
+        .collect();
+    let show_second_disk = !other_disk.is_empty() || !world.fs.mounts.is_empty();
     let nothing_here = world.engine.volumes.is_empty() && copies.is_empty();
     html! {
         <div class="bk-places" data-testid="backups-copies">
@@ -805,6 +811,9 @@ pub fn backup_copies(props: &BackupsProps) -> Html {
                     <ul class="bk-copies">{volumes}{here}</ul>
                 }
             </section>
+            if show_second_disk {
+                {second_disk(world, other_disk)}
+            }
             <section class="bk-place bk-offsite" aria-labelledby="bk-away-h">
                 <h4 id="bk-away-h">{"Off-site"}</h4>
                 if away.is_empty() {
@@ -814,6 +823,31 @@ pub fn backup_copies(props: &BackupsProps) -> Html {
                 }
             </section>
         </div>
+    }
+}
+
+/// The host's second disk: whether it is mounted (and so reachable), and the copies on it.
+fn second_disk(world: &World, copies: Vec<Html>) -> Html {
+    let state = match world
+        .fs
+        .mounts
+        .iter()
+        .find(|(_, m)| m.device == crate::sim::hostfs::SECOND_DISK)
+    {
+        Some((point, m)) if m.read_only => format!("mounted read-only on {point}"),
+        Some((point, _)) => {
+            format!("mounted read-write on {point}: writable by anything on this host")
+        }
+        None => "not mounted: out of this host's reach".to_string(),
+    };
+    html! {
+        <section class="bk-place" aria-labelledby="bk-disk2-h" data-testid="backups-second-disk">
+            <h4 id="bk-disk2-h">{"Second disk (/dev/sdb1)"}</h4>
+            <p class="bk-none">{state}</p>
+            if !copies.is_empty() {
+                <ul class="bk-copies">{for copies}</ul>
+            }
+        </section>
     }
 }
 
@@ -836,7 +870,7 @@ pub fn rule_321_view(props: &BackupsProps) -> Html {
             r.media >= 2,
             "2 different media",
             if r.media == 1 {
-                "1 now: everything is on this host's disk".to_string()
+                "1 now: everything is on this host's system disk".to_string()
             } else {
                 format!("{} now", r.media)
             },
