@@ -229,6 +229,71 @@ fn roles_are_not_in_a_database_dump() {
     assert!(!out.contains("error"), "{out}");
 }
 
+/// PostgreSQL docs, pg_restore (`app-pgrestore.sgml`): without `-C` the database given with `-d`
+/// must exist (libpq: `FATAL:  database "app" does not exist`); with `-C`, pg_restore uses the
+/// `-d` database only to run `CREATE DATABASE` with the archive's name, then restores into the
+/// new one; `--clean -C` drops and recreates it; `-C` when it exists is a counted error.
+#[test]
+fn pg_restore_create_makes_the_database_a_fresh_cluster_lacks() {
+    let mut host = Host::new(24);
+    host.run("docker run -d --name old -e POSTGRES_DB=app -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    host.run("docker exec old psql -U postgres -d app -c \"CREATE TABLE notes (body text)\"");
+    host.run(
+        "docker exec old psql -U postgres -d app -c \"INSERT INTO notes VALUES ('a'), ('b')\"",
+    );
+    host.run("docker exec old pg_dump -U postgres -Fc app > app.dump");
+    host.run("docker run -d --name new -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec -i new pg_restore -U postgres -d app < app.dump");
+    assert!(
+        out.contains("pg_restore: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  database \"app\" does not exist"),
+        "{out}"
+    );
+    let out = host.run("docker exec -i new pg_restore -U postgres -C -d postgres < app.dump");
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec new psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+    // A second -C: the database is there now.
+    let out = host.run("docker exec -i new pg_restore -U postgres -C -d postgres < app.dump");
+    assert!(
+        out.contains("pg_restore: error: could not execute query: ERROR:  database \"app\" already exists\nCommand was: CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = libc LOCALE = 'en_US.utf8';"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pg_restore: warning: errors ignored on restore:"),
+        "{out}"
+    );
+    // --clean -C drops the database and creates it again: a clean restore.
+    let out = host.run(
+        "docker exec -i new pg_restore -U postgres --clean --if-exists -C -d postgres < app.dump",
+    );
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec new psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+}
+
+/// docker-library/postgres `docker-entrypoint.sh`: `POSTGRES_DB` is created by the first
+/// initialization only; a later container on the same volume with another `POSTGRES_DB` finds
+/// the databases the data directory already has.
+#[test]
+fn postgres_db_counts_only_when_the_cluster_is_initialized() {
+    let mut host = Host::new(25);
+    host.run("docker run -d --name db -e POSTGRES_DB=app -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    host.run("docker exec db psql -U postgres -d app -c \"CREATE TABLE notes (body text)\"");
+    host.run("docker rm -f db");
+    host.run("docker run -d --name db -e POSTGRES_DB=shop -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec db psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     0"), "{out}");
+    let out = host.run("docker exec db psql -U postgres -d shop -c \"SELECT 1 FROM notes\"");
+    assert!(
+        out.contains("FATAL:  database \"shop\" does not exist"),
+        "{out}"
+    );
+}
+
 /// PostgreSQL docs, "File System Level Backup": the server must be shut down for a usable file
 /// copy. A tar of the live volume restores into a cluster that runs crash recovery and has lost
 /// rows or cannot read a table; the same tar after `docker stop` restores everything.
