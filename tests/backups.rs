@@ -523,6 +523,65 @@ fn restic_in_throwaway_containers_needs_a_fixed_host() {
     assert!(!out.contains("remove"), "{out}");
 }
 
+/// restic docs `030_preparing_a_new_repo` ("SFTP"): `-r sftp:HOST:/path` keeps the repository on
+/// another machine, reached with ssh. It is an off-site copy: the disk dies, the repository on
+/// backup-host restores the volume. An unknown host fails in ssh first (`subprocess ssh: …`),
+/// then restic's sftp session (restic `internal/backend/sftp/sftp.go`).
+#[test]
+fn a_restic_repository_over_sftp_survives_the_dead_disk() {
+    let mut host = Host::new(91);
+    host.run("docker volume create appdata");
+    host.run("docker run --rm -v appdata:/data alpine sh -c \"echo v1 > /data/config.txt\"");
+    let run = "docker run --rm -e RESTIC_PASSWORD=pw -v appdata:/data restic/restic -r sftp:backup-host:/srv/restic-repo";
+    let out = host.run(&format!("{run} snapshots"));
+    assert!(
+        out.contains("Fatal: repository does not exist: unable to open config file: Lstat /srv/restic-repo/config: file does not exist"),
+        "{out}"
+    );
+    let out = host.run(&format!("{run} init"));
+    assert!(
+        out.contains("created restic repository")
+            && out.contains(" at sftp:backup-host:/srv/restic-repo"),
+        "{out}"
+    );
+    let before_ms = host.now();
+    let out = host.run(&format!("{run} backup --host app /data"));
+    assert!(out.contains("snapshot ") && out.contains(" saved"), "{out}");
+    assert!(host.now() > before_ms, "the backup takes the link's time");
+    let out = host.run(&format!("{run} snapshots"));
+    assert!(
+        out.contains("1 snapshots") && out.contains("/data"),
+        "{out}"
+    );
+    let out = host.run("ssh backup-host ls /srv/restic-repo");
+    for name in ["config", "data", "index", "keys", "locks", "snapshots"] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    let rule = dockyard::sim::backup::rule_321(host.world());
+    assert_eq!(rule.offsite, 1, "{rule:?}");
+    let out = host.run(&format!("{run} check"));
+    assert!(out.contains("no errors were found"), "{out}");
+
+    host.fault("lose-disk");
+    let out = host.run("docker volume ls");
+    assert!(!out.contains("appdata"), "{out}");
+    let out = host.run(&format!("{run} restore latest --target /"));
+    assert!(out.contains("Summary: Restored"), "{out}");
+    let out = host.run("docker run --rm -v appdata:/data alpine cat /data/config.txt");
+    assert!(out.contains("v1"), "{out}");
+
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw restic/restic -r sftp:elsewhere:/srv/restic-repo snapshots");
+    assert!(
+        out.contains("subprocess ssh: ssh: Could not resolve hostname elsewhere: Name or service not known\nFatal: unable to open repository at sftp:elsewhere:/srv/restic-repo: unable to start the sftp session, error: error receiving version packet from server: server unexpectedly closed connection: unexpected EOF"),
+        "{out}"
+    );
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw restic/restic -r sftp:elsewhere:/srv/restic-repo init");
+    assert!(
+        out.contains("Fatal: create repository at sftp:elsewhere:/srv/restic-repo failed: unable to start the sftp session"),
+        "{out}"
+    );
+}
+
 /// A copy in the other building survives the disk: scp it there, lose the disk, bring it back.
 #[test]
 fn an_offsite_copy_survives_the_dead_disk() {
