@@ -787,6 +787,34 @@ fn redis_snapshots_the_aof_and_what_a_kill_loses() {
     assert_eq!(out.trim(), "OK");
 }
 
+/// Redis 7 (`aof.c` `getBaseAndIncrAppendOnlyFilesSize`): before loading, every file the AOF
+/// manifest names is sized; a copy of `appendonlydir` missing one (its base file here) stops the
+/// server at start with `Unable to obtain the AOF file … length`, exit 1. An RDB copy loads.
+#[test]
+fn redis_refuses_an_aof_copy_missing_a_file_the_manifest_names() {
+    let mut host = Host::new(131);
+    host.run("docker run -d --name aof -v aofdata:/data redis:7 redis-server --appendonly yes");
+    host.wait(2_000);
+    host.run("docker exec aof redis-cli SET k v");
+    host.run("docker stop aof");
+    host.run(
+        "docker run --rm -v aofdata:/data alpine rm /data/appendonlydir/appendonly.aof.1.base.rdb",
+    );
+    host.run("docker start aof");
+    host.wait(2_000);
+    assert!(
+        host.logs("aof").contains("# Unable to obtain the AOF file appendonly.aof.1.base.rdb length. stat: No such file or directory"),
+        "{}",
+        host.logs("aof")
+    );
+    let out = host.run("docker ps -a");
+    assert!(out.contains("Exited (1)"), "{out}");
+    // The RDB the clean stop wrote still loads without the AOF.
+    host.run("docker run -d --name rdb -v aofdata:/data redis:7");
+    host.wait(2_000);
+    assert_eq!(host.run("docker exec rdb redis-cli GET k").trim(), "\"v\"");
+}
+
 /// A dump from PostgreSQL 17 carries `SET transaction_timeout = 0;`, which 16 does not know:
 /// psql reports it and goes on; the tables still restore.
 #[test]
