@@ -229,6 +229,71 @@ fn roles_are_not_in_a_database_dump() {
     assert!(!out.contains("error"), "{out}");
 }
 
+/// PostgreSQL docs, pg_restore (`app-pgrestore.sgml`): without `-C` the database given with `-d`
+/// must exist (libpq: `FATAL:  database "app" does not exist`); with `-C`, pg_restore uses the
+/// `-d` database only to run `CREATE DATABASE` with the archive's name, then restores into the
+/// new one; `--clean -C` drops and recreates it; `-C` when it exists is a counted error.
+#[test]
+fn pg_restore_create_makes_the_database_a_fresh_cluster_lacks() {
+    let mut host = Host::new(24);
+    host.run("docker run -d --name old -e POSTGRES_DB=app -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    host.run("docker exec old psql -U postgres -d app -c \"CREATE TABLE notes (body text)\"");
+    host.run(
+        "docker exec old psql -U postgres -d app -c \"INSERT INTO notes VALUES ('a'), ('b')\"",
+    );
+    host.run("docker exec old pg_dump -U postgres -Fc app > app.dump");
+    host.run("docker run -d --name new -e POSTGRES_PASSWORD=secret postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec -i new pg_restore -U postgres -d app < app.dump");
+    assert!(
+        out.contains("pg_restore: error: connection to server on socket \"/var/run/postgresql/.s.PGSQL.5432\" failed: FATAL:  database \"app\" does not exist"),
+        "{out}"
+    );
+    let out = host.run("docker exec -i new pg_restore -U postgres -C -d postgres < app.dump");
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec new psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+    // A second -C: the database is there now.
+    let out = host.run("docker exec -i new pg_restore -U postgres -C -d postgres < app.dump");
+    assert!(
+        out.contains("pg_restore: error: could not execute query: ERROR:  database \"app\" already exists\nCommand was: CREATE DATABASE app WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = libc LOCALE = 'en_US.utf8';"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pg_restore: warning: errors ignored on restore:"),
+        "{out}"
+    );
+    // --clean -C drops the database and creates it again: a clean restore.
+    let out = host.run(
+        "docker exec -i new pg_restore -U postgres --clean --if-exists -C -d postgres < app.dump",
+    );
+    assert!(!out.contains("error"), "{out}");
+    let out = host.run("docker exec new psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     2"), "{out}");
+}
+
+/// docker-library/postgres `docker-entrypoint.sh`: `POSTGRES_DB` is created by the first
+/// initialization only; a later container on the same volume with another `POSTGRES_DB` finds
+/// the databases the data directory already has.
+#[test]
+fn postgres_db_counts_only_when_the_cluster_is_initialized() {
+    let mut host = Host::new(25);
+    host.run("docker run -d --name db -e POSTGRES_DB=app -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    host.run("docker exec db psql -U postgres -d app -c \"CREATE TABLE notes (body text)\"");
+    host.run("docker rm -f db");
+    host.run("docker run -d --name db -e POSTGRES_DB=shop -e POSTGRES_PASSWORD=secret -v pgdata:/var/lib/postgresql/data postgres:16");
+    host.wait(5_000);
+    let out = host.run("docker exec db psql -U postgres -d app -c \"SELECT count(*) FROM notes\"");
+    assert!(out.contains("     0"), "{out}");
+    let out = host.run("docker exec db psql -U postgres -d shop -c \"SELECT 1 FROM notes\"");
+    assert!(
+        out.contains("FATAL:  database \"shop\" does not exist"),
+        "{out}"
+    );
+}
+
 /// PostgreSQL docs, "File System Level Backup": the server must be shut down for a usable file
 /// copy. A tar of the live volume restores into a cluster that runs crash recovery and has lost
 /// rows or cannot read a table; the same tar after `docker stop` restores everything.
@@ -458,6 +523,65 @@ fn restic_in_throwaway_containers_needs_a_fixed_host() {
     assert!(!out.contains("remove"), "{out}");
 }
 
+/// restic docs `030_preparing_a_new_repo` ("SFTP"): `-r sftp:HOST:/path` keeps the repository on
+/// another machine, reached with ssh. It is an off-site copy: the disk dies, the repository on
+/// backup-host restores the volume. An unknown host fails in ssh first (`subprocess ssh: …`),
+/// then restic's sftp session (restic `internal/backend/sftp/sftp.go`).
+#[test]
+fn a_restic_repository_over_sftp_survives_the_dead_disk() {
+    let mut host = Host::new(91);
+    host.run("docker volume create appdata");
+    host.run("docker run --rm -v appdata:/data alpine sh -c \"echo v1 > /data/config.txt\"");
+    let run = "docker run --rm -e RESTIC_PASSWORD=pw -v appdata:/data restic/restic -r sftp:backup-host:/srv/restic-repo";
+    let out = host.run(&format!("{run} snapshots"));
+    assert!(
+        out.contains("Fatal: repository does not exist: unable to open config file: Lstat /srv/restic-repo/config: file does not exist"),
+        "{out}"
+    );
+    let out = host.run(&format!("{run} init"));
+    assert!(
+        out.contains("created restic repository")
+            && out.contains(" at sftp:backup-host:/srv/restic-repo"),
+        "{out}"
+    );
+    let before_ms = host.now();
+    let out = host.run(&format!("{run} backup --host app /data"));
+    assert!(out.contains("snapshot ") && out.contains(" saved"), "{out}");
+    assert!(host.now() > before_ms, "the backup takes the link's time");
+    let out = host.run(&format!("{run} snapshots"));
+    assert!(
+        out.contains("1 snapshots") && out.contains("/data"),
+        "{out}"
+    );
+    let out = host.run("ssh backup-host ls /srv/restic-repo");
+    for name in ["config", "data", "index", "keys", "locks", "snapshots"] {
+        assert!(out.contains(name), "{name}: {out}");
+    }
+    let rule = dockyard::sim::backup::rule_321(host.world());
+    assert_eq!(rule.offsite, 1, "{rule:?}");
+    let out = host.run(&format!("{run} check"));
+    assert!(out.contains("no errors were found"), "{out}");
+
+    host.fault("lose-disk");
+    let out = host.run("docker volume ls");
+    assert!(!out.contains("appdata"), "{out}");
+    let out = host.run(&format!("{run} restore latest --target /"));
+    assert!(out.contains("Summary: Restored"), "{out}");
+    let out = host.run("docker run --rm -v appdata:/data alpine cat /data/config.txt");
+    assert!(out.contains("v1"), "{out}");
+
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw restic/restic -r sftp:elsewhere:/srv/restic-repo snapshots");
+    assert!(
+        out.contains("subprocess ssh: ssh: Could not resolve hostname elsewhere: Name or service not known\nFatal: unable to open repository at sftp:elsewhere:/srv/restic-repo: unable to start the sftp session, error: error receiving version packet from server: server unexpectedly closed connection: unexpected EOF"),
+        "{out}"
+    );
+    let out = host.run("docker run --rm -e RESTIC_PASSWORD=pw restic/restic -r sftp:elsewhere:/srv/restic-repo init");
+    assert!(
+        out.contains("Fatal: create repository at sftp:elsewhere:/srv/restic-repo failed: unable to start the sftp session"),
+        "{out}"
+    );
+}
+
 /// A copy in the other building survives the disk: scp it there, lose the disk, bring it back.
 #[test]
 fn an_offsite_copy_survives_the_dead_disk() {
@@ -661,6 +785,34 @@ fn redis_snapshots_the_aof_and_what_a_kill_loses() {
     assert!(host.logs("aof").contains("DB loaded from append only file"));
     let out = host.run("docker exec aof redis-cli CONFIG SET auto-aof-rewrite-percentage 0");
     assert_eq!(out.trim(), "OK");
+}
+
+/// Redis 7 (`aof.c` `getBaseAndIncrAppendOnlyFilesSize`): before loading, every file the AOF
+/// manifest names is sized; a copy of `appendonlydir` missing one (its base file here) stops the
+/// server at start with `Unable to obtain the AOF file … length`, exit 1. An RDB copy loads.
+#[test]
+fn redis_refuses_an_aof_copy_missing_a_file_the_manifest_names() {
+    let mut host = Host::new(131);
+    host.run("docker run -d --name aof -v aofdata:/data redis:7 redis-server --appendonly yes");
+    host.wait(2_000);
+    host.run("docker exec aof redis-cli SET k v");
+    host.run("docker stop aof");
+    host.run(
+        "docker run --rm -v aofdata:/data alpine rm /data/appendonlydir/appendonly.aof.1.base.rdb",
+    );
+    host.run("docker start aof");
+    host.wait(2_000);
+    assert!(
+        host.logs("aof").contains("# Unable to obtain the AOF file appendonly.aof.1.base.rdb length. stat: No such file or directory"),
+        "{}",
+        host.logs("aof")
+    );
+    let out = host.run("docker ps -a");
+    assert!(out.contains("Exited (1)"), "{out}");
+    // The RDB the clean stop wrote still loads without the AOF.
+    host.run("docker run -d --name rdb -v aofdata:/data redis:7");
+    host.wait(2_000);
+    assert_eq!(host.run("docker exec rdb redis-cli GET k").trim(), "\"v\"");
 }
 
 /// A dump from PostgreSQL 17 carries `SET transaction_timeout = 0;`, which 16 does not know:

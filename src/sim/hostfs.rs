@@ -61,8 +61,8 @@ pub enum ArchiveFormat {
     TarGz,
     /// `gzip FILE`: one file compressed; its one member is named after the original file.
     Gzip,
-    /// `pg_dump -Fc`: PostgreSQL's custom format (compressed); its one member `toc.dat` holds
-    /// the SQL a restore replays.
+    /// `pg_dump -Fc`: PostgreSQL's custom format (compressed); its member `toc.dat` holds the
+    /// SQL a restore replays, `dbname` the database it was dumped from (for `pg_restore -C`).
     PgCustom,
     /// A restic snapshot file: metadata and the tree it saved (the file contents live in the
     /// repository's packs, so the file itself is small).

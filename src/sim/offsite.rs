@@ -10,7 +10,8 @@
 //!
 //! What we model: that machine's files (a second folder tree, with `/backups` ready), the copies
 //! in both directions, the time they take over a 100 Mbit/s link ([`NETWORK_BYTES_PER_S`]), and
-//! file commands run there with `ssh`. Simplified: keys are already set up (no password
+//! file commands run there with `ssh`, and restic repositories there (`-r sftp:backup-host:/…`,
+//! src/sim/docker/restic.rs). Simplified: keys are already set up (no password
 //! prompt), permissions and times are not copied, rsync copies whole files.
 
 use super::docker::error::DockerError;
@@ -25,7 +26,7 @@ pub const BACKUP_HOST: &str = "backup-host";
 pub const NETWORK_BYTES_PER_S: u64 = 12_500_000;
 
 /// `backup-host`'s files, created on first use with its `/backups` folder.
-fn remote(world: &mut World) -> &mut HostFs {
+pub(crate) fn remote(world: &mut World) -> &mut HostFs {
     world
         .offsite
         .entry(BACKUP_HOST.to_string())
@@ -37,7 +38,7 @@ fn remote(world: &mut World) -> &mut HostFs {
 }
 
 /// `HOST:PATH` → (host, path), for a host name that is not a drive letter or a local path.
-fn remote_spec(arg: &str) -> Option<(String, String)> {
+pub(crate) fn remote_spec(arg: &str) -> Option<(String, String)> {
     let (host, path) = arg.split_once(':')?;
     if host.is_empty() || host.contains('/') {
         return None;

@@ -14,10 +14,14 @@
 //!
 //! What we model: those formats, their real text (header, `SET` preamble, `CREATE TABLE`,
 //! `ALTER TABLE … OWNER TO`, `COPY … FROM stdin` with tab-separated rows), `-t`, `--clean
-//! [--if-exists]`, `-O`, `-C`, `-j`, `-f`, the role and version errors. What we simplify: one
-//! database per cluster (the image's `POSTGRES_DB`), no sequences, indexes or constraints, column
-//! types as the table was created with them, and a dump runs within one step (nothing can write
-//! during it, so its snapshot is trivially consistent).
+//! [--if-exists]`, `-O`, `-j`, `-f`, the role and version errors, and `-C`: the archive names
+//! its database, pg_restore connects to the `-d` one only to run `CREATE DATABASE` (after `DROP
+//! DATABASE` with `--clean`), then restores into the new one; a database that already exists is
+//! a counted error, and without `-C` a `-d` database the cluster lacks is libpq's `FATAL:
+//! database "app" does not exist`. What we simplify: a cluster knows its database names but all
+//! of them show one set of tables; no sequences, indexes or constraints, column types as the
+//! table was created with them, and a dump runs within one step (nothing can write during it, so
+//! its snapshot is trivially consistent).
 
 use super::super::hostfs::{Archive, ArchiveFormat, Entry};
 use super::super::ids::ContainerId;
@@ -28,6 +32,9 @@ use super::error::DockerError;
 use super::postgres::{self, Table};
 
 const SOCKET: &str = "/var/run/postgresql/.s.PGSQL.5432";
+
+/// The member of a custom archive that holds the dumped database's name.
+const DBNAME_MEMBER: &str = "dbname";
 
 /// The characters of `\restrict`'s key (pg_dump.c `generate_restrict_key`).
 const RESTRICT_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -65,7 +72,7 @@ fn connect(
         return Err(fatal(format!("FATAL:  role \"{user}\" does not exist")));
     }
     let database = conn.database.clone().unwrap_or_else(|| user.clone());
-    if database != database_name(world, id) && database != "postgres" {
+    if !postgres::database_exists(world, id, &database) {
         return Err(fatal(format!(
             "FATAL:  database \"{database}\" does not exist"
         )));
@@ -266,9 +273,19 @@ pub fn pg_dump(
     let produced = match format {
         'c' => Entry::Archive(Box::new(Archive {
             format: ArchiveFormat::PgCustom,
-            members: [("toc.dat".to_string(), Entry::File { content: body })]
-                .into_iter()
-                .collect(),
+            // The archive's header names the database it was dumped from (pg_restore -l:
+            // `dbname: app`); `pg_restore -C` creates that one.
+            members: [
+                ("toc.dat".to_string(), Entry::File { content: body }),
+                (
+                    DBNAME_MEMBER.to_string(),
+                    Entry::File {
+                        content: database.clone(),
+                    },
+                ),
+            ]
+            .into_iter()
+            .collect(),
         })),
         'p' => {
             let key = restrict_key(world);
@@ -611,6 +628,7 @@ pub fn pg_restore(
     let if_exists = has(&["--if-exists"]);
     let no_owner = has(&["-O", "--no-owner"]);
     let exit_on_error = has(&["-e", "--exit-on-error"]);
+    let create = has(&["-C", "--create"]);
     let jobs = has(&["-j", "--jobs"]);
     let file = rest
         .iter()
@@ -642,12 +660,13 @@ pub fn pg_restore(
     };
     let digest = crate::sim::hostfs::digest(&input);
     world.shell.bytes_moved += input.size_bytes();
-    let body = match input {
+    let (body, archive_db) = match input {
         Entry::Archive(a) if a.format == ArchiveFormat::PgCustom => {
-            match a.members.get("toc.dat") {
-                Some(Entry::File { content }) => content.clone(),
-                _ => String::new(),
-            }
+            let text = |member: &str| match a.members.get(member) {
+                Some(Entry::File { content }) => Some(content.clone()),
+                _ => None,
+            };
+            (text("toc.dat").unwrap_or_default(), text(DBNAME_MEMBER))
         }
         Entry::File { content }
             if content.starts_with("--") || content.contains("PostgreSQL database dump") =>
@@ -672,15 +691,42 @@ pub fn pg_restore(
     } else {
         body
     };
-    let Some(_) = conn.database.clone() else {
+    // -C: the DATABASE entry (pg_dump.c `dumpDatabase`), dropped first with --clean; then
+    // pg_restore reconnects to the new database for the rest.
+    let owner = postgres::superuser(&world.engine.containers[id].config.env);
+    let created = create.then(|| {
+        let name = archive_db
+            .clone()
+            .or_else(|| conn.database.clone())
+            .unwrap_or_else(|| owner.clone());
+        let mut sql = String::new();
+        if clean {
+            let ie = if if_exists { "IF EXISTS " } else { "" };
+            sql.push_str(&format!("DROP DATABASE {ie}{name};\n"));
+        }
+        sql.push_str(&format!(
+            "--\n-- Name: {name}; Type: DATABASE; Schema: -; Owner: {owner}\n--\n\nCREATE DATABASE {name} WITH TEMPLATE = template0 ENCODING = 'UTF8' LOCALE_PROVIDER = libc LOCALE = 'en_US.utf8';\n\n\n"
+        ));
+        if !no_owner {
+            sql.push_str(&format!("ALTER DATABASE {name} OWNER TO {owner};\n\n"));
+        }
+        sql.push_str(&format!("\\connect {name}\n\n"));
+        (name, sql)
+    });
+    let Some(target) = conn.database.clone() else {
         // Without -d, pg_restore prints the archive as an SQL script.
-        rec.out(body.trim_end().to_string());
+        let head = created.as_ref().map(|(_, sql)| sql.as_str()).unwrap_or("");
+        rec.out(format!("{head}{}", body.trim_end()));
         return Ok(());
     };
     connect(world, id, "pg_restore", &conn)?;
-    // --clean drops each table first; without --if-exists a table not there is an error.
-    let mut script = String::new();
-    if clean {
+    let mut script = created
+        .as_ref()
+        .map(|(_, sql)| sql.clone())
+        .unwrap_or_default();
+    // --clean drops each table first (without --if-exists a table not there is an error); with
+    // -C the dropped and recreated database is empty, so only the database is dropped.
+    if clean && !create {
         let creates: Vec<String> = body
             .lines()
             .filter_map(|l| l.strip_prefix("CREATE TABLE public."))
@@ -705,6 +751,11 @@ pub fn pg_restore(
     crate::sim::backup::restored(world, &name, Some(&digest), &tables);
     let errors = result?;
     rec.touch(&name);
+    if let Some((db, _)) = &created {
+        rec.say(format!(
+            "pg_restore -C used database {target} only to run CREATE DATABASE {db}, then connected to {db} and restored into it."
+        ));
+    }
     if errors > 0 {
         rec.err(format!(
             "pg_restore: warning: errors ignored on restore: {errors}"

@@ -12,8 +12,10 @@
 //! What we model: that decision (so the data directory's backing store decides whether the data
 //! survives a re-created container), initdb writing real file names into the data directory, the
 //! server's log lines with PostgreSQL's own wording, and `psql -c` for CREATE TABLE, INSERT,
-//! SELECT (`*`, columns, `count(*)`) and DROP TABLE with psql's aligned output. What we simplify:
-//! one database; a table's heap file (`base/5/<oid>`, named by its OID as in PostgreSQL) holds
+//! SELECT (`*`, columns, `count(*)`) and DROP TABLE with psql's aligned output; the cluster's
+//! database names (initdb's, plus `POSTGRES_DB` at the first initialization only) with CREATE,
+//! DROP and ALTER DATABASE. What we simplify: every database shows the same tables (one table
+//! folder, `base/5`, dropped with any database); a table's heap file (`base/5/<oid>`, named by its OID as in PostgreSQL) holds
 //! its rows as tab-separated text, not 8 kB pages; initdb writes a handful of files (the WAL
 //! segment and catalogs are size-only blobs); no WHERE, UPDATE, DELETE or transactions.
 
@@ -169,6 +171,17 @@ pub fn program(argv: &[String], env: &[String]) -> Program {
                 },
             });
         }
+        // The cluster's databases: initdb's three, and the one the entrypoint creates
+        // (`docker_setup_db`: `CREATE DATABASE "$POSTGRES_DB"` unless it is `postgres`).
+        ops.push(Op::WriteFile {
+            path: file(DATABASES_FILE),
+            node: Node::File {
+                content: initial_databases(env)
+                    .iter()
+                    .map(|d| format!("{d}\n"))
+                    .collect(),
+            },
+        });
         ops.push(Op::Sleep(1200));
         out(
             &mut ops,
@@ -522,6 +535,139 @@ pub fn role_exists(world: &World, id: &ContainerId, role: &str) -> bool {
             .any(|l| l == role)
 }
 
+/// The cluster's databases live in `global/databases` (one name per line); PostgreSQL keeps them
+/// in the `pg_database` catalog, shared by the whole cluster. Every database sees the one table
+/// folder (`base/5`): the model has one set of tables per cluster.
+const DATABASES_FILE: &str = "global/databases";
+
+/// What initdb and the entrypoint leave: `template1`, `template0`, `postgres`, and `POSTGRES_DB`
+/// (default: the superuser's name) when it is another name.
+fn initial_databases(env: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = ["template1", "template0", "postgres"]
+        .iter()
+        .map(|d| d.to_string())
+        .collect();
+    let own = env_value(env, "POSTGRES_DB")
+        .filter(|d| !d.is_empty())
+        .map(str::to_string)
+        .unwrap_or_else(|| superuser(env));
+    if !out.contains(&own) {
+        out.push(own);
+    }
+    out
+}
+
+/// The cluster's databases, from its catalog. A data directory without a readable one (made
+/// before the catalog was kept, or its files corrupted or encrypted, whose damage the model
+/// shows at the tables) has what the current container's environment would have created.
+pub fn databases(world: &World, id: &ContainerId) -> Vec<String> {
+    match containerfs::get(world, id, &data_file(world, id, DATABASES_FILE)) {
+        Some(Node::File { content }) if !content.is_empty() => {
+            content.lines().map(str::to_string).collect()
+        }
+        _ => initial_databases(&world.engine.containers[id].config.env),
+    }
+}
+
+pub fn database_exists(world: &World, id: &ContainerId, name: &str) -> bool {
+    databases(world, id).iter().any(|d| d == name)
+}
+
+fn save_databases(world: &mut World, id: &ContainerId, names: &[String]) -> Result<(), SqlError> {
+    let path = data_file(world, id, DATABASES_FILE);
+    let content = names.iter().map(|d| format!("{d}\n")).collect();
+    containerfs::write(world, id, &path, Node::File { content }, false, true)
+        .map(|_| ())
+        .map_err(|e| SqlError {
+            message: format!(
+                "could not write to file \"{DATABASES_FILE}\": {}",
+                e.strerror()
+            ),
+            position: None,
+        })
+}
+
+/// A database name as SQL spells it: unquoted names fold to lower case.
+fn identifier(tok: &str) -> String {
+    match tok.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(quoted) => quoted.to_string(),
+        None => tok.to_ascii_lowercase(),
+    }
+}
+
+/// `CREATE DATABASE`, `DROP DATABASE [IF EXISTS]` and `ALTER DATABASE … OWNER TO`, with
+/// PostgreSQL's replies (`dbcommands.c`). Dropping a database drops the tables: the model's
+/// databases share one table folder, and the one people drop is the one holding them.
+fn database_statement(
+    world: &mut World,
+    id: &ContainerId,
+    toks: &[(usize, String)],
+    end: usize,
+) -> Result<Vec<String>, SqlError> {
+    let word = |i: usize| toks.get(i).map(|(_, t)| t.to_ascii_uppercase());
+    let plain = |message: String| SqlError {
+        message,
+        position: None,
+    };
+    let mut names = databases(world, id);
+    match (word(0).as_deref(), word(1).as_deref()) {
+        (Some("CREATE"), _) => {
+            let name = toks
+                .get(2)
+                .map(|t| identifier(&t.1))
+                .ok_or_else(|| syntax_error(None, end))?;
+            if names.contains(&name) {
+                return Err(plain(format!("database \"{name}\" already exists")));
+            }
+            names.push(name);
+            save_databases(world, id, &names)?;
+            Ok(vec!["CREATE DATABASE".to_string()])
+        }
+        (Some("DROP"), _) => {
+            let if_exists = word(2).as_deref() == Some("IF");
+            let at = if if_exists { 4 } else { 2 };
+            let name = toks
+                .get(at)
+                .map(|t| identifier(&t.1))
+                .ok_or_else(|| syntax_error(None, end))?;
+            if !names.contains(&name) {
+                if if_exists {
+                    return Ok(vec![
+                        format!("NOTICE:  database \"{name}\" does not exist, skipping"),
+                        "DROP DATABASE".to_string(),
+                    ]);
+                }
+                return Err(plain(format!("database \"{name}\" does not exist")));
+            }
+            if name.starts_with("template") {
+                return Err(plain("cannot drop a template database".to_string()));
+            }
+            names.retain(|d| d != &name);
+            save_databases(world, id, &names)?;
+            for table in tables(world, id) {
+                drop_table(world, id, &table);
+            }
+            Ok(vec!["DROP DATABASE".to_string()])
+        }
+        _ => {
+            let name = toks.get(2).map(|t| identifier(&t.1)).unwrap_or_default();
+            if !names.contains(&name) {
+                return Err(plain(format!("database \"{name}\" does not exist")));
+            }
+            let owner_at = toks
+                .iter()
+                .position(|(_, t)| t.eq_ignore_ascii_case("owner"));
+            if let Some(role) = owner_at.and_then(|at| toks.get(at + 2)) {
+                let role = role.1.to_ascii_lowercase();
+                if !role_exists(world, id, &role) {
+                    return Err(plain(format!("role \"{role}\" does not exist")));
+                }
+            }
+            Ok(vec!["ALTER DATABASE".to_string()])
+        }
+    }
+}
+
 /// Every role: the superuser first.
 pub fn roles(world: &World, id: &ContainerId) -> Vec<String> {
     let env = &world.engine.containers[id].config.env;
@@ -798,6 +944,9 @@ fn run_statement(
             }
             let _ = table;
             Ok(vec!["ALTER TABLE".to_string()])
+        }
+        Some("CREATE" | "DROP" | "ALTER") if word(1).as_deref() == Some("DATABASE") => {
+            database_statement(world, id, &toks, end)
         }
         Some("CREATE") if word(1).as_deref() == Some("ROLE") => {
             let role = toks
@@ -1153,10 +1302,6 @@ pub fn psql(
     }
     // Without -U, psql connects as the OS user: `docker exec` runs as root.
     let user = user.unwrap_or_else(|| "root".to_string());
-    let superuser = env_value(&env, "POSTGRES_USER")
-        .filter(|u| !u.is_empty())
-        .unwrap_or("postgres")
-        .to_string();
     let fail = |why: String| {
         DockerError::new(
             format!(
@@ -1172,11 +1317,7 @@ pub fn psql(
         return Err(fail(format!("role \"{user}\" does not exist")));
     }
     let database = db.unwrap_or_else(|| user.clone());
-    let default_db = env_value(&env, "POSTGRES_DB")
-        .filter(|d| !d.is_empty())
-        .unwrap_or(&superuser)
-        .to_string();
-    if database != default_db && database != "postgres" {
+    if !database_exists(world, id, &database) {
         return Err(fail(format!("database \"{database}\" does not exist")));
     }
     let Some(sql) = sql else {

@@ -15,7 +15,9 @@
 //!
 //! What we model: the dataset as string keys (in the container's memory, lost when it stops),
 //! the RDB and AOF files with their names, loading at start with Redis's log lines, the save on
-//! a clean stop, `--rdb`, and the AOF rewrite. What we simplify: only string keys; the default
+//! a clean stop, `--rdb`, and the AOF rewrite; a manifest naming a file the folder lacks stops
+//! the server at start (`Unable to obtain the AOF file … length`, exit 1), as Redis 7 sizes
+//! every listed file before loading (`aof.c`). What we simplify: only string keys; the default
 //! automatic snapshots (`save 3600 1 300 100 60 10000`) and automatic AOF rewrites are not
 //! simulated (explicit `SAVE`/`BGSAVE`/`BGREWRITEAOF` and the shutdown save are); a rewrite is
 //! instant; the files hold the keys as text.
@@ -101,11 +103,37 @@ fn save(world: &mut World, id: &ContainerId) -> bool {
     ok
 }
 
-/// The log lines of loading the dataset when the server becomes ready (on its `Serve`).
-pub fn on_ready(world: &mut World, id: &ContainerId) -> Vec<String> {
+/// The log lines of loading the dataset when the server becomes ready (on its `Serve`), and
+/// the exit code when it cannot load it.
+pub fn on_ready(world: &mut World, id: &ContainerId) -> (Vec<String>, Option<i32>) {
     if !is_redis(world, id) {
-        return Vec::new();
+        return (Vec::new(), None);
     }
+    let t = "1:M {redis_time}";
+    // Redis 7 sizes every file the manifest names before loading any (aof.c
+    // `getBaseAndIncrAppendOnlyFilesSize`): one missing is fatal, and the server exits 1.
+    if appendonly(world, id)
+        && let Ok(manifest) = containerfs::read(world, id, MANIFEST)
+    {
+        let missing = manifest
+            .lines()
+            .filter_map(|l| l.strip_prefix("file "))
+            .map(|l| l.split(' ').next().unwrap_or("").to_string())
+            .find(|file| containerfs::get(world, id, &format!("{AOF_DIR}/{file}")).is_none());
+        if let Some(file) = missing {
+            return (
+                vec![format!(
+                    "{t} # Unable to obtain the AOF file {file} length. stat: No such file or directory"
+                )],
+                Some(1),
+            );
+        }
+    }
+    (load(world, id), None)
+}
+
+/// Loads the AOF (when on) or the RDB into memory; the lines Redis logs for it.
+fn load(world: &mut World, id: &ContainerId) -> Vec<String> {
     let t = "1:M {redis_time}";
     if appendonly(world, id) {
         let manifest = containerfs::read(world, id, MANIFEST).ok();

@@ -12,12 +12,17 @@
 //! when a rule finds too few snapshots, the oldest one is kept too (`oldest daily snapshot`).
 //! `forget` only removes snapshot files: space comes back with `prune` (or `forget --prune`).
 //! The host of a snapshot is the machine's hostname: a throwaway container has a new one at
-//! every run, so each backup is its own group unless `--host` names it.
+//! every run, so each backup is its own group unless `--host` names it. `-r sftp:HOST:/path`
+//! keeps the repository on another machine: restic starts `ssh HOST -s sftp`, prints what ssh
+//! says as `subprocess ssh: …`, and fails with `unable to start the sftp session` when ssh does.
 //!
 //! What we model: those commands and rules, their output's shape, deduplication by file content
 //! (a file's compressed size counts once), packs that `prune` deletes when no snapshot uses
 //! them, `check --read-data` finding damaged packs, and the errors for a missing password,
-//! repository or snapshot. What we simplify: chunks are whole files, the password is checked
+//! repository or snapshot; an `sftp:backup-host:` repository in backup-host's files
+//! (src/sim/offsite.rs), read and written through the same [`Tree`] as a local one, its bytes
+//! taking the link's time. What we simplify: the container reaches backup-host with the host's
+//! SSH key without mounting `~/.ssh`; chunks are whole files, the password is checked
 //! against the repository's `keys/` file in plain text (no real encryption), one pack per
 //! backup, and times are the simulated clock in UTC.
 
@@ -26,8 +31,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::super::backup;
 use super::super::hostfs::{self, Archive, ArchiveFormat, Entry};
 use super::super::ids::ContainerId;
+use super::super::offsite;
 use super::super::record::Record;
 use super::super::world::World;
+use super::archiving::HostTree;
 use super::archiving::{self, Tree};
 use super::containerfs::{self, InContainer, Node};
 use super::error::DockerError;
@@ -119,7 +126,26 @@ pub fn run(
             1,
         ));
     };
-    let repo = hostfs::normalise("/", &repo);
+    let repo = locate(&repo);
+    if let Some(spec) = repo.strip_prefix(SFTP) {
+        // restic runs `ssh HOST -s sftp` and talks SFTP over its pipes; ssh's own complaints
+        // come out prefixed with `subprocess ssh:`.
+        let host = spec.split_once(':').map_or(spec, |(h, _)| h);
+        if host != offsite::BACKUP_HOST {
+            let what = if command == "init" {
+                format!("create repository at {repo} failed")
+            } else {
+                format!("unable to open repository at {repo}")
+            };
+            return Err(DockerError::new(
+                format!(
+                    "subprocess ssh: ssh: Could not resolve hostname {host}: Name or service not known\nFatal: {what}: unable to start the sftp session, error: error receiving version packet from server: server unexpectedly closed connection: unexpected EOF"
+                ),
+                1,
+            ));
+        }
+        rec.touch(offsite::BACKUP_HOST);
+    }
     let Some(password) = g.password.clone() else {
         return Err(fatal(
             "an empty password is not allowed by default. Pass the flag `--insecure-no-password` to restic to disable this check",
@@ -130,14 +156,18 @@ pub fn run(
     if command == "init" {
         return init(world, id, &repo, &password, rec);
     }
-    let config = containerfs::read(world, id, &format!("{repo}/config")).map_err(|_| {
+    let config = text_at(world, id, &format!("{repo}/config")).ok_or_else(|| {
+        // The local backend stats the file; the SFTP one Lstats it and gets sftp's wording.
+        let why = match repo.strip_prefix(SFTP).and_then(|s| s.split_once(':')) {
+            Some((_, path)) => format!("Lstat {path}/config: file does not exist"),
+            None => format!("stat {repo}/config: no such file or directory"),
+        };
         fatal(
-            format!("repository does not exist: unable to open config file: stat {repo}/config: no such file or directory\nIs there a repository at the following location?\n{repo}"),
+            format!("repository does not exist: unable to open config file: {why}\nIs there a repository at the following location?\n{repo}"),
             10,
         )
     })?;
-    let key = containerfs::read(world, id, &format!("{repo}/keys/{}", key_id(&config)))
-        .unwrap_or_default();
+    let key = text_at(world, id, &format!("{repo}/keys/{}", key_id(&config))).unwrap_or_default();
     if key.trim() != password {
         return Err(fatal("wrong password or no key found", 12));
     }
@@ -184,13 +214,84 @@ fn hex(world: &mut World) -> String {
     format!("{:016x}{:016x}", world.rng.next_u64(), world.rng.next_u64())
 }
 
+/// How a repository location names the off-site machine: `sftp:HOST:/path`.
+const SFTP: &str = "sftp:";
+
+/// A repository location as restic prints it: a folder the container sees, normalised, or
+/// `sftp:HOST:/path` with the remote path made absolute (relative to the login's home).
+fn locate(repo: &str) -> String {
+    match repo.strip_prefix(SFTP) {
+        Some(spec) => match offsite::remote_spec(spec) {
+            Some((host, path)) => format!("{SFTP}{host}:{path}"),
+            None => format!("{SFTP}{spec}"),
+        },
+        None => hostfs::normalise("/", repo),
+    }
+}
+
+/// Runs `f` on the files a repository path lives in, with the path inside them: backup-host's
+/// over SFTP for `sftp:backup-host:/…`, else the container's own view. Every repository
+/// command reads and writes through this, so a repository works the same in both places.
+fn with_tree<R>(
+    world: &mut World,
+    id: &ContainerId,
+    path: &str,
+    f: impl FnOnce(&mut dyn Tree, &str) -> R,
+) -> R {
+    match path
+        .strip_prefix(SFTP)
+        .and_then(|s| s.split_once(':'))
+        .map(|(_, p)| p.to_string())
+    {
+        Some(remote_path) => f(&mut HostTree(offsite::remote(world)), &remote_path),
+        None => f(
+            &mut InContainer {
+                world,
+                id: id.clone(),
+                touched: Vec::new(),
+            },
+            path,
+        ),
+    }
+}
+
+fn node_at(world: &mut World, id: &ContainerId, path: &str) -> Option<Node> {
+    with_tree(world, id, path, |t, p| t.node(p))
+}
+
+/// A repository file's text (`None` when it is missing or a folder).
+fn text_at(world: &mut World, id: &ContainerId, path: &str) -> Option<String> {
+    match node_at(world, id, path)? {
+        Node::File { content } => Some(content),
+        Node::Dir => None,
+        _ => Some(String::new()),
+    }
+}
+
+/// A repository folder's direct children.
+fn children(world: &mut World, id: &ContainerId, path: &str) -> Vec<(String, Node)> {
+    with_tree(world, id, path, |t, p| t.walk(p))
+        .into_iter()
+        .filter(|(rel, _)| !rel.contains('/'))
+        .collect()
+}
+
+fn remove_at(world: &mut World, id: &ContainerId, path: &str) {
+    let _ = with_tree(world, id, path, |t, p| t.delete(p));
+}
+
+/// What crosses the link to backup-host takes the link's time: counted as the disk bytes that
+/// would take as long (the tool's run time follows its bytes, src/sim/docker/archiving.rs).
+fn over_link(world: &mut World, path: &str, bytes: u64) {
+    if path.starts_with(SFTP) {
+        world.shell.bytes_moved +=
+            bytes * archiving::DISK_BYTES_PER_S / offsite::NETWORK_BYTES_PER_S;
+    }
+}
+
 fn put(world: &mut World, id: &ContainerId, path: &str, node: Node) -> Result<(), DockerError> {
-    let mut tree = InContainer {
-        world,
-        id: id.clone(),
-        touched: Vec::new(),
-    };
-    tree.put(path, node).map_err(|e| {
+    over_link(world, path, node.size_bytes());
+    with_tree(world, id, path, |t, p| t.put(p, node)).map_err(|e| {
         fatal(
             format!("open {path}: {}", e.strerror().to_ascii_lowercase()),
             1,
@@ -205,7 +306,7 @@ fn init(
     password: &str,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
-    if containerfs::exists(world, id, &format!("{repo}/config")) {
+    if node_at(world, id, &format!("{repo}/config")).is_some() {
         return Err(fatal(
             format!("create repository at {repo} failed: config file already exists"),
             1,
@@ -248,9 +349,8 @@ struct Snapshot {
     tree: BTreeMap<String, Entry>,
 }
 
-fn snapshots(world: &World, id: &ContainerId, repo: &str) -> Vec<Snapshot> {
-    let mut out: Vec<Snapshot> = containerfs::list(world, id, &format!("{repo}/snapshots"))
-        .unwrap_or_default()
+fn snapshots(world: &mut World, id: &ContainerId, repo: &str) -> Vec<Snapshot> {
+    let mut out: Vec<Snapshot> = children(world, id, &format!("{repo}/snapshots"))
         .into_iter()
         .filter_map(|(name, node)| {
             let Node::Archive(a) = node else { return None };
@@ -287,8 +387,8 @@ fn snapshots(world: &World, id: &ContainerId, repo: &str) -> Vec<Snapshot> {
 }
 
 /// The repository's index: content digest → (compressed size, pack).
-fn index(world: &World, id: &ContainerId, repo: &str) -> BTreeMap<String, (u64, String)> {
-    containerfs::read(world, id, &format!("{repo}/index/index"))
+fn index(world: &mut World, id: &ContainerId, repo: &str) -> BTreeMap<String, (u64, String)> {
+    text_at(world, id, &format!("{repo}/index/index"))
         .unwrap_or_default()
         .lines()
         .filter_map(|l| {
@@ -483,7 +583,7 @@ fn backup_cmd(
     Ok(())
 }
 
-fn snapshots_cmd(world: &World, id: &ContainerId, repo: &str, rec: &mut Record) {
+fn snapshots_cmd(world: &mut World, id: &ContainerId, repo: &str, rec: &mut Record) {
     let all = snapshots(world, id, repo);
     let mut lines = vec![
         "ID        Time                 Host        Tags        Paths  Size".to_string(),
@@ -689,7 +789,7 @@ fn forget(
         return Ok(());
     }
     for snap in &removed {
-        let _ = containerfs::remove(world, id, &format!("{repo}/snapshots/{snap}"), false);
+        remove_at(world, id, &format!("{repo}/snapshots/{snap}"));
     }
     if !removed.is_empty() {
         rec.out(format!(
@@ -733,8 +833,8 @@ fn prune(
     let mut freed = 0;
     for pack in packs_before.difference(&packs_after) {
         let path = format!("{repo}/data/{}/{pack}", short(pack, 2));
-        freed += containerfs::get(world, id, &path).map_or(0, |n| n.size_bytes());
-        let _ = containerfs::remove(world, id, &path, false);
+        freed += node_at(world, id, &path).map_or(0, |n| n.size_bytes());
+        remove_at(world, id, &path);
     }
     save_index(world, id, repo, &idx)?;
     let after: u64 = idx.values().map(|(s, _)| s).sum();
@@ -750,6 +850,8 @@ fn prune(
     Ok(())
 }
 
+/// Long because it is restic's restore in order: its options, the snapshot, the files written
+/// into the target, the summary, and what page 12 records of a restored database.
 fn restore(
     world: &mut World,
     id: &ContainerId,
@@ -824,6 +926,7 @@ fn restore(
         mib(bytes)
     ));
     world.shell.bytes_moved += bytes;
+    over_link(world, repo, bytes);
     let tables = backup::tables_in_archive(&Archive {
         format: ArchiveFormat::Tar,
         members: snap.tree.clone(),
@@ -866,7 +969,7 @@ fn check(
     let packs: BTreeSet<String> = idx.values().map(|(_, p)| p.clone()).collect();
     for pack in &packs {
         let path = format!("{repo}/data/{}/{pack}", short(pack, 2));
-        match containerfs::get(world, id, &path) {
+        match node_at(world, id, &path) {
             None => errors.push(format!("pack {}: does not exist", short(pack, 8))),
             Some(Node::Blob { .. }) => {}
             Some(_) if read_data => errors.push(format!(
@@ -887,6 +990,7 @@ fn check(
         lines.push(format!("[0:00] 100.00%  {n} / {n} packs", n = packs.len()));
         let bytes: u64 = idx.values().map(|(s, _)| s).sum();
         world.shell.bytes_moved += bytes;
+        over_link(world, repo, bytes);
     }
     rec.out(lines.join("\n"));
     if errors.is_empty() {

@@ -812,8 +812,15 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                 let c = container_mut(world, id);
                 c.listening = true;
                 crate::sim::backup::sample(world, id);
-                for line in super::redis::on_ready(world, id) {
+                let (lines, failed) = super::redis::on_ready(world, id);
+                for line in lines {
                     log_line(world, id, false, &line, rec);
+                }
+                if let Some(code) = failed {
+                    container_mut(world, id).listening = false;
+                    let why = format!("its main process (PID 1) exited with code {code}");
+                    exited(world, id, code, &why, rec);
+                    return;
                 }
                 let c = container_mut(world, id);
                 if let Some(serves) = c.program.as_ref().and_then(|p| p.serves.as_ref()) {
