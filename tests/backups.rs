@@ -1011,3 +1011,95 @@ fn ransomware_cannot_reach_a_detached_disk() {
     let out = host.run("cat /mnt/backup/dump.sql");
     assert!(out.contains("rows"), "{out}");
 }
+
+/// Redis 7's multi-part AOF rewrite (redis.io "Redis persistence", "Backing up AOF persistence":
+/// pause automatic rewrites, check `aof_rewrite_in_progress:0`, then copy `appendonlydir`):
+/// `BGREWRITEAOF` opens the next incr file at once, shows `aof_rewrite_in_progress:1` until the
+/// new base is written, then names it in the manifest and deletes the old files. A tar of the
+/// folder that runs across that end can hold the new manifest without the new base: Redis
+/// refuses to start from it. A copy taken with no rewrite running always restores.
+#[test]
+fn an_aof_copy_taken_during_a_rewrite_may_not_start() {
+    let mut refused = 0;
+    let mut loaded = 0;
+    for seed in 150..158 {
+        let mut host = Host::new(seed);
+        host.run("docker run -d --name aof -v aofdata:/data redis:7 redis-server --appendonly yes");
+        host.wait(2_000);
+        host.run("docker exec aof redis-cli SET k v");
+        let out = host.run("docker exec aof redis-cli BGREWRITEAOF");
+        assert!(
+            out.contains("Background append only file rewriting started"),
+            "{out}"
+        );
+        let out = host.run("docker exec aof redis-cli BGREWRITEAOF");
+        assert!(out.contains("already in progress"), "{out}");
+        let info = host.run("docker exec aof redis-cli INFO persistence");
+        assert!(info.contains("aof_rewrite_in_progress:1"), "{info}");
+        let ls = host.run("docker exec aof ls /data/appendonlydir");
+        assert!(ls.contains("appendonly.aof.2.incr.aof"), "{ls}");
+        host.run("docker exec aof redis-cli SET during yes");
+        host.run(
+            "docker run --rm -v aofdata:/data -v $(pwd):/backup alpine tar czf /backup/aof.tar.gz -C /data appendonlydir",
+        );
+        host.wait(3_000);
+        let info = host.run("docker exec aof redis-cli INFO persistence");
+        assert!(info.contains("aof_rewrite_in_progress:0"), "{info}");
+        let ls = host.run("docker exec aof ls /data/appendonlydir");
+        assert!(
+            ls.contains("appendonly.aof.2.base.rdb") && !ls.contains("appendonly.aof.1.base.rdb"),
+            "{ls}"
+        );
+        // Restore the copy into a fresh volume and start Redis on it.
+        host.run("docker run --rm -v restored:/data -v $(pwd):/backup alpine tar xzf /backup/aof.tar.gz -C /data");
+        host.run(
+            "docker run -d --name back -v restored:/data redis:7 redis-server --appendonly yes",
+        );
+        host.wait(2_000);
+        let logs = host.logs("back");
+        if logs.contains("Unable to obtain the AOF file appendonly.aof.2.base.rdb length") {
+            refused += 1;
+        } else {
+            assert_eq!(host.run("docker exec back redis-cli GET k").trim(), "\"v\"");
+            assert_eq!(
+                host.run("docker exec back redis-cli GET during").trim(),
+                "\"yes\""
+            );
+            loaded += 1;
+        }
+    }
+    assert!(
+        refused > 0 && loaded > 0,
+        "refused {refused}, loaded {loaded}"
+    );
+}
+
+/// With no rewrite running (rewrites paused, `aof_rewrite_in_progress:0`), the copy loads.
+#[test]
+fn an_aof_copy_with_rewrites_paused_loads() {
+    for seed in 160..164 {
+        let mut host = Host::new(seed);
+        host.run("docker run -d --name aof -v aofdata:/data redis:7 redis-server --appendonly yes");
+        host.wait(2_000);
+        host.run("docker exec aof redis-cli SET k v");
+        host.run("docker exec aof redis-cli BGREWRITEAOF");
+        host.wait(3_000);
+        host.run("docker exec aof redis-cli CONFIG SET auto-aof-rewrite-percentage 0");
+        let info = host.run("docker exec aof redis-cli INFO persistence");
+        assert!(info.contains("aof_rewrite_in_progress:0"), "{info}");
+        host.run("docker exec aof redis-cli SET after yes");
+        host.run(
+            "docker run --rm -v aofdata:/data -v $(pwd):/backup alpine tar czf /backup/aof.tar.gz -C /data appendonlydir",
+        );
+        host.run("docker run --rm -v restored:/data -v $(pwd):/backup alpine tar xzf /backup/aof.tar.gz -C /data");
+        host.run(
+            "docker run -d --name back -v restored:/data redis:7 redis-server --appendonly yes",
+        );
+        host.wait(2_000);
+        assert_eq!(
+            host.run("docker exec back redis-cli GET after").trim(),
+            "\"yes\""
+        );
+        assert_eq!(host.run("docker exec back redis-cli GET k").trim(), "\"v\"");
+    }
+}

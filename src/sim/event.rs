@@ -54,6 +54,8 @@ pub enum Event {
     TraefikPoll { container: ContainerId, run: u32 },
     /// A Traefik's 24 h certificate renewal check (src/sim/traefik/certs.rs).
     TraefikRenew { container: ContainerId, run: u32 },
+    /// A Redis AOF rewrite is done (src/sim/docker/redis.rs).
+    AofRewriteDone { container: ContainerId, run: u32 },
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
     /// mounted (src/sim/world.rs `on_host`).
     OnHost { host: String, event: Box<Event> },
@@ -78,7 +80,8 @@ impl Event {
             | Event::RestartDue { container, .. }
             | Event::HealthProbe { container, .. }
             | Event::TraefikPoll { container, .. }
-            | Event::TraefikRenew { container, .. } => Some(container),
+            | Event::TraefikRenew { container, .. }
+            | Event::AofRewriteDone { container, .. } => Some(container),
             Event::Input(_)
             | Event::Wake
             | Event::DataWrite

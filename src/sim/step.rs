@@ -118,6 +118,9 @@ fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
         Event::TraefikPoll { container, run } => {
             super::traefik::providers::on_poll(world, &container, run, record)
         }
+        Event::AofRewriteDone { container, run } => {
+            super::docker::redis::on_rewrite_done(world, &container, run, record)
+        }
         Event::TraefikRenew { container, run } => {
             super::traefik::certs::on_renew(world, &container, run, record)
         }

@@ -45,6 +45,12 @@ pub trait Tree {
     fn live_database(&mut self, _path: &str) -> Option<(String, u64)> {
         None
     }
+    /// Is a running Redis rewriting its AOF in a folder at or below `path`? The folder's place
+    /// relative to `path`, the manifest the rewrite's end writes, and a random draw that decides
+    /// whether the copy reads the manifest after that end.
+    fn live_aof_rewrite(&mut self, _path: &str) -> Option<(String, String, u64)> {
+        None
+    }
 }
 
 /// The host's files as a [`Tree`].
@@ -537,6 +543,13 @@ fn create(
             };
             out.hot_copy = Some(tear(&mut members, &prefix, draw));
         }
+        if let Some((rel, manifest, draw)) = tree.live_aof_rewrite(&path) {
+            let prefix = match (member_name(operand).as_str(), rel.as_str()) {
+                (name, "") => name.to_string(),
+                (name, rel) => format!("{name}/{rel}"),
+            };
+            out.hot_copy = Some(across_rewrite(&mut members, &prefix, manifest, draw));
+        }
     }
     let archive = Archive {
         format: if t.gzip {
@@ -575,6 +588,24 @@ fn create(
         out.code = if gnu { 2 } else { 1 };
     }
     out
+}
+
+/// What a file copy of a Redis AOF folder holds when a rewrite ends while it runs (redis.io
+/// "Redis persistence", backing up AOF: "make sure no rewrite is in progress"): the files were
+/// listed before the end, the manifest read after it (by `draw`), so the manifest names a base
+/// file the copy does not have. Otherwise the copy is the folder as it was, which loads.
+fn across_rewrite(
+    members: &mut BTreeMap<String, Entry>,
+    aof_dir: &str,
+    manifest: String,
+    draw: u64,
+) -> String {
+    let key = format!("{aof_dir}/appendonly.aof.manifest");
+    if draw.is_multiple_of(2) || !members.contains_key(&key) {
+        return "a Redis AOF rewrite was in progress, but the copy read the whole folder before it ended: it loads".to_string();
+    }
+    members.insert(key, Entry::File { content: manifest });
+    "a Redis AOF rewrite ended while the copy ran: its manifest names the new base file, which the copy does not hold".to_string()
 }
 
 /// What a file copy of a running PostgreSQL data directory holds (PostgreSQL docs, "File System

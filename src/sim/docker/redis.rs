@@ -17,10 +17,17 @@
 //! the RDB and AOF files with their names, loading at start with Redis's log lines, the save on
 //! a clean stop, `--rdb`, and the AOF rewrite; a manifest naming a file the folder lacks stops
 //! the server at start (`Unable to obtain the AOF file … length`, exit 1), as Redis 7 sizes
-//! every listed file before loading (`aof.c`). What we simplify: only string keys; the default
-//! automatic snapshots (`save 3600 1 300 100 60 10000`) and automatic AOF rewrites are not
-//! simulated (explicit `SAVE`/`BGSAVE`/`BGREWRITEAOF` and the shutdown save are); a rewrite is
-//! instant; the files hold the keys as text.
+//! every listed file before loading (`aof.c`). A rewrite (Redis 7's multi-part AOF) opens the
+//! next incremental file at once and lists it in the manifest, writes the new base in a
+//! temporary file (`temp-rewriteaof-bg-PID.aof` in `/data`), and at its end names the new base
+//! in the manifest and deletes the old files; `INFO persistence` says
+//! `aof_rewrite_in_progress:1` meanwhile. A copy of `appendonlydir/` that runs across the end of
+//! a rewrite can hold the new manifest but not the new base: that is the copy Redis then refuses
+//! to start from. What we simplify: only string keys; the default automatic snapshots (`save
+//! 3600 1 300 100 60 10000`) and automatic AOF rewrites (which start at 64 MB, far above the
+//! sizes here) are not simulated (explicit `SAVE`/`BGSAVE`/`BGREWRITEAOF` and the shutdown save
+//! are); a rewrite takes 1 s plus its bytes at 100 MB/s (the fork, the write, the fsync); a copy
+//! during one catches its end or not by a seeded draw; the files hold the keys as text.
 
 use std::collections::BTreeMap;
 
@@ -36,6 +43,195 @@ const AOF_DIR: &str = "/data/appendonlydir";
 const MANIFEST: &str = "/data/appendonlydir/appendonly.aof.manifest";
 const BASE: &str = "appendonly.aof.1.base.rdb";
 const INCR: &str = "appendonly.aof.1.incr.aof";
+/// Marks a rewrite in progress in the server's memory: when it ends.
+const REWRITE_UNTIL: &str = "\0rewrite_until_ms";
+/// A rewrite's fixed cost (fork, fsync) and its write speed.
+const REWRITE_FIXED_MS: u64 = 1_000;
+const REWRITE_BYTES_PER_S: u64 = 100_000_000;
+
+/// One line of the manifest: `file NAME seq N type b|i`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+struct AofFile {
+    name: String,
+    seq: u64,
+    kind: char,
+}
+
+fn parse_manifest(text: &str) -> Vec<AofFile> {
+    text.lines()
+        .filter_map(|l| {
+            let w: Vec<&str> = l.split(' ').collect();
+            match w.as_slice() {
+                ["file", name, "seq", seq, "type", kind] => Some(AofFile {
+                    name: name.to_string(),
+                    seq: seq.parse().ok()?,
+                    kind: kind.chars().next()?,
+                }),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn manifest_text(files: &[AofFile]) -> String {
+    files
+        .iter()
+        .map(|f| format!("file {} seq {} type {}\n", f.name, f.seq, f.kind))
+        .collect()
+}
+
+fn current_manifest(world: &World, id: &ContainerId) -> Vec<AofFile> {
+    containerfs::read(world, id, MANIFEST)
+        .map(|t| parse_manifest(&t))
+        .unwrap_or_default()
+}
+
+/// The manifest a rewrite in progress will write at its end: the new base, the newest incr.
+fn manifest_after_rewrite(files: &[AofFile]) -> Vec<AofFile> {
+    let base_seq = files
+        .iter()
+        .filter(|f| f.kind == 'b')
+        .map(|f| f.seq)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let mut out = vec![AofFile {
+        name: format!("appendonly.aof.{base_seq}.base.rdb"),
+        seq: base_seq,
+        kind: 'b',
+    }];
+    out.extend(files.iter().rfind(|f| f.kind == 'i').cloned());
+    out
+}
+
+/// A rewrite in progress in `id`: the manifest its end writes (for a copy that runs across it).
+pub fn rewrite_end_manifest(world: &World, id: &ContainerId) -> Option<String> {
+    let c = world.engine.containers.get(id)?;
+    c.memory.get(REWRITE_UNTIL)?;
+    Some(manifest_text(&manifest_after_rewrite(&current_manifest(
+        world, id,
+    ))))
+}
+
+/// Is `c` a running Redis keeping its AOF in `/data`? (For the copy hook in containerfs.)
+pub fn aof_dir_of(world: &World, id: &ContainerId) -> Option<&'static str> {
+    (is_redis(world, id) && world.engine.containers[id].listening && appendonly(world, id))
+        .then_some(AOF_DIR)
+}
+
+fn temp_file(world: &World, id: &ContainerId) -> String {
+    let pid = world.engine.containers[id].run * 7 + 30;
+    format!("/data/temp-rewriteaof-bg-{pid}.aof")
+}
+
+/// `BGREWRITEAOF`: the next incr file opens now; the new base is written in the background.
+fn start_rewrite(world: &mut World, id: &ContainerId) -> Result<(), DockerError> {
+    if world.engine.containers[id]
+        .memory
+        .contains_key(REWRITE_UNTIL)
+    {
+        return Err(DockerError::new(
+            "(error) ERR Background append only file rewriting already in progress",
+            1,
+        ));
+    }
+    let mut files = current_manifest(world, id);
+    let incr_seq = files
+        .iter()
+        .filter(|f| f.kind == 'i')
+        .map(|f| f.seq)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let incr = format!("appendonly.aof.{incr_seq}.incr.aof");
+    let _ = containerfs::write(
+        world,
+        id,
+        &format!("{AOF_DIR}/{incr}"),
+        Node::File {
+            content: String::new(),
+        },
+        false,
+        true,
+    );
+    files.push(AofFile {
+        name: incr,
+        seq: incr_seq,
+        kind: 'i',
+    });
+    let _ = containerfs::write(
+        world,
+        id,
+        MANIFEST,
+        Node::File {
+            content: manifest_text(&files),
+        },
+        false,
+        true,
+    );
+    let size_bytes = rdb(&keys(world, id)).size_bytes();
+    let temp = temp_file(world, id);
+    let _ = containerfs::write(world, id, &temp, Node::Blob { size_bytes }, false, true);
+    let duration_ms = REWRITE_FIXED_MS + size_bytes * 1000 / REWRITE_BYTES_PER_S;
+    let until = world.now_ms + duration_ms;
+    let c = world.engine.containers.get_mut(id).expect("exists");
+    c.memory
+        .insert(REWRITE_UNTIL.to_string(), until.to_string());
+    let run = c.run;
+    world.schedule_in(
+        duration_ms,
+        crate::sim::event::Event::AofRewriteDone {
+            container: id.clone(),
+            run,
+        },
+    );
+    Ok(())
+}
+
+/// The rewrite's end: the new base replaces the old files in the manifest.
+pub fn on_rewrite_done(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record) -> bool {
+    let Some(c) = world.engine.containers.get(id) else {
+        return false;
+    };
+    if c.run != run || !c.memory.contains_key(REWRITE_UNTIL) {
+        return false;
+    }
+    let files = current_manifest(world, id);
+    let after = manifest_after_rewrite(&files);
+    let base = rdb(&keys(world, id));
+    let _ = containerfs::write(
+        world,
+        id,
+        &format!("{AOF_DIR}/{}", after[0].name),
+        base,
+        false,
+        true,
+    );
+    let _ = containerfs::write(
+        world,
+        id,
+        MANIFEST,
+        Node::File {
+            content: manifest_text(&after),
+        },
+        false,
+        true,
+    );
+    for old in files.iter().filter(|f| !after.contains(f)) {
+        let _ = containerfs::remove(world, id, &format!("{AOF_DIR}/{}", old.name), false);
+    }
+    let temp = temp_file(world, id);
+    let _ = containerfs::remove(world, id, &temp, false);
+    let c = world.engine.containers.get_mut(id).expect("exists");
+    c.memory.remove(REWRITE_UNTIL);
+    let name = c.name.clone();
+    rec.touch(&name);
+    rec.say(format!(
+        "{name}: the AOF rewrite is done: the manifest now names {} and the old base and incr files are deleted. A copy of appendonlydir/ that was running just now may hold the new manifest without that file.",
+        after[0].name
+    ));
+    true
+}
 
 fn is_redis(world: &World, id: &ContainerId) -> bool {
     world.engine.containers.get(id).is_some_and(|c| {
@@ -211,6 +407,14 @@ fn load(world: &mut World, id: &ContainerId) -> Vec<String> {
 /// A clean shutdown saves the final snapshot (SIGKILL does not get here).
 pub fn on_clean_exit(world: &mut World, id: &ContainerId) {
     if is_redis(world, id) {
+        // A rewrite cut short leaves the manifest as it was (with the new incr), which loads.
+        if world.engine.containers[id]
+            .memory
+            .contains_key(REWRITE_UNTIL)
+        {
+            let temp = temp_file(world, id);
+            let _ = containerfs::remove(world, id, &temp, false);
+        }
         save(world, id);
     }
 }
@@ -255,10 +459,14 @@ fn rewrite_aof(world: &mut World, id: &ContainerId) {
 
 fn append_aof(world: &mut World, id: &ContainerId, command: &str) {
     if appendonly(world, id) {
+        let incr = current_manifest(world, id)
+            .into_iter()
+            .rfind(|f| f.kind == 'i')
+            .map_or(INCR.to_string(), |f| f.name);
         let _ = containerfs::write(
             world,
             id,
-            &format!("{AOF_DIR}/{INCR}"),
+            &format!("{AOF_DIR}/{incr}"),
             Node::File {
                 content: format!("{command}\n"),
             },
@@ -378,7 +586,7 @@ pub fn cli(
                     1,
                 ));
             }
-            rewrite_aof(world, target);
+            start_rewrite(world, target)?;
             "Background append only file rewriting started".to_string()
         }
         ["CONFIG", "SET", ..] if words.len() == 4 => {
@@ -401,9 +609,10 @@ pub fn cli(
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(0);
             format!(
-                "# Persistence\nloading:0\nrdb_changes_since_last_save:{dirty}\nrdb_bgsave_in_progress:0\nrdb_last_save_time:{}\nrdb_last_bgsave_status:ok\naof_enabled:{}\naof_rewrite_in_progress:0\naof_rewrite_scheduled:0\naof_last_bgrewrite_status:ok",
+                "# Persistence\nloading:0\nrdb_changes_since_last_save:{dirty}\nrdb_bgsave_in_progress:0\nrdb_last_save_time:{}\nrdb_last_bgsave_status:ok\naof_enabled:{}\naof_rewrite_in_progress:{}\naof_rewrite_scheduled:0\naof_last_bgrewrite_status:ok",
                 crate::sim::time::unix_seconds(last),
-                u8::from(appendonly(world, target))
+                u8::from(appendonly(world, target)),
+                u8::from(m.contains_key(REWRITE_UNTIL))
             )
         }
         [] => {

@@ -388,6 +388,30 @@ impl super::archiving::Tree for InContainer<'_> {
         Some((found, draw))
     }
 
+    fn live_aof_rewrite(&mut self, path: &str) -> Option<(String, String, u64)> {
+        let (store, rel) = store_of(self.world, &self.id, path)?;
+        let world = &*self.world;
+        let found = world.engine.containers.values().find_map(|c| {
+            let dir = super::redis::aof_dir_of(world, &c.id)?;
+            let manifest = super::redis::rewrite_end_manifest(world, &c.id)?;
+            let (aof_store, aof_rel) = store_of(world, &c.id, dir)?;
+            if aof_store != store {
+                return None;
+            }
+            let (rel, aof_rel) = (rel.trim_matches('/'), aof_rel.trim_matches('/'));
+            let place = if aof_rel == rel {
+                String::new()
+            } else if rel.is_empty() {
+                aof_rel.to_string()
+            } else {
+                aof_rel.strip_prefix(&format!("{rel}/"))?.to_string()
+            };
+            Some((place, manifest))
+        })?;
+        let draw = self.world.rng.below(1 << 32);
+        Some((found.0, found.1, draw))
+    }
+
     fn delete(&mut self, path: &str) -> Result<(), FsError> {
         let t = remove(self.world, &self.id, path, true)?;
         if !self.touched.contains(&t) {
