@@ -1,5 +1,5 @@
 //! Disasters a backup exists for: `! drop-table NAME`, `! delete-volume NAME`,
-//! `! corrupt-volume NAME`, `! lose-disk`, `! ransomware`.
+//! `! corrupt-volume NAME`, `! lose-disk [NODE]`, `! ransomware`.
 //!
 //! Real data is lost by people (a `DROP TABLE` on the wrong server, `docker compose down -v`), by
 //! hardware (a disk that dies takes `/var/lib/docker` and everything else on it), by software
@@ -7,7 +7,9 @@
 //! write, backups included when they are mounted read-write). We model each as a fault that acts
 //! on the stores that hold the data, through the same engine operations the learner has, so
 //! nothing comes back by magic: what survives is what was somewhere else. What we simplify: the
-//! host has one disk (the project folder, Docker's volumes and its containers all live on it),
+//! host has a system disk (the project folder, Docker's volumes and its containers all live on
+//! it) and a second disk that holds only what is copied onto it (`mount /dev/sdb1`); a swarm
+//! machine's disk takes its engine and swarm state with it (src/sim/swarm/statedir.rs);
 //! corruption and encryption hit every file of their target at once, and ransomware reaches the
 //! whole host and, with its SSH key, the machine its backups are pushed to, except folders
 //! there that are append-only (`chattr +a`).

@@ -53,6 +53,7 @@ Also in this terminal:
   cat, echo … > FILE, cat > FILE <<EOF, ls, rm, mkdir, touch, pwd, cd   (the project folder)
   cp, mv, chmod, date, sha256sum, tar, gzip, gunzip, crontab
   scp, rsync, ssh backup-host CMD   (a machine in another building, for off-site copies)
+  mount [-o ro] /dev/sdb1 DIR, umount DIR   (the host's second disk)
   docker … > FILE, docker exec -i … < FILE   (the host's shell redirects the command's output/input)
 
 Faults (a line starting with !):
@@ -60,7 +61,7 @@ Faults (a line starting with !):
   !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
   !traffic start NODE:PORT N/s    !traffic stop
   !writes start CONTAINER TABLE 1/h    !writes stop    (an app writing rows into PostgreSQL)
-  !drop-table NAME    !delete-volume NAME    !corrupt-volume NAME    !lose-disk    !ransomware",
+  !drop-table NAME    !delete-volume NAME    !corrupt-volume NAME    !lose-disk [NODE]    !ransomware",
     );
     if world.swarm.active() {
         let machines = world.swarm.machines.len();
