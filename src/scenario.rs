@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod parse;
+pub mod pitfalls;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod play_cli;
 pub mod run;

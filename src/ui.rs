@@ -11,6 +11,7 @@ pub mod goals;
 pub mod home;
 pub mod narration;
 pub mod panel;
+pub mod pitfalls;
 pub mod session;
 pub mod stepper;
 pub mod terminal;

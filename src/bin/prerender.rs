@@ -6,7 +6,8 @@
 //! post-build hook on Trunk's staging folder, or by hand: `prerender DIR`) then draws the same yew
 //! components the browser runs, natively with yew's server renderer, and writes:
 //! - `index.html` (the learning path) and one `<slug>.html` per page of the path, so a static host
-//!   serves each page's own first paint (`?page=<slug>` keeps working: it is read by the app);
+//!   serves each page's own first paint (`?page=<slug>` keeps working: it is read by the app),
+//!   and `pitfalls.html`, the common pitfalls' index;
 //! - in each page, its embed layout in a `<template>` that a small inline script swaps in when the
 //!   address has `embed`, so an iframe paints the compact layout at once;
 //! - Trunk's loader replaced by one that starts the wasm at once, except for a lite embed
@@ -82,6 +83,17 @@ fn run(dir: &Path) -> Result<usize, String> {
         )?;
         written += 1;
     }
+    // The common pitfalls' index.
+    let file = format!("{}.html", dockyard::scenario::pitfalls::SLUG);
+    let full = draw(
+        &format!("page={}", dockyard::scenario::pitfalls::SLUG),
+        &file,
+    );
+    write(
+        &dir.join(&file),
+        &shell.page("Common pitfalls · Dockyard", &full, None, false),
+    )?;
+    written += 1;
     // The learning path for tools (the browser tests read their pages from it).
     write(&dir.join("pages.json"), &catalogue::pages_json())?;
     Ok(written)

@@ -392,6 +392,7 @@ pub const PAGES: &[Page] = &[
             free_play_hint: "Free play has no goals. This is a swarm of 3 managers and 2 workers: create an overlay network, a service on it that publishes port 8080, `curl` a node that runs no task, then start the traffic generator (`!traffic start node-1:8080 20/s`) and kill a node.",
             scenarios: scenarios![
                 "swarm-mesh-any-node",
+                "one-port-host-vs-mesh",
                 "swarm-bridge-vs-overlay",
                 "swarm-host-mode-publish",
                 "swarm-dnsrr",

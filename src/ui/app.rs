@@ -55,8 +55,12 @@ pub enum Msg {
 }
 
 enum Screen {
-    Home { notice: Option<String> },
+    Home {
+        notice: Option<String>,
+    },
     Coming(&'static Page),
+    /// The common pitfalls' index (src/ui/pitfalls.rs).
+    Pitfalls,
     Lesson(Box<Lesson>),
 }
 
@@ -159,6 +163,7 @@ impl Component for App {
         };
         let screen = match q.page.as_deref() {
             None => Screen::Home { notice: None },
+            Some(crate::scenario::pitfalls::SLUG) => Screen::Pitfalls,
             Some(slug) => match catalogue::page(slug) {
                 None => Screen::Home {
                     notice: Some(format!(
@@ -308,6 +313,9 @@ impl Component for App {
             Screen::Home { notice } => html! {
                 <Home home_href={self.home_href.clone()} notice={notice.clone().map(AttrValue::from)} />
             },
+            Screen::Pitfalls => html! {
+                <super::pitfalls::PitfallsPage home_href={self.home_href.clone()} />
+            },
             Screen::Coming(page) => {
                 html! { <ComingSoon page={*page} home_href={self.home_href.clone()} /> }
             }
@@ -323,6 +331,7 @@ impl Component for App {
         let (query, title) = match &self.screen {
             Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),
             Screen::Coming(p) => (None, format!("{} (coming soon) · Dockyard", p.title)),
+            Screen::Pitfalls => (None, "Common pitfalls · Dockyard".to_string()),
             Screen::Lesson(l) => (
                 Some(url::serialize(&l.session.query(self.embed))),
                 format!(

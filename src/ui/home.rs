@@ -101,6 +101,7 @@ pub fn home(props: &HomeProps) -> Html {
                     { group("Concepts", "The learning path, from one container to a swarm in production.", &concepts) }
                     { group("Troubleshooting", "Two real incidents, reproduced and fixed.", &troubleshooting) }
                     { group("Practice", "Everything together on a small production stack.", &practice) }
+                    { super::pitfalls::section() }
                 </div>
             </main>
             <footer class="site-foot">

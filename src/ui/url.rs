@@ -149,6 +149,9 @@ pub fn serialize(q: &Query) -> String {
 pub fn page_of_file(path: &str) -> Option<&'static str> {
     let file = path.rsplit('/').next()?;
     let stem = file.strip_suffix(".html")?;
+    if stem == crate::scenario::pitfalls::SLUG {
+        return Some(crate::scenario::pitfalls::SLUG);
+    }
     crate::scenario::catalogue::page(stem).map(|p| p.slug)
 }
 

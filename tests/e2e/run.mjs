@@ -1700,6 +1700,28 @@ const cases = [
       check(disk.inside && disk.onTop, `the disk size label: ${JSON.stringify(disk)}`);
     },
   },
+  {
+    name: 'pitfalls: the home lists the path\'s nine and four from production; pitfalls.html explains each; a scenario link opens its page at that scenario; axe finds nothing',
+    async run(s) {
+      await s.open({}, tid('pitfalls-section'));
+      checkEq(await s.locator(`${tid('pitfalls-section')} ${tid('pitfall')}`).count(), 13, 'pitfalls on the home page');
+      // The index page, from its own file (prerendered) and live.
+      await s.page.goto(`${s.server.base}pitfalls.html`, { waitUntil: 'load' });
+      await s.waitLive();
+      await s.waitVisible(tid('pitfalls-page'));
+      check(/Common pitfalls/.test(await s.text('h1')), `pitfalls.html title: ${await s.text('h1')}`);
+      const six = `${tid('pitfall')}[data-number="6"]`;
+      check(/port is already allocated/.test(await s.text(six)), `pitfall 6 does not say what goes wrong: ${await s.text(six)}`);
+      const found = await axeViolations(s.page);
+      check(found.length === 0, `axe on pitfalls.html: ${found.map(formatViolation).join(' / ')}`);
+      // A real click on pitfall 6's first scenario: its page opens with that scenario picked.
+      await s.locator(`${six} ${tid('pitfall-scenario')}[data-scenario="one-port-host-vs-mesh"]`).click();
+      await s.page.waitForURL(/swarm-overlay-networks\.html\?scenario=one-port-host-vs-mesh/);
+      await s.waitLive();
+      await s.waitVisible(tid('picture'));
+      checkEq(await s.locator(tid('scenario-select')).inputValue(), 'one-port-host-vs-mesh', 'the scenario picked after the pitfall link');
+    },
+  },
   // Accessibility: axe-core on the home page and every ready page, full and embedded (at step 3, so
   // that the narration has past, current and future entries), in the light and the dark palette
   // (style.css follows prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
