@@ -367,6 +367,7 @@ pub const PAGES: &[Page] = &[
                 "swarm-global-service",
                 "swarm-stack-deploy",
                 "swarm-voting-app-db-node-dies",
+                "secrets-not-environment",
             ],
         }),
     },

@@ -119,7 +119,7 @@ pub const PITFALLS: &[Pitfall] = &[
         title: "Secrets in environment variables or images",
         symptom: "An `environment:` password is in `docker inspect` and `docker history` for anyone who can read them.",
         fix: "Swarm secrets mounted at `/run/secrets/NAME`, read through `*_FILE` variables.",
-        shows: &[],
+        shows: &["secrets-not-environment"],
     },
     Pitfall {
         number: "P3",

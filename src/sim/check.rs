@@ -42,6 +42,11 @@ pub enum Check {
     OutputContains {
         text: String,
     },
+    /// `output lacks "text"`: the step printed something, and not that (a secret kept out of
+    /// `docker inspect`).
+    OutputLacks {
+        text: String,
+    },
     /// `prompt is back`: no command is still waiting.
     PromptBack,
     /// Volumes and files: `volume pgdata exists`, `file /data/f in container web contains "hi"`,
@@ -86,15 +91,21 @@ impl Check {
     pub fn parse(text: &str) -> Result<Check, CheckParseError> {
         let text = text.trim();
         let err = |why: &str| CheckParseError(format!("{why} in check `{text}`"));
-        if let Some(rest) = text.strip_prefix("output contains ") {
+        for (prefix, lacks) in [("output contains ", false), ("output lacks ", true)] {
+            let Some(rest) = text.strip_prefix(prefix) else {
+                continue;
+            };
             let quoted = rest.trim();
             let inner = quoted
                 .strip_prefix('"')
                 .and_then(|r| r.strip_suffix('"'))
                 .ok_or_else(|| err("the text must be in double quotes"))?;
             // `\"` stands for a double quote inside the text (Compose quotes volume names).
-            return Ok(Check::OutputContains {
-                text: inner.replace("\\\"", "\""),
+            let text = inner.replace("\\\"", "\"");
+            return Ok(if lacks {
+                Check::OutputLacks { text }
+            } else {
+                Check::OutputContains { text }
             });
         }
         let words: Vec<&str> = text.split_whitespace().collect();
@@ -204,6 +215,9 @@ impl Check {
             Check::OutputContains { text } => {
                 record.is_some_and(|r| r.terminal.iter().any(|l| l.text.contains(text.as_str())))
             }
+            Check::OutputLacks { text } => record.is_some_and(|r| {
+                r.terminal.len() > 1 && !r.terminal.iter().any(|l| l.text.contains(text.as_str()))
+            }),
             Check::PromptBack => !world.shell.is_busy(),
             Check::Store(check) => check.holds(world),
             Check::Lab(check) => check.holds(world),

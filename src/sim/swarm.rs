@@ -25,6 +25,7 @@ pub mod orchestrator;
 pub mod overlay;
 pub mod raft;
 pub mod scheduler;
+pub mod secrets;
 pub mod service;
 pub mod services;
 pub mod setup;

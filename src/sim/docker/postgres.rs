@@ -70,9 +70,37 @@ fn log(line: &str, pid: u32) -> Op {
 pub fn program(argv: &[String], env: &[String]) -> Program {
     let data = pgdata(env);
     let file = |rel: &str| format!("{data}/{rel}");
+    let password_file = env_value(env, "POSTGRES_PASSWORD_FILE").filter(|f| !f.is_empty());
     let password_ok = env_value(env, "POSTGRES_PASSWORD").is_some_and(|p| !p.is_empty())
+        || password_file.is_some()
         || env_value(env, "POSTGRES_HOST_AUTH_METHOD") == Some("trust");
     let mut ops: Vec<Op> = Vec::new();
+    // The entrypoint's `file_env 'POSTGRES_PASSWORD'` (docker-library/postgres
+    // docker-entrypoint.sh): both set is refused; a file it cannot read stops it.
+    if let Some(f) = password_file {
+        if env_value(env, "POSTGRES_PASSWORD").is_some_and(|p| !p.is_empty()) {
+            ops.push(Op::Stderr(
+                "error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set (but are exclusive)"
+                    .to_string(),
+            ));
+            ops.push(Op::Exit(1));
+            return Program {
+                name: argv.join(" "),
+                ops,
+                on_stop: OnStop::Ignore,
+                serves: None,
+            };
+        }
+        ops.push(Op::IfExists {
+            path: f.to_string(),
+            pc: 3,
+        });
+        ops.push(Op::Stderr(format!(
+            "/usr/local/bin/docker-entrypoint.sh: line 21: {f}: No such file or directory"
+        )));
+        ops.push(Op::Exit(1));
+    }
+    let data_check = ops.len();
     // [ -s "$PGDATA/PG_VERSION" ] → DATABASE_ALREADY_EXISTS; the jump target is patched below.
     ops.push(Op::IfExists {
         path: file("PG_VERSION"),
@@ -234,7 +262,7 @@ pub fn program(argv: &[String], env: &[String]) -> Program {
         ops.push(Op::Jump(at + 4));
     }
     let existing = ops.len();
-    if let Some(Op::IfExists { pc, .. }) = ops.first_mut() {
+    if let Some(Op::IfExists { pc, .. }) = ops.get_mut(data_check) {
         *pc = existing;
     }
     ops.push(Op::Stdout(String::new()));

@@ -112,10 +112,12 @@ fn elsewhere(
             rec,
         ));
     }
-    if args
-        .first()
-        .is_some_and(|a| a == "swarm" || a == "node" || a == "service" || a == "stack")
-    {
+    if args.first().is_some_and(|a| {
+        matches!(
+            a.as_str(),
+            "swarm" | "node" | "service" | "stack" | "secret"
+        )
+    }) {
         return Some(crate::sim::swarm::cli::run(world, args, rec));
     }
     if args.len() == 1 && args[0] == "info" {

@@ -157,6 +157,22 @@ fn run_options(world: &World, t: &Task) -> Option<RunOptions> {
     })
 }
 
+/// The files a task's secrets become: (path in the container, the secret's data).
+fn secret_files(world: &World, t: &Task) -> Vec<(String, String)> {
+    let Some(svc) = world.swarm.services.get(&t.service_id) else {
+        return Vec::new();
+    };
+    svc.template_of(t.spec_version)
+        .container
+        .secrets
+        .iter()
+        .filter_map(|r| {
+            let secret = world.swarm.secrets.get(&r.secret_id)?;
+            Some((r.path(), secret.data.clone()))
+        })
+        .collect()
+}
+
 fn hostname_of(world: &World, task: &Task) -> Option<String> {
     let id = task.node_id.as_ref()?;
     world.swarm.nodes.get(id).map(|n| n.hostname.clone())
@@ -499,10 +515,24 @@ fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut 
                 return;
             };
             narrate_new_volumes(world, host, &options, rec);
-            let created = on_engine(world, host, rec, |w, r| {
-                super::super::docker::disk::refuse_when_full(w)?;
-                engine::create(w, &options, r)
-            });
+            let secrets = secret_files(world, t);
+            let created = on_engine(
+                world,
+                host,
+                rec,
+                |w, r| -> Result<_, crate::sim::docker::error::DockerError> {
+                    super::super::docker::disk::refuse_when_full(w)?;
+                    let id = engine::create(w, &options, r)?;
+                    // The task's secrets, as files in /run/secrets/ (src/sim/swarm/secrets.rs).
+                    for (path, content) in secrets {
+                        let node = super::super::docker::containerfs::Node::File { content };
+                        let _ = super::super::docker::containerfs::write(
+                            w, &id, &path, node, false, true,
+                        );
+                    }
+                    Ok(id)
+                },
+            );
             match created {
                 Some(Ok(id)) => {
                     t.container = Some(id);

@@ -125,6 +125,7 @@ pub fn on_machine(
     match words.as_slice() {
         ["service", ..] => return super::services::run(world, host, &args[1..], rec),
         ["stack", ..] => return super::stackcmd::run(world, host, &args[1..], rec),
+        ["secret", ..] => return super::secrets::run(world, host, &args[1..], rec),
         ["info"] => {
             super::info::info(world, host, rec);
             return Ok(());

@@ -135,6 +135,18 @@ pub struct Swarm {
     pub overlay: super::overlay::model::Overlay,
     /// Copies of managers' swarm directories that `tar` took, by the ID their files carry.
     pub saved_states: BTreeMap<u64, SavedState>,
+    /// Swarm secrets by ID (src/sim/swarm/secrets.rs): kept in the Raft store.
+    pub secrets: BTreeMap<String, Secret>,
+}
+
+/// A swarm secret: its data lives only in the managers' store and in the tasks that mount it.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Secret {
+    pub id: String,
+    pub name: String,
+    pub data: String,
+    pub labels: BTreeMap<String, String>,
+    pub created_ms: Millis,
 }
 
 /// A lowercase base-36 identifier, as SwarmKit's `identity.NewID` prints them.

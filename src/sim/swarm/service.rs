@@ -200,6 +200,28 @@ pub struct ContainerSpec {
     pub stop_signal: Option<String>,
     /// `--container-label`.
     pub labels: BTreeMap<String, String>,
+    /// `--secret`: secrets mounted as files in `/run/secrets/`.
+    pub secrets: Vec<SecretRef>,
+}
+
+/// A secret a service's tasks mount (SwarmKit `SecretReference`).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct SecretRef {
+    pub secret_id: String,
+    pub secret_name: String,
+    /// The file name under `/run/secrets/` (or an absolute path); defaults to the secret's name.
+    pub target: String,
+}
+
+impl SecretRef {
+    /// Where the file appears in the container.
+    pub fn path(&self) -> String {
+        if self.target.starts_with('/') {
+            self.target.clone()
+        } else {
+            format!("/run/secrets/{}", self.target)
+        }
+    }
 }
 
 impl ContainerSpec {

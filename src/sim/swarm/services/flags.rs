@@ -66,7 +66,6 @@ macro_rules! service_flags {
 
 /// Real `create`/`update` flags this simulation does not model: refused by name.
 const SPEC_NOT_SIMULATED: &[(&str, Option<char>)] = &[
-    ("secret", None),
     ("config", None),
     ("hostname", None),
     ("user", Some('u')),
@@ -99,6 +98,7 @@ pub(super) const CREATE: Command = Command::docker(
         Flag::typed("env", Some('e'), "list"),
         Flag::typed("mount", None, "mount"),
         Flag::typed("label", Some('l'), "list"),
+        Flag::typed("secret", None, "secret"),
     ),
 )
 .args(Arity::AtLeast(1))
@@ -129,7 +129,8 @@ pub(super) const UPDATE: Command = Command::docker(
     ),
 )
 .args(Arity::Exactly(1))
-.not_simulated(SPEC_NOT_SIMULATED);
+.not_simulated(SPEC_NOT_SIMULATED)
+.not_simulated(&[("secret-add", None), ("secret-rm", None)]);
 
 pub(super) const LS: Command = Command::docker(
     "docker service ls",

@@ -313,6 +313,21 @@ fn update_json(c: &UpdateConfig) -> Value {
     v
 }
 
+/// SwarmKit `SecretReference`s: the file and the secret, never its data.
+fn secrets_json(refs: &[super::super::service::SecretRef]) -> Value {
+    Value::Array(
+        refs.iter()
+            .map(|r| {
+                json!({
+                    "File": {"Name": r.target, "UID": "0", "GID": "0", "Mode": 292},
+                    "SecretID": r.secret_id,
+                    "SecretName": r.secret_name,
+                })
+            })
+            .collect(),
+    )
+}
+
 fn spec_json(s: &Spec) -> Value {
     let t = &s.template;
     let c = &t.container;
@@ -325,6 +340,9 @@ fn spec_json(s: &Spec) -> Value {
     }
     if !c.env.is_empty() {
         container["Env"] = json!(c.env);
+    }
+    if !c.secrets.is_empty() {
+        container["Secrets"] = secrets_json(&c.secrets);
     }
     if !c.mounts.is_empty() {
         container["Mounts"] = Value::Array(

@@ -53,6 +53,8 @@ pub(super) fn create(world: &mut World, p: &Parsed, rec: &mut Record) -> Result<
         spec.mode = mode;
     }
     flags::apply_flags(&flags::CREATE, &mut spec, p, true)?;
+    spec.template.container.secrets =
+        super::super::secrets::parse_refs(world, &p.values("secret"))?;
     let id = create_spec(world, spec, rec)
         .inspect_err(|e| super::super::overlay::explain_refusal(e, rec))?;
     if !p.bool("quiet") {

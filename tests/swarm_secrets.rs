@@ -1,0 +1,134 @@
+//! Swarm secrets: `docker secret create|ls|inspect|rm` and `--secret` on a service, against
+//! passwords in environment variables.
+//!
+//! Sources: Docker docs `engine/swarm/secrets.md` (stored in the encrypted Raft log, mounted in
+//! `/run/secrets/<name>` of the services granted them; a secret in use cannot be removed),
+//! docker/cli `cli/command/secret` and `cli/command/service/parse.go` (`secret not found: x`),
+//! docker-library/postgres `docker-entrypoint.sh` (`file_env`: `POSTGRES_PASSWORD_FILE`, and
+//! `error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set (but are exclusive)`).
+
+mod common;
+use common::Host;
+
+fn swarm(seed: u64) -> Host {
+    let mut world = dockyard::sim::World::new(seed);
+    dockyard::sim::swarm::setup::form(&mut world, 1, 2);
+    Host {
+        timeline: dockyard::sim::Timeline::new(world),
+    }
+}
+
+/// The node a service's first task runs on, and its container's name there.
+fn task_of(h: &Host, service: &str) -> (String, String) {
+    let w = h.world();
+    let svc = w
+        .swarm
+        .services
+        .values()
+        .find(|s| s.spec.name == service)
+        .expect("service");
+    let t = w
+        .swarm
+        .tasks
+        .iter()
+        .find(|t| t.service_id == svc.id && t.container_up)
+        .expect("a running task");
+    let node = w.swarm.nodes[t.node_id.as_ref().unwrap()].hostname.clone();
+    (
+        node,
+        dockyard::sim::swarm::agent::container_name(service, t),
+    )
+}
+
+#[test]
+fn a_secret_is_stored_listed_and_never_printed_back() {
+    let mut h = swarm(1);
+    h.run("echo s3cret-pw > db_password.txt");
+    let id = h.run("docker secret create db_password db_password.txt");
+    assert_eq!(id.trim().len(), 25, "{id}");
+    let out = h.run("docker secret create api_key - <<EOF\nk-123\nEOF");
+    assert_eq!(out.trim().len(), 25, "{out}");
+    let ls = h.run("docker secret ls");
+    assert!(ls.starts_with("ID "), "{ls}");
+    assert!(ls.contains("db_password") && ls.contains("api_key"), "{ls}");
+    let inspect = h.run("docker secret inspect db_password");
+    assert!(inspect.contains("\"Name\": \"db_password\""), "{inspect}");
+    assert!(!inspect.contains("s3cret-pw"), "{inspect}");
+    let out = h.run("docker secret create db_password db_password.txt");
+    assert!(
+        out.contains("Error response from daemon: rpc error: code = AlreadyExists desc = secret db_password already exists"),
+        "{out}"
+    );
+    let out = h.run("docker secret inspect nope");
+    assert!(out.contains("Error: no such secret: nope"), "{out}");
+    let out = h.run("ssh node-2 docker secret ls");
+    assert!(out.contains("not a swarm manager"), "{out}");
+}
+
+/// The pitfall and its fix: a password in `-e` is in `docker service inspect` and in the
+/// task container's `docker inspect`; with `--secret` and `POSTGRES_PASSWORD_FILE` only the
+/// file's path is, and the database starts from the file.
+#[test]
+fn a_password_in_env_is_visible_and_a_secret_is_not() {
+    let mut h = swarm(2);
+    h.run("docker service create -d --name leaky -e POSTGRES_PASSWORD=s3cret-pw postgres:16");
+    h.wait(30_000);
+    let out = h.run("docker service inspect leaky");
+    assert!(out.contains("POSTGRES_PASSWORD=s3cret-pw"), "{out}");
+    let (node, name) = task_of(&h, "leaky");
+    let out = h.run(&format!("ssh {node} docker inspect {name}"));
+    assert!(out.contains("POSTGRES_PASSWORD=s3cret-pw"), "{out}");
+
+    h.run("echo s3cret-pw > db_password.txt");
+    h.run("docker secret create db_password db_password.txt");
+    let out = h.run("docker service create -d --name db --secret db_password -e POSTGRES_PASSWORD_FILE=/run/secrets/db_password postgres:16");
+    assert!(!out.contains("rror"), "{out}");
+    h.wait(30_000);
+    let out = h.run("docker service inspect db");
+    assert!(out.contains("\"SecretName\": \"db_password\""), "{out}");
+    assert!(!out.contains("s3cret-pw"), "{out}");
+    let (node, name) = task_of(&h, "db");
+    let out = h.run(&format!("ssh {node} docker inspect {name}"));
+    assert!(!out.contains("s3cret-pw"), "{out}");
+    let logs = h.run(&format!("ssh {node} docker logs {name}"));
+    assert!(
+        logs.contains("database system is ready to accept connections"),
+        "{logs}"
+    );
+    let out = h.run(&format!(
+        "ssh {node} docker exec {name} cat /run/secrets/db_password"
+    ));
+    assert_eq!(out.trim(), "s3cret-pw");
+
+    let out = h.run("docker secret rm db_password");
+    assert!(
+        out.contains("secret 'db_password' is in use by the following service: db"),
+        "{out}"
+    );
+    let out = h.run("docker service create -d --name x --secret nope nginx:1.27");
+    assert!(out.contains("secret not found: nope"), "{out}");
+    h.run("docker service rm db");
+    let out = h.run("docker secret rm db_password");
+    assert_eq!(out.trim(), "db_password");
+}
+
+/// The image's entrypoint: both variables set is refused; a `_FILE` that is not there stops it.
+#[test]
+fn postgres_password_file_errors_are_the_entrypoints() {
+    let mut h = Host::new(3);
+    h.run("docker run -d --name both -e POSTGRES_PASSWORD=a -e POSTGRES_PASSWORD_FILE=/run/secrets/pw postgres:16");
+    h.wait(3_000);
+    assert!(h.logs("both").contains(
+        "error: both POSTGRES_PASSWORD and POSTGRES_PASSWORD_FILE are set (but are exclusive)"
+    ));
+    h.run("docker run -d --name missing -e POSTGRES_PASSWORD_FILE=/run/secrets/pw postgres:16");
+    h.wait(3_000);
+    assert!(
+        h.logs("missing")
+            .contains("/run/secrets/pw: No such file or directory"),
+        "{}",
+        h.logs("missing")
+    );
+    let out = h.run("docker ps -a");
+    assert!(out.contains("Exited (1)"), "{out}");
+}
