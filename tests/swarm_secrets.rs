@@ -132,3 +132,54 @@ fn postgres_password_file_errors_are_the_entrypoints() {
     let out = h.run("docker ps -a");
     assert!(out.contains("Exited (1)"), "{out}");
 }
+
+/// A stack file's secrets (docker/cli `deploy_composefile.go` `createSecrets`,
+/// `convert/service.go`): `file:` becomes `STACK_KEY`, created before the networks; the service
+/// finds it at `/run/secrets/KEY`; a changed file is refused (`only updates to Labels are
+/// allowed`); `external:` must exist; `docker stack rm` removes the stack's own secrets.
+#[test]
+fn a_stack_creates_grants_and_removes_its_secrets() {
+    let mut h = swarm(4);
+    h.run("echo s3cret-pw > db_password.txt");
+    h.run("cat > stack.yml <<EOF\nservices:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD_FILE: /run/secrets/db_password\n    secrets:\n      - db_password\nsecrets:\n  db_password:\n    file: ./db_password.txt\nEOF");
+    let out = h.run("docker stack deploy -c stack.yml app");
+    assert!(
+        out.contains(
+            "Creating secret app_db_password\nCreating network app_default\nCreating service app_db"
+        ),
+        "{out}"
+    );
+    h.wait(30_000);
+    let (node, name) = task_of(&h, "app_db");
+    let out = h.run(&format!(
+        "ssh {node} docker exec {name} cat /run/secrets/db_password"
+    ));
+    assert_eq!(out.trim(), "s3cret-pw");
+    let logs = h.run(&format!("ssh {node} docker logs {name}"));
+    assert!(logs.contains("ready to accept connections"), "{logs}");
+    // The same file again: nothing to do. A changed one: refused.
+    let out = h.run("docker stack deploy -c stack.yml app");
+    assert!(!out.contains("Creating secret"), "{out}");
+    h.run("echo other > db_password.txt");
+    let out = h.run("docker stack deploy -c stack.yml app");
+    assert!(
+        out.contains("failed to update secret app_db_password: Error response from daemon: rpc error: code = InvalidArgument desc = only updates to Labels are allowed"),
+        "{out}"
+    );
+    let out = h.run("docker stack rm app");
+    assert!(
+        out.contains(
+            "Removing service app_db\nRemoving secret app_db_password\nRemoving network app_default"
+        ),
+        "{out}"
+    );
+    assert!(h.world().swarm.secrets.is_empty());
+
+    h.run("cat > ext.yml <<EOF\nservices:\n  db:\n    image: postgres:16\n    secrets: [pw]\nsecrets:\n  pw:\n    external: true\nEOF");
+    let out = h.run("docker stack deploy -c ext.yml ext");
+    assert!(out.contains("secret not found: pw"), "{out}");
+    h.run("docker secret create pw db_password.txt");
+    let out = h.run("docker stack deploy -c ext.yml ext");
+    assert!(out.contains("Creating service ext_db"), "{out}");
+    assert!(!out.contains("Creating secret"), "{out}");
+}

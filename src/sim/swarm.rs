@@ -31,6 +31,7 @@ pub mod services;
 pub mod setup;
 pub mod stack;
 pub mod stackcmd;
+pub mod stacksecrets;
 pub mod statedir;
 pub mod task;
 pub mod update;

@@ -22,8 +22,9 @@
 //! each such difference so the CLI can narrate it.
 //!
 //! Simplified: one file; `entrypoint` is prepended to the command (our tasks run one argv);
-//! `replicated-job`/`global-job`, secrets, configs, placement preferences and generic resources
-//! are not simulated (jobs are refused with a Dockyard message, the rest is ignored and said).
+//! `replicated-job`/`global-job`, configs, placement preferences and generic resources are not
+//! simulated (jobs are refused with a Dockyard message, the rest is ignored and said); secrets
+//! are src/sim/swarm/stacksecrets.rs.
 
 use super::orchestrator::{RestartCondition, RestartPolicy, ServiceMode};
 use super::service::{

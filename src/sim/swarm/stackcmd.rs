@@ -422,6 +422,11 @@ fn deploy(world: &mut World, host: &str, f: &Parsed, rec: &mut Record) -> Result
             changed_something = true;
         }
     }
+    // Secrets first, as deploy_composefile.go does (src/sim/swarm/stacksecrets.rs).
+    let secrets = super::stacksecrets::deploy(world, &loaded.project, &namespace, rec)
+        .map_err(|e| fail(e, changed_something))?;
+    super::stacksecrets::attach(&mut converted.services, &loaded.project, &secrets)
+        .map_err(|e| fail(e, changed_something))?;
     let existing = stack_networks(world, &namespace);
     let mut not_made = Vec::new();
     for net in &converted.networks {
@@ -683,6 +688,7 @@ fn rm(world: &mut World, host: &str, f: &Parsed, rec: &mut Record) -> Result<(),
             rec.touch(name.clone());
             remove_service(world, id);
         }
+        super::stacksecrets::remove(world, ns, rec);
         for n in stack_networks(world, ns) {
             rec.out(format!("Removing network {n}"));
             remove_network(world, &n);
