@@ -43,6 +43,10 @@ const UPSTREAM_DOCS: &[(&str, &str)] = &[
     ),
     ("engine/swarm/services.md", "docker/docs"),
     (
+        "engine/containers/resource_constraints.md",
+        "docker/docs: resource constraints (memory, CPU)",
+    ),
+    (
         "engine/swarm/admin_guide.md",
         "docker/docs: administer and maintain a swarm (back up, restore)",
     ),

@@ -203,6 +203,7 @@ pub const PAGES: &[Page] = &[
             scenarios: scenarios![
                 "pid1-exits",
                 "stop-grace-period",
+                "memory-limit-leak",
                 "port-conflict",
                 "restart-policy-backoff",
                 "pause-freezes",

@@ -124,9 +124,9 @@ pub const PITFALLS: &[Pitfall] = &[
     Pitfall {
         number: "P3",
         title: "No resource limits",
-        symptom: "A leaking container grows until the host's OOM killer picks a victim, maybe a neighbour.",
+        symptom: "A leaking container grows until the whole host is out of memory; then the kernel's OOM killer picks a victim among all its processes.",
         fix: "`--memory` / `deploy.resources.limits`: the leaking container alone is OOM-killed (exit 137) and restarted.",
-        shows: &[],
+        shows: &["memory-limit-leak"],
     },
     Pitfall {
         number: "P4",

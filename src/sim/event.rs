@@ -54,6 +54,8 @@ pub enum Event {
     TraefikPoll { container: ContainerId, run: u32 },
     /// A Traefik's 24 h certificate renewal check (src/sim/traefik/certs.rs).
     TraefikRenew { container: ContainerId, run: u32 },
+    /// A leaking container may have run out of memory now (src/sim/docker/resources.rs).
+    MemoryCheck,
     /// A Redis AOF rewrite is done (src/sim/docker/redis.rs).
     AofRewriteDone { container: ContainerId, run: u32 },
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
@@ -88,6 +90,7 @@ impl Event {
             | Event::Cron
             | Event::VmBoot { .. }
             | Event::DiskFull
+            | Event::MemoryCheck
             | Event::SwarmTick
             | Event::SwarmWork
             | Event::TrafficTick

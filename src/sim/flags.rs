@@ -482,6 +482,37 @@ impl Parsed {
     }
 }
 
+/// `0.5` → 500_000_000 nano-CPUs (docker/cli `NanoCPUs.Set`).
+pub fn nano_cpus(v: &str) -> Result<u64, String> {
+    let cpus: f64 = v
+        .parse()
+        .map_err(|_| format!("failed to parse {v} as a rational number"))?;
+    if !(0.0..=1e6).contains(&cpus) {
+        return Err("value is out of range".into());
+    }
+    Ok((cpus * 1e9).round() as u64)
+}
+
+/// `512M`, `1g`, `1GiB` → bytes (go-units `RAMInBytes`: binary multiples).
+pub fn memory_bytes(v: &str) -> Result<u64, String> {
+    let t = v.trim();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let invalid = || format!("invalid size: '{v}'");
+    let n: f64 = num.parse().map_err(|_| invalid())?;
+    let mult: u64 = match unit.to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1 << 10,
+        "m" | "mb" | "mib" => 1 << 20,
+        "g" | "gb" | "gib" => 1 << 30,
+        "t" | "tb" | "tib" => 1 << 40,
+        _ => return Err(invalid()),
+    };
+    Ok((n * mult as f64) as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

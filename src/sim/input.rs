@@ -26,6 +26,13 @@ pub enum Fault {
     Crash { container: String, exit_code: i32 },
     /// The kernel's OOM killer ends the main process: exit code 137 and `OOMKilled: true`.
     OomKill { container: String },
+    /// `leak NAME 10M/s` (or `/min`, `/h`): the container's program leaks memory from now on;
+    /// `leak NAME stop` fixes it (src/sim/docker/resources.rs). `rate` is the text as typed.
+    Leak {
+        container: String,
+        bytes_per_s: u64,
+        rate: String,
+    },
     /// The host reboots: every container stops, then the daemon applies each restart policy.
     Reboot,
     /// The container's filesystem is held busy by another process: the next removal fails and
@@ -131,6 +138,28 @@ fn rate_text(every_ms: super::time::Millis) -> String {
     format!("{}/d", (86_400_000 / every_ms.max(1)).max(1))
 }
 
+/// `10M/s`, `50M/min`, `1G/h` → bytes per second; `stop` → 0.
+fn parse_leak_rate(rate: &str) -> Result<u64, String> {
+    if rate == "stop" {
+        return Ok(0);
+    }
+    let bad =
+        || format!("a leak rate is SIZE/s, SIZE/min or SIZE/h (10M/s) or `stop`, got {rate:?}");
+    let (size, per) = rate.split_once('/').ok_or_else(bad)?;
+    let bytes = super::flags::memory_bytes(size).map_err(|_| bad())?;
+    let seconds = match per {
+        "s" => 1,
+        "min" | "m" => 60,
+        "h" => 3600,
+        _ => return Err(bad()),
+    };
+    let per_s = bytes / seconds;
+    if per_s == 0 {
+        return Err(bad());
+    }
+    Ok(per_s)
+}
+
 impl Fault {
     /// Parses the text after `!` in a transcript or the terminal: `crash web`, `crash web 3`,
     /// `oom web`, `reboot`, `busy web`.
@@ -152,6 +181,11 @@ impl Fault {
                 .ok_or_else(|| format!("exit code must be 0-255, got {code:?}")),
             ["oom", name] => Ok(Fault::OomKill {
                 container: name.to_string(),
+            }),
+            ["leak", name, rate] => parse_leak_rate(rate).map(|bytes_per_s| Fault::Leak {
+                container: name.to_string(),
+                bytes_per_s,
+                rate: rate.to_string(),
             }),
             ["reboot"] => Ok(Fault::Reboot),
             ["busy", name] => Ok(Fault::FsBusy {
@@ -208,7 +242,7 @@ impl Fault {
                 .unwrap_or_else(|| Err(String::new()))
                 .map(Fault::Voting),
             _ => Err(format!(
-                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE`, `dns NAME MACHINE`, `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk [NODE]` or `ransomware`"
+                "unknown fault {text:?}: try `crash NAME [CODE]`, `oom NAME`, `leak NAME 10M/s`, `busy NAME`, `reboot`, `kill NODE`, `start NODE`, `partition NODE…`, `heal`, `fill-disk NODE`, `free-disk NODE`, `dns NAME MACHINE`, `drop-table NAME`, `delete-volume NAME`, `corrupt-volume NAME`, `lose-disk [NODE]` or `ransomware`"
             )),
         }
     }
@@ -220,6 +254,9 @@ impl Fault {
                 exit_code,
             } => format!("crash {container} {exit_code}"),
             Fault::OomKill { container } => format!("oom {container}"),
+            Fault::Leak {
+                container, rate, ..
+            } => format!("leak {container} {rate}"),
             Fault::Reboot => "reboot".to_string(),
             Fault::FsBusy { container } => format!("busy {container}"),
             Fault::Machine { machine, up } => {

@@ -57,6 +57,11 @@ pub struct RunOptions {
     pub log_driver: Option<String>,
     /// `--log-opt KEY=VALUE` (`max-size=10m`, `max-file=3`).
     pub log_opts: Vec<String>,
+    /// `-m/--memory`, `--memory-swap` (-1: unlimited), `--cpus` as nano-CPUs; parsed by the CLI,
+    /// checked by the daemon (src/sim/docker/resources.rs).
+    pub memory_bytes: Option<u64>,
+    pub memory_swap_bytes: Option<i64>,
+    pub nano_cpus: Option<u64>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -254,12 +259,13 @@ const RUN_FLAGS: &[Flag] = &[
     Flag::string("label", Some('l')),
     Flag::string("log-driver", None),
     Flag::string("log-opt", None),
+    Flag::string("memory", Some('m')),
+    Flag::string("memory-swap", None),
+    Flag::string("cpus", None),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
 const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
-    ("memory", Some('m')),
-    ("cpus", None),
     ("workdir", Some('w')),
     ("user", Some('u')),
     ("env-file", None),
@@ -1000,6 +1006,31 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
                 labels: p.values("label"),
                 log_driver: p.string("log-driver"),
                 log_opts: p.values("log-opt"),
+                memory_bytes: p
+                    .string("memory")
+                    .map(|v| {
+                        crate::sim::flags::memory_bytes(&v)
+                            .map_err(|e| spec.invalid_value("memory", &v, &e))
+                    })
+                    .transpose()?,
+                memory_swap_bytes: p
+                    .string("memory-swap")
+                    .map(|v| {
+                        if v == "-1" {
+                            return Ok(-1);
+                        }
+                        crate::sim::flags::memory_bytes(&v)
+                            .map(|b| b as i64)
+                            .map_err(|e| spec.invalid_value("memory-swap", &v, &e))
+                    })
+                    .transpose()?,
+                nano_cpus: p
+                    .string("cpus")
+                    .map(|v| {
+                        crate::sim::flags::nano_cpus(&v)
+                            .map_err(|e| spec.invalid_value("cpus", &v, &e))
+                    })
+                    .transpose()?,
                 health: super::health::model::HealthOptions::from_flags(
                     |f| p.string(f),
                     p.bool("no-healthcheck"),
@@ -1369,8 +1400,35 @@ mod tests {
 
     #[test]
     fn real_but_unsimulated_flags_say_so() {
-        let e = p("docker run --cpus 1 nginx").unwrap_err();
+        let e = p("docker run --workdir /app nginx").unwrap_err();
         assert!(e.message.contains("does not simulate it yet"));
+    }
+
+    #[test]
+    fn resource_flags_parse_as_docker_cli_does() {
+        let DockerCommand::Run(o) =
+            p("docker run -m 256m --memory-swap -1 --cpus 0.5 nginx").unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(o.memory_bytes, Some(256 << 20));
+        assert_eq!(o.memory_swap_bytes, Some(-1));
+        assert_eq!(o.nano_cpus, Some(500_000_000));
+        let e = p("docker run -m lots nginx").unwrap_err();
+        assert!(
+            e.message.starts_with(
+                "invalid argument \"lots\" for \"-m, --memory\" flag: invalid size: 'lots'"
+            ),
+            "{}",
+            e.message
+        );
+        let e = p("docker run --cpus half nginx").unwrap_err();
+        assert!(
+            e.message
+                .contains("failed to parse half as a rational number"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

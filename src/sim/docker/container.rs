@@ -259,6 +259,11 @@ impl ContainerConfig {
 
 #[derive(Clone, PartialEq, Eq, Debug, Default)]
 pub struct HostConfig {
+    /// `-m`: bytes, 0 = no limit; `--memory-swap`: 0 unset, -1 unlimited; `--cpus` as nano-CPUs
+    /// (src/sim/docker/resources.rs).
+    pub memory_bytes: u64,
+    pub memory_swap_bytes: i64,
+    pub nano_cpus: u64,
     pub port_bindings: Vec<PortBinding>,
     pub publish_all: bool,
     pub restart_policy: RestartPolicy,
@@ -335,6 +340,10 @@ pub struct Container {
     /// What its main process holds in memory and loses when it stops: Redis's keys
     /// (src/sim/docker/redis.rs).
     pub memory: std::collections::BTreeMap<String, String>,
+    /// A leak in its program (`! leak NAME 10M/s`): bytes added per second of each run, counted
+    /// from `leak_since_ms` or the run's start, whichever is later.
+    pub leak_bytes_per_s: u64,
+    pub leak_since_ms: crate::sim::time::Millis,
 }
 
 impl Container {

@@ -475,6 +475,9 @@ pub fn inspect_json(c: &Container) -> Value {
             "AutoRemove": c.host_config.auto_remove,
             "LogConfig": c.host_config.log_config.to_json(),
             "PublishAllPorts": c.host_config.publish_all,
+            "Memory": c.host_config.memory_bytes,
+            "MemorySwap": c.host_config.memory_swap_bytes,
+            "NanoCpus": c.host_config.nano_cpus,
         },
         "Mounts": mounts,
         "Config": {

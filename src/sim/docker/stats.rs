@@ -142,7 +142,10 @@ fn memory_limit(world: &World, c: &Container) -> u64 {
             Some(svc.template_of(t.spec_version).limit_memory_bytes)
         })
         .filter(|bytes| *bytes > 0);
-    task_limit.unwrap_or_else(|| machine_memory(world))
+    let own_limit = Some(c.host_config.memory_bytes).filter(|bytes| *bytes > 0);
+    task_limit
+        .or(own_limit)
+        .unwrap_or_else(|| machine_memory(world))
 }
 
 /// This machine's memory: a swarm lab machine's, or the single host's.
@@ -180,7 +183,7 @@ pub fn entry(world: &World, c: &Container, given: &str) -> Entry {
         } else {
             idle_cpu_hundredths(c)
         },
-        memory_bytes: lab::container_memory_bytes(c).min(limit_bytes),
+        memory_bytes: super::resources::usage_bytes(c, world.now_ms).min(limit_bytes),
         limit_bytes,
         net_rx,
         net_tx,
@@ -334,7 +337,7 @@ pub fn run(world: &mut World, options: &StatsOptions, rec: &mut Record) -> Resul
         .find(|e| e.limit_bytes > 0 && e.limit_bytes != machine)
     {
         rec.say(format!(
-            "{}'s LIMIT ({}) is the memory cap it was given (its service's `--limit-memory`): past it, the kernel's OOM killer ends the process.",
+            "{}'s LIMIT ({}) is the memory cap it was given (`docker run --memory`, or its service's `--limit-memory`): past it, the kernel's OOM killer ends the process.",
             e.name.trim_start_matches('/'),
             bytes_size(e.limit_bytes)
         ));

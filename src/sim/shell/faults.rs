@@ -23,6 +23,13 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
             .and_then(|id| engine::crash(world, &id, *exit_code, false, rec)),
         Fault::OomKill { container } => fault_target(world, container, rec)
             .and_then(|id| engine::crash(world, &id, 137, true, rec)),
+        Fault::Leak {
+            container,
+            bytes_per_s,
+            ..
+        } => fault_target(world, container, rec).and_then(|id| {
+            crate::sim::docker::resources::set_leak(world, &id, *bytes_per_s, rec)
+        }),
         Fault::FsBusy { container } => fault_target(world, container, rec).map(|id| {
             let c = world.engine.containers.get_mut(&id).expect("resolved");
             c.fs_busy = true;

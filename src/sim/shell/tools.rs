@@ -57,7 +57,7 @@ Also in this terminal:
   docker … > FILE, docker exec -i … < FILE   (the host's shell redirects the command's output/input)
 
 Faults (a line starting with !):
-  !crash NAME [CODE]    !oom NAME    !busy NAME    !reboot         (a container or a Compose service)
+  !crash NAME [CODE]    !oom NAME    !leak NAME 10M/s    !busy NAME    !reboot   (a container or a Compose service)
   !kill NODE    !start NODE    !partition NODE…    !heal    !fill-disk NODE    !free-disk NODE
   !traffic start NODE:PORT N/s    !traffic stop
   !writes start CONTAINER TABLE 1/h    !writes stop    (an app writing rows into PostgreSQL)

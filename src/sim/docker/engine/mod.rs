@@ -331,6 +331,15 @@ pub fn create(
             RestartPolicyError::Daemon(m) => DockerError::daemon(m),
         })?,
     };
+    {
+        let (_, cpus) = super::resources::machine(world);
+        super::resources::check(
+            options.memory_bytes.unwrap_or(0),
+            options.memory_swap_bytes.unwrap_or(0),
+            options.nano_cpus.unwrap_or(0),
+            cpus,
+        )?;
+    }
     let mut port_bindings = Vec::new();
     for spec in &options.publish {
         port_bindings.push(PortBinding::parse(spec).map_err(|e| DockerError::new(e, 125))?);
@@ -454,6 +463,9 @@ pub fn create(
             labels: super::cli::parse_labels(&options.labels),
         },
         host_config: HostConfig {
+            memory_bytes: options.memory_bytes.unwrap_or(0),
+            memory_swap_bytes: options.memory_swap_bytes.unwrap_or(0),
+            nano_cpus: options.nano_cpus.unwrap_or(0),
             port_bindings,
             publish_all: options.publish_all,
             restart_policy,
@@ -486,6 +498,8 @@ pub fn create(
         fs,
         health: None,
         memory: Default::default(),
+        leak_bytes_per_s: 0,
+        leak_since_ms: 0,
         id: id.clone(),
     };
     world.engine.containers.insert(id.clone(), container);
@@ -737,6 +751,14 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         ));
     }
     super::health::on_start(world, id);
+    if world
+        .engine
+        .containers
+        .get(id)
+        .is_some_and(|c| c.leak_bytes_per_s > 0)
+    {
+        super::resources::schedule(world);
+    }
     if let Some(h) = world.engine.containers[id]
         .config
         .healthcheck
@@ -1606,8 +1628,7 @@ pub fn crash(
         format!("{name}: crashed")
     };
     let why = if oom {
-        "the kernel's OOM killer ended it for using more memory than allowed (SIGKILL: 137)"
-            .to_string()
+        "the kernel's OOM killer ended it for lack of memory (SIGKILL: 137)".to_string()
     } else if exit_code > 128 {
         format!(
             "it died on signal {} ({} + {} = {exit_code})",
