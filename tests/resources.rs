@@ -104,3 +104,19 @@ fn an_oom_killed_container_says_so() {
     let out = h.run("docker ps -a");
     assert!(out.contains("Exited (137)"), "{out}");
 }
+
+/// Compose applies `mem_limit`/`cpus` and `deploy.resources.limits` to the containers it makes
+/// (the Compose specification's `mem_limit`, `cpus` and `deploy.md`; Compose v2 honours
+/// `deploy.resources` on `up`).
+#[test]
+fn compose_limits_reach_the_container() {
+    let mut h = Host::new(6);
+    h.run("cat > compose.yaml <<EOF\nservices:\n  api:\n    image: nginx:1.27\n    deploy:\n      resources:\n        limits:\n          memory: 256M\n          cpus: '0.5'\n  worker:\n    image: nginx:1.27\n    mem_limit: 128m\nEOF");
+    let out = h.run("docker compose up -d");
+    assert!(!out.contains("rror"), "{out}");
+    let out =
+        h.run("docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}}' app-api-1");
+    assert_eq!(out.trim(), "268435456 500000000");
+    let out = h.run("docker inspect -f '{{.HostConfig.Memory}}' app-worker-1");
+    assert_eq!(out.trim(), "134217728");
+}

@@ -271,7 +271,30 @@ pub fn run_options(
             .collect(),
         image: image_name(&p.name, service, s),
         cmd,
+        memory_bytes: resource(s, "mem_limit", "memory")
+            .and_then(|v| crate::sim::flags::memory_bytes(&v).ok()),
+        memory_swap_bytes: resource(s, "memswap_limit", "")
+            .and_then(|v| crate::sim::flags::memory_bytes(&v).ok())
+            .map(|b| b as i64),
+        nano_cpus: resource(s, "cpus", "cpus").and_then(|v| crate::sim::flags::nano_cpus(&v).ok()),
         ..RunOptions::default()
+    })
+}
+
+/// A service's resource limit: its own key (`mem_limit`, `cpus`), else
+/// `deploy.resources.limits.<limit>`, which `docker compose up` applies too.
+fn resource(s: &Service, key: &str, limit: &str) -> Option<String> {
+    let own = s.extra.get(key).and_then(super::yaml::Node::scalar_text);
+    own.or_else(|| {
+        if limit.is_empty() {
+            return None;
+        }
+        s.extra
+            .get("deploy")?
+            .get("resources")?
+            .get("limits")?
+            .get(limit)?
+            .scalar_text()
     })
 }
 

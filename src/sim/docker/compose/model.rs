@@ -480,6 +480,10 @@ fn service(
                 }
             }
             other if other.starts_with("x-") => {}
+            // Read from `extra` when the container is made (src/sim/docker/compose/convert.rs).
+            "mem_limit" | "memswap_limit" | "cpus" => {
+                s.extra.insert(key.to_string(), value.clone());
+            }
             other => {
                 debug_assert!(!MODELLED.contains(&other));
                 not_simulated.push(format!("services.{name}.{other}"));
