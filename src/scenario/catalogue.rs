@@ -255,7 +255,12 @@ pub const PAGES: &[Page] = &[
                 "docker rm -f -v db",
             ],
             free_play_hint: TRY_THE_EXAMPLES,
-            scenarios: scenarios!["database-lost-data", "volume-bind-tmpfs", "rm-v-and-prune",],
+            scenarios: scenarios![
+                "database-lost-data",
+                "volume-bind-tmpfs",
+                "rm-v-and-prune",
+                "root-in-the-container",
+            ],
         }),
     },
     Page {

@@ -133,7 +133,7 @@ pub const PITFALLS: &[Pitfall] = &[
         title: "Running as root in the container",
         symptom: "Files written to a bind mount belong to root on the host, and a mounted Docker socket is root on the host.",
         fix: "`USER` in the Dockerfile (or `-u`), with the volume's ownership set to match.",
-        shows: &[],
+        shows: &["root-in-the-container"],
     },
 ];
 

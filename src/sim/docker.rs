@@ -43,5 +43,6 @@ pub mod restic;
 pub mod stats;
 pub mod storecheck;
 pub mod top;
+pub mod users;
 pub mod volume;
 pub mod volumecmd;

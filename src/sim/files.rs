@@ -432,8 +432,11 @@ pub fn run(
                             Entry::Dir | Entry::Bulk { .. } => 4096,
                             other => other.size_bytes(),
                         };
+                        let owner = super::docker::users::host_owner(
+                            world.fs.owner(&world.fs.resolve(&path)),
+                        );
                         lines.push(format!(
-                            "{kind} 1 learner learner {size:>6} Jan  5 09:00 {name}"
+                            "{kind} 1 {owner} {owner} {size:>6} Jan  5 09:00 {name}"
                         ));
                     }
                 } else if !shown.is_empty() {

@@ -133,7 +133,15 @@ pub struct HostFs {
     pub mounts: BTreeMap<String, Mount>,
     /// The second disk's files while it is not mounted, by path relative to its root.
     pub second_disk: BTreeMap<String, Entry>,
+    /// Owners other than the learner (uid 1000), by path: what a container running as root
+    /// wrote on a bind mount belongs to root (src/sim/docker/users.rs).
+    pub owners: BTreeMap<String, u32>,
+    /// Who the shell's command runs as: the learner, or root under `sudo`.
+    pub acting_uid: u32,
 }
+
+/// The learner's uid: the owner of every file nobody else wrote.
+pub const LEARNER_UID: u32 = 1000;
 
 /// The host's second disk: another medium, empty at first, attached with `mount`.
 pub const SECOND_DISK: &str = "/dev/sdb1";
@@ -155,6 +163,8 @@ impl Default for HostFs {
             append_only: Default::default(),
             mounts: BTreeMap::new(),
             second_disk: BTreeMap::new(),
+            owners: BTreeMap::new(),
+            acting_uid: LEARNER_UID,
         };
         // /etc/docker holds daemon.json (src/sim/docker/disk/mod.rs).
         for dir in [
@@ -228,6 +238,9 @@ impl HostFs {
         if self.read_only(&abs) {
             return Err(format!("{path}: Read-only file system"));
         }
+        if self.denied_write(&abs) {
+            return Err(format!("{path}: Permission denied"));
+        }
         match self.entries.get(&parent(&abs)) {
             Some(Entry::Dir) => {}
             Some(_) => return Err(format!("{path}: Not a directory")),
@@ -253,6 +266,9 @@ impl HostFs {
         let abs = self.resolve(path);
         if self.read_only(&abs) {
             return Err(format!("{path}: Read-only file system"));
+        }
+        if self.denied_write(&abs) {
+            return Err(format!("{path}: Permission denied"));
         }
         match self.entries.get(&parent(&abs)) {
             Some(Entry::Dir) => {}
@@ -289,6 +305,11 @@ impl HostFs {
         if self.read_only(&abs) {
             return Err(format!(
                 "cannot create directory '{path}': Read-only file system"
+            ));
+        }
+        if self.denied_write(&abs) {
+            return Err(format!(
+                "cannot create directory '{path}': Permission denied"
             ));
         }
         if !matches!(self.entries.get(&parent(&abs)), Some(Entry::Dir)) {
@@ -330,7 +351,18 @@ impl HostFs {
                 Err(format!("cannot remove '{path}': Is a directory"))
             }
             Some(_) => {
+                // Removing a name needs write permission on its folder, at every level.
+                if let Some(denied) = self
+                    .entries
+                    .keys()
+                    .filter(|p| is_within(p, &abs))
+                    .find(|p| self.denied_in(&parent(p)))
+                {
+                    let shown = format!("{path}{}", &denied[abs.len()..]);
+                    return Err(format!("cannot remove '{shown}': Permission denied"));
+                }
                 self.entries.retain(|p, _| !is_within(p, &abs));
+                self.owners.retain(|p, _| !is_within(p, &abs));
                 Ok(())
             }
         }
@@ -365,6 +397,28 @@ impl HostFs {
             .filter(|(p, _)| *p != &abs && is_within(p, &abs))
             .map(|(p, e)| (p[abs.len()..].trim_start_matches('/').to_string(), e))
             .collect()
+    }
+
+    /// The owner of a path (the learner unless someone else wrote it).
+    pub fn owner(&self, abs: &str) -> u32 {
+        self.owners.get(abs).copied().unwrap_or(LEARNER_UID)
+    }
+
+    /// The shell (not root) may not create or remove names in a folder another user owns.
+    fn denied_in(&self, dir: &str) -> bool {
+        self.acting_uid != 0 && self.owners.get(dir).is_some_and(|o| *o != self.acting_uid)
+    }
+
+    /// Writing `abs`: an existing file must be ours; a new one needs its folder to be ours.
+    fn denied_write(&self, abs: &str) -> bool {
+        if self.acting_uid == 0 {
+            return false;
+        }
+        if self.entries.contains_key(abs) {
+            self.owners.get(abs).is_some_and(|o| *o != self.acting_uid)
+        } else {
+            self.denied_in(&parent(abs))
+        }
     }
 
     /// The mount point of the mounted file system `abs` is on, if it is not the root disk.

@@ -62,6 +62,8 @@ pub struct RunOptions {
     pub memory_bytes: Option<u64>,
     pub memory_swap_bytes: Option<i64>,
     pub nano_cpus: Option<u64>,
+    /// `-u/--user NAME|UID[:GID]` (src/sim/docker/users.rs).
+    pub user: Option<String>,
     pub image: String,
     pub cmd: Vec<String>,
 }
@@ -262,15 +264,12 @@ const RUN_FLAGS: &[Flag] = &[
     Flag::string("memory", Some('m')),
     Flag::string("memory-swap", None),
     Flag::string("cpus", None),
+    Flag::string("user", Some('u')),
 ];
 
 /// Real `docker run` flags this simulation does not model yet: refused with an honest message.
-const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] = &[
-    ("workdir", Some('w')),
-    ("user", Some('u')),
-    ("env-file", None),
-    ("init", None),
-];
+const RUN_FLAGS_NOT_SIMULATED: &[(&str, Option<char>)] =
+    &[("workdir", Some('w')), ("env-file", None), ("init", None)];
 
 /// `docker network create`, also read by the swarm's network store (src/sim/swarm/overlay.rs)
 /// so both answer a line the same way.
@@ -1024,6 +1023,7 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
                             .map_err(|e| spec.invalid_value("memory-swap", &v, &e))
                     })
                     .transpose()?,
+                user: p.string("user"),
                 nano_cpus: p
                     .string("cpus")
                     .map(|v| {

@@ -244,6 +244,12 @@ pub struct ContainerConfig {
     /// `--stop-timeout`, seconds; `None` = the daemon's 10 s.
     pub stop_timeout_s: Option<u32>,
     pub hostname: String,
+    /// `-u`, else the image's `USER`; empty is root (src/sim/docker/users.rs).
+    pub user: String,
+    /// `user` resolved in the image when the container was created.
+    pub uid: u32,
+    pub gid: u32,
+    pub user_name: Option<String>,
     /// The healthcheck (image `HEALTHCHECK` or `--health-*`), src/sim/docker/health/mod.rs.
     pub healthcheck: Option<super::health::model::HealthConfig>,
     /// `--label` and, for Compose's containers, `com.docker.compose.project/service/…`.

@@ -94,7 +94,7 @@ pub fn run(
         }
         "cat" if argv.get(1).map(String::as_str) == Some("/etc/hostname") => None,
         "cat" | "ls" | "mkdir" | "touch" | "rm" | "tar" | "gzip" | "gunzip" | "du" | "cp"
-        | "mv" | "sha256sum" | "date" => Some(
+        | "mv" | "sha256sum" | "date" | "id" | "whoami" => Some(
             command(world, id, argv, "sh", &mut "/".to_string(), rec)
                 .map_err(|f| DockerError::new(f.text, f.code)),
         ),
@@ -376,6 +376,24 @@ fn command(
         "date" => {
             let format = args.iter().find_map(|a| a.strip_prefix('+'));
             output.push(crate::sim::files::date(world.now_ms, format));
+        }
+        "id" | "whoami" => {
+            let config = &world.engine.containers[id].config;
+            let user = super::users::User {
+                uid: config.uid,
+                gid: config.gid,
+                name: config.user_name.clone(),
+            };
+            match (program.as_str(), &user.name) {
+                ("id", _) => output.push(super::users::id_line(&user)),
+                (_, Some(name)) => output.push(name.clone()),
+                (_, None) => {
+                    return Err(Failure {
+                        text: format!("whoami: cannot find name for user ID {}", user.uid),
+                        code: 1,
+                    });
+                }
+            }
         }
         "sha256sum" => {
             use sha2::{Digest, Sha256};

@@ -482,6 +482,7 @@ pub fn inspect_json(c: &Container) -> Value {
         "Mounts": mounts,
         "Config": {
             "Hostname": c.config.hostname,
+            "User": c.config.user,
             "Tty": c.config.tty,
             "OpenStdin": c.config.open_stdin,
             "ExposedPorts": exposed,

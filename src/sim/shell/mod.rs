@@ -139,10 +139,17 @@ pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Resul
     let stdin = redirect::here_document(&mut words, body, rec)?;
     let input = redirect::input_redirection(&mut words)?;
     let redirect = redirect::redirection(&mut words)?;
-    // `sudo`: the learner's shell may do what root may (the daemon's files, systemctl).
-    if words.len() > 1 && words[0] == "sudo" {
+    // `sudo`: the learner's shell may do what root may (the daemon's files, systemctl, files
+    // that root owns).
+    let sudo = words.len() > 1 && words[0] == "sudo";
+    if sudo {
         words.remove(0);
     }
+    world.fs.acting_uid = if sudo {
+        0
+    } else {
+        crate::sim::hostfs::LEARNER_UID
+    };
     let Some(program) = words.first().cloned() else {
         return Ok(());
     };

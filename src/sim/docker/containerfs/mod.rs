@@ -86,11 +86,12 @@ fn with_tree_mut<T>(
                 }
                 MountKind::Bind => {
                     // Work on a copy of the host folder, then write the changes back.
+                    let uid = c.config.uid;
                     let mut tree = host_tree(world, &m.source).ok_or(FsError::NotFound)?;
                     let before = tree.clone();
                     let result = f(&mut tree, &rel)?;
                     if tree != before {
-                        sync_host(world, &m.source, &before, &tree);
+                        sync_host(world, &m.source, &before, &tree, uid);
                     }
                     Ok((result, Touched::Bind(m.source.clone())))
                 }
@@ -99,18 +100,28 @@ fn with_tree_mut<T>(
     }
 }
 
-/// Applies a changed copy of a bind-mounted folder to the host's files.
-fn sync_host(world: &mut World, source: &str, before: &Files, after: &Files) {
+/// Applies a changed copy of a bind-mounted folder to the host's files. A file or folder the
+/// container creates belongs on the host to the uid it runs as (root unless `-u`/`USER`).
+fn sync_host(world: &mut World, source: &str, before: &Files, after: &Files, uid: u32) {
     for rel in before.keys() {
         if !after.contains_key(rel) {
             world.fs.entries.remove(&join(source, rel));
+            world.fs.owners.remove(&join(source, rel));
         }
     }
     for (rel, node) in after {
         if before.get(rel) == Some(node) {
             continue;
         }
-        world.fs.entries.insert(join(source, rel), node.to_entry());
+        let path = join(source, rel);
+        if !before.contains_key(rel) {
+            if uid == hostfs::LEARNER_UID {
+                world.fs.owners.remove(&path);
+            } else {
+                world.fs.owners.insert(path.clone(), uid);
+            }
+        }
+        world.fs.entries.insert(path, node.to_entry());
     }
 }
 

@@ -388,6 +388,8 @@ pub fn create(
         )));
     }
 
+    let user = options.user.clone().unwrap_or_else(|| spec.user.clone());
+    let resolved = super::users::resolve_in(&user, &spec.user).map_err(DockerError::daemon)?;
     let networks =
         super::network::endpoints_for_create(world, &options.networks, &options.network_aliases)?;
     let id = ContainerId(world.rng.hex(64));
@@ -455,6 +457,10 @@ pub fn create(
                 .hostname
                 .clone()
                 .unwrap_or_else(|| id.short().to_string()),
+            user,
+            uid: resolved.uid,
+            gid: resolved.gid,
+            user_name: resolved.name.clone(),
             healthcheck: super::health::from_options(
                 &options.health,
                 spec.healthcheck.as_ref(),

@@ -132,6 +132,7 @@ const FILE_TOOLS: &[&str] = &[
     "cp",
     "mv",
     "sha256sum",
+    "id",
 ];
 
 /// A file tool as the main process: it runs, then the container exits with its status.
