@@ -124,13 +124,7 @@ pub fn coming_soon(props: &ComingSoonProps) -> Html {
     let ready: Vec<&'static Page> = PAGES.iter().filter(|p| p.ready()).collect();
     html! {
         <div class="coming-page" data-testid="coming-soon">
-            <header class="site-header" data-testid="site-header">
-                <nav class="crumbs" data-testid="site-nav" aria-label="Site">
-                    <a class="brand" href={props.home_href.clone()}><Logo />{"Dockyard"}</a>
-                    <span class="crumb-sep" aria-hidden="true">{"/"}</span>
-                    <a href={props.home_href.clone()}>{"Learning path"}</a>
-                </nav>
-            </header>
+            { site_header(&props.home_href) }
             <main class="coming-main">
                 <p class="kicker">{format!("Page {}", p.number)}</p>
                 <h1>{p.title}</h1>
@@ -144,6 +138,20 @@ pub fn coming_soon(props: &ComingSoonProps) -> Html {
                 </p>
             </main>
         </div>
+    }
+}
+
+/// The header of a page off the path's lessons (coming soon, the pitfalls): the brand and the
+/// way back to the learning path.
+pub fn site_header(home_href: &AttrValue) -> Html {
+    html! {
+        <header class="site-header" data-testid="site-header">
+            <nav class="crumbs" data-testid="site-nav" aria-label="Site">
+                <a class="brand" href={home_href.clone()}><Logo />{"Dockyard"}</a>
+                <span class="crumb-sep" aria-hidden="true">{"/"}</span>
+                <a href={home_href.clone()}>{"Learning path"}</a>
+            </nav>
+        </header>
     }
 }
 

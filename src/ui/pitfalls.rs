@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::home::Logo;
+use super::home::site_header;
 use super::rich;
 use crate::scenario::pitfalls::{self, PITFALLS, Pitfall};
 
@@ -74,13 +74,7 @@ pub fn pitfalls_page(props: &PitfallsPageProps) -> Html {
         PITFALLS.iter().partition(|p| p.from_the_path());
     html! {
         <div class="pitfalls-page" data-testid="pitfalls-page">
-            <header class="site-header" data-testid="site-header">
-                <nav class="crumbs" data-testid="site-nav" aria-label="Site">
-                    <a class="brand" href={props.home_href.clone()}><Logo />{"Dockyard"}</a>
-                    <span class="crumb-sep" aria-hidden="true">{"/"}</span>
-                    <a href={props.home_href.clone()}>{"Learning path"}</a>
-                </nav>
-            </header>
+            { site_header(&props.home_href) }
             <main class="pitfalls-main">
                 <h1>{"Common pitfalls"}</h1>
                 <p class="pitch">{"The mistakes that cost people their data, their uptime or a weekend. Each scenario shows it happening in Docker's own words, then the fix holding: open one, step through it, and type your own commands to try a variation."}</p>

@@ -117,6 +117,27 @@ pub fn run(
     }
 }
 
+/// Puts a new secret in the store; its ID.
+pub fn store(
+    world: &mut World,
+    name: &str,
+    data: String,
+    labels: BTreeMap<String, String>,
+) -> String {
+    let id = super::cluster::base36(&mut world.rng, 25);
+    world.swarm.secrets.insert(
+        id.clone(),
+        Secret {
+            id: id.clone(),
+            name: name.to_string(),
+            data,
+            labels,
+            created_ms: world.now_ms,
+        },
+    );
+    id
+}
+
 /// The secret a reference names: an ID, a unique ID prefix, or a name.
 pub fn find<'a>(world: &'a World, reference: &str) -> Option<&'a Secret> {
     let secrets = &world.swarm.secrets;
@@ -168,17 +189,7 @@ fn create(world: &mut World, p: &Parsed, rec: &mut Record) -> Result<(), DockerE
         let (k, v) = l.split_once('=').unwrap_or((l.as_str(), ""));
         labels.insert(k.to_string(), v.to_string());
     }
-    let id = super::cluster::base36(&mut world.rng, 25);
-    world.swarm.secrets.insert(
-        id.clone(),
-        Secret {
-            id: id.clone(),
-            name: name.clone(),
-            data,
-            labels,
-            created_ms: world.now_ms,
-        },
-    );
+    let id = store(world, &name, data, labels);
     rec.out(id);
     rec.say(format!(
         "The secret {name} is now in the managers' Raft store, encrypted. No command prints its value back; only the tasks of services granted it (`--secret {name}`) see it, as the file /run/secrets/{name}."

@@ -17,7 +17,6 @@
 
 use std::collections::BTreeMap;
 
-use super::cluster::Secret;
 use super::service::{SecretRef, Spec};
 use super::stack::{LABEL_NAMESPACE, scope};
 use crate::sim::docker::compose::model::Project;
@@ -72,17 +71,8 @@ pub fn deploy(
             out.insert(key.clone(), (existing.id.clone(), name));
             continue;
         }
-        let id = super::cluster::base36(&mut world.rng, 25);
-        world.swarm.secrets.insert(
-            id.clone(),
-            Secret {
-                id: id.clone(),
-                name: name.clone(),
-                data,
-                labels: BTreeMap::from([(LABEL_NAMESPACE.to_string(), namespace.to_string())]),
-                created_ms: world.now_ms,
-            },
-        );
+        let labels = BTreeMap::from([(LABEL_NAMESPACE.to_string(), namespace.to_string())]);
+        let id = super::secrets::store(world, &name, data, labels);
         rec.out(format!("Creating secret {name}"));
         out.insert(key.clone(), (id, name));
     }
