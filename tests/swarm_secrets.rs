@@ -183,3 +183,34 @@ fn a_stack_creates_grants_and_removes_its_secrets() {
     assert!(out.contains("Creating service ext_db"), "{out}");
     assert!(!out.contains("Creating secret"), "{out}");
 }
+
+/// `docker service update --secret-rm / --secret-add` (docker/cli `updateSecrets`): the tasks
+/// are replaced with the new list, and a secret no longer used can then be removed.
+#[test]
+fn update_adds_and_removes_a_services_secrets() {
+    let mut h = swarm(5);
+    h.run("echo one > one.txt");
+    h.run("echo two > two.txt");
+    h.run("docker secret create pw_v1 one.txt");
+    h.run("docker secret create pw_v2 two.txt");
+    h.run("docker service create -d --name app --secret source=pw_v1,target=pw nginx:1.27");
+    h.wait(20_000);
+    let (node, name) = task_of(&h, "app");
+    let out = h.run(&format!(
+        "ssh {node} docker exec {name} cat /run/secrets/pw"
+    ));
+    assert_eq!(out.trim(), "one");
+    let out =
+        h.run("docker service update -d --secret-rm pw_v1 --secret-add source=pw_v2,target=pw app");
+    assert!(!out.contains("rror"), "{out}");
+    h.wait(30_000);
+    let (node, name) = task_of(&h, "app");
+    let out = h.run(&format!(
+        "ssh {node} docker exec {name} cat /run/secrets/pw"
+    ));
+    assert_eq!(out.trim(), "two");
+    let out = h.run("docker secret rm pw_v1");
+    assert_eq!(out.trim(), "pw_v1");
+    let out = h.run("docker service update -d --secret-add nope app");
+    assert!(out.contains("secret not found: nope"), "{out}");
+}

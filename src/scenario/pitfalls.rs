@@ -199,5 +199,7 @@ mod tests {
         assert_eq!(path.len(), 9);
         assert!(path.iter().all(|p| !p.shows.is_empty()));
         assert_eq!(PITFALLS.len(), 13);
+        // The four from production each have their own broken → fixed scenario too.
+        assert!(PITFALLS.iter().all(|p| !p.shows.is_empty()));
     }
 }

@@ -126,11 +126,12 @@ pub(super) const UPDATE: Command = Command::docker(
         Flag::typed("args", None, "command"),
         Flag::bool("force", None),
         Flag::bool("rollback", None),
+        Flag::typed("secret-add", None, "secret"),
+        Flag::typed("secret-rm", None, "list"),
     ),
 )
 .args(Arity::Exactly(1))
-.not_simulated(SPEC_NOT_SIMULATED)
-.not_simulated(&[("secret-add", None), ("secret-rm", None)]);
+.not_simulated(SPEC_NOT_SIMULATED);
 
 pub(super) const LS: Command = Command::docker(
     "docker service ls",

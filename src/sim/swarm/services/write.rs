@@ -219,6 +219,15 @@ pub(super) fn update(world: &mut World, p: &Parsed, rec: &mut Record) -> Result<
         spec.template.container.args = args.split_whitespace().map(str::to_string).collect();
     }
     flags::apply_flags(&flags::UPDATE, &mut spec, p, false)?;
+    // `--secret-rm NAME`, then `--secret-add NAME|source=…,target=…` (docker/cli
+    // `updateSecrets`): a changed list is a new task template, so the tasks are replaced.
+    let gone = p.values("secret-rm");
+    let secrets = &mut spec.template.container.secrets;
+    secrets.retain(|r| !gone.contains(&r.secret_name) && !gone.contains(&r.secret_id));
+    for added in super::super::secrets::parse_refs(world, &p.values("secret-add"))? {
+        secrets.retain(|r| r.target != added.target);
+        secrets.push(added);
+    }
     validate::spec(world, &spec)?;
     let name = spec.name.clone();
     let force = p.bool("force");
