@@ -86,15 +86,29 @@ fn current_manifest(world: &World, id: &ContainerId) -> Vec<AofFile> {
         .unwrap_or_default()
 }
 
-/// The manifest a rewrite in progress will write at its end: the new base, the newest incr.
-fn manifest_after_rewrite(files: &[AofFile]) -> Vec<AofFile> {
-    let base_seq = files
+/// The sequence number after the highest of a kind (`b` base, `i` incr) in the manifest.
+fn next_seq(files: &[AofFile], kind: char) -> u64 {
+    files
         .iter()
-        .filter(|f| f.kind == 'b')
+        .filter(|f| f.kind == kind)
         .map(|f| f.seq)
         .max()
         .unwrap_or(0)
-        + 1;
+        + 1
+}
+
+/// Writes one of the server's files; a failed write is the server's problem, and it goes on.
+fn put(world: &mut World, id: &ContainerId, path: &str, node: Node) {
+    let _ = containerfs::write(world, id, path, node, false, true);
+}
+
+fn text(content: String) -> Node {
+    Node::File { content }
+}
+
+/// The manifest a rewrite in progress will write at its end: the new base, the newest incr.
+fn manifest_after_rewrite(files: &[AofFile]) -> Vec<AofFile> {
+    let base_seq = next_seq(files, 'b');
     let mut out = vec![AofFile {
         name: format!("appendonly.aof.{base_seq}.base.rdb"),
         seq: base_seq,
@@ -136,42 +150,18 @@ fn start_rewrite(world: &mut World, id: &ContainerId) -> Result<(), DockerError>
         ));
     }
     let mut files = current_manifest(world, id);
-    let incr_seq = files
-        .iter()
-        .filter(|f| f.kind == 'i')
-        .map(|f| f.seq)
-        .max()
-        .unwrap_or(0)
-        + 1;
+    let incr_seq = next_seq(&files, 'i');
     let incr = format!("appendonly.aof.{incr_seq}.incr.aof");
-    let _ = containerfs::write(
-        world,
-        id,
-        &format!("{AOF_DIR}/{incr}"),
-        Node::File {
-            content: String::new(),
-        },
-        false,
-        true,
-    );
+    put(world, id, &format!("{AOF_DIR}/{incr}"), text(String::new()));
     files.push(AofFile {
         name: incr,
         seq: incr_seq,
         kind: 'i',
     });
-    let _ = containerfs::write(
-        world,
-        id,
-        MANIFEST,
-        Node::File {
-            content: manifest_text(&files),
-        },
-        false,
-        true,
-    );
+    put(world, id, MANIFEST, text(manifest_text(&files)));
     let size_bytes = rdb(&keys(world, id)).size_bytes();
     let temp = temp_file(world, id);
-    let _ = containerfs::write(world, id, &temp, Node::Blob { size_bytes }, false, true);
+    put(world, id, &temp, Node::Blob { size_bytes });
     let duration_ms = REWRITE_FIXED_MS + size_bytes * 1000 / REWRITE_BYTES_PER_S;
     let until = world.now_ms + duration_ms;
     let c = world.engine.containers.get_mut(id).expect("exists");
@@ -199,24 +189,8 @@ pub fn on_rewrite_done(world: &mut World, id: &ContainerId, run: u32, rec: &mut 
     let files = current_manifest(world, id);
     let after = manifest_after_rewrite(&files);
     let base = rdb(&keys(world, id));
-    let _ = containerfs::write(
-        world,
-        id,
-        &format!("{AOF_DIR}/{}", after[0].name),
-        base,
-        false,
-        true,
-    );
-    let _ = containerfs::write(
-        world,
-        id,
-        MANIFEST,
-        Node::File {
-            content: manifest_text(&after),
-        },
-        false,
-        true,
-    );
+    put(world, id, &format!("{AOF_DIR}/{}", after[0].name), base);
+    put(world, id, MANIFEST, text(manifest_text(&after)));
     for old in files.iter().filter(|f| !after.contains(f)) {
         let _ = containerfs::remove(world, id, &format!("{AOF_DIR}/{}", old.name), false);
     }
@@ -435,26 +409,10 @@ fn apply(keys: &mut BTreeMap<String, String>, command: &str) {
 /// Writes a new AOF base (the dataset now) and an empty incremental file, and the manifest.
 fn rewrite_aof(world: &mut World, id: &ContainerId) {
     let node = rdb(&keys(world, id));
-    let _ = containerfs::write(world, id, &format!("{AOF_DIR}/{BASE}"), node, false, true);
-    let _ = containerfs::write(
-        world,
-        id,
-        &format!("{AOF_DIR}/{INCR}"),
-        Node::File {
-            content: String::new(),
-        },
-        false,
-        true,
-    );
+    put(world, id, &format!("{AOF_DIR}/{BASE}"), node);
+    put(world, id, &format!("{AOF_DIR}/{INCR}"), text(String::new()));
     let manifest = format!("file {BASE} seq 1 type b\nfile {INCR} seq 1 type i\n");
-    let _ = containerfs::write(
-        world,
-        id,
-        MANIFEST,
-        Node::File { content: manifest },
-        false,
-        true,
-    );
+    put(world, id, MANIFEST, text(manifest));
 }
 
 fn append_aof(world: &mut World, id: &ContainerId, command: &str) {

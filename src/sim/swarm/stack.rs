@@ -120,6 +120,19 @@ pub fn scope(namespace: &str, name: &str) -> String {
     format!("{namespace}_{name}")
 }
 
+/// The swarm name of a stack's top-level network or secret `key`: its `name:`, else the key
+/// itself when it is `external`, else `STACK_KEY` (docker/cli `convert.Namespace.Scope`); and
+/// whether it is external.
+pub fn object_name(namespace: &str, key: &str, def: &Node) -> (String, bool) {
+    let external = crate::sim::docker::compose::convert::is_external(def);
+    let name = match def.get("name").and_then(Node::scalar_text) {
+        Some(n) => n,
+        None if external => key.to_string(),
+        None => scope(namespace, key),
+    };
+    (name, external)
+}
+
 fn text(node: &Node) -> String {
     node.scalar_text().unwrap_or_default()
 }
@@ -690,12 +703,7 @@ pub fn convert(p: &Project, namespace: &str) -> Result<Converted, String> {
         if !used.contains(&key) {
             continue;
         }
-        let external = crate::sim::docker::compose::convert::is_external(def);
-        let name = match def.get("name").and_then(Node::scalar_text) {
-            Some(n) => n,
-            None if external => key.clone(),
-            None => scope(namespace, key),
-        };
+        let (name, external) = object_name(namespace, key, def);
         if external {
             out.external_networks.push(name);
             continue;

@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use super::service::{SecretRef, Spec};
-use super::stack::{LABEL_NAMESPACE, scope};
+use super::stack::LABEL_NAMESPACE;
 use crate::sim::docker::compose::model::Project;
 use crate::sim::docker::compose::yaml::Node;
 use crate::sim::docker::error::DockerError;
@@ -33,12 +33,7 @@ pub fn deploy(
 ) -> Result<BTreeMap<String, (String, String)>, DockerError> {
     let mut out = BTreeMap::new();
     for (key, def) in &project.secrets {
-        let external = crate::sim::docker::compose::convert::is_external(def);
-        let name = match def.get("name").and_then(Node::scalar_text) {
-            Some(n) => n,
-            None if external => key.clone(),
-            None => scope(namespace, key),
-        };
+        let (name, external) = super::stack::object_name(namespace, key, def);
         if external {
             // Looked up when a service uses it (convertServiceSecrets).
             if let Some(s) = world.swarm.secrets.values().find(|s| s.name == name) {
