@@ -145,8 +145,37 @@ pub struct ScenarioFile {
 }
 
 impl ScenarioFile {
+    /// The transcript; a challenge that `continues:` another is joined to it (its commands and
+    /// solution first), so it plays on its own.
     pub fn parse(&self) -> Result<Scenario, ScenarioError> {
-        Scenario::parse(self.text)
+        self.parse_within(0)
+    }
+
+    fn parse_within(&self, depth: usize) -> Result<Scenario, ScenarioError> {
+        let scenario = Scenario::parse(self.text)?;
+        let Some(before) = scenario
+            .challenge
+            .as_ref()
+            .and_then(|c| c.continues.clone())
+        else {
+            return Ok(scenario);
+        };
+        let unknown = |message: String| ScenarioError { line: 1, message };
+        // Missions chain ten deep; a cycle or a runaway chain is a bug in the files.
+        if depth > 20 {
+            return Err(unknown(format!(
+                "`continues: {before}` goes round in a circle"
+            )));
+        }
+        let file = scenario_file(&before)
+            .ok_or_else(|| unknown(format!("`continues: {before}`: no such scenario")))?;
+        let earlier = file.parse_within(depth + 1)?;
+        if earlier.challenge.is_none() {
+            return Err(unknown(format!(
+                "`continues: {before}`: it is not a challenge (no `solution:`)"
+            )));
+        }
+        Ok(scenario.continuing(&earlier))
     }
 }
 
@@ -260,6 +289,7 @@ pub const PAGES: &[Page] = &[
                 "volume-bind-tmpfs",
                 "rm-v-and-prune",
                 "root-in-the-container",
+                "checkpoint-phase-1",
             ],
         }),
     },
@@ -341,6 +371,7 @@ pub const PAGES: &[Page] = &[
                 "front-and-back-networks",
                 "internal-network-no-way-out",
                 "api-finds-its-database",
+                "checkpoint-phase-2",
             ],
         }),
     },
@@ -432,6 +463,7 @@ pub const PAGES: &[Page] = &[
                 "swarm-restart-policy",
                 "swarm-stop-first-vs-start-first",
                 "swarm-blue-green",
+                "checkpoint-phase-3",
             ],
         }),
     },
@@ -501,6 +533,7 @@ pub const PAGES: &[Page] = &[
                 "backup-ransomware",
                 "backup-export-without-volume",
                 "backup-swarm-state",
+                "checkpoint-phase-4",
             ],
         }),
     },
@@ -608,6 +641,10 @@ const ALL_SCENARIOS: [ScenarioFile; SCENARIO_COUNT] = {
 };
 
 pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {
+    scenario_file(slug)
+}
+
+fn scenario_file(slug: &str) -> Option<&'static ScenarioFile> {
     SCENARIOS.iter().find(|s| s.slug == slug)
 }
 

@@ -14,6 +14,21 @@
 //! expect always: port 8080 serves web    (holds at every step from here on)
 //! ```
 //! Blank lines are ignored. Any other line is an error that names its line number.
+//!
+//! A challenge (a phase checkpoint, a practice-project mission) is a transcript with goals but
+//! no steps to reach them: what comes before `solution:` builds its starting world, `goal:` lines
+//! are what the reader must reach from there with their own commands, `hint:` lines are given one
+//! at a time on demand, `debrief:` lines are read once every goal is met, and the steps after
+//! `solution:` are the reference solution (played when the reader asks for it, and by the tests).
+//! ```text
+//! continues: mission-1                   (start where that challenge's solution ends)
+//! goal: service shop_api running 2/2     (to reach from the start, at any step)
+//! goal always: traffic had no failures   (to keep from the start on: a reader can rewind)
+//! hint: Look at `docker service ps shop_api`.
+//! debrief: Page 8 shows why …
+//! solution:
+//! $ docker service scale shop_api=2
+//! ```
 
 use crate::sim::check::Check;
 use crate::sim::input::Fault;
@@ -60,6 +75,56 @@ pub struct Scenario {
     pub swarm: Option<SwarmSetup>,
     /// Each action with the (1-based) line it starts on.
     pub actions: Vec<(usize, Action)>,
+    /// Set when the file is a challenge (it has a `solution:` line).
+    pub challenge: Option<Challenge>,
+}
+
+/// What makes a transcript a challenge: the reader reaches its goals with their own commands.
+#[derive(Clone, PartialEq, Debug, Default)]
+pub struct Challenge {
+    /// `actions[..solution_at]` build the starting world and end with the goals (as `expect
+    /// eventually:` anchored at the start); `actions[solution_at..]` are the reference solution.
+    pub solution_at: usize,
+    /// Given one at a time, in order.
+    pub hints: Vec<String>,
+    /// Read once every goal is met: what the challenge exercised and where the path teaches it.
+    pub debrief: Vec<String>,
+    /// `continues: SLUG`: the starting world is where that challenge's solution ends (the
+    /// catalogue resolves it; see [`Scenario::continuing`]).
+    pub continues: Option<String>,
+}
+
+impl Scenario {
+    /// A challenge's starting world and its goals, without the solution.
+    pub fn challenge_start(&self) -> Scenario {
+        let mut start = self.clone();
+        if let Some(c) = &self.challenge {
+            start.actions.truncate(c.solution_at);
+        }
+        start
+    }
+
+    /// This challenge started where `before` (a challenge, played with its solution) ends: its
+    /// setup and commands come first, without its narration and goals, which were its own.
+    pub fn continuing(&self, before: &Scenario) -> Scenario {
+        let prelude: Vec<(usize, Action)> = before
+            .actions
+            .iter()
+            .filter(|(_, a)| !matches!(a, Action::Narrate(_) | Action::Expect(_)))
+            .cloned()
+            .collect();
+        let mut joined = self.clone();
+        joined.seed = before.seed;
+        joined.project = before.project.clone();
+        joined.swarm = before.swarm;
+        if let Some(c) = joined.challenge.as_mut() {
+            c.solution_at += prelude.len();
+            c.continues = None;
+        }
+        joined.actions = prelude;
+        joined.actions.extend(self.actions.iter().cloned());
+        joined
+    }
 }
 
 /// The machines of a swarm lab: `node-1`… are the managers, then the workers.
@@ -92,6 +157,11 @@ impl Scenario {
         let mut project = None;
         let mut swarm: Option<SwarmSetup> = None;
         let mut actions = Vec::new();
+        let mut challenge: Option<Challenge> = None;
+        let mut goals: Vec<(usize, Action)> = Vec::new();
+        let mut hints = Vec::new();
+        let mut debrief = Vec::new();
+        let mut continues = None;
         let lines: Vec<&str> = text.lines().collect();
         let mut i = 0;
         while i < lines.len() {
@@ -114,6 +184,48 @@ impl Scenario {
             }
             if let Some(rest) = trimmed.strip_prefix("page:") {
                 page = rest.trim().to_string();
+            } else if let Some((mode, rest)) = trimmed
+                .strip_prefix("goal:")
+                .map(|r| (Mode::Eventually, r))
+                .or_else(|| {
+                    trimmed
+                        .strip_prefix("goal always:")
+                        .map(|r| (Mode::Always, r))
+                })
+            {
+                if challenge.is_some() {
+                    return Err(err("a `goal:` belongs before `solution:`".to_string()));
+                }
+                let check = Check::parse(rest).map_err(|e| err(e.0))?;
+                goals.push((
+                    number,
+                    Action::Expect(Expect {
+                        mode,
+                        check,
+                        text: rest.trim().to_string(),
+                    }),
+                ));
+            } else if let Some(rest) = trimmed.strip_prefix("hint:") {
+                hints.push(rest.trim().to_string());
+            } else if let Some(rest) = trimmed.strip_prefix("debrief:") {
+                debrief.push(rest.trim().to_string());
+            } else if let Some(rest) = trimmed.strip_prefix("continues:") {
+                continues = Some(rest.trim().to_string());
+            } else if trimmed == "solution:" {
+                if challenge.is_some() {
+                    return Err(err("a challenge has one `solution:`".to_string()));
+                }
+                if goals.is_empty() {
+                    return Err(err(
+                        "a challenge needs a `goal:` before `solution:`".to_string()
+                    ));
+                }
+                // The goals are anchored where the starting world is complete.
+                actions.append(&mut goals);
+                challenge = Some(Challenge {
+                    solution_at: actions.len(),
+                    ..Challenge::default()
+                });
             } else if let Some(rest) = trimmed.strip_prefix("setup:") {
                 let mut words = rest.split_whitespace();
                 match words.next() {
@@ -249,7 +361,7 @@ impl Scenario {
                 ));
             } else {
                 return Err(err(format!(
-                    "cannot read `{trimmed}`: a line starts with #, >, $, !, wait, expect, page: or setup:"
+                    "cannot read `{trimmed}`: a line starts with #, >, $, !, wait, expect, page:, setup:, goal:, hint:, debrief:, continues: or solution:"
                 )));
             }
         }
@@ -257,6 +369,24 @@ impl Scenario {
             line: 1,
             message: "the first line must be `# Title`".to_string(),
         })?;
+        if let Some((line, _)) = goals.first() {
+            return Err(ScenarioError {
+                line: *line,
+                message: "a `goal:` needs a `solution:` after it (or write `expect eventually:`)"
+                    .to_string(),
+            });
+        }
+        if let Some(c) = challenge.as_mut() {
+            c.hints = hints;
+            c.debrief = debrief;
+            c.continues = continues;
+        } else if !hints.is_empty() || !debrief.is_empty() || continues.is_some() {
+            return Err(ScenarioError {
+                line: 1,
+                message: "`hint:`, `debrief:` and `continues:` belong to a challenge (a file with `solution:`)"
+                    .to_string(),
+            });
+        }
         Ok(Scenario {
             title,
             page,
@@ -264,6 +394,7 @@ impl Scenario {
             project,
             swarm,
             actions,
+            challenge,
         })
     }
 }
@@ -293,6 +424,42 @@ mod tests {
             Action::Command("cat > f <<EOF\nline one\nEOF".into())
         );
         assert_eq!(s.actions[1].0, 5);
+    }
+
+    #[test]
+    fn a_challenge_keeps_its_goals_at_the_start_and_its_solution_apart() {
+        let s = Scenario::parse(
+            "# C\nsetup: host\n$ docker run -d --name a nginx\ngoal: container b is running\nhint: run it\ndebrief: done\nsolution:\n$ docker run -d --name b nginx\n",
+        )
+        .unwrap();
+        let c = s.challenge.clone().unwrap();
+        assert_eq!(c.solution_at, 2);
+        assert_eq!((c.hints.len(), c.debrief.len()), (1, 1));
+        assert!(matches!(&s.actions[1].1, Action::Expect(e) if e.mode == Mode::Eventually));
+        assert_eq!(s.challenge_start().actions.len(), 2);
+        let next = Scenario::parse(
+            "# D\ncontinues: c\ngoal: container c is running\nsolution:\n$ docker run -d --name c nginx\n",
+        )
+        .unwrap();
+        let joined = next.continuing(&s);
+        // a's and b's commands, then D's goal and its solution.
+        assert_eq!(joined.actions.len(), 4);
+        assert_eq!(joined.challenge.unwrap().solution_at, 3);
+    }
+
+    #[test]
+    fn challenge_lines_out_of_place_are_errors() {
+        let e = Scenario::parse("# T\ngoal: container a is running\n").unwrap_err();
+        assert_eq!(e.line, 2);
+        let e = Scenario::parse("# T\nsolution:\n").unwrap_err();
+        assert!(e.message.contains("needs a `goal:`"));
+        let e = Scenario::parse("# T\nhint: x\n$ docker ps\n").unwrap_err();
+        assert!(e.message.contains("belong to a challenge"));
+        let e = Scenario::parse(
+            "# T\ngoal: container a is running\nsolution:\ngoal: container b is running\n",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, 4);
     }
 
     #[test]

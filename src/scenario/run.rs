@@ -156,6 +156,7 @@ impl Run {
             project: project.map(str::to_string),
             swarm: None,
             actions: Vec::new(),
+            challenge: None,
         };
         let mut world = World::new(seed);
         if let Some(template) = project {
@@ -281,6 +282,23 @@ impl Run {
         }
         run.scripted_steps = run.timeline.cursor();
         Ok(run)
+    }
+
+    /// A challenge's starting world, ready for the reader: its setup and commands played, its
+    /// goals pending until the reader's own steps reach them. The transcript no longer decides
+    /// when it is over, so an unmet goal stays pending, never failed.
+    pub fn open_challenge(
+        scenario: &Scenario,
+        seed_override: Option<u64>,
+    ) -> Result<Run, ScenarioError> {
+        let mut run = Run::play(&scenario.challenge_start(), seed_override)?;
+        run.taken_over = true;
+        Ok(run)
+    }
+
+    /// Whether every goal is met at the cursor (a challenge solved, a scenario played through).
+    pub fn all_goals_met(&self) -> bool {
+        !self.goals.goals.is_empty() && self.goal_statuses().iter().all(|s| *s == GoalStatus::Met)
     }
 
     fn observe_last(&mut self) {

@@ -122,6 +122,8 @@ pub struct Session {
     pub scratch: Vec<Scratch>,
     /// What → does at the end of the known steps; `None` inside them or when nothing is left.
     next_event: Option<NextEvent>,
+    /// A challenge played as its reference solution (`&solution`), not from its starting world.
+    pub solution: bool,
 }
 
 impl Session {
@@ -138,7 +140,7 @@ impl Session {
                 .cloned(),
             None => scenarios.first().cloned(),
         };
-        let mut session = Session::start(page, chosen, q.seed);
+        let mut session = Session::start_as(page, chosen, q.seed, q.solution);
         // One budget for every step computed beyond the precomputed ones, whatever the link says.
         let mut budget = MAX_EXTRA_STEPS;
         for input in &q.inputs {
@@ -165,7 +167,13 @@ impl Session {
         if target > session.len() {
             session.reach(target, &mut budget);
         }
-        let step = q.step.unwrap_or(0).min(session.run.timeline.len());
+        // A challenge opens where its starting world is complete, ready for the reader.
+        let first = if session.is_challenge() {
+            session.base_len
+        } else {
+            0
+        };
+        let step = q.step.unwrap_or(first).min(session.run.timeline.len());
         session.run.seek(step);
         session.refresh();
         session
@@ -177,12 +185,34 @@ impl Session {
         scenario: Option<(&'static ScenarioFile, Scenario)>,
         seed: Option<u64>,
     ) -> Session {
+        Session::start_as(page, scenario, seed, false)
+    }
+
+    /// As [`Session::start`]; a challenge opens on its starting world with its goals to reach,
+    /// or with `solution`, plays its reference solution like any transcript.
+    pub fn start_as(
+        page: &'static Page,
+        scenario: Option<(&'static ScenarioFile, Scenario)>,
+        seed: Option<u64>,
+        solution: bool,
+    ) -> Session {
+        let solution = solution
+            && scenario
+                .as_ref()
+                .is_some_and(|(_, s)| s.challenge.is_some());
         let (file, run, seed) = match scenario {
             Some((file, s)) => {
                 let seed = seed.unwrap_or(s.seed);
+                let play = |seed: Option<u64>| {
+                    if s.challenge.is_some() && !solution {
+                        Run::open_challenge(&s, seed)
+                    } else {
+                        Run::play(&s, seed)
+                    }
+                };
                 // A transcript is tested with its own seed; should another seed break it, play
                 // it as written rather than fail.
-                match Run::play(&s, Some(seed)).or_else(|_| Run::play(&s, None)) {
+                match play(Some(seed)).or_else(|_| play(None)) {
                     Ok(run) => {
                         let seed = run.timeline.start().seed;
                         (Some(file), run, seed)
@@ -207,9 +237,15 @@ impl Session {
             base_len,
             scratch: Vec::new(),
             next_event: None,
+            solution,
         };
         session.refresh();
         session
+    }
+
+    /// On a challenge's starting world: the reader has goals to reach with their own commands.
+    pub fn is_challenge(&self) -> bool {
+        self.run.scenario.challenge.is_some() && !self.solution
     }
 
     /// The `scenario` URL parameter.
@@ -390,6 +426,7 @@ impl Session {
             step: Some(self.cursor()),
             len: (self.len() > self.base_len).then_some(self.len()),
             inputs,
+            solution: self.solution,
             embed,
         }
     }
@@ -673,6 +710,31 @@ mod tests {
                 s.seed
             )
         );
+    }
+
+    #[test]
+    fn a_challenge_opens_on_its_start_and_a_link_brings_back_what_the_reader_did() {
+        let volumes = page("volumes-persistence");
+        let s = Session::open(volumes, &url::parse("scenario=checkpoint-phase-1"));
+        assert!(s.is_challenge());
+        assert_eq!(s.cursor(), s.len(), "ready for the reader, not at step 0");
+        assert!(!s.run.all_goals_met());
+        let mut s = s;
+        assert_eq!(s.type_line("docker rm -f api"), Typed::Step);
+        let q = url::serialize(&s.query(false));
+        assert!(!q.contains("solution"), "{q}");
+        let again = Session::open(volumes, &url::parse(&q));
+        assert!(again.is_challenge());
+        assert_eq!((again.cursor(), again.len()), (s.cursor(), s.len()));
+        // The reference solution plays like a transcript, from step 0, and reaches every goal.
+        let mut solution =
+            Session::open(volumes, &url::parse("scenario=checkpoint-phase-1&solution"));
+        assert!(!solution.is_challenge() && solution.solution);
+        assert_eq!(solution.cursor(), 0);
+        assert!(url::serialize(&solution.query(false)).contains("&solution"));
+        let end = solution.len();
+        solution.seek(end);
+        assert!(solution.run.all_goals_met());
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! The URL is the bookmark: `?page=…&scenario=…&seed=…&step=…[&len=…][&in=…]*[&embed]`.
+//! The URL is the bookmark: `?page=…&scenario=…&seed=…&step=…[&len=…][&in=…]*[&solution][&embed]`.
+//! `solution` plays a challenge's reference solution instead of its starting world.
 //!
 //! Pure functions (no web API), so they are tested natively. Loading the same query must restore
 //! the same moment, so besides the page, scenario, seed and step the query keeps what the reader
@@ -79,6 +80,8 @@ pub struct Query {
     /// Known steps when the reader ran past the precomputed ones.
     pub len: Option<usize>,
     pub inputs: Vec<UrlInput>,
+    /// A challenge's reference solution rather than its starting world.
+    pub solution: bool,
     pub embed: bool,
 }
 
@@ -107,6 +110,7 @@ pub fn parse(search: &str) -> Query {
                 }
             }
             "embed" => q.embed = !matches!(value, "0" | "false" | "no"),
+            "solution" => q.solution = !matches!(value, "0" | "false" | "no"),
             _ => {}
         }
     }
@@ -136,6 +140,9 @@ pub fn serialize(q: &Query) -> String {
     }
     for input in &q.inputs {
         parts.push(format!("in={}", input.encode()));
+    }
+    if q.solution {
+        parts.push("solution".to_string());
     }
     if q.embed {
         parts.push("embed".to_string());
@@ -247,6 +254,7 @@ mod tests {
                     text: r#"docker ps -a --format "{{.Names}}: 100% & done+ok""#.into(),
                 },
             ],
+            solution: true,
             embed: true,
         };
         let s = serialize(&q);

@@ -30,6 +30,39 @@ pub enum StoreCheck {
         name: String,
         rows: usize,
     },
+    /// `image notes-api:slim is under 200MB`: it exists and `docker images` shows it smaller
+    /// (decimal units, as the SIZE column).
+    ImageUnder { reference: String, max_bytes: u64 },
+    /// `container api uses image notes-api:slim`: created from that reference.
+    UsesImage { name: String, reference: String },
+    /// `container db keeps /var/lib/postgresql/data in volume pgdata`: that folder is a mount of
+    /// that named volume, so the data outlives the container.
+    KeepsInVolume {
+        name: String,
+        target: String,
+        volume: String,
+    },
+}
+
+/// `200MB`, `1.5GB`, `80kB` as `docker images` prints sizes (powers of 1000).
+fn decimal_size(text: &str) -> Result<u64, String> {
+    let split = text
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let scale: f64 = match unit {
+        "B" => 1.0,
+        "kB" | "KB" => 1e3,
+        "MB" => 1e6,
+        "GB" => 1e9,
+        _ => return Err(format!("`{text}` is not a size (try 200MB or 1.2GB)")),
+    };
+    number
+        .parse::<f64>()
+        .ok()
+        .filter(|n| n.is_finite() && *n >= 0.0)
+        .map(|n| (n * scale) as u64)
+        .ok_or_else(|| format!("`{text}` is not a size (try 200MB or 1.2GB)"))
 }
 
 fn quoted(text: &str) -> Result<String, String> {
@@ -109,6 +142,23 @@ impl StoreCheck {
                 name: name.to_string(),
                 rows,
             }),
+            ["image", reference, "is", "under", size] => {
+                decimal_size(size).map(|max_bytes| StoreCheck::ImageUnder {
+                    reference: reference.to_string(),
+                    max_bytes,
+                })
+            }
+            ["container", name, "uses", "image", reference] => Ok(StoreCheck::UsesImage {
+                name: name.to_string(),
+                reference: reference.to_string(),
+            }),
+            ["container", name, "keeps", target, "in", "volume", volume] => {
+                Ok(StoreCheck::KeepsInVolume {
+                    name: name.to_string(),
+                    target: target.to_string(),
+                    volume: volume.to_string(),
+                })
+            }
             _ => return None,
         })
     }
@@ -116,6 +166,32 @@ impl StoreCheck {
     pub fn holds(&self, world: &World) -> bool {
         let engine = &world.engine;
         match self {
+            StoreCheck::ImageUnder {
+                reference,
+                max_bytes,
+            } => super::image::ImageRef::parse(reference).is_ok_and(|r| {
+                engine
+                    .images
+                    .get(&r.full())
+                    .is_some_and(|i| i.size_bytes() < *max_bytes)
+            }),
+            StoreCheck::UsesImage { name, reference } => {
+                let wanted = super::image::ImageRef::parse(reference).map(|r| r.full());
+                engine.by_name(name).is_some_and(|c| {
+                    super::image::ImageRef::parse(&c.config.image).map(|r| r.full()) == wanted
+                })
+            }
+            StoreCheck::KeepsInVolume {
+                name,
+                target,
+                volume,
+            } => engine.by_name(name).is_some_and(|c| {
+                c.fs.mounts.iter().any(|m| {
+                    m.kind == super::mount::MountKind::Volume
+                        && m.source == *volume
+                        && m.target.trim_end_matches('/') == target.trim_end_matches('/')
+                })
+            }),
             StoreCheck::VolumeExists { name, exists } => {
                 engine.volumes.contains_key(name) == *exists
             }
