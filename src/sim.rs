@@ -21,6 +21,7 @@ pub mod invariants;
 pub mod lab;
 pub mod offsite;
 pub mod order;
+pub mod readiness;
 pub mod record;
 pub mod rng;
 pub mod shell;

@@ -6,6 +6,7 @@
 //! simulation is a panic, which the hook turns into a visible panel rather than a dead page.
 
 pub mod app;
+pub mod challenge;
 pub mod embed;
 pub mod goals;
 pub mod home;

@@ -78,6 +78,9 @@ pub enum View {
     /// The data's rows over time with every backup, disaster and restore (which backup brought
     /// back which data); where each copy lives, the 3-2-1 rule; the measured RPO and RTO.
     Backups,
+    /// The practice project: the shop's swarm, its production-readiness scorecard, the requests
+    /// it answers.
+    Practice,
 }
 
 /// What a page's free play starts from.
@@ -93,6 +96,13 @@ pub enum Start {
     },
     /// A formed swarm with the terminal on node-1, as `setup: swarm managers=M workers=W`.
     Swarm { managers: usize, workers: usize },
+    /// A formed swarm whose node-1 has a project folder from a template (the practice project).
+    SwarmProject {
+        managers: usize,
+        workers: usize,
+        template: &'static str,
+        what: &'static str,
+    },
 }
 
 impl Start {
@@ -102,6 +112,16 @@ impl Start {
             Start::Host => Run::sandbox(seed),
             Start::Project { template, .. } => Run::sandbox_with_project(seed, Some(template)),
             Start::Swarm { managers, workers } => Run::sandbox_with_swarm(seed, managers, workers),
+            Start::SwarmProject {
+                managers,
+                workers,
+                template,
+                ..
+            } => {
+                let mut run = Run::sandbox_with_swarm(seed, managers, workers);
+                run.seed_project(template);
+                run
+            }
         }
     }
 
@@ -113,6 +133,7 @@ impl Start {
             Start::Swarm { managers, workers } => {
                 format!("Free play (a swarm: {managers} managers, {workers} workers)")
             }
+            Start::SwarmProject { what, .. } => format!("Free play ({what})"),
         }
     }
 }
@@ -675,7 +696,7 @@ pub fn pages_json() -> String {
                 let start = match lesson.start {
                     Start::Host => "host",
                     Start::Project { .. } => "project",
-                    Start::Swarm { .. } => "swarm",
+                    Start::Swarm { .. } | Start::SwarmProject { .. } => "swarm",
                 };
                 let extra = serde_json::json!({
                     "view": format!("{:?}", lesson.view),
@@ -720,7 +741,9 @@ mod tests {
             assert!(!lesson.examples.is_empty(), "{}: no examples", page.slug);
             assert!(!lesson.scenarios.is_empty(), "{}: no scenario", page.slug);
             assert!(!lesson.free_play_hint.is_empty(), "{}: no hint", page.slug);
-            if let Start::Project { template, .. } = lesson.start {
+            if let Start::Project { template, .. } | Start::SwarmProject { template, .. } =
+                lesson.start
+            {
                 let mut world = crate::sim::World::new(1);
                 assert_eq!(world.fs.seed_project(template), Ok(()), "{}", page.slug);
             }

@@ -190,6 +190,18 @@ impl Run {
         run
     }
 
+    /// Free play's project folder, filled from a template after the world is made (a swarm's
+    /// terminal machine, node-1, holds it). The start is re-observed: nothing has happened yet.
+    pub fn seed_project(&mut self, template: &str) {
+        let mut world = self.timeline.world().clone();
+        // An unknown template leaves the folder empty; the templates are tested in hostfs.rs.
+        let _ = world.fs.seed_project(template);
+        self.scenario.project = Some(template.to_string());
+        self.goals = Goals::default();
+        self.goals.observe(0, &world, None);
+        self.timeline = Timeline::new(world);
+    }
+
     /// Plays the whole transcript. Errors name the line that could not be carried out.
     pub fn play(scenario: &Scenario, seed_override: Option<u64>) -> Result<Run, ScenarioError> {
         let seed = seed_override.unwrap_or(scenario.seed);

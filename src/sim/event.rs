@@ -54,8 +54,9 @@ pub enum Event {
     TraefikPoll { container: ContainerId, run: u32 },
     /// A Traefik's 24 h certificate renewal check (src/sim/traefik/certs.rs).
     TraefikRenew { container: ContainerId, run: u32 },
-    /// A leaking container may have run out of memory now (src/sim/docker/resources.rs).
-    MemoryCheck,
+    /// A leaking container on machine `host` may have run out of memory now
+    /// (src/sim/docker/resources.rs); every machine's kernel watches its own memory.
+    MemoryCheck { host: String },
     /// A Redis AOF rewrite is done (src/sim/docker/redis.rs).
     AofRewriteDone { container: ContainerId, run: u32 },
     /// A container's timer on one machine of the lab: `event` runs with that machine's engine
@@ -90,7 +91,7 @@ impl Event {
             | Event::Cron
             | Event::VmBoot { .. }
             | Event::DiskFull
-            | Event::MemoryCheck
+            | Event::MemoryCheck { .. }
             | Event::SwarmTick
             | Event::SwarmWork
             | Event::TrafficTick

@@ -109,7 +109,11 @@ fn dispatch(world: &mut World, event: Event, record: &mut Record) -> bool {
         }
         Event::VmBoot { vm, boot, stage } => lab::on_vm_boot(world, &vm, boot, stage, record),
         Event::DiskFull => disk::on_disk_full(world, record),
-        Event::MemoryCheck => super::docker::resources::on_memory_check(world, record),
+        Event::MemoryCheck { host } => world
+            .on_host(&host, |w| {
+                super::docker::resources::on_memory_check(w, record)
+            })
+            .unwrap_or(false),
         Event::SwarmTick => super::swarm::control::on_tick(world, record),
         Event::NodeHeartbeatTimeout { machine, since_ms } => {
             super::swarm::control::on_heartbeat_timeout(world, &machine, since_ms, record)

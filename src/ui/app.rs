@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use yew::html::Scope;
 use yew::prelude::*;
 
+use super::challenge::ChallengePanel;
 use super::dom;
 use super::embed::{EmbedSnippet, NowLine, OpenFull};
 use super::goals::{self, Goals};
@@ -49,6 +50,10 @@ pub enum Msg {
     /// Follow the last touched container again.
     Unpin,
     PickScenario(String),
+    /// One more hint of the challenge.
+    Hint,
+    /// A challenge's reference solution (`true`) or back to its starting world (`false`).
+    Solution(bool),
     /// Skip to the next narrated moment (▸▸, Shift+→).
     Skip,
     Resize,
@@ -77,6 +82,8 @@ struct Lesson {
     pinned: Option<String>,
     /// Lines typed, for Up/Down.
     history: Rc<Vec<String>>,
+    /// How many of a challenge's hints the reader asked for.
+    hints_shown: usize,
 }
 
 impl Lesson {
@@ -92,6 +99,7 @@ impl Lesson {
             menu: None,
             pinned: None,
             history: Rc::new(Vec::new()),
+            hints_shown: 0,
         }
     }
 }
@@ -302,6 +310,29 @@ impl Component for App {
                     let history = lesson.history.clone();
                     **lesson = Lesson::new(page, lesson.parts, &q);
                     lesson.history = history;
+                    true
+                }
+                Msg::Hint => {
+                    lesson.hints_shown += 1;
+                    true
+                }
+                Msg::Solution(solution) => {
+                    self.playing = None;
+                    let own = s.inputs.len();
+                    if own > 0 && !confirm_switch(own) {
+                        return false;
+                    }
+                    let page = s.page;
+                    let q = Query {
+                        page: Some(page.slug.to_string()),
+                        scenario: Some(s.scenario_param().to_string()),
+                        solution,
+                        ..Query::default()
+                    };
+                    let (history, hints) = (lesson.history.clone(), lesson.hints_shown);
+                    **lesson = Lesson::new(page, lesson.parts, &q);
+                    lesson.history = history;
+                    lesson.hints_shown = hints;
                     true
                 }
                 Msg::Resize => false,
@@ -590,6 +621,13 @@ impl App {
                         <Panel class="goals-panel" heading_id="goals-h" heading="Goals">
                             <Goals goals={Rc::new(goals::views(run))} free_play_hint={lesson.parts.free_play_hint} />
                         </Panel>
+                        if let Some(c) = &run.scenario.challenge {
+                            <Panel class="challenge-panel" testid="challenge-panel" heading_id="challenge-h" heading="Challenge" hint={AttrValue::from(if s.solution { "reference solution" } else { "your turn" })}>
+                                <ChallengePanel hints={c.hints.clone()} debrief={c.debrief.clone()} hints_shown={lesson.hints_shown}
+                                    solved={run.all_goals_met()} solution={s.solution}
+                                    on_hint={link.callback(|_| Msg::Hint)} on_solution={link.callback(Msg::Solution)} />
+                            </Panel>
+                        }
                         <Panel class="embed-panel" heading_id="embed-h" heading="Embed">
                             <EmbedSnippet src={embed_src} title={embed_title} />
                         </Panel>

@@ -21,6 +21,7 @@ pub mod images;
 pub mod lifecycle;
 pub mod network;
 pub mod overlay;
+pub mod practice;
 pub mod swarm;
 pub mod traefik;
 pub mod traffic_chart;
@@ -85,6 +86,7 @@ pub fn panels(view: View, stage: &Stage) -> (Html, Html) {
         View::Disk => disk::panels(stage),
         View::Traefik => traefik::panels(stage),
         View::Backups => backups::panels(stage),
+        View::Practice => practice::panels(stage),
     }
 }
 

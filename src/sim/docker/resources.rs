@@ -125,11 +125,13 @@ pub fn set_leak(
     Ok(())
 }
 
-/// When the next out-of-memory comes, if a leak is running: an event then.
+/// When the next out-of-memory comes on this machine (the mounted engine's), if a leak runs
+/// there: an event then, for this machine.
 pub fn schedule(world: &mut World) {
     if let Some(at_ms) = next_oom_ms(world) {
         let delay = at_ms.saturating_sub(world.now_ms).max(1);
-        world.schedule_in(delay, Event::MemoryCheck);
+        let host = world.here().to_string();
+        world.schedule_in(delay, Event::MemoryCheck { host });
     }
 }
 

@@ -27,9 +27,18 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
             container,
             bytes_per_s,
             ..
-        } => fault_target(world, container, rec).and_then(|id| {
-            crate::sim::docker::resources::set_leak(world, &id, *bytes_per_s, rec)
-        }),
+        } => match swarm_task_target(world, container) {
+            // A swarm service's task may run on any node: its container leaks there, and that
+            // node's kernel is the one that runs out.
+            Some((host, id)) => world
+                .on_host(&host, |w| {
+                    crate::sim::docker::resources::set_leak(w, &id, *bytes_per_s, rec)
+                })
+                .unwrap_or_else(|| Err(format!("{host} is not a machine of this lab"))),
+            None => fault_target(world, container, rec).and_then(|id| {
+                crate::sim::docker::resources::set_leak(world, &id, *bytes_per_s, rec)
+            }),
+        },
         Fault::FsBusy { container } => fault_target(world, container, rec).map(|id| {
             let c = world.engine.containers.get_mut(&id).expect("resolved");
             c.fs_busy = true;
@@ -75,6 +84,33 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         ));
         rec.error = true;
     }
+}
+
+/// A swarm service named `name` (`shop_api`), not a container of this machine: the machine and
+/// container of its running task with the lowest slot, as `docker service ps` lists first.
+fn swarm_task_target(world: &World, name: &str) -> Option<(String, ContainerId)> {
+    if world.engine.resolve(name).is_ok() {
+        return None;
+    }
+    let service = world
+        .swarm
+        .services
+        .values()
+        .find(|s| s.spec.name == name)?;
+    world
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| {
+            t.service_id == service.id
+                && t.state == crate::sim::swarm::task::TaskState::Running
+                && t.container.is_some()
+        })
+        .min_by_key(|t| (t.slot, t.id.clone()))
+        .and_then(|t| {
+            let node = world.swarm.nodes.get(t.node_id.as_ref()?)?;
+            Some((node.hostname.clone(), t.container.clone()?))
+        })
 }
 
 /// The container a fault names: a name or ID as the daemon resolves it or, on a Compose project, a

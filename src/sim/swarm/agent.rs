@@ -153,6 +153,12 @@ fn run_options(world: &World, t: &Task) -> Option<RunOptions> {
         stop_timeout_s: Some(c.stop_grace_ms.div_ceil(SECOND_MS) as u32),
         stop_signal: c.stop_signal.clone(),
         networks: vec!["none".to_string()],
+        // The task's limits become its container's cgroup (`docker inspect` shows them), so a
+        // leak is OOM-killed in the container rather than by the node's kernel at large.
+        memory_bytes: (template.limit_memory_bytes > 0).then_some(template.limit_memory_bytes),
+        nano_cpus: (template.limit_nano_cpus > 0).then_some(template.limit_nano_cpus),
+        log_driver: c.log_driver.clone(),
+        log_opts: c.log_opts.clone(),
         ..RunOptions::default()
     })
 }

@@ -202,6 +202,10 @@ pub struct ContainerSpec {
     pub labels: BTreeMap<String, String>,
     /// `--secret`: secrets mounted as files in `/run/secrets/`.
     pub secrets: Vec<SecretRef>,
+    /// `--log-driver` (SwarmKit `TaskSpec.LogDriver`); `None`: the node's daemon default.
+    pub log_driver: Option<String>,
+    /// `--log-opt max-size=10m`, as `KEY=VALUE`.
+    pub log_opts: Vec<String>,
 }
 
 /// A secret a service's tasks mount (SwarmKit `SecretReference`).

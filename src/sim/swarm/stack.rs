@@ -504,6 +504,12 @@ fn service_spec(
         })
         .collect();
     c.mounts = mounts(s, p, namespace);
+    c.log_driver = s.logging_driver.clone();
+    c.log_opts = s
+        .logging_options
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
     c.stop_signal = s.stop_signal.clone();
     if let Some(g) = &s.stop_grace_period {
         c.stop_grace_ms = health::parse_duration_ms(g)

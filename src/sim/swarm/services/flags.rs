@@ -57,6 +57,8 @@ macro_rules! service_flags {
             Flag::typed("stop-grace-period", None, "duration"),
             Flag::string("stop-signal", None),
             Flag::typed("replicas-max-per-node", None, "uint"),
+            Flag::string("log-driver", None),
+            Flag::typed("log-opt", None, "list"),
             Flag::bool("detach", Some('d')),
             Flag::bool("quiet", Some('q')),
             $($extra),*
@@ -511,6 +513,13 @@ fn apply_task(cmd: &Command, spec: &mut Spec, p: &Parsed) -> Result<(), DockerEr
     }
     if let Some(v) = p.value("stop-signal") {
         t.container.stop_signal = (!v.is_empty()).then(|| v.to_string());
+    }
+    // docker/cli (`logDriverOptions.toAPI`, `updateLogDriver`): the options travel with a
+    // driver; `--log-opt` without `--log-driver` is dropped, and a new driver replaces the
+    // options whole.
+    if let Some(v) = p.value("log-driver") {
+        t.container.log_driver = (!v.is_empty()).then(|| v.to_string());
+        t.container.log_opts = p.values("log-opt");
     }
     let condition = |v: &str| {
         RestartCondition::parse(v)

@@ -328,6 +328,10 @@ fn secrets_json(refs: &[super::super::service::SecretRef]) -> Value {
     )
 }
 
+/// `.Spec` as the API returns it.
+///
+/// Long because it is one JSON document with one block per part of the spec (container,
+/// resources, placement, restart, networks, logging, update and rollback), in moby's order.
 fn spec_json(s: &Spec) -> Value {
     let t = &s.template;
     let c = &t.container;
@@ -406,6 +410,15 @@ fn spec_json(s: &Spec) -> Value {
     }
     if !t.networks.is_empty() {
         task["Networks"] = Value::Array(t.networks.iter().map(|n| json!({"Target": n})).collect());
+    }
+    if let Some(driver) = &c.log_driver {
+        // A Go map: encoding/json writes its keys sorted.
+        let options: std::collections::BTreeMap<&str, &str> = c
+            .log_opts
+            .iter()
+            .filter_map(|o| o.split_once('='))
+            .collect();
+        task["LogDriver"] = json!({"Name": driver, "Options": options});
     }
     json!({
         "Name": s.name,

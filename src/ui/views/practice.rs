@@ -1,0 +1,84 @@
+//! Page 15, the practice project: the shop's swarm, its production-readiness scorecard, and the
+//! requests it answers.
+//!
+//! The picture is the swarm page's (nodes, their tasks, a node's menu to kill or drain it): the
+//! shop is a stack like any other. The side panel is what this page adds: the scorecard of the
+//! `shop` stack as the swarm runs it now (src/sim/readiness.rs), so every mission that fixes a
+//! pitfall raises the score the moment its update lands, and the traffic chart that proves an
+//! update lost no request. Each line of the scorecard links the scenario showing that pitfall.
+
+use yew::prelude::*;
+
+use super::swarm::{SwarmPicture, SwarmSide};
+use super::traffic_chart::TrafficChart;
+use crate::sim::readiness::{self, PRACTICE_STACK};
+use crate::ui::panel::Panel;
+
+#[derive(Properties, PartialEq)]
+pub struct ScorecardProps {
+    pub world: super::WorldRef,
+}
+
+/// The scorecard of the shop stack, or what to do before it can be scored.
+#[function_component(Scorecard)]
+pub fn scorecard(props: &ScorecardProps) -> Html {
+    let items = readiness::scorecard(&props.world, PRACTICE_STACK);
+    if items.is_empty() {
+        return html! {
+            <div class="scorecard" data-testid="scorecard" data-score="0">
+                <p class="muted">{format!("Deploy the stack as `{PRACTICE_STACK}` (`docker stack deploy -c stack.yml {PRACTICE_STACK}`) and its production readiness is scored here, live.")}</p>
+            </div>
+        };
+    }
+    let (passed, total) = readiness::score(&items);
+    html! {
+        <div class="scorecard" data-testid="scorecard" data-score={passed.to_string()}>
+            <p class="scorecard-total"><strong>{format!("{passed} of {total}")}</strong>{" production checks pass"}</p>
+            <ul class="scorecard-list">
+                { for items.iter().map(|i| html! {
+                    <li key={i.id} class={classes!("scorecard-item", if i.ok { "ok" } else { "bad" })} data-rule={i.id} data-ok={i.ok.to_string()}>
+                        <span class="goal-icon" aria-label={if i.ok { "passes" } else { "fails" }}>{if i.ok { "✓" } else { "✗" }}</span>
+                        <span>
+                            <a href={format!("?page={}&scenario={}", page_of(i.scenario), i.scenario)}>{i.title}</a>
+                            <span class="muted">{format!(" · {}", i.detail)}</span>
+                        </span>
+                    </li>
+                }) }
+            </ul>
+        </div>
+    }
+}
+
+/// The page of the path whose scenario shows an item's pitfall.
+fn page_of(scenario: &str) -> String {
+    crate::scenario::catalogue::scenario(scenario)
+        .and_then(|f| f.parse().ok())
+        .map(|s| s.page)
+        .unwrap_or_default()
+}
+
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    let (world, last) = (&stage.world, &stage.last);
+    let menu = stage
+        .menu
+        .clone()
+        .filter(|host| world.swarm.machines.contains_key(host))
+        .map(AttrValue::from);
+    let picture = html! {
+        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
+            heading="The shop on its swarm" hint="click a node to kill, start or drain it">
+            <SwarmPicture world={world.clone()} last={last.clone()} {menu}
+                on_node={stage.on_card.clone()} on_fault={stage.on_fault.clone()}
+                on_command={stage.on_command.clone()} on_close_menu={stage.on_close_menu.clone()}
+                cursor={stage.session.cursor()} len={stage.session.len()} />
+        </Panel>
+    };
+    let side = html! {
+        <Panel class="diagram-panel" testid="practice-side" heading_id="practice-side-h" heading="Production readiness, requests, and the swarm">
+            <Scorecard world={world.clone()} />
+            <TrafficChart world={world.clone()} />
+            <SwarmSide world={world.clone()} last={last.clone()} />
+        </Panel>
+    };
+    (picture, side)
+}
