@@ -82,6 +82,13 @@ pub enum Check {
     /// `data lost under 24h`, `restore recovers rows up to 03:00`, `3-2-1 holds`…
     /// (src/sim/backup/check.rs).
     Backup(super::backup::check::BackupCheck),
+    /// `stack shop passes tags` / `stack shop fails secrets`: a line of the production-readiness
+    /// scorecard (src/sim/readiness.rs), by its id.
+    Readiness {
+        stack: String,
+        item: String,
+        passes: bool,
+    },
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -113,6 +120,19 @@ impl Check {
             w.parse::<u32>()
                 .map_err(|_| err(&format!("`{w}` is not a number")))
         };
+        if let ["stack", stack, verdict @ ("passes" | "fails"), item] = words.as_slice() {
+            if !super::readiness::ITEMS.contains(item) {
+                return Err(err(&format!(
+                    "`{item}` is not a scorecard line (try {})",
+                    super::readiness::ITEMS.join(", ")
+                )));
+            }
+            return Ok(Check::Readiness {
+                stack: stack.to_string(),
+                item: item.to_string(),
+                passes: *verdict == "passes",
+            });
+        }
         if let Some(traefik) = super::traefik::check::TraefikCheck::parse(&words, text) {
             return traefik.map(Check::Traefik).map_err(|why| err(&why));
         }
@@ -177,6 +197,13 @@ impl Check {
     pub fn holds(&self, world: &World, record: Option<&Record>) -> bool {
         let engine = &world.engine;
         match self {
+            Check::Readiness {
+                stack,
+                item,
+                passes,
+            } => super::readiness::scorecard(world, stack)
+                .iter()
+                .any(|i| i.id == item && i.ok == *passes),
             Check::ContainerStatus { name, status: None } => {
                 engine.by_name(name).is_none() && engine.removed.iter().any(|t| &t.name == name)
             }

@@ -17,6 +17,25 @@ use super::world::World;
 /// The practice project's stack name (`docker stack deploy -c stack.yml shop`).
 pub const PRACTICE_STACK: &str = "shop";
 
+/// The ids of the scorecard's lines, in its order (`stack shop passes tags` names one).
+pub const ITEMS: &[&str] = &[
+    "managers",
+    "tags",
+    "secrets",
+    "healthchecks",
+    "limits",
+    "logs",
+    "volumes",
+    "placement",
+    "names",
+    "overlay",
+    "ports",
+    "root",
+    "updates",
+    "https",
+    "backups",
+];
+
 /// One line of the scorecard.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Item {
@@ -194,6 +213,25 @@ pub fn scorecard(world: &World, stack: &str) -> Vec<Item> {
             .map(|s| format!("{} has no limit", name(s)))
             .collect(),
         "a leak is OOM-killed in its own container",
+    ));
+
+    items.push(each(
+        "logs",
+        "Every service's logs are rotated",
+        "disk-full-logs-rotation",
+        services
+            .iter()
+            .filter(|s| {
+                let c = &s.spec.template.container;
+                let driver = c.log_driver.as_deref().unwrap_or("json-file");
+                // local rotates by default; json-file only with max-size.
+                driver != "local"
+                    && driver != "none"
+                    && !c.log_opts.iter().any(|o| o.starts_with("max-size="))
+            })
+            .map(|s| format!("{}'s json-file log grows without bound", name(s)))
+            .collect(),
+        "max-size (and max-file) on every service",
     ));
 
     items.push(each(
@@ -427,6 +465,29 @@ mod tests {
         assert_eq!(repo_name("postgres:16@sha256:abc"), "postgres");
         assert_eq!(stateful_dir("redis:7"), Some("/data"));
         assert_eq!(stateful_dir("nginx:1.27"), None);
+    }
+
+    #[test]
+    fn the_ids_are_the_scorecards_lines_in_order() {
+        let mut world = World::new(1);
+        crate::sim::swarm::setup::form(&mut world, 1, 0);
+        let mut t = crate::sim::Timeline::new(world);
+        t.submit(crate::sim::Input::Command(
+            "cat > s.yml <<EOF\nservices:\n  web:\n    image: nginx\nEOF".to_string(),
+        ));
+        t.forward();
+        t.submit(crate::sim::Input::Command(
+            "docker stack deploy -c s.yml shop".to_string(),
+        ));
+        t.forward();
+        let items = scorecard(t.world(), "shop");
+        let ids: Vec<&str> = items.iter().map(|i| i.id).collect();
+        assert_eq!(ids, ITEMS);
+        let tags = items.iter().find(|i| i.id == "tags").expect("tags");
+        assert!(
+            !tags.ok && tags.detail.contains("web runs nginx"),
+            "{tags:?}"
+        );
     }
 
     #[test]
