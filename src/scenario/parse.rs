@@ -22,7 +22,7 @@
 //! `solution:` are the reference solution (played when the reader asks for it, and by the tests).
 //! ```text
 //! continues: mission-1                   (start where that challenge's solution ends)
-//! goal: service shop_api running 2/2     (to reach from the start, at any step)
+//! goal: service shop_api running 2/2     (holds at the step shown; solved when all hold at once)
 //! goal always: traffic had no failures   (to keep from the start on: a reader can rewind)
 //! hint: Look at `docker service ps shop_api`.
 //! debrief: Page 8 shows why …
@@ -45,6 +45,9 @@ pub enum Mode {
     Eventually,
     /// `expect always:` holds at every step from here to the end.
     Always,
+    /// A challenge's `goal:`: holds at the step shown. A challenge is solved when all its goals
+    /// hold at once (a state, not a story: "the API answers while node-1 is down").
+    Live,
 }
 
 #[derive(Clone, PartialEq, Debug)]
@@ -186,7 +189,7 @@ impl Scenario {
                 page = rest.trim().to_string();
             } else if let Some((mode, rest)) = trimmed
                 .strip_prefix("goal:")
-                .map(|r| (Mode::Eventually, r))
+                .map(|r| (Mode::Live, r))
                 .or_else(|| {
                     trimmed
                         .strip_prefix("goal always:")
@@ -435,7 +438,7 @@ mod tests {
         let c = s.challenge.clone().unwrap();
         assert_eq!(c.solution_at, 2);
         assert_eq!((c.hints.len(), c.debrief.len()), (1, 1));
-        assert!(matches!(&s.actions[1].1, Action::Expect(e) if e.mode == Mode::Eventually));
+        assert!(matches!(&s.actions[1].1, Action::Expect(e) if e.mode == Mode::Live));
         assert_eq!(s.challenge_start().actions.len(), 2);
         let next = Scenario::parse(
             "# D\ncontinues: c\ngoal: container c is running\nsolution:\n$ docker run -d --name c nginx\n",

@@ -124,6 +124,13 @@ impl Goals {
                     GoalStatus::Failed
                 }
             }
+            Mode::Live => {
+                if held(last) {
+                    GoalStatus::Met
+                } else {
+                    GoalStatus::Pending
+                }
+            }
         }
     }
 }
@@ -417,7 +424,9 @@ impl Run {
             for goal in &mut self.goals.goals {
                 if goal.from_step > cursor {
                     goal.from_step = cursor;
-                    goal.mode = Mode::Eventually;
+                    if goal.mode != Mode::Live {
+                        goal.mode = Mode::Eventually;
+                    }
                 }
             }
         }

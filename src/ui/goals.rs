@@ -33,6 +33,7 @@ pub fn views(run: &Run) -> Vec<GoalView> {
                 Mode::Now => "now",
                 Mode::Eventually => "eventually",
                 Mode::Always => "always",
+                Mode::Live => "now",
             },
             status,
         })
