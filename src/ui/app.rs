@@ -77,6 +77,8 @@ struct Lesson {
     pinned: Option<String>,
     /// Lines typed, for Up/Down.
     history: Rc<Vec<String>>,
+    /// This scenario's completion is in the learner's progress (written once per visit).
+    recorded: bool,
 }
 
 impl Lesson {
@@ -92,6 +94,22 @@ impl Lesson {
             menu: None,
             pinned: None,
             history: Rc::new(Vec::new()),
+            recorded: false,
+        }
+    }
+
+    /// A shipped scenario whose goals are all met at its end goes into the learner's progress
+    /// (src/ui/progress.rs); free play, which has no goals, never does.
+    fn record_completion(&mut self) {
+        if self.recorded {
+            return;
+        }
+        let Some(file) = self.session.file else {
+            return;
+        };
+        if crate::scenario::progress::completed(&self.session.run) {
+            super::progress::record_scenario_done(file.slug);
+            self.recorded = true;
         }
     }
 }
@@ -327,6 +345,12 @@ impl Component for App {
         if first_render {
             // Tells CSS (and the browser tests) that the page is interactive now.
             dom::mark_live();
+        }
+        // Never ahead of time: the build has no storage, and its page shows no progress.
+        if !self.prerendered
+            && let Screen::Lesson(lesson) = &mut self.screen
+        {
+            lesson.record_completion();
         }
         let (query, title) = match &self.screen {
             Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),
