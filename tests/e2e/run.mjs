@@ -607,10 +607,16 @@ const cases = [
       checkEq(await attr(phase(1, 'phase-checkpoint'), 'data-status'), 'passed', 'phase 1 checkpoint after challenge:phase-1');
       check(/Checkpoint passed: You can build optimized images/.test(await s.text(phase(1, 'phase-checkpoint'))), 'the checkpoint sentence');
       checkEq(await attr(phase(2, 'phase-checkpoint'), 'data-status'), 'open', 'phase 2 checkpoint');
+      const axeNow = async (where) => {
+        const found = await axeViolations(s.page);
+        check(found.length === 0, `axe on the home page ${where}: ${found.map(formatViolation).join(' / ')}`);
+      };
+      await axeNow('with progress and a passed checkpoint');
       // Reset asks in the page: "Keep it" keeps everything.
       await s.locator(tid('progress-reset')).click();
       await s.waitVisible(tid('progress-reset-ask'));
       check(await s.page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'progress-reset-cancel'), 'the focus is not on "Keep it"');
+      await axeNow('asking to reset');
       await s.locator(tid('progress-reset-cancel')).click();
       await s.waitVisible(tid('progress-reset'));
       checkEq(await attr(item(LIFECYCLE), 'data-done'), '1', 'done after "Keep it"');
@@ -629,6 +635,7 @@ const cases = [
         await s.waitVisible(tid('progress-notice'), `the notice for ${raw}`);
         const notice = await s.text(tid('progress-notice'));
         check(notice.includes('could not be read') && notice.includes(why) && notice.includes('was reset'), `the notice for ${raw}: ${notice}`);
+        await axeNow(`with the notice for ${raw}`);
         checkEq(await attr(tid('progress-total'), 'data-done'), '0', `done after ${raw}`);
         checkEq(await stored(), null, `the stored value after ${raw} was reset`);
         await home();
