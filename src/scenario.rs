@@ -6,9 +6,11 @@
 
 pub mod catalogue;
 pub mod parse;
+pub mod phases;
 pub mod pitfalls;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod play_cli;
+pub mod progress;
 pub mod run;
 
 pub use catalogue::{PAGES, Page, SCENARIOS, ScenarioFile};

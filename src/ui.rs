@@ -13,6 +13,7 @@ pub mod home;
 pub mod narration;
 pub mod panel;
 pub mod pitfalls;
+pub mod progress;
 pub mod session;
 pub mod stepper;
 pub mod terminal;

@@ -368,4 +368,31 @@ window.wasmBindings = bindings;
         assert!(home.contains("data-testid=\"home\""));
         assert!(home.contains("href=\"containers-lifecycle.html\""));
     }
+
+    /// The home page draws the path's phases with their hours and checkpoints, and no progress:
+    /// the build has no storage, so no count of done scenarios is in its markup (the app reads
+    /// them after it has mounted).
+    #[test]
+    fn the_home_page_draws_the_phases_and_no_progress() {
+        use dockyard::scenario::phases::PHASES;
+        let home = draw("", "index.html");
+        for phase in PHASES {
+            assert!(home.contains(phase.title), "phase {}", phase.number);
+            assert!(home.contains(phase.checkpoint), "phase {}", phase.number);
+            assert!(home.contains(&format!(">{} h<", phase.hours)), "{home}");
+        }
+        assert!(home.contains("68 h in all"));
+        assert_eq!(home.matches("data-testid=\"phase\"").count(), 4);
+        assert!(home.contains("data-state=\"loading\""));
+        assert!(
+            !home.contains("data-done="),
+            "progress in the prerendered page"
+        );
+        assert!(!home.contains("data-status=\"passed\""));
+        assert!(!home.contains("progress-reset"));
+        assert_eq!(
+            home.matches("data-testid=\"path-item\"").count(),
+            PAGES.len()
+        );
+    }
 }

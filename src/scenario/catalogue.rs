@@ -681,7 +681,7 @@ pub fn for_page(slug: &str) -> Vec<(&'static ScenarioFile, Scenario)> {
 
 /// The learning path as JSON (`pages.json` in the built site, which the browser tests drive their
 /// per-page loops from): each page's number, slug, title and whether it is ready, and for a ready
-/// page its view, what free play starts from, its scenarios and its examples.
+/// page its view, what free play starts from, its scenarios and its examples; and its phase.
 pub fn pages_json() -> String {
     let pages: Vec<serde_json::Value> = PAGES
         .iter()
@@ -691,6 +691,8 @@ pub fn pages_json() -> String {
                 "slug": p.slug,
                 "title": p.title,
                 "ready": p.ready(),
+                // Its phase of the path (src/scenario/phases.rs), `null` for troubleshooting.
+                "phase": super::phases::phase_of(p).map(|ph| ph.number),
             });
             if let Some(lesson) = &p.lesson {
                 let start = match lesson.start {
@@ -855,6 +857,12 @@ mod tests {
             );
         }
         assert_eq!(list[7]["start"], "swarm");
+        assert_eq!(list[0]["phase"], 1);
+        assert_eq!(list[14]["phase"], 4, "the practice project");
+        assert!(
+            list[12]["phase"].is_null(),
+            "troubleshooting is in no phase"
+        );
         assert_eq!(list[1]["scenarios"][0], "pid1-exits");
     }
 }

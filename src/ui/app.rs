@@ -84,6 +84,8 @@ struct Lesson {
     history: Rc<Vec<String>>,
     /// How many of a challenge's hints the reader asked for.
     hints_shown: usize,
+    /// This scenario's completion is in the learner's progress (written once per visit).
+    recorded: bool,
 }
 
 impl Lesson {
@@ -100,6 +102,32 @@ impl Lesson {
             pinned: None,
             history: Rc::new(Vec::new()),
             hints_shown: 0,
+            recorded: false,
+        }
+    }
+
+    /// A shipped scenario whose goals are all met at its end goes into the learner's progress
+    /// (src/ui/progress.rs); free play, which has no goals, never does. A challenge counts when
+    /// the reader's own commands solve it, not when they watch its reference solution.
+    fn record_completion(&mut self) {
+        if self.recorded {
+            return;
+        }
+        let Some(file) = self.session.file else {
+            return;
+        };
+        if self.session.run.scenario.challenge.is_some() {
+            if self.session.is_challenge() && self.session.run.all_goals_met() {
+                super::progress::record_challenge_done(&crate::scenario::progress::challenge_id(
+                    file.slug,
+                ));
+                self.recorded = true;
+            }
+            return;
+        }
+        if crate::scenario::progress::completed(&self.session.run) {
+            super::progress::record_scenario_done(file.slug);
+            self.recorded = true;
         }
     }
 }
@@ -358,6 +386,12 @@ impl Component for App {
         if first_render {
             // Tells CSS (and the browser tests) that the page is interactive now.
             dom::mark_live();
+        }
+        // Never ahead of time: the build has no storage, and its page shows no progress.
+        if !self.prerendered
+            && let Screen::Lesson(lesson) = &mut self.screen
+        {
+            lesson.record_completion();
         }
         let (query, title) = match &self.screen {
             Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),

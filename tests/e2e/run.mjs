@@ -68,6 +68,14 @@ const PAGES = (() => {
 })();
 const LEARNING_PATH = PAGES.map((p) => p.slug);
 const READY = PAGES.filter((p) => p.ready).map((p) => p.slug);
+// The home page draws the path by phase (src/scenario/phases.rs; pages.json gives each page's
+// phase, null for troubleshooting), then the pages in no phase: the practice project (phase 4)
+// comes before the troubleshooting notes there.
+const HOME_ORDER = [...PAGES.filter((p) => p.phase != null).sort((a, b) => a.phase - b.phase), ...PAGES.filter((p) => p.phase == null)];
+const HOME_PATH = HOME_ORDER.map((p) => p.slug);
+const HOME_READY = HOME_ORDER.filter((p) => p.ready).map((p) => p.slug);
+// Where the learner's progress is kept (src/scenario/progress.rs STORAGE_KEY).
+const PROGRESS_KEY = 'dockyard.progress';
 const CASE_MS = 120000; // a whole case
 const VIEWPORT = { width: 1280, height: 800 };
 const CHROMIUM_ARGS = [
@@ -431,7 +439,7 @@ const cases = [
         await page.goto(s.server.base, { waitUntil: 'load' });
         check((await page.locator(tid('path-item')).count()) === LEARNING_PATH.length, 'the prerendered home does not list the path');
         const ready = await page.locator(`${tid('path-item')}[data-status="ready"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-slug')));
-        checkEq(ready, READY, 'the ready pages on the prerendered home');
+        checkEq(ready, HOME_READY, 'the ready pages on the prerendered home');
         for (const slug of READY) {
           await page.goto(`${s.server.base}${slug}.html`, { waitUntil: 'load' });
           const h1 = ((await page.locator('h1').first().textContent()) ?? '').trim();
@@ -530,8 +538,8 @@ const cases = [
           hrefs: [...e.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')),
         })),
       );
-      checkEq(items.map((i) => i.slug), LEARNING_PATH, 'path-item data-slug values, in order');
-      checkEq(items.filter((i) => i.status === 'ready').map((i) => i.slug), READY, 'the ready pages');
+      checkEq(items.map((i) => i.slug), HOME_PATH, 'path-item data-slug values, in order (by phase, then troubleshooting)');
+      checkEq(items.filter((i) => i.status === 'ready').map((i) => i.slug), HOME_READY, 'the ready pages');
       for (const i of items) {
         check(['ready', 'coming'].includes(i.status), `${i.slug}: data-status "${i.status}"`);
         if (i.status === 'ready') {
@@ -553,6 +561,86 @@ const cases = [
       const url = new URL(s.page.url());
       check(url.pathname.startsWith(SUB_PATH), `the link left the sub-path: ${url.pathname}`);
       checkEq(url.searchParams.get('page'), LIFECYCLE, 'page parameter after following the link');
+    },
+  },
+  {
+    name: 'progress: a scenario played to its end shows as done on the home page; a checkpoint challenge shows; a corrupt value is reset with a notice; reset asks first, then clears',
+    async run(s) {
+      const stored = () => s.page.evaluate((k) => localStorage.getItem(k), PROGRESS_KEY);
+      const store = (v) => s.page.evaluate(([k, v]) => localStorage.setItem(k, v), [PROGRESS_KEY, v]);
+      const attr = (sel, name) => s.locator(sel).first().getAttribute(name);
+      const item = (slug) => `${tid('path-item')}[data-slug="${slug}"] ${tid('path-progress')}`;
+      const phase = (n, id) => `${tid('phase')}[data-phase="${n}"] ${tid(id)}`;
+      const home = async () => {
+        await s.open({}, tid('home'));
+        await until(async () => (await attr(tid('progress'), 'data-state')) === 'loaded', 'the home page never read the progress');
+      };
+      const lifecycle = PAGES.find((p) => p.slug === LIFECYCLE);
+      const first = lifecycle.scenarios[0];
+      await home();
+      checkEq(await attr(item(LIFECYCLE), 'data-done'), '0', 'done on a fresh browser');
+      checkEq(await attr(item(LIFECYCLE), 'data-total'), String(lifecycle.scenarios.length), 'the page\'s scenarios');
+      checkEq(await s.locator(tid('progress-reset')).count(), 0, 'reset buttons with nothing to reset');
+      checkEq(await s.locator(tid('progress-notice')).count(), 0, 'notices with nothing stored');
+      // Play the page's first scenario to its last step (a link to that step): every goal met.
+      await openLifecycle(s, { scenario: first });
+      const { total } = await s.stepInfo();
+      await openLifecycle(s, { scenario: first, step: String(total) });
+      await until(async () => {
+        const goals = await s.locator(tid('goal')).evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+        return goals.length > 0 && goals.every((g) => g === 'met');
+      }, `${first}: the goals are not all met at step ${total}`);
+      await until(async () => (await stored()) !== null, `nothing stored after ${first} reached its end`);
+      checkEq(JSON.parse(await stored()), { v: 1, done: [`scenario:${first}`] }, 'the stored progress');
+      // The home page counts it: the page, its phase, the path.
+      await home();
+      checkEq(await attr(item(LIFECYCLE), 'data-done'), '1', `${LIFECYCLE} done`);
+      check(/^1\/\d+ scenarios? done$/.test(await s.text(item(LIFECYCLE))), `the page's count reads "${await s.text(item(LIFECYCLE))}"`);
+      checkEq(await attr(phase(1, 'phase-count'), 'data-done'), '1', 'phase 1 done');
+      check(/^1 of \d+ scenarios done$/.test(await s.text(phase(1, 'phase-count'))), `phase 1 reads "${await s.text(phase(1, 'phase-count'))}"`);
+      checkEq(await s.text(phase(1, 'phase-hours')), '20 h', 'phase 1 hours');
+      checkEq(await attr(tid('progress-total'), 'data-done'), '1', 'done on the whole path');
+      checkEq(await attr(phase(1, 'phase-checkpoint'), 'data-status'), 'open', 'phase 1 checkpoint before its challenge');
+      // A checkpoint challenge done (what the challenges record) shows its phase's checkpoint passed.
+      await store(JSON.stringify({ v: 1, done: ['challenge:phase-1', `scenario:${first}`] }));
+      await home();
+      checkEq(await attr(phase(1, 'phase-checkpoint'), 'data-status'), 'passed', 'phase 1 checkpoint after challenge:phase-1');
+      check(/Checkpoint passed: You can build optimized images/.test(await s.text(phase(1, 'phase-checkpoint'))), 'the checkpoint sentence');
+      checkEq(await attr(phase(2, 'phase-checkpoint'), 'data-status'), 'open', 'phase 2 checkpoint');
+      const axeNow = async (where) => {
+        const found = await axeViolations(s.page);
+        check(found.length === 0, `axe on the home page ${where}: ${found.map(formatViolation).join(' / ')}`);
+      };
+      await axeNow('with progress and a passed checkpoint');
+      // Reset asks in the page: "Keep it" keeps everything.
+      await s.locator(tid('progress-reset')).click();
+      await s.waitVisible(tid('progress-reset-ask'));
+      check(await s.page.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'progress-reset-cancel'), 'the focus is not on "Keep it"');
+      await axeNow('asking to reset');
+      await s.locator(tid('progress-reset-cancel')).click();
+      await s.waitVisible(tid('progress-reset'));
+      checkEq(await attr(item(LIFECYCLE), 'data-done'), '1', 'done after "Keep it"');
+      check((await stored()) !== null, 'the progress was removed after "Keep it"');
+      // "Yes, reset" clears it, in the page and in storage.
+      await s.locator(tid('progress-reset')).click();
+      await s.locator(tid('progress-reset-confirm')).click();
+      await until(async () => (await attr(tid('progress-total'), 'data-done')) === '0', 'the total did not go to 0 after the reset');
+      checkEq(await attr(item(LIFECYCLE), 'data-done'), '0', `${LIFECYCLE} after the reset`);
+      checkEq(await attr(phase(1, 'phase-checkpoint'), 'data-status'), 'open', 'phase 1 checkpoint after the reset');
+      checkEq(await stored(), null, 'the stored progress after the reset');
+      // A corrupt value: a notice, no progress, no crash; it is replaced, so the notice shows once.
+      for (const [raw, why] of [['{"v":1,"done":[', 'it is not JSON'], ['{"v":2,"done":["scenario:x"]}', 'version 2']]) {
+        await store(raw);
+        await home();
+        await s.waitVisible(tid('progress-notice'), `the notice for ${raw}`);
+        const notice = await s.text(tid('progress-notice'));
+        check(notice.includes('could not be read') && notice.includes(why) && notice.includes('was reset'), `the notice for ${raw}: ${notice}`);
+        await axeNow(`with the notice for ${raw}`);
+        checkEq(await attr(tid('progress-total'), 'data-done'), '0', `done after ${raw}`);
+        checkEq(await stored(), null, `the stored value after ${raw} was reset`);
+        await home();
+        checkEq(await s.locator(tid('progress-notice')).count(), 0, `the notice for ${raw} after a second visit`);
+      }
     },
   },
   {
