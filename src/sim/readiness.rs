@@ -7,8 +7,8 @@
 //! `docker service update` counts as much as an edit of the file), the managers, the images'
 //! `USER`, and the backups the host has made — so the score follows what the reader does.
 //! Simplified: "a database" is an image we know keeps state (postgres, mysql, mariadb, mongo,
-//! redis) with its data folder; "the app" is every service whose image is not a known
-//! third-party one; a healthcheck may come from the service or its image.
+//! redis) with its data folder; "the app's code" is an image whose program is `node`; a
+//! healthcheck may come from the service or its image.
 
 use super::swarm::scheduler::Operator;
 use super::swarm::service::{FailureAction, PublishMode, Service, UpdateOrder};
@@ -335,15 +335,15 @@ pub fn scorecard(world: &World, stack: &str) -> Vec<Item> {
 
     items.push(each(
         "root",
-        "The app's own images run as a non-root user",
+        "The app's own code runs as a non-root user",
         "root-in-the-container",
         services
             .iter()
             .filter(|s| !THIRD_PARTY.contains(&repo_name(&image_of(s))))
-            .filter(|s| runs_as_root(world, &image_of(s)))
-            .map(|s| format!("{} runs as root", name(s)))
+            .filter(|s| runs_node_as_root(world, &image_of(s)))
+            .map(|s| format!("{} runs node as root", name(s)))
             .collect(),
-        "USER is set in the app's Dockerfiles",
+        "USER node in the API's Dockerfile",
     ));
 
     let routed: Vec<&&Service> = services
@@ -422,10 +422,15 @@ fn has_healthcheck(world: &World, service: &Service) -> bool {
     })
 }
 
-fn runs_as_root(world: &World, image: &str) -> bool {
-    image_config(world, image).is_none_or(|c| {
+/// An image whose program is the app's own Node code (its command starts with `node` or `npm`)
+/// and that sets no user. nginx serving the built front end starts as root and drops to its
+/// `nginx` user for the workers by itself, as the official image is meant to run.
+fn runs_node_as_root(world: &World, image: &str) -> bool {
+    image_config(world, image).is_some_and(|c| {
         let user = c.user.split(':').next().unwrap_or("");
-        user.is_empty() || user == "root" || user == "0"
+        let program = c.entrypoint.iter().chain(&c.cmd).next().map(String::as_str);
+        matches!(program, Some("node" | "npm"))
+            && (user.is_empty() || user == "root" || user == "0")
     })
 }
 
@@ -446,6 +451,33 @@ fn image_config<'w>(
         )
         .find_map(|e| e.images.get(&full))
         .map(|i| &i.config)
+}
+
+/// The files that make the practice project's stack, as real Docker takes them: the project
+/// folder's `stack.yml` and Dockerfiles as they are now, and the flags the deployed Traefik
+/// runs with (one per line, as a `command:` list or `docker run` arguments take them). A file
+/// missing from the folder is left out.
+pub fn export(world: &World, stack: &str) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = ["stack.yml", "api/Dockerfile", "web/Dockerfile"]
+        .iter()
+        .filter_map(|path| {
+            let full = format!("{}/{path}", super::hostfs::PROJECT_DIR);
+            world
+                .fs
+                .read(&full)
+                .ok()
+                .map(|text| (path.to_string(), text.to_string()))
+        })
+        .collect();
+    let flags: Vec<String> = stack_services(world, stack)
+        .iter()
+        .filter(|s| repo_name(&s.spec.template.container.image) == "traefik")
+        .flat_map(|s| s.spec.template.container.args.clone())
+        .collect();
+    if !flags.is_empty() {
+        files.push(("traefik-flags.txt".to_string(), flags.join("\n") + "\n"));
+    }
+    files
 }
 
 /// `k of n` passed.

@@ -75,15 +75,39 @@ pub(super) fn on_fault(world: &mut World, fault: Fault, rec: &mut Record) {
         }
         Fault::Writes {
             start: Some((container, table, every_ms)),
-        } => crate::sim::backup::start_writes(world, container, table, *every_ms, rec),
+        } => {
+            // A swarm service's database: its task's container, when it runs on this machine
+            // (the writes go to this machine's engine).
+            let name = match swarm_task_target(world, container) {
+                Some((host, id)) if host == world.here() => world
+                    .engine
+                    .containers
+                    .get(&id)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_else(|| container.clone()),
+                Some((host, _)) => {
+                    return fail(
+                        rec,
+                        &fault,
+                        format!("{container}'s task runs on {host}; the writes are simulated against this machine's containers"),
+                    );
+                }
+                None => container.clone(),
+            };
+            crate::sim::backup::start_writes(world, &name, table, *every_ms, rec)
+        }
     };
     if let Err(message) = result {
-        rec.say(format!(
-            "The fault `{}` could not be applied: {message}",
-            fault.describe()
-        ));
-        rec.error = true;
+        fail(rec, &fault, message);
     }
+}
+
+fn fail(rec: &mut Record, fault: &Fault, message: String) {
+    rec.say(format!(
+        "The fault `{}` could not be applied: {message}",
+        fault.describe()
+    ));
+    rec.error = true;
 }
 
 /// A swarm service named `name` (`shop_api`), not a container of this machine: the machine and

@@ -49,6 +49,46 @@ pub fn scorecard(props: &ScorecardProps) -> Html {
     }
 }
 
+/// The stack as files real Docker takes: each with a download link and its text.
+#[function_component(Export)]
+pub fn export(props: &ScorecardProps) -> Html {
+    let files = readiness::export(&props.world, PRACTICE_STACK);
+    if files.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <details class="export" data-testid="export">
+            <summary>{"Export the stack: stack.yml, the Dockerfiles, Traefik's flags"}</summary>
+            <p class="muted">{"The project folder's files as they are at this step (what `docker stack deploy -c stack.yml shop` reads), and the flags the deployed Traefik runs with."}</p>
+            { for files.iter().map(|(path, text)| {
+                let name = path.replace('/', "-");
+                html! {
+                    <div class="export-file" key={path.clone()}>
+                        <p>
+                            <code>{path.clone()}</code>{" · "}
+                            <a download={name} href={format!("data:text/plain;charset=utf-8,{}", percent(text))} data-testid="export-download">{"download"}</a>
+                        </p>
+                        <pre>{text.clone()}</pre>
+                    </div>
+                }
+            }) }
+        </details>
+    }
+}
+
+/// A file's text for a `data:` URL: everything but unreserved characters as `%XX`.
+fn percent(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// The page of the path whose scenario shows an item's pitfall.
 fn page_of(scenario: &str) -> String {
     crate::scenario::catalogue::scenario(scenario)
@@ -77,6 +117,7 @@ pub fn panels(stage: &super::Stage) -> (Html, Html) {
         <Panel class="diagram-panel" testid="practice-side" heading_id="practice-side-h" heading="Production readiness, requests, and the swarm">
             <Scorecard world={world.clone()} />
             <TrafficChart world={world.clone()} />
+            <Export world={world.clone()} />
             <SwarmSide world={world.clone()} last={last.clone()} />
         </Panel>
     };
