@@ -365,6 +365,7 @@ pub const PAGES: &[Page] = &[
                 "wait-for-healthy-database",
                 "healthcheck-that-never-passes",
                 "migrate-before-the-api",
+                "shop-cache-aside",
             ],
         }),
     },

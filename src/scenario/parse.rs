@@ -34,7 +34,7 @@ use crate::sim::check::Check;
 use crate::sim::input::Fault;
 
 /// Project folders a scenario can start with (see `sim::hostfs`).
-pub const PROJECT_TEMPLATES: &[&str] = &["node-app", "compose-app", "empty"];
+pub const PROJECT_TEMPLATES: &[&str] = &["node-app", "compose-app", "shop", "empty"];
 use crate::sim::time::{self, Millis};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

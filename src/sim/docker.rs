@@ -40,6 +40,7 @@ pub mod redis;
 pub mod reference;
 pub mod resources;
 pub mod restic;
+pub mod shop;
 pub mod stats;
 pub mod storecheck;
 pub mod top;

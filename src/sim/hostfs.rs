@@ -531,10 +531,11 @@ impl HostFs {
         let files: &[(&str, &str)] = match template {
             "node-app" => NODE_APP,
             "compose-app" => COMPOSE_APP,
+            "shop" => SHOP,
             "empty" => &[],
             other => {
                 return Err(format!(
-                    "unknown project template `{other}` (try node-app or compose-app)"
+                    "unknown project template `{other}` (try node-app, compose-app or shop)"
                 ));
             }
         };
@@ -564,6 +565,23 @@ impl HostFs {
                     file_count: 931,
                 },
             );
+        }
+        if template == "shop" {
+            // A developer's checkout: each part's `npm install` (ignored by its .dockerignore)
+            // and the repository's history.
+            for (path, size_bytes, file_count) in [
+                ("api/node_modules", 9_400_000, 1_873),
+                ("web/node_modules", 61_700_000, 9_544),
+                (".git", 2_300_000, 214),
+            ] {
+                self.entries.insert(
+                    format!("{PROJECT_DIR}/{path}"),
+                    Entry::Bulk {
+                        size_bytes,
+                        file_count,
+                    },
+                );
+            }
         }
         Ok(())
     }
@@ -615,6 +633,72 @@ const COMPOSE_APP: &[(&str, &str)] = &[
     (
         "README.md",
         "# notes\n\n- api/: the notes API (Node.js, needs PostgreSQL; optional Redis cache)\n- web/: the web front (calls the API)\n",
+    ),
+];
+
+/// The practice project's shop (assets/projects/shop/): a React front end built into an nginx
+/// image, a Node.js API using PostgreSQL and a Redis cache (src/sim/docker/shop.rs runs it), and
+/// the stack file that starts them behind Traefik.
+const SHOP: &[(&str, &str)] = &[
+    (
+        "README.md",
+        include_str!("../../assets/projects/shop/README.md"),
+    ),
+    (
+        "stack.yml",
+        include_str!("../../assets/projects/shop/stack.yml"),
+    ),
+    (
+        "api/.dockerignore",
+        include_str!("../../assets/projects/shop/api/.dockerignore"),
+    ),
+    (
+        "api/Dockerfile",
+        include_str!("../../assets/projects/shop/api/Dockerfile"),
+    ),
+    (
+        "api/package.json",
+        include_str!("../../assets/projects/shop/api/package.json"),
+    ),
+    (
+        "api/package-lock.json",
+        include_str!("../../assets/projects/shop/api/package-lock.json"),
+    ),
+    (
+        "api/server.js",
+        include_str!("../../assets/projects/shop/api/server.js"),
+    ),
+    (
+        "web/.dockerignore",
+        include_str!("../../assets/projects/shop/web/.dockerignore"),
+    ),
+    (
+        "web/Dockerfile",
+        include_str!("../../assets/projects/shop/web/Dockerfile"),
+    ),
+    (
+        "web/index.html",
+        include_str!("../../assets/projects/shop/web/index.html"),
+    ),
+    (
+        "web/package.json",
+        include_str!("../../assets/projects/shop/web/package.json"),
+    ),
+    (
+        "web/package-lock.json",
+        include_str!("../../assets/projects/shop/web/package-lock.json"),
+    ),
+    (
+        "web/vite.config.js",
+        include_str!("../../assets/projects/shop/web/vite.config.js"),
+    ),
+    (
+        "web/src/main.jsx",
+        include_str!("../../assets/projects/shop/web/src/main.jsx"),
+    ),
+    (
+        "web/src/App.jsx",
+        include_str!("../../assets/projects/shop/web/src/App.jsx"),
     ),
 ];
 

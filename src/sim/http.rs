@@ -8,7 +8,7 @@
 //! Here: a request is its method, scheme, the address and port it was sent to, the `Host`
 //! header (the URL's host unless `-H 'Host: …'` says otherwise), the path and query, the other
 //! headers and the client's address; a response is a status, headers and a body. What we
-//! simplify: no request bodies, no chunking or keep-alive, header names compared without case,
+//! simplify: a request body is text (`curl -d`), no chunking or keep-alive, header names compared without case,
 //! one value per header line.
 //!
 //! A leaf: it imports only the router's view of a request.
@@ -33,6 +33,8 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The client's address as the server sees it.
     pub client_ip: String,
+    /// What `curl -d` sends (empty for none).
+    pub body: String,
 }
 
 impl Request {
@@ -51,6 +53,7 @@ impl Request {
             query,
             headers: Vec::new(),
             client_ip: String::new(),
+            body: String::new(),
         }
     }
 

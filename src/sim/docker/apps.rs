@@ -31,8 +31,15 @@
 //! rather than after the kernel's ~127 s of SYN retries (the narration says so); no passwords or
 //! PostgreSQL protocol errors (a listening port 5432 counts as a database); `localhost` resolves
 //! to 127.0.0.1 only (no `::1`, so no AggregateError); the API's notes are in memory, it does
-//! not query the database per request; `curl -f` does not turn the web's 502 into an error.
+//! not query the database per request.
+//!
+//! `serve` is what any server in a container answers an HTTP request (curl on the host or in a
+//! container, wget, Traefik, the traffic generator): these programs, the shop's API
+//! (src/sim/docker/shop.rs), nginx from its html folder when it has pages there (a built image,
+//! a bind mount: the file, `index.html` for a folder, nginx's 404 page), and any other server's
+//! fixed body.
 
+use super::super::http::{Request, Response};
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::world::World;
@@ -398,52 +405,110 @@ pub fn url_path(url: &str) -> String {
     }
 }
 
-/// An HTTP request reaches the server in `id` (curl from the host through a published port,
-/// or from another container): what it answers. The course's apps answer for themselves and
-/// write their own access lines; any other server gets `default_body` and an nginx-style line
-/// (src/sim/docker/engine/mod.rs `record_request`).
-pub fn serve_http(
-    world: &mut World,
-    id: &ContainerId,
-    path: &str,
-    default_body: String,
-    rec: &mut Record,
-) -> String {
-    match app_of(world, id) {
-        Some(app) => respond(world, id, app, path, rec, 0).1,
-        None => {
-            engine::record_request(world, id, path, rec);
-            default_body
+/// Does the server in `id` answer for itself (one of the course's apps, or nginx with pages of
+/// its own)?
+pub fn known(world: &World, id: &ContainerId) -> bool {
+    super::shop::is_api(world, id) || app_of(world, id).is_some() || html_root(world, id)
+}
+
+/// Where nginx's default server reads its files.
+const HTML_ROOT: &str = "/usr/share/nginx/html";
+
+/// Is `id` an nginx whose html folder holds an index.html (a built image's pages, a bind
+/// mount)? The catalogue's nginx images carry no files: they answer their welcome page.
+fn html_root(world: &World, id: &ContainerId) -> bool {
+    let Some(c) = world.engine.containers.get(id) else {
+        return false;
+    };
+    let nginx = c.program.as_ref().is_some_and(|p| {
+        p.name
+            .split_whitespace()
+            .any(|w| w.rsplit('/').next() == Some("nginx"))
+    });
+    nginx
+        && matches!(
+            super::containerfs::get(world, id, &format!("{HTML_ROOT}/index.html")),
+            Some(super::containerfs::Node::File { .. })
+        )
+}
+
+/// nginx's answer from its html folder: the file, `index.html` for a folder, or its 404 page.
+fn static_file(world: &World, id: &ContainerId, path: &str) -> Response {
+    use super::containerfs::Node;
+    let file = if path.ends_with('/') {
+        format!("{HTML_ROOT}{path}index.html")
+    } else {
+        format!("{HTML_ROOT}{path}")
+    };
+    let content_type = match file.rsplit('.').next() {
+        Some("html") => "text/html",
+        Some("js") => "application/javascript",
+        Some("css") => "text/css",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    match super::containerfs::get(world, id, &file) {
+        Some(Node::File { content }) => Response::page(200, content_type, content),
+        Some(Node::Blob { size_bytes }) => Response::page(
+            200,
+            content_type,
+            format!("/* {size_bytes} bytes of minified code */"),
+        ),
+        Some(Node::Dir) => {
+            let mut r = Response::page(301, "text/html", nginx_page(301));
+            r.headers.push(("Location".into(), format!("{path}/")));
+            r
         }
+        _ => Response::page(404, "text/html", nginx_page(404)),
     }
 }
 
-/// An HTTP request reaches the server in `id` from a proxy: (status, body). The course's apps
-/// answer for themselves; any other server answers its body, or the error status of a failing
-/// path, and writes an nginx-style access line.
-pub fn serve_request(
-    world: &mut World,
-    id: &ContainerId,
-    path: &str,
-    rec: &mut Record,
-) -> (u16, String) {
+/// nginx's own error page.
+fn nginx_page(status: u16) -> String {
+    let title = format!("{status} {}", crate::sim::http::reason(status));
+    format!(
+        "<html>\n<head><title>{title}</title></head>\n<body>\n<center><h1>{title}</h1></center>\n<hr><center>nginx/1.27.3</center>\n</body>\n</html>\n"
+    )
+}
+
+/// An HTTP request reaches the server in `id`: its answer. The shop's API and the notes apps
+/// answer for themselves and write their own access lines (src/sim/docker/shop.rs, below);
+/// nginx with pages in its html folder serves them; any other server answers its program's
+/// body (or the error status of a failing path). Those two write an nginx-style access line
+/// (src/sim/docker/engine/mod.rs `record_request`).
+pub fn serve(world: &mut World, id: &ContainerId, request: &Request, rec: &mut Record) -> Response {
+    if super::shop::is_api(world, id) {
+        return super::shop::respond(world, id, request, rec);
+    }
     if let Some(app) = app_of(world, id) {
-        return respond(world, id, app, path, rec, 0);
+        let (status, body) = respond(world, id, app, &request.path, rec, 0);
+        let content_type = if body.starts_with('{') {
+            "application/json; charset=utf-8"
+        } else {
+            "text/html; charset=utf-8"
+        };
+        return Response::page(status, content_type, body);
+    }
+    if html_root(world, id) {
+        let response = static_file(world, id, &request.path);
+        engine::record_request(world, id, &request.path, rec);
+        return response;
     }
     let c = &world.engine.containers[id];
     let Some(serves) = c.program.as_ref().and_then(|p| p.serves.clone()) else {
-        return (502, String::new());
+        return Response::page(502, "text/plain", String::new());
     };
     let failing = serves
         .failing_paths
         .iter()
-        .find(|(p, _)| p == path)
+        .find(|(p, _)| *p == request.path)
         .map(|(_, status)| *status);
     let body = body_of(c, &serves);
-    engine::record_request(world, id, path, rec);
+    engine::record_request(world, id, &request.path, rec);
     match failing {
-        Some(status) => (status, String::new()),
-        None => (200, body),
+        Some(status) => Response::page(status, "text/html", String::new()),
+        None => Response::page(200, "text/html", body),
     }
 }
 

@@ -75,9 +75,10 @@ pub struct Image {
     pub stored_at_ms: u64,
     /// Arrival order (several images can arrive at the same simulated millisecond).
     pub seq: u64,
-    /// Files its layers carry beyond the standard folders, by path without the leading `/`
-    /// (an image made by `docker commit` or `docker import`); catalogue and built images carry
-    /// none the simulation reads.
+    /// Files its layers carry beyond the standard folders, by path without the leading `/`: an
+    /// image made by `docker commit` or `docker import`, or what a build's COPY and npm steps
+    /// put there (src/sim/docker/build/files.rs); catalogue images carry none the simulation
+    /// reads.
     pub files: super::containerfs::model::Files,
 }
 

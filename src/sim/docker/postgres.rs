@@ -550,6 +550,30 @@ pub fn superuser(env: &[String]) -> String {
         .to_string()
 }
 
+/// How a client logs in (the image's `pg_hba.conf`): `None` with
+/// `POSTGRES_HOST_AUTH_METHOD=trust` (no password asked), else the superuser's password as the
+/// entrypoint set it from `POSTGRES_PASSWORD` or the file `POSTGRES_PASSWORD_FILE` names (read
+/// now, trimmed; empty when it cannot be read). The model compares it with the current
+/// environment: a password changed after the first initialisation would not really change.
+pub fn login_password(world: &World, id: &ContainerId) -> Option<String> {
+    let env = &world.engine.containers[id].config.env;
+    if env_value(env, "POSTGRES_HOST_AUTH_METHOD") == Some("trust") {
+        return None;
+    }
+    if let Some(file) = env_value(env, "POSTGRES_PASSWORD_FILE").filter(|f| !f.is_empty()) {
+        return Some(
+            containerfs::read(world, id, file)
+                .map(|p| p.trim().to_string())
+                .unwrap_or_default(),
+        );
+    }
+    Some(
+        env_value(env, "POSTGRES_PASSWORD")
+            .unwrap_or("")
+            .to_string(),
+    )
+}
+
 /// Roles other than the superuser live in `global/roles` (one name per line); PostgreSQL keeps
 /// them in the `pg_authid` catalog, shared by the whole cluster and not in a database's dump.
 const ROLES_FILE: &str = "global/roles";

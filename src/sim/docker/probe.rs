@@ -8,11 +8,15 @@
 //! `** server can't find api: NXDOMAIN`), glibc getent (`%-15s %s`, exit 2 when not found).
 //! Names go through src/sim/docker/dns.rs, packets through src/sim/docker/reach.rs.
 //!
-//! What we simplify: every image has these tools; `curl` to `localhost` is left to the shell's
-//! own handler (it also serves the other pages); the simulated host has no Internet, so an
+//! curl takes the host's curl options (src/sim/shell/curl.rs: `-X`, `-H`, `-d`, `--json`,
+//! `-i`, `-f`); wget takes `--header` and `--post-data`, and turns an HTTP error into its own
+//! error and exit 1. `localhost` is the container itself. The answer is the target program's
+//! (src/sim/docker/apps.rs `serve`).
+//! What we simplify: every image has these tools; the simulated host has no Internet, so an
 //! outside destination is reported as such; a dropped connection reports curl's message at
 //! once instead of after the kernel's ~130 s of SYN retries.
 
+use super::super::http::{Request, Response};
 use super::super::ids::ContainerId;
 use super::super::record::Record;
 use super::super::world::World;
@@ -46,19 +50,8 @@ pub fn run(
     let args = &argv[1..];
     match program.as_str() {
         // curl, and busybox wget (the HTTP client alpine images have: `wget -qO- URL`).
-        tool @ ("curl" | "wget") => {
-            let url = args.iter().find(|a| !a.starts_with('-'))?;
-            let (host, port) = parse_url(url)?;
-            if matches!(host.as_str(), "localhost" | "127.0.0.1") {
-                return None;
-            }
-            let path = super::apps::url_path(url);
-            Some(if tool == "curl" {
-                curl(world, id, &host, port, &path, rec)
-            } else {
-                wget(world, id, &host, port, &path, rec)
-            })
-        }
+        "curl" => Some(curl_args(args).and_then(|client| http(world, id, &client, rec))),
+        "wget" => Some(wget_args(args).and_then(|client| http(world, id, &client, rec))),
         "ping" => Some(ping(world, id, args, rec)),
         "nslookup" => Some(nslookup(world, id, args, rec)),
         "getent" if args.first().map(String::as_str) == Some("hosts") => {
@@ -68,6 +61,203 @@ pub fn run(
     }
 }
 
+/// An HTTP client's command line: what it sends and how it prints the answer.
+struct Client {
+    tool: &'static str,
+    host: String,
+    port: u16,
+    request: Request,
+    /// curl's options (`-i`, `-f`, …); `None` for wget.
+    curl: Option<crate::sim::flags::Parsed>,
+}
+
+/// curl's options (src/sim/shell/curl.rs reads them for the host's curl too).
+fn curl_args(args: &[String]) -> Result<Client, DockerError> {
+    let parsed = crate::sim::shell::curl::parse_args(args)?;
+    let url = parsed.args[0].clone();
+    let (host, port) = parse_url(&url)
+        .ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
+    let scheme = if url.starts_with("https://") {
+        "https"
+    } else {
+        "http"
+    };
+    let request =
+        crate::sim::shell::curl::request_from(&parsed, scheme, &host, port, &url_target(&url));
+    Ok(Client {
+        tool: "curl",
+        host,
+        port,
+        request,
+        curl: Some(parsed),
+    })
+}
+
+/// busybox wget's options: `-q`, `-O FILE` (`-O-`: standard output), `-T SEC`, `--header
+/// 'K: V'`, `--post-data=DATA` (a POST), `--spider`.
+fn wget_args(args: &[String]) -> Result<Client, DockerError> {
+    let mut url: Option<String> = None;
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut post: Option<String> = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        match a {
+            "-O" | "-T" | "-U" | "-Y" | "-P" => i += 1,
+            "--header" => {
+                i += 1;
+                if let Some((k, v)) = args.get(i).and_then(|h| h.split_once(':')) {
+                    headers.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            }
+            "--post-data" => {
+                i += 1;
+                post = args.get(i).cloned();
+            }
+            _ if a.starts_with("--post-data=") => {
+                post = Some(a["--post-data=".len()..].to_string())
+            }
+            _ if a.starts_with("--header=") => {
+                if let Some((k, v)) = a["--header=".len()..].split_once(':') {
+                    headers.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            }
+            _ if a.starts_with('-') => {}
+            _ => {
+                url.get_or_insert_with(|| a.to_string());
+            }
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        return Err(DockerError::new(
+            "BusyBox v1.36.1 multi-call binary.\n\nUsage: wget [-cqS] [--spider] [-O FILE] [-o LOGFILE] [--header STR]\n\t[--post-data STR | --post-file FILE] [-Y on/off]\n\t[-P DIR] [-U AGENT] [-T SEC] URL...",
+            1,
+        ));
+    };
+    let (host, port) =
+        parse_url(&url).ok_or_else(|| DockerError::new(format!("wget: bad address '{url}'"), 1))?;
+    let mut request = Request::get("http", &host, port, &url_target(&url));
+    request.headers.push(("User-Agent".into(), "Wget".into()));
+    request.headers.extend(headers);
+    if let Some(body) = post {
+        request.method = "POST".into();
+        if request.header("Content-Type").is_none() {
+            request.headers.push((
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
+        }
+        request.body = body;
+    }
+    Ok(Client {
+        tool: "wget",
+        host,
+        port,
+        request,
+        curl: None,
+    })
+}
+
+/// The path and query of a URL (`http://api:3000/x?y` → `/x?y`).
+fn url_target(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    match rest.find(['/', '?']) {
+        Some(i) if rest[i..].starts_with('?') => format!("/{}", &rest[i..]),
+        Some(i) => rest[i..].split('#').next().unwrap_or("/").to_string(),
+        None => "/".to_string(),
+    }
+}
+
+/// The server in `to` (on `machine`) answers: what the client prints.
+fn deliver(
+    world: &mut World,
+    machine: &str,
+    to: &ContainerId,
+    client: &Client,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let response = world
+        .on_host(machine, |w| super::apps::serve(w, to, &client.request, rec))
+        .unwrap_or_else(|| Response::page(502, "text/plain", String::new()));
+    show(client, &response, rec)
+}
+
+/// What the client prints of an answer: curl's options decide; busybox wget prints the body, or
+/// its error for an HTTP error status (exit 1).
+fn show(client: &Client, response: &Response, rec: &mut Record) -> Result<(), DockerError> {
+    match &client.curl {
+        Some(parsed) => crate::sim::shell::curl::print(parsed, response, rec),
+        None if response.status >= 400 => Err(DockerError::new(
+            format!("wget: server returned error: {}", response.status_line()),
+            1,
+        )
+        .keeping_state()),
+        None => {
+            if !response.body.is_empty() {
+                rec.out(response.body.trim_end_matches('\n').to_string());
+            }
+            Ok(())
+        }
+    }
+}
+
+/// An HTTP request from the container `id`: to itself (`localhost`), to another container of
+/// its networks, or from a swarm task to a service.
+fn http(
+    world: &mut World,
+    id: &ContainerId,
+    client: &Client,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    if matches!(client.host.as_str(), "localhost" | "127.0.0.1") {
+        return local(world, id, client, rec);
+    }
+    if client.tool == "curl" {
+        curl(world, id, client, rec)
+    } else {
+        wget(world, id, client, rec)
+    }
+}
+
+/// `curl http://localhost:PORT/…` inside a container: its own program, if it listens there.
+fn local(
+    world: &mut World,
+    id: &ContainerId,
+    client: &Client,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    let c = &world.engine.containers[id];
+    let name = c.name.clone();
+    let port = client.port;
+    rec.say(format!(
+        "`localhost` inside a container is the container itself: {name}'s own network namespace."
+    ));
+    let listens = c.listening
+        && c.program
+            .as_ref()
+            .and_then(|p| p.serves.as_ref())
+            .is_some_and(|s| s.port == port && s.http);
+    if !listens {
+        return Err(if client.tool == "curl" {
+            DockerError::new(
+                format!(
+                    "curl: (7) Failed to connect to {} port {port} after 0 ms: Couldn't connect to server",
+                    client.host
+                ),
+                7,
+            )
+        } else {
+            DockerError::new(
+                "wget: can't connect to remote host (127.0.0.1): Connection refused",
+                1,
+            )
+        });
+    }
+    let here = world.here().to_string();
+    deliver(world, &here, id, client, rec)
+}
+
 /// `http://api:3000/path` → (`api`, 3000); `https://` defaults to 443.
 fn parse_url(url: &str) -> Option<(String, u16)> {
     let (rest, default_port) = if let Some(r) = url.strip_prefix("https://") {
@@ -75,7 +265,7 @@ fn parse_url(url: &str) -> Option<(String, u16)> {
     } else {
         (url.strip_prefix("http://").unwrap_or(url), 80)
     };
-    let authority = rest.split('/').next()?;
+    let authority = rest.split(['/', '?']).next()?;
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) => (h, p.parse::<u16>().ok()?),
         None => (authority, default_port),
@@ -101,11 +291,10 @@ fn explain_answer(rec: &mut Record, from: &str, host: &str, answer: &dns::Answer
 fn curl(
     world: &mut World,
     id: &ContainerId,
-    host: &str,
-    port: u16,
-    path: &str,
+    client: &Client,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    let (host, port) = (client.host.as_str(), client.port);
     let from = name_of(world, id);
     let answer = match dns::resolve(world, id, host) {
         Ok(answer) => answer,
@@ -121,7 +310,7 @@ fn curl(
     explain_answer(rec, &from, host, &answer);
     let ip = answer.addresses[0].clone();
     if dns::swarm_service_of(&world.engine.containers[id]).is_some() {
-        return swarm_http(world, "curl", &from, host, &ip, port, path, rec);
+        return swarm_http(world, client, &from, &ip, rec);
     }
     let failed = |ms: u64| {
         DockerError::new(
@@ -145,19 +334,16 @@ fn curl(
                 "{from} and {target_name} are both on {via}, so the connection goes straight to {target_name}'s port {port} — no -p needed between containers; publishing is for the host."
             ));
             match serves {
-                Some(s) if !s.http => {
-                    return Err(DockerError::new(
-                        "curl: (1) Received HTTP/0.9 when not allowed",
-                        1,
-                    ));
+                Some(s) if !s.http => Err(DockerError::new(
+                    "curl: (1) Received HTTP/0.9 when not allowed",
+                    1,
+                )),
+                Some(_) => {
+                    let here = world.here().to_string();
+                    deliver(world, &here, &to, client, rec)
                 }
-                Some(s) => {
-                    let body = super::apps::serve_http(world, &to, path, s.body, rec);
-                    rec.out(body);
-                }
-                None => {}
+                None => Ok(()),
             }
-            Ok(())
         }
         Reach::Refused { reason } => {
             rec.say(reason);
@@ -183,18 +369,16 @@ fn curl(
 /// program's.
 /// Long because a request from a task follows the mesh in order (resolve, VIP or task address,
 /// IPVS pick, the container's answer), each step with its own failure.
-#[allow(clippy::too_many_arguments)]
 fn swarm_http(
     world: &mut World,
-    tool: &str,
+    client: &Client,
     from: &str,
-    host: &str,
     ip: &str,
-    port: u16,
-    path: &str,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     use crate::sim::swarm::{agent, mesh, overlay};
+    let (tool, host, port) = (client.tool, client.host.as_str(), client.port);
+    let path = client.request.path.as_str();
     let refused = || {
         if tool == "wget" {
             DockerError::new(
@@ -257,6 +441,8 @@ fn swarm_http(
         .and_then(|p| p.serves.clone())
         .filter(|s| s.port == port && c.listening);
     let target_name = c.name.clone();
+    let target_id = c.id.clone();
+    let body = serves.as_ref().map(|s| super::apps::body_of(c, s));
     rec.touch(&target_name);
     let Some(s) = serves else {
         rec.say(format!(
@@ -267,6 +453,18 @@ fn swarm_http(
     rec.say(format!(
         "{from} connects to {host} ({ip}) over the overlay network; it lands on {target_name}, which answers."
     ));
+    let machine = task
+        .node_id
+        .as_ref()
+        .and_then(|n| world.swarm.nodes.get(n))
+        .map(|n| n.hostname.clone())
+        .unwrap_or_default();
+    let known = world
+        .on_host(&machine, |w| super::apps::known(w, &target_id))
+        .unwrap_or(false);
+    if known && s.http {
+        return deliver(world, &machine, &target_id, client, rec);
+    }
     if let Some((_, status)) = s.failing_paths.iter().find(|(p, _)| p == path) {
         if tool == "wget" {
             return Err(DockerError::new(
@@ -283,7 +481,7 @@ fn swarm_http(
             1,
         ));
     }
-    rec.out(super::apps::body_of(c, &s));
+    rec.out(body.unwrap_or_default());
     Ok(())
 }
 
@@ -292,11 +490,10 @@ fn swarm_http(
 fn wget(
     world: &mut World,
     id: &ContainerId,
-    host: &str,
-    port: u16,
-    path: &str,
+    client: &Client,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    let (host, port) = (client.host.as_str(), client.port);
     let from = name_of(world, id);
     let answer = match dns::resolve(world, id, host) {
         Ok(answer) => answer,
@@ -309,7 +506,7 @@ fn wget(
     explain_answer(rec, &from, host, &answer);
     let ip = answer.addresses[0].clone();
     if dns::swarm_service_of(&world.engine.containers[id]).is_some() {
-        return swarm_http(world, "wget", &from, host, &ip, port, path, rec);
+        return swarm_http(world, client, &from, &ip, rec);
     }
     let cannot = |why: &str| {
         DockerError::new(
@@ -330,9 +527,9 @@ fn wget(
             rec.say(format!(
                 "{from} and {target_name} are both on {via}, so the request goes straight to {target_name}'s port {port}."
             ));
-            if let Some(s) = serves.filter(|s| s.http) {
-                let body = super::apps::serve_http(world, &to, path, s.body, rec);
-                rec.out(body);
+            if serves.is_some_and(|s| s.http) {
+                let here = world.here().to_string();
+                return deliver(world, &here, &to, client, rec);
             }
             Ok(())
         }

@@ -13,7 +13,9 @@
 //! auto-aof-rewrite-percentage 0`, `aof_rewrite_in_progress:0`). A container killed with
 //! SIGKILL saves nothing: what the last snapshot (or the AOF) does not hold is lost.
 //!
-//! What we model: the dataset as string keys (in the container's memory, lost when it stops),
+//! What we model: the dataset as string keys (in the container's memory, lost when it stops)
+//! with their TTL (`SET key value EX 30`, `TTL`, `PTTL`: an expired key is gone for every
+//! command, and for the programs that read it, src/sim/docker/shop.rs),
 //! the RDB and AOF files with their names, loading at start with Redis's log lines, the save on
 //! a clean stop, `--rdb`, and the AOF rewrite; a manifest naming a file the folder lacks stops
 //! the server at start (`Unable to obtain the AOF file … length`, exit 1), as Redis 7 sizes
@@ -23,7 +25,8 @@
 //! in the manifest and deletes the old files; `INFO persistence` says
 //! `aof_rewrite_in_progress:1` meanwhile. A copy of `appendonlydir/` that runs across the end of
 //! a rewrite can hold the new manifest but not the new base: that is the copy Redis then refuses
-//! to start from. What we simplify: only string keys; the default automatic snapshots (`save
+//! to start from. What we simplify: only string keys; a TTL is kept in the RDB, not in the
+//! AOF (a key replayed from the AOF has none); the default automatic snapshots (`save
 //! 3600 1 300 100 60 10000`) and automatic AOF rewrites (which start at 64 MB, far above the
 //! sizes here) are not simulated (explicit `SAVE`/`BGSAVE`/`BGREWRITEAOF` and the shutdown save
 //! are); a rewrite takes 1 s plus its bytes at 100 MB/s (the fork, the write, the fsync); a copy
@@ -159,7 +162,7 @@ fn start_rewrite(world: &mut World, id: &ContainerId) -> Result<(), DockerError>
         kind: 'i',
     });
     put(world, id, MANIFEST, text(manifest_text(&files)));
-    let size_bytes = rdb(&keys(world, id)).size_bytes();
+    let size_bytes = rdb(&persisted(world, id)).size_bytes();
     let temp = temp_file(world, id);
     put(world, id, &temp, Node::Blob { size_bytes });
     let duration_ms = REWRITE_FIXED_MS + size_bytes * 1000 / REWRITE_BYTES_PER_S;
@@ -188,7 +191,7 @@ pub fn on_rewrite_done(world: &mut World, id: &ContainerId, run: u32, rec: &mut 
     }
     let files = current_manifest(world, id);
     let after = manifest_after_rewrite(&files);
-    let base = rdb(&keys(world, id));
+    let base = rdb(&persisted(world, id));
     put(world, id, &format!("{AOF_DIR}/{}", after[0].name), base);
     put(world, id, MANIFEST, text(manifest_text(&after)));
     for old in files.iter().filter(|f| !after.contains(f)) {
@@ -207,7 +210,7 @@ pub fn on_rewrite_done(world: &mut World, id: &ContainerId, run: u32, rec: &mut 
     true
 }
 
-fn is_redis(world: &World, id: &ContainerId) -> bool {
+pub fn is_redis(world: &World, id: &ContainerId) -> bool {
     world.engine.containers.get(id).is_some_and(|c| {
         c.config.image.starts_with("redis")
             && c.config.argv().iter().any(|a| a.ends_with("redis-server"))
@@ -224,19 +227,117 @@ fn appendonly(world: &World, id: &ContainerId) -> bool {
             .is_some_and(|v| v == "yes")
 }
 
-/// The keys, without the settings kept beside them.
-fn keys(world: &World, id: &ContainerId) -> BTreeMap<String, String> {
+/// Where a key's expiry time is kept, beside it in the server's memory.
+fn expire_key(key: &str) -> String {
+    format!("\0expire:{key}")
+}
+
+/// When `key` expires (simulated ms), if it has a TTL.
+fn expires_at(world: &World, id: &ContainerId, key: &str) -> Option<u64> {
     world.engine.containers[id]
         .memory
+        .get(&expire_key(key))
+        .and_then(|v| v.parse().ok())
+}
+
+/// The keys that have not expired, without the settings kept beside them.
+fn keys(world: &World, id: &ContainerId) -> BTreeMap<String, String> {
+    let now = world.now_ms;
+    let memory = &world.engine.containers[id].memory;
+    memory
         .iter()
         .filter(|(k, _)| !k.starts_with('\0'))
+        .filter(|(k, _)| {
+            memory
+                .get(&expire_key(k))
+                .and_then(|v| v.parse::<u64>().ok())
+                .is_none_or(|at| at > now)
+        })
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
 }
 
-/// An RDB file holding `keys`.
+/// `GET key` from a client program (src/sim/docker/shop.rs): the value, unless it is missing or
+/// its TTL has run out.
+pub fn get(world: &World, id: &ContainerId, key: &str) -> Option<String> {
+    let value = world.engine.containers.get(id)?.memory.get(key)?;
+    if key.starts_with('\0') || expires_at(world, id, key).is_some_and(|at| at <= world.now_ms) {
+        return None;
+    }
+    Some(value.clone())
+}
+
+/// `SET key value [EX seconds]` from a client program or redis-cli. A SET without EX clears the
+/// key's TTL, as Redis does.
+pub fn set(world: &mut World, id: &ContainerId, key: &str, value: &str, ttl_ms: Option<u64>) {
+    let at = ttl_ms.map(|ttl| world.now_ms + ttl);
+    let Some(c) = world.engine.containers.get_mut(id) else {
+        return;
+    };
+    c.memory.insert(key.to_string(), value.to_string());
+    match at {
+        Some(at) => c.memory.insert(expire_key(key), at.to_string()),
+        None => c.memory.remove(&expire_key(key)),
+    };
+    append_aof(world, id, &format!("SET {key} {value}"));
+    mark_dirty(world, id);
+}
+
+/// What redis-cli shows for a bulk string: quoted, with `"` and `\` escaped.
+fn quoted(value: &str) -> String {
+    format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// `SET`'s options after the value: `EX seconds` or `PX milliseconds` (others are refused).
+fn set_ttl_ms(words: &[String]) -> Result<Option<u64>, DockerError> {
+    let syntax = || DockerError::new("(error) ERR syntax error", 1);
+    match words {
+        [] => Ok(None),
+        [unit, n] => {
+            let n: i64 = n.parse().map_err(|_| {
+                DockerError::new("(error) ERR value is not an integer or out of range", 1)
+            })?;
+            if n <= 0 {
+                return Err(DockerError::new(
+                    "(error) ERR invalid expire time in 'set' command",
+                    1,
+                ));
+            }
+            match unit.to_ascii_uppercase().as_str() {
+                "EX" => Ok(Some(n as u64 * 1000)),
+                "PX" => Ok(Some(n as u64)),
+                _ => Err(syntax()),
+            }
+        }
+        _ => Err(syntax()),
+    }
+}
+
+/// What a snapshot saves: the live keys, and the expiry time of those that have one (RDB
+/// stores it with the key).
+fn persisted(world: &World, id: &ContainerId) -> BTreeMap<String, String> {
+    let mut out = keys(world, id);
+    let expiring: Vec<(String, u64)> = out
+        .keys()
+        .filter_map(|k| expires_at(world, id, k).map(|at| (k.clone(), at)))
+        .collect();
+    for (k, at) in expiring {
+        out.insert(expire_key(&k), at.to_string());
+    }
+    out
+}
+
+/// An RDB file holding `keys` (a line per key: the key, its value, and its expiry time when the
+/// map has one).
 fn rdb(keys: &BTreeMap<String, String>) -> Node {
-    let text: String = keys.iter().map(|(k, v)| format!("{k}\t{v}\n")).collect();
+    let text: String = keys
+        .iter()
+        .filter(|(k, _)| !k.starts_with('\0'))
+        .map(|(k, v)| match keys.get(&expire_key(k)) {
+            Some(at) => format!("{k}\t{v}\t{at}\n"),
+            None => format!("{k}\t{v}\n"),
+        })
+        .collect();
     Node::Archive(Box::new(Archive {
         format: ArchiveFormat::Rdb,
         members: BTreeMap::from([("keys".to_string(), Entry::File { content: text })]),
@@ -251,17 +352,22 @@ fn read_rdb(node: &Node) -> Option<BTreeMap<String, String>> {
     let Some(Entry::File { content }) = a.members.get("keys") else {
         return Some(BTreeMap::new());
     };
-    Some(
-        content
-            .lines()
-            .filter_map(|l| l.split_once('\t'))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
-    )
+    let mut out = BTreeMap::new();
+    for line in content.lines() {
+        let mut fields = line.split('\t');
+        let (Some(k), Some(v)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        out.insert(k.to_string(), v.to_string());
+        if let Some(at) = fields.next() {
+            out.insert(expire_key(k), at.to_string());
+        }
+    }
+    Some(out)
 }
 
 fn save(world: &mut World, id: &ContainerId) -> bool {
-    let node = rdb(&keys(world, id));
+    let node = rdb(&persisted(world, id));
     let ok = containerfs::write(world, id, RDB, node, false, true).is_ok();
     if ok {
         let now = world.now_ms;
@@ -359,8 +465,25 @@ fn load(world: &mut World, id: &ContainerId) -> Vec<String> {
         return lines;
     }
     match containerfs::get(world, id, RDB).as_ref().and_then(read_rdb) {
-        Some(keys) => {
-            let n = keys.len();
+        Some(mut keys) => {
+            // Keys whose TTL ran out while the server was down are not loaded.
+            let now = world.now_ms;
+            let expired: Vec<String> = keys
+                .keys()
+                .filter(|k| !k.starts_with('\0'))
+                .filter(|k| {
+                    keys.get(&expire_key(k))
+                        .and_then(|at| at.parse::<u64>().ok())
+                        .is_some_and(|at| at <= now)
+                })
+                .cloned()
+                .collect();
+            for k in &expired {
+                keys.remove(k);
+                keys.remove(&expire_key(k));
+            }
+            let n = keys.keys().filter(|k| !k.starts_with('\0')).count();
+            let gone = expired.len();
             world
                 .engine
                 .containers
@@ -370,7 +493,7 @@ fn load(world: &mut World, id: &ContainerId) -> Vec<String> {
                 .extend(keys);
             vec![
                 format!("{t} * Loading RDB produced by version 7.4.1"),
-                format!("{t} * Done loading RDB, keys loaded: {n}, keys expired: 0."),
+                format!("{t} * Done loading RDB, keys loaded: {n}, keys expired: {gone}."),
                 format!("{t} * DB loaded from disk: 0.000 seconds"),
             ]
         }
@@ -408,7 +531,7 @@ fn apply(keys: &mut BTreeMap<String, String>, command: &str) {
 
 /// Writes a new AOF base (the dataset now) and an empty incremental file, and the manifest.
 fn rewrite_aof(world: &mut World, id: &ContainerId) {
-    let node = rdb(&keys(world, id));
+    let node = rdb(&persisted(world, id));
     put(world, id, &format!("{AOF_DIR}/{BASE}"), node);
     put(world, id, &format!("{AOF_DIR}/{INCR}"), text(String::new()));
     let manifest = format!("file {BASE} seq 1 type b\nfile {INCR} seq 1 type i\n");
@@ -456,7 +579,7 @@ pub fn cli(
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     if let Some(file) = rdb_file {
-        let node = rdb(&keys(world, target));
+        let node = rdb(&persisted(world, target));
         let size = node.size_bytes();
         containerfs::write(world, from, file, node, false, false).map_err(|e| {
             DockerError::new(format!("Error opening '{file}': {}", e.strerror()), 1)
@@ -473,32 +596,37 @@ pub fn cli(
         .as_slice()
     {
         ["PING"] => "PONG".to_string(),
-        ["SET", ..] if words.len() == 3 => {
-            let (k, v) = (words[1].clone(), words[2].clone());
-            world
-                .engine
-                .containers
-                .get_mut(target)
-                .expect("exists")
-                .memory
-                .insert(k.clone(), v.clone());
-            append_aof(world, target, &format!("SET {k} {v}"));
-            mark_dirty(world, target);
+        ["SET", ..] if words.len() >= 3 => {
+            let ttl_ms = set_ttl_ms(&words[3..])?;
+            set(world, target, &words[1], &words[2], ttl_ms);
             "OK".to_string()
         }
         ["GET", _] => match keys(world, target).get(&words[1]) {
-            Some(v) => format!("\"{v}\""),
+            Some(v) => quoted(v),
             None => "(nil)".to_string(),
         },
+        // -2: no such key; -1: no TTL.
+        ["TTL" | "PTTL", _] => {
+            let ms = match (
+                keys(world, target).contains_key(&words[1]),
+                expires_at(world, target, &words[1]),
+            ) {
+                (false, _) => -2,
+                (true, None) => -1,
+                (true, Some(at)) => (at - world.now_ms) as i64,
+            };
+            let shown = if ms < 0 || upper[0] == "PTTL" {
+                ms
+            } else {
+                (ms + 500) / 1000
+            };
+            format!("(integer) {shown}")
+        }
         ["DEL", _] => {
-            let removed = world
-                .engine
-                .containers
-                .get_mut(target)
-                .expect("exists")
-                .memory
-                .remove(&words[1])
-                .is_some();
+            let live = keys(world, target).contains_key(&words[1]);
+            let c = world.engine.containers.get_mut(target).expect("exists");
+            c.memory.remove(&expire_key(&words[1]));
+            let removed = c.memory.remove(&words[1]).is_some() && live;
             if removed {
                 append_aof(world, target, &format!("DEL {}", words[1]));
                 mark_dirty(world, target);

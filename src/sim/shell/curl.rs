@@ -6,10 +6,12 @@
 //! We model that path and name, in the narration, where it stops: no container publishes the port
 //! (refused, exit 7), nothing listens inside (reset, exit 56), a paused process (timed out, exit
 //! 28), a server that is not HTTP (exit 1); and on a swarm a machine's port, where the routing
-//! mesh answers (src/sim/swarm/curl.rs). Simplified: `http://` only, the first non-flag word is
-//! the URL, every flag but `--help` is ignored, and the body is what the container's program
-//! serves (its answer comes from src/sim/docker/apps.rs). `curl` inside a container is
-//! src/sim/shell/exec.rs and src/sim/docker/probe.rs.
+//! mesh answers (src/sim/swarm/curl.rs). The request is shaped by `-X`, `-H`, `-d` (a form,
+//! POST), `--json` (JSON, POST), `-u`, `-b`, `-A`; what is printed by `-i`, `-I` and `-f`
+//! (error 22 on an HTTP error). The answer comes from the container's program
+//! (src/sim/docker/apps.rs `serve`), or from Traefik. Simplified: `-d @file` is sent as
+//! written, no cookies jar, no redirects outside Traefik. `curl` inside a container is
+//! src/sim/docker/probe.rs, which uses the same options.
 
 use crate::sim::docker::container::Status;
 use crate::sim::docker::error::DockerError;
@@ -40,14 +42,6 @@ This is not the full help, this menu is stripped into categories.
 Use \"--help category\" to get an overview of all categories.
 For all options use the manual or \"--help all\".";
 
-/// `http://localhost:8080/path` → (host, port); `None` for anything but a plain-HTTP URL.
-pub(super) fn parse_url(url: &str) -> Option<(String, u16)> {
-    parse_full_url(url)
-        .ok()
-        .filter(|u| u.scheme == "http")
-        .map(|u| (u.host, u.port))
-}
-
 /// curl's options that the simulation uses; the rest of curl's options are unknown to it.
 const CURL: Command = Command {
     path: "curl",
@@ -71,12 +65,131 @@ const CURL: Command = Command {
         Flag::bool("show-error", Some('S')),
         Flag::bool("location", Some('L')),
         Flag::bool("fail", Some('f')),
+        Flag::string("data", Some('d')),
+        Flag::string("data-raw", None),
+        Flag::string("json", None),
     ],
-    not_simulated: &[("data", Some('d')), ("resolve", None), ("cacert", None)],
+    not_simulated: &[("resolve", None), ("cacert", None)],
     interspersed: true,
     args: Arity::Any,
     style: Style::Curl,
 };
+
+/// curl's command line, parsed (`curl --help` aside): its flags and its URL.
+pub(crate) fn parse_args(args: &[String]) -> Result<crate::sim::flags::Parsed, DockerError> {
+    let parsed = CURL.parse(args)?;
+    if parsed.args.is_empty() {
+        return Err(DockerError::new(
+            "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information",
+            2,
+        ));
+    }
+    Ok(parsed)
+}
+
+/// The request curl sends for its options: the method (`-X`, else POST with `-d`/`--json`,
+/// HEAD with `-I`), its headers (User-Agent, Accept, `-u`, `-b`, `-H` in that order; `-H
+/// 'Host: …'` replaces the Host header) and its body (`-d` sends a form unless `-H` says
+/// otherwise, `--json` sends JSON).
+pub(crate) fn request_from(
+    parsed: &crate::sim::flags::Parsed,
+    scheme: &str,
+    host: &str,
+    port: u16,
+    target: &str,
+) -> Request {
+    let mut request = Request::get(scheme, host, port, target);
+    let data = parsed
+        .value("data")
+        .or_else(|| parsed.value("data-raw"))
+        .map(|d| (d.to_string(), "application/x-www-form-urlencoded"));
+    let data = parsed
+        .value("json")
+        .map(|d| (d.to_string(), "application/json"))
+        .or(data);
+    request.method = match parsed.value("request") {
+        Some(m) => m.to_string(),
+        None if parsed.bool("head") => "HEAD".into(),
+        None if data.is_some() => "POST".into(),
+        None => "GET".into(),
+    };
+    request.headers.push((
+        "User-Agent".into(),
+        parsed
+            .value("user-agent")
+            .unwrap_or("curl/8.5.0")
+            .to_string(),
+    ));
+    let accept = if parsed.value("json").is_some() {
+        "application/json"
+    } else {
+        "*/*"
+    };
+    request.headers.push(("Accept".into(), accept.into()));
+    if let Some(user) = parsed.value("user") {
+        request.headers.push((
+            "Authorization".into(),
+            format!(
+                "Basic {}",
+                crate::sim::traefik::htpasswd::encode_basic(user)
+            ),
+        ));
+    }
+    if let Some(cookie) = parsed.value("cookie") {
+        request.headers.push(("Cookie".into(), cookie.to_string()));
+    }
+    for header in parsed.values("header") {
+        let Some((name, value)) = header.split_once(':') else {
+            continue;
+        };
+        let value = value.trim().to_string();
+        if name.eq_ignore_ascii_case("host") {
+            request.host = value;
+        } else {
+            request.headers.push((name.trim().to_string(), value));
+        }
+    }
+    if let Some((body, content_type)) = data {
+        if request.header("Content-Type").is_none() {
+            request
+                .headers
+                .push(("Content-Type".into(), content_type.into()));
+        }
+        request.body = body;
+    }
+    request
+}
+
+/// What curl prints of an answer: with `-i`/`-I` the status line and headers, then the body; with
+/// `-f` an error status is curl's error 22 instead of the body.
+pub(crate) fn print(
+    parsed: &crate::sim::flags::Parsed,
+    response: &crate::sim::http::Response,
+    rec: &mut Record,
+) -> Result<(), DockerError> {
+    if parsed.bool("include") || parsed.bool("head") {
+        rec.out(response.status_line());
+        for (k, v) in &response.headers {
+            rec.out(format!("{k}: {v}"));
+        }
+        rec.out(format!("Content-Length: {}", response.body.len()));
+        rec.out("");
+    }
+    if parsed.bool("fail") && response.status >= 400 {
+        return Err(DockerError::new(
+            format!(
+                "curl: (22) The requested URL returned error: {}",
+                response.status
+            ),
+            22,
+        )
+        .keeping_state());
+    }
+    if !parsed.bool("head") && !response.body.is_empty() {
+        rec.out(response.body.trim_end_matches('\n').to_string());
+    }
+    Ok(())
+}
 
 /// The parts of a URL curl needs.
 struct Url {
@@ -188,13 +301,8 @@ pub(super) fn curl(
         rec.out(HELP);
         return Ok(());
     }
-    let parsed = CURL.parse(args)?;
-    let Some(first) = parsed.args.first().cloned() else {
-        return Err(DockerError::new(
-            "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information",
-            2,
-        ));
-    };
+    let parsed = parse_args(args)?;
+    let first = parsed.args[0].clone();
     let verbose = parsed.bool("verbose");
     let mut url = parse_full_url(&first)?;
     let mut redirects = 0;
@@ -219,8 +327,7 @@ pub(super) fn curl(
                     7,
                 ));
             }
-            let target = format!("http://{machine}:{}{}", url.port, url.target);
-            return plain(world, &target, machine, url.port, rec);
+            return plain(world, &parsed, &url, machine, rec);
         };
         if verbose {
             rec.err(format!(
@@ -267,48 +374,12 @@ pub(super) fn curl(
                 return Err(DockerError::new("", 60).keeping_state());
             }
         }
-        let mut request = Request::get(&url.scheme, &url.host, url.port, &url.target);
-        request.method = match parsed.value("request") {
-            Some(m) => m.to_string(),
-            None if parsed.bool("head") => "HEAD".into(),
-            None => "GET".into(),
-        };
+        let mut request = request_from(&parsed, &url.scheme, &url.host, url.port, &url.target);
         request.client_ip = if machine == "localhost" {
             "172.17.0.1".into()
         } else {
             "10.0.0.2".into()
         };
-        request.headers.push((
-            "User-Agent".into(),
-            parsed
-                .value("user-agent")
-                .unwrap_or("curl/8.5.0")
-                .to_string(),
-        ));
-        request.headers.push(("Accept".into(), "*/*".into()));
-        if let Some(user) = parsed.value("user") {
-            request.headers.push((
-                "Authorization".into(),
-                format!(
-                    "Basic {}",
-                    crate::sim::traefik::htpasswd::encode_basic(user)
-                ),
-            ));
-        }
-        if let Some(cookie) = parsed.value("cookie") {
-            request.headers.push(("Cookie".into(), cookie.to_string()));
-        }
-        for header in parsed.values("header") {
-            let Some((name, value)) = header.split_once(':') else {
-                continue;
-            };
-            let value = value.trim().to_string();
-            if name.eq_ignore_ascii_case("host") {
-                request.host = value;
-            } else {
-                request.headers.push((name.trim().to_string(), value));
-            }
-        }
         if verbose {
             rec.err(format!(
                 "> {} {} HTTP/1.1",
@@ -423,13 +494,14 @@ fn address_of(world: &World, machine: &str) -> String {
 /// reaches a container (the body only; curl's options do not change it).
 fn plain(
     world: &mut World,
-    target: &str,
+    parsed: &crate::sim::flags::Parsed,
+    url: &Url,
     host: String,
-    port: u16,
     rec: &mut Record,
 ) -> Result<(), DockerError> {
+    let port = url.port;
     // A lab machine's port in a swarm: the routing mesh answers (src/sim/swarm/curl.rs).
-    if let Some(result) = crate::sim::swarm::curl::run(world, &host, port, rec) {
+    if let Some(result) = crate::sim::swarm::curl::run(world, &host, port, &url.target, rec) {
         return result;
     }
     if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {
@@ -490,12 +562,12 @@ fn plain(
                 1,
             ))
         }
-        Some(s) => {
+        Some(_) => {
             rec.say(format!("Host port {port} → {name}:{container_port}: the request reaches the container through the published port."));
-            let path = crate::sim::docker::apps::url_path(target);
-            let body = crate::sim::docker::apps::serve_http(world, &id, &path, s.body, rec);
-            rec.out(body);
-            Ok(())
+            let mut request = request_from(parsed, &url.scheme, &url.host, port, &url.target);
+            request.client_ip = "172.17.0.1".into();
+            let response = crate::sim::docker::apps::serve(world, &id, &request, rec);
+            print(parsed, &response, rec)
         }
     }
 }

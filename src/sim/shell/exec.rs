@@ -126,7 +126,7 @@ fn exec(
     if let Some(result) = run_file_tool(world, id, argv, rec) {
         return result;
     }
-    // Network tools (curl to another container, ping, nslookup, getent): src/sim/docker/probe.rs.
+    // Network tools (curl and wget, ping, nslookup, getent): src/sim/docker/probe.rs.
     if let Some(result) = crate::sim::docker::probe::run(world, id, argv, rec) {
         return result;
     }
@@ -155,27 +155,6 @@ fn exec(
                 "dockyard: interactive shells are not simulated; run one command at a time, e.g. `docker exec web ps`",
                 1,
             ));
-        }
-        "curl" => {
-            let target = argv.iter().skip(1).find(|a| !a.starts_with('-')).cloned().unwrap_or_default();
-            let (host, port) = super::curl::parse_url(&target).ok_or_else(|| DockerError::new("curl: (3) URL rejected: Bad hostname", 3))?;
-            if !matches!(host.as_str(), "localhost" | "127.0.0.1") {
-                return Err(DockerError::new(format!("curl: (6) Could not resolve host: {host}"), 6));
-            }
-            rec.say(format!("`localhost` inside a container is the container itself: {name}'s own network namespace."));
-            match c.program.as_ref().and_then(|p| p.serves.clone()).filter(|s| c.listening && s.port == port) {
-                Some(serves) => {
-                    let path = crate::sim::docker::apps::url_path(&target);
-                    let body = crate::sim::docker::apps::serve_http(world, id, &path, serves.body.clone(), rec);
-                    body.lines().map(str::to_string).collect()
-                }
-                None => {
-                    return Err(DockerError::new(
-                        format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server"),
-                        7,
-                    ));
-                }
-            }
         }
         _ => {
             return Err(DockerError::new(

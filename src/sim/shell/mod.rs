@@ -14,7 +14,7 @@
 //! src/sim/swarm/); curl.rs is `curl` on the host; tools.rs is `sleep` and `help`.
 
 mod containers;
-mod curl;
+pub(crate) mod curl;
 mod docker;
 mod exec;
 mod faults;

@@ -360,9 +360,7 @@ fn forward(
                 crate::sim::docker::engine::record_request(w, &target, &req.path, rec);
                 return Ok(Response::page(200, "text/plain; charset=utf-8", body));
             }
-            let (status, body) =
-                crate::sim::docker::apps::serve_request(w, &target, &req.path, rec);
-            Ok(Response::page(status, "text/html", body))
+            Ok(crate::sim::docker::apps::serve(w, &target, &req, rec))
         })
         .unwrap_or_else(|| Err((504, format!("{target_host} is not a machine of the lab"))))
 }

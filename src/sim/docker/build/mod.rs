@@ -14,15 +14,17 @@
 //! What we simplify: the whole build completes within one simulation step (its durations are
 //! computed deterministically from the instructions and printed, not waited for); programs in RUN
 //! are not executed: their output, duration and layer size are estimates from the command
-//! (`npm ci` from the dependencies in package.json, `apt-get install` from the package count);
-//! the image's filesystem is not tracked file by file.
+//! (`npm ci` from the dependencies in package.json, `apt-get install` from the package count),
+//! except a Vite build's output; the image's files are what COPY copied and what npm leaves
+//! (`node_modules/` as one blob, a Vite app's `dist/`), src/sim/docker/build/files.rs.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::super::hostfs::{self, Entry};
+use super::super::hostfs::{self, Entry, HostFs};
 use super::super::record::Record;
 use super::super::world::World;
 use super::cli::DockerCommand;
+use super::containerfs::model::{Files, Node};
 use super::dockerfile::{self, Instruction};
 use super::engine;
 use super::error::DockerError;
@@ -31,6 +33,7 @@ use super::imagecmd;
 use super::images::{HistoryEntry, Image, ImageConfig};
 use crate::sim::order::CollectOrdered;
 
+pub mod files;
 pub mod model;
 
 pub use model::{
@@ -253,6 +256,30 @@ impl Context {
             .map(|(p, v)| (p.clone(), v.clone()))
             .collect_map()
     }
+
+    /// What `COPY SOURCE` takes from the context: each file, and its path below the source
+    /// (`None` when the source names the file itself, so the destination decides its name).
+    fn copied(&self, source: &str) -> Vec<(String, Option<String>)> {
+        let src = source.trim_start_matches("./").trim_start_matches('/');
+        let src = src.trim_end_matches('/');
+        if src.is_empty() || src == "." {
+            return self
+                .files
+                .keys()
+                .map(|p| (p.clone(), Some(p.clone())))
+                .collect();
+        }
+        let pattern: Vec<String> = src.split('/').map(str::to_string).collect();
+        self.files
+            .keys()
+            .filter_map(|path| {
+                let parts: Vec<&str> = path.split('/').collect();
+                let n = (1..=parts.len()).find(|n| glob_path(&pattern, &parts[..*n]))?;
+                let rest = (n < parts.len()).then(|| parts[n..].join("/"));
+                Some((path.clone(), rest))
+            })
+            .collect()
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +301,8 @@ struct StageResult {
     config: ImageConfig,
     /// Layers this stage built itself: (created_by, size, is dependency install).
     own: Vec<(String, u64, bool)>,
+    /// Its filesystem: the base's files and what its steps put there (src/sim/docker/build/files.rs).
+    files: Files,
 }
 
 /// Expands `$VAR` and `${VAR}` (with `${VAR:-default}`) from `vars`.
@@ -558,6 +587,7 @@ struct StageState {
     first_miss: Option<(usize, String)>,
     /// Layers this stage built itself: (created_by, size, is dependency install).
     own: Vec<(String, u64, bool)>,
+    files: Files,
 }
 
 /// `docker build`. Prints BuildKit's plain progress; on failure nothing changes but the cache
@@ -1044,6 +1074,7 @@ fn build_stage(
         mut config,
         env,
         own,
+        files,
         ..
     } = state;
     config.env = env.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -1060,6 +1091,7 @@ fn build_stage(
             history,
             config,
             own,
+            files,
         },
     );
 }
@@ -1072,9 +1104,14 @@ fn start_stage(
     i: usize,
 ) -> StageState {
     let stage = &plan.stages[i];
-    let (key, history, config) = if let Some(j) = plan.stage_index(&stage.from, i) {
+    let (key, history, config, files) = if let Some(j) = plan.stage_index(&stage.from, i) {
         let r = &results[&j];
-        (r.key.clone(), r.history.clone(), r.config.clone())
+        (
+            r.key.clone(),
+            r.history.clone(),
+            r.config.clone(),
+            r.files.clone(),
+        )
     } else if stage.from == "scratch" {
         (
             content_digest("scratch"),
@@ -1085,6 +1122,7 @@ fn start_stage(
                 workdir: "/".to_string(),
                 ..Default::default()
             },
+            Files::new(),
         )
     } else {
         let image = &bases[&stage.from];
@@ -1092,6 +1130,7 @@ fn start_stage(
             content_digest(&format!("from:{}", image.id)),
             image.history.clone(),
             image.config.clone(),
+            image.files.clone(),
         )
     };
     let env: BTreeMap<String, String> = config
@@ -1111,6 +1150,7 @@ fn start_stage(
         step_no: 1,
         first_miss: None,
         own: Vec::new(),
+        files,
     }
 }
 
@@ -1310,6 +1350,8 @@ struct StepInputs {
     /// The instruction's text as its cache key sees it.
     text_expanded: String,
     created_by: String,
+    /// What the step puts in the stage's filesystem, by absolute path.
+    placed: Vec<(String, Node)>,
 }
 
 /// A layer step (RUN, COPY, ADD, WORKDIR): its cache key from the parent and its inputs, then
@@ -1329,7 +1371,7 @@ fn run_step(
 ) {
     let keyword = ins.keyword.as_str();
     let n = progress.n;
-    let inputs = match step_inputs(ctx, ins, vars, state, &progress.results) {
+    let inputs = match step_inputs(&world.fs, ctx, ins, vars, state, &progress.results) {
         Ok(inputs) => inputs,
         Err(f) => {
             progress.lines.push(header);
@@ -1353,6 +1395,7 @@ fn run_step(
         is_deps,
         text_expanded,
         created_by,
+        placed,
     } = inputs;
     let parent = state.key.clone();
     let env_part: Vec<String> = state.env.iter().map(|(k, v)| format!("{k}={v}")).collect();
@@ -1411,6 +1454,14 @@ fn run_step(
     }
     progress.lines.push(String::new());
     progress.n += 1;
+    for (path, node) in placed {
+        let node = match node {
+            // npm's install is as big as its layer (from the cache on a hit).
+            Node::Blob { size_bytes: 0 } => Node::Blob { size_bytes },
+            other => other,
+        };
+        files::place(&mut state.files, &path, node);
+    }
     step.size_bytes = size_bytes;
     state.own.push((created_by.clone(), size_bytes, is_deps));
     state.history.push(HistoryEntry {
@@ -1425,6 +1476,7 @@ fn run_step(
 /// What a layer step reads: RUN its command, args and env; WORKDIR its path; COPY/ADD the
 /// context files (or an earlier stage) it copies. A missing source is the step's failure.
 fn step_inputs(
+    fs: &HostFs,
     ctx: &StepContext,
     ins: &Instruction,
     vars: &BTreeMap<String, String>,
@@ -1441,7 +1493,9 @@ fn step_inputs(
         is_deps: false,
         text_expanded: String::new(),
         created_by: String::new(),
+        placed: Vec::new(),
     };
+    let workdir = state.config.workdir.clone();
     match keyword {
         "RUN" => {
             // The shell expands variables when the step runs: the key holds the text as
@@ -1452,8 +1506,21 @@ fn step_inputs(
             for (k, v) in &state.env {
                 inputs.vars.insert(format!("env:{k}"), v.clone());
             }
-            let (out, ms, size, deps_layer) = run_estimate(&expand(&ins.args, vars), ctx.deps);
+            let command = expand(&ins.args, vars);
+            let (out, ms, size, deps_layer) = run_estimate(&command, ctx.deps);
             inputs.output = out;
+            if deps_layer && command.contains("npm ") {
+                // Its size is the layer's, filled in once the cache has answered.
+                inputs.placed.push((
+                    files::destination(&workdir, true, "node_modules", None),
+                    Node::Blob { size_bytes: 0 },
+                ));
+            } else if command.contains("npm run build")
+                && let Some((lines, placed)) = files::vite_build(&state.files, &workdir)
+            {
+                inputs.output = lines;
+                inputs.placed = placed;
+            }
             inputs.duration_ms = ms;
             inputs.size_bytes = size;
             inputs.is_deps = deps_layer;
@@ -1475,9 +1542,34 @@ fn step_inputs(
             inputs.created_by = format!("{} # buildkit", ins.text());
             let words: Vec<String> = ins.words().iter().map(|w| expand(w, vars)).collect();
             let sources = &words[..words.len() - 1];
+            let dest = &words[words.len() - 1];
+            let dest_abs = hostfs::normalise(&workdir, dest);
+            let dest_is_dir =
+                dest.ends_with('/') || sources.len() > 1 || sources.iter().any(|s| s.contains('*'));
             match ins.flag("from") {
-                Some(from) => copy_from_stage(ctx, ins, from, sources, results, &mut inputs)?,
-                None => copy_from_context(ctx, ins, sources, &mut inputs)?,
+                Some(from) => {
+                    copy_from_stage(ctx, ins, from, sources, results, &mut inputs)?;
+                    if let Some(j) = ctx.plan.stage_index(from, ctx.stage_index) {
+                        for (rel, node, rest) in files::from_stage(&results[&j].files, sources) {
+                            let to =
+                                files::destination(&dest_abs, dest_is_dir, &rel, rest.as_deref());
+                            inputs.placed.push((to, node));
+                        }
+                    }
+                }
+                None => {
+                    copy_from_context(ctx, ins, sources, &mut inputs)?;
+                    for src in sources {
+                        for (rel, rest) in ctx.def.context.copied(src) {
+                            let Some(entry) = fs.get(&format!("{}/{rel}", ctx.def.dir)) else {
+                                continue;
+                            };
+                            let to =
+                                files::destination(&dest_abs, dest_is_dir, &rel, rest.as_deref());
+                            inputs.placed.push((to, Node::from_entry(entry)));
+                        }
+                    }
+                }
             }
         }
     }
@@ -1599,17 +1691,14 @@ fn export(
         built_at_ms: now,
         stored_at_ms: now,
         seq: 0,
-        files: Default::default(),
+        files: result.files.clone(),
     };
     let lines = &mut progress.lines;
     lines.push(format!("#{n} exporting to image"));
     lines.push(format!("#{n} exporting layers {} done", seconds(300)));
     lines.push(format!("#{n} writing image sha256:{image_id} done"));
     for t in &def.tags {
-        lines.push(format!(
-            "#{n} naming to docker.io/{t} done",
-            t = hub_name(t)
-        ));
+        lines.push(format!("#{n} naming to {} done", hub_name(t)));
     }
     lines.push(format!("#{n} DONE 0.3s"));
     progress.clock_ms += 300;
@@ -1684,12 +1773,13 @@ fn narration(def: &Definition, plan: &Plan, progress: &Progress, image_id: &str)
     story
 }
 
-/// `app:latest` → `library/app:latest`, as `naming to docker.io/…` shows it.
+/// `app:latest` → `docker.io/library/app:latest`, as `naming to …` shows it; a name whose first
+/// part is a registry (`127.0.0.1:5000/shop-api:latest`, `localhost/x`) is shown as it is.
 fn hub_name(tag: &str) -> String {
-    if tag.contains('/') {
-        tag.to_string()
-    } else {
-        format!("library/{tag}")
+    match tag.split_once('/') {
+        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => tag.to_string(),
+        Some(_) => format!("docker.io/{tag}"),
+        None => format!("docker.io/library/{tag}"),
     }
 }
 

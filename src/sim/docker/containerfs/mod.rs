@@ -9,11 +9,13 @@
 //!
 //! What we model: the writable layer and each tmpfs as a small tree of text files, reads that
 //! fall through to the image's folders, and reads/writes that go to the right backing store
-//! (the engine's volumes, the host's project folder, the container's memory). What we simplify:
-//! the image contributes only its standard folders (and `VOLUME`/`WORKDIR` paths), not its
-//! files; deleting an image file (a whiteout) is not modelled; file modes and owners are not
-//! modelled; volume copy-up (an empty volume receiving the image's files at its path) is not
-//! modelled because our images have no files there.
+//! (the engine's volumes, the host's project folder, the container's memory); the files a built,
+//! committed or imported image carries, read through; a single host file bind-mounted at a path
+//! (`-v ./db_password:/run/secrets/db_password:ro`) reads as that file. What we simplify: the
+//! catalogue's images contribute only their standard folders (and `VOLUME`/`WORKDIR` paths),
+//! not their files; deleting an image file (a whiteout) is not modelled; file modes and owners
+//! are not modelled; volume copy-up (an empty volume receiving the image's files at its path)
+//! is not modelled; writing through a single-file bind mount is not modelled.
 
 pub mod model;
 
@@ -201,8 +203,15 @@ pub fn get(world: &World, id: &ContainerId, path: &str) -> Option<Node> {
     if path == "/" {
         return Some(Node::Dir);
     }
-    // A mount point is a folder even when nothing else is there.
-    if c.fs.mounts.iter().any(|m| m.target == path) {
+    // A mount point is a folder even when nothing else is there, unless a single file is
+    // bind-mounted there (`-v ./secrets/db_password:/run/secrets/db_password:ro`).
+    if let Some(m) = c.fs.mounts.iter().find(|m| m.target == path) {
+        if m.kind == MountKind::Bind
+            && let Some(entry) = world.fs.get(&m.source)
+            && !matches!(entry, hostfs::Entry::Dir)
+        {
+            return Some(Node::from_entry(entry));
+        }
         return Some(Node::Dir);
     }
     match c.fs.backing(&path) {

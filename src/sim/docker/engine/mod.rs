@@ -644,8 +644,12 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
     // Traefik's image: its program reads its static configuration (flags or traefik.yml).
     let traefik = crate::sim::traefik::program::for_container(world, id);
     let is_traefik = traefik.is_some();
+    // The shop's API: `node server.js` whose code is the shop's (src/sim/docker/shop.rs).
+    let shop = super::shop::program_for(world, id).map(|p| (p, None));
     let preferred = if traefik.is_some() {
         traefik
+    } else if shop.is_some() {
+        shop
     } else if script_runs_unknown {
         catalogued()
     } else {
@@ -933,6 +937,16 @@ fn run_ops(world: &mut World, id: &ContainerId, mut pc: usize, rec: &mut Record,
                     for line in lines {
                         log_line(world, id, true, &line, rec);
                     }
+                    pc = on_fail;
+                    continue;
+                }
+            }
+            Op::Shop { step, on_fail } => {
+                let (ok, lines) = super::shop::on_step(world, id, &step, rec);
+                for (stderr, line) in lines {
+                    log_line(world, id, stderr, &line, rec);
+                }
+                if !ok {
                     pc = on_fail;
                     continue;
                 }

@@ -77,6 +77,9 @@ fn next_delay(config: &HealthConfig, status: HealthStatus, since_start_ms: Milli
 /// A probe is due. Returns false for a stale probe (the container stopped or restarted since).
 pub fn on_health_probe(world: &mut World, id: &ContainerId, run: u32, rec: &mut Record) -> bool {
     let now = world.now_ms;
+    // What a program whose answers depend on other containers answers now (the shop's API
+    // fails its /api/health while PostgreSQL does not answer).
+    let live = super::shop::probe_failures(world, id);
     let Some(c) = world.engine.containers.get_mut(id) else {
         return false;
     };
@@ -87,7 +90,7 @@ pub fn on_health_probe(world: &mut World, id: &ContainerId, run: u32, rec: &mut 
         return false;
     };
     let started = c.state.started_at.unwrap_or(now);
-    let outcome = probe_outcome(c, &config);
+    let outcome = probe_outcome_with(c, &config, &live);
     let end = now + outcome.duration_ms;
     let name = c.name.clone();
     let health = c.health.get_or_insert_with(Health::starting);
@@ -209,6 +212,16 @@ fn image_has(c: &Container, tool: &str) -> bool {
 
 /// What the probe returns: a pure function of the container and its healthcheck.
 pub fn probe_outcome(c: &Container, config: &HealthConfig) -> ProbeOutcome {
+    probe_outcome_with(c, config, &[])
+}
+
+/// [`probe_outcome`], with `live` paths that answer an error status now besides the program's
+/// own failing paths.
+pub fn probe_outcome_with(
+    c: &Container,
+    config: &HealthConfig,
+    live: &[(String, u16)],
+) -> ProbeOutcome {
     if c.status() == Status::Paused {
         return ProbeOutcome {
             exit_code: -1,
@@ -226,10 +239,10 @@ pub fn probe_outcome(c: &Container, config: &HealthConfig) -> ProbeOutcome {
         _ => (true, config.test.join(" ")),
     };
     let mut outcome = if shell {
-        run_shell(c, &words)
+        run_shell(c, &words, live)
     } else {
         let argv: Vec<String> = config.test[1..].to_vec();
-        run_argv(c, &argv, false)
+        run_argv(c, &argv, false, live)
     };
     if outcome.duration_ms > config.timeout() {
         outcome = ProbeOutcome {
@@ -265,7 +278,7 @@ pub fn go_duration(ms: Millis) -> String {
 }
 
 /// `a || b`, `a && b`, left to right, as `/bin/sh -c` runs them.
-fn run_shell(c: &Container, line: &str) -> ProbeOutcome {
+fn run_shell(c: &Container, line: &str, live: &[(String, u16)]) -> ProbeOutcome {
     let mut result: Option<ProbeOutcome> = None;
     let mut pending_op: Option<&str> = None;
     let mut rest = line;
@@ -287,7 +300,7 @@ fn run_shell(c: &Container, line: &str) -> ProbeOutcome {
                 .split_whitespace()
                 .map(|w| w.trim_matches(|ch| ch == '"' || ch == '\'').to_string())
                 .collect();
-            let mut out = run_argv(c, &argv, true);
+            let mut out = run_argv(c, &argv, true, live);
             if let Some(previous) = &result {
                 out.output = format!("{}{}", previous.output, out.output);
                 out.reason = format!("{} {}", previous.reason, out.reason);
@@ -337,7 +350,7 @@ fn listens_on(c: &Container, port: u16) -> bool {
 
 /// Long because it is one arm per probe program a healthcheck runs (curl, wget, pg_isready,
 /// redis-cli, mysqladmin, …), each with its own answer and exit code.
-fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
+fn run_argv(c: &Container, argv: &[String], shell: bool, live: &[(String, u16)]) -> ProbeOutcome {
     let Some(first) = argv.first() else {
         return builtin(0, "", "An empty command succeeds.");
     };
@@ -400,6 +413,7 @@ fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
                 .as_ref()
                 .and_then(|p| p.serves.as_ref())
                 .and_then(|s| s.failing_paths.iter().find(|(p, _)| *p == path))
+                .or_else(|| live.iter().find(|(p, _)| *p == path))
                 .map(|(_, status)| *status);
             let fail_flag = args.iter().any(|a| {
                 a == "-f"
@@ -422,7 +436,8 @@ fn run_argv(c: &Container, argv: &[String], shell: bool) -> ProbeOutcome {
                     builtin(
                         1,
                         &format!(
-                            "wget: server returned error: HTTP/1.1 {status} Internal Server Error\n"
+                            "wget: server returned error: HTTP/1.1 {status} {}\n",
+                            crate::sim::http::reason(status)
                         ),
                         &format!("The program answers {path} with HTTP {status}."),
                     )

@@ -12,7 +12,7 @@
 
 pub mod model;
 
-pub use model::{ExecError, OnStop, Op, Program, Serves};
+pub use model::{ExecError, OnStop, Op, Program, Serves, ShopStep};
 
 use super::super::time::Millis;
 

@@ -60,6 +60,25 @@ pub enum Op {
         on_fail: usize,
         fatal: bool,
     },
+    /// A start-up step of the shop's API that needs the world (src/sim/docker/shop.rs): it
+    /// logs what the API logs, and continues at `on_fail` when it fails.
+    Shop {
+        step: ShopStep,
+        on_fail: usize,
+    },
+}
+
+/// The shop API's start-up, in order (assets/projects/shop/api/server.js `main`).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum ShopStep {
+    /// Read the configuration: `DB_PASSWORD`, or the file `DB_PASSWORD_FILE` names.
+    Configure,
+    /// `SELECT 1` on PostgreSQL, attempt `attempt` of `attempts`.
+    ConnectDb { attempt: u32, attempts: u32 },
+    /// Create the tables that are missing and seed the products.
+    Migrate,
+    /// Connect to Redis (a failure is a warning: the API serves without its cache).
+    ConnectCache,
 }
 
 /// How the program answers the stop signal (SIGTERM, or the image's STOPSIGNAL).

@@ -266,6 +266,21 @@ pub struct Resolved {
     pub vip: bool,
 }
 
+/// The service `name` means to a task of `caller`: the service of that name, or in a stack the
+/// service of that key (`db` for `shop_db`): `docker stack deploy` gives each service its key
+/// as an alias on the stack's networks.
+pub fn service_named<'a>(world: &'a World, caller: &Service, name: &str) -> Option<&'a Service> {
+    let services = &world.swarm.services;
+    services.values().find(|s| s.spec.name == name).or_else(|| {
+        let namespace = caller.spec.labels.get(super::stack::LABEL_NAMESPACE)?;
+        let full = format!("{namespace}_{name}");
+        services.values().find(|s| {
+            s.spec.name == full
+                && s.spec.labels.get(super::stack::LABEL_NAMESPACE) == Some(namespace)
+        })
+    })
+}
+
 /// The embedded DNS server answering `name` to a task of `from_service` on `network` (or on
 /// any of its networks when `network` is `None`). The `ingress` network has no service
 /// discovery.
@@ -285,11 +300,7 @@ pub fn resolve(
         Some(rest) => (rest, true),
         None => (name, false),
     };
-    let target = world
-        .swarm
-        .services
-        .values()
-        .find(|s| s.spec.name == target_name)
+    let target = service_named(world, caller, target_name)
         .ok_or_else(|| Miss::NoSuchService(target_name.to_string()))?;
     let canonical = |n: &String| {
         overlay::find(world, n)
