@@ -82,6 +82,8 @@ pub enum Check {
     /// `data lost under 24h`, `restore recovers rows up to 03:00`, `3-2-1 holds`…
     /// (src/sim/backup/check.rs).
     Backup(super::backup::check::BackupCheck),
+    /// `registry 127.0.0.1:5000 has shop-api:1.0`, `… lacks …` (src/sim/docker/registry/mod.rs).
+    Registry(super::docker::registry::RegistryCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -142,6 +144,9 @@ impl Check {
         }
         if let Some(deploy) = super::swarm::deploycheck::DeployCheck::parse(&words) {
             return deploy.map(Check::Deploy).map_err(|why| err(&why));
+        }
+        if let Some(registry) = super::docker::registry::RegistryCheck::parse(&words) {
+            return registry.map(Check::Registry).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -230,6 +235,7 @@ impl Check {
             Check::Deploy(check) => check.holds(world),
             Check::Traefik(check) => check.holds(world),
             Check::Backup(check) => check.holds(world),
+            Check::Registry(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

@@ -409,6 +409,11 @@ pub fn serve_http(
     default_body: String,
     rec: &mut Record,
 ) -> String {
+    // The registry image answers the Registry HTTP API (src/sim/docker/registry/mod.rs).
+    if let Some((_, body)) = super::registry::serve_http(world, id, path, "172.17.0.1", rec) {
+        // Its JSON ends with a newline, which ends curl's last line.
+        return body.trim_end_matches('\n').to_string();
+    }
     match app_of(world, id) {
         Some(app) => respond(world, id, app, path, rec, 0).1,
         None => {
@@ -429,6 +434,9 @@ pub fn serve_request(
 ) -> (u16, String) {
     if let Some(app) = app_of(world, id) {
         return respond(world, id, app, path, rec, 0);
+    }
+    if let Some(answer) = super::registry::serve_http(world, id, path, "172.18.0.2", rec) {
+        return answer;
     }
     let c = &world.engine.containers[id];
     let Some(serves) = c.program.as_ref().and_then(|p| p.serves.clone()) else {

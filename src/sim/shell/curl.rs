@@ -429,7 +429,8 @@ fn plain(
     rec: &mut Record,
 ) -> Result<(), DockerError> {
     // A lab machine's port in a swarm: the routing mesh answers (src/sim/swarm/curl.rs).
-    if let Some(result) = crate::sim::swarm::curl::run(world, &host, port, rec) {
+    let path = crate::sim::docker::apps::url_path(target);
+    if let Some(result) = crate::sim::swarm::curl::run(world, &host, port, &path, rec) {
         return result;
     }
     if !matches!(host.as_str(), "localhost" | "127.0.0.1" | "0.0.0.0") {

@@ -26,6 +26,7 @@ pub fn run(
     world: &mut World,
     host: &str,
     port: u16,
+    path: &str,
     rec: &mut Record,
 ) -> Option<Result<(), DockerError>> {
     if !world.swarm.active() {
@@ -62,7 +63,12 @@ pub fn run(
             rec.touch(a.task_host.clone());
             rec.touch(a.service.clone());
             rec.title = format!("curl {entry}:{port} → {} on {}", a.task_name, a.task_host);
-            rec.out(a.body.clone());
+            // A registry answers by path (src/sim/docker/registry/mod.rs); other programs with
+            // their one page.
+            let body = crate::sim::docker::registry::answer_task(world, &a.task_id, path, rec)
+                .map(|b| b.trim_end_matches('\n').to_string())
+                .unwrap_or_else(|| a.body.clone());
+            rec.out(body);
             match a.mode {
                 PublishMode::Ingress if a.task_host == a.entry => rec.say(format!(
                     "{entry}'s ingress → IPVS → {} ({}) on {entry} itself: this time round robin picked the local task, port {}.",

@@ -822,7 +822,8 @@ fn resolve_bases(
             }
         };
         progress.lines.push(format!(
-            "#{n} [internal] load metadata for docker.io/{}:{}",
+            "#{n} [internal] load metadata for {}/{}:{}",
+            reference.registry,
             reference.hub_path(),
             reference.tag
         ));
@@ -833,19 +834,26 @@ fn resolve_bases(
                 Err(e) => {
                     let why = if e.message.contains("manifest unknown") {
                         format!(
-                            "docker.io/{}:{}: not found",
+                            "{}/{}:{}: not found",
+                            reference.registry,
                             reference.hub_path(),
                             reference.tag
                         )
+                    } else if super::registry::loopback(&reference.registry).is_some() {
+                        // A private registry that is not there: the daemon's own error.
+                        e.message
+                            .trim_start_matches("Error response from daemon: ")
+                            .to_string()
                     } else {
                         "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_string()
                     };
                     progress.lines.push(format!("#{n} ERROR: {why}"));
                     progress.lines.push(String::new());
                     let message = format!(
-                        "{}\n{}\nERROR: failed to build: failed to solve: {from}: failed to resolve source metadata for docker.io/{}:{}: {why}",
+                        "{}\n{}\nERROR: failed to build: failed to solve: {from}: failed to resolve source metadata for {}/{}:{}: {why}",
                         progress.lines.join("\n").trim_end(),
                         dockerfile::excerpt(&def.shown_name, &def.text, plan.stages[i].from_line),
+                        reference.registry,
                         reference.hub_path(),
                         reference.tag
                     );
@@ -1130,12 +1138,14 @@ fn print_from(
         .clone()
         .unwrap_or_else(|| image.id.clone());
     progress.lines.push(format!(
-        "#{n} {step_label} FROM docker.io/{}:{}@sha256:{digest}",
+        "#{n} {step_label} FROM {}/{}:{}@sha256:{digest}",
+        reference.registry,
         reference.hub_path(),
         reference.tag
     ));
     progress.lines.push(format!(
-        "#{n} resolve docker.io/{}:{}@sha256:{digest} 0.0s done",
+        "#{n} resolve {}/{}:{}@sha256:{digest} 0.0s done",
+        reference.registry,
         reference.hub_path(),
         reference.tag
     ));
@@ -1606,10 +1616,7 @@ fn export(
     lines.push(format!("#{n} exporting layers {} done", seconds(300)));
     lines.push(format!("#{n} writing image sha256:{image_id} done"));
     for t in &def.tags {
-        lines.push(format!(
-            "#{n} naming to docker.io/{t} done",
-            t = hub_name(t)
-        ));
+        lines.push(format!("#{n} naming to {t} done", t = hub_name(t)));
     }
     lines.push(format!("#{n} DONE 0.3s"));
     progress.clock_ms += 300;
@@ -1684,12 +1691,12 @@ fn narration(def: &Definition, plan: &Plan, progress: &Progress, image_id: &str)
     story
 }
 
-/// `app:latest` → `library/app:latest`, as `naming to docker.io/…` shows it.
+/// `app:latest` → `docker.io/library/app:latest`, `127.0.0.1:5000/app:1.0` as it is: the
+/// name `naming to …` shows.
 fn hub_name(tag: &str) -> String {
-    if tag.contains('/') {
-        tag.to_string()
-    } else {
-        format!("library/{tag}")
+    match super::image::ImageRef::parse(tag) {
+        Ok(r) => format!("{}/{}:{}", r.registry, r.path, r.tag),
+        Err(_) => format!("docker.io/{tag}"),
     }
 }
 
