@@ -456,3 +456,24 @@ fn a_single_host_registry_keeps_its_images_only_in_its_volume() {
             .contains("1: Pulling from tools")
     );
 }
+
+#[test]
+fn compose_pulls_a_pushed_image_through_localhost_5000() {
+    let mut h = single_host_registry();
+    h.run("docker pull alpine:3.20");
+    h.run("docker tag alpine:3.20 localhost:5000/tools:1");
+    assert!(
+        h.run("docker push localhost:5000/tools:1")
+            .contains(": Pushed")
+    );
+    h.run("docker rmi localhost:5000/tools:1 alpine:3.20");
+    h.run("cat > compose.yaml <<EOF\nservices:\n  tools:\n    image: localhost:5000/tools:1\n    command: sleep 3600\nEOF");
+    let up = h.run("docker compose up -d");
+    assert!(up.contains(" tools  Pulled"), "{up}");
+    assert!(h.container("app-tools-1").status().is_up());
+    // The registry logged the daemon's manifest request.
+    assert!(
+        h.logs("registry")
+            .contains("\"GET /v2/tools/manifests/1 HTTP/1.1\" 200")
+    );
+}

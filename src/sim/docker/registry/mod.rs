@@ -668,8 +668,11 @@ fn push_tag(
         lines.push(format!("{short}: {status}"));
     }
     let (digest, size_bytes) = write_manifest(world, ep, &repo, tag, image);
-    // The daemon remembers the digest for this repository (`addDigestReference`).
-    if let Some(local) = world.engine.images.by_id.get_mut(&image.id) {
+    // The daemon remembers the digest for this repository (`addDigestReference`). The store
+    // keeps one digest per image: an image pulled from Docker Hub keeps Hub's.
+    if let Some(local) = world.engine.images.by_id.get_mut(&image.id)
+        && local.repo_digest.is_none()
+    {
         local.repo_digest = Some(digest.clone());
     }
     access_line(
