@@ -514,7 +514,7 @@ fn curl_help_prints_curls_short_help() {
 fn real_commands_not_simulated_are_refused_by_name() {
     let mut host = Host::new(3);
     for (line, shown) in [
-        ("docker tag nginx web:1", "docker tag"),
+        ("docker rename web api", "docker rename"),
         ("docker version", "docker version"),
         ("docker image prune -a", "docker image prune"),
         ("docker container prune", "docker container prune"),

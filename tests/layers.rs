@@ -38,6 +38,7 @@ const LEAVES: &[&str] = &[
     "docker::network::model",
     "docker::process::model",
     "docker::reference",
+    "docker::registry::model",
     "docker::volume::model",
     "event",
     "flags",

@@ -425,6 +425,7 @@ pub const PAGES: &[Page] = &[
                 "swarm-drain-for-maintenance",
                 "swarm-global-service",
                 "swarm-stack-deploy",
+                "swarm-private-registry",
                 "swarm-voting-app-db-node-dies",
                 "secrets-not-environment",
             ],

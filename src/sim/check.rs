@@ -89,6 +89,8 @@ pub enum Check {
         item: String,
         passes: bool,
     },
+    /// `registry 127.0.0.1:5000 has shop-api:1.0`, `… lacks …` (src/sim/docker/registry/mod.rs).
+    Registry(super::docker::registry::RegistryCheck),
 }
 
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -162,6 +164,9 @@ impl Check {
         }
         if let Some(deploy) = super::swarm::deploycheck::DeployCheck::parse(&words) {
             return deploy.map(Check::Deploy).map_err(|why| err(&why));
+        }
+        if let Some(registry) = super::docker::registry::RegistryCheck::parse(&words) {
+            return registry.map(Check::Registry).map_err(|why| err(&why));
         }
         if let Some(disk) = super::docker::disk::DiskCheck::parse(&words) {
             return disk.map(Check::Disk).map_err(|why| err(&why));
@@ -257,6 +262,7 @@ impl Check {
             Check::Deploy(check) => check.holds(world),
             Check::Traefik(check) => check.holds(world),
             Check::Backup(check) => check.holds(world),
+            Check::Registry(check) => check.holds(world),
             Check::Health { name, status } => engine.by_name(name).is_some_and(|c| {
                 c.status().is_up() && c.health.as_ref().is_some_and(|h| h.status == *status)
             }),

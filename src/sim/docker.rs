@@ -38,6 +38,7 @@ pub mod prune;
 pub mod reach;
 pub mod redis;
 pub mod reference;
+pub mod registry;
 pub mod resources;
 pub mod restic;
 pub mod shop;

@@ -495,6 +495,12 @@ pub fn serve(world: &mut World, id: &ContainerId, request: &Request, rec: &mut R
         engine::record_request(world, id, &request.path, rec);
         return response;
     }
+    // The registry image answers the Registry HTTP API (src/sim/docker/registry/mod.rs).
+    if let Some((status, body)) =
+        super::registry::serve_http(world, id, &request.path, "172.18.0.2", rec)
+    {
+        return Response::page(status, "application/json; charset=utf-8", body);
+    }
     let c = &world.engine.containers[id];
     let Some(serves) = c.program.as_ref().and_then(|p| p.serves.clone()) else {
         return Response::page(502, "text/plain", String::new());

@@ -685,6 +685,16 @@ pub fn program(
                 .is_some_and(|v| !v.is_empty())
         })
     };
+    if repo.name == "registry" && is_default {
+        // The entrypoint runs `registry serve CONFIG` (src/sim/docker/registry/model.rs).
+        let config = tail.first().cloned().unwrap_or_default();
+        let program = super::registry::model::program(
+            resolved.family.as_deref(),
+            &format!("registry serve {config}"),
+            env,
+        );
+        return Some((program, resolved.note));
+    }
     let port = repo.listens.first().copied().or(published.first().copied());
     let init = Op::Sleep(repo.init_ms.unwrap_or(1_000));
     let ready = repo.ready_log.clone().map(Op::Stdout);

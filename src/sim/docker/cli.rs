@@ -180,6 +180,17 @@ pub enum DockerCommand {
     Pull {
         image: String,
     },
+    /// `docker tag` / `docker image tag` (src/sim/docker/registry/mod.rs).
+    Tag {
+        source: String,
+        target: String,
+    },
+    /// `docker push` / `docker image push` (src/sim/docker/registry/mod.rs).
+    Push {
+        name: String,
+        all_tags: bool,
+        quiet: bool,
+    },
     /// `docker build` (src/sim/docker/build/mod.rs).
     Build(super::build::model::BuildOptions),
     History {
@@ -534,6 +545,26 @@ const SPECS: &[Command] = &[
         &[Flag::bool("quiet", Some('q'))],
     )
     .args(Arity::Exactly(1)),
+    // docker/cli cli/command/image/tag.go and push.go.
+    Command::docker(
+        "docker tag",
+        "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+        "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+        &[],
+    )
+    .args(Arity::Exactly(2)),
+    Command::docker(
+        "docker push",
+        "docker push [OPTIONS] NAME[:TAG]",
+        "Upload an image to a registry",
+        &[
+            Flag::bool("all-tags", Some('a')),
+            Flag::bool("quiet", Some('q')),
+            Flag::bool("disable-content-trust", None),
+        ],
+    )
+    .args(Arity::Exactly(1))
+    .not_simulated(&[("platform", None)]),
     Command::docker(
         "docker volume create",
         "docker volume create [OPTIONS] [VOLUME]",
@@ -695,6 +726,8 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
         ("container", Some(sub)) => SPECS.iter().find(|s| s.name() == sub).map(|s| s.name()),
         ("image", Some("ls" | "list")) => Some("images"),
         ("image", Some("pull")) => Some("pull"),
+        ("image", Some("push")) => Some("push"),
+        ("image", Some("tag")) => Some("tag"),
         ("image", Some("rm" | "remove")) => Some("rmi"),
         ("image", Some("history")) => Some("history"),
         ("image", Some("import")) => Some("import"),
@@ -780,8 +813,10 @@ const MANAGEMENT: &[(&str, &str, Subcommands)] = &[
             ("load", "load"),
             ("ls", "images"),
             ("pull", "pull"),
+            ("push", "push"),
             ("rm", "rmi"),
             ("save", "save"),
+            ("tag", "tag"),
         ],
     ),
     (
@@ -848,14 +883,14 @@ fn management_help(words: &[String]) -> Option<DockerError> {
 /// does not model: refused by name, so that a real command is never called unknown.
 const NOT_SIMULATED_COMMANDS: &[&str] = &[
     "attach", "config", "context", "cp", "diff", "events", "login", "logout", "manifest", "plugin",
-    "push", "rename", "search", "secret", "tag", "trust", "update", "version", "wait",
+    "rename", "search", "secret", "trust", "update", "version", "wait",
 ];
 const NOT_SIMULATED_SUBCOMMANDS: &[(&str, &[&str])] = &[
     (
         "container",
         &["attach", "cp", "diff", "prune", "rename", "update", "wait"],
     ),
-    ("image", &["prune", "push", "tag"]),
+    ("image", &["prune"]),
     ("system", &["events", "info"]),
 ];
 
@@ -1205,6 +1240,15 @@ fn build(spec: &Command, p: Parsed) -> Result<DockerCommand, DockerError> {
         "pull" => DockerCommand::Pull {
             image: args[0].clone(),
         },
+        "tag" => DockerCommand::Tag {
+            source: args[0].clone(),
+            target: args[1].clone(),
+        },
+        "push" => DockerCommand::Push {
+            name: args[0].clone(),
+            all_tags: p.bool("all-tags"),
+            quiet: p.bool("quiet"),
+        },
         "build" => DockerCommand::Build(super::build::model::BuildOptions {
             context: args[0].clone(),
             tags: p.values("tag"),
@@ -1269,6 +1313,7 @@ Common Commands:
   build       Build an image from a Dockerfile
   images      List images
   pull        Download an image from a registry
+  push        Upload an image to a registry
   info        Display system-wide information
 
 Management Commands:
@@ -1302,6 +1347,7 @@ Container Commands:
 Image Commands:
   history     Show the history of an image
   rmi         Remove one or more images (also: docker image rm)
+  tag         Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE
   image inspect
 
 Run 'docker COMMAND --help' for more information on a command.";

@@ -314,8 +314,10 @@ pub fn pull(world: &mut World, name: &str, rec: &mut Record) -> Result<(), Docke
         super::platform::ensure_image_for(world, &reference, rec, false, None)?;
     }
     rec.touch(reference.full());
+    // The fully qualified name (`docker.io/library/nginx:latest`, `127.0.0.1:5000/shop-api:1.0`).
     rec.out(format!(
-        "docker.io/{}:{}",
+        "{}/{}:{}",
+        reference.registry,
         reference.hub_path(),
         reference.tag
     ));

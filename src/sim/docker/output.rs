@@ -135,6 +135,8 @@ fn field(c: &Container, name: &str, now_ms: Millis, no_trunc: bool) -> Option<St
                 c.id.short().to_string()
             }
         }
+        // docker/cli's ContainerContext.Image: a pinned digest is left out unless --no-trunc.
+        "Image" if !no_trunc => super::registry::without_digest(&c.config.image),
         "Image" => c.config.image.clone(),
         "Command" => command_text(c, no_trunc),
         "CreatedAt" => time::go_time_string(c.created_at),

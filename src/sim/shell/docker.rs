@@ -87,6 +87,8 @@ pub(crate) fn docker(
         | DockerCommand::Load { .. }) => crate::sim::docker::exportcmd::run(world, command, rec),
         command @ (DockerCommand::Images { .. }
         | DockerCommand::Pull { .. }
+        | DockerCommand::Tag { .. }
+        | DockerCommand::Push { .. }
         | DockerCommand::Build(_)
         | DockerCommand::History { .. }
         | DockerCommand::Rmi { .. }
@@ -147,6 +149,14 @@ fn images(world: &mut World, command: DockerCommand, rec: &mut Record) -> Result
             Ok(())
         }
         DockerCommand::Pull { image } => crate::sim::docker::imagecmd::pull(world, &image, rec),
+        DockerCommand::Tag { source, target } => {
+            crate::sim::docker::registry::tag(world, &source, &target, rec)
+        }
+        DockerCommand::Push {
+            name,
+            all_tags,
+            quiet,
+        } => crate::sim::docker::registry::push(world, &name, all_tags, quiet, rec),
         // `docker build` and the image commands live in their own files (images-layers page).
         command => crate::sim::docker::build::run_image_command(world, command, rec),
     }

@@ -26,6 +26,12 @@
 //! container started; task containers join no engine network (the overlay model of
 //! src/sim/swarm/overlay.rs gives them their addresses); the engines' own narration of a task's
 //! container is left out, the agent's is kept.
+//!
+//! The image: SwarmKit's `Prepare` pulls it and only logs a failed pull; the create then needs
+//! it in the node's own store, or fails with `No such image: …` and the task is rejected. So a
+//! node runs an image it built or pulled before, or one its registry gives it
+//! (`127.0.0.1:5000/…` through its own port 5000: src/sim/docker/registry/mod.rs); a pinned
+//! digest must match.
 
 use super::service::ContainerSpec;
 use super::task::{Task, TaskState};
@@ -64,6 +70,34 @@ pub fn image_error(container: &ContainerSpec) -> Option<String> {
     }
 }
 
+/// Whether node `host` can run the image: SwarmKit's `Prepare` pulls (and only logs a failed
+/// pull), then creates the container, which needs the image in this node's own store. So a
+/// node runs an image it has (a local build), or one its registry gives it
+/// (`127.0.0.1:5000/…` through its own port 5000), and rejects the task otherwise with the
+/// engine's `No such image: …`.
+pub fn image_error_on(world: &World, host: &str, container: &ContainerSpec) -> Option<String> {
+    let reference = match ImageRef::parse(&container.image) {
+        Ok(r) => r,
+        Err(e) => return Some(e),
+    };
+    let no_such = || {
+        Some(match &reference.digest {
+            Some(d) => format!("No such image: {}:{}@{d}", reference.repo, reference.tag),
+            None => format!("No such image: {}:{}", reference.repo, reference.tag),
+        })
+    };
+    if let Some(available) = crate::sim::docker::registry::available_on(world, host, &reference) {
+        return if available { None } else { no_such() };
+    }
+    if world
+        .engine_of(host)
+        .is_some_and(|e| e.images.get(&reference.full()).is_some())
+    {
+        return None;
+    }
+    image_error(container)
+}
+
 /// The bytes a node downloads to run `image` when its engine does not have it yet.
 fn pull_bytes(world: &World, host: &str, image: &str) -> u64 {
     let Ok(reference) = ImageRef::parse(image) else {
@@ -71,11 +105,17 @@ fn pull_bytes(world: &World, host: &str, image: &str) -> u64 {
     };
     let have = world
         .engine_of(host)
-        .is_some_and(|e| e.images.get(&reference.full()).is_some());
+        .and_then(|e| e.images.get(&reference.full()))
+        .is_some_and(|i| match &reference.digest {
+            Some(d) => i.repo_digest.as_deref() == d.strip_prefix("sha256:"),
+            None => true,
+        });
     if have {
         return 0;
     }
-    engine::pull(world, &reference)
+    // A private registry is asked from this node (its own 127.0.0.1:5000), not the terminal's.
+    crate::sim::docker::registry::pull_from(world, host, &reference)
+        .unwrap_or_else(|| engine::pull(world, &reference))
         .map(|i| i.size_bytes())
         .unwrap_or(0)
 }
@@ -505,7 +545,11 @@ fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut 
                 .get(&t.service_id)
                 .map(|s| s.template_of(t.spec_version).container.clone())
                 .unwrap_or_default();
-            if let Some(e) = image_error(&image) {
+            if let Some(e) = image_error_on(world, host, &image) {
+                rec.say(format!(
+                    "{host}'s engine has no image {} and no registry it reaches gives it one (each node pulls for itself; images never travel between nodes): the task is rejected.",
+                    image.image
+                ));
                 t.advance(TaskState::Rejected, "preparing", now);
                 t.error = e;
                 t.due_ms = None;
@@ -520,6 +564,19 @@ fn step_task(world: &mut World, t: &mut Task, host: &str, told: bool, rec: &mut 
                 t.due_ms = None;
                 return;
             };
+            // The pull has ended: a registry that went away meanwhile leaves no image to run.
+            let container = world
+                .swarm
+                .services
+                .get(&t.service_id)
+                .map(|s| s.template_of(t.spec_version).container.clone())
+                .unwrap_or_default();
+            if let Some(e) = image_error_on(world, host, &container) {
+                t.advance(TaskState::Rejected, "preparing", now);
+                t.error = e;
+                t.due_ms = None;
+                return;
+            }
             narrate_new_volumes(world, host, &options, rec);
             let secrets = secret_files(world, t);
             let created = on_engine(

@@ -140,8 +140,13 @@ impl SwarmCheck {
                     .collect();
                 !wanted.is_empty()
                     && wanted.iter().all(|t| {
-                        t.state == TaskState::Running
-                            && svc.template_of(t.spec_version).container.image == *image
+                        t.state == TaskState::Running && {
+                            // Written with or without the digest a manager pinned.
+                            let spec_image = &svc.template_of(t.spec_version).container.image;
+                            *spec_image == *image
+                                || crate::sim::docker::registry::without_digest(spec_image)
+                                    == *image
+                        }
                     })
             }),
             SwarmCheck::PendingTask { service: name } => service(name).is_some_and(|svc| {

@@ -22,6 +22,9 @@ use crate::sim::docker::error::DockerError;
 use crate::sim::{Record, World};
 
 /// `None` when the URL is not for the swarm (left to the host's own `curl`).
+///
+/// Long because it is one request's whole path: which node, the mesh's choice, who answers
+/// (a registry, one of the course's programs, a plain server), and the narration of each route.
 pub fn run(
     world: &mut World,
     host: &str,
@@ -63,23 +66,34 @@ pub fn run(
             rec.touch(a.task_host.clone());
             rec.touch(a.service.clone());
             rec.title = format!("curl {entry}:{port} → {} on {}", a.task_name, a.task_host);
-            // The course's programs answer the request themselves (the shop's API counts it).
-            let container = world
-                .swarm
-                .tasks
-                .iter()
-                .find(|t| t.id == a.task_id)
-                .and_then(|t| t.container.clone());
-            let served = container.and_then(|id| {
-                world
-                    .on_host(&a.task_host, |w| {
-                        crate::sim::docker::apps::known(w, &id).then(|| {
-                            let request =
-                                crate::sim::http::Request::get("http", host, port, target);
-                            crate::sim::docker::apps::serve(w, &id, &request, rec).body
+            // A registry answers by path (src/sim/docker/registry/mod.rs); the course's programs
+            // answer the request themselves (the shop's API counts it).
+            let path = crate::sim::docker::apps::url_path(target);
+            let registry = crate::sim::docker::registry::answer_task(world, &a.task_id, &path, rec)
+                .map(|b| b.trim_end_matches('\n').to_string());
+            let container = registry
+                .is_none()
+                .then(|| {
+                    world
+                        .swarm
+                        .tasks
+                        .iter()
+                        .find(|t| t.id == a.task_id)
+                        .and_then(|t| t.container.clone())
+                })
+                .flatten();
+            let served = registry.or_else(|| {
+                container.and_then(|id| {
+                    world
+                        .on_host(&a.task_host, |w| {
+                            crate::sim::docker::apps::known(w, &id).then(|| {
+                                let request =
+                                    crate::sim::http::Request::get("http", host, port, target);
+                                crate::sim::docker::apps::serve(w, &id, &request, rec).body
+                            })
                         })
-                    })
-                    .flatten()
+                        .flatten()
+                })
             });
             rec.out(served.unwrap_or_else(|| a.body.clone()));
             match a.mode {

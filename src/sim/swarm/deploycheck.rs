@@ -75,9 +75,13 @@ impl DeployCheck {
                     .tasks
                     .iter()
                     .filter(|t| {
-                        t.service_id == svc.id
-                            && t.desired_state <= TaskState::Running
-                            && svc.template_of(t.spec_version).container.image == *image
+                        t.service_id == svc.id && t.desired_state <= TaskState::Running && {
+                            // Written with or without the digest a manager pinned.
+                            let spec_image = &svc.template_of(t.spec_version).container.image;
+                            *spec_image == *image
+                                || crate::sim::docker::registry::without_digest(spec_image)
+                                    == *image
+                        }
                     })
                     .map(|t| (t.slot.unwrap_or(0), t.node_id.clone().unwrap_or_default()))
                     .collect_set();

@@ -14,7 +14,8 @@
 //! if set), creates a replacement in the same slot (same node, global) with desired state
 //! `ready`, promoted to `running` after `delay` (default 5 s; no delay when the node is
 //! drained) and, unless the old task is already dead or its node down, after the old task has
-//! stopped (`DelayStart` with `waitStop`).
+//! stopped (`DelayStart` with `waitStop`). A replacement that fails before its own delay is
+//! over (rejected while preparing) is restarted only when that delay has elapsed.
 //!
 //! Here the orchestrators are pure functions: service spec + current tasks + nodes in, a list
 //! of [`Action`]s out, each with its reason in words for the narration. The caller applies the
@@ -325,6 +326,16 @@ fn replace(
     now_ms: Millis,
     actions: &mut Vec<Action>,
 ) -> bool {
+    // A replacement that ended while its own restart delay was still running (rejected while
+    // preparing: an image its node cannot get) is restarted once that delay is over, not at
+    // once (restart.go `Restart`: "wait for its restart delay to elapse, to avoid tight
+    // restart loops (for example, when the image doesn't exist)"). Its slot stays taken.
+    if task.desired_state == TaskState::Ready
+        && task.start_at_ms > now_ms
+        && task.state.is_terminal()
+    {
+        return true;
+    }
     let node = task.node_id.as_ref().and_then(|id| nodes.get(id));
     let label = task.name(&service.name);
     match tracker.decide(&service.restart, task, node, now_ms) {
@@ -873,6 +884,45 @@ mod tests {
                 (6, "node-2".into())
             ]
         );
+    }
+
+    #[test]
+    fn a_replacement_rejected_during_its_delay_is_restarted_after_it() {
+        let mut sim = Sim::new(2);
+        let svc = service(ServiceMode::Replicated { replicas: 1 });
+        sim.step(&svc);
+        let reject = |t: &mut Task| {
+            t.state = TaskState::Rejected;
+            t.error = "No such image: shop-api:1.0".into();
+        };
+        reject(&mut sim.tasks[0]);
+        sim.now_ms = 1_000;
+        let a = sim.step(&svc);
+        assert!(matches!(
+            a[1],
+            Action::CreateTask {
+                start_at_ms: 6_000,
+                ..
+            }
+        ));
+        // The replacement is prepared at once, while it waits, and rejected too.
+        let last = sim.tasks.len() - 1;
+        sim.tasks[last].start_at_ms = 6_000;
+        reject(&mut sim.tasks[last]);
+        sim.now_ms = 1_500;
+        assert!(sim.step(&svc).is_empty(), "no tight restart loop");
+        // Its delay is over (the supervisor promotes it): now it is restarted.
+        sim.now_ms = 6_000;
+        sim.tasks[last].desired_state = TaskState::Running;
+        let a = sim.step(&svc);
+        assert_eq!(a.len(), 2);
+        assert!(matches!(
+            a[1],
+            Action::CreateTask {
+                start_at_ms: 11_000,
+                ..
+            }
+        ));
     }
 
     #[test]

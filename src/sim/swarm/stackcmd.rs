@@ -298,6 +298,10 @@ fn update_service(
 ) -> Result<(), DockerError> {
     // The same checks as `docker service update` (controlapi `UpdateService`).
     super::services::validate::spec(world, &spec)?;
+    // `--resolve-image always`: the image's digest is asked again, so an unchanged image
+    // keeps the same pinned reference and a pushed rebuild gets the new one.
+    let mut spec = spec;
+    super::services::resolve_image(world, &mut spec, rec);
     let now = world.now_ms;
     let Some(svc) = world.swarm.services.get_mut(id) else {
         return Ok(());
@@ -617,7 +621,7 @@ fn services(
             s.spec.name.clone(),
             s.mode_text().to_string(),
             super::services::replicas_text(world, s),
-            s.spec.template.container.image.clone(),
+            crate::sim::docker::registry::without_digest(&s.spec.template.container.image),
             super::services::ports_text(s),
         ]);
         rec.touch(s.spec.name.clone());

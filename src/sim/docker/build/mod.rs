@@ -852,7 +852,8 @@ fn resolve_bases(
             }
         };
         progress.lines.push(format!(
-            "#{n} [internal] load metadata for docker.io/{}:{}",
+            "#{n} [internal] load metadata for {}/{}:{}",
+            reference.registry,
             reference.hub_path(),
             reference.tag
         ));
@@ -863,19 +864,26 @@ fn resolve_bases(
                 Err(e) => {
                     let why = if e.message.contains("manifest unknown") {
                         format!(
-                            "docker.io/{}:{}: not found",
+                            "{}/{}:{}: not found",
+                            reference.registry,
                             reference.hub_path(),
                             reference.tag
                         )
+                    } else if super::registry::loopback(&reference.registry).is_some() {
+                        // A private registry that is not there: the daemon's own error.
+                        e.message
+                            .trim_start_matches("Error response from daemon: ")
+                            .to_string()
                     } else {
                         "pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed".to_string()
                     };
                     progress.lines.push(format!("#{n} ERROR: {why}"));
                     progress.lines.push(String::new());
                     let message = format!(
-                        "{}\n{}\nERROR: failed to build: failed to solve: {from}: failed to resolve source metadata for docker.io/{}:{}: {why}",
+                        "{}\n{}\nERROR: failed to build: failed to solve: {from}: failed to resolve source metadata for {}/{}:{}: {why}",
                         progress.lines.join("\n").trim_end(),
                         dockerfile::excerpt(&def.shown_name, &def.text, plan.stages[i].from_line),
+                        reference.registry,
                         reference.hub_path(),
                         reference.tag
                     );
@@ -1170,12 +1178,14 @@ fn print_from(
         .clone()
         .unwrap_or_else(|| image.id.clone());
     progress.lines.push(format!(
-        "#{n} {step_label} FROM docker.io/{}:{}@sha256:{digest}",
+        "#{n} {step_label} FROM {}/{}:{}@sha256:{digest}",
+        reference.registry,
         reference.hub_path(),
         reference.tag
     ));
     progress.lines.push(format!(
-        "#{n} resolve docker.io/{}:{}@sha256:{digest} 0.0s done",
+        "#{n} resolve {}/{}:{}@sha256:{digest} 0.0s done",
+        reference.registry,
         reference.hub_path(),
         reference.tag
     ));
@@ -1773,13 +1783,12 @@ fn narration(def: &Definition, plan: &Plan, progress: &Progress, image_id: &str)
     story
 }
 
-/// `app:latest` → `docker.io/library/app:latest`, as `naming to …` shows it; a name whose first
-/// part is a registry (`127.0.0.1:5000/shop-api:latest`, `localhost/x`) is shown as it is.
+/// `app:latest` → `docker.io/library/app:latest`, `127.0.0.1:5000/app:1.0` as it is: the
+/// name `naming to …` shows.
 fn hub_name(tag: &str) -> String {
-    match tag.split_once('/') {
-        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => tag.to_string(),
-        Some(_) => format!("docker.io/{tag}"),
-        None => format!("docker.io/library/{tag}"),
+    match super::image::ImageRef::parse(tag) {
+        Ok(r) => format!("{}/{}:{}", r.registry, r.path, r.tag),
+        Err(_) => format!("docker.io/{tag}"),
     }
 }
 

@@ -108,10 +108,36 @@ fn stamp(text: &str, at_ms: Millis) -> String {
         "{pg_time_s}",
         &format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}"),
     )
+    .replace("{rfc3339nano_time}", &{
+        // Go's RFC3339Nano drops the fraction's trailing zeros.
+        let fraction = format!(".{ms:03}");
+        let fraction = fraction.trim_end_matches('0').trim_end_matches('.');
+        format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}{fraction}Z")
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // create / pull
+
+/// A local image serves a reference unless the reference pins a private registry's digest
+/// the local copy does not have (a swarm task of an image pushed again since).
+fn local_matches(local: &Image, reference: &ImageRef) -> bool {
+    match &reference.digest {
+        Some(d) if super::registry::loopback(&reference.registry).is_some() => {
+            local.repo_digest.as_deref() == d.strip_prefix("sha256:")
+        }
+        _ => true,
+    }
+}
+
+/// Where a pull came from, for the narration.
+fn pulled_from(reference: &ImageRef) -> String {
+    if reference.registry == "docker.io" {
+        "Docker Hub".to_string()
+    } else {
+        format!("the registry at {}", reference.registry)
+    }
+}
 
 /// Makes sure the image is local, pulling it if needed; prints what `docker pull` prints to
 /// `print` (stdout for `docker pull`, stderr for the pull inside `docker run`).
@@ -121,7 +147,8 @@ pub fn ensure_image(
     rec: &mut Record,
     for_run: bool,
 ) -> Result<Image, DockerError> {
-    if let Some(local) = world.engine.images.get(&reference.full()) {
+    let local = world.engine.images.get(&reference.full());
+    if let Some(local) = local.filter(|l| local_matches(l, reference)) {
         return Ok(local.clone());
     }
     // An image ID (or a unique prefix of one) names a local image too.
@@ -141,12 +168,11 @@ pub fn ensure_image(
         ));
     }
     let image = pull(world, reference)?;
-    let mut lines = Vec::new();
-    lines.push(format!(
+    let mut lines = vec![format!(
         "{}: Pulling from {}",
         reference.tag,
         reference.hub_path()
-    ));
+    )];
     let mut shared = 0;
     for (layer, _) in image.layers() {
         // Layers another local image already has are not downloaded again.
@@ -186,9 +212,11 @@ pub fn ensure_image(
             )),
         }
     }
+    super::registry::note_pull(world, reference);
     rec.say(format!(
-        "{} was not on this host, so the daemon pulled it from Docker Hub ({} layer{}, {}){}.",
+        "{} was not on this host, so the daemon pulled it from {} ({} layer{}, {}){}.",
         reference.full(),
+        pulled_from(reference),
         count,
         if count == 1 { "" } else { "s" },
         image::human_size(image.size_bytes()),
@@ -215,6 +243,11 @@ pub fn ensure_image(
 
 /// What the registry returns for a reference, or Docker's pull error.
 pub fn pull(world: &World, reference: &ImageRef) -> Result<Image, DockerError> {
+    // `127.0.0.1:5000/…`: the registry this machine reaches on its own port
+    // (src/sim/docker/registry/mod.rs).
+    if let Some(result) = super::registry::pull_from(world, world.here(), reference) {
+        return result;
+    }
     match catalogue::lookup(reference) {
         Lookup::Found(spec) => Ok(store::from_catalogue(spec, world.now_ms)),
         Lookup::Catalogue(resolution) => {

@@ -60,7 +60,8 @@ pub(super) fn ls(world: &mut World, p: &Parsed, rec: &mut Record) -> Result<(), 
             s.spec.name.clone(),
             s.mode_text().to_string(),
             replicas_text(world, s),
-            s.spec.template.container.image.clone(),
+            // docker/cli's serviceContext.Image: the digest the manager pinned is left out.
+            crate::sim::docker::registry::without_digest(&s.spec.template.container.image),
             ports_text(s),
         ]);
     }
@@ -209,7 +210,14 @@ fn task_row(world: &World, svc: &Service, t: &Task, history: bool, no_trunc: boo
         } else {
             name
         },
-        svc.template_of(t.spec_version).container.image.clone(),
+        {
+            let image = &svc.template_of(t.spec_version).container.image;
+            if no_trunc {
+                image.clone()
+            } else {
+                crate::sim::docker::registry::without_digest(image)
+            }
+        },
         node,
         t.desired_state.title().to_string(),
         t.current_state_text(world.now_ms),

@@ -29,7 +29,7 @@ pub use follow::{poll, verify_due};
 pub use format::{
     PsOptions, human_go_duration, inspect_json, ordered_tasks, ports_text, ps_text, replicas_text,
 };
-pub use write::create_spec;
+pub use write::{create_spec, resolve_image};
 
 use super::service::Service;
 use crate::sim::docker::error::DockerError;

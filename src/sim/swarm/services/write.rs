@@ -87,16 +87,8 @@ pub fn create_spec(world: &mut World, spec: Spec, rec: &mut Record) -> Result<St
         ));
     }
     validate::spec(world, &spec)?;
-    if let Some(e) = super::super::agent::image_error(&spec.template.container)
-        && e.starts_with("No such image")
-    {
-        {
-            rec.err(format!(
-                "image {} could not be accessed on a registry to record\nits digest. Each node will access {} independently,\npossibly leading to different nodes running different\nversions of the image.\n",
-                spec.template.container.image, spec.template.container.image
-            ));
-        }
-    }
+    let mut spec = spec;
+    resolve_image(world, &mut spec, rec);
     let id = super::super::cluster::base36(&mut world.rng, 25);
     let now = world.now_ms;
     let mut svc = Service::new(&id, spec, now);
@@ -114,6 +106,31 @@ pub fn create_spec(world: &mut World, spec: Spec, rec: &mut Record) -> Result<St
         "The leader writes service {name} into the Raft log (desired state: {desired}); its orchestrator creates the tasks and the scheduler picks their nodes."
     ));
     Ok(id)
+}
+
+/// The manager pins a service's image to the digest its registry has now (moby
+/// `imageWithDigestString`, `--resolve-image always`): `127.0.0.1:5000/shop-api:1.0@sha256:…`,
+/// asked through the registry the daemon of the terminal's machine reaches. An image no
+/// registry answers for gets the CLI's warning (moby `digestWarning`), and each node resolves
+/// the name alone. Catalogue images are not pinned here (src/sim/docker/registry/mod.rs `pin`).
+pub fn resolve_image(world: &World, spec: &mut Spec, rec: &mut Record) {
+    let here = world.here().to_string();
+    let image = spec.template.container.image.clone();
+    use crate::sim::docker::registry::{Pin, pin};
+    let unreachable = match pin(world, &here, &image) {
+        Pin::Pinned(pinned) => {
+            spec.template.container.image = pinned;
+            false
+        }
+        Pin::Elsewhere => super::super::agent::image_error(&spec.template.container)
+            .is_some_and(|e| e.starts_with("No such image")),
+        Pin::Unresolved => true,
+    };
+    if unreachable {
+        rec.err(format!(
+            "image {image} could not be accessed on a registry to record\nits digest. Each node will access {image} independently,\npossibly leading to different nodes running different\nversions of the image.\n"
+        ));
+    }
 }
 
 /// Ports published without a number get one from 30000–32767 (SwarmKit's port allocator).
@@ -214,6 +231,9 @@ pub(super) fn update(world: &mut World, p: &Parsed, rec: &mut Record) -> Result<
     let mut spec = svc.spec.clone();
     if let Some(image) = p.string("image") {
         spec.template.container.image = image;
+        // `--image` asks the manager to pin the new image's digest (docker/cli
+        // `QueryRegistry`); other flags keep the digest the service already records.
+        resolve_image(world, &mut spec, rec);
     }
     if let Some(args) = p.value("args") {
         spec.template.container.args = args.split_whitespace().map(str::to_string).collect();
