@@ -827,13 +827,15 @@ pub fn serve_http(
         via_mesh: None,
     };
     let contents = Contents::read(world, &ep);
-    let json = |v: serde_json::Value| format!("{v}\n");
     let path = path.split('?').next().unwrap_or(path);
     let (status, body) = match path {
         "/v2" | "/v2/" => (200, "{}".to_string()),
         "/v2/_catalog" => (
             200,
-            json(serde_json::json!({ "repositories": contents.repositories() })),
+            format!(
+                "{{\"repositories\":{}}}\n",
+                model::quote_list(&contents.repositories())
+            ),
         ),
         _ => match path
             .strip_prefix("/v2/")
@@ -849,14 +851,20 @@ pub fn serve_http(
                 if tags.is_empty() {
                     (
                         404,
-                        json(serde_json::json!({ "errors": [{
-                            "code": "NAME_UNKNOWN",
-                            "message": "repository name not known to registry",
-                            "detail": { "name": repo },
-                        }] })),
+                        format!(
+                            "{{\"errors\":[{{\"code\":\"NAME_UNKNOWN\",\"message\":\"repository name not known to registry\",\"detail\":{{\"name\":{}}}}}]}}\n",
+                            model::quote(repo)
+                        ),
                     )
                 } else {
-                    (200, json(serde_json::json!({ "name": repo, "tags": tags })))
+                    (
+                        200,
+                        format!(
+                            "{{\"name\":{},\"tags\":{}}}\n",
+                            model::quote(repo),
+                            model::quote_list(&tags)
+                        ),
+                    )
                 }
             }
             None => (404, "404 page not found\n".to_string()),

@@ -179,45 +179,54 @@ impl Manifest {
     }
 }
 
+/// A JSON string literal.
+pub fn quote(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A JSON array of strings.
+pub fn quote_list<S: AsRef<str>>(items: &[S]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| quote(i.as_ref())).collect();
+    format!("[{}]", quoted.join(","))
+}
+
 /// The image's config blob as the engine writes it (compact JSON): what `docker inspect` reads
 /// back after a pull.
 pub fn config_json(image: &Image) -> String {
     let c = &image.config;
-    let ports: serde_json::Map<String, serde_json::Value> = c
+    let ports: Vec<String> = c
         .exposed_ports
         .iter()
-        .map(|p| (format!("{p}/tcp"), serde_json::json!({})))
+        .map(|p| format!("\"{p}/tcp\":{{}}"))
         .collect();
-    let history: Vec<serde_json::Value> = image
+    let history: Vec<String> = image
         .history
         .iter()
         .map(|h| {
-            let mut entry = serde_json::json!({ "created_by": h.created_by });
+            let mut entry = format!("{{\"created_by\":{}", quote(&h.created_by));
             if !h.comment.is_empty() {
-                entry["comment"] = h.comment.clone().into();
+                entry.push_str(&format!(",\"comment\":{}", quote(&h.comment)));
             }
             if h.layer.is_none() {
-                entry["empty_layer"] = true.into();
+                entry.push_str(",\"empty_layer\":true");
             }
+            entry.push('}');
             entry
         })
         .collect();
     let diff_ids: Vec<String> = image.layers().iter().map(|(hex, _)| link(hex)).collect();
-    serde_json::json!({
-        "architecture": "amd64",
-        "config": {
-            "Env": c.env,
-            "Entrypoint": c.entrypoint,
-            "Cmd": c.cmd,
-            "ExposedPorts": ports,
-            "WorkingDir": c.workdir,
-            "User": c.user,
-        },
-        "history": history,
-        "os": c.os,
-        "rootfs": { "type": "layers", "diff_ids": diff_ids },
-    })
-    .to_string()
+    format!(
+        "{{\"architecture\":\"amd64\",\"config\":{{\"Env\":{},\"Entrypoint\":{},\"Cmd\":{},\"ExposedPorts\":{{{}}},\"WorkingDir\":{},\"User\":{}}},\"history\":[{}],\"os\":{},\"rootfs\":{{\"type\":\"layers\",\"diff_ids\":{}}}}}",
+        quote_list(&c.env),
+        quote_list(&c.entrypoint),
+        quote_list(&c.cmd),
+        ports.join(","),
+        quote(&c.workdir),
+        quote(&c.user),
+        history.join(","),
+        quote(&c.os),
+        quote_list(&diff_ids),
+    )
 }
 
 /// The release and Go version a `registry` image family was built with (the project's
@@ -325,6 +334,23 @@ mod tests {
         };
         assert_eq!(m.render().len(), 528, "{}", m.render());
         assert_eq!(Manifest::parse(&m.render()), Some(m));
+    }
+
+    #[test]
+    fn the_config_blob_is_json_with_the_images_config() {
+        let spec = crate::sim::docker::image::CATALOGUE
+            .iter()
+            .find(|s| s.repo == "nginx")
+            .unwrap();
+        let image = crate::sim::docker::images::from_catalogue(spec, 0);
+        let v: serde_json::Value = serde_json::from_str(&config_json(&image)).unwrap();
+        assert_eq!(v["config"]["Cmd"][2], "daemon off;");
+        assert_eq!(v["config"]["ExposedPorts"]["80/tcp"], serde_json::json!({}));
+        assert_eq!(
+            v["rootfs"]["diff_ids"].as_array().unwrap().len(),
+            image.layers().len()
+        );
+        assert_eq!(v["history"][0]["created_by"], image.history[0].created_by);
     }
 
     #[test]
