@@ -3,12 +3,21 @@
 
 mod common;
 
-use dockyard::scenario::{Run, SCENARIOS};
+use dockyard::scenario::{Run, SCENARIOS, ScenarioFile};
 use dockyard::sim::{Input, Timeline, World};
 
-fn play_all(seed: u64) -> Vec<Run> {
+/// The scenarios these promises are checked on: every one, except that of the practice
+/// project's missions, which each replay the ones before them, only mission 4 is played (its
+/// transcript holds the registry, the stack, HTTPS, healthchecks and a rolling update under
+/// traffic; the later ones add minutes of debug-build time each and nothing new to the kernel).
+fn files() -> impl Iterator<Item = &'static ScenarioFile> {
     SCENARIOS
         .iter()
+        .filter(|f| !f.slug.starts_with("mission-") || f.slug == "mission-4")
+}
+
+fn play_all(seed: u64) -> Vec<Run> {
+    files()
         .map(|f| Run::play(&f.parse().unwrap(), Some(seed)).unwrap())
         .collect()
 }
@@ -30,7 +39,7 @@ fn different_seeds_draw_different_ids() {
 
 #[test]
 fn seek_equals_a_straight_run() {
-    for file in SCENARIOS {
+    for file in files() {
         let run = Run::play(&file.parse().unwrap(), None).unwrap();
         let mut timeline = run.timeline.clone();
         let len = timeline.len();
@@ -61,7 +70,7 @@ fn seek_equals_a_straight_run() {
 
 #[test]
 fn back_then_forward_equals_forward() {
-    for file in SCENARIOS {
+    for file in files() {
         let mut timeline = Run::play(&file.parse().unwrap(), None).unwrap().timeline;
         let len = timeline.len();
         timeline.seek(len / 2);

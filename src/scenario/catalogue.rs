@@ -616,8 +616,36 @@ pub const PAGES: &[Page] = &[
         number: "P",
         slug: "practice-project",
         title: "Practice project",
-        summary: "Traefik, a React front, a Node API, PostgreSQL and Redis on a 3-node swarm: deploy, break, roll back, restore.",
-        lesson: None,
+        summary: "Traefik, a React front, a Node API, PostgreSQL and Redis on a 3-node swarm, in ten missions: deploy, HTTPS, healthchecks, zero-downtime and self-reverting releases, a node lost, limits, backups, secrets, pinned tags, with a live production-readiness scorecard.",
+        lesson: Some(Lesson {
+            view: View::Practice,
+            start: Start::SwarmProject {
+                managers: 1,
+                workers: 2,
+                template: "shop",
+                what: "the shop's folder on a swarm of 1 manager and 2 workers",
+            },
+            examples: &[
+                "ls",
+                "cat stack.yml",
+                "docker node ls",
+                "docker service create --name registry --publish published=5000,target=5000 registry:2",
+                "docker build -t 127.0.0.1:5000/shop-api:latest ./api",
+            ],
+            free_play_hint: "Free play has no goals: the missions do. Here, try anything on the shop: build, push, deploy, break a node; the scorecard on the right follows the `shop` stack.",
+            scenarios: scenarios![
+                "mission-1",
+                "mission-2",
+                "mission-3",
+                "mission-4",
+                "mission-5",
+                "mission-6",
+                "mission-7",
+                "mission-8",
+                "mission-9",
+                "mission-10",
+            ],
+        }),
     },
 ];
 
@@ -765,7 +793,7 @@ mod tests {
             assert_eq!(for_page(page.slug).len(), lesson.scenarios.len());
         }
         // Every view is some page's (a view nobody draws is dead code).
-        assert_eq!(views.len(), 12, "{views:?}");
+        assert_eq!(views.len(), 13, "{views:?}");
         assert_eq!(SCENARIOS.len(), files.len());
         assert!(SCENARIOS.iter().all(|f| files.contains(f.slug)));
     }

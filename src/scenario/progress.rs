@@ -477,8 +477,11 @@ mod tests {
             }
         );
         assert!(!count.complete());
+        // The practice project's missions count there once solved.
         let practice = catalogue::page("practice-project").expect("P");
-        assert_eq!(p.page_count(practice), Count::default());
+        assert_eq!(p.page_count(practice), Count { done: 0, total: 10 });
+        let p = with(&[&scenario_key(slugs[0]), "challenge:mission-1"]);
+        assert_eq!(p.page_count(practice), Count { done: 1, total: 10 });
         assert!(!Count::default().complete());
         assert_eq!(p.pages_count([lifecycle, practice]).done, 2);
     }

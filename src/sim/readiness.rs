@@ -7,7 +7,7 @@
 //! `docker service update` counts as much as an edit of the file), the managers, the images'
 //! `USER`, and the backups the host has made — so the score follows what the reader does.
 //! Simplified: "a database" is an image we know keeps state (postgres, mysql, mariadb, mongo,
-//! redis) with its data folder; "the app's code" is an image whose program is `node`; a
+//! redis) with its data folder, and Redis without a volume is a cache (nothing to keep); "the app's code" is an image whose program is `node`; a
 //! healthcheck may come from the service or its image.
 
 use super::swarm::scheduler::Operator;
@@ -241,6 +241,10 @@ pub fn scorecard(world: &World, stack: &str) -> Vec<Item> {
         services
             .iter()
             .filter_map(|s| {
+                // Redis here is a cache: what it holds can be rebuilt, so it needs no volume.
+                if repo_name(&image_of(s)) == "redis" {
+                    return None;
+                }
                 let dir = stateful_dir(&image_of(s))?;
                 let kept = s
                     .spec
@@ -261,7 +265,7 @@ pub fn scorecard(world: &World, stack: &str) -> Vec<Item> {
         "swarm-voting-app-db-node-dies",
         services
             .iter()
-            .filter(|s| stateful_dir(&image_of(s)).is_some())
+            .filter(|s| keeps_data_on_a_volume(s))
             .filter(|s| {
                 !s.spec.template.placement.constraints.iter().any(|c| {
                     c.operator == Operator::Eq
@@ -407,6 +411,17 @@ pub fn scorecard(world: &World, stack: &str) -> Vec<Item> {
         scenario: "backup-same-disk-vs-offsite",
     });
     items
+}
+
+/// A database whose data folder is a named volume: a node-local volume, so its task must stay
+/// on the node that has it.
+fn keeps_data_on_a_volume(service: &Service) -> bool {
+    let Some(dir) = stateful_dir(&service.spec.template.container.image) else {
+        return false;
+    };
+    service.spec.template.container.mounts.iter().any(|m| {
+        m.kind == "volume" && !m.source.is_empty() && m.target.trim_end_matches('/') == dir
+    })
 }
 
 /// A healthcheck from the service (`--health-cmd`, `healthcheck:`) or its image (`HEALTHCHECK`),

@@ -29,6 +29,9 @@ pub enum DeployCheck {
     FailedTasks { service: String, count: u64 },
     /// `service crashy has 3 tasks`
     Tasks { service: String, count: u64 },
+    /// `service api had a task OOM-killed`: one of its tasks failed because the kernel killed
+    /// it at its memory limit (`task: non-zero exit (137): OOMKilled`).
+    OomKilled { service: String },
 }
 
 impl DeployCheck {
@@ -51,6 +54,9 @@ impl DeployCheck {
                     service: s(name),
                     count,
                 })
+            }
+            ["service", name, "had", "a", "task", "OOM-killed"] => {
+                Ok(DeployCheck::OomKilled { service: s(name) })
             }
             ["service", name, "has", n, "task" | "tasks"] => {
                 number(n).map(|count| DeployCheck::Tasks {
@@ -94,6 +100,13 @@ impl DeployCheck {
                     .filter(|t| t.service_id == svc.id && t.state == TaskState::Failed)
                     .count() as u64
                     == *count
+            }),
+            DeployCheck::OomKilled { service } => find(service).is_some_and(|svc| {
+                swarm.tasks.iter().any(|t| {
+                    t.service_id == svc.id
+                        && t.state == TaskState::Failed
+                        && t.error.contains("OOMKilled")
+                })
             }),
             DeployCheck::Tasks { service, count } => find(service).is_some_and(|svc| {
                 swarm

@@ -492,6 +492,35 @@ fn run_argv(c: &Container, argv: &[String], shell: bool, live: &[(String, u16)])
                 )
             }
         }
+        // traefik's `healthcheck` command (cmd/healthcheck): it reads the static configuration
+        // from its own flags, so it needs `--ping` too, and asks GET /ping on the `traefik`
+        // entrypoint (:8080), which the running Traefik serves only when it was started with
+        // `--ping`.
+        "traefik" if args.first().is_some_and(|a| a == "healthcheck") => {
+            let ping = |a: &String| a == "--ping" || a == "--ping=true";
+            if !args.iter().any(ping) {
+                builtin(
+                    1,
+                    "Please enable `ping` to use health check\n",
+                    "`traefik healthcheck` needs `--ping` among its own flags.",
+                )
+            } else if c.status() == Status::Running
+                && c.listening
+                && c.config.argv().iter().any(ping)
+            {
+                builtin(
+                    0,
+                    "OK: http://:8080/ping\n",
+                    "Traefik answers GET /ping on its traefik entrypoint (:8080).",
+                )
+            } else {
+                builtin(
+                    1,
+                    "Error calling healthcheck: Get \"http://:8080/ping\": dial tcp :8080: connect: connection refused\n",
+                    "The running Traefik serves /ping only when it was started with `--ping`; nothing listens on :8080.",
+                )
+            }
+        }
         "redis-cli" => {
             if listens_on(c, 6379) {
                 builtin(0, "PONG\n", "Redis listens on 6379 and answers PONG.")
