@@ -1810,6 +1810,63 @@ const cases = [
       checkEq(await s.locator(tid('scenario-select')).inputValue(), 'one-port-host-vs-mesh', 'the scenario picked after the pitfall link');
     },
   },
+  {
+    name: 'challenge: the home page links phase 2\'s checkpoint; its goals wait for the reader; a hint on demand; the reference solution reaches them all; back to the challenge',
+    async run(s) {
+      const goalStatuses = () =>
+        s.locator(tid('goal')).evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+      await s.open({}, tid('home'));
+      const link = `${tid('phase')}[data-phase="2"] ${tid('checkpoint-link')}`;
+      await s.waitVisible(link);
+      await s.locator(link).click();
+      await s.page.waitForURL(/network-isolation\.html\?scenario=checkpoint-phase-2/);
+      await s.waitLive();
+      await s.waitVisible(tid('challenge-panel'));
+      const start = await goalStatuses();
+      checkEq(start.length, 5, 'the checkpoint\'s goals');
+      check(!start.every((g) => g === 'met'), `solved before anything was typed: ${start}`);
+      check(start.every((g) => g !== 'failed'), `a goal failed at the start: ${start}`);
+      checkEq(await s.locator(tid('hints')).count(), 0, 'hints shown before asking');
+      await s.locator(tid('hint-button')).click();
+      await until(async () => (await s.locator(`${tid('hints')} li`).count()) === 1, 'no hint after clicking');
+      check(/pg_isready/.test(await s.text(tid('hints'))), `the first hint: ${await s.text(tid('hints'))}`);
+      // The reader's own command is a step of the challenge, checked like the rest.
+      await s.type('docker compose ps');
+      await until(async () => /app-db-1/.test(await s.output()), 'docker compose ps did not list app-db-1');
+      // The reference solution, at its last step: every goal met. Leaving the reader's own
+      // command behind asks first (accepted here).
+      s.page.once('dialog', (d) => d.accept());
+      await s.locator(tid('show-solution')).click();
+      await until(async () => s.params().has('solution'), `no &solution in ${s.page.url()}`);
+      const { total } = await s.stepInfo();
+      await s.open({ page: 'network-isolation', scenario: 'checkpoint-phase-2', solution: true, step: String(total) }, tid('challenge-panel'));
+      await until(async () => (await goalStatuses()).every((g) => g === 'met'), 'the solution does not meet every goal at its end');
+      await s.locator(tid('back-to-challenge')).click();
+      await until(async () => !s.params().has('solution'), 'still on the solution');
+      await s.waitVisible(tid('hint-button'));
+    },
+  },
+  {
+    name: 'practice project: mission 1 opens on the shop\'s folder with its goals and the scorecard waiting for a deploy; mission 10\'s solution ends with every production check passing and the stack exported',
+    async run(s) {
+      await s.open({ page: 'practice-project' }, tid('challenge-panel'));
+      checkEq(await s.locator(tid('scenario-select')).inputValue(), 'mission-1', 'the page\'s first mission');
+      checkEq(await s.locator(tid('goal')).count(), 6, 'mission 1\'s goals');
+      checkEq(await s.locator(tid('scorecard')).getAttribute('data-score'), '0', 'the scorecard before a deploy');
+      check(/docker stack deploy/.test(await s.text(tid('scorecard'))), 'the scorecard does not say how to start');
+      await s.type('cat stack.yml');
+      await until(async () => /127\.0\.0\.1:5000\/shop-api/.test(await s.output()), 'cat stack.yml did not show the shop\'s stack');
+      // Mission 10's reference solution at its last step: the whole chain has run.
+      await s.open({ page: 'practice-project', scenario: 'mission-10', solution: true }, tid('challenge-panel'));
+      const { total } = await s.stepInfo();
+      await s.open({ page: 'practice-project', scenario: 'mission-10', solution: true, step: String(total) }, tid('scorecard'));
+      await until(async () => (await s.locator(tid('scorecard')).getAttribute('data-score')) === '15', `the scorecard reads ${await s.locator(tid('scorecard')).getAttribute('data-score')} of 15`);
+      checkEq(await s.locator(`${tid('scorecard')} [data-ok="false"]`).count(), 0, 'failing scorecard lines');
+      await s.locator(`${tid('export')} summary`).click();
+      checkEq(await s.locator(tid('export-download')).count(), 4, 'exported files');
+      check(/--certificatesresolvers\.le\.acme/.test(await s.text(tid('export'))), 'the export has no Traefik flags');
+    },
+  },
   // Accessibility: axe-core on the home page and every ready page, full and embedded (at step 3, so
   // that the narration has past, current and future entries), in the light and the dark palette
   // (style.css follows prefers-color-scheme). Serious and critical violations fail, each printed with its targets.
