@@ -9,7 +9,7 @@
 
 use yew::prelude::*;
 
-use super::swarm::{SwarmPicture, SwarmSide};
+use super::swarm::SwarmSide;
 use super::traffic_chart::TrafficChart;
 use crate::sim::readiness::{self, PRACTICE_STACK};
 use crate::ui::panel::Panel;
@@ -99,20 +99,7 @@ fn page_of(scenario: &str) -> String {
 
 pub fn panels(stage: &super::Stage) -> (Html, Html) {
     let (world, last) = (&stage.world, &stage.last);
-    let menu = stage
-        .menu
-        .clone()
-        .filter(|host| world.swarm.machines.contains_key(host))
-        .map(AttrValue::from);
-    let picture = html! {
-        <Panel class="picture-panel" testid="picture" heading_id="picture-h"
-            heading="The shop on its swarm" hint="click a node to kill, start or drain it">
-            <SwarmPicture world={world.clone()} last={last.clone()} {menu}
-                on_node={stage.on_card.clone()} on_fault={stage.on_fault.clone()}
-                on_command={stage.on_command.clone()} on_close_menu={stage.on_close_menu.clone()}
-                cursor={stage.session.cursor()} len={stage.session.len()} />
-        </Panel>
-    };
+    let picture = super::swarm::picture_panel(stage, "The shop on its swarm");
     let side = html! {
         <Panel class="diagram-panel" testid="practice-side" heading_id="practice-side-h" heading="Production readiness, requests, and the swarm">
             <Scorecard world={world.clone()} />

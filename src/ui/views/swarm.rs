@@ -842,7 +842,9 @@ pub fn swarm_side(props: &SwarmProps) -> Html {
 
 /// The swarm-basics page: every machine with its tasks (click one to kill/start/drain it), then
 /// the Raft group and the services.
-pub fn panels(stage: &super::Stage) -> (Html, Html) {
+/// The swarm's picture panel under `heading`: its nodes and tasks, a node's menu (the practice
+/// project draws its shop with it too).
+pub fn picture_panel(stage: &super::Stage, heading: &'static str) -> Html {
     use crate::ui::panel::Panel;
     let (world, last) = (&stage.world, &stage.last);
     let menu = stage
@@ -850,15 +852,21 @@ pub fn panels(stage: &super::Stage) -> (Html, Html) {
         .clone()
         .filter(|host| world.swarm.machines.contains_key(host))
         .map(AttrValue::from);
-    let picture = html! {
+    html! {
         <Panel class="picture-panel" testid="picture" heading_id="picture-h"
-            heading="The swarm: nodes and their tasks" hint="click a node to kill, start or drain it">
+            heading={heading} hint="click a node to kill, start or drain it">
             <SwarmPicture world={world.clone()} last={last.clone()} {menu}
                 on_node={stage.on_card.clone()} on_fault={stage.on_fault.clone()}
                 on_command={stage.on_command.clone()} on_close_menu={stage.on_close_menu.clone()}
                 cursor={stage.session.cursor()} len={stage.session.len()} />
         </Panel>
-    };
+    }
+}
+
+pub fn panels(stage: &super::Stage) -> (Html, Html) {
+    use crate::ui::panel::Panel;
+    let (world, last) = (&stage.world, &stage.last);
+    let picture = picture_panel(stage, "The swarm: nodes and their tasks");
     let side = html! {
         <Panel class="diagram-panel" testid="swarm-side" heading_id="swarm-side-h" heading="Managers, quorum and services">
             <SwarmSide world={world.clone()} last={last.clone()} />
