@@ -33,6 +33,7 @@ pub mod timeline;
 pub mod traefik;
 pub mod traffic;
 pub mod world;
+pub mod yourfile;
 
 pub use check::{Check, CheckParseError};
 pub use event::Event;
