@@ -4,6 +4,7 @@
 //! The same file is what the reader steps through on the site, what `tests/scenarios.rs` runs, and
 //! what `dockyard play FILE` plays headless. See `parse.rs` for the grammar.
 
+pub mod author;
 pub mod catalogue;
 pub mod parse;
 pub mod phases;

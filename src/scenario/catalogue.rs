@@ -181,7 +181,7 @@ impl ScenarioFile {
         else {
             return Ok(scenario);
         };
-        let unknown = |message: String| ScenarioError { line: 1, message };
+        let unknown = |message: String| ScenarioError::at_line(1, message);
         // Missions chain ten deep; a cycle or a runaway chain is a bug in the files.
         if depth > 20 {
             return Err(unknown(format!(

@@ -140,12 +140,26 @@ pub struct SwarmSetup {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ScenarioError {
     pub line: usize,
+    /// 1-based, in characters: where on the line the mistake starts (the line's first
+    /// character when the whole line is wrong).
+    pub column: usize,
     pub message: String,
+}
+
+impl ScenarioError {
+    /// An error about a whole line (or the whole file, at line 1).
+    pub fn at_line(line: usize, message: String) -> ScenarioError {
+        ScenarioError {
+            line,
+            column: 1,
+            message,
+        }
+    }
 }
 
 impl std::fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}: {}", self.line, self.message)
+        write!(f, "line {}:{}: {}", self.line, self.column, self.message)
     }
 }
 
@@ -172,8 +186,10 @@ impl Scenario {
             let line = lines[i].trim_end();
             let trimmed = line.trim_start();
             i += 1;
+            let indent = line.chars().count() - trimmed.chars().count();
             let err = |message: String| ScenarioError {
                 line: number,
+                column: indent + 1,
                 message,
             };
             if trimmed.is_empty() {
@@ -353,7 +369,14 @@ impl Scenario {
                         "write `expect:`, `expect eventually:` or `expect always:`".to_string(),
                     ));
                 };
-                let check = Check::parse(sentence).map_err(|e| err(e.0))?;
+                // The column of the check itself, after `expect…:` and its spaces.
+                let column =
+                    indent + (trimmed.chars().count() - sentence.trim_start().chars().count()) + 1;
+                let check = Check::parse(sentence).map_err(|e| ScenarioError {
+                    line: number,
+                    column,
+                    message: e.0,
+                })?;
                 actions.push((
                     number,
                     Action::Expect(Expect {
@@ -368,27 +391,27 @@ impl Scenario {
                 )));
             }
         }
-        let title = title.ok_or(ScenarioError {
-            line: 1,
-            message: "the first line must be `# Title`".to_string(),
-        })?;
+        let title = title.ok_or(ScenarioError::at_line(
+            1,
+            "the first line must be `# Title`".to_string(),
+        ))?;
         if let Some((line, _)) = goals.first() {
-            return Err(ScenarioError {
-                line: *line,
-                message: "a `goal:` needs a `solution:` after it (or write `expect eventually:`)"
+            return Err(ScenarioError::at_line(
+                *line,
+                "a `goal:` needs a `solution:` after it (or write `expect eventually:`)"
                     .to_string(),
-            });
+            ));
         }
         if let Some(c) = challenge.as_mut() {
             c.hints = hints;
             c.debrief = debrief;
             c.continues = continues;
         } else if !hints.is_empty() || !debrief.is_empty() || continues.is_some() {
-            return Err(ScenarioError {
-                line: 1,
-                message: "`hint:`, `debrief:` and `continues:` belong to a challenge (a file with `solution:`)"
+            return Err(ScenarioError::at_line(
+                1,
+                "`hint:`, `debrief:` and `continues:` belong to a challenge (a file with `solution:`)"
                     .to_string(),
-            });
+            ));
         }
         Ok(Scenario {
             title,

@@ -211,7 +211,39 @@ impl Run {
 
     /// Plays the whole transcript. Errors name the line that could not be carried out.
     pub fn play(scenario: &Scenario, seed_override: Option<u64>) -> Result<Run, ScenarioError> {
+        Run::play_capped(scenario, seed_override, usize::MAX)
+    }
+
+    /// Plays a transcript that came from outside (a link, the scenario editor): as
+    /// [`Run::play`], but an error once it has run `max_steps` steps (a `wait 365d` over a crash
+    /// loop must not freeze the tab).
+    pub fn play_capped(
+        scenario: &Scenario,
+        seed_override: Option<u64>,
+        max_steps: usize,
+    ) -> Result<Run, ScenarioError> {
         let seed = seed_override.unwrap_or(scenario.seed);
+        let mut world = World::new(seed);
+        if let Some(template) = &scenario.project {
+            world
+                .fs
+                .seed_project(template)
+                .map_err(|message| ScenarioError::at_line(1, message))?;
+        }
+        if let Some(setup) = scenario.swarm {
+            crate::sim::swarm::setup::form(&mut world, setup.managers, setup.workers);
+        }
+        Run::play_on(scenario, world, max_steps)
+    }
+
+    /// Plays a transcript's actions on a world made elsewhere (its setup line is not read): the
+    /// "Your file" page starts from the reader's files already in the project folder.
+    /// Long because it is one arm per kind of transcript line, in the order the player meets them.
+    pub fn play_on(
+        scenario: &Scenario,
+        world: World,
+        max_steps: usize,
+    ) -> Result<Run, ScenarioError> {
         let mut goals = Goals {
             goals: Vec::new(),
             trace: Vec::new(),
@@ -227,16 +259,6 @@ impl Run {
                 });
             }
         }
-        let mut world = World::new(seed);
-        if let Some(template) = &scenario.project {
-            world
-                .fs
-                .seed_project(template)
-                .map_err(|message| ScenarioError { line: 1, message })?;
-        }
-        if let Some(setup) = scenario.swarm {
-            crate::sim::swarm::setup::form(&mut world, setup.managers, setup.workers);
-        }
         goals.observe(0, &world, None);
         let mut run = Run {
             scenario: scenario.clone(),
@@ -247,8 +269,20 @@ impl Run {
             taken_over: false,
         };
         let mut goal_index = 0;
+        let over = |run: &Run, line: usize| -> Result<(), ScenarioError> {
+            if run.timeline.len() > max_steps {
+                return Err(ScenarioError::at_line(
+                    line,
+                    format!(
+                        "the scenario runs past {max_steps} steps here; a scenario from a link plays at most that many"
+                    ),
+                ));
+            }
+            Ok(())
+        };
         for (line, action) in &scenario.actions {
             let line = *line;
+            over(&run, line)?;
             match action {
                 Action::Narrate(text) => {
                     run.notes
@@ -267,6 +301,7 @@ impl Run {
                     if record.error {
                         return Err(ScenarioError {
                             line,
+                            column: 1,
                             message: record.narration.join(" "),
                         });
                     }
@@ -288,6 +323,7 @@ impl Run {
                             break;
                         }
                         run.observe_last();
+                        over(&run, line)?;
                     }
                 }
                 Action::Expect(_) => {
@@ -299,6 +335,7 @@ impl Run {
                 }
             }
         }
+        over(&run, scenario.actions.last().map_or(1, |(l, _)| *l))?;
         run.scripted_steps = run.timeline.cursor();
         Ok(run)
     }
@@ -336,6 +373,7 @@ impl Run {
             if world.now_ms - started > PROMPT_PATIENCE_MS || !self.timeline.forward() {
                 return Err(ScenarioError {
                     line,
+                    column: 1,
                     message: format!(
                         "the previous command never returned ({waiting_for}) after {}; run it with -d, or stop what it waits for",
                         time::short_duration(self.timeline.world().now_ms - started)
