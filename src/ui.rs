@@ -6,6 +6,7 @@
 //! simulation is a panic, which the hook turns into a visible panel rather than a dead page.
 
 pub mod app;
+pub mod author;
 pub mod challenge;
 pub mod embed;
 pub mod goals;
@@ -19,6 +20,7 @@ pub mod stepper;
 pub mod terminal;
 pub mod url;
 pub mod views;
+pub mod yourfile;
 
 /// Entry point on wasm: the panic panel, then the app.
 pub fn start() {
@@ -122,16 +124,28 @@ pub(crate) mod dom {
         format!("{origin}{}", pathname())
     }
 
-    /// Rewrites the query of the current entry in the history (no navigation, no new entry).
-    pub fn replace_query(query: &str) {
+    /// `location.hash` with its `#`, or "".
+    pub fn hash() -> String {
+        window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
+    }
+
+    /// Rewrites the query and the fragment of the current entry in the history (no navigation,
+    /// no new entry). `fragment` is without its `#`; `None` drops any.
+    pub fn replace_url(query: &str, fragment: Option<&str>) {
         let Some(history) = window().and_then(|w| w.history().ok()) else {
             return;
         };
-        let url = if query.is_empty() {
+        let mut url = if query.is_empty() {
             pathname()
         } else {
             format!("?{query}")
         };
+        if let Some(fragment) = fragment {
+            url.push('#');
+            url.push_str(fragment);
+        }
         if url.is_empty() {
             return;
         }

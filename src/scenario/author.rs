@@ -14,7 +14,7 @@
 //! link carries the transcript itself, so the moment it opens is the transcript's own.
 
 use super::parse::Scenario;
-use super::run::Run;
+use super::run::{Goal, GoalStatus, Run};
 use crate::sim::hostfs::PROJECT_DIR;
 use crate::sim::input::Input;
 use crate::sim::time::Millis;
@@ -81,6 +81,17 @@ pub fn transcript(run: &Run, cursor: usize) -> String {
     out
 }
 
+/// Each goal of a played transcript with its verdict at the end, as `dockyard play` judges it
+/// (an `eventually` that never held has failed).
+pub fn goal_results(run: &Run) -> Vec<(&Goal, GoalStatus)> {
+    run.goals
+        .goals
+        .iter()
+        .enumerate()
+        .map(|(g, goal)| (goal, run.goals.status(g, run.timeline.len(), true)))
+        .collect()
+}
+
 /// `setup: host seed=7 project=node-app`, `setup: swarm managers=3 workers=2 seed=1`.
 pub fn setup_line(scenario: &Scenario) -> String {
     let mut line = match scenario.swarm {
@@ -109,11 +120,11 @@ fn brought_files(run: &Run) -> Vec<(String, String)> {
         .fs
         .walk(PROJECT_DIR)
         .into_iter()
-        .filter_map(|(path, _)| {
-            let text = start.fs.read(&path).ok()?;
-            let same = plain.fs.read(&path).ok() == Some(text);
-            let rel = path.strip_prefix(PROJECT_DIR)?.trim_start_matches('/');
-            (!same && !rel.is_empty()).then(|| (rel.to_string(), text.to_string()))
+        .filter_map(|(rel, _)| {
+            let abs = format!("{PROJECT_DIR}/{rel}");
+            let text = start.fs.read(&abs).ok()?;
+            let same = plain.fs.read(&abs).ok() == Some(text);
+            (!same).then(|| (rel, text.to_string()))
         })
         .collect()
 }
@@ -132,7 +143,7 @@ fn delimiter_for(text: &str) -> String {
 
 /// A duration as a transcript writes it: `1h2m3s`, `45s`, `1500ms`.
 fn duration(ms: Millis) -> String {
-    if ms % 1_000 != 0 {
+    if !ms.is_multiple_of(1_000) {
         return format!("{ms}ms");
     }
     let s = ms / 1_000;

@@ -649,6 +649,56 @@ pub const PAGES: &[Page] = &[
     },
 ];
 
+/// The "Your file" page, outside the learning path: a file the reader brings, brought up on one
+/// host (the Compose picture) or on a swarm (the swarm picture). Its run comes from the file, so
+/// it lists no scenarios; free play is its target's.
+pub const YOUR_FILE_HOST: Page = Page {
+    number: "+",
+    slug: super::yourfile::PAGE,
+    title: "Your file",
+    summary: "Paste your own **compose.yaml** or **docker-stack.yml**: it comes up here, gets a production-readiness report with a fix for each finding, survives (or not) a seeded chaos run, and goes back out as a file real Docker accepts. Nothing leaves your browser: the link carries the file.",
+    lesson: Some(Lesson {
+        view: View::Compose,
+        start: Start::Host,
+        examples: &[
+            "docker compose ps",
+            "docker compose logs",
+            "docker ps",
+            "docker compose down",
+        ],
+        free_play_hint: "Your file is up: break it from the picture, or type what you would type on your server.",
+        scenarios: &[],
+    }),
+};
+
+/// The "Your file" page on a swarm.
+pub const YOUR_FILE_SWARM: Page = Page {
+    lesson: Some(Lesson {
+        view: View::Swarm,
+        start: Start::Swarm {
+            managers: 1,
+            workers: 2,
+        },
+        examples: &[
+            "docker stack services app",
+            "docker service ls",
+            "docker node ls",
+            "docker stack ps app",
+        ],
+        free_play_hint: "Your stack is deployed: kill a node from the picture, or type what you would type on a manager.",
+        scenarios: &[],
+    }),
+    ..YOUR_FILE_HOST
+};
+
+/// The "Your file" page for a target: the Compose picture on one host, the swarm's on a swarm.
+pub fn your_file_page(target: crate::sim::yourfile::Target) -> &'static Page {
+    match target {
+        crate::sim::yourfile::Target::Host => &YOUR_FILE_HOST,
+        crate::sim::yourfile::Target::Swarm { .. } => &YOUR_FILE_SWARM,
+    }
+}
+
 pub fn page(slug: &str) -> Option<&'static Page> {
     PAGES.iter().find(|p| p.slug == slug)
 }

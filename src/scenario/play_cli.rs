@@ -79,14 +79,14 @@ fn play(args: &[String]) -> i32 {
     let scenario = match Scenario::parse(&text) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{path}:{}: {}", e.line, e.message);
+            eprintln!("{path}:{}:{}: {}", e.line, e.column, e.message);
             return 2;
         }
     };
     let run = match Run::play(&scenario, seed) {
         Ok(run) => run,
         Err(e) => {
-            eprintln!("{path}:{}: {}", e.line, e.message);
+            eprintln!("{path}:{}:{}: {}", e.line, e.column, e.message);
             return 2;
         }
     };
@@ -94,15 +94,9 @@ fn play(args: &[String]) -> i32 {
     if !quiet {
         print!("{}", transcript(&run));
     }
-    let statuses = run
-        .goals
-        .goals
-        .iter()
-        .enumerate()
-        .map(|(g, goal)| (goal, run.goals.status(g, run.timeline.len(), true)));
     let mut failed = 0;
     println!("\ngoals:");
-    for (goal, status) in statuses {
+    for (goal, status) in super::author::goal_results(&run) {
         let mark = match status {
             GoalStatus::Met => "PASS",
             GoalStatus::Failed => {

@@ -24,10 +24,10 @@ use super::home::{ComingSoon, Home, Logo};
 use super::narration::{self, Narration};
 use super::panel::Panel;
 use super::rich;
-use super::session::{Play, Session};
+use super::session::{Custom, Play, Session};
 use super::stepper::{self, Stepper};
 use super::terminal::Terminal;
-use super::url::{self, FREE_PLAY, Query};
+use super::url::{self, CUSTOM, FREE_PLAY, Fragment, Query};
 use super::views::{self, Stage};
 use crate::scenario::catalogue::{self, Page};
 use crate::sim::input::Fault;
@@ -57,6 +57,10 @@ pub enum Msg {
     /// Skip to the next narrated moment (▸▸, Shift+→).
     Skip,
     Resize,
+    /// The "Your file" page's files, to bring up.
+    BringUp(crate::sim::yourfile::Upload),
+    /// Open the scenario editor on what the reader did (`true`) or close it.
+    Author(bool),
 }
 
 enum Screen {
@@ -67,6 +71,68 @@ enum Screen {
     /// The common pitfalls' index (src/ui/pitfalls.rs).
     Pitfalls,
     Lesson(Box<Lesson>),
+    /// The "Your file" page: the reader's files, and once brought up, their run.
+    YourFile(Box<YourFile>),
+}
+
+struct YourFile {
+    upload: Option<Rc<crate::sim::yourfile::Upload>>,
+    /// Why the link's files could not be read or brought up.
+    error: Option<String>,
+    lesson: Option<Box<Lesson>>,
+}
+
+impl YourFile {
+    /// The page for a link's fragment (or none: an empty editor).
+    fn open(q: &Query, fragment: Option<&Fragment>) -> YourFile {
+        let code = match fragment {
+            Some(Fragment::File(code)) => code,
+            _ => {
+                return YourFile {
+                    upload: None,
+                    error: None,
+                    lesson: None,
+                };
+            }
+        };
+        match crate::sim::yourfile::link::unpack_upload(code) {
+            Ok(upload) => {
+                let mut page = YourFile {
+                    upload: Some(Rc::new(upload.clone())),
+                    error: None,
+                    lesson: None,
+                };
+                page.bring_up(upload, q);
+                page
+            }
+            Err(e) => YourFile {
+                upload: None,
+                error: Some(e.to_string()),
+                lesson: None,
+            },
+        }
+    }
+
+    fn bring_up(&mut self, upload: crate::sim::yourfile::Upload, q: &Query) {
+        let page = catalogue::your_file_page(upload.target);
+        let Some(parts) = page.lesson.as_ref() else {
+            return;
+        };
+        let fragment = crate::sim::yourfile::link::pack_upload(&upload)
+            .ok()
+            .map(Fragment::File);
+        self.upload = Some(Rc::new(upload.clone()));
+        match Session::open_custom(page, q, Custom::File(upload)) {
+            Ok(session) => {
+                self.error = None;
+                self.lesson = Some(Box::new(Lesson::with_session(parts, session, fragment)));
+            }
+            Err(e) => {
+                self.error = Some(e);
+                self.lesson = None;
+            }
+        }
+    }
 }
 
 /// A ready page with its session.
@@ -86,6 +152,12 @@ struct Lesson {
     hints_shown: usize,
     /// This scenario's completion is in the learner's progress (written once per visit).
     recorded: bool,
+    /// What the link's fragment carries for this session (a transcript, the reader's files).
+    fragment: Option<Fragment>,
+    /// Why the link's transcript could not be played (the page fell back to its own scenario).
+    notice: Option<String>,
+    /// The scenario editor's starting text, while it is open.
+    authoring: Option<String>,
 }
 
 impl Lesson {
@@ -103,6 +175,70 @@ impl Lesson {
             history: Rc::new(Vec::new()),
             hints_shown: 0,
             recorded: false,
+            fragment: None,
+            notice: None,
+            authoring: None,
+        }
+    }
+
+    /// A lesson on a session made elsewhere (a transcript or files from a link).
+    fn with_session(
+        parts: &'static catalogue::Lesson,
+        session: Session,
+        fragment: Option<Fragment>,
+    ) -> Lesson {
+        let scenarios = catalogue::for_page(session.page.slug)
+            .into_iter()
+            .map(|(f, s)| (f.slug, s.title))
+            .collect();
+        Lesson {
+            parts,
+            session,
+            scenarios,
+            menu: None,
+            pinned: None,
+            history: Rc::new(Vec::new()),
+            hints_shown: 0,
+            recorded: false,
+            fragment,
+            notice: None,
+            authoring: None,
+        }
+    }
+
+    /// The page's lesson for a link: the transcript its fragment carries when there is one and
+    /// it plays, else the query's own scenario with a notice saying why.
+    fn open(
+        page: &'static Page,
+        parts: &'static catalogue::Lesson,
+        q: &Query,
+        fragment: Option<&Fragment>,
+    ) -> Lesson {
+        let Some(Fragment::Scenario(code)) = fragment else {
+            return Lesson::new(page, parts, q);
+        };
+        let played = crate::sim::yourfile::link::unpack(code)
+            .map_err(|e| e.to_string())
+            .and_then(|text| Session::open_custom(page, q, Custom::Scenario(text)));
+        match played {
+            Ok(session) => Lesson::with_session(parts, session, fragment.cloned()),
+            Err(e) => {
+                let mut lesson = Lesson::new(
+                    page,
+                    parts,
+                    &Query {
+                        scenario: None,
+                        inputs: Vec::new(),
+                        step: None,
+                        len: None,
+                        ..q.clone()
+                    },
+                );
+                lesson.notice = Some(format!(
+                    "The scenario in this link could not be played: {e}"
+                ));
+                lesson
+            }
         }
     }
 
@@ -181,6 +317,11 @@ impl Component for App {
             Some(p) => (p.search.clone(), p.file.clone()),
             None => (dom::search(), dom::pathname()),
         };
+        // Ahead of time there is no fragment: a build has no reader's file.
+        let fragment = match &prerender {
+            Some(_) => None,
+            None => Fragment::parse(&dom::hash()),
+        };
         let mut q = url::parse(&search);
         // `swarm-basics.html` is that page even without `?page=` (the build writes one file per
         // page, so a static host serves each page's own first paint).
@@ -200,6 +341,9 @@ impl Component for App {
         let screen = match q.page.as_deref() {
             None => Screen::Home { notice: None },
             Some(crate::scenario::pitfalls::SLUG) => Screen::Pitfalls,
+            Some(crate::scenario::yourfile::PAGE) => {
+                Screen::YourFile(Box::new(YourFile::open(&q, fragment.as_ref())))
+            }
             Some(slug) => match catalogue::page(slug) {
                 None => Screen::Home {
                     notice: Some(format!(
@@ -208,7 +352,9 @@ impl Component for App {
                 },
                 Some(p) => match &p.lesson {
                     None => Screen::Coming(p),
-                    Some(parts) => Screen::Lesson(Box::new(Lesson::new(p, parts, &q))),
+                    Some(parts) => {
+                        Screen::Lesson(Box::new(Lesson::open(p, parts, &q, fragment.as_ref())))
+                    }
                 },
             },
         };
@@ -242,9 +388,33 @@ impl Component for App {
             self.narrow = narrow;
             return changed;
         }
-        let Screen::Lesson(lesson) = &mut self.screen else {
-            return false;
+        if let Msg::BringUp(upload) = msg {
+            self.playing = None;
+            let Screen::YourFile(page) = &mut self.screen else {
+                return false;
+            };
+            let q = Query {
+                page: Some(crate::scenario::yourfile::PAGE.to_string()),
+                ..Query::default()
+            };
+            page.bring_up(upload, &q);
+            return true;
+        }
+        let lesson = match &mut self.screen {
+            Screen::Lesson(lesson) => lesson,
+            Screen::YourFile(page) => match page.lesson.as_mut() {
+                Some(lesson) => lesson,
+                None => return false,
+            },
+            _ => return false,
         };
+        if let Msg::Author(open) = msg {
+            self.playing = None;
+            lesson.authoring = open.then(|| {
+                crate::scenario::author::transcript(&lesson.session.run, lesson.session.cursor())
+            });
+            return true;
+        }
         // A step redraws the picture under an open menu (its node or container may have changed
         // or gone): stepping closes it, even a step that goes nowhere.
         let menu_closed = matches!(
@@ -336,6 +506,7 @@ impl Component for App {
                         ..Query::default()
                     };
                     let history = lesson.history.clone();
+                    // Leaving a run that came from the link: its fragment goes too.
                     **lesson = Lesson::new(page, lesson.parts, &q);
                     lesson.history = history;
                     true
@@ -363,7 +534,7 @@ impl Component for App {
                     lesson.hints_shown = hints;
                     true
                 }
-                Msg::Resize => false,
+                Msg::Resize | Msg::BringUp(_) | Msg::Author(_) => false,
             }
     }
 
@@ -378,7 +549,8 @@ impl Component for App {
             Screen::Coming(page) => {
                 html! { <ComingSoon page={*page} home_href={self.home_href.clone()} /> }
             }
-            Screen::Lesson(lesson) => self.view_lesson(ctx, lesson),
+            Screen::Lesson(lesson) => self.view_lesson(ctx, lesson, Html::default()),
+            Screen::YourFile(page) => self.view_your_file(ctx, page),
         }
     }
 
@@ -393,22 +565,40 @@ impl Component for App {
         {
             lesson.record_completion();
         }
+        let lesson_url = |l: &Lesson| {
+            let mut q = url::serialize(&l.session.query(self.embed));
+            if let Some(f) = &l.fragment {
+                q.push('#');
+                q.push_str(&f.serialize());
+            }
+            q
+        };
         let (query, title) = match &self.screen {
             Screen::Home { .. } => (None, "Dockyard — learn Docker for production".to_string()),
             Screen::Coming(p) => (None, format!("{} (coming soon) · Dockyard", p.title)),
             Screen::Pitfalls => (None, "Common pitfalls · Dockyard".to_string()),
             Screen::Lesson(l) => (
-                Some(url::serialize(&l.session.query(self.embed))),
+                Some(lesson_url(l)),
                 format!(
                     "{} · {} · Dockyard",
                     l.session.page.title, l.session.run.scenario.title
                 ),
             ),
+            Screen::YourFile(page) => (
+                Some(match &page.lesson {
+                    Some(l) => lesson_url(l),
+                    None => format!("page={}", crate::scenario::yourfile::PAGE),
+                }),
+                "Your file · Dockyard".to_string(),
+            ),
         };
         if let Some(q) = query
             && self.last_query.as_ref() != Some(&q)
         {
-            dom::replace_query(&q);
+            match q.split_once('#') {
+                Some((query, fragment)) => dom::replace_url(query, Some(fragment)),
+                None => dom::replace_url(&q, None),
+            }
             self.last_query = Some(q);
         }
         if title != self.last_title {
@@ -523,9 +713,38 @@ impl App {
         }
     }
 
+    /// The "Your file" page: the panel with the files, report, chaos and export; once brought
+    /// up, the run below it like any lesson's.
+    fn view_your_file(&self, ctx: &Context<Self>, page: &YourFile) -> Html {
+        let panel = html! {
+            <super::yourfile::YourFilePanel upload={page.upload.clone()} error={page.error.clone().map(AttrValue::from)}
+                on_bring_up={ctx.link().callback(Msg::BringUp)} page_address={self.page_address.clone()} />
+        };
+        if let Some(lesson) = &page.lesson {
+            return self.view_lesson(ctx, lesson, panel);
+        }
+        let p = &catalogue::YOUR_FILE_HOST;
+        html! {
+            <div class={classes!("lesson", "yourfile-empty", self.prerendered.then_some("prerendered"))} data-page={p.slug}>
+                <header class="site-header lesson-header" data-testid="site-header">
+                    <nav class="crumbs" data-testid="site-nav" aria-label="Site">
+                        <a class="brand" href={self.home_href.clone()}><Logo />{"Dockyard"}</a>
+                        <span class="crumb-sep" aria-hidden="true">{"/"}</span>
+                        <a href={self.home_href.clone()} data-testid="home-link">{"← Learning path"}</a>
+                    </nav>
+                    <div class="lesson-title"><h1>{p.title}</h1></div>
+                </header>
+                <main class="lesson-main">
+                    <p class="lesson-summary">{rich(p.summary)}</p>
+                    { panel }
+                </main>
+            </div>
+        }
+    }
+
     /// Long because it lays out the whole lesson page (picture, side panel, stepper, terminal,
     /// goals) in one `html!` tree.
-    fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson) -> Html {
+    fn view_lesson(&self, ctx: &Context<Self>, lesson: &Lesson, top: Html) -> Html {
         let link = ctx.link();
         let s = &lesson.session;
         let run = &s.run;
@@ -577,8 +796,14 @@ impl App {
             </div>
         };
 
+        // A run that came in the link's fragment keeps it in every address made from it.
+        let hash = lesson
+            .fragment
+            .as_ref()
+            .map(|f| format!("#{}", f.serialize()))
+            .unwrap_or_default();
         if self.embed {
-            let full = url::serialize(&s.query(false));
+            let full = format!("{}{hash}", url::serialize(&s.query(false)));
             return html! {
                 <div class={classes!("embed-layout", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
                     { self.loading_note(true) }
@@ -610,7 +835,25 @@ impl App {
                 .map(|sel| Msg::PickScenario(sel.value()))
         });
         let current = s.scenario_param();
-        let embed_src = format!("{}?{}", self.page_address, url::serialize(&s.query(true)));
+        let embed_src = format!(
+            "{}?{}{hash}",
+            self.page_address,
+            url::serialize(&s.query(true))
+        );
+        let custom = s.custom.is_some();
+        let from_file = matches!(s.custom.as_deref(), Some(Custom::File(_)));
+        let author = match &lesson.authoring {
+            Some(text) => html! {
+                <super::author::ScenarioEditor initial={AttrValue::from(text.clone())} page={page.slug}
+                    page_address={self.page_address.clone()} on_close={link.callback(|_| Msg::Author(false))} />
+            },
+            None => html! {
+                <div class="author-closed">
+                    <p class="panel-hint">{"Turn what you did here into a transcript: edit it, add goals, play it, and share it as a link or an embed."}</p>
+                    <button class="button" type="button" data-testid="save-scenario" onclick={link.callback(|_| Msg::Author(true))}>{"Save as scenario"}</button>
+                </div>
+            },
+        };
         let embed_title = format!("Dockyard: {} · {scenario_title}", page.title);
         html! {
             <div class={classes!("lesson", self.prerendered.then_some("prerendered"))} data-page={page.slug}>
@@ -626,13 +869,18 @@ impl App {
                         <h1>{page.title}</h1>
                     </div>
                     <div class="scenario-picker">
+                        if !from_file {
                         <label for="scenario-select">{"Scenario"}</label>
                         <select id="scenario-select" data-testid="scenario-select" onchange={on_pick}>
                             { for lesson.scenarios.iter().map(|(slug, title)| html! {
                                 <option key={*slug} value={*slug} selected={*slug == current}>{title.clone()}</option>
                             }) }
                             <option key={FREE_PLAY} value={FREE_PLAY} selected={current == FREE_PLAY}>{lesson.parts.start.label()}</option>
+                            if custom {
+                                <option key={CUSTOM} value={CUSTOM} selected=true>{format!("From the link: {scenario_title}")}</option>
+                            }
                         </select>
+                        }
                         <span class="seed" data-testid="seed" title="The seed fixes every random choice (IDs, timings): same seed, same run">
                             {format!("seed {}", s.seed)}
                         </span>
@@ -641,6 +889,10 @@ impl App {
                 // The summary inside <main>: text outside every landmark is lost to landmark navigation.
                 <main class="lesson-main">
                 <p class="lesson-summary">{rich(page.summary)}</p>
+                if let Some(notice) = &lesson.notice {
+                    <p class="notice" data-testid="link-notice" role="alert">{notice.clone()}</p>
+                }
+                { top }
                 <div class="lesson-grid">
                     <div class="col-main">
                         { picture }
@@ -664,6 +916,9 @@ impl App {
                         }
                         <Panel class="embed-panel" heading_id="embed-h" heading="Embed">
                             <EmbedSnippet src={embed_src} title={embed_title} />
+                        </Panel>
+                        <Panel class="author-panel" testid="author-panel" heading_id="author-h" heading="Your own scenario">
+                            { author }
                         </Panel>
                     </div>
                 </div>

@@ -15,7 +15,7 @@ use crate::sim::input::{Fault, Input};
 use crate::sim::record::{Record, Stream, prompt_host};
 use crate::sim::time::{Millis, clock};
 
-use super::url::{FREE_PLAY, InputKind, Query, UrlInput};
+use super::url::{CUSTOM, FREE_PLAY, InputKind, Query, UrlInput};
 
 /// The most steps a URL may make us compute beyond the precomputed ones (a crash loop with
 /// `--restart always` never ends; a link must not freeze the tab).
@@ -106,6 +106,15 @@ pub enum Play {
     UntilPrompt,
 }
 
+/// Where a session's run came from when it is neither a shipped scenario nor free play.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Custom {
+    /// A transcript from a link's fragment (`#scenario=…`) or the scenario editor.
+    Scenario(String),
+    /// The reader's own files on the "Your file" page (`#file=…`), brought up as its run.
+    File(crate::sim::yourfile::Upload),
+}
+
 #[derive(Clone, Debug)]
 pub struct Session {
     pub page: &'static Page,
@@ -124,6 +133,8 @@ pub struct Session {
     next_event: Option<NextEvent>,
     /// A challenge played as its reference solution (`&solution`), not from its starting world.
     pub solution: bool,
+    /// The transcript or file the run was made from, when it came from the reader.
+    pub custom: Option<std::rc::Rc<Custom>>,
 }
 
 impl Session {
@@ -141,6 +152,38 @@ impl Session {
             None => scenarios.first().cloned(),
         };
         let mut session = Session::start_as(page, chosen, q.seed, q.solution);
+        session.replay(q);
+        session
+    }
+
+    /// A session on a run the reader brought: a transcript (played with a step cap, as a link
+    /// may carry anything) or their files. The query's own inputs and step are replayed on it as
+    /// on any page. The error is the transcript's first mistake (`line 3:5: …`) or the file's.
+    pub fn open_custom(page: &'static Page, q: &Query, custom: Custom) -> Result<Session, String> {
+        let run = match &custom {
+            Custom::Scenario(text) => {
+                let scenario = Scenario::parse(text).map_err(|e| e.to_string())?;
+                let run = if scenario.challenge.is_some() {
+                    Run::open_challenge(&scenario, q.seed)
+                } else {
+                    Run::play_capped(&scenario, q.seed, MAX_EXTRA_STEPS)
+                };
+                run.map_err(|e| e.to_string())?
+            }
+            Custom::File(upload) => {
+                crate::scenario::yourfile::run(upload, q.seed.unwrap_or(1), MAX_EXTRA_STEPS)?
+            }
+        };
+        let seed = run.timeline.start().seed;
+        let mut session = Session::from_run(page, None, run, seed, false);
+        session.custom = Some(std::rc::Rc::new(custom));
+        session.replay(q);
+        Ok(session)
+    }
+
+    /// Gives the query's inputs at their steps, runs on to its known length, and seeks its step.
+    fn replay(&mut self, q: &Query) {
+        let session = self;
         // One budget for every step computed beyond the precomputed ones, whatever the link says.
         let mut budget = MAX_EXTRA_STEPS;
         for input in &q.inputs {
@@ -176,7 +219,6 @@ impl Session {
         let step = q.step.unwrap_or(first).min(session.run.timeline.len());
         session.run.seek(step);
         session.refresh();
-        session
     }
 
     /// A fresh session at step 0 of `scenario` (or free play).
@@ -225,7 +267,17 @@ impl Session {
                 (None, free_play(page, seed), seed)
             }
         };
-        let mut run = run;
+        Session::from_run(page, file, run, seed, solution)
+    }
+
+    /// A session at step 0 of a run made elsewhere.
+    fn from_run(
+        page: &'static Page,
+        file: Option<&'static ScenarioFile>,
+        mut run: Run,
+        seed: u64,
+        solution: bool,
+    ) -> Session {
         run.seek(0);
         let base_len = run.timeline.len();
         let mut session = Session {
@@ -238,6 +290,7 @@ impl Session {
             scratch: Vec::new(),
             next_event: None,
             solution,
+            custom: None,
         };
         session.refresh();
         session
@@ -250,7 +303,11 @@ impl Session {
 
     /// The `scenario` URL parameter.
     pub fn scenario_param(&self) -> &'static str {
-        self.file.map(|f| f.slug).unwrap_or(FREE_PLAY)
+        match (self.file, &self.custom) {
+            (Some(f), _) => f.slug,
+            (None, Some(_)) => CUSTOM,
+            (None, None) => FREE_PLAY,
+        }
     }
 
     pub fn cursor(&self) -> usize {
@@ -694,6 +751,135 @@ mod tests {
     fn fingerprint(s: &Session) -> (usize, usize, String) {
         let world = s.run.timeline.world();
         (s.cursor(), s.len(), format!("{:?}", world.engine))
+    }
+
+    /// The query and fragment a link from the scenario editor opens (`?…#scenario=CODE`).
+    fn open_link(page: &'static Page, link: &str) -> Result<Session, String> {
+        let (query, fragment) = link
+            .trim_start_matches('?')
+            .split_once('#')
+            .expect("a link with a fragment");
+        let Some(url::Fragment::Scenario(code)) = url::Fragment::parse(fragment) else {
+            panic!("not a scenario link: {link}");
+        };
+        let text = crate::sim::yourfile::link::unpack(&code).map_err(|e| e.to_string())?;
+        Session::open_custom(page, &url::parse(query), Custom::Scenario(text))
+    }
+
+    /// Site → transcript → `dockyard play` passes its goals → link → the same moment in the site.
+    #[test]
+    fn a_saved_scenario_plays_its_goals_and_its_link_opens_the_same_moment() {
+        let page = lifecycle();
+        let mut s = Session::open(page, &url::parse("page=containers-lifecycle&scenario=free"));
+        assert_eq!(
+            s.type_line("docker run -d --name web nginx:1.27"),
+            Typed::Step
+        );
+        for _ in 0..6 {
+            s.forward();
+        }
+        assert_eq!(s.type_line("!crash web 3"), Typed::Step);
+        for _ in 0..3 {
+            s.forward();
+        }
+        let mut text = crate::scenario::author::transcript(&s.run, s.cursor());
+        assert!(
+            text.contains("$ docker run -d --name web nginx:1.27\n"),
+            "{text}"
+        );
+        assert!(text.contains("! crash web 3\n"), "{text}");
+        text.push_str(
+            "expect eventually: container web is exited\nexpect: container web exit code 3\n",
+        );
+        let scenario = Scenario::parse(&text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let played = Run::play(&scenario, None).expect("it plays");
+        let verdicts = crate::scenario::author::goal_results(&played);
+        assert_eq!(verdicts.len(), 2);
+        assert!(
+            verdicts
+                .iter()
+                .all(|(_, v)| *v == crate::scenario::run::GoalStatus::Met),
+            "{text}"
+        );
+        let link = crate::ui::author::scenario_link(&text, page.slug, false).expect("short enough");
+        let (query, fragment) = link.split_once('#').expect("a fragment");
+        let opened = open_link(
+            page,
+            &format!("{query}&step={}#{fragment}", played.timeline.len()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.scenario_param(), url::CUSTOM);
+        assert_eq!(opened.cursor(), played.timeline.len());
+        assert_eq!(
+            format!("{:?}", opened.run.timeline.world().engine),
+            format!("{:?}", played.timeline.world().engine)
+        );
+        // The reader forks the linked scenario; its own query brings the fork back.
+        let mut forked = opened;
+        assert_eq!(forked.type_line("docker rm web"), Typed::Step);
+        let q = forked.query(false);
+        let text = match forked.custom.as_deref() {
+            Some(Custom::Scenario(text)) => text.clone(),
+            other => panic!("{other:?}"),
+        };
+        let again = Session::open_custom(page, &q, Custom::Scenario(text)).expect("reopens");
+        assert_eq!(fingerprint(&again), fingerprint(&forked));
+    }
+
+    #[test]
+    fn a_link_scenario_is_capped_and_its_mistakes_name_line_and_column() {
+        let page = lifecycle();
+        let err = Session::open_custom(
+            page,
+            &Query::default(),
+            Custom::Scenario("# T\n$ docker ps\nexpect: the moon is full\n".into()),
+        )
+        .unwrap_err();
+        assert!(err.starts_with("line 3:9: "), "{err}");
+        let endless = "# T\nsetup: host\n$ docker run -d --restart always --name loop alpine false\nwait 30d\n";
+        let err = Session::open_custom(page, &Query::default(), Custom::Scenario(endless.into()))
+            .unwrap_err();
+        assert!(err.contains("steps"), "{err}");
+    }
+
+    /// The "Your file" page's run becomes a transcript that writes the files with here-documents
+    /// and brings them up the same way.
+    #[test]
+    fn a_your_file_session_saves_as_a_transcript_that_brings_the_file_up() {
+        let upload = crate::sim::yourfile::Upload::compose(
+            "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n",
+        );
+        let page = catalogue::your_file_page(upload.target);
+        let mut s = Session::open_custom(page, &Query::default(), Custom::File(upload))
+            .expect("it comes up");
+        let end = s.run.timeline.len();
+        s.seek(end);
+        let text = crate::scenario::author::transcript(&s.run, end);
+        assert!(
+            text.contains("$ cat > compose.yaml <<'EOF'\nservices:\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("docker compose -f compose.yaml up -d"),
+            "{text}"
+        );
+        let played = Run::play(&Scenario::parse(&text).expect("parses"), None).expect("plays");
+        let running = |w: &crate::sim::World| {
+            w.engine
+                .containers
+                .values()
+                .filter(|c| c.status() == crate::sim::docker::container::Status::Running)
+                .map(|c| c.name.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            running(played.timeline.world()),
+            vec!["app-web-1".to_string()]
+        );
+        assert_eq!(
+            running(played.timeline.world()),
+            running(s.run.timeline.world())
+        );
     }
 
     #[test]

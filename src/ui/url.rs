@@ -18,6 +18,8 @@ pub const MAX_INPUT_LEN: usize = 2_000;
 
 /// The scenario parameter of the empty host.
 pub const FREE_PLAY: &str = "free";
+/// The `scenario` of a run the reader brought (a transcript or a file in the link's fragment).
+pub const CUSTOM: &str = "custom";
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum InputKind {
@@ -150,6 +152,35 @@ pub fn serialize(q: &Query) -> String {
     parts.join("&")
 }
 
+/// What a link's fragment carries: the reader's files (`#file=CODE`, the "Your file" page) or a
+/// transcript (`#scenario=CODE`), each compressed (src/sim/yourfile/link.rs). The fragment is
+/// never sent to a server, so a link shares them without uploading anything.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Fragment {
+    File(String),
+    Scenario(String),
+}
+
+impl Fragment {
+    /// Reads `location.hash` (with or without its `#`); anything else is no fragment.
+    pub fn parse(hash: &str) -> Option<Fragment> {
+        let hash = hash.strip_prefix('#').unwrap_or(hash);
+        if let Some(code) = hash.strip_prefix("file=") {
+            return Some(Fragment::File(code.to_string()));
+        }
+        hash.strip_prefix("scenario=")
+            .map(|code| Fragment::Scenario(code.to_string()))
+    }
+
+    /// `file=CODE` or `scenario=CODE`, to follow a `#`.
+    pub fn serialize(&self) -> String {
+        match self {
+            Fragment::File(code) => format!("file={code}"),
+            Fragment::Scenario(code) => format!("scenario={code}"),
+        }
+    }
+}
+
 /// The page a prerendered file stands for: `…/swarm-basics.html` → `swarm-basics` when that is a
 /// page of the path (the build writes one file per page); anything else (`index.html`, a folder,
 /// an unknown name) is no page.
@@ -228,6 +259,22 @@ fn hex(b: u8) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fragment_carries_a_file_or_a_scenario() {
+        assert_eq!(
+            Fragment::parse("#file=abc_-"),
+            Some(Fragment::File("abc_-".into()))
+        );
+        assert_eq!(
+            Fragment::parse("scenario=xyz"),
+            Some(Fragment::Scenario("xyz".into()))
+        );
+        assert_eq!(Fragment::parse("#top"), None);
+        assert_eq!(Fragment::parse(""), None);
+        let f = Fragment::Scenario("q1".into());
+        assert_eq!(Fragment::parse(&f.serialize()), Some(f));
+    }
 
     #[test]
     fn a_full_query_round_trips() {

@@ -1,0 +1,295 @@
+//! The "Your file" page's own panel: the reader's compose or stack file in, then the report, the
+//! chaos verdict and the export.
+//!
+//! Real life: a file is checked by a linter, tried on a test host, and fixed by hand. Here the
+//! file is pasted, typed, dropped or opened from a link (`#file=…`: the file compressed into the
+//! fragment, never uploaded); **Bring it up** plays it on one host or a chosen swarm below (the
+//! page's picture, stepper and terminal: src/ui/app.rs). The report, chaos run and export are
+//! computed by src/sim/yourfile/ from the same files; this module only draws them.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::yourfile::{MAX_FILES, Target, Upload, UploadFile};
+
+/// A real-world file to start from, with where it comes from.
+pub struct Example {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub target: Target,
+    pub files: &'static [(&'static str, &'static str)],
+}
+
+/// Public sample files (byte for byte, their first line names the source).
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        name: "WordPress and MariaDB (awesome-compose)",
+        source: "github.com/docker/awesome-compose wordpress-mysql",
+        target: Target::Host,
+        files: &[(
+            "compose.yaml",
+            include_str!("../../tests/data/awesome-compose/wordpress-mysql/compose.yaml"),
+        )],
+    },
+    Example {
+        name: "nginx, Flask and MariaDB with a secret (awesome-compose)",
+        source: "github.com/docker/awesome-compose nginx-flask-mysql",
+        target: Target::Host,
+        files: &[
+            (
+                "compose.yaml",
+                include_str!("../../tests/data/awesome-compose/nginx-flask-mysql/compose.yaml"),
+            ),
+            (
+                "db/password.txt",
+                include_str!("../../tests/data/awesome-compose/nginx-flask-mysql/db/password.txt"),
+            ),
+        ],
+    },
+    Example {
+        name: "Prometheus and Grafana (awesome-compose)",
+        source: "github.com/docker/awesome-compose prometheus-grafana",
+        target: Target::Host,
+        files: &[(
+            "compose.yaml",
+            include_str!("../../tests/data/awesome-compose/prometheus-grafana/compose.yaml"),
+        )],
+    },
+    Example {
+        name: "The voting app's stack file (example-voting-app)",
+        source: "github.com/dockersamples/example-voting-app docker-stack.yml",
+        target: Target::Swarm {
+            managers: 1,
+            workers: 2,
+        },
+        files: &[(
+            "docker-stack.yml",
+            include_str!("../../tests/data/example-voting-app/docker-stack.yml"),
+        )],
+    },
+];
+
+impl Example {
+    pub fn upload(&self) -> Upload {
+        Upload {
+            target: self.target,
+            files: self
+                .files
+                .iter()
+                .map(|(path, text)| UploadFile {
+                    path: path.to_string(),
+                    text: text.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What the editor holds: the files as text fields, and the target.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Draft {
+    pub target: Target,
+    pub files: Vec<UploadFile>,
+}
+
+impl Draft {
+    fn from_upload(upload: &Upload) -> Draft {
+        Draft {
+            target: upload.target,
+            files: upload.files.clone(),
+        }
+    }
+
+    fn blank() -> Draft {
+        Draft {
+            target: Target::Host,
+            files: vec![UploadFile {
+                path: "compose.yaml".to_string(),
+                text: String::new(),
+            }],
+        }
+    }
+
+    /// The upload the editor describes: empty extra files left out.
+    pub fn upload(&self) -> Upload {
+        Upload {
+            target: self.target.clamped(),
+            files: self
+                .files
+                .iter()
+                .enumerate()
+                .filter(|(i, f)| *i == 0 || !f.text.trim().is_empty())
+                .map(|(_, f)| f.clone())
+                .collect(),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct YourFilePanelProps {
+    /// The files the link or the last **Bring it up** gave.
+    pub upload: Option<Rc<Upload>>,
+    /// Why the link's files could not be read or brought up.
+    pub error: Option<AttrValue>,
+    pub on_bring_up: Callback<Upload>,
+    /// This site's address without a query, for links to moments of the chaos run.
+    pub page_address: AttrValue,
+}
+
+/// Long because it is one form: the files, the target, the examples and the buttons.
+#[function_component(YourFilePanel)]
+pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
+    let draft = use_state(|| {
+        props
+            .upload
+            .as_deref()
+            .map(Draft::from_upload)
+            .unwrap_or_else(Draft::blank)
+    });
+    let problem = use_state(|| None::<String>);
+    let edit = |index: usize, path: bool| {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let value = e
+                .target_dyn_into::<web_sys::HtmlTextAreaElement>()
+                .map(|a| a.value())
+                .or_else(|| {
+                    e.target_dyn_into::<web_sys::HtmlInputElement>()
+                        .map(|i| i.value())
+                });
+            let Some(value) = value else { return };
+            let mut next = (*draft).clone();
+            if let Some(f) = next.files.get_mut(index) {
+                if path {
+                    f.path = value;
+                } else {
+                    f.text = value;
+                }
+            }
+            draft.set(next);
+        })
+    };
+    let on_example = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            if let Some(example) = select
+                .value()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| EXAMPLES.get(i))
+            {
+                draft.set(Draft::from_upload(&example.upload()));
+            }
+        })
+    };
+    let on_target = {
+        let draft = draft.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let mut next = (*draft).clone();
+            next.target = parse_target(&select.value());
+            draft.set(next);
+        })
+    };
+    let on_add_file = {
+        let draft = draft.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*draft).clone();
+            if next.files.len() < MAX_FILES {
+                let path = if next.files.iter().any(|f| f.path == ".env") {
+                    "Dockerfile"
+                } else {
+                    ".env"
+                };
+                next.files.push(UploadFile {
+                    path: path.to_string(),
+                    text: String::new(),
+                });
+            }
+            draft.set(next);
+        })
+    };
+    let on_bring_up = {
+        let draft = draft.clone();
+        let problem = problem.clone();
+        let cb = props.on_bring_up.clone();
+        Callback::from(move |_: MouseEvent| {
+            let upload = draft.upload();
+            match upload.validate() {
+                Ok(()) => {
+                    problem.set(None);
+                    cb.emit(upload);
+                }
+                Err(e) => problem.set(Some(e)),
+            }
+        })
+    };
+    let target_value = target_key(draft.target);
+    let error = problem
+        .as_ref()
+        .map(|p| AttrValue::from(p.clone()))
+        .or_else(|| props.error.clone());
+    html! {
+        <section class="panel yourfile-panel" data-testid="yourfile-panel" aria-labelledby="yourfile-h">
+            <div class="panel-head"><h2 id="yourfile-h">{"Your file"}</h2>
+                <span class="panel-hint">{"paste, type or open an example · nothing is uploaded"}</span></div>
+            <div class="yourfile-controls">
+                <label for="yourfile-example">{"Start from"}</label>
+                <select id="yourfile-example" data-testid="yourfile-example" onchange={on_example}>
+                    <option value="" selected=true>{"a real-world example…"}</option>
+                    { for EXAMPLES.iter().enumerate().map(|(i, ex)| html! {
+                        <option value={i.to_string()} title={ex.source}>{ex.name}</option>
+                    }) }
+                </select>
+                <label for="yourfile-target">{"Bring it up on"}</label>
+                <select id="yourfile-target" data-testid="yourfile-target" onchange={on_target}>
+                    <option value="host" selected={target_value == "host"}>{"one host: docker compose up -d"}</option>
+                    { for (1..=Target::MAX_MANAGERS).flat_map(|m| [0, 2, 4, 9].into_iter().map(move |w| (m, w))).map(|(m, w)| {
+                        let key = target_key(Target::Swarm { managers: m, workers: w });
+                        html! { <option value={key.clone()} selected={target_value == key}>{format!("a swarm: {m} manager{} and {w} worker{}: docker stack deploy", if m == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })}</option> }
+                    }) }
+                </select>
+            </div>
+            { for draft.files.iter().enumerate().map(|(i, f)| html! {
+                <div class="yourfile-file" key={i}>
+                    <input class="yourfile-path" type="text" data-testid="yourfile-path" value={f.path.clone()} oninput={edit(i, true)} aria-label="File name" spellcheck="false" />
+                    <textarea class="yourfile-text" data-testid={if i == 0 { "yourfile-text" } else { "yourfile-extra" }} rows={if i == 0 { "16" } else { "5" }} spellcheck="false"
+                        value={f.text.clone()} oninput={edit(i, false)} aria-label={format!("Contents of {}", f.path)}
+                        placeholder={if i == 0 { "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"" } else { "" }} />
+                </div>
+            }) }
+            <div class="yourfile-actions">
+                <button class="button" type="button" data-testid="yourfile-add-file" onclick={on_add_file}>{"+ Add a file (.env, a Dockerfile, a secret)"}</button>
+                <button class="button primary" type="button" data-testid="yourfile-bring-up" onclick={on_bring_up}>{"Bring it up ▶"}</button>
+            </div>
+            if let Some(e) = error {
+                <p class="yourfile-error" data-testid="yourfile-error" role="alert">{e}</p>
+            }
+        </section>
+    }
+}
+
+/// `host`, `swarm-1-2`: the target select's values.
+fn target_key(target: Target) -> String {
+    match target {
+        Target::Host => "host".to_string(),
+        Target::Swarm { managers, workers } => format!("swarm-{managers}-{workers}"),
+    }
+}
+
+fn parse_target(key: &str) -> Target {
+    let mut parts = key
+        .split('-')
+        .skip(1)
+        .filter_map(|p| p.parse::<usize>().ok());
+    match (key.starts_with("swarm-"), parts.next(), parts.next()) {
+        (true, Some(managers), Some(workers)) => Target::Swarm { managers, workers }.clamped(),
+        _ => Target::Host,
+    }
+}
