@@ -1847,6 +1847,43 @@ const cases = [
     },
   },
   {
+    name: 'save as scenario: what the reader did becomes a transcript; a goal from the list; a mistake shows its line:column; Play it meets the goal; the link opens the same moment, and its embed snippet carries it',
+    async run(s) {
+      await openLifecycle(s, { scenario: 'free' });
+      await s.type(RUN_WEB);
+      await s.waitForCard('web', 'running');
+      await s.locator(tid('save-scenario')).click();
+      await s.waitVisible(tid('scenario-text'));
+      const area = s.locator(tid('scenario-text'));
+      const text = await area.inputValue();
+      check(text.startsWith('# ') && /\nsetup: host seed=\d+\n/.test(text), `not a transcript:\n${text}`);
+      check(text.includes(`$ ${RUN_WEB}\n`), `the reader's command is not in the transcript:\n${text}`);
+      await s.locator(tid('check-forms')).selectOption({ label: 'Containers: container NAME is STATE' });
+      await until(async () => (await area.inputValue()).endsWith('expect eventually: container web is running\n'), 'the goal was not added');
+      check(/✓ Reads as a scenario/.test(await s.text(tid('scenario-status'))), `status: ${await s.text(tid('scenario-status'))}`);
+      const good = await area.inputValue();
+      const lines = good.split('\n').length;
+      await area.fill(good + 'expect: the moon is full\n');
+      await until(async () => new RegExp(`^line ${lines}:9: `).test(await s.text(tid('scenario-status'))), `no line:column error: ${await s.text(tid('scenario-status'))}`);
+      await area.fill(good);
+      await s.locator(tid('scenario-play')).click();
+      await until(async () => /1 of 1 goals met/.test(await s.text(tid('scenario-verdict'))), `verdict: ${await s.text(tid('scenario-verdict')).catch(() => '')}`);
+      const embed = await s.locator(tid('scenario-embed')).inputValue();
+      check(/<iframe src="[^"]*&amp;embed#scenario=|<iframe src="[^"]*&embed#scenario=/.test(embed), `embed snippet: ${embed}`);
+      const href = await s.locator(tid('scenario-link')).getAttribute('href');
+      check(/#scenario=[A-Za-z0-9_-]+$/.test(href), `link: ${href}`);
+      await s.page.goto(new URL(href, s.page.url()).href, { waitUntil: 'load' });
+      await s.waitLive();
+      await s.waitVisible(tid('step-label'));
+      checkEq(await s.locator(tid('scenario-select')).inputValue(), 'custom', 'the picker on a linked scenario');
+      const { total } = await s.stepInfo();
+      await s.locator(tid('scrubber')).fill(String(total));
+      await s.waitForCard('web', 'running');
+      check(new URL(s.page.url()).hash.startsWith('#scenario='), `the address lost its fragment: ${s.page.url()}`);
+      await until(async () => (await s.locator(`${tid('goal')}[data-status="met"]`).count()) === 1, 'the linked scenario\'s goal is not met at its end');
+    },
+  },
+  {
     name: 'practice project: mission 1 opens on the shop\'s folder with its goals and the scorecard waiting for a deploy; mission 10\'s solution ends with every production check passing and the stack exported',
     async run(s) {
       await s.open({ page: 'practice-project' }, tid('challenge-panel'));
