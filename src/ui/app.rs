@@ -776,7 +776,11 @@ impl App {
                 on_seek={link.callback(Msg::Seek)} />
         };
         let terminal_hint = html! {
-            <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code></span>
+            <span class="panel-hint">{"real docker syntax · "}<code>{"help"}</code>{" · "}<code>{"clear"}</code>
+                if !self.embed {
+                    {" · "}<a href="?page=your-file" data-testid="terminal-your-file" title="Bring your own compose or stack file">{"your file ↗"}</a>
+                }
+            </span>
         };
         let terminal = html! {
             <Panel class="terminal-panel" heading_id="terminal-h" heading="Terminal" head={terminal_hint}>

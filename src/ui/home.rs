@@ -338,6 +338,13 @@ pub fn home(props: &HomeProps) -> Html {
                     { for PHASES.iter().map(|ph| phase_group(ph, progress)) }
                     { group("Troubleshooting", "Two real incidents, reproduced and fixed.", &troubleshooting, progress) }
                     { super::pitfalls::section() }
+                    <section class="path-group yourfile-group" aria-labelledby="yourfile-home-h" data-testid="yourfile-section">
+                        <h2 id="yourfile-home-h">{"Your own file"}</h2>
+                        <p class="muted">
+                            {"Paste your own compose.yaml or docker-stack.yml: watch it come up, get a production-readiness report with a fix for each finding, put it through a seeded chaos run, and take the fixed file home. "}
+                            <a href="?page=your-file" data-testid="your-file-link">{"Bring your own file →"}</a>
+                        </p>
+                    </section>
                 </div>
             </main>
             <footer class="site-foot">
