@@ -230,15 +230,39 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
             }
         })
     };
+    let on_drop = {
+        let draft = draft.clone();
+        let problem = problem.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(list) = e.data_transfer().and_then(|d| d.files()) {
+                read_files(list, draft.clone(), problem.clone());
+            }
+        })
+    };
+    // Without this the browser opens a dropped file instead of handing it to the page.
+    let on_drag_over = Callback::from(|e: DragEvent| e.prevent_default());
+    let on_pick = {
+        let draft = draft.clone();
+        let problem = problem.clone();
+        Callback::from(move |e: Event| {
+            if let Some(list) = e
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .and_then(|i| i.files())
+            {
+                read_files(list, draft.clone(), problem.clone());
+            }
+        })
+    };
     let target_value = target_key(draft.target);
     let error = problem
         .as_ref()
         .map(|p| AttrValue::from(p.clone()))
         .or_else(|| props.error.clone());
     html! {
-        <section class="panel yourfile-panel" data-testid="yourfile-panel" aria-labelledby="yourfile-h">
+        <section class="panel yourfile-panel" data-testid="yourfile-panel" aria-labelledby="yourfile-h" ondrop={on_drop} ondragover={on_drag_over}>
             <div class="panel-head"><h2 id="yourfile-h">{"Your file"}</h2>
-                <span class="panel-hint">{"paste, type or open an example · nothing is uploaded"}</span></div>
+                <span class="panel-hint">{"paste, type, drop files here or open an example · nothing is uploaded"}</span></div>
             <div class="yourfile-controls">
                 <label for="yourfile-example">{"Start from"}</label>
                 <select id="yourfile-example" data-testid="yourfile-example" onchange={on_example}>
@@ -266,6 +290,8 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
             }) }
             <div class="yourfile-actions">
                 <button class="button" type="button" data-testid="yourfile-add-file" onclick={on_add_file}>{"+ Add a file (.env, a Dockerfile, a secret)"}</button>
+                <label class="button" for="yourfile-pick">{"Open files…"}</label>
+                <input id="yourfile-pick" class="visually-hidden" type="file" multiple=true data-testid="yourfile-pick" onchange={on_pick} />
                 <button class="button primary" type="button" data-testid="yourfile-bring-up" onclick={on_bring_up}>{"Bring it up ▶"}</button>
             </div>
             if let Some(e) = error {
@@ -273,6 +299,60 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
             }
         </section>
     }
+}
+
+/// Where a dropped or picked file goes: a compose or stack file replaces the first, a file the
+/// draft already has is replaced, anything else is added by its name.
+pub fn place_file(draft: &mut Draft, name: &str, text: String) {
+    let is_compose = name.ends_with(".yml") || name.ends_with(".yaml");
+    let is_compose = is_compose && (name.contains("compose") || name.contains("stack"));
+    if is_compose {
+        draft.files[0] = UploadFile {
+            path: name.to_string(),
+            text,
+        };
+    } else if let Some(f) = draft.files.iter_mut().skip(1).find(|f| f.path == name) {
+        f.text = text;
+    } else if draft.files.len() < MAX_FILES {
+        draft.files.push(UploadFile {
+            path: name.to_string(),
+            text,
+        });
+    }
+}
+
+/// Reads the files of a drop or a file picker into the draft, one after the other (each
+/// `Blob.text()` is a promise). A file over the size cap is refused in words.
+fn read_files(
+    list: web_sys::FileList,
+    draft: UseStateHandle<Draft>,
+    problem: UseStateHandle<Option<String>>,
+) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    let mut next = (*draft).clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let mut refused = Vec::new();
+        for file in files {
+            let name = file.name();
+            if file.size() > crate::sim::yourfile::MAX_FILE_BYTES as f64 {
+                refused.push(format!(
+                    "{name} is larger than {} bytes",
+                    crate::sim::yourfile::MAX_FILE_BYTES
+                ));
+                continue;
+            }
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string());
+            match text {
+                Some(text) => place_file(&mut next, &name, text),
+                None => refused.push(format!("{name} could not be read as text")),
+            }
+        }
+        draft.set(next);
+        problem.set((!refused.is_empty()).then(|| refused.join("; ")));
+    });
 }
 
 /// `host`, `swarm-1-2`: the target select's values.
