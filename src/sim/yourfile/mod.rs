@@ -13,7 +13,9 @@
 //! What we simplify: the files are text; a folder the reader did not give (a `build:` context)
 //! is stood in for by a generic build of the right kind, and the narration says so.
 
+pub mod export;
 pub mod link;
+pub mod report;
 
 use serde::{Deserialize, Serialize};
 
