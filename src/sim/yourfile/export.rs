@@ -24,28 +24,34 @@ pub fn export_upload(upload: &Upload, accepted: &[String]) -> Result<Upload, Str
         f.text = text::normalise(&f.text);
     }
     let mut applied: Vec<String> = Vec::new();
+    let mut findings = report::report(&current)?.findings;
     for _ in 0..MAX_FIXES {
-        let r = report::report(&current)?;
-        let next = r.findings.into_iter().find(|f| {
+        let next = findings.into_iter().find(|f| {
             let key = f.key();
             f.fix.is_some() && accepted.contains(&key) && !applied.contains(&key)
         });
         let Some(finding) = next else { break };
         applied.push(finding.key());
-        let Some(fix) = finding.fix else { break };
-        let Some(file) = current
-            .files
-            .iter_mut()
-            .find(|f| f.path.trim_start_matches("./") == fix.file.trim_start_matches("./"))
-        else {
-            continue;
-        };
-        if let Some(new) = text::apply(&file.text, &fix.edits) {
+        let mut candidate = current.clone();
+        if let Some(fix) = finding.fix
+            && let Some(file) = candidate
+                .files
+                .iter_mut()
+                .find(|f| f.path.trim_start_matches("./") == fix.file.trim_start_matches("./"))
+            && let Some(new) = text::apply(&file.text, &fix.edits)
+        {
             file.text = text::normalise(&new);
         }
+        // What goes out must load the way it came in: a fix that would break the file is
+        // skipped (its finding stays in the report of the export).
+        match report::report(&candidate) {
+            Ok(r) => {
+                current = candidate;
+                findings = r.findings;
+            }
+            Err(_) => findings = report::report(&current)?.findings,
+        }
     }
-    // What goes out must load the way it came in.
-    report::report(&current)?;
     Ok(current)
 }
 

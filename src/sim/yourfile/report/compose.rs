@@ -442,7 +442,10 @@ fn data_on_volume(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
             Some((_, list)) => {
                 let first = items(list).first()?;
                 let line = ctx.lines.line(first.pos.line as usize)?;
-                if !line.trim_start().starts_with('-') || text::is_flow(&ctx.lines, list) {
+                if !line.trim_start().starts_with('-')
+                    || text::is_flow(&ctx.lines, list)
+                    || text::has_multiline_scalar(&ctx.lines, list)
+                {
                     return None;
                 }
                 let last = items(list).last()?;
@@ -629,8 +632,14 @@ fn depends_on_healthy(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
                     let indent = dk.pos.column as usize - 1;
                     let step = ctx.step();
                     let mut block = format!("{}depends_on:\n", " ".repeat(indent));
+                    let mut written: Vec<&str> = Vec::new();
                     for n in list {
                         let name = n.as_str()?;
+                        // A name listed twice is one dependency (a mapping cannot repeat it).
+                        if written.contains(&name) {
+                            continue;
+                        }
+                        written.push(name);
                         let condition = if name == target {
                             "service_healthy"
                         } else {
@@ -1146,7 +1155,9 @@ fn ports_bound(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
                                     _ => return None,
                                 };
                                 let line = ctx.lines.line(k.pos.line as usize)?;
-                                if !line.trim_start().starts_with('-') {
+                                if !line.trim_start().starts_with('-')
+                                    || text::has_multiline_scalar(&ctx.lines, item)
+                                {
                                     return None;
                                 }
                                 let at = ctx.lines.start_of(k.pos.line as usize + 1);
@@ -1382,7 +1393,10 @@ fn traefik(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
                 };
                 let last = list.last()?;
                 let at = ctx.lines.start_of(last.pos.line as usize + 1);
-                if !written.trim_start().starts_with('-') || text::is_flow(&ctx.lines, lv) {
+                if !written.trim_start().starts_with('-')
+                    || text::is_flow(&ctx.lines, lv)
+                    || text::has_multiline_scalar(&ctx.lines, lv)
+                {
                     return None;
                 }
                 let e = text::Edit {

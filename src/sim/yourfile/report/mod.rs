@@ -187,7 +187,7 @@ impl<'a> Ctx<'a> {
         let key_line = key.pos.line as usize;
         let key_indent = key.pos.column as usize - 1;
         let written = self.lines.line(key_line)?;
-        if text::indent_of(written) != key_indent {
+        if text::indent_of(written) != key_indent || text::has_multiline_scalar(&self.lines, map) {
             return None;
         }
         let indent = match &map.value {
@@ -254,7 +254,8 @@ impl<'a> Ctx<'a> {
         let key_line = key.pos.line as usize;
         let key_indent = key.pos.column as usize - 1;
         let written = self.lines.line(key_line)?;
-        if text::indent_of(written) != key_indent {
+        if text::indent_of(written) != key_indent || text::has_multiline_scalar(&self.lines, value)
+        {
             return None;
         }
         let end = text::block_end(&self.lines, key_line, key_indent, value);

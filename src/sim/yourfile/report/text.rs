@@ -201,6 +201,32 @@ pub fn scalar_range(lines: &Lines, node: &Node) -> Option<(usize, usize)> {
         .then_some((start, start + raw.len()))
 }
 
+/// Whether a node or anything under it is a flow scalar written over several lines (`'a\n  b'`,
+/// or a plain scalar folded onto the next line): its continuation lines may sit at any indent, so
+/// a block's extent cannot be read from indentation and no edit is offered around it.
+pub fn has_multiline_scalar(lines: &Lines, node: &Node) -> bool {
+    match &node.value {
+        Value::Seq(items) => items.iter().any(|n| has_multiline_scalar(lines, n)),
+        Value::Map(entries) => entries
+            .iter()
+            .any(|(k, v)| has_multiline_scalar(lines, k) || has_multiline_scalar(lines, v)),
+        Value::Null => false,
+        _ => {
+            if scalar_range(lines, node).is_some() {
+                return false;
+            }
+            let Some(start) = lines.offset(node.pos.line as usize, node.pos.column as usize) else {
+                return true;
+            };
+            // Block scalars are indented like a block; aliases, anchors and tags are one line.
+            !matches!(
+                lines.text[start..].chars().next(),
+                Some('|' | '>' | '*' | '&' | '!')
+            )
+        }
+    }
+}
+
 /// A unified diff of `old` → `new` for `path`, with three lines of context; empty when equal.
 pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
     let a: Vec<&str> = old.lines().collect();
