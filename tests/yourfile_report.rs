@@ -615,3 +615,141 @@ fn localhost_between_services_is_found_and_fixed() {
         "{out}"
     );
 }
+
+#[test]
+fn a_compose_file_gets_the_host_rules_and_their_fixes() {
+    let text = "\
+version: \"3.8\"
+services:
+  api:
+    image: node:22
+    container_name: app
+    privileged: true
+    depends_on:
+      - db
+      - cache
+    ports:
+      - \"8080:8080\"
+    deploy:
+      replicas: 2
+  web:
+    image: nginx:1.27
+    container_name: app
+    ports:
+      - 8080:80
+    restart: always
+  db:
+    image: postgres # the database
+    ports:
+      - target: 5432
+        published: 5432
+  cache:
+    image: redis:7
+    network_mode: host
+";
+    let up = Upload::compose(text);
+    let r = report(&up).unwrap();
+    let found = rules_at(&r);
+    for want in [
+        ("DY130", 1),
+        ("DY115", 4),
+        ("DY117", 6),
+        ("DY103", 8),
+        ("DY103", 9),
+        ("DY106", 11),
+        ("DY133", 16),
+        ("DY131", 18),
+        ("DY101", 21),
+        ("DY110", 21),
+        ("DY119", 23),
+        ("DY118", 27),
+    ] {
+        assert!(found.contains(&want), "{want:?} in {found:?}");
+    }
+    assert!(
+        r.of("DY107")
+            .iter()
+            .all(|f| f.service.as_deref() != Some("web"))
+    );
+    let version = r.of("DY130")[0];
+    assert_eq!(
+        version.fix.as_ref().unwrap().diff,
+        "--- a/compose.yaml\n+++ b/compose.yaml\n@@ -1,4 +1,3 @@\n-version: \"3.8\"\n services:\n   api:\n     image: node:22\n"
+    );
+    let only = |rules: &[&str]| -> Vec<String> {
+        r.findings
+            .iter()
+            .filter(|f| f.fix.is_some() && rules.contains(&f.rule))
+            .map(|f| f.key())
+            .collect()
+    };
+    let out = export(&up, &only(&["DY130", "DY103", "DY101", "DY110", "DY119"])).unwrap();
+    assert_eq!(
+        out,
+        "\
+services:
+  api:
+    image: node:22
+    container_name: app
+    privileged: true
+    depends_on:
+      db:
+        condition: service_healthy
+      cache:
+        condition: service_healthy
+    ports:
+      - \"8080:8080\"
+    deploy:
+      replicas: 2
+  web:
+    image: nginx:1.27
+    container_name: app
+    ports:
+      - 8080:80
+    restart: always
+  db:
+    image: postgres:18 # the database
+    ports:
+      - target: 5432
+        host_ip: 127.0.0.1
+        published: 5432
+    healthcheck:
+      test: [\"CMD-SHELL\", \"pg_isready -U $${POSTGRES_USER:-postgres}\"]
+      interval: 10s
+      timeout: 5s
+      retries: 5
+      start_period: 30s
+    volumes:
+      - db-data:/var/lib/postgresql/data
+  cache:
+    image: redis:7
+    network_mode: host
+    healthcheck:
+      test: [\"CMD\", \"redis-cli\", \"ping\"]
+      interval: 10s
+      timeout: 5s
+      retries: 5
+      start_period: 30s
+volumes:
+  db-data: {}
+"
+    );
+}
+
+#[test]
+fn a_stack_names_what_the_swarm_ignores() {
+    let text = "services:\n  web:\n    image: nginx:1.27\n    build: .\n    privileged: true\n    container_name: web\n";
+    let up = Upload {
+        target: Target::Swarm {
+            managers: 1,
+            workers: 0,
+        },
+        files: Upload::compose(text).files,
+    };
+    let r = report(&up).unwrap();
+    let ignored: Vec<usize> = r.of("DY127").iter().map(|f| f.line).collect();
+    assert_eq!(ignored, [4, 5, 6]);
+    assert!(r.of("DY117").is_empty() && r.of("DY132").is_empty());
+    assert_eq!(r.of("DY104").len(), 1);
+    assert_eq!(r.managers, 1);
+}

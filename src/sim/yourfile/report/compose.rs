@@ -13,6 +13,7 @@ use crate::sim::docker::catalogue::{self, Repository};
 use crate::sim::docker::compose::model::{Port, Service};
 use crate::sim::docker::compose::yaml::{Node, Value};
 use crate::sim::docker::image::ImageRef;
+use crate::sim::swarm::stack::{DEPRECATED, UNSUPPORTED};
 
 /// Images that keep state, and the folder they keep it in.
 const STATEFUL: &[(&str, &str)] = &[
@@ -1079,6 +1080,10 @@ fn socket_privileged_host(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
             }
         }
     }
+    // A stack ignores both keys (DY127 says so).
+    if ctx.mode == Mode::Stack {
+        return;
+    }
     if let Some((_, v)) = s.get("privileged")
         && v.value == Value::Bool(true)
     {
@@ -1263,6 +1268,35 @@ fn stack_ignored(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
                     s.name
                 ),
                 "Swarm starts every service at once and in no order: the service must retry its connections until its dependencies answer.",
+                see("swarm-basics", None),
+            )
+            .finish(&ctx.path, None),
+        );
+    }
+    // The keys docker/cli drops with `Ignoring unsupported options` or `Ignoring deprecated
+    // options` (`restart` has its own rule, with a fix).
+    let Value::Map(entries) = &s.node.value else {
+        return;
+    };
+    for (k, _) in entries {
+        let key = k.as_key();
+        let unsupported = key != "restart" && UNSUPPORTED.contains(&key.as_str());
+        let deprecated = DEPRECATED.iter().any(|(d, _)| *d == key);
+        if !(unsupported || deprecated) {
+            continue;
+        }
+        out.push(
+            s.draft(
+                "DY127",
+                Severity::Info,
+                k,
+                key.clone(),
+                format!(
+                    "service `{}`: `{key}` is ignored by `docker stack deploy` ({})",
+                    s.name,
+                    if deprecated { "deprecated" } else { "unsupported" }
+                ),
+                "The CLI prints `Ignoring unsupported options` and deploys without it: what the key says does not happen on the swarm.",
                 see("swarm-basics", Some("swarm-stack-deploy")),
             )
             .finish(&ctx.path, None),
