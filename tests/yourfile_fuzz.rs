@@ -302,3 +302,107 @@ fn mutated_real_files_never_panic_and_export_what_loads() {
         cases()
     );
 }
+
+const DOCKERFILE_TOKENS: &[&str] = &[
+    "FROM ",
+    "node",
+    "node:latest",
+    "scratch",
+    " AS build",
+    "RUN ",
+    "apt-get install ",
+    "-y ",
+    "apk add ",
+    "pip install ",
+    "cd /app",
+    " && ",
+    " | ",
+    "||",
+    "sudo ",
+    "USER ",
+    "root",
+    "1000",
+    "ADD ",
+    "COPY ",
+    "--from=build ",
+    "a.tar.gz ",
+    "https://x/y ",
+    ". ",
+    "/app",
+    "WORKDIR ",
+    "app",
+    "CMD ",
+    "ENTRYPOINT ",
+    "[\"node\", \"s.js\"]",
+    "node s.js",
+    "HEALTHCHECK ",
+    "MAINTAINER ",
+    "SHELL [\"/bin/bash\", \"-o\", \"pipefail\", \"-c\"]",
+    "\\\n",
+    "\n",
+    "\n",
+    "# c\n",
+    "$X",
+    "é",
+    "\r\n",
+    "\t",
+    "'",
+    "\"",
+    "[",
+    "]",
+];
+
+#[test]
+fn arbitrary_dockerfiles_never_panic() {
+    let mut rng = Rng(seed() ^ 0xD0CF);
+    let mut failures = Vec::new();
+    for i in 0..cases() {
+        let mut dockerfile = String::new();
+        for _ in 0..rng.below(40) + 1 {
+            dockerfile.push_str(rng.pick(DOCKERFILE_TOKENS));
+        }
+        let upload = Upload {
+            target: Target::Host,
+            files: vec![
+                UploadFile {
+                    path: "compose.yaml".into(),
+                    text: "services:\n  api:\n    build: ./api\n".into(),
+                },
+                UploadFile {
+                    path: "api/Dockerfile".into(),
+                    text: dockerfile.clone(),
+                },
+            ],
+        };
+        let run = std::panic::catch_unwind(|| {
+            let r = report(&upload).map_err(|e| format!("the report fails: {e}"))?;
+            let keys: Vec<String> = r
+                .findings
+                .iter()
+                .filter(|f| f.fix.is_some())
+                .map(|f| f.key())
+                .collect();
+            let out = dockyard::sim::yourfile::export::export_upload(&upload, &keys)
+                .map_err(|e| format!("the export fails: {e}"))?;
+            let after = report(&out).map_err(|e| format!("the export's report fails: {e}"))?;
+            match after
+                .findings
+                .iter()
+                .find(|f| f.fix.is_some() && keys.contains(&f.key()))
+            {
+                Some(f) => Err(format!(
+                    "{} is still there:\n{}",
+                    f.key(),
+                    out.files[1].text
+                )),
+                None => Ok(()),
+            }
+        });
+        match run {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => failures.push(format!("case {i}: {e}\n{dockerfile:?}")),
+            Err(_) => failures.push(format!("case {i}: panicked\n{dockerfile:?}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

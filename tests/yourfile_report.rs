@@ -438,6 +438,7 @@ ADD package.json .
 RUN apk add curl
 RUN cd /tmp && curl -s https://example.com | sh
 USER root
+RUN apt-get install curl && pip install flask
 CMD node server.js
 CMD [\"node\", \"server.js\"]
 ";
@@ -555,8 +556,12 @@ fn dockerfiles_get_hadolints_rules() {
         ("DY307", 6),
         ("DY312", 6),
         ("DY303", 7),
-        ("DY305", 8),
-        ("DY310", 9),
+        ("DY317", 8),
+        ("DY318", 8),
+        ("DY319", 8),
+        ("DY320", 8),
+        ("DY305", 9),
+        ("DY310", 10),
     ] {
         assert!(
             in_dockerfile.contains(&want),
@@ -574,6 +579,10 @@ fn dockerfiles_get_hadolints_rules() {
     let files = dockyard::sim::yourfile::export::export_upload(&up, &keys).unwrap();
     let dockerfile = &files.files[1].text;
     assert!(dockerfile.starts_with("FROM node:26\nLABEL maintainer=\"Jane <jane@example.com>\"\nWORKDIR app\nCOPY package.json .\nRUN apk add --no-cache curl\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("\nRUN apt-get install --no-install-recommends -y curl && pip install --no-cache-dir flask\n"),
+        "{dockerfile}"
+    );
     let after = report(&files).unwrap();
     for k in &keys {
         assert!(!after.findings.iter().any(|f| &f.key() == k), "{k}");

@@ -434,7 +434,7 @@ fn from(
 
 /// The checks on one RUN instruction.
 /// Long because it is six of hadolint's RUN rules (DL3059, DL3003, DL3004, DL3027, DL3019,
-/// DL4006), each a few lines with its own words.
+/// DL4006), each a few lines with its own words (the package managers' are in `apt_and_pip`).
 fn run(
     file: &File,
     i: &Instruction,
@@ -522,6 +522,7 @@ fn run(
         });
         out.push(d.finish(file.path, fix));
     }
+    apt_and_pip(file, i, next_line, &script, out);
     let pipe = script.replace("||", "").contains('|');
     if pipe && !pipefail && i.json.is_none() {
         out.push(
@@ -535,5 +536,89 @@ fn run(
             )
             .finish(file.path, None),
         );
+    }
+}
+
+/// hadolint's package-manager hygiene on one RUN: DL3014 (`-y`), DL3015
+/// (`--no-install-recommends`), DL3009 (the apt lists left in the layer), DL3042 (pip's cache).
+fn apt_and_pip(
+    file: &File,
+    i: &Instruction,
+    next_line: usize,
+    script: &str,
+    out: &mut Vec<Finding>,
+) {
+    // A flag inserted right after the command words, found in the instruction's own lines.
+    let insert_after = |needle: &str, flag: &str| {
+        file.find(i, next_line, needle).and_then(|(_, end)| {
+            file.fix(
+                format!("{needle} {flag}"),
+                vec![text::Edit {
+                    start: end,
+                    end,
+                    insert: format!(" {flag}"),
+                }],
+            )
+        })
+    };
+    if script.contains("apt-get install") {
+        let yes = script.split_whitespace().any(|w| {
+            matches!(w, "-y" | "--yes" | "--assume-yes" | "-qq" | "-q=2")
+                || (w.starts_with('-') && !w.starts_with("--") && w.contains('y'))
+        });
+        if !yes {
+            let d = file.draft(
+                "DY317",
+                Severity::Warning,
+                i,
+                "`apt-get install` without -y (hadolint DL3014)".into(),
+                "The build has no terminal to answer apt-get's question: without -y it aborts.",
+                None,
+            );
+            out.push(d.finish(file.path, insert_after("apt-get install", "-y")));
+        }
+        if !script.contains("--no-install-recommends") {
+            let d = file.draft(
+                "DY318",
+                Severity::Info,
+                i,
+                "`apt-get install` without --no-install-recommends (hadolint DL3015)".into(),
+                "Recommended packages are installed too by default: tens of megabytes the program does not need.",
+                Some("multi-stage-size"),
+            );
+            out.push(d.finish(
+                file.path,
+                insert_after("apt-get install", "--no-install-recommends"),
+            ));
+        }
+        if !script.contains("/var/lib/apt/lists") {
+            out.push(
+                file.draft(
+                    "DY319",
+                    Severity::Info,
+                    i,
+                    "apt lists are not removed after `apt-get install` (hadolint DL3009)".into(),
+                    "The package lists stay in the layer: megabytes in every copy of the image, and stale the day after the build.",
+                    Some("multi-stage-size"),
+                )
+                .finish(file.path, None),
+            );
+        }
+    }
+    let pip = ["pip install", "pip3 install"]
+        .into_iter()
+        .find(|c| script.contains(c));
+    if let Some(command) = pip
+        && !script.contains("--no-cache-dir")
+    {
+        let d = file.draft(
+            "DY320",
+            Severity::Warning,
+            i,
+            format!("`{command}` without --no-cache-dir (hadolint DL3042)"),
+            "pip keeps the downloaded packages in its cache inside the layer: the image carries every package twice.",
+            Some("multi-stage-size"),
+        );
+        out.push(d.finish(file.path, insert_after(command, "--no-cache-dir")));
     }
 }
