@@ -14,7 +14,9 @@
 //! is stood in for by a generic build of the right kind, and the narration says so.
 
 pub mod bringup;
+pub mod export;
 pub mod link;
+pub mod report;
 
 use serde::{Deserialize, Serialize};
 
