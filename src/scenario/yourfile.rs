@@ -3,9 +3,12 @@
 //! Real life: `docker compose up -d` (or `docker stack deploy -c FILE app`) in the folder that
 //! holds the file, then watching it for a minute. We play exactly that on the world
 //! src/sim/yourfile/bringup.rs makes (the files in the project folder, generic stand-ins for
-//! build folders the reader did not give): the up command, then a minute of simulated time, so
-//! the reader can step through the start-up and take over from there. The guesses bring-up made
-//! are the first narration.
+//! build folders the reader did not give): the up command at step 0, then the events of the next
+//! minute one step each, so the reader can step through the start-up and take over from there.
+//! The minute is plain steps, not a `wait` input, so that the chaos run's inputs
+//! (src/sim/yourfile/chaos.rs, which gives the same command at step 0 and forwards the same way)
+//! replay at their own step counts on this run: each moment of the chaos run is a link. The
+//! guesses bring-up made are the first narration.
 
 use super::parse::{Action, Scenario, SwarmSetup};
 use super::run::Run;
@@ -34,7 +37,6 @@ pub fn scenario(upload: &Upload, seed: u64, command: &str, narration: &[String])
         actions.push((1, Action::Narrate(line.clone())));
     }
     actions.push((1, Action::Command(command.to_string())));
-    actions.push((1, Action::Wait(MINUTE_MS)));
     Scenario {
         title: format!("Your file: {name}"),
         page: PAGE.to_string(),
@@ -50,5 +52,16 @@ pub fn scenario(upload: &Upload, seed: u64, command: &str, narration: &[String])
 pub fn run(upload: &Upload, seed: u64, max_steps: usize) -> Result<Run, String> {
     let up = bringup::bring_up(upload, seed)?;
     let scenario = scenario(upload, seed, &up.command, &up.narration);
-    Run::play_on(&scenario, up.world, max_steps).map_err(|e| e.message)
+    let mut run = Run::play_on(&scenario, up.world, max_steps).map_err(|e| e.message)?;
+    let until_ms = run.timeline.world().now_ms + MINUTE_MS;
+    while run.timeline.len() < max_steps
+        && run
+            .timeline
+            .world()
+            .next_due_ms()
+            .is_some_and(|due| due <= until_ms)
+        && run.forward()
+    {}
+    run.scripted_steps = run.timeline.cursor();
+    Ok(run)
 }

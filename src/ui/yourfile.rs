@@ -11,7 +11,8 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::sim::yourfile::{MAX_FILES, Target, Upload, UploadFile};
+use crate::sim::yourfile::report::{self, Finding, Report};
+use crate::sim::yourfile::{MAX_FILES, Target, Upload, UploadFile, export};
 
 /// A real-world file to start from, with where it comes from.
 pub struct Example {
@@ -297,6 +298,7 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
             if let Some(e) = error {
                 <p class="yourfile-error" data-testid="yourfile-error" role="alert">{e}</p>
             }
+            <ReportView upload={Rc::new(draft.upload())} on_bring_up={props.on_bring_up.clone()} />
         </section>
     }
 }
@@ -371,5 +373,170 @@ fn parse_target(key: &str) -> Target {
     match (key.starts_with("swarm-"), parts.next(), parts.next()) {
         (true, Some(managers), Some(workers)) => Target::Swarm { managers, workers }.clamped(),
         _ => Target::Host,
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ReportViewProps {
+    upload: Rc<Upload>,
+    on_bring_up: Callback<Upload>,
+}
+
+/// The readiness report of the files as they are in the editor, each finding with its fix to
+/// accept, and the export with the accepted fixes applied.
+/// Long because it is one table (findings with their diffs) and the export under it.
+#[function_component(ReportView)]
+fn report_view(props: &ReportViewProps) -> Html {
+    // Fixes the reader turned off, by finding key: every fix is accepted until then.
+    let declined = use_state(Vec::<String>::new);
+    let copied = use_state(|| false);
+    let result: Rc<Result<Report, String>> = {
+        let upload = props.upload.clone();
+        use_memo(upload, |u| report::report(u))
+    };
+    if props.upload.files[0].text.trim().is_empty() {
+        return Html::default();
+    }
+    let report = match &*result {
+        Ok(r) => r,
+        Err(e) => {
+            return html! {
+                <div class="yourfile-section" data-testid="report">
+                    <h3>{"Readiness report"}</h3>
+                    <p class="yourfile-error" data-testid="load-error" role="alert">{format!("The file does not load: {e}")}</p>
+                </div>
+            };
+        }
+    };
+    let accepted: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|f| f.fix.is_some())
+        .map(Finding::key)
+        .filter(|k| !declined.contains(k))
+        .collect();
+    let exported = {
+        let upload = props.upload.clone();
+        let accepted = accepted.clone();
+        use_memo((upload, accepted), |(u, a)| export::export_upload(u, a))
+    };
+    let toggle = |key: String| {
+        let declined = declined.clone();
+        Callback::from(move |_: Event| {
+            let mut next = (*declined).clone();
+            match next.iter().position(|k| *k == key) {
+                Some(i) => {
+                    next.remove(i);
+                }
+                None => next.push(key.clone()),
+            }
+            declined.set(next);
+        })
+    };
+    let counts = ["error", "warning", "info"].map(|sev| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.severity.as_str() == sev)
+            .count()
+    });
+    let rows = report.findings.iter().map(|f| {
+        let key = f.key();
+        let see = f.see.map(|see| {
+            let href = match see.scenario {
+                Some(sc) => format!("?page={}&scenario={sc}", see.page),
+                None => format!("?page={}", see.page),
+            };
+            html! { <a href={href} data-testid="finding-see">{"see it happen ↗"}</a> }
+        });
+        html! {
+            <tr key={key.clone()} data-testid="finding" data-rule={f.rule} data-line={f.line.to_string()}>
+                <td class={format!("sev-{}", f.severity.as_str())}>{f.severity.as_str()}</td>
+                <td><code class="rule">{f.rule}</code></td>
+                <td><code>{format!("{}:{}:{}", f.file, f.line, f.column)}</code></td>
+                <td>
+                    <div>{f.message.clone()}</div>
+                    <div class="panel-hint">{f.why}{" "}{see}</div>
+                    if let Some(fix) = &f.fix {
+                        <details class="fix">
+                            <summary>
+                                <label onclick={Callback::from(|e: MouseEvent| e.stop_propagation())}>
+                                    <input type="checkbox" data-testid="fix-toggle" checked={!declined.contains(&key)} onchange={toggle(key.clone())} />
+                                    {format!(" Fix: {}", fix.summary)}
+                                </label>
+                            </summary>
+                            <pre class="diff" data-testid="fix-diff">{fix.diff.clone()}</pre>
+                        </details>
+                    }
+                </td>
+            </tr>
+        }
+    });
+    let export_view = match &*exported {
+        Err(e) => {
+            html! { <p class="yourfile-error">{format!("The export does not load: {e}")}</p> }
+        }
+        Ok(out) => {
+            let text = out.files[0].text.clone();
+            let name = out.files[0]
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or("compose.yaml")
+                .to_string();
+            let on_copy = {
+                let copied = copied.clone();
+                let text = text.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let copied = copied.clone();
+                    super::dom::copy_text(&text, move |ok| copied.set(ok));
+                })
+            };
+            let on_up = {
+                let cb = props.on_bring_up.clone();
+                let out = out.clone();
+                Callback::from(move |_: MouseEvent| cb.emit(out.clone()))
+            };
+            let changed = out
+                .files
+                .iter()
+                .zip(props.upload.files.iter())
+                .filter(|(a, b)| a.text != crate::sim::yourfile::report::text::normalise(&b.text))
+                .map(|(a, _)| a.path.clone())
+                .collect::<Vec<_>>();
+            html! {
+                <div class="yourfile-section" data-testid="export">
+                    <h3>{"Export"}</h3>
+                    <p class="panel-hint">{format!("{} with the {} accepted fix{} applied{}. Comments, blank lines and your key order are kept as written; it loads with the same loader and passes the Compose schema.",
+                        name, accepted.len(), if accepted.len() == 1 { "" } else { "es" },
+                        if changed.len() > 1 { format!(" (also changed: {})", changed[1..].join(", ")) } else { String::new() })}</p>
+                    <div class="yourfile-actions">
+                        <button class="button" type="button" data-testid="export-copy" onclick={on_copy}>{if *copied { "Copied ✓" } else { "Copy" }}</button>
+                        <a class="button" data-testid="export-download" download={name.clone()} href={format!("data:text/yaml;charset=utf-8,{}", super::url::encode(&text))}>{format!("Download {name}")}</a>
+                        <button class="button" type="button" data-testid="export-bring-up" onclick={on_up}>{"Bring the fixed file up ▶"}</button>
+                    </div>
+                    <pre class="export-text" data-testid="export-text">{text}</pre>
+                    <p class="panel-hint">{"The whole session (your files, every command and fault) goes out as a transcript from the "}<strong>{"Your own scenario"}</strong>{" panel once the file is up."}</p>
+                </div>
+            }
+        }
+    };
+    html! {
+        <>
+            <div class="yourfile-section" data-testid="report" data-findings={report.findings.len().to_string()}>
+                <h3>{"Readiness report"}</h3>
+                <p class="panel-hint">{format!("{} error{}, {} warning{}, {} note{} for {} ({}). Each rule is listed in docs/RULES.md with the linter rules it covers.",
+                    counts[0], if counts[0] == 1 { "" } else { "s" }, counts[1], if counts[1] == 1 { "" } else { "s" }, counts[2], if counts[2] == 1 { "" } else { "s" },
+                    props.upload.files[0].path,
+                    match report.mode { report::Mode::Compose => "docker compose on one host", report::Mode::Stack => "a stack on a swarm" })}</p>
+                if !report.findings.is_empty() {
+                    <table class="findings">
+                        <thead><tr><th>{"severity"}</th><th>{"rule"}</th><th>{"where"}</th><th>{"what, why, and the fix"}</th></tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                }
+            </div>
+            { export_view }
+        </>
     }
 }
