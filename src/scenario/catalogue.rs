@@ -656,7 +656,7 @@ pub const YOUR_FILE_HOST: Page = Page {
     number: "+",
     slug: super::yourfile::PAGE,
     title: "Your file",
-    summary: "Paste your own **compose.yaml** or **docker-stack.yml**: it comes up here, gets a production-readiness report with a fix for each finding, survives (or not) a seeded chaos run, and goes back out as a file real Docker accepts. Nothing leaves your browser: the link carries the file.",
+    summary: "Paste your own `compose.yaml` or `docker-stack.yml`: it comes up here, gets a production-readiness report with a fix for each finding, survives (or not) a seeded chaos run, and goes back out as a file real Docker accepts. Nothing leaves your browser: the link carries the file.",
     lesson: Some(Lesson {
         view: View::Compose,
         start: Start::Host,

@@ -36,6 +36,19 @@ const RUN_WEB = 'docker run -d --name web -p 8080:80 nginx';
 const BAD_FLAG = 'docker run --bogus nginx';
 const BAD_FLAG_ERROR = 'unknown flag: --bogus';
 const CONTAINER_ID = /\b[0-9a-f]{64}\b/g;
+// A compose file with the usual production mistakes (the your-file case).
+const YOUR_FILE = `services:
+  web:
+    image: nginx:latest
+    ports:
+      - "8080:80"
+    depends_on:
+      - db
+  db:
+    image: postgres:16
+    environment:
+      POSTGRES_PASSWORD: example
+`;
 // The site header / navigation that embed mode removes. The lifecycle case checks that at least one
 // of these is visible outside embed mode, so that the embed case proves something.
 const CHROME = ['header', 'nav', tid('site-header'), tid('site-nav')].join(', ');
@@ -1844,6 +1857,46 @@ const cases = [
       await s.locator(tid('back-to-challenge')).click();
       await until(async () => !s.params().has('solution'), 'still on the solution');
       await s.waitVisible(tid('hint-button'));
+    },
+  },
+  {
+    name: 'your file: a pasted compose file gets a report (rule, line:column, a fix as a diff); the export applies the fixes and its report has none of them; it comes up below; the link carries the file',
+    async run(s) {
+      await s.open({ page: 'your-file' }, tid('yourfile-panel'));
+      const area = s.locator(tid('yourfile-text'));
+      await area.fill(YOUR_FILE);
+      await until(async () => (await s.locator(tid('finding')).count()) > 5, 'no findings for the pasted file');
+      const found = async () => s.locator(tid('finding')).evaluateAll((els) => els.map((e) => `${e.dataset.rule}@${e.dataset.line}`));
+      const before = await found();
+      for (const want of ['DY110@3', 'DY103@7', 'DY101@9', 'DY112@11']) check(before.includes(want), `${want} not in ${before}`);
+      const diff = await s.locator(`${tid('finding')}[data-rule="DY101"] ${tid('fix-diff')}`).textContent();
+      check(/^\+\s+- db-data:\/var\/lib\/postgresql\/data$/m.test(diff), `DY101's diff:\n${diff}`);
+      const exported = await s.text(tid('export-text'));
+      check(exported.includes('condition: service_healthy') && exported.includes('db-data:'), `export:\n${exported}`);
+      // The export, pasted back: what was fixed is gone; what has no sure fix stays.
+      await area.fill(exported + '\n');
+      await until(async () => !(await found()).some((r) => /^DY(110|103|101)@/.test(r)), `fixed findings still reported: ${await found()}`);
+      check((await found()).some((r) => r.startsWith('DY112@')), 'the literal password (no sure fix) is no longer reported');
+      // Turning a fix off takes it out of the export.
+      await area.fill(YOUR_FILE);
+      await until(async () => (await found()).includes('DY101@9'), 'the original file\'s findings did not come back');
+      await s.locator(`${tid('finding')}[data-rule="DY101"] summary`).click();
+      await s.locator(`${tid('finding')}[data-rule="DY101"] ${tid('fix-toggle')}`).uncheck();
+      await until(async () => !(await s.text(tid('export-text'))).includes('db-data'), 'the declined fix is still in the export');
+      // Brought up: the Compose picture below, and the address carries the file.
+      await s.locator(tid('yourfile-bring-up')).click();
+      await s.waitVisible(tid('step-label'));
+      const composeState = (service) => s.locator(`${tid('compose-service')}[data-service="${service}"]`).first().getAttribute('data-state');
+      const { total } = await s.stepInfo();
+      await s.locator(tid('scrubber')).fill(String(total));
+      await until(async () => (await composeState('web')) === 'running', `web is ${await composeState('web')} at the end of the bring-up`);
+      const address = s.page.url();
+      check(/\?page=your-file&/.test(address) && new URL(address).hash.startsWith('#file='), `address: ${address}`);
+      await s.page.goto(address, { waitUntil: 'load' });
+      await s.waitLive();
+      await s.waitVisible(tid('step-label'));
+      checkEq(await s.locator(tid('yourfile-text')).inputValue(), YOUR_FILE, 'the file after opening the link');
+      await until(async () => (await composeState('db')) === 'running', `db is ${await composeState('db')} after opening the link`);
     },
   },
   {
