@@ -162,23 +162,7 @@ struct Lesson {
 
 impl Lesson {
     fn new(page: &'static Page, parts: &'static catalogue::Lesson, q: &Query) -> Lesson {
-        let scenarios = catalogue::for_page(page.slug)
-            .into_iter()
-            .map(|(f, s)| (f.slug, s.title))
-            .collect();
-        Lesson {
-            parts,
-            session: Session::open(page, q),
-            scenarios,
-            menu: None,
-            pinned: None,
-            history: Rc::new(Vec::new()),
-            hints_shown: 0,
-            recorded: false,
-            fragment: None,
-            notice: None,
-            authoring: None,
-        }
+        Lesson::with_session(parts, Session::open(page, q), None)
     }
 
     /// A lesson on a session made elsewhere (a transcript or files from a link).
