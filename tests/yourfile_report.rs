@@ -609,7 +609,7 @@ fn localhost_between_services_is_found_and_fixed() {
     // (The list item above makes the file invalid: a finding needs a file that loads.)
     assert!(report(&up).is_err());
     let up = Upload::compose(
-        "services:\n  api:\n    image: node:22\n    environment:\n      DATABASE_URL: \"postgres://app@localhost:5432/app\" # the db\n      REDIS_HOST: localhost\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n",
+        "services:\n  api:\n    image: node:22\n    environment:\n      DATABASE_URL: \"postgres://app@localhost:5432/app\" # the db\n      REDIS_HOST: localhost\n      REACT_APP_API: http://localhost:5432\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n",
     );
     let r = report(&up).unwrap();
     let local = r.of("DY102");
