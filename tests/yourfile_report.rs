@@ -762,3 +762,44 @@ fn a_stack_names_what_the_swarm_ignores() {
     assert_eq!(r.of("DY104").len(), 1);
     assert_eq!(r.managers, 1);
 }
+
+#[test]
+fn merged_keys_are_reported_where_the_merge_is_and_not_edited_blindly() {
+    let text = "\
+x-common: &common
+  restart: always
+  image: nginx:latest
+services:
+  web:
+    <<: *common
+    ports: ['80:80']
+  api:
+    <<: *common
+";
+    let up = Upload {
+        target: Target::Swarm {
+            managers: 3,
+            workers: 0,
+        },
+        files: Upload::compose(text).files,
+    };
+    let r = report(&up).unwrap();
+    // The merged `restart` is found, at the alias that brought it in.
+    let restart = r.of("DY122");
+    assert_eq!(restart.len(), 2);
+    assert_eq!((restart[0].line, restart[0].column), (6, 9));
+    // Deleting it there would delete the merge line: no fix is offered.
+    assert!(restart.iter().all(|f| f.fix.is_none()));
+    let out = export(&up, &all_fix_keys(&r)).unwrap();
+    assert!(out.contains("<<: *common"), "{out}");
+    assert!(report(&with_text(&up, &out)).is_ok());
+}
+
+#[test]
+fn a_service_made_only_of_merged_keys_gets_no_blind_insertion() {
+    let text = "x-common: &common\n  image: postgres:16\nservices:\n  db:\n    <<: *common\n";
+    let r = report(&Upload::compose(text)).unwrap();
+    let health = r.of("DY111");
+    assert_eq!(health.len(), 1);
+    assert!(health[0].fix.is_none(), "{:?}", health[0].fix);
+}
