@@ -803,3 +803,78 @@ fn a_service_made_only_of_merged_keys_gets_no_blind_insertion() {
     assert_eq!(health.len(), 1);
     assert!(health[0].fix.is_none(), "{:?}", health[0].fix);
 }
+
+/// Applies a unified diff the way `patch` does (hunks in order, context checked).
+fn patch(original: &str, diff: &str) -> Result<String, String> {
+    let old: Vec<&str> = original.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut at = 0;
+    for line in diff.lines().skip(2) {
+        if let Some(header) = line.strip_prefix("@@ -") {
+            let start: usize = header
+                .split([',', ' '])
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or(format!("bad hunk header {line}"))?;
+            // An empty range names the line before it.
+            let from = if header.split(' ').next().is_some_and(|r| r.ends_with(",0")) {
+                start
+            } else {
+                start - 1
+            };
+            while at < from {
+                out.push(old[at].to_string());
+                at += 1;
+            }
+        } else if let Some(kept) = line.strip_prefix(' ') {
+            if old.get(at) != Some(&kept) {
+                return Err(format!("context {kept:?} is not line {}", at + 1));
+            }
+            out.push(kept.to_string());
+            at += 1;
+        } else if let Some(gone) = line.strip_prefix('-') {
+            if old.get(at) != Some(&gone) {
+                return Err(format!("deleted {gone:?} is not line {}", at + 1));
+            }
+            at += 1;
+        } else if let Some(added) = line.strip_prefix('+') {
+            out.push(added.to_string());
+        }
+    }
+    out.extend(old[at..].iter().map(|l| l.to_string()));
+    Ok(out.join("\n") + "\n")
+}
+
+#[test]
+fn every_fix_diff_applies_with_patch_and_gives_the_fixed_file() {
+    let mut checked = 0;
+    let mut uploads: Vec<Upload> = all_files().into_iter().map(|(_, u)| u).collect();
+    uploads.extend([stack_example(), dockerfile_example()]);
+    for upload in uploads {
+        let r = report(&upload).unwrap();
+        for f in &r.findings {
+            let Some(fix) = &f.fix else { continue };
+            let original = upload
+                .files
+                .iter()
+                .find(|x| x.path == fix.file)
+                .map(|x| x.text.replace("\r\n", "\n"))
+                .unwrap();
+            let original = format!("{}\n", original.trim_end_matches('\n'));
+            let patched = patch(&original, &fix.diff)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{}", f.key(), fix.diff));
+            // The fixed file is what the export gives with that one fix.
+            let exported =
+                dockyard::sim::yourfile::export::export_upload(&upload, &[f.key()]).unwrap();
+            let want = &exported
+                .files
+                .iter()
+                .find(|x| x.path == fix.file)
+                .unwrap()
+                .text;
+            assert_eq!(&patched, want, "{}\n{}", f.key(), fix.diff);
+            checked += 1;
+        }
+    }
+    assert!(checked > 150, "{checked}");
+}
