@@ -378,7 +378,7 @@ fn duplicate_container_names(ctx: &Ctx, out: &mut Vec<Finding>) {
             node,
             svc,
         };
-        let Some((k, v)) = s.get("container_name") else {
+        let Some((_, v)) = s.get("container_name") else {
             continue;
         };
         let Some(cn) = svc.container_name.clone() else {
@@ -400,7 +400,6 @@ fn duplicate_container_names(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             seen.push((cn, name.clone()));
         }
-        let _ = k;
     }
 }
 
