@@ -609,7 +609,7 @@ fn localhost_between_services_is_found_and_fixed() {
     // (The list item above makes the file invalid: a finding needs a file that loads.)
     assert!(report(&up).is_err());
     let up = Upload::compose(
-        "services:\n  api:\n    image: node:22\n    environment:\n      DATABASE_URL: \"postgres://app@localhost:5432/app\" # the db\n      REDIS_HOST: localhost\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n",
+        "services:\n  api:\n    image: node:22\n    environment:\n      DATABASE_URL: \"postgres://app@localhost:5432/app\" # the db\n      REDIS_HOST: localhost\n      REACT_APP_API: http://localhost:5432\n  db:\n    image: postgres:16\n  cache:\n    image: redis:7\n",
     );
     let r = report(&up).unwrap();
     let local = r.of("DY102");
@@ -761,4 +761,120 @@ fn a_stack_names_what_the_swarm_ignores() {
     assert!(r.of("DY117").is_empty() && r.of("DY132").is_empty());
     assert_eq!(r.of("DY104").len(), 1);
     assert_eq!(r.managers, 1);
+}
+
+#[test]
+fn merged_keys_are_reported_where_the_merge_is_and_not_edited_blindly() {
+    let text = "\
+x-common: &common
+  restart: always
+  image: nginx:latest
+services:
+  web:
+    <<: *common
+    ports: ['80:80']
+  api:
+    <<: *common
+";
+    let up = Upload {
+        target: Target::Swarm {
+            managers: 3,
+            workers: 0,
+        },
+        files: Upload::compose(text).files,
+    };
+    let r = report(&up).unwrap();
+    // The merged `restart` is found, at the alias that brought it in.
+    let restart = r.of("DY122");
+    assert_eq!(restart.len(), 2);
+    assert_eq!((restart[0].line, restart[0].column), (6, 9));
+    // Deleting it there would delete the merge line: no fix is offered.
+    assert!(restart.iter().all(|f| f.fix.is_none()));
+    let out = export(&up, &all_fix_keys(&r)).unwrap();
+    assert!(out.contains("<<: *common"), "{out}");
+    assert!(report(&with_text(&up, &out)).is_ok());
+}
+
+#[test]
+fn a_service_made_only_of_merged_keys_gets_no_blind_insertion() {
+    let text = "x-common: &common\n  image: postgres:16\nservices:\n  db:\n    <<: *common\n";
+    let r = report(&Upload::compose(text)).unwrap();
+    let health = r.of("DY111");
+    assert_eq!(health.len(), 1);
+    assert!(health[0].fix.is_none(), "{:?}", health[0].fix);
+}
+
+/// Applies a unified diff the way `patch` does (hunks in order, context checked).
+fn patch(original: &str, diff: &str) -> Result<String, String> {
+    let old: Vec<&str> = original.lines().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut at = 0;
+    for line in diff.lines().skip(2) {
+        if let Some(header) = line.strip_prefix("@@ -") {
+            let start: usize = header
+                .split([',', ' '])
+                .next()
+                .and_then(|n| n.parse().ok())
+                .ok_or(format!("bad hunk header {line}"))?;
+            // An empty range names the line before it.
+            let from = if header.split(' ').next().is_some_and(|r| r.ends_with(",0")) {
+                start
+            } else {
+                start - 1
+            };
+            while at < from {
+                out.push(old[at].to_string());
+                at += 1;
+            }
+        } else if let Some(kept) = line.strip_prefix(' ') {
+            if old.get(at) != Some(&kept) {
+                return Err(format!("context {kept:?} is not line {}", at + 1));
+            }
+            out.push(kept.to_string());
+            at += 1;
+        } else if let Some(gone) = line.strip_prefix('-') {
+            if old.get(at) != Some(&gone) {
+                return Err(format!("deleted {gone:?} is not line {}", at + 1));
+            }
+            at += 1;
+        } else if let Some(added) = line.strip_prefix('+') {
+            out.push(added.to_string());
+        }
+    }
+    out.extend(old[at..].iter().map(|l| l.to_string()));
+    Ok(out.join("\n") + "\n")
+}
+
+#[test]
+fn every_fix_diff_applies_with_patch_and_gives_the_fixed_file() {
+    let mut checked = 0;
+    let mut uploads: Vec<Upload> = all_files().into_iter().map(|(_, u)| u).collect();
+    uploads.extend([stack_example(), dockerfile_example()]);
+    for upload in uploads {
+        let r = report(&upload).unwrap();
+        for f in &r.findings {
+            let Some(fix) = &f.fix else { continue };
+            let original = upload
+                .files
+                .iter()
+                .find(|x| x.path == fix.file)
+                .map(|x| x.text.replace("\r\n", "\n"))
+                .unwrap();
+            let original = format!("{}\n", original.trim_end_matches('\n'));
+            let patched = patch(&original, &fix.diff)
+                .unwrap_or_else(|e| panic!("{}: {e}\n{}", f.key(), fix.diff));
+            // The fixed file is what the export gives with that one fix.
+            let exported =
+                dockyard::sim::yourfile::export::export_upload(&upload, &[f.key()]).unwrap();
+            let want = &exported
+                .files
+                .iter()
+                .find(|x| x.path == fix.file)
+                .unwrap()
+                .text;
+            assert_eq!(&patched, want, "{}\n{}", f.key(), fix.diff);
+            checked += 1;
+        }
+    }
+    assert!(checked > 150, "{checked}");
 }

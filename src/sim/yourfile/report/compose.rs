@@ -378,7 +378,7 @@ fn duplicate_container_names(ctx: &Ctx, out: &mut Vec<Finding>) {
             node,
             svc,
         };
-        let Some((k, v)) = s.get("container_name") else {
+        let Some((_, v)) = s.get("container_name") else {
             continue;
         };
         let Some(cn) = svc.container_name.clone() else {
@@ -400,7 +400,6 @@ fn duplicate_container_names(ctx: &Ctx, out: &mut Vec<Finding>) {
         } else {
             seen.push((cn, name.clone()));
         }
-        let _ = k;
     }
 }
 
@@ -526,9 +525,18 @@ fn env_entries(s: &Svc) -> Vec<(String, Node, Option<String>)> {
     }
 }
 
+/// Variables that front-end build tools hand to the browser (Create React App, Vite, Next.js,
+/// Vue CLI).
+const BROWSER_PREFIXES: &[&str] = &["REACT_APP_", "VITE_", "NEXT_PUBLIC_", "VUE_APP_"];
+
 fn localhost(ctx: &Ctx, s: &Svc, out: &mut Vec<Finding>) {
     for (name, node, value) in env_entries(s) {
         let Some(value) = value else { continue };
+        // A front end's build-time variables are read by the browser, on the host, where
+        // localhost and the published port are right.
+        if BROWSER_PREFIXES.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
         let Some((host, rest)) = ["localhost", "127.0.0.1"]
             .iter()
             .find_map(|h| value.find(h).map(|i| (*h, &value[i + h.len()..])))

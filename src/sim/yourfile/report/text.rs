@@ -149,9 +149,11 @@ pub fn child_indent(lines: &Lines, map: &Node) -> Option<usize> {
     };
     let (k, _) = entries.first()?;
     let line = lines.line(k.pos.line as usize)?;
-    // A flow mapping's first key sits after a `{` on its line.
+    // The first key must start its line (or follow a list's `- `): not after a `{` (a flow
+    // mapping), and not a key merged in by `<<: *anchor`, which sits where the alias is.
     let before: String = line.chars().take(k.pos.column as usize - 1).collect();
-    if before.contains('{') || before.contains('[') {
+    let marker = before.trim();
+    if !(marker.is_empty() || marker == "-") {
         return None;
     }
     Some(k.pos.column as usize - 1)
