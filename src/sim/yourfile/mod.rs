@@ -13,6 +13,8 @@
 //! What we simplify: the files are text; a folder the reader did not give (a `build:` context)
 //! is stood in for by a generic build of the right kind, and the narration says so.
 
+pub mod bringup;
+pub mod chaos;
 pub mod link;
 
 use serde::{Deserialize, Serialize};
