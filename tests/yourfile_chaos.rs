@@ -522,3 +522,42 @@ mod fidelity {
         assert!(!record.error, "{record:?}");
     }
 }
+
+/// Real files with a seeded mutation (a line dropped, duplicated or cut short) either fail to load
+/// with Compose's words or come up and get a verdict: never a panic.
+#[test]
+fn mutated_real_files_never_panic() {
+    let mut rng = dockyard::sim::rng::Rng::seeded(16);
+    let names = samples();
+    for round in 0..40 {
+        let name = &names[rng.below(names.len() as u64) as usize];
+        let mut upload = sample(name, Target::Host);
+        if round % 4 == 0 {
+            upload.target = Target::Swarm {
+                managers: 1,
+                workers: 1,
+            };
+        }
+        let lines: Vec<&str> = upload.files[0].text.lines().collect();
+        let i = rng.below(lines.len() as u64) as usize;
+        let mut mutated: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        match rng.below(3) {
+            0 => {
+                mutated.remove(i);
+            }
+            1 => mutated.insert(i, lines[i].to_string()),
+            _ => {
+                let cut = lines[i].len() / 2;
+                mutated[i] = lines[i].chars().take(cut).collect();
+            }
+        }
+        upload.files[0].text = mutated.join("\n");
+        match chaos::chaos(&upload, round) {
+            Ok(run) => assert!(run.len <= chaos::MAX_STEPS, "{name} round {round}"),
+            Err(e) => assert!(
+                e.starts_with(&upload.files[0].path),
+                "{name} round {round}: {e}"
+            ),
+        }
+    }
+}

@@ -977,3 +977,35 @@ fn shuffle<T>(items: &mut [T], rng: &mut Rng) {
         items.swap(i, j);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_are_the_sites_inputs() {
+        assert_eq!(
+            input_of("$ docker restart app-db-1"),
+            Some(Input::Command("docker restart app-db-1".into()))
+        );
+        assert_eq!(input_of("! reboot"), Some(Input::Fault(Fault::Reboot)));
+        assert_eq!(input_of("!bogus fault"), None);
+        assert_eq!(input_of("docker ps"), None);
+    }
+
+    #[test]
+    fn a_moved_data_directory_says_why() {
+        assert!(moved_why("layer:abc", "layer:def").contains("writable layer"));
+        assert!(moved_why("volume:node-1:app_db", "volume:node-2:app_db").contains("local"));
+        assert!(moved_why("volume:node-1:a", "volume:node-1:b").contains("anonymous"));
+        assert_eq!(seconds_text(300), "0.3 s");
+        assert_eq!(seconds_text(65_400), "65 s");
+    }
+
+    #[test]
+    fn a_file_with_nothing_to_run_gets_an_empty_verdict_and_no_panic() {
+        let run = chaos(&Upload::compose("services: {}\n"), 1).unwrap();
+        assert!(run.services.is_empty());
+        assert!(run.len > 0);
+    }
+}
