@@ -460,7 +460,9 @@ pub fn image(resolution: &Resolution, reference: &ImageRef, now_ms: u64) -> Opti
                 .size_bytes
                 .or_else(|| default_variant(repo).and_then(|v| v.size_bytes))
                 .unwrap_or(100_000_000);
-            (key, image_config(&repo.config), size)
+            let mut config = image_config(&repo.config);
+            postgres_layout(repo, r.family.as_deref(), &mut config);
+            (key, config, size)
         }
         Resolution::Generic => {
             let config = ImageConfig {
@@ -515,6 +517,27 @@ pub fn image(resolution: &Resolution, reference: &ImageRef, now_ms: u64) -> Opti
         seq: 0,
         files: Default::default(),
     })
+}
+
+/// The catalogue keeps one config per repository, PostgreSQL 18's; its notes say 17 and older
+/// set `PGDATA=/var/lib/postgresql/data` and `VOLUME /var/lib/postgresql/data`
+/// (docker-library/postgres before PR 1259). An older family gets that layout, so its data lives
+/// where a `…/data` mount puts it.
+fn postgres_layout(repo: &Repository, family: Option<&str>, config: &mut ImageConfig) {
+    let major = family
+        .and_then(|f| f.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    let Some(major) = major.filter(|m| repo.name == "postgres" && *m < 18) else {
+        return;
+    };
+    for kv in &mut config.env {
+        if kv.starts_with("PGDATA=") {
+            *kv = "PGDATA=/var/lib/postgresql/data".to_string();
+        } else if kv.starts_with("PG_MAJOR=") {
+            *kv = format!("PG_MAJOR={major}");
+        }
+    }
+    config.volumes = vec!["/var/lib/postgresql/data".to_string()];
 }
 
 fn image_config(c: &Config) -> ImageConfig {
@@ -773,6 +796,51 @@ pub fn program(
             Some((running(ops, serve(port, true, body)), resolved.note))
         }
     }
+}
+
+/// The OCI annotation a built image may carry to name the image it was built from.
+pub const BASE_NAME_LABEL: &str = "org.opencontainers.image.base.name";
+
+/// The main process of a container of a built image whose label names its base: the base's own
+/// program when the command line is one the base carries (or its default), else a generic
+/// long-running service (the build may have installed anything: `pip install gunicorn`,
+/// `go build -o /server`), said plainly.
+pub fn built_on(
+    base: &str,
+    argv: &[String],
+    env: &[String],
+    published: &[u16],
+) -> Option<(Program, Option<String>)> {
+    if let Some(found) = program(base, argv, env, published) {
+        return Some(found);
+    }
+    let port = published.first().copied();
+    let body = format!(
+        "(a response from an image built on {base}: Dockyard does not know what it answers)"
+    );
+    let program = Program {
+        name: argv.join(" "),
+        ops: vec![Op::Serve],
+        on_stop: OnStop::Exit {
+            after_ms: 300,
+            exit_code: 0,
+            lines: Vec::new(),
+            stderr: false,
+        },
+        serves: port.map(|port| Serves {
+            port,
+            body,
+            http: true,
+            failing_paths: Vec::new(),
+        }),
+    };
+    let why = format!(
+        "Dockyard cannot run `{}` (built on {base}): it keeps it running as a generic service{}.",
+        argv.join(" "),
+        port.map(|p| format!(" that answers HTTP on port {p}"))
+            .unwrap_or_default()
+    );
+    Some((program, Some(why)))
 }
 
 /// The words of a `sh -c SCRIPT` command line's script, `exec` left out; `None` for any other.

@@ -292,7 +292,7 @@ fn traefik_at(world: &mut World, machine: &str, port: u16) -> Option<(String, Co
 /// `curl` on the host: published ports are how the outside world reaches a container; a
 /// Traefik behind the port answers with its routers (src/sim/traefik/proxy.rs).
 /// Long because it is curl's whole exchange: options, name, TLS, request, redirects, output.
-pub(super) fn curl(
+pub(crate) fn curl(
     world: &mut World,
     args: &[String],
     rec: &mut Record,

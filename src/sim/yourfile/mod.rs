@@ -14,6 +14,7 @@
 //! is stood in for by a generic build of the right kind, and the narration says so.
 
 pub mod bringup;
+pub mod chaos;
 pub mod export;
 pub mod link;
 pub mod report;

@@ -668,8 +668,24 @@ pub fn start(world: &mut World, id: &ContainerId, rec: &mut Record) -> Result<()
         .map(|p| p.container_port)
         .chain(c.config.exposed_ports.iter().copied())
         .collect();
-    let catalogued =
-        || super::catalogue::program(&c.config.image, &argv, &c.config.env, &published);
+    // A built image that names its base (the OCI label `org.opencontainers.image.base.name`,
+    // which "Your file"'s generic builds write): what the build installed is unknown here, so a
+    // program the base image does not carry runs as a generic service rather than failing.
+    let base = world
+        .engine
+        .images
+        .find(&c.config.image)
+        .and_then(|i| {
+            i.config
+                .labels
+                .iter()
+                .find(|(k, _)| k == super::catalogue::BASE_NAME_LABEL)
+        })
+        .map(|(_, v)| v.clone());
+    let catalogued = || match &base {
+        Some(base) => super::catalogue::built_on(base, &argv, &c.config.env, &published),
+        None => super::catalogue::program(&c.config.image, &argv, &c.config.env, &published),
+    };
     // A `sh -c '…'` command line whose script runs a program the process model does not know
     // (`cloudflared proxy-dns …`): the image's own program, if the catalogue knows the image.
     let script_runs_unknown = super::catalogue::shell_script_words(&argv)

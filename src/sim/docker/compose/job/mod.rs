@@ -108,6 +108,21 @@ fn create(
     announce: bool,
     rec: &mut Record,
 ) -> Result<ContainerId, String> {
+    create_inheriting(world, job, service, announce, &[], rec)
+}
+
+/// As [`create`], with the anonymous volumes (target, volume name) of the container it replaces:
+/// Compose gives them to the new container (`docker compose up` keeps their data across a
+/// recreate unless `--renew-anon-volumes` asks otherwise, compose `pkg/compose/convergence.go`
+/// `recreateContainer` → `getInheritedVolumes`).
+fn create_inheriting(
+    world: &mut World,
+    job: &Job,
+    service: &str,
+    announce: bool,
+    inherited: &[(String, String)],
+    rec: &mut Record,
+) -> Result<ContainerId, String> {
     let p = &job.project;
     let s = &p.services[service];
     let image = convert::image_name(&p.name, service, s);
@@ -121,7 +136,24 @@ fn create(
         )
         .map(|i| i.id.clone())
         .unwrap_or_default();
-    let options = convert::run_options(world, p, &job.file, service, s, 1, &image_id)?;
+    let mut options = convert::run_options(world, p, &job.file, service, s, 1, &image_id)?;
+    for (target, name) in inherited {
+        // A target the file mounts something at keeps what the file says.
+        let taken = options.volumes.iter().any(|spec| {
+            let parts: Vec<&str> = spec.split(':').collect();
+            parts.get(1).unwrap_or(&parts[0]) == target
+        }) || options.mounts.iter().any(|spec| {
+            spec.split(',').any(|kv| {
+                matches!(
+                    kv.split_once('='),
+                    Some(("target" | "destination" | "dst", t)) if t == target
+                )
+            })
+        });
+        if !taken {
+            options.volumes.push(format!("{name}:{target}"));
+        }
+    }
     let name = options.name.clone().unwrap_or_default();
     if announce {
         event(rec, &format!("Container {name}"), "Creating");
@@ -190,10 +222,16 @@ fn advance(world: &mut World, job: &Job, step: &mut Step, rec: &mut Record) -> O
                     return Outcome::Wait;
                 }
                 let name = c.name.clone();
+                let inherited: Vec<(String, String)> =
+                    c.fs.mounts
+                        .iter()
+                        .filter(|m| super::super::volume::anonymous_of(c).contains(&m.source))
+                        .map(|m| (m.target.clone(), m.source.clone()))
+                        .collect();
                 if let Err(e) = quietly(rec, |r| engine::rm(world, &old, true, false, "", r)) {
                     return Outcome::Fail(e.message);
                 }
-                return match create(world, job, service, false, rec) {
+                return match create_inheriting(world, job, service, false, &inherited, rec) {
                     Ok(_) => {
                         event(rec, &format!("Container {name}"), "Recreated");
                         Outcome::Done
