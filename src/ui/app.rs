@@ -702,7 +702,8 @@ impl App {
     fn view_your_file(&self, ctx: &Context<Self>, page: &YourFile) -> Html {
         let panel = html! {
             <super::yourfile::YourFilePanel upload={page.upload.clone()} error={page.error.clone().map(AttrValue::from)}
-                on_bring_up={ctx.link().callback(Msg::BringUp)} page_address={self.page_address.clone()} />
+                on_bring_up={ctx.link().callback(Msg::BringUp)} page_address={self.page_address.clone()}
+                seed={page.lesson.as_ref().map_or(1, |l| l.session.seed)} />
         };
         if let Some(lesson) = &page.lesson {
             return self.view_lesson(ctx, lesson, panel);

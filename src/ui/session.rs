@@ -859,10 +859,7 @@ mod tests {
             text.contains("$ cat > compose.yaml <<'EOF'\nservices:\n"),
             "{text}"
         );
-        assert!(
-            text.contains("docker compose -f compose.yaml up -d"),
-            "{text}"
-        );
+        assert!(text.contains("$ docker compose up -d\n"), "{text}");
         let played = Run::play(&Scenario::parse(&text).expect("parses"), None).expect("plays");
         let running = |w: &crate::sim::World| {
             w.engine

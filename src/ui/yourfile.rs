@@ -11,8 +11,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::url::{self, Fragment, InputKind, Query, UrlInput};
+use crate::sim::yourfile::chaos::{self, ChaosRun};
 use crate::sim::yourfile::report::{self, Finding, Report};
-use crate::sim::yourfile::{MAX_FILES, Target, Upload, UploadFile, export};
+use crate::sim::yourfile::{MAX_FILES, Target, Upload, UploadFile, export, link};
 
 /// A real-world file to start from, with where it comes from.
 pub struct Example {
@@ -136,6 +138,8 @@ pub struct YourFilePanelProps {
     pub on_bring_up: Callback<Upload>,
     /// This site's address without a query, for links to moments of the chaos run.
     pub page_address: AttrValue,
+    /// The seed the files were brought up with (the chaos run uses the same).
+    pub seed: u64,
 }
 
 /// Long because it is one form: the files, the target, the examples and the buttons.
@@ -299,6 +303,9 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
                 <p class="yourfile-error" data-testid="yourfile-error" role="alert">{e}</p>
             }
             <ReportView upload={Rc::new(draft.upload())} on_bring_up={props.on_bring_up.clone()} />
+            if let Some(up) = &props.upload {
+                <ChaosView upload={up.clone()} seed={props.seed} />
+            }
         </section>
     }
 }
@@ -538,5 +545,171 @@ fn report_view(props: &ReportViewProps) -> Html {
             </div>
             { export_view }
         </>
+    }
+}
+
+/// The address of a moment of a chaos run: the "Your file" page on these files (`#file=…`), the
+/// run's inputs after the up command (the page's own run gives that one at step 0), its length,
+/// and the step. Opening it replays the run to that step.
+pub fn moment_link(upload: &Upload, seed: u64, run: &ChaosRun, step: usize) -> Option<String> {
+    let code = link::pack_upload(upload).ok()?;
+    let inputs = run
+        .inputs
+        .iter()
+        .skip(1)
+        .filter_map(|(at, line)| {
+            let (kind, text) = match line.strip_prefix("$ ") {
+                Some(command) => (InputKind::Command, command),
+                None => (InputKind::Fault, line.strip_prefix('!')?.trim()),
+            };
+            Some(UrlInput {
+                at: *at,
+                kind,
+                text: text.to_string(),
+            })
+        })
+        .collect();
+    let q = Query {
+        page: Some(crate::scenario::yourfile::PAGE.to_string()),
+        seed: Some(seed),
+        step: Some(step),
+        len: Some(run.len),
+        inputs,
+        ..Query::default()
+    };
+    Some(format!(
+        "?{}#{}",
+        url::serialize(&q),
+        Fragment::File(code).serialize()
+    ))
+}
+
+#[derive(Properties, PartialEq)]
+struct ChaosViewProps {
+    /// The files as brought up (the moments replay on their run).
+    upload: Rc<Upload>,
+    seed: u64,
+}
+
+/// **Run the chaos**: the seeded sequence fitted to the file, each service's verdict, and a link
+/// to every moment.
+/// Long because it is one table and the list of moments, both drawn from the run.
+#[function_component(ChaosView)]
+fn chaos_view(props: &ChaosViewProps) -> Html {
+    let result = use_state(|| None::<Rc<Result<ChaosRun, String>>>);
+    {
+        // Other files, other run.
+        let result = result.clone();
+        use_effect_with(props.upload.clone(), move |_| result.set(None));
+    }
+    let on_run = {
+        let result = result.clone();
+        let upload = props.upload.clone();
+        let seed = props.seed;
+        Callback::from(move |_: MouseEvent| {
+            result.set(Some(Rc::new(chaos::chaos(&upload, seed))));
+        })
+    };
+    let body = match result.as_deref() {
+        None => Html::default(),
+        Some(Err(e)) => {
+            html! { <p class="yourfile-error" data-testid="chaos-error">{e.clone()}</p> }
+        }
+        Some(Ok(run)) => {
+            let link = |step: usize| moment_link(&props.upload, props.seed, run, step);
+            let rows = run.services.iter().map(|v| {
+                let state = if v.stayed_up {
+                    html! { <span class="up">{"stayed up"}</span> }
+                } else {
+                    html! { <span class="down">{format!("down {}", chaos::seconds_text(v.downtime_ms))}</span> }
+                };
+                let requests = if v.requests_total == 0 {
+                    "not probed".to_string()
+                } else {
+                    format!("{} of {} failed", v.requests_failed, v.requests_total)
+                };
+                let lost = if v.data_lost.is_empty() {
+                    "none".to_string()
+                } else {
+                    v.data_lost.join(", ")
+                };
+                html! {
+                    <tr key={v.service.clone()} data-testid="verdict" data-service={v.service.clone()}
+                        data-up={v.stayed_up.to_string()} data-lost={(!v.data_lost.is_empty()).to_string()}>
+                        <td><code>{v.service.clone()}</code></td>
+                        <td>{state}</td>
+                        <td>{v.restarts}</td>
+                        <td class={if v.data_lost.is_empty() { "up" } else { "down" }}>{lost}</td>
+                        <td>{requests}</td>
+                        <td class="panel-hint">{v.why.join(" ")}</td>
+                    </tr>
+                }
+            });
+            html! {
+                <>
+                    <table class="verdicts">
+                        <thead><tr><th>{"service"}</th><th>{"uptime"}</th><th>{"restarts"}</th><th>{"data lost"}</th><th>{"requests"}</th><th>{"why"}</th></tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                    <h4>{"Replay a moment"}</h4>
+                    <ol class="moments">
+                        { for run.moments.iter().map(|m| html! {
+                            <li>
+                                if let Some(href) = link(m.step) {
+                                    <a href={href} data-testid="chaos-moment" data-step={m.step.to_string()}>{format!("step {}: {}", m.step, m.label)}</a>
+                                } else {
+                                    {format!("step {}: {}", m.step, m.label)}
+                                }
+                            </li>
+                        }) }
+                    </ol>
+                </>
+            }
+        }
+    };
+    html! {
+        <div class="yourfile-section" data-testid="chaos">
+            <h3>{"Chaos run"}</h3>
+            <p class="panel-hint">{"A seeded sequence fitted to your file: restart each database, crash an app container, reboot the host (or kill the node of each stateful service), fill the disk, roll an update; time passes between them. Each service's uptime, restarts, lost data and failed requests are measured, not guessed (docs/YOURFILE.md)."}</p>
+            <button class="button primary" type="button" data-testid="chaos-run" onclick={on_run}>{"Run the chaos ▶"}</button>
+            { body }
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ui::session::{Custom, Session};
+
+    /// A chaos moment's link opens the "Your file" page at that moment: the same world as the
+    /// chaos run's own timeline there.
+    #[test]
+    fn a_chaos_moment_link_opens_the_same_moment() {
+        let upload = Upload::compose(
+            "services:\n  web:\n    image: nginx:1.27\n    ports:\n      - \"8080:80\"\n    restart: always\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: example\n",
+        );
+        let (run, timeline) = chaos::run(&upload, 1).expect("a chaos run");
+        assert!(run.moments.len() >= 3, "{:?}", run.moments);
+        for moment in [&run.moments[1], run.moments.last().expect("moments")] {
+            let href = moment_link(&upload, 1, &run, moment.step).expect("a link");
+            let (query, fragment) = href.trim_start_matches('?').split_once('#').expect("#");
+            let Some(Fragment::File(code)) = Fragment::parse(fragment) else {
+                panic!("{href}")
+            };
+            let opened = link::unpack_upload(&code).expect("the files");
+            let page = crate::scenario::catalogue::your_file_page(opened.target);
+            let s = Session::open_custom(page, &url::parse(query), Custom::File(opened))
+                .expect("it opens");
+            assert_eq!(s.cursor(), moment.step, "{}", moment.label);
+            let mut expected = timeline.clone();
+            expected.seek(moment.step);
+            assert_eq!(
+                format!("{:?}", s.run.timeline.world().engine),
+                format!("{:?}", expected.world().engine),
+                "{}",
+                moment.label
+            );
+        }
     }
 }

@@ -1897,6 +1897,21 @@ const cases = [
       await s.waitVisible(tid('step-label'));
       checkEq(await s.locator(tid('yourfile-text')).inputValue(), YOUR_FILE, 'the file after opening the link');
       await until(async () => (await composeState('db')) === 'running', `db is ${await composeState('db')} after opening the link`);
+      // The chaos run: a verdict per service, measured; each moment is a link to replay.
+      await s.locator(tid('chaos-run')).click();
+      await until(async () => (await s.locator(tid('verdict')).count()) === 2, 'no verdict for web and db');
+      const verdicts = await s.locator(tid('verdict')).evaluateAll((els) => els.map((e) => `${e.dataset.service}:up=${e.dataset.up}:lost=${e.dataset.lost}`));
+      // db keeps its data in its image's anonymous volume, which a recreate keeps; web has no restart policy.
+      check(verdicts.includes('web:up=false:lost=false'), `verdicts: ${verdicts}`);
+      const moment = s.locator(tid('chaos-moment')).nth(2);
+      const step = Number(await moment.getAttribute('data-step'));
+      const label = await moment.textContent();
+      await moment.click();
+      await s.page.waitForURL(new RegExp(`step=${step}&`));
+      await s.waitLive();
+      await s.waitVisible(tid('step-label'));
+      checkEq((await s.stepInfo()).step, step, `the step of the moment "${label}"`);
+      check(new URL(s.page.url()).hash.startsWith('#file='), `the moment's address lost the file: ${s.page.url()}`);
     },
   },
   {
