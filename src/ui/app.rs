@@ -118,13 +118,20 @@ impl YourFile {
         let Some(parts) = page.lesson.as_ref() else {
             return;
         };
-        let fragment = crate::sim::yourfile::link::pack_upload(&upload)
-            .ok()
-            .map(Fragment::File);
+        // Too long for a link: it still comes up, and the page says the address cannot carry it.
+        let (fragment, too_long) = match crate::sim::yourfile::link::pack_upload(&upload) {
+            Ok(code) => (Some(Fragment::File(code)), None),
+            Err(e) => (
+                None,
+                Some(format!(
+                    "The files come up, but the address cannot carry them: {e} (the export below has a download)."
+                )),
+            ),
+        };
         self.upload = Some(Rc::new(upload.clone()));
         match Session::open_custom(page, q, Custom::File(upload)) {
             Ok(session) => {
-                self.error = None;
+                self.error = too_long;
                 self.lesson = Some(Box::new(Lesson::with_session(parts, session, fragment)));
             }
             Err(e) => {

@@ -279,7 +279,7 @@ pub fn your_file_panel(props: &YourFilePanelProps) -> Html {
                 <label for="yourfile-target">{"Bring it up on"}</label>
                 <select id="yourfile-target" data-testid="yourfile-target" onchange={on_target}>
                     <option value="host" selected={target_value == "host"}>{"one host: docker compose up -d"}</option>
-                    { for (1..=Target::MAX_MANAGERS).flat_map(|m| [0, 2, 4, 9].into_iter().map(move |w| (m, w))).map(|(m, w)| {
+                    { for (1..=Target::MAX_MANAGERS).flat_map(|m| (0..=Target::MAX_WORKERS).map(move |w| (m, w))).map(|(m, w)| {
                         let key = target_key(Target::Swarm { managers: m, workers: w });
                         html! { <option value={key.clone()} selected={target_value == key}>{format!("a swarm: {m} manager{} and {w} worker{}: docker stack deploy", if m == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })}</option> }
                     }) }

@@ -1937,7 +1937,8 @@ const cases = [
       await s.locator(tid('scenario-play')).click();
       await until(async () => /1 of 1 goals met/.test(await s.text(tid('scenario-verdict'))), `verdict: ${await s.text(tid('scenario-verdict')).catch(() => '')}`);
       const embed = await s.locator(tid('scenario-embed')).inputValue();
-      check(/<iframe src="[^"]*&amp;embed#scenario=|<iframe src="[^"]*&embed#scenario=/.test(embed), `embed snippet: ${embed}`);
+      const src = /<iframe src="([^"]*&embed#scenario=[^"]*)"/.exec(embed);
+      check(src, `embed snippet: ${embed}`);
       const href = await s.locator(tid('scenario-link')).getAttribute('href');
       check(/#scenario=[A-Za-z0-9_-]+$/.test(href), `link: ${href}`);
       await s.page.goto(new URL(href, s.page.url()).href, { waitUntil: 'load' });
@@ -1949,6 +1950,12 @@ const cases = [
       await s.waitForCard('web', 'running');
       check(new URL(s.page.url()).hash.startsWith('#scenario='), `the address lost its fragment: ${s.page.url()}`);
       await until(async () => (await s.locator(`${tid('goal')}[data-status="met"]`).count()) === 1, 'the linked scenario\'s goal is not met at its end');
+      // The embed snippet's address plays the same scenario in a frame's layout.
+      await s.page.goto(src[1], { waitUntil: 'load' });
+      await s.waitLive();
+      await s.waitVisible(tid('picture'));
+      check((await s.locator('.embed-layout').count()) === 1, 'the embed address is not drawn as an embed');
+      check(/My version|\(my version\)/i.test(await s.page.title()), `the embed's title: ${await s.page.title()}`);
     },
   },
   {
