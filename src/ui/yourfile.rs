@@ -653,7 +653,8 @@ fn chaos_view(props: &ChaosViewProps) -> Html {
                     </table>
                     <h4>{"Replay a moment"}</h4>
                     <ol class="moments">
-                        { for run.moments.iter().map(|m| html! {
+                        // `$ sleep 60` is time passing between faults, not a moment to look at.
+                        { for run.moments.iter().filter(|m| !m.label.starts_with("$ sleep ")).map(|m| html! {
                             <li>
                                 if let Some(href) = link(m.step) {
                                     <a href={href} data-testid="chaos-moment" data-step={m.step.to_string()}>{format!("step {}: {}", m.step, m.label)}</a>
