@@ -13,6 +13,11 @@
 //! - Trunk's loader replaced by one that starts the wasm at once, except for a lite embed
 //!   (`&embed&lite`), which shows the prerendered picture and a start button and downloads no wasm
 //!   until that button is pressed.
+//! - a Content-Security-Policy in every page's `<meta http-equiv>`, and the same policy in
+//!   `_headers` (the file Netlify and Cloudflare Pages read) for hosts that send headers: only this
+//!   origin, `'wasm-unsafe-eval'` (compiling the wasm), inline scripts and styles by their SHA-256
+//!   only (see [`policy`]); the loader checks the module and the wasm against Trunk's
+//!   Subresource Integrity hashes (SHA-384) before running them;
 //! - `pages.json`: the learning path from the catalogue (`catalogue::pages_json`: each page's slug,
 //!   title, readiness, scenarios and examples), from which the browser tests take their pages.
 //!
@@ -23,6 +28,8 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use sha2::{Digest, Sha256};
 
 use dockyard::scenario::catalogue::{self, PAGES};
 use dockyard::ui::app::{App, AppProps, Prerender};
@@ -60,15 +67,16 @@ fn run(dir: &Path) -> Result<usize, String> {
     let trunk_html = std::fs::read_to_string(&index)
         .map_err(|e| format!("cannot read {}: {e}", index.to_string_lossy()))?;
     let shell = Shell::from_trunk(&trunk_html)?;
-    let mut written = 0;
+    // Every page is drawn first, then written with the one policy that allows all their inline
+    // scripts and styles (a host's `_headers` applies one policy to every file).
+    let mut pages: Vec<(PathBuf, String)> = Vec::new();
     let home = shell.page(
         "Dockyard — learn Docker for production",
         &draw("", "index.html"),
         None,
         true,
     );
-    write(&index, &home)?;
-    written += 1;
+    pages.push((index, home));
     for page in PAGES {
         let file = format!("{}.html", page.slug);
         let full = draw(&format!("page={}", page.slug), &file);
@@ -77,11 +85,10 @@ fn run(dir: &Path) -> Result<usize, String> {
             .ready()
             .then(|| draw(&format!("page={}&embed", page.slug), &file));
         let title = format!("{} · Dockyard", page.title);
-        write(
-            &dir.join(&file),
-            &shell.page(&title, &full, embed.as_deref(), false),
-        )?;
-        written += 1;
+        pages.push((
+            dir.join(&file),
+            shell.page(&title, &full, embed.as_deref(), false),
+        ));
     }
     // The common pitfalls' index.
     let file = format!("{}.html", dockyard::scenario::pitfalls::SLUG);
@@ -89,14 +96,18 @@ fn run(dir: &Path) -> Result<usize, String> {
         &format!("page={}", dockyard::scenario::pitfalls::SLUG),
         &file,
     );
-    write(
-        &dir.join(&file),
-        &shell.page("Common pitfalls · Dockyard", &full, None, false),
-    )?;
-    written += 1;
+    pages.push((
+        dir.join(&file),
+        shell.page("Common pitfalls · Dockyard", &full, None, false),
+    ));
+    let policy = policy(pages.iter().map(|(_, html)| html.as_str()));
+    for (path, html) in &pages {
+        write(path, &with_policy(html, &policy)?)?;
+    }
+    write(&dir.join("_headers"), &headers_file(&policy))?;
     // The learning path for tools (the browser tests read their pages from it).
     write(&dir.join("pages.json"), &catalogue::pages_json())?;
-    Ok(written)
+    Ok(pages.len())
 }
 
 fn write(path: &Path, html: &str) -> Result<(), String> {
@@ -133,9 +144,12 @@ struct Shell {
     head_rest: String,
     /// From `</head>` to `</body>`, without Trunk's loader.
     body_start: String,
-    /// The module and wasm the loader starts (relative URLs, as Trunk wrote them).
+    /// The module and wasm the loader starts (relative URLs, as Trunk wrote them), each with the
+    /// Subresource Integrity value Trunk gave its preload (`sha384-…`).
     js_url: String,
     wasm_url: String,
+    js_integrity: String,
+    wasm_integrity: String,
 }
 
 impl Shell {
@@ -154,6 +168,14 @@ impl Shell {
         let wasm_url =
             quoted_after(script, "module_or_path:").ok_or("trunk's loader names no wasm")?;
         let html = format!("{}{}", &html[..script_at], &html[script_end..]);
+        let integrity = |url: &str| {
+            integrity_of(&html, url).ok_or(format!(
+                "trunk's index.html has no integrity for {url} (Trunk writes one unless \
+                 data-integrity=\"none\")"
+            ))
+        };
+        let js_integrity = integrity(&js_url)?;
+        let wasm_integrity = integrity(&wasm_url)?;
         let find = |tag: &str| {
             html.find(tag)
                 .ok_or(format!("trunk's index.html has no {tag}"))
@@ -175,6 +197,8 @@ impl Shell {
             body_start: html[head_end..body_end].to_string(),
             js_url,
             wasm_url,
+            js_integrity,
+            wasm_integrity,
         })
     }
 
@@ -219,9 +243,22 @@ impl Shell {
   }};
   var start = function () {{
     document.documentElement.setAttribute("data-loading", "");
-    var wasm = fetch("{wasm}");
-    import("{js}").then(function (m) {{ return m.default({{ module_or_path: wasm }}); }})
-      .catch(function (e) {{ note("The simulation could not load (" + e + "). Reload the page to try again."); }});
+    var failed = function (e) {{ note("The simulation could not load (" + e + "). Reload the page to try again."); }};
+    // Subresource Integrity: the wasm's fetch and the module's preload carry Trunk's SHA-384, so a
+    // file changed after the build is refused rather than run. import() takes no integrity, so the
+    // module is preloaded with it first and imported from the module map once it has passed.
+    var wasm = fetch("{wasm}", {{ integrity: "{wasm_sri}" }});
+    var run = function () {{
+      import("{js}").then(function (m) {{ return m.default({{ module_or_path: wasm }}); }}).catch(failed);
+    }};
+    var pre = document.createElement("link");
+    if (!(pre.relList && pre.relList.supports && pre.relList.supports("modulepreload"))) return run();
+    pre.rel = "modulepreload";
+    pre.integrity = "{js_sri}";
+    pre.href = "{js}";
+    pre.onload = run;
+    pre.onerror = function () {{ failed("{js} could not be fetched or failed its integrity check"); }};
+    document.head.appendChild(pre);
   }};
   if (!lite) return start();
   document.documentElement.setAttribute("data-lite", "");
@@ -233,6 +270,8 @@ impl Shell {
 }})();"#,
             wasm = self.wasm_url,
             js = self.js_url,
+            wasm_sri = self.wasm_integrity,
+            js_sri = self.js_integrity,
         )
     }
 }
@@ -252,6 +291,113 @@ fn redirect_to_page_files() -> String {
 "#,
         slugs.join(",")
     )
+}
+
+/// The Content-Security-Policy of every page: this origin only (scripts, styles, the wasm's fetch,
+/// an embed preview's frame), `'wasm-unsafe-eval'` so the browser may compile WebAssembly, the
+/// inline `data:` favicon, and inline scripts and styles only by the SHA-256 of their text (the
+/// loader, the redirect of old links, `trunk serve`'s reload script when it is there, the
+/// `<noscript>` style). No `'unsafe-inline'`, no remote origin, no plugins, no `<base>`, no form
+/// posts. No `frame-ancestors`: a page must embed in any note (and a `<meta>` cannot set it).
+fn policy<'a>(pages: impl Iterator<Item = &'a str>) -> String {
+    let mut scripts = std::collections::BTreeSet::new();
+    let mut styles = std::collections::BTreeSet::new();
+    for html in pages {
+        scripts.extend(inline_bodies(html, "script").map(sha256_source));
+        styles.extend(inline_bodies(html, "style").map(sha256_source));
+    }
+    let join = |set: std::collections::BTreeSet<String>| {
+        set.into_iter().map(|h| format!(" {h}")).collect::<String>()
+    };
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{}; style-src 'self'{}; \
+         img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'",
+        join(scripts),
+        join(styles)
+    )
+}
+
+/// The text of each `<tag>` element without a `src` attribute (an inline script or style).
+fn inline_bodies<'a>(html: &'a str, tag: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut rest = html;
+    std::iter::from_fn(move || {
+        loop {
+            let at = rest.find(&open)?;
+            let after = &rest[at + open.len()..];
+            // `<script>` or `<script …>`, not `<scripts` or a longer name.
+            if !after.starts_with(['>', ' ', '\n', '\t']) {
+                rest = after;
+                continue;
+            }
+            let tag_end = after.find('>')?;
+            let body_end = after[tag_end..].find(&close)? + tag_end;
+            let attributes = &after[..tag_end];
+            let body = &after[tag_end + 1..body_end];
+            rest = &after[body_end..];
+            if !attributes.contains("src=") {
+                return Some(body);
+            }
+        }
+    })
+}
+
+/// `'sha256-…'`, a CSP source that allows exactly this inline text.
+fn sha256_source(text: &str) -> String {
+    format!("'sha256-{}'", base64(&Sha256::digest(text.as_bytes())))
+}
+
+/// Standard base64 with padding (RFC 4648 §4), as CSP hashes are written.
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `html` with the policy as its first `<meta>` after the charset, so it covers every script.
+fn with_policy(html: &str, policy: &str) -> Result<String, String> {
+    let at = html
+        .find("<meta charset")
+        .ok_or("the page has no <meta charset> to put the policy after")?;
+    let end = at + html[at..].find('>').ok_or("unclosed <meta charset")? + 1;
+    Ok(format!(
+        "{}\n    <meta http-equiv=\"Content-Security-Policy\" content=\"{policy}\" />{}",
+        &html[..end],
+        &html[end..]
+    ))
+}
+
+/// `_headers` for static hosts that read it (Netlify, Cloudflare Pages): the same policy as a
+/// header for every file (a header and a `<meta>` policy both apply; they are equal), and no
+/// content-type sniffing.
+fn headers_file(policy: &str) -> String {
+    format!(
+        "# Written by the prerender step (src/bin/prerender.rs): the pages' own <meta> policy, as a header.\n\
+         /*\n  Content-Security-Policy: {policy}\n  X-Content-Type-Options: nosniff\n"
+    )
+}
+
+/// The `integrity` of the `<link>` whose `href` is `url`.
+fn integrity_of(html: &str, url: &str) -> Option<String> {
+    let href = format!("href=\"{url}\"");
+    html.match_indices("<link")
+        .map(|(at, _)| &html[at..at + html[at..].find('>').unwrap_or(html.len() - at)])
+        .find(|tag| tag.contains(&href))
+        .and_then(|tag| quoted_after(tag, "integrity="))
 }
 
 /// The first '…' or "…" string after `marker` in `text`.
@@ -311,13 +457,81 @@ window.wasmBindings = bindings;
         assert!(home.contains("location.replace"));
         assert!(page.contains("<title>A &amp; B</title>"));
         assert!(page.contains("style-1.css"));
-        assert!(!page.contains("preload"), "{page}");
+        // No preload tag (a lite embed fetches nothing); the loader adds the module's when it starts.
+        assert!(!page.contains("<link rel=\"preload\""), "{page}");
+        assert!(!page.contains("<link rel=\"modulepreload\""), "{page}");
         assert!(!page.contains("<script type=\"module\">"));
         assert!(page.contains("<div id=\"prerender\"><main>hi</main></div>"));
         assert!(page.contains("<template id=\"prerender-embed\"><div>embed</div></template>"));
         assert!(page.contains("import(\"./dockyard-9.js\")"));
+        // Subresource Integrity: Trunk's hashes travel to the wasm's fetch and the module's preload.
+        assert_eq!(shell.js_integrity, "sha384-y");
+        assert_eq!(shell.wasm_integrity, "sha384-z");
+        assert!(page.contains("fetch(\"./dockyard-9_bg.wasm\", { integrity: \"sha384-z\" })"));
+        assert!(page.contains("pre.integrity = \"sha384-y\""), "{page}");
         assert!(page.contains("<noscript>x</noscript>"));
         assert!(page.trim_end().ends_with("</html>"));
+    }
+
+    #[test]
+    fn a_loader_without_integrity_is_an_error() {
+        let without = TRUNK.replace(" integrity=\"sha384-z\"", "");
+        let e = Shell::from_trunk(&without)
+            .err()
+            .expect("no integrity for the wasm");
+        assert!(e.contains("dockyard-9_bg.wasm"), "{e}");
+    }
+
+    #[test]
+    fn base64_and_csp_hashes_are_the_standard_ones() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        // The empty script's hash, as browsers print it in a CSP violation report.
+        assert_eq!(
+            sha256_source(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
+
+    #[test]
+    fn the_policy_allows_inline_code_only_by_hash_and_sits_first_in_the_head() {
+        let html = "<html><head><meta charset=\"utf-8\" /><noscript><style>a{}</style></noscript>\
+                    <script src=\"./x.js\"></script></head><body><script>go()</script>\
+                    <scripts>not a script</scripts></body></html>";
+        let policy = policy([html, html].into_iter());
+        assert_eq!(
+            policy,
+            format!(
+                "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self' {}; \
+                 img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'none'",
+                sha256_source("go()"),
+                sha256_source("a{}")
+            )
+        );
+        assert!(!policy.contains("unsafe-inline"));
+        let page = with_policy(html, &policy).unwrap();
+        let meta = page.find("http-equiv=\"Content-Security-Policy\"").unwrap();
+        assert!(meta < page.find("<script").unwrap());
+        assert!(page.find("<meta charset").unwrap() < meta);
+        assert!(headers_file(&policy).contains(&format!("  Content-Security-Policy: {policy}\n")));
+        assert!(with_policy("<html></html>", &policy).is_err());
+    }
+
+    /// Every inline script the built pages carry is allowed by the policy, and nothing else.
+    #[test]
+    fn the_built_pages_scripts_are_all_in_the_policy() {
+        let shell = Shell::from_trunk(TRUNK).unwrap();
+        let home = shell.page("Home", "<main>hi</main>", None, true);
+        let page = shell.page("A", "<main>a</main>", None, false);
+        let policy = policy([home.as_str(), page.as_str()].into_iter());
+        for html in [&home, &page] {
+            let bodies: Vec<&str> = inline_bodies(html, "script").collect();
+            assert_eq!(bodies.len(), 1, "one inline script per page");
+            assert!(policy.contains(&sha256_source(bodies[0])));
+        }
+        assert_eq!(policy.matches("'sha256-").count(), 2, "{policy}");
     }
 
     #[test]

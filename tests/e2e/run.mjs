@@ -108,8 +108,27 @@ const MIME = {
   '.woff2': 'font/woff2', '.webmanifest': 'application/manifest+json',
 };
 
-function startServer() {
+// The `/*` block of dist/_headers (the file Netlify and Cloudflare Pages read), sent with every
+// response as such a host would: the Content-Security-Policy then applies twice, as a header and
+// as each page's <meta>, and both must allow everything the site does.
+function hostHeaders(dir) {
+  const headers = {};
+  let inAll = false;
+  for (const line of fs.readFileSync(path.join(dir, '_headers'), 'utf8').split('\n')) {
+    if (line.startsWith('#') || line.trim() === '') continue;
+    if (!/^\s/.test(line)) {
+      inAll = line.trim() === '/*';
+      continue;
+    }
+    const colon = line.indexOf(':');
+    if (inAll && colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  return headers;
+}
+
+function startServer(dir = DIST) {
   const misses = []; // paths answered with 404 (the browser's own /favicon.ico aside)
+  const extra = hostHeaders(dir);
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url, 'http://localhost');
     let pathname;
@@ -130,11 +149,12 @@ function startServer() {
     if (!pathname.startsWith(SUB_PATH)) return notFound();
     let rel = pathname.slice(SUB_PATH.length);
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
-    const file = path.resolve(DIST, rel);
-    if (!file.startsWith(DIST + path.sep)) return notFound();
+    const file = path.resolve(dir, rel);
+    if (!file.startsWith(dir + path.sep)) return notFound();
     try {
       const body = await fsp.readFile(file);
       res.writeHead(200, {
+        ...extra,
         'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
       });
@@ -209,6 +229,13 @@ class Session {
       if (offOrigin(r.url())) this.problems.push(`off-origin request: ${r.method()} ${r.url()}`);
     });
     await this.context.route((u) => offOrigin(u.href), (route) => route.abort('blockedbyclient'));
+    // Every Content-Security-Policy violation in any page or frame (an embed) is a console error,
+    // and so a problem of the case.
+    await this.context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} (${e.sample})`);
+      });
+    });
     this.context.on('response', (r) => {
       const u = new URL(r.url());
       if (r.status() >= 400 && u.pathname !== '/favicon.ico') {
@@ -396,9 +423,12 @@ async function atAStepAfterTheFirst(s) {
 
 // axe-core (npm devDependency), injected into the page under test.
 const AXE = path.join(ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+const AXE_SOURCE = fs.existsSync(AXE) ? fs.readFileSync(AXE, 'utf8') : 'throw new Error("axe-core is not installed (npm ci)")';
 // Runs axe on the whole document; returns the serious and critical violations.
 async function axeViolations(page) {
-  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.addScriptTag({ path: AXE });
+  // Evaluated through DevTools rather than added as a <script>: the site's Content-Security-Policy
+  // rightly refuses an inline script it has no hash for.
+  if (!(await page.evaluate(() => typeof window.axe !== 'undefined'))) await page.evaluate(AXE_SOURCE);
   const result = await page.evaluate(() =>
     window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
       r.violations.map((v) => ({
@@ -438,6 +468,79 @@ const cases = [
         check(imports.length >= 2, `dist/${file}: no loader importing the module and fetching the wasm`);
         const absImports = imports.filter((r) => r.startsWith('/') || /^[a-z]+:/i.test(r));
         check(absImports.length === 0, `absolute URLs in dist/${file}'s loader: ${absImports.join(' ')}`);
+      }
+    },
+  },
+  {
+    name: 'security: every built page carries the Content-Security-Policy (the same as _headers: self, wasm-unsafe-eval, inline code by hash only) and loads the wasm and module with Subresource Integrity',
+    browser: false,
+    async run() {
+      const header = hostHeaders(DIST)['content-security-policy'];
+      check(header, 'dist/_headers sets no Content-Security-Policy for /*');
+      const directives = Object.fromEntries(header.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+      checkEq(directives['default-src'], ["'self'"], 'default-src');
+      checkEq(directives['object-src'], ["'none'"], 'object-src');
+      checkEq(directives['base-uri'], ["'none'"], 'base-uri');
+      const scripts = directives['script-src'] ?? [];
+      checkEq(scripts.slice(0, 2), ["'self'", "'wasm-unsafe-eval'"], 'script-src');
+      check(scripts.length > 2 && scripts.slice(2).every((v) => /^'sha256-[A-Za-z0-9+/]+=*'$/.test(v)), `script-src allows more than hashes: ${scripts.join(' ')}`);
+      for (const v of Object.values(directives).flat()) {
+        check(!/unsafe-inline|'unsafe-eval'|\*|https?:/.test(v), `the policy allows ${v}`);
+      }
+      const files = (await fsp.readdir(DIST)).filter((f) => f.endsWith('.html'));
+      for (const file of files) {
+        const html = await fsp.readFile(path.join(DIST, file), 'utf8');
+        const meta = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)"/);
+        check(meta, `dist/${file} has no Content-Security-Policy <meta>`);
+        checkEq(meta[1], header, `dist/${file}'s policy against _headers'`);
+        check(html.indexOf(meta[0]) < html.indexOf('<script'), `dist/${file}: a script comes before the policy`);
+        check(/fetch\("[^"]+\.wasm", \{ integrity: "sha384-[A-Za-z0-9+/]+=*" \}\)/.test(html), `dist/${file}: the wasm is fetched without integrity`);
+        check(/pre\.integrity = "sha384-[A-Za-z0-9+/]+=*"/.test(html), `dist/${file}: the module is loaded without integrity`);
+        check(/<link rel="stylesheet"[^>]* integrity="sha384-/.test(html), `dist/${file}: the stylesheet has no integrity`);
+      }
+    },
+  },
+  {
+    name: 'security: the policy is enforced (an injected inline script is blocked) and a wasm or module changed after the build is refused, not run',
+    async run(s) {
+      const tmp = await fsp.mkdtemp(path.join(ROOT, 'target', 'e2e-tampered-'));
+      const ctx = await s.browser.newContext({ viewport: VIEWPORT });
+      try {
+        // An inline script added at run time is not among the hashes: the browser refuses it.
+        const page = await ctx.newPage();
+        await page.goto(`${s.server.base}containers-lifecycle.html`, { waitUntil: 'load' });
+        await page.locator('html[data-live]').waitFor({ state: 'attached' });
+        const outcome = await page.evaluate(() => new Promise((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(`blocked by ${e.effectiveDirective}`), { once: true });
+          window.injected = false;
+          const el = document.createElement('script');
+          el.textContent = 'window.injected = true';
+          document.body.appendChild(el);
+          setTimeout(() => resolve(window.injected ? 'ran' : 'no violation event'), 2000);
+        }));
+        checkEq(outcome, 'blocked by script-src-elem', 'an injected inline script');
+        // The same site with one byte changed in the wasm, then in the module.
+        for (const ext of ['.wasm', '.js']) {
+          const dir = path.join(tmp, ext.slice(1));
+          await fsp.cp(DIST, dir, { recursive: true });
+          const file = (await fsp.readdir(dir)).find((f) => f.startsWith('dockyard-') && f.endsWith(ext));
+          const bytes = await fsp.readFile(path.join(dir, file));
+          bytes[bytes.length - 2] ^= 1;
+          await fsp.writeFile(path.join(dir, file), bytes);
+          const tampered = await startServer(dir);
+          try {
+            const p = await ctx.newPage();
+            await p.goto(`${tampered.base}containers-lifecycle.html`, { waitUntil: 'load' });
+            await until(async () => /could not load/.test((await p.locator(tid('loading')).first().textContent()) ?? ''), `a changed ${ext}: no "could not load" note`);
+            checkEq(await p.locator('html[data-live]').count(), 0, `the app started from a changed ${ext}`);
+            await p.close();
+          } finally {
+            tampered.server.close();
+          }
+        }
+      } finally {
+        await ctx.close();
+        await fsp.rm(tmp, { recursive: true, force: true });
       }
     },
   },
@@ -518,8 +621,10 @@ const cases = [
       await until(async () => /&amp;lite|&lite/.test(await s.text(tid('embed-snippet'))), 'the snippet has no &lite after ticking Lite');
       const slugs = ['containers-lifecycle', 'swarm-basics', 'compose-healthchecks', 'volumes-persistence', 'network-isolation'];
       const frames = slugs
-        .map((slug) => `<iframe src="${s.server.base}${slug}.html?embed&lite" width="640" height="400" style="border:0" title="${slug}"></iframe>`)
+        .map((slug) => `<iframe src="${s.server.base}${slug}.html?embed&lite" width="640" height="400" title="${slug}"></iframe>`)
         .join('');
+      // The note is written over one of our pages (same origin: Chromium will not load a local
+      // address into about:blank), so it lives under our policy: no inline style in it.
       await s.page.goto(`${s.server.base}index.html`, { waitUntil: 'load' });
       await s.waitLive();
       const before = s.requests.filter((u) => u.endsWith('.wasm')).length;

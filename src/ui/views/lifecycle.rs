@@ -250,9 +250,23 @@ pub fn picture(props: &PictureProps) -> Html {
         Some(fault_menu(props, containers[i], layout, layout.slot(i)))
     });
 
+    let stage = use_node_ref();
+    // The menu's place goes through the CSSOM, not a `style` attribute: the site's
+    // Content-Security-Policy allows no inline style (src/bin/prerender.rs).
+    {
+        let stage = stage.clone();
+        use_effect(move || {
+            if let Some(el) = stage.cast::<web_sys::Element>()
+                && let Ok(Some(menu)) = el.query_selector(".fault-menu[data-place]")
+                && let Ok(menu) = menu.dyn_into::<web_sys::HtmlElement>()
+                && let Some(place) = menu.get_attribute("data-place")
+            {
+                menu.style().set_css_text(&place);
+            }
+        });
+    }
     // Opening the menu moves the focus into it, so the keyboard can pick a fault at once; while
     // it is open, a click anywhere else closes it.
-    let stage = use_node_ref();
     {
         let stage = stage.clone();
         let close = props.on_close_menu.clone();
@@ -498,7 +512,7 @@ fn fault_menu(props: &PictureProps, c: &Container, layout: Layout, slot: Slot) -
     let label_id = format!("fault-menu-h-{name}");
     let fork_id = format!("fault-menu-fork-{name}");
     html! {
-        <div class="fault-menu" data-testid="fault-menu" style={style}
+        <div class="fault-menu" data-testid="fault-menu" data-place={style}
             onkeydown={menu::on_keydown(props.on_close_menu.clone(), opener.clone())}
             onfocusout={menu::on_focusout(props.on_close_menu.clone(), opener.clone())}>
             { menu::head(html! { <>{"Break "}<strong>{c.name.clone()}</strong></> }, &label_id, close, fork, &fork_id) }
