@@ -43,13 +43,31 @@ fn seek_equals_a_straight_run() {
         let run = Run::play(&file.parse().unwrap(), None).unwrap();
         let mut timeline = run.timeline.clone();
         let len = timeline.len();
-        // Straight runs to every k, recorded by replaying from the start.
-        let mut straight = timeline.clone();
-        straight.seek(0);
-        let mut worlds = vec![straight.world().clone()];
-        for _ in 0..len {
-            assert!(straight.forward());
-            worlds.push(straight.world().clone());
+        // Straight runs to every k: the start world and each step run again, no keyframe used.
+        let inputs: std::collections::BTreeMap<usize, Input> = timeline
+            .inputs()
+            .map(|(k, input)| (k, input.clone()))
+            .collect();
+        let mut world = timeline.start().clone();
+        let mut worlds = vec![world.clone()];
+        for k in 1..=len {
+            if let Some(input) = inputs.get(&k) {
+                world.submit(input.clone());
+            }
+            assert!(dockyard::sim::step::step(&mut world).is_some());
+            worlds.push(world.clone());
+        }
+        // Forward one step at a time (through the keyframes of costly steps, copied).
+        let mut forward = timeline.clone();
+        forward.seek(0);
+        for (k, expected) in worlds.iter().enumerate().skip(1) {
+            assert!(forward.forward());
+            assert_eq!(
+                forward.world(),
+                expected,
+                "{}: forward to {k} differs",
+                file.slug
+            );
         }
         // Seek in a scrambled order, across keyframes.
         let mut order: Vec<usize> = (0..=len).collect();
@@ -149,4 +167,45 @@ fn a_refused_command_does_not_fork() {
         Submitted::Applied(_)
     ));
     assert_eq!(run.timeline.len(), 3);
+}
+
+/// Keyframes follow the cost of replaying: quiet steps get one every 32 steps, steps through the
+/// traffic generator's requests get them more often (src/sim/timeline.rs).
+#[test]
+fn keyframes_are_placed_by_replay_cost() {
+    let quiet = Run::play(
+        &dockyard::scenario::catalogue::scenario("pid1-exits")
+            .unwrap()
+            .parse()
+            .unwrap(),
+        None,
+    )
+    .unwrap();
+    let len = quiet.timeline.len();
+    assert_eq!(
+        quiet.timeline.keyframe_count(),
+        1 + len / 32,
+        "{len} quiet steps"
+    );
+    let busy = Run::play(
+        &dockyard::scenario::catalogue::scenario("swarm-mesh-any-node")
+            .unwrap()
+            .parse()
+            .unwrap(),
+        None,
+    )
+    .unwrap();
+    let len = busy.timeline.len();
+    let world = busy.timeline.world();
+    assert!(
+        world.traffic.sent > 200,
+        "the scenario sends traffic: {}",
+        world.traffic.sent
+    );
+    assert!(
+        busy.timeline.keyframe_count() > 1 + len / 32,
+        "{} keyframes for {len} steps with {} requests",
+        busy.timeline.keyframe_count(),
+        world.traffic.sent
+    );
 }

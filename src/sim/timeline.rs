@@ -4,6 +4,14 @@
 //! an input). Any moment is rebuilt by replaying steps from the nearest keyframe, so keyframes are
 //! only a cache: dropping them changes speed, never results. Giving an input while looking at the
 //! past forks: the old future is discarded and the new input becomes step `cursor + 1`.
+//!
+//! Keyframes are placed by what replaying costs, not by a count of steps: each step is given a
+//! cost in deterministic units when it first runs ([`replay_cost`]: a base per step plus each
+//! request the traffic generator sent during it, the work that dominates a busy step), and a
+//! keyframe is kept once the steps since the last one cost [`KEYFRAME_COST`]. A seek then replays
+//! less than that budget, and a step forward through a costly known step (30 s of traffic at
+//! 20/s is 600 requests through the mesh and Traefik) copies its keyframe instead of rerunning it.
+//! Units, not time: the placement is the same on every machine and every run.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -13,8 +21,17 @@ use super::record::Record;
 use super::step::step;
 use super::world::World;
 
-/// How often a snapshot is kept, in steps: seeking replays at most this many steps.
-const KEYFRAME_EVERY: usize = 32;
+/// What one step costs to replay before counting its requests, in replay units.
+const STEP_COST: u64 = 16;
+/// The replay cost between keyframes: 32 quiet steps (as a keyframe every 32 steps was), or one
+/// step through half a minute of traffic at 20 requests a second.
+const KEYFRAME_COST: u64 = 32 * STEP_COST;
+
+/// The cost of replaying the step that led from a world whose traffic generator had sent
+/// `sent_before` requests to `after`.
+fn replay_cost(sent_before: u64, after: &World) -> u64 {
+    STEP_COST + after.traffic.sent.saturating_sub(sent_before)
+}
 
 #[derive(Clone, Debug)]
 pub struct Timeline {
@@ -22,6 +39,10 @@ pub struct Timeline {
     /// Step `i + 1` begins by submitting `entries[i]`, if any, then runs one event.
     entries: Vec<Option<Input>>,
     records: Vec<Record>,
+    /// `costs[i]`: the replay cost of step `i + 1`, fixed when it first ran.
+    costs: Vec<u64>,
+    /// The cost of the known steps since the last keyframe at or before the newest one.
+    cost_since_keyframe: u64,
     cursor: usize,
     /// Shared with whoever shows it (the UI holds the `Rc` it drew): a step that changes it
     /// copies it first (`Rc::make_mut`), so a new world is a new pointer and a picture can tell
@@ -39,6 +60,8 @@ impl Timeline {
             start,
             entries: Vec::new(),
             records: Vec::new(),
+            costs: Vec::new(),
+            cost_since_keyframe: 0,
             cursor: 0,
             keyframes,
         }
@@ -94,12 +117,17 @@ impl Timeline {
     /// Returns false when nothing is left to happen.
     pub fn forward(&mut self) -> bool {
         if self.cursor < self.records.len() {
-            let entry = self.entries[self.cursor].clone();
-            apply(Rc::make_mut(&mut self.world), entry);
+            // A costly step was kept as a keyframe: copying it is cheaper than running it again.
+            if let Some(snapshot) = self.keyframes.get(&(self.cursor + 1)) {
+                self.world = Rc::new(snapshot.clone());
+            } else {
+                let entry = self.entries[self.cursor].clone();
+                apply(Rc::make_mut(&mut self.world), entry);
+            }
             self.cursor += 1;
-            self.keep_keyframe();
             return true;
         }
+        let sent_before = self.world.traffic.sent;
         // A step that finds only quiet events (a routine heartbeat, a timer with nothing left to
         // do) makes no record: it must not move the world either. Otherwise the world shown (its
         // clock 24 h later, say) is one no replay of the records reaches, and a link to it reopens
@@ -107,10 +135,7 @@ impl Timeline {
         let before = self.world.clone();
         match step(Rc::make_mut(&mut self.world)) {
             Some(record) => {
-                self.entries.push(None);
-                self.records.push(record);
-                self.cursor += 1;
-                self.keep_keyframe();
+                self.push_step(None, record, sent_before);
                 true
             }
             None => {
@@ -132,12 +157,10 @@ impl Timeline {
         if self.cursor < self.records.len() {
             return self.forward();
         }
+        let sent_before = self.world.traffic.sent;
         match crate::sim::step::step_until(Rc::make_mut(&mut self.world), Some(limit_ms)) {
             Some(record) => {
-                self.entries.push(None);
-                self.records.push(record);
-                self.cursor += 1;
-                self.keep_keyframe();
+                self.push_step(None, record, sent_before);
                 true
             }
             None => false,
@@ -179,13 +202,11 @@ impl Timeline {
     /// Gives an input now. When looking at the past, the old future is discarded first.
     pub fn submit(&mut self, input: Input) -> &Record {
         self.truncate_future();
+        let sent_before = self.world.traffic.sent;
         let world = Rc::make_mut(&mut self.world);
         world.submit(input.clone());
         let record = step(world).expect("a submitted input is always the next event");
-        self.entries.push(Some(input));
-        self.records.push(record);
-        self.cursor += 1;
-        self.keep_keyframe();
+        self.push_step(Some(input), record, sent_before);
         &self.records[self.cursor - 1]
     }
 
@@ -193,16 +214,32 @@ impl Timeline {
     pub fn truncate_future(&mut self) {
         self.entries.truncate(self.cursor);
         self.records.truncate(self.cursor);
+        self.costs.truncate(self.cursor);
         let cursor = self.cursor;
         self.keyframes.retain(|&k, _| k <= cursor);
+        let last = self.keyframes.keys().next_back().copied().unwrap_or(0);
+        self.cost_since_keyframe = self.costs[last..].iter().sum();
     }
 
-    fn keep_keyframe(&mut self) {
-        if self.cursor.is_multiple_of(KEYFRAME_EVERY) && !self.keyframes.contains_key(&self.cursor)
-        {
+    /// Appends the step just run (the cursor was at the end) and keeps a keyframe once the steps
+    /// since the last one cost [`KEYFRAME_COST`].
+    fn push_step(&mut self, entry: Option<Input>, record: Record, sent_before: u64) {
+        let cost = replay_cost(sent_before, &self.world);
+        self.entries.push(entry);
+        self.records.push(record);
+        self.costs.push(cost);
+        self.cursor += 1;
+        self.cost_since_keyframe += cost;
+        if self.cost_since_keyframe >= KEYFRAME_COST {
             self.keyframes
                 .insert(self.cursor, World::clone(&self.world));
+            self.cost_since_keyframe = 0;
         }
+    }
+
+    /// How many keyframes are kept (for measurements and tests).
+    pub fn keyframe_count(&self) -> usize {
+        self.keyframes.len()
     }
 }
 

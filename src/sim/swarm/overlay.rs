@@ -47,10 +47,13 @@ fn ip_text(ip: u32) -> String {
 
 /// A stable 25-character base-36 ID made from `seed` (the ingress network's, from the
 /// cluster's ID, so it needs no randomness).
+/// The length of a derived network ID (SwarmKit's IDs are 25 base-36 characters).
+const INGRESS_ID_LEN: usize = 25;
+
 fn derived_id(seed: &str) -> String {
     const DIGITS: &[u8] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    (0..25)
+    (0..INGRESS_ID_LEN)
         .map(|i| {
             for b in seed.bytes().chain([i as u8]) {
                 h ^= u64::from(b);
@@ -85,6 +88,23 @@ pub fn networks(world: &World) -> Vec<SwarmNetwork> {
 
 /// A swarm network by name, full ID or unique ID prefix.
 pub fn find(world: &World, reference: &str) -> Option<SwarmNetwork> {
+    // A name is the common case, on the data path of every request through the mesh or Traefik:
+    // answer it without deriving ingress's ID and cloning every network. Same answer as below:
+    // `ingress` comes first, and only a 25-character reference can be its ID.
+    let active = world.swarm.active();
+    if active && reference == INGRESS {
+        return ingress(world);
+    }
+    if reference.len() != INGRESS_ID_LEN
+        && let Some(n) = world
+            .swarm
+            .overlay
+            .networks
+            .values()
+            .find(|n| n.name == reference || n.id == reference)
+    {
+        return Some(n.clone());
+    }
     let all = networks(world);
     if let Some(n) = all
         .iter()
@@ -162,7 +182,12 @@ pub fn addr(world: &World, network: &str, owner: &str) -> Option<String> {
         .overlay
         .addrs
         .get(&(network.to_string(), owner.to_string()))?;
-    let subnet = find(world, network)?.subnet;
+    // `ingress` has a fixed subnet: no need to build it (this runs for every request).
+    let subnet = if network == INGRESS && world.swarm.active() {
+        INGRESS_SUBNET
+    } else {
+        find(world, network)?.subnet
+    };
     Some(ip_text(subnet.base + host))
 }
 
