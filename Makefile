@@ -16,7 +16,7 @@ WASM_TARGET := wasm32-unknown-unknown
 # Where `make site` writes the release site (`make site DIST=/tmp/other` leaves dist/ alone).
 DIST ?= dist
 
-.PHONY: help setup serve build test fmt-check lint unit site e2e screenshot bench bench-wasm size clean
+.PHONY: help setup serve build test fmt-check lint unit site e2e screenshot bench bench-backup bench-wasm size clean
 
 help:
 	@echo "make serve   build and serve the site at http://127.0.0.1:8080 (installs what is missing)"
@@ -24,9 +24,9 @@ help:
 	@echo "make build   release site into dist/"
 	@echo "make setup   install the toolchain only (scripts/setup.sh)"
 	@echo "parts of test: fmt-check lint unit site e2e"
-	@echo "make bench   the swarm at scale and the timeline's memory, natively (tests/swarm_bench.rs)"
-	@echo "make bench-wasm  the same in WebAssembly in headless Chromium (scripts/bench-wasm.sh)"
-	@echo "make size    the release wasm's size (gzip -9) and the bytes per crate and module (scripts/size.sh, needs twiggy)"
+	@echo "make bench   every budget in one table: size, scale, seek, load (scripts/bench.sh)"
+	@echo "make bench-wasm  the swarm benchmarks in WebAssembly in headless Chromium (scripts/bench-wasm.sh)"
+	@echo "make size    the release wasm's size (gzip -9), its difference from scripts/size-baseline.txt, the bytes per crate and module (scripts/size.sh, needs twiggy)"
 
 setup:
 	@bash scripts/setup.sh
@@ -73,12 +73,14 @@ site:
 e2e:
 	E2E_DIST=$(DIST) node tests/e2e/run.mjs
 
-# Benchmarks and memory measurements (not part of `make test`; they print figures and assert no
-# time): 1,000 nodes with an engine each, 30,000 tasks, 100 nodes killed; the bytes per node; the
-# bytes a 12-node timeline of 1,000 steps retains. One test at a time: they read one allocation
-# counter.
+# Benchmarks (not part of `make test`; they print figures and assert no time): every budget in one
+# table (scripts/bench.sh: size, the swarm at scale natively and in wasm, seeking natively and in
+# the built site with the CPU slowed 4x, load on a slow link). It builds dist/ when missing.
 bench:
-	cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture --test-threads=1
+	bash scripts/bench.sh
+
+# The nightly-backups month (`wait 30d`), natively: not a budget, a figure.
+bench-backup:
 	cargo test --release --no-default-features --test backup_bench -- --ignored --nocapture
 
 bench-wasm:

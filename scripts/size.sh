@@ -6,6 +6,8 @@
 #                              twiggy over target/wasm32-unknown-unknown/release/dockyard.wasm
 #                              (the module before wasm-opt: it keeps the function names)
 #   scripts/size.sh -n 40      also the 40 largest functions
+#   scripts/size.sh --save     store this build's gzip -9 figure in scripts/size-baseline.txt (commit
+#                              it with the change that set it): every run prints the difference from it
 #
 # Needs `make build` first (it builds dist/ when it is missing) and twiggy
 # (`cargo install twiggy --locked`). A function is counted under the crate its demangled name
@@ -16,15 +18,28 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
 top=0
+save=0
 if [[ "${1:-}" == "-n" ]]; then
     top="${2:?-n needs a number}"
+elif [[ "${1:-}" == "--save" ]]; then
+    save=1
 fi
+baseline_file="scripts/size-baseline.txt"
 
 [[ -d dist ]] || make --no-print-directory build >/dev/null
 shipped="$(ls dist/*.wasm | head -n1)"
 printf 'shipped wasm  %s\n' "$shipped"
 printf '  raw         %9d bytes\n' "$(wc -c <"$shipped")"
-printf '  gzip -9     %9d bytes\n' "$(gzip -9 -c "$shipped" | wc -c)"
+gzipped="$(gzip -9 -c "$shipped" | wc -c)"
+printf '  gzip -9     %9d bytes (budget 800000)\n' "$gzipped"
+if [[ -f "$baseline_file" ]]; then
+    read -r baseline baseline_what <"$baseline_file"
+    printf '  difference  %+9d bytes from the stored %d (%s)\n' "$((gzipped - baseline))" "$baseline" "$baseline_what"
+fi
+if [[ $save == 1 ]]; then
+    echo "$gzipped $(git rev-parse --short HEAD 2>/dev/null || echo unknown) $(date -u +%F)" >"$baseline_file"
+    echo "  stored in $baseline_file"
+fi
 
 named="target/wasm32-unknown-unknown/release/dockyard.wasm"
 if ! command -v twiggy >/dev/null; then

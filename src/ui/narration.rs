@@ -6,6 +6,10 @@
 //! line is no longer shown. The end of an untouched scenario is marked, so steps run past it
 //! (scheduled events the reader stepped into with →) read as extra, after the conclusion. A
 //! command typed after `ssh node-2` is titled as its prompt read: `node-2 $ docker ps`.
+//!
+//! A long run (a practice mission is 1,500 steps, 9,000 elements) is shown as a window of
+//! [`WINDOW_STEPS`] steps either side of the current one, with a button for the rest: redrawing
+//! and restyling every entry on each seek cost a desktop browser about 300 ms.
 
 use std::rc::Rc;
 
@@ -124,6 +128,45 @@ fn note_when(before: usize, cursor: usize) -> &'static str {
     }
 }
 
+/// How many steps either side of the current one the list shows until the reader asks for all.
+pub const WINDOW_STEPS: usize = 40;
+
+/// The step an item sits at: a note and the end mark sit just before the step they precede.
+fn position(item: &Item) -> usize {
+    match item {
+        Item::Start { .. } => 0,
+        Item::Note { before, .. } => *before,
+        Item::Step { k, .. } => *k,
+        Item::End { after } => after + 1,
+    }
+}
+
+fn step_count(items: &[Item]) -> usize {
+    items
+        .iter()
+        .filter(|i| matches!(i, Item::Step { .. }))
+        .count()
+}
+
+/// The positions shown: everything for a short run or once the reader asked for all, otherwise
+/// [`WINDOW_STEPS`] either side of the cursor.
+fn window(items: &[Item], cursor: usize, show_all: bool) -> (usize, usize) {
+    if show_all || step_count(items) <= 2 * WINDOW_STEPS + 1 {
+        (0, usize::MAX)
+    } else {
+        (cursor.saturating_sub(WINDOW_STEPS), cursor + WINDOW_STEPS)
+    }
+}
+
+/// The row that stands for the steps outside the window: pressing it shows them all.
+fn more_button(what: String, testid: &'static str, show_all: UseStateHandle<bool>) -> Html {
+    html! {
+        <li key={testid} class="note window-more" data-testid={testid}>
+            <button onclick={Callback::from(move |_: MouseEvent| show_all.set(true))}>{what}</button>
+        </li>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     pub items: Rc<Vec<Item>>,
@@ -134,6 +177,7 @@ pub struct NarrationProps {
 #[function_component(Narration)]
 pub fn narration(props: &NarrationProps) -> Html {
     let list_ref = use_node_ref();
+    let show_all = use_state(|| false);
     {
         let list_ref = list_ref.clone();
         use_effect_with((props.cursor, props.items.len()), move |_| {
@@ -159,7 +203,12 @@ pub fn narration(props: &NarrationProps) -> Html {
             _ => None,
         })
         .unwrap_or_else(|| "start".to_string());
-    let entries = props.items.iter().map(|item| match item {
+    let (lo, hi) = window(&props.items, cursor, *show_all);
+    let steps = step_count(&props.items);
+    let earlier = lo.saturating_sub(1);
+    let later = steps.saturating_sub(hi);
+    let show = |what: String, testid: &'static str| more_button(what, testid, show_all.clone());
+    let entries = props.items.iter().filter(|i| (lo..=hi).contains(&position(i))).map(|item| match item {
         Item::Start { .. } => Html::default(),
         Item::Note { before, lines } => html! {
             <li key={format!("note-{before}")} class={classes!("note", note_when(*before, cursor))}>
@@ -210,7 +259,9 @@ pub fn narration(props: &NarrationProps) -> Html {
                         <span class="entry-title">{start}</span>
                     </button>
                 </li>
+                if earlier > 0 { { show(format!("… {earlier} earlier steps: show all"), "narration-earlier") } }
                 { for entries }
+                if later > 0 { { show(format!("… {later} later steps: show all"), "narration-later") } }
             </ol>
         </div>
     }
@@ -230,6 +281,39 @@ mod tests {
                 _ => None,
             })
             .collect()
+    }
+
+    #[test]
+    fn a_long_run_shows_a_window_around_the_cursor_until_asked_for_all() {
+        let steps = |n: usize| -> Vec<Item> {
+            (1..=n)
+                .map(|k| Item::Step {
+                    k,
+                    clock: String::new(),
+                    title: String::new(),
+                    lines: Vec::new(),
+                    error: false,
+                    yours: false,
+                })
+                .collect()
+        };
+        let short = steps(2 * WINDOW_STEPS + 1);
+        assert_eq!(window(&short, 0, false), (0, usize::MAX));
+        let long = steps(1500);
+        assert_eq!(
+            window(&long, 700, false),
+            (700 - WINDOW_STEPS, 700 + WINDOW_STEPS)
+        );
+        assert_eq!(window(&long, 3, false), (0, 3 + WINDOW_STEPS));
+        assert_eq!(window(&long, 700, true), (0, usize::MAX));
+        assert_eq!(position(&Item::End { after: 9 }), 10);
+        assert_eq!(
+            position(&Item::Note {
+                before: 4,
+                lines: Vec::new()
+            }),
+            4
+        );
     }
 
     #[test]

@@ -1074,6 +1074,35 @@ const cases = [
     },
   },
   {
+    name: 'a long run\'s narration shows the steps around the current one, and all of them on request; the current entry is in it after a seek',
+    async run(s) {
+      await s.open({ page: 'disk-full-logs' }, tid('step-label'));
+      const total = Number(STEP_LABEL.exec(await s.text(tid('step-label')))[2]);
+      check(total > 81, `the disk-full scenario is only ${total} steps: pick a longer one for this case`);
+      const seekTo = async (k) => {
+        await s.locator(tid('scrubber')).first().evaluate((el, k) => {
+          el.value = String(k);
+          el.dispatchEvent(new Event('input', { bubbles: true }));
+        }, k);
+        await until(async () => Number(STEP_LABEL.exec(await s.text(tid('step-label')))[1]) === k, `the stepper did not reach step ${k}`);
+      };
+      const shown = () => s.locator(tid('narration-entry')).evaluateAll((els) => els.map((e) => Number(e.dataset.step)));
+      const middle = Math.floor(total / 2);
+      await seekTo(middle);
+      let steps = await shown();
+      check(steps.length <= 81, `${steps.length} narration entries shown of ${total}`);
+      check(steps.includes(middle) && steps.includes(middle - 40) && steps.includes(middle + 40), `the window around ${middle}: ${steps[0]}…${steps[steps.length - 1]}`);
+      check((await s.locator(`${tid('narration-entry')}[aria-current="step"]`).count()) === 1, 'no current entry');
+      check(/earlier steps/.test(await s.text(tid('narration-earlier'))), 'no button for the earlier steps');
+      check(/later steps/.test(await s.text(tid('narration-later'))), 'no button for the later steps');
+      await seekTo(total);
+      check((await shown()).includes(total), 'the last step is not shown after seeking to the end');
+      await s.locator(`${tid('narration-earlier')} button`).click();
+      await until(async () => (await shown()).length === total, 'show all did not show every step');
+      checkEq(await s.locator(tid('narration-earlier')).count(), 0, 'the earlier-steps button after show all');
+    },
+  },
+  {
     name: 'switching scenario after typing asks first; cancel keeps the scenario and the command, OK switches',
     async run(s) {
       await openLifecycle(s);
