@@ -76,7 +76,8 @@ e2e:
 # Benchmarks and memory measurements (not part of `make test`; they print figures and assert no
 # time): 1,000 nodes with an engine each, 30,000 tasks, 100 nodes killed; the bytes per node; the
 # bytes a 12-node timeline of 1,000 steps retains. One test at a time: they read one allocation
-# counter.
+# counter. Each figure is also a `BENCH name=… value=…` line, the same names natively and in wasm
+# (`make bench 2>&1 | grep ^BENCH`).
 bench:
 	cargo test --release --no-default-features --test swarm_bench -- --ignored --nocapture --test-threads=1
 	cargo test --release --no-default-features --test backup_bench -- --ignored --nocapture
