@@ -33,6 +33,13 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+// In the browser, printing goes to the console the runner shows (a macro applies only to the code
+// after it, so this comes first).
+#[cfg(target_arch = "wasm32")]
+macro_rules! println {
+    ($($t:tt)*) => { wasm_bindgen_test::console_log!($($t)*) };
+}
+
 /// Every allocation of this test binary goes through here, so a test can read how many bytes
 /// are live (allocated and not yet freed) before and after building something.
 struct Counting;
@@ -149,11 +156,6 @@ impl std::fmt::Debug for Elapsed {
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-#[cfg(target_arch = "wasm32")]
-macro_rules! println {
-    ($($t:tt)*) => { wasm_bindgen_test::console_log!($($t)*) };
-}
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
