@@ -12,6 +12,11 @@
 //!   records, current world) retains after 1,000 steps of a 12-node lab (3 managers, 9 workers)
 //!   with services, traffic, node kills, rolling updates and scaling.
 //!
+//! Each figure is printed twice: a labelled line for a person, then `BENCH name=… value=…` (the
+//! unit is the name's suffix: `_ms`, `_bytes`) for a script, with the same names natively and in
+//! WebAssembly, so the two runs can be put side by side. The scale budget is
+//! `scale_kill100_place_ms` (≤ 30 ms natively, wasm within 2× of that).
+//!
 //! Natively, in release: `make bench` (`cargo test --release --no-default-features --test
 //! swarm_bench -- --ignored --nocapture --test-threads=1`); in WebAssembly in headless
 //! Chromium: `make bench-wasm` (`scripts/bench-wasm.sh`). Wall-clock time is measured here
@@ -27,6 +32,13 @@ use dockyard::sim::{Fault, Input, Timeline, World, step};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+// In the browser, printing goes to the console the runner shows (a macro applies only to the code
+// after it, so this comes first).
+#[cfg(target_arch = "wasm32")]
+macro_rules! println {
+    ($($t:tt)*) => { wasm_bindgen_test::console_log!($($t)*) };
+}
 
 /// Every allocation of this test binary goes through here, so a test can read how many bytes
 /// are live (allocated and not yet freed) before and after building something.
@@ -86,6 +98,18 @@ fn take_peak() -> usize {
 /// thread count.
 static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
+/// A figure for a person (`label: value unit`) and the same for a script
+/// (`BENCH name=… value=…`): `make bench` and `make bench-wasm` print the same names.
+fn figure(label: &str, name: &str, value: f64) {
+    let (text, unit) = if name.ends_with("_ms") {
+        (format!("{value:.1}"), " ms")
+    } else {
+        (format!("{value:.0}"), " bytes")
+    };
+    println!("  {label}: {text}{unit}");
+    println!("BENCH name={name} value={text}");
+}
+
 fn mb(bytes: usize) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)
 }
@@ -132,11 +156,6 @@ impl std::fmt::Debug for Elapsed {
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
-
-#[cfg(target_arch = "wasm32")]
-macro_rules! println {
-    ($($t:tt)*) => { wasm_bindgen_test::console_log!($($t)*) };
-}
 
 #[cfg(target_arch = "wasm32")]
 #[wasm_bindgen_test::wasm_bindgen_test]
@@ -240,10 +259,70 @@ impl Cluster {
     }
 }
 
+/// The reconcile benchmark's runs: each builds the cluster afresh; the figures are the medians
+/// (one run on a shared machine can be off by half).
+const ROUNDS: usize = 5;
+
+/// The median of `values` (sorted here), and the spread as `min..max`.
+fn median(values: &mut [f64]) -> (f64, String) {
+    dockyard::sim::order::sort_by(values, f64::total_cmp);
+    let spread = format!("{:.1}..{:.1} ms", values[0], values[values.len() - 1]);
+    (values[values.len() / 2], spread)
+}
+
 #[test]
 #[ignore]
 fn reconcile_1000_nodes_30000_tasks_then_kill_100() {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let runs: Vec<ReconcileRun> = (0..ROUNDS).map(|_| reconcile_run()).collect();
+    let pick = |f: fn(&ReconcileRun) -> f64| median(&mut runs.iter().map(f).collect::<Vec<_>>());
+    let (failover, failover_spread) = pick(|r| r.failover_ms);
+    let (initial, initial_spread) = pick(|r| r.initial_ms);
+    let (settle, settle_spread) = pick(|r| r.settle_ms);
+    println!("  the medians of {ROUNDS} runs (min..max):");
+    println!("    kill 100 nodes, reconcile + place: {failover_spread}");
+    println!("    initial reconcile + place:         {initial_spread}");
+    println!("    steady-state reconcile:            {settle_spread}");
+    figure(
+        "kill 100 nodes, reconcile + place the replacements (the scale budget: <= 30 ms natively)",
+        "scale_kill100_place_ms",
+        failover,
+    );
+    figure(
+        "initial reconcile + place 30000 tasks",
+        "scale_initial_place_ms",
+        initial,
+    );
+    figure(
+        "steady-state reconcile (no change)",
+        "scale_steady_reconcile_ms",
+        settle,
+    );
+    figure(
+        "memory per node, as the scheduler sees it (NodeInfo, its key, the specs)",
+        "scale_reconcile_bytes_per_node",
+        runs[0].bytes_per_node,
+    );
+    figure(
+        "memory per task, in the store (Task, the node's counts)",
+        "scale_reconcile_bytes_per_task",
+        runs[0].bytes_per_task,
+    );
+}
+
+/// What one run of the reconcile benchmark measured.
+struct ReconcileRun {
+    initial_ms: f64,
+    failover_ms: f64,
+    settle_ms: f64,
+    bytes_per_node: f64,
+    bytes_per_task: f64,
+}
+
+/// 1,000 nodes, 100 services × 300 replicas placed, 100 nodes down, every replacement placed,
+/// then a pass that must change nothing; prints what it saw and returns the figures.
+fn reconcile_run() -> ReconcileRun {
+    let before = live_bytes();
     let t0 = Instant::now();
     let nodes: BTreeMap<String, NodeInfo> = (0..NODES)
         .map(|i| {
@@ -277,10 +356,12 @@ fn reconcile_1000_nodes_30000_tasks_then_kill_100() {
         now_ms: 0,
     };
     let setup = t0.elapsed();
+    let empty_bytes = live_bytes() - before;
 
     let t1 = Instant::now();
     let (actions, placed, pending) = c.reconcile_all();
     let initial = t1.elapsed();
+    let full_bytes = live_bytes() - before;
     assert_eq!(placed, SERVICES * REPLICAS as usize);
     assert_eq!(pending, 0);
     let max_per_node = c.nodes.values().map(|n| n.total_tasks).max().unwrap();
@@ -331,6 +412,13 @@ fn reconcile_1000_nodes_30000_tasks_then_kill_100() {
         },
         c.nodes.values().map(|n| n.total_tasks).max().unwrap()
     );
+    ReconcileRun {
+        initial_ms: initial.0,
+        failover_ms: failover.0,
+        settle_ms: settle.0,
+        bytes_per_node: empty_bytes as f64 / NODES as f64,
+        bytes_per_task: (full_bytes - empty_bytes) as f64 / placed as f64,
+    }
 }
 
 /// Tasks wanted running that run on a machine that is on.
@@ -476,6 +564,31 @@ fn world_1000_engines_30000_tasks_then_kill_100() {
         "  total, kill to all running:         {:?}",
         Elapsed(kill.0 + placed.0 + running.0)
     );
+    figure(
+        "whole world: nodes Down + every replacement placed (100 steps)",
+        "scale_world_kill100_place_ms",
+        placed.0,
+    );
+    figure(
+        "whole world: 100 kills until every replacement runs",
+        "scale_world_kill_to_running_ms",
+        kill.0 + placed.0 + running.0,
+    );
+    figure(
+        "whole world: World::clone at 30000 tasks",
+        "scale_world_clone_ms",
+        clone.0,
+    );
+    figure(
+        "memory per node of the formed swarm (node, machine, engine, disk)",
+        "scale_world_bytes_per_node",
+        empty_bytes as f64 / NODES as f64,
+    );
+    figure(
+        "memory per task (the task and its container on its node's engine)",
+        "scale_world_bytes_per_task",
+        (full_bytes - empty_bytes) as f64 / total as f64,
+    );
 }
 
 /// 3 managers and 9 workers, stepped to 1,000 steps the way a reader plays: services and a
@@ -580,6 +693,11 @@ fn timeline_12_nodes_1000_steps_memory() {
     println!(
         "  wasm linear memory now: {} (the page's high-water mark, the tests before included)",
         mb(core::arch::wasm32::memory_size::<0>() * 65_536)
+    );
+    figure(
+        "the timeline retains",
+        "timeline_1000_steps_retained_bytes",
+        retained as f64,
     );
     assert!(timeline.len() >= STEPS);
 }

@@ -292,9 +292,17 @@ pub fn power_off(world: &mut World, host: &str) {
     // The terminal's own waits are not this machine's business.
     world.shell.waiting = waiting;
     observe_all(world);
-    for i in 0..world.swarm.tasks.len() {
-        if hostname_of(world, &world.swarm.tasks[i]).as_deref() == Some(host) {
-            world.swarm.tasks[i].due_ms = None;
+    // The tasks whose node is this machine (compared by node ID: no hostname copied per task).
+    let ids: Vec<String> = world
+        .swarm
+        .nodes
+        .values()
+        .filter(|n| n.hostname == host)
+        .map(|n| n.id.clone())
+        .collect();
+    for t in &mut world.swarm.tasks {
+        if t.node_id.as_ref().is_some_and(|n| ids.contains(n)) {
+            t.due_ms = None;
         }
     }
 }
@@ -333,14 +341,22 @@ pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
 }
 
 /// Copies each task's container state (up or not) from its node's engine.
+/// Reads first, then writes (a task's `container_up` is not what `seen` reads), so no hostname
+/// is copied per task: at 30,000 tasks this runs on every machine power-off.
 pub(crate) fn observe_all(world: &mut World) {
-    for i in 0..world.swarm.tasks.len() {
-        let t = &world.swarm.tasks[i];
-        if t.container.is_none() {
-            continue;
-        }
-        let up =
-            hostname_of(world, t).is_some_and(|h| matches!(seen(world, &h, t), Seen::Up { .. }));
+    let swarm = &world.swarm;
+    let up: Vec<(usize, bool)> = swarm
+        .tasks
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.container.is_some())
+        .map(|(i, t)| {
+            let node = t.node_id.as_ref().and_then(|id| swarm.nodes.get(id));
+            let up = node.is_some_and(|n| matches!(seen(world, &n.hostname, t), Seen::Up { .. }));
+            (i, up)
+        })
+        .collect();
+    for (i, up) in up {
         world.swarm.tasks[i].container_up = up;
     }
 }

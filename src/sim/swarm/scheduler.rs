@@ -27,7 +27,8 @@
 //! A leaf: pure functions over node and task descriptions (it imports only `node` and `order`).
 
 use crate::sim::swarm::node::{Availability, NodeStatus, Role};
-use std::collections::{BTreeMap, BTreeSet};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap};
 
 /// A node as the scheduler sees it: its spec, its description and what it already runs.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -487,6 +488,11 @@ pub fn place_on(node: &NodeInfo, spec: &TaskSpec, service_id: &str) -> Result<()
 /// Place `count` tasks of one service, one after the other, counting each placement on its node
 /// (`add_task`) so the next one sees it. Returns one result per task, in order; once no node
 /// can take a task, every remaining task gets the same reason. O(nodes + count·log nodes).
+///
+/// Fast at scale because a reconcile calls it for every service, most often with nothing or a
+/// few tasks to place among a thousand nodes: no work at all for `count == 0`, and the nodes that
+/// pass go into a binary heap built in one O(n) pass (not n ordered inserts). The heap pops in
+/// exactly the spread order (its keys are unique: they end with the node's index in ID order).
 pub fn place_batch(
     nodes: &mut BTreeMap<String, NodeInfo>,
     spec: &TaskSpec,
@@ -494,22 +500,30 @@ pub fn place_batch(
     count: usize,
 ) -> Vec<Result<String, NoSuitableNode>> {
     let mut results = Vec::with_capacity(count);
-    let mut list: Vec<&mut NodeInfo> = nodes.values_mut().collect();
-    let mut ready: BTreeSet<(u64, u64, usize)> = BTreeSet::new();
-    for (i, node) in list.iter().enumerate() {
-        if first_failing_filter(node, spec, service_id).is_none() {
-            ready.insert((node.tasks_of(service_id), node.total_tasks, i));
-        }
+    if count == 0 {
+        return results;
     }
+    let mut list: Vec<&mut NodeInfo> = nodes.values_mut().collect();
+    let mut ready: BinaryHeap<Reverse<(u64, u64, usize)>> = list
+        .iter()
+        .enumerate()
+        .filter(|(_, node)| first_failing_filter(node, spec, service_id).is_none())
+        .map(|(i, node)| Reverse((node.tasks_of(service_id), node.total_tasks, i)))
+        .collect::<Vec<_>>()
+        .into();
     while results.len() < count {
-        let Some(first) = ready.pop_first() else {
+        let Some(Reverse(first)) = ready.pop() else {
             break;
         };
         let node = &mut list[first.2];
         node.add_task(service_id, spec);
         results.push(Ok(node.id.clone()));
         if first_failing_filter(node, spec, service_id).is_none() {
-            ready.insert((node.tasks_of(service_id), node.total_tasks, first.2));
+            ready.push(Reverse((
+                node.tasks_of(service_id),
+                node.total_tasks,
+                first.2,
+            )));
         }
     }
     if results.len() < count {
