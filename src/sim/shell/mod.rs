@@ -9,7 +9,7 @@
 //!
 //! One file per job: this one takes a line (or a fault, or a `wait`) and dispatches it by
 //! program, after bash's `$(…)` substitution and quoting; redirect.rs takes here-documents and
-//! `>`/`>>` out of the words; faults.rs applies a `! fault`; docker.rs routes a `docker …` line
+//! `>`/`>>` out of the words; vocabulary.rs gathers every CLI's command table; faults.rs applies a `! fault`; docker.rs routes a `docker …` line
 //! to its family (containers.rs, inspect.rs, exec.rs, or a model under src/sim/docker/ and
 //! src/sim/swarm/); curl.rs is `curl` on the host; tools.rs is `sleep` and `help`.
 
@@ -21,6 +21,7 @@ mod faults;
 mod inspect;
 mod redirect;
 mod tools;
+pub mod vocabulary;
 
 pub(crate) use docker::docker;
 pub(crate) use exec::{ExecRequest, exec_in};
