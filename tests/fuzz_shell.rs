@@ -97,6 +97,24 @@ const VALUES: &[&str] = &[
     "1.5",
     "2g",
     "0.001",
+    // Extremes: saturating casts, sums and products of sizes and durations.
+    "18446744073709551615",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "4294967296",
+    "99999999T",
+    "1e6",
+    "1e308",
+    "99999999999h",
+    "2562047h",
+    "1e20s",
+    "-5s",
+    "65535",
+    "65536",
+    "0:0",
+    "1-65535:80",
+    "80-81:80-82",
+    "8080-8070:80",
     "always",
     "on-failure:3",
     "unless-stopped",
@@ -793,9 +811,27 @@ fn may_keep_state(line: &str) -> bool {
 }
 
 /// Types one generated line (or applies a fault) and checks the promises.
+///
+/// The refusal is judged on `shell::on_input` itself, on a copy: the step that carries the line
+/// also runs the kernel's after-step passes (a `docker compose` job waiting from an earlier
+/// line moves on, logs are synced), which change the world whatever the line did.
 fn apply(world: &mut World, vocab: &Vocabulary, t: &Typed) -> Result<(), TestCaseError> {
     let (text, is_fault) = vocab.input(t);
-    let before = world.clone();
+    if !is_fault && !may_keep_state(&text) {
+        let mut trial = world.clone();
+        let mut rec = dockyard::sim::Record::new(trial.now_ms);
+        dockyard::sim::shell::on_input(&mut trial, Input::Command(text.clone()), &mut rec);
+        if rec.error {
+            prop_assert!(
+                trial.engine == world.engine
+                    && trial.fs == world.fs
+                    && trial.swarm == world.swarm
+                    && trial.shell.env == world.shell.env,
+                "{text:?} was refused but changed the world:\n{}",
+                rec.terminal_text()
+            );
+        }
+    }
     let record = if is_fault {
         match Fault::parse(&text) {
             Ok(fault) => testkit::submit(world, Input::Fault(fault)),
@@ -809,16 +845,6 @@ fn apply(world: &mut World, vocab: &Vocabulary, t: &Typed) -> Result<(), TestCas
         // What the generator makes and how the terminal answers, to judge the strategies.
         let answer = record.terminal_text();
         println!("{text:?}\n    -> {:?}", answer.lines().nth(1).unwrap_or(""));
-    }
-    if record.error && !is_fault && !may_keep_state(&text) {
-        prop_assert!(
-            world.engine == before.engine
-                && world.fs == before.fs
-                && world.swarm == before.swarm
-                && world.shell.env == before.shell.env,
-            "{text:?} was refused but changed the world:\n{}",
-            record.terminal_text()
-        );
     }
     for _ in 0..t.steps_after {
         if dockyard::sim::step(world).is_none() {
@@ -840,6 +866,9 @@ fn run_lines(default_cases: u32, name: &str, max_lines: usize) {
         prop::collection::vec(typed(), 1..=max_lines),
     );
     let result = runner.run(&strategy, |(scene, lines)| {
+        if fuzz_support::out_of_time() {
+            return Ok(());
+        }
         let watch = Watch::start();
         let (_, start) = scene.get(&scenes);
         let mut world = start.clone();
@@ -859,7 +888,7 @@ fn run_lines(default_cases: u32, name: &str, max_lines: usize) {
 /// few per case, on every scene.
 #[test]
 fn fuzz_terminal_lines() {
-    run_lines(160, "terminal lines", 4);
+    run_lines(400, "terminal lines", 4);
 }
 
 /// The line parser alone: arbitrary text made of shell syntax and real words, on free play
@@ -908,6 +937,9 @@ fn fuzz_line_parser_on_raw_text() {
     let mut runner = TestRunner::new(cfg);
     let strategy = prop::collection::vec((select(pieces), any::<bool>()), 0..16);
     let result = runner.run(&strategy, |parts| {
+        if fuzz_support::out_of_time() {
+            return Ok(());
+        }
         let watch = Watch::start();
         let line: String = parts
             .iter()
@@ -923,4 +955,49 @@ fn fuzz_line_parser_on_raw_text() {
         panic!("line parser: {e}");
     }
     report("line parser (raw text)", cases);
+}
+
+/// Found by `fuzz_terminal_lines` (release, 2026-12-06): a shipped scenario's line, then a line
+/// Docker refuses (`docker volume inspect web`). The step of the refused line also runs the
+/// kernel's after-step passes (a waiting `docker compose` job moves on), so the refusal is judged
+/// where the product makes its promise: `shell::on_input` puts the world back.
+#[test]
+fn a_refused_line_changes_nothing_whatever_ran_before() {
+    let vocab = Vocabulary::new();
+    let mut start = World::new(7);
+    start.fs.seed_project("node-app").expect("template");
+    for line in &vocab.corpus {
+        let mut world = start.clone();
+        testkit::type_line(&mut world, line);
+        let before = world.clone();
+        let mut rec = dockyard::sim::Record::new(world.now_ms);
+        dockyard::sim::shell::on_input(
+            &mut world,
+            Input::Command("docker volume inspect web".into()),
+            &mut rec,
+        );
+        assert!(rec.error, "after {line:?}: {}", rec.terminal_text());
+        assert!(
+            world.engine == before.engine
+                && world.fs == before.fs
+                && world.swarm == before.swarm
+                && world.shell.env == before.shell.env,
+            "after {line:?} the refusal changed the world"
+        );
+    }
+}
+
+/// The same finding as the site sees it: after a `sudo` line, a refused command is a refusal
+/// (it does not become a step that throws the scenario's future away).
+#[test]
+fn a_refused_command_after_sudo_is_not_a_step() {
+    let mut run = Run::sandbox(1);
+    run.submit(Input::Command("sudo mkdir -p /mnt/backup".into()));
+    let refused = run.refusal(&Input::Command("docker volume inspect web".into()));
+    let record = refused.expect("a refusal, not a step");
+    assert!(
+        record
+            .terminal_text()
+            .contains("Error response from daemon: get web: no such volume")
+    );
 }

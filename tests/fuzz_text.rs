@@ -196,7 +196,7 @@ fn transcript(setup: &Index, titled: bool, lines: &[TLine]) -> String {
 /// a scenario from a link is (`Run::play_capped` with the link's step budget).
 #[test]
 fn fuzz_transcripts_from_the_grammar() {
-    run("transcripts from the grammar", 60, |runner| {
+    run("transcripts from the grammar", 150, |runner| {
         runner
             .run(
                 &(
@@ -205,6 +205,9 @@ fn fuzz_transcripts_from_the_grammar() {
                     prop::collection::vec(tline(), 0..10),
                 ),
                 |(setup, titled, lines)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let text = transcript(&setup, titled, &lines);
                     let parsed = Scenario::parse(&text);
@@ -247,6 +250,9 @@ fn fuzz_shipped_transcripts_mutated() {
             .run(
                 &(any::<Index>(), prop::collection::vec(mutation(), 1..5)),
                 |(which, ms)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let text = mutate_all(which.get(SCENARIOS).text, &ms);
                     let _ = Scenario::parse(&text);
@@ -328,6 +334,9 @@ fn fuzz_url_queries() {
             .run(
                 &(query(), prop::collection::vec(mutation(), 0..4)),
                 |(q, ms)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let written = url::serialize(&q);
                     let read = url::parse(&written);
@@ -395,6 +404,9 @@ fn fuzz_url_raw_strings() {
             .run(
                 &(prop::collection::vec(piece, 0..40), 0usize..400),
                 |(parts, repeat)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let text = parts.concat();
                     let many = format!("{}{text}", "in=1$docker%20ps&".repeat(repeat));
@@ -520,6 +532,9 @@ fn fuzz_link_codes() {
             .run(
                 &(text, breakage(), upload(), breakage()),
                 |(text, b, up, b2)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     match link::pack(&text) {
                         Ok(code) => {
@@ -564,6 +579,9 @@ fn fuzz_link_bombs_and_garbage() {
             .run(
                 &(1usize..64, any::<u8>(), "[A-Za-z0-9_-]{0,400}"),
                 |(kib_per_unit, byte, garbage)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     // One repeated byte compresses about a thousand times.
                     let big = vec![byte; link::MAX_TEXT_BYTES / 64 * kib_per_unit + 1];
@@ -734,6 +752,9 @@ fn fuzz_traefik_rules() {
                     request(),
                 ),
                 |(e, ms, req)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let text = mutate_all(&rule_text(&e), &ms);
                     if let Ok(r) = rule::parse(&text) {
@@ -801,6 +822,9 @@ fn fuzz_traefik_regexps() {
                     0usize..2000,
                 ),
                 |(parts, text, repeat)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let pattern = parts.concat();
                     if let Ok(re) = regexp::Regexp::compile(&pattern) {
@@ -880,6 +904,9 @@ fn fuzz_traefik_labels() {
                     ),
                 ),
                 |(labels, urls)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let labels: std::collections::BTreeMap<String, String> = labels
                         .iter()
@@ -939,6 +966,9 @@ fn fuzz_traefik_static_config() {
                     prop::collection::vec(mutation(), 0..3),
                 ),
                 |(flags, ms)| {
+                    if fuzz_support::out_of_time() {
+                        return Ok(());
+                    }
                     let watch = Watch::start();
                     let args: Vec<String> = flags.iter().map(|f| f.to_string()).collect();
                     let _ = static_config::from_flags(&args);

@@ -47,21 +47,57 @@ pub struct Watch {
 
 thread_local! {
     static SLOWEST: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+    /// Cases run to the end in this property (a case skipped by the time budget is not).
+    static RUN: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    /// When this thread's property started, for the time budget and the report.
+    static STARTED: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+    /// When the last case that ran finished (the rate leaves out the skipped cases' generation).
+    static LAST_END: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
+}
+
+// The stopwatch is the test's own, outside the simulation (which never reads the clock).
+#[allow(clippy::disallowed_methods)]
+fn now() -> std::time::Instant {
+    std::time::Instant::now()
+}
+
+/// `FUZZ_SECS=N`: each property stops running cases after N seconds (the remaining cases pass
+/// without running), so a long run can be given a time budget instead of a case count; the
+/// report says how many cases ran.
+pub fn out_of_time() -> bool {
+    let Some(budget) = std::env::var("FUZZ_SECS")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+    else {
+        return false;
+    };
+    let started = STARTED.with(|s| match s.get() {
+        Some(t) => t,
+        None => {
+            let t = now();
+            s.set(Some(t));
+            t
+        }
+    });
+    started.elapsed().as_secs_f64() > budget
 }
 
 impl Watch {
-    // The stopwatch is the test's own, outside the simulation (which never reads the clock).
-    #[allow(clippy::disallowed_methods)]
     pub fn start() -> Watch {
-        Watch {
-            started: std::time::Instant::now(),
-        }
+        STARTED.with(|s| {
+            if s.get().is_none() {
+                s.set(Some(now()));
+            }
+        });
+        Watch { started: now() }
     }
 
     /// Fails (as a proptest failure, so it shrinks) when the case took too long.
     pub fn check(self, what: &str) -> Result<(), TestCaseError> {
         let secs = self.started.elapsed().as_secs_f64();
         SLOWEST.with(|s| s.set(s.get().max(secs)));
+        RUN.with(|r| r.set(r.get() + 1));
+        LAST_END.with(|e| e.set(Some(now())));
         if secs > HANG_SECS {
             return Err(TestCaseError::fail(format!(
                 "hang: {what} took {secs:.1} s (limit {HANG_SECS} s)"
@@ -71,10 +107,21 @@ impl Watch {
     }
 }
 
-/// Prints the property's case count and its slowest case (seen with `--nocapture`).
+/// Prints the property's case count, its duration and rate, and its slowest case (seen with
+/// `--nocapture`).
 pub fn report(name: &str, cases: u32) {
     let slowest = SLOWEST.with(|s| s.replace(0.0));
-    println!("fuzz {name}: {cases} cases, 0 failures, slowest case {slowest:.3} s");
+    let run = RUN.with(|r| r.replace(0));
+    let started = STARTED.with(|s| s.take());
+    let ended = LAST_END.with(|e| e.take());
+    let secs = match (started, ended) {
+        (Some(s), Some(e)) => e.duration_since(s).as_secs_f64(),
+        _ => 0.0,
+    };
+    println!(
+        "fuzz {name}: {run} of {cases} cases run in {secs:.1} s ({:.0} cases/s), 0 failures, slowest case {slowest:.3} s",
+        run as f64 / secs.max(1e-9)
+    );
 }
 
 /// The world's invariants, checked explicitly so release runs check them too (debug builds also

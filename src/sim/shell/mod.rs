@@ -126,6 +126,15 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
 }
 
 pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let result = run_one(world, line, rec);
+    // `sudo` lasts one command: the next line (and a refused one, which must leave the world as
+    // it was) starts as the learner again. Found by tests/fuzz_shell.rs: after `sudo rm …`, a
+    // refused `docker volume inspect` reset the user and so "changed" the world.
+    world.fs.acting_uid = crate::sim::hostfs::LEARNER_UID;
+    result
+}
+
+fn run_one(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
     // A here-document's body follows the command's first line.
     let (first, body) = match line.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),
