@@ -13,6 +13,7 @@ pub mod pitfalls;
 pub mod play_cli;
 pub mod progress;
 pub mod run;
+pub mod url;
 pub mod yourfile;
 
 pub use catalogue::{PAGES, Page, SCENARIOS, ScenarioFile};

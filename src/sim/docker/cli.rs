@@ -316,7 +316,7 @@ pub(crate) const NETWORK_LS: Command = Command::docker(
 )
 .args(Arity::None);
 
-const SPECS: &[Command] = &[
+pub(crate) const SPECS: &[Command] = &[
     Command::docker(
         "docker export",
         "docker export [OPTIONS] CONTAINER",
@@ -763,7 +763,7 @@ fn canonical(words: &[String]) -> Option<(&'static str, usize)> {
 }
 
 /// `docker info`'s flags (docker/cli cli/command/system/info.go), for its help and mistakes.
-const INFO: Command = Command::docker(
+pub(crate) const INFO: Command = Command::docker(
     "docker info",
     "docker info [OPTIONS]",
     "Display system-wide information",

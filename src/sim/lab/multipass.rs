@@ -43,7 +43,7 @@ fn cli_error(message: impl Into<String>) -> DockerError {
 }
 
 /// The subcommands simulated, with their usage lines and flags (multipass `src/client/cli/cmd/`).
-const COMMANDS: &[Command] = &[
+pub(crate) const COMMANDS: &[Command] = &[
     Command::docker(
         "multipass launch",
         "multipass launch [options] [<image>]",

@@ -43,7 +43,7 @@ Use \"--help category\" to get an overview of all categories.
 For all options use the manual or \"--help all\".";
 
 /// curl's options that the simulation uses; the rest of curl's options are unknown to it.
-const CURL: Command = Command {
+pub(crate) const CURL: Command = Command {
     path: "curl",
     usage: "curl [options...] <url>",
     about: "",

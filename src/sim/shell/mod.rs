@@ -9,7 +9,7 @@
 //!
 //! One file per job: this one takes a line (or a fault, or a `wait`) and dispatches it by
 //! program, after bash's `$(…)` substitution and quoting; redirect.rs takes here-documents and
-//! `>`/`>>` out of the words; faults.rs applies a `! fault`; docker.rs routes a `docker …` line
+//! `>`/`>>` out of the words; vocabulary.rs gathers every CLI's command table; faults.rs applies a `! fault`; docker.rs routes a `docker …` line
 //! to its family (containers.rs, inspect.rs, exec.rs, or a model under src/sim/docker/ and
 //! src/sim/swarm/); curl.rs is `curl` on the host; tools.rs is `sleep` and `help`.
 
@@ -21,6 +21,7 @@ mod faults;
 mod inspect;
 mod redirect;
 mod tools;
+pub mod vocabulary;
 
 pub(crate) use docker::docker;
 pub(crate) use exec::{ExecRequest, exec_in};
@@ -125,6 +126,15 @@ pub fn on_wake(world: &mut World, rec: &mut Record) -> bool {
 }
 
 pub(crate) fn run_line(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
+    let result = run_one(world, line, rec);
+    // `sudo` lasts one command: the next line (and a refused one, which must leave the world as
+    // it was) starts as the learner again. Found by tests/fuzz_shell.rs: after `sudo rm …`, a
+    // refused `docker volume inspect` reset the user and so "changed" the world.
+    world.fs.acting_uid = crate::sim::hostfs::LEARNER_UID;
+    result
+}
+
+fn run_one(world: &mut World, line: &str, rec: &mut Record) -> Result<(), DockerError> {
     // A here-document's body follows the command's first line.
     let (first, body) = match line.split_once('\n') {
         Some((first, rest)) => (first, Some(rest)),

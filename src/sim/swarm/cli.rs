@@ -170,7 +170,7 @@ pub fn on_machine(
 // ---------------------------------------------------------------------------------------------
 // The command lines (docker/cli `cli/command/swarm`, `cli/command/node`)
 
-const INIT: Command = Command::docker(
+pub(crate) const INIT: Command = Command::docker(
     "docker swarm init",
     "docker swarm init [OPTIONS]",
     "Initialize a swarm",
@@ -196,7 +196,7 @@ const INIT: Command = Command::docker(
     ("task-history-limit", None),
 ]);
 
-const JOIN: Command = Command::docker(
+pub(crate) const JOIN: Command = Command::docker(
     "docker swarm join",
     "docker swarm join [OPTIONS] HOST:PORT",
     "Join a swarm as a node and/or manager",
@@ -210,7 +210,7 @@ const JOIN: Command = Command::docker(
 .args(Arity::Exactly(1))
 .not_simulated(&[("data-path-addr", None)]);
 
-const JOIN_TOKEN: Command = Command::docker(
+pub(crate) const JOIN_TOKEN: Command = Command::docker(
     "docker swarm join-token",
     "docker swarm join-token [OPTIONS] (worker|manager)",
     "Manage join tokens",
@@ -218,7 +218,7 @@ const JOIN_TOKEN: Command = Command::docker(
 )
 .args(Arity::Exactly(1));
 
-const LEAVE: Command = Command::docker(
+pub(crate) const LEAVE: Command = Command::docker(
     "docker swarm leave",
     "docker swarm leave [OPTIONS]",
     "Leave the swarm",
@@ -226,7 +226,7 @@ const LEAVE: Command = Command::docker(
 )
 .args(Arity::None);
 
-const NODE_LS: Command = Command::docker(
+pub(crate) const NODE_LS: Command = Command::docker(
     "docker node ls",
     "docker node ls [OPTIONS]",
     "List nodes in the swarm",
@@ -235,7 +235,7 @@ const NODE_LS: Command = Command::docker(
 .args(Arity::None)
 .not_simulated(&[("filter", Some('f')), ("format", None)]);
 
-const NODE_INSPECT: Command = Command::docker(
+pub(crate) const NODE_INSPECT: Command = Command::docker(
     "docker node inspect",
     "docker node inspect [OPTIONS] self|NODE [NODE...]",
     "Display detailed information on one or more nodes",
@@ -246,7 +246,7 @@ const NODE_INSPECT: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
-const NODE_PROMOTE: Command = Command::docker(
+pub(crate) const NODE_PROMOTE: Command = Command::docker(
     "docker node promote",
     "docker node promote NODE [NODE...]",
     "Promote one or more nodes to manager in the swarm",
@@ -254,7 +254,7 @@ const NODE_PROMOTE: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
-const NODE_DEMOTE: Command = Command::docker(
+pub(crate) const NODE_DEMOTE: Command = Command::docker(
     "docker node demote",
     "docker node demote NODE [NODE...]",
     "Demote one or more nodes from manager in the swarm",
@@ -262,7 +262,7 @@ const NODE_DEMOTE: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
-const NODE_UPDATE: Command = Command::docker(
+pub(crate) const NODE_UPDATE: Command = Command::docker(
     "docker node update",
     "docker node update [OPTIONS] NODE",
     "Update a node",
@@ -275,7 +275,7 @@ const NODE_UPDATE: Command = Command::docker(
 )
 .args(Arity::Exactly(1));
 
-const NODE_RM: Command = Command::docker(
+pub(crate) const NODE_RM: Command = Command::docker(
     "docker node rm",
     "docker node rm [OPTIONS] NODE [NODE...]",
     "Remove one or more nodes from the swarm",

@@ -26,7 +26,7 @@ use crate::sim::flags::{Arity, Command, Flag, Parsed};
 use crate::sim::hostfs::Entry;
 use crate::sim::{Record, World};
 
-const CREATE: Command = Command::docker(
+pub(crate) const CREATE: Command = Command::docker(
     "docker secret create",
     "docker secret create [OPTIONS] SECRET [file|-]",
     "Create a secret from a file or STDIN as content",
@@ -35,7 +35,7 @@ const CREATE: Command = Command::docker(
 .args(Arity::Between(1, 2))
 .not_simulated(&[("driver", Some('d')), ("template-driver", None)]);
 
-const LS: Command = Command::docker(
+pub(crate) const LS: Command = Command::docker(
     "docker secret ls",
     "docker secret ls [OPTIONS]",
     "List secrets",
@@ -47,7 +47,7 @@ const LS: Command = Command::docker(
 )
 .args(Arity::None);
 
-const INSPECT: Command = Command::docker(
+pub(crate) const INSPECT: Command = Command::docker(
     "docker secret inspect",
     "docker secret inspect [OPTIONS] SECRET [SECRET...]",
     "Display detailed information on one or more secrets",
@@ -58,7 +58,7 @@ const INSPECT: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
-const RM: Command = Command::docker(
+pub(crate) const RM: Command = Command::docker(
     "docker secret rm",
     "docker secret rm SECRET [SECRET...]",
     "Remove one or more secrets",

@@ -48,7 +48,7 @@ Commands:
 
 Run 'docker stack COMMAND --help' for more information on a command.";
 
-const DEPLOY: Command = Command::docker(
+pub(crate) const DEPLOY: Command = Command::docker(
     "docker stack deploy",
     "docker stack deploy [OPTIONS] STACK",
     "Deploy a new stack or update an existing stack",
@@ -63,7 +63,7 @@ const DEPLOY: Command = Command::docker(
 )
 .args(Arity::Exactly(1));
 
-const LS: Command = Command::docker(
+pub(crate) const LS: Command = Command::docker(
     "docker stack ls",
     "docker stack ls [OPTIONS]",
     "List stacks",
@@ -72,7 +72,7 @@ const LS: Command = Command::docker(
 .args(Arity::None)
 .not_simulated(&[("format", None)]);
 
-const SERVICES: Command = Command::docker(
+pub(crate) const SERVICES: Command = Command::docker(
     "docker stack services",
     "docker stack services [OPTIONS] STACK",
     "List the services in the stack",
@@ -81,7 +81,7 @@ const SERVICES: Command = Command::docker(
 .args(Arity::Exactly(1))
 .not_simulated(&[("format", None), ("filter", Some('f'))]);
 
-const PS: Command = Command::docker(
+pub(crate) const PS: Command = Command::docker(
     "docker stack ps",
     "docker stack ps [OPTIONS] STACK",
     "List the tasks in the stack",
@@ -94,7 +94,7 @@ const PS: Command = Command::docker(
 .args(Arity::Exactly(1))
 .not_simulated(&[("format", None), ("no-resolve", None)]);
 
-const RM: Command = Command::docker(
+pub(crate) const RM: Command = Command::docker(
     "docker stack rm",
     "docker stack rm [OPTIONS] STACK [STACK...]",
     "Remove one or more stacks",
@@ -102,7 +102,7 @@ const RM: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
-const CONFIG: Command = Command::docker(
+pub(crate) const CONFIG: Command = Command::docker(
     "docker stack config",
     "docker stack config [OPTIONS]",
     "Outputs the final config file, after doing merges and interpolations",

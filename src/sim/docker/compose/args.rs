@@ -21,7 +21,7 @@ use super::super::error::DockerError;
 use crate::sim::flags::{Command, Flag, Parsed};
 
 /// `docker compose` itself: the global flags, up to the subcommand.
-const GLOBAL: Command = Command::docker(
+pub(crate) const GLOBAL: Command = Command::docker(
     "docker compose",
     "docker compose [OPTIONS] COMMAND",
     "Define and run multi-container applications with Docker",
@@ -45,7 +45,7 @@ const GLOBAL: Command = Command::docker(
 .compose();
 
 /// The subcommands simulated, with Compose's usage lines and descriptions (docker/compose v2).
-const COMMANDS: &[Command] = &[
+pub(crate) const COMMANDS: &[Command] = &[
     Command::docker(
         "docker compose up",
         "docker compose up [OPTIONS] [SERVICE...]",

@@ -216,7 +216,7 @@ pub(super) const LOGS: Command = Command::docker(
 ]);
 
 /// Every `docker service` subcommand, in `docker service --help` order.
-pub(super) const COMMANDS: &[Command] =
+pub(crate) const COMMANDS: &[Command] =
     &[CREATE, INSPECT, LOGS, LS, PS, RM, ROLLBACK, SCALE, UPDATE];
 
 /// The subcommand a word names (docker/cli aliases: `ls`/`list`, `rm`/`remove`).

@@ -18,7 +18,7 @@
 //! Simplified: `--format` for `inspect` only; no secrets/configs; `--mount` options beyond
 //! type/source/target are dropped; `docker service logs` shows what the course programs print.
 
-mod flags;
+pub(crate) mod flags;
 mod follow;
 mod format;
 pub mod validate;
