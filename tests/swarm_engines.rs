@@ -118,6 +118,39 @@ fn ssh_moves_the_terminal_to_a_node_and_exit_comes_back() {
     assert!(h.run("docker node ls").contains("Leader"));
 }
 
+/// Found by fuzzing: `ssh node-2`, `! kill node-2`, `docker run nginx` started a container on a
+/// machine that was off. The session dies with the machine; the terminal is back on node-1.
+#[test]
+fn a_machine_that_dies_under_an_ssh_session_drops_it() {
+    let mut h = swarm(5, 3, 2);
+    h.run("ssh node-2");
+    h.run("ssh node-3");
+    assert_eq!(h.world().shell.hops, ["node-1", "node-2"]);
+    fault(&mut h, "kill node-2");
+    assert_eq!(h.world().swarm.local, "node-1");
+    assert_eq!(h.world().engine.hostname, "node-1");
+    assert!(h.world().shell.hops.is_empty());
+    let said = common::output(h.timeline.last_record().expect("the kill's record"));
+    assert!(
+        said.contains("client_loop: send disconnect: Broken pipe"),
+        "{said}"
+    );
+    h.run("docker run -d --name web nginx");
+    assert_eq!(h.world().check_invariants(), Ok(()));
+    assert!(
+        h.world()
+            .engine
+            .containers
+            .values()
+            .any(|c| c.name == "web"),
+        "the container runs on node-1"
+    );
+    // A machine the terminal is not on changes nothing for it.
+    h.run("ssh node-4");
+    fault(&mut h, "kill node-5");
+    assert_eq!(h.world().swarm.local, "node-4");
+}
+
 #[test]
 fn exec_into_a_task_uses_the_overlay_dns_and_vips() {
     let mut h = swarm(3, 1, 2);

@@ -315,6 +315,28 @@ fn title(events: &[super::raft::RaftEvent]) -> String {
     }
 }
 
+/// A terminal `ssh`ed into a machine that loses power (or through it, to another) has lost its
+/// session: OpenSSH notices when it next writes (`client_loop: send disconnect: Broken pipe`),
+/// and the shell is back on the machine the session started from. Without this the terminal
+/// would go on running commands on a machine that is off.
+fn drop_ssh_sessions_through(world: &mut World, host: &str, rec: &mut Record) {
+    let mut path = world.shell.hops.clone();
+    path.push(world.swarm.local.clone());
+    // Position 0 is the lab's own shell: its machine going off is not a dropped session.
+    let Some(at) = path.iter().skip(1).position(|h| h == host).map(|i| i + 1) else {
+        return;
+    };
+    let back = path[at - 1].clone();
+    world.shell.hops.truncate(at - 1);
+    world.mount(&back);
+    world.swarm.local = back.clone();
+    rec.out("client_loop: send disconnect: Broken pipe");
+    rec.touch(&back);
+    rec.say(format!(
+        "The terminal's SSH session to {host} died with it: the shell is back on {back}."
+    ));
+}
+
 /// `! kill node-3`: the machine powers off.
 pub fn kill(world: &mut World, host: &str, rec: &mut Record) -> Result<(), String> {
     let Some(m) = world.swarm.machines.get_mut(host) else {
@@ -327,6 +349,7 @@ pub fn kill(world: &mut World, host: &str, rec: &mut Record) -> Result<(), Strin
     let now = world.now_ms;
     m.down_since_ms = Some(now);
     super::agent::power_off(world, host);
+    drop_ssh_sessions_through(world, host, rec);
     rec.title = format!("{host} dies");
     rec.touch(host);
     rec.say(format!(
