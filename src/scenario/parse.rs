@@ -37,6 +37,9 @@ use crate::sim::input::Fault;
 pub const PROJECT_TEMPLATES: &[&str] = &["node-app", "compose-app", "shop", "empty"];
 use crate::sim::time::{self, Millis};
 
+/// The longest `wait` a transcript may ask for: 366 days.
+pub const MAX_WAIT_MS: u64 = 366 * time::DAY_MS;
+
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Mode {
     /// `expect:` holds at this point of the transcript.
@@ -347,7 +350,7 @@ impl Scenario {
                     .trim()
                     .strip_suffix('d')
                     .and_then(|n| n.parse::<u64>().ok())
-                    .map(|n| n * time::DAY_MS);
+                    .map(|n| n.saturating_mul(time::DAY_MS));
                 let duration = days
                     .or_else(|| time::parse_duration(rest.trim()))
                     .ok_or_else(|| {
@@ -356,6 +359,14 @@ impl Scenario {
                             rest.trim()
                         ))
                     })?;
+                // Every quiet event in a wait runs (a heartbeat, a traffic tick): an endless wait
+                // in a link would hang the page. A year covers every renewal and rotation.
+                if duration > MAX_WAIT_MS {
+                    return Err(err(format!(
+                        "`wait {}` is too long: at most 366d",
+                        rest.trim()
+                    )));
+                }
                 actions.push((number, Action::Wait(duration)));
             } else if let Some(rest) = trimmed.strip_prefix("expect") {
                 let (mode, sentence) = if let Some(s) = rest.strip_prefix(':') {
@@ -492,6 +503,15 @@ mod tests {
     fn errors_name_the_line() {
         let e = Scenario::parse("# T\n$ docker ps\nexplode now\n").unwrap_err();
         assert_eq!(e.line, 3);
+        let e = Scenario::parse("# T\nwait 367d\n").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`wait 367d` is too long: at most 366d"),
+            "{e}"
+        );
+        let e = Scenario::parse("# T\nwait 99999999999999999d\n").unwrap_err();
+        assert!(e.to_string().contains("too long"), "{e}");
+        assert!(Scenario::parse("# T\nwait 366d\n").is_ok());
         let e = Scenario::parse("# T\nwait soon\n").unwrap_err();
         assert_eq!((e.line, e.message.contains("not a duration")), (2, true));
         let e = Scenario::parse("# T\nexpect: the moon is full\n").unwrap_err();

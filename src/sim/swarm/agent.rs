@@ -293,13 +293,7 @@ pub fn power_off(world: &mut World, host: &str) {
     world.shell.waiting = waiting;
     observe_all(world);
     // The tasks whose node is this machine (compared by node ID: no hostname copied per task).
-    let ids: Vec<String> = world
-        .swarm
-        .nodes
-        .values()
-        .filter(|n| n.hostname == host)
-        .map(|n| n.id.clone())
-        .collect();
+    let ids = node_ids_of(world, host);
     for t in &mut world.swarm.tasks {
         if t.node_id.as_ref().is_some_and(|n| ids.contains(n)) {
             t.due_ms = None;
@@ -307,16 +301,22 @@ pub fn power_off(world: &mut World, host: &str) {
     }
 }
 
-/// The machine is back: its engine finds its containers dead and the agent reports them.
-pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
-    let now = world.now_ms;
-    let ids: Vec<String> = world
+/// The IDs of the nodes machine `host` has been (a machine that left and joined again has more
+/// than one).
+fn node_ids_of(world: &World, host: &str) -> Vec<String> {
+    world
         .swarm
         .nodes
         .values()
         .filter(|n| n.hostname == host)
         .map(|n| n.id.clone())
-        .collect();
+        .collect()
+}
+
+/// The machine is back: its engine finds its containers dead and the agent reports them.
+pub fn power_on(world: &mut World, host: &str, rec: &mut Record) {
+    let now = world.now_ms;
+    let ids = node_ids_of(world, host);
     let mut reported = 0;
     for t in &mut world.swarm.tasks {
         if !t.node_id.as_ref().is_some_and(|n| ids.contains(n)) || t.state.is_terminal() {
