@@ -151,6 +151,55 @@ fn a_machine_that_dies_under_an_ssh_session_drops_it() {
     assert_eq!(h.world().swarm.local, "node-4");
 }
 
+/// Found by fuzzing: `docker node rm -f` of a worker that is up left its tasks "up" on a node
+/// that no longer existed. The worker's agent is refused and its engine removes the task
+/// containers; the managers replace the tasks elsewhere.
+#[test]
+fn a_live_worker_removed_by_force_drops_its_tasks_and_they_are_replaced() {
+    let mut h = swarm(7, 1, 2);
+    h.run("docker service create -d --name web --replicas 3 nginx");
+    h.wait(20_000);
+    let on_node_2 = |h: &Host| {
+        h.world()
+            .swarm
+            .tasks
+            .iter()
+            .filter(|t| t.desired_state == TaskState::Running)
+            .filter(|t| {
+                t.node_id
+                    .as_ref()
+                    .and_then(|id| h.world().swarm.nodes.get(id))
+                    .is_some_and(|n| n.hostname == "node-2")
+            })
+            .count()
+    };
+    assert!(on_node_2(&h) > 0, "the spread puts a task on node-2");
+    let refused = h.run("docker node rm node-2");
+    assert!(
+        refused.contains("is not down and can't be removed"),
+        "{refused}"
+    );
+    h.run("docker node rm -f node-2");
+    assert_eq!(h.world().check_invariants(), Ok(()));
+    h.wait(20_000);
+    assert_eq!(h.world().check_invariants(), Ok(()));
+    let running = h
+        .world()
+        .swarm
+        .tasks
+        .iter()
+        .filter(|t| t.state == TaskState::Running && t.container_up)
+        .count();
+    assert_eq!(running, 3, "three replicas run on the nodes left");
+    h.run("ssh node-2");
+    assert_eq!(
+        h.run("docker ps -q"),
+        "",
+        "node-2's task containers are gone"
+    );
+    assert!(h.run("docker info").contains("Swarm: inactive"));
+}
+
 #[test]
 fn exec_into_a_task_uses_the_overlay_dns_and_vips() {
     let mut h = swarm(3, 1, 2);

@@ -800,11 +800,47 @@ fn node_rm(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Resul
                 "rpc error: code = FailedPrecondition desc = node {id} is not down and can't be removed"
             )));
         }
+        if up {
+            stop_removed_worker(world, &id, &n.hostname, rec);
+        }
         world.swarm.remove_node(&id);
         rec.touch(n.hostname.clone());
         rec.out(reference.to_string());
     }
     Ok(())
+}
+
+/// `node rm --force` of a worker that is still up: the managers delete the node and revoke its
+/// certificate, so its agent's next session is refused and the node's swarm component stops, as
+/// on `docker swarm leave`, which force-removes the node's task containers. The managers hear
+/// nothing more from those tasks: none is up any more, and the orchestrators replace them on the
+/// other nodes (their node left the swarm).
+fn stop_removed_worker(world: &mut World, id: &str, host: &str, rec: &mut Record) {
+    let containers: Vec<_> = world
+        .swarm
+        .tasks
+        .iter_mut()
+        .filter(|t| t.node_id.as_deref() == Some(id))
+        .filter_map(|t| {
+            t.container_up = false;
+            t.due_ms = None;
+            t.container.clone()
+        })
+        .collect();
+    let mut removed = 0;
+    let mut quiet = Record::new(world.now_ms);
+    world.on_host(host, |w| {
+        for container in &containers {
+            if w.engine.containers.contains_key(container)
+                && crate::sim::docker::engine::rm(w, container, true, true, "", &mut quiet).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    });
+    rec.say(format!(
+        "{host} was still up: its certificate is revoked, its agent is refused and leaves the swarm, and its engine removes the {removed} task container(s) it ran (as `docker swarm leave` would). The orchestrators replace those tasks on the other nodes."
+    ));
 }
 
 #[cfg(test)]
