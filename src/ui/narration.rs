@@ -208,8 +208,9 @@ pub fn narration(props: &NarrationProps) -> Html {
     let earlier = lo.saturating_sub(1);
     let later = steps.saturating_sub(hi);
     let show = |what: String, testid: &'static str| more_button(what, testid, show_all.clone());
-    let entries = props.items.iter().filter(|i| (lo..=hi).contains(&position(i))).map(|item| match item {
-        Item::Start { .. } => Html::default(),
+    let entries = props.items.iter().filter(|i| (lo..=hi).contains(&position(i))).filter_map(|item| Some(match item {
+        // Drawn as the list's head, below.
+        Item::Start { .. } => return None,
         Item::Note { before, lines } => html! {
             <li key={format!("note-{before}")} class={classes!("note", note_when(*before, cursor))}>
                 <blockquote>{ for lines.iter().map(|l| html! { <p>{rich(l)}</p> }) }</blockquote>
@@ -247,21 +248,38 @@ pub fn narration(props: &NarrationProps) -> Html {
                 </li>
             }
         }
-    });
+    }));
+    // Every child of the list has a key and there is nothing else in it (no `if` block, which
+    // would be an unkeyed child): yew then diffs the list by key, so a window that moves by one
+    // step moves one row, where a positional diff would rebuild every row in sight.
+    let head = html! {
+        <li key="start" class={classes!("entry", "start", if cursor == 0 { "current" } else { "past" })}
+            data-testid="narration-start" onclick={seek(0)}>
+            <button class="entry-head" title="Go to the start">
+                <span class="entry-k">{"0"}</span>
+                <span class="entry-clock">{clock(0)}</span>
+                <span class="entry-title">{start}</span>
+            </button>
+        </li>
+    };
+    let rows = std::iter::once(head)
+        .chain((earlier > 0).then(|| {
+            show(
+                format!("… {earlier} earlier steps: show all"),
+                "narration-earlier",
+            )
+        }))
+        .chain(entries)
+        .chain((later > 0).then(|| {
+            show(
+                format!("… {later} later steps: show all"),
+                "narration-later",
+            )
+        }));
     html! {
         <div class="narration" data-testid="narration">
             <ol class="narration-list" ref={list_ref} aria-label="What happened, step by step">
-                <li key="start" class={classes!("entry", "start", if cursor == 0 { "current" } else { "past" })}
-                    data-testid="narration-start" onclick={seek(0)}>
-                    <button class="entry-head" title="Go to the start">
-                        <span class="entry-k">{"0"}</span>
-                        <span class="entry-clock">{clock(0)}</span>
-                        <span class="entry-title">{start}</span>
-                    </button>
-                </li>
-                if earlier > 0 { { show(format!("… {earlier} earlier steps: show all"), "narration-earlier") } }
-                { for entries }
-                if later > 0 { { show(format!("… {later} later steps: show all"), "narration-later") } }
+                { for rows }
             </ol>
         </div>
     }

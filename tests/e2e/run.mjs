@@ -1095,6 +1095,12 @@ const cases = [
       check((await s.locator(`${tid('narration-entry')}[aria-current="step"]`).count()) === 1, 'no current entry');
       check(/earlier steps/.test(await s.text(tid('narration-earlier'))), 'no button for the earlier steps');
       check(/later steps/.test(await s.text(tid('narration-later'))), 'no button for the later steps');
+      // One step forward moves the window by one row: the rows still in it are the same elements
+      // (the list is diffed by key), not rebuilt, which cost a whole re-layout on every step.
+      await s.locator(tid('narration-entry')).evaluateAll((els) => els.forEach((e) => { e.dockyardMark = e.dataset.step; }));
+      await seekTo(middle + 1);
+      const kept = await s.locator(tid('narration-entry')).evaluateAll((els) => els.filter((e) => e.dockyardMark === e.dataset.step).length);
+      checkEq(kept, (await shown()).length - 1, 'narration rows kept across one step (all but the one that came into the window)');
       await seekTo(total);
       check((await shown()).includes(total), 'the last step is not shown after seeking to the end');
       await s.locator(`${tid('narration-earlier')} button`).click();
