@@ -209,3 +209,29 @@ fn keyframes_are_placed_by_replay_cost() {
         world.traffic.sent
     );
 }
+
+/// What is drawn from every known step (the narration) is rebuilt only when the revision moves:
+/// moving the cursor keeps it, a step appended or a future forgotten changes it.
+#[test]
+fn the_revision_moves_when_the_known_steps_change_not_when_the_cursor_does() {
+    let mut run = Run::play(
+        &dockyard::scenario::catalogue::scenario("pid1-exits")
+            .unwrap()
+            .parse()
+            .unwrap(),
+        None,
+    )
+    .unwrap();
+    let len = run.timeline.len();
+    let at_end = run.timeline.revision();
+    run.timeline.seek(len / 2);
+    run.timeline.seek(1);
+    run.timeline.seek(len);
+    assert_eq!(run.timeline.revision(), at_end, "seeking changes nothing");
+    run.timeline.seek(len / 2);
+    run.timeline.truncate_future();
+    let forgotten = run.timeline.revision();
+    assert_ne!(forgotten, at_end);
+    run.timeline.forward();
+    assert_ne!(run.timeline.revision(), forgotten, "a step appended");
+}

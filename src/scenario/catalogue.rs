@@ -745,6 +745,19 @@ pub fn scenario(slug: &str) -> Option<&'static ScenarioFile> {
     scenario_file(slug)
 }
 
+/// The page that lists a shipped scenario (what its `page:` line says; a test checks they agree),
+/// without parsing it.
+pub fn page_of_scenario(slug: &str) -> Option<&'static str> {
+    PAGES
+        .iter()
+        .find(|p| {
+            p.lesson
+                .as_ref()
+                .is_some_and(|l| l.scenarios.iter().any(|f| f.slug == slug))
+        })
+        .map(|p| p.slug)
+}
+
 fn scenario_file(slug: &str) -> Option<&'static ScenarioFile> {
     SCENARIOS.iter().find(|s| s.slug == slug)
 }
@@ -841,6 +854,9 @@ mod tests {
                 );
             }
             assert_eq!(for_page(page.slug).len(), lesson.scenarios.len());
+            for file in lesson.scenarios {
+                assert_eq!(page_of_scenario(file.slug), Some(page.slug));
+            }
         }
         // Every view is some page's (a view nobody draws is dead code).
         assert_eq!(views.len(), 13, "{views:?}");

@@ -49,6 +49,9 @@ pub struct Timeline {
     /// "unchanged" by pointer instead of comparing two worlds.
     world: Rc<World>,
     keyframes: BTreeMap<usize, World>,
+    /// Counts the changes to the known steps (one appended, the future forgotten): what is drawn
+    /// from all of them (the narration) is rebuilt only when it moves.
+    revision: u64,
 }
 
 impl Timeline {
@@ -64,6 +67,7 @@ impl Timeline {
             cost_since_keyframe: 0,
             cursor: 0,
             keyframes,
+            revision: 0,
         }
     }
 
@@ -210,8 +214,15 @@ impl Timeline {
         &self.records[self.cursor - 1]
     }
 
+    /// Changes whenever the known steps change (a step appended, the future forgotten); the same
+    /// otherwise, wherever the cursor is.
+    pub fn revision(&self) -> u64 {
+        self.revision
+    }
+
     /// Forgets every step after the cursor.
     pub fn truncate_future(&mut self) {
+        self.revision += 1;
         self.entries.truncate(self.cursor);
         self.records.truncate(self.cursor);
         self.costs.truncate(self.cursor);
@@ -225,6 +236,7 @@ impl Timeline {
     /// since the last one cost [`KEYFRAME_COST`].
     fn push_step(&mut self, entry: Option<Input>, record: Record, sent_before: u64) {
         let cost = replay_cost(sent_before, &self.world);
+        self.revision += 1;
         self.entries.push(entry);
         self.records.push(record);
         self.costs.push(cost);

@@ -165,9 +165,28 @@ struct Lesson {
     notice: Option<String>,
     /// The scenario editor's starting text, while it is open.
     authoring: Option<String>,
+    /// The narration of every known step, with the timeline revision it was built at: built again
+    /// only when the steps change, not on every step the reader moves (1,500 items on the
+    /// practice project, and the lists compare them item by item when they are a new `Rc`).
+    narration: std::cell::RefCell<Option<(u64, Rc<Vec<narration::Item>>)>>,
 }
 
 impl Lesson {
+    /// The narration items of the run, rebuilt when the timeline's known steps changed.
+    fn narration_items(&self) -> Rc<Vec<narration::Item>> {
+        let run = &self.session.run;
+        let revision = run.timeline.revision();
+        let mut cache = self.narration.borrow_mut();
+        match cache.as_ref() {
+            Some((at, items)) if *at == revision => items.clone(),
+            _ => {
+                let items = Rc::new(narration::items(run));
+                *cache = Some((revision, items.clone()));
+                items
+            }
+        }
+    }
+
     fn new(page: &'static Page, parts: &'static catalogue::Lesson, q: &Query) -> Lesson {
         Lesson::with_session(parts, Session::open(page, q), None)
     }
@@ -194,6 +213,7 @@ impl Lesson {
             fragment,
             notice: None,
             authoring: None,
+            narration: Default::default(),
         }
     }
 
@@ -782,7 +802,7 @@ impl App {
             </Panel>
         };
         let scenario_title = run.scenario.title.clone();
-        let items = Rc::new(narration::items(run));
+        let items = lesson.narration_items();
         // The stepper with the current narration line under it (shown in the embed and on narrow
         // screens, where the narration panel is out of sight).
         let stepper = html! {

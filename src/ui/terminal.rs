@@ -256,6 +256,10 @@ pub fn terminal(props: &TerminalProps) -> Html {
         };
         html! { <div key={i} class={class}>{text}</div> }
     });
+    let placeholder = props.lines.is_empty().then(|| {
+        html! { <div key="placeholder" class="ln note">{"# The terminal of the host. Type a docker command below; try `help`."}</div> }
+    });
+    let lines = placeholder.into_iter().chain(lines);
 
     let ps1 = crate::sim::record::TermLine::ps1(props.host.as_deref());
     let aria_label = match &props.host {
@@ -275,9 +279,9 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <div class="term-screen" onclick={focus_prompt}>
                 // Focusable: it scrolls, and a keyboard reader scrolls it with the arrows once it has the focus.
                 <div class="term-out" data-testid="terminal-output" ref={output_ref} role="log" aria-label="Terminal output" tabindex="0">
-                    if props.lines.is_empty() {
-                        <div class="ln note">{"# The terminal of the host. Type a docker command below; try `help`."}</div>
-                    }
+                    // Only keyed rows in here, nothing unkeyed beside them: yew diffs the rows by
+                    // key, so a step that prints one line adds one row. (A list with an unkeyed
+                    // child is diffed by position from its end, which rebuilt every row.)
                     { for lines }
                 </div>
                 if let Some((text, _)) = pending.borrow().as_ref() {

@@ -77,24 +77,26 @@ pub fn export(props: &ScorecardProps) -> Html {
 }
 
 /// A file's text for a `data:` URL: everything but unreserved characters as `%XX`.
+/// Drawn on every step, so one buffer and no allocation per byte.
 fn percent(text: &str) -> String {
-    text.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(text.len() * 3);
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xF)] as char);
+        }
+    }
+    out
 }
 
-/// The page of the path whose scenario shows an item's pitfall.
-fn page_of(scenario: &str) -> String {
-    crate::scenario::catalogue::scenario(scenario)
-        .and_then(|f| f.parse().ok())
-        .map(|s| s.page)
-        .unwrap_or_default()
+/// The page of the path whose scenario shows an item's pitfall (drawn on every step: looked up in
+/// the catalogue, not parsed from the transcript).
+fn page_of(scenario: &str) -> &'static str {
+    crate::scenario::catalogue::page_of_scenario(scenario).unwrap_or_default()
 }
 
 pub fn panels(stage: &super::Stage) -> (Html, Html) {
@@ -109,4 +111,17 @@ pub fn panels(stage: &super::Stage) -> (Html, Html) {
         </Panel>
     };
     (picture, side)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_is_percent_encoded_for_its_data_url() {
+        assert_eq!(percent("a-b_c.d~e"), "a-b_c.d~e");
+        assert_eq!(percent("x: 1\n# é"), "x%3A%201%0A%23%20%C3%A9");
+        assert_eq!(page_of("mission-10"), "practice-project");
+        assert_eq!(page_of("no-such-scenario"), "");
+    }
 }

@@ -196,7 +196,7 @@ fn task_card(world: &World, t: &Task, touched: &[String]) -> Html {
         }
     );
     html! {
-        <li class={class} data-testid="swarm-task" data-task={label.clone()} data-state={t.state.as_str()} {title}>
+        <li key={t.id.clone()} class={class} data-testid="swarm-task" data-task={label.clone()} data-state={t.state.as_str()} {title}>
             <span class="sw-task-name">{label}</span>
             <span class={classes!("sw-badge", state_class(t.state))}>{t.state.as_str()}</span>
             if let Some(d) = desired {
@@ -420,7 +420,7 @@ pub fn swarm_picture(props: &SwarmProps) -> Html {
                     { for pending.iter().map(|t| {
                         let reason = if t.error.is_empty() { t.message.clone() } else { t.error.clone() };
                         html! {
-                            <li class={classes!("sw-task", "pending", format!("sw-svc-{}", colour_of(world, &t.service_id)))}
+                            <li key={t.id.clone()} class={classes!("sw-task", "pending", format!("sw-svc-{}", colour_of(world, &t.service_id)))}
                                 data-testid="pending-task">
                                 <span class="sw-task-name">{task_label(world, t)}</span>
                                 <span class={classes!("sw-badge", state_class(t.state))}>{t.state.as_str()}</span>
