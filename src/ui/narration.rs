@@ -129,7 +129,7 @@ fn note_when(before: usize, cursor: usize) -> &'static str {
 }
 
 /// How many steps either side of the current one the list shows until the reader asks for all.
-pub const WINDOW_STEPS: usize = 40;
+pub const WINDOW_STEPS: usize = 20;
 
 /// The step an item sits at: a note and the end mark sit just before the step they precede.
 fn position(item: &Item) -> usize {
