@@ -169,10 +169,11 @@ fn a_refused_command_does_not_fork() {
     assert_eq!(run.timeline.len(), 3);
 }
 
-/// Keyframes follow the cost of replaying: quiet steps get one every 32 steps, steps through the
+/// Keyframes follow the cost of replaying: quiet steps get one every 16 steps, steps through the
 /// traffic generator's requests get them more often (src/sim/timeline.rs).
 #[test]
 fn keyframes_are_placed_by_replay_cost() {
+    use dockyard::sim::timeline::QUIET_STEPS_PER_KEYFRAME as QUIET;
     let quiet = Run::play(
         &dockyard::scenario::catalogue::scenario("pid1-exits")
             .unwrap()
@@ -184,11 +185,11 @@ fn keyframes_are_placed_by_replay_cost() {
     let len = quiet.timeline.len();
     assert_eq!(
         quiet.timeline.keyframe_count(),
-        1 + len / 32,
+        1 + len / QUIET as usize,
         "{len} quiet steps"
     );
     let busy = Run::play(
-        &dockyard::scenario::catalogue::scenario("swarm-mesh-any-node")
+        &dockyard::scenario::catalogue::scenario("mission-10")
             .unwrap()
             .parse()
             .unwrap(),
@@ -203,7 +204,7 @@ fn keyframes_are_placed_by_replay_cost() {
         world.traffic.sent
     );
     assert!(
-        busy.timeline.keyframe_count() > 1 + len / 32,
+        busy.timeline.keyframe_count() > 1 + len / QUIET as usize,
         "{} keyframes for {len} steps with {} requests",
         busy.timeline.keyframe_count(),
         world.traffic.sent

@@ -674,7 +674,7 @@ fn timeline_12_nodes_1000_steps_memory() {
     );
     println!("  built in {build:?}");
     println!(
-        "  the timeline retains {} (peak while stepping {}): the records {}, the worlds (start, a keyframe every 32 steps, the current one) {}",
+        "  the timeline retains {} (peak while stepping {}): the records {}, the worlds (start, the keyframes, the current one) {}",
         mb(retained),
         mb(peak),
         mb(records_bytes),
