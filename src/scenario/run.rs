@@ -135,6 +135,11 @@ impl Goals {
     }
 }
 
+/// The events a capped run ([`Run::play_capped`]) may run for each step it may take. The shipped
+/// scenarios run at most about 5 per step (mission 10: 7,851 events in 1,532 steps): ten times
+/// that leaves room for any real transcript and keeps a link's work to a second or so.
+pub const EVENTS_PER_STEP: u64 = 50;
+
 #[derive(Clone, Debug)]
 pub struct Run {
     pub scenario: Scenario,
@@ -216,7 +221,8 @@ impl Run {
 
     /// Plays a transcript that came from outside (a link, the scenario editor): as
     /// [`Run::play`], but an error once it has run `max_steps` steps (a `wait 365d` over a crash
-    /// loop must not freeze the tab).
+    /// loop must not freeze the tab), or [`EVENTS_PER_STEP`] events for each of those steps
+    /// (routine events make no step: a `wait 365d` through traffic is millions of them).
     pub fn play_capped(
         scenario: &Scenario,
         seed_override: Option<u64>,
@@ -269,12 +275,25 @@ impl Run {
             taken_over: false,
         };
         let mut goal_index = 0;
+        let events_at_start = run.timeline.world().agenda.events_run();
+        let max_events = u64::try_from(max_steps)
+            .unwrap_or(u64::MAX)
+            .saturating_mul(EVENTS_PER_STEP);
         let over = |run: &Run, line: usize| -> Result<(), ScenarioError> {
             if run.timeline.len() > max_steps {
                 return Err(ScenarioError::at_line(
                     line,
                     format!(
                         "the scenario runs past {max_steps} steps here; a scenario from a link plays at most that many"
+                    ),
+                ));
+            }
+            let events = run.timeline.world().agenda.events_run() - events_at_start;
+            if events > max_events {
+                return Err(ScenarioError::at_line(
+                    line,
+                    format!(
+                        "the scenario runs past {max_events} events here (routine ones count: a long wait through traffic or a swarm's heartbeats); a scenario from a link runs at most that many"
                     ),
                 ));
             }

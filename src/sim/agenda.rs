@@ -29,6 +29,9 @@ pub struct Key {
 pub struct Agenda {
     entries: BTreeMap<Key, Event>,
     next_seq: u64,
+    /// Entries popped so far: the events the world has run, routine ones included (what bounds
+    /// the work a link may ask for; src/scenario/run.rs).
+    popped: u64,
 }
 
 impl Agenda {
@@ -44,7 +47,14 @@ impl Agenda {
     }
 
     pub fn pop(&mut self) -> Option<(Key, Event)> {
-        self.entries.pop_first()
+        let entry = self.entries.pop_first();
+        self.popped += u64::from(entry.is_some());
+        entry
+    }
+
+    /// How many events the world has run since it began, routine ones included.
+    pub fn events_run(&self) -> u64 {
+        self.popped
     }
 
     pub fn peek(&self) -> Option<(&Key, &Event)> {

@@ -167,6 +167,20 @@ fn more_button(what: String, testid: &'static str, show_all: UseStateHandle<bool
     }
 }
 
+/// The list's first row: step 0, what the run starts from.
+fn start_row(title: String, cursor: usize, onclick: Callback<MouseEvent>) -> Html {
+    html! {
+        <li key="start" class={classes!("entry", "start", if cursor == 0 { "current" } else { "past" })}
+            data-testid="narration-start" {onclick}>
+            <button class="entry-head" title="Go to the start">
+                <span class="entry-k">{"0"}</span>
+                <span class="entry-clock">{clock(0)}</span>
+                <span class="entry-title">{title}</span>
+            </button>
+        </li>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct NarrationProps {
     pub items: Rc<Vec<Item>>,
@@ -252,16 +266,7 @@ pub fn narration(props: &NarrationProps) -> Html {
     // Every child of the list has a key and there is nothing else in it (no `if` block, which
     // would be an unkeyed child): yew then diffs the list by key, so a window that moves by one
     // step moves one row, where a positional diff would rebuild every row in sight.
-    let head = html! {
-        <li key="start" class={classes!("entry", "start", if cursor == 0 { "current" } else { "past" })}
-            data-testid="narration-start" onclick={seek(0)}>
-            <button class="entry-head" title="Go to the start">
-                <span class="entry-k">{"0"}</span>
-                <span class="entry-clock">{clock(0)}</span>
-                <span class="entry-title">{start}</span>
-            </button>
-        </li>
-    };
+    let head = start_row(start, cursor, seek(0));
     let rows = std::iter::once(head)
         .chain((earlier > 0).then(|| {
             show(

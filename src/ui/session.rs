@@ -21,6 +21,12 @@ use super::url::{CUSTOM, FREE_PLAY, InputKind, Query, UrlInput};
 /// `--restart always` never ends; a link must not freeze the tab).
 pub const MAX_EXTRA_STEPS: usize = 3_000;
 
+/// What a link may still make us compute: steps, and the events run in them.
+struct Budget {
+    steps: usize,
+    events: u64,
+}
+
 /// The most steps play runs past the end of the story while it waits for a prompt.
 pub const MAX_PLAY_PAST_END: usize = 60;
 
@@ -184,8 +190,12 @@ impl Session {
     /// Gives the query's inputs at their steps, runs on to its known length, and seeks its step.
     fn replay(&mut self, q: &Query) {
         let session = self;
-        // One budget for every step computed beyond the precomputed ones, whatever the link says.
-        let mut budget = MAX_EXTRA_STEPS;
+        // One budget for every step computed beyond the precomputed ones, whatever the link says:
+        // so many steps, and so many events in them (routine ones make no step).
+        let mut budget = Budget {
+            steps: MAX_EXTRA_STEPS,
+            events: MAX_EXTRA_STEPS as u64 * crate::scenario::run::EVENTS_PER_STEP,
+        };
         for input in &q.inputs {
             if !session.reach(input.at, &mut budget) {
                 break;
@@ -594,14 +604,17 @@ impl Session {
     }
 
     /// Moves the cursor to `step`, running scheduled events past the known steps if needed
-    /// (each one taken from `budget`).
-    fn reach(&mut self, step: usize, budget: &mut usize) -> bool {
+    /// (each step and the events it ran taken from `budget`).
+    fn reach(&mut self, step: usize, budget: &mut Budget) -> bool {
         self.run.seek(step.min(self.len()));
-        while self.cursor() < step && *budget > 0 {
+        while self.cursor() < step && budget.steps > 0 && budget.events > 0 {
+            let events_before = self.run.timeline.world().agenda.events_run();
             if !self.run.forward() {
                 return false;
             }
-            *budget -= 1;
+            let events = self.run.timeline.world().agenda.events_run() - events_before;
+            budget.steps -= 1;
+            budget.events = budget.events.saturating_sub(events);
         }
         self.cursor() == step
     }
