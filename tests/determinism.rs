@@ -169,33 +169,25 @@ fn a_refused_command_does_not_fork() {
     assert_eq!(run.timeline.len(), 3);
 }
 
+/// A shipped scenario, played.
+fn shipped(slug: &str) -> Run {
+    let file = dockyard::scenario::catalogue::scenario(slug).expect("a shipped scenario");
+    Run::play(&file.parse().expect("it parses"), None).expect("it plays")
+}
+
 /// Keyframes follow the cost of replaying: quiet steps get one every 16 steps, steps through the
 /// traffic generator's requests get them more often (src/sim/timeline.rs).
 #[test]
 fn keyframes_are_placed_by_replay_cost() {
     use dockyard::sim::timeline::QUIET_STEPS_PER_KEYFRAME as QUIET;
-    let quiet = Run::play(
-        &dockyard::scenario::catalogue::scenario("pid1-exits")
-            .unwrap()
-            .parse()
-            .unwrap(),
-        None,
-    )
-    .unwrap();
+    let quiet = shipped("pid1-exits");
     let len = quiet.timeline.len();
     assert_eq!(
         quiet.timeline.keyframe_count(),
         1 + len / QUIET as usize,
         "{len} quiet steps"
     );
-    let busy = Run::play(
-        &dockyard::scenario::catalogue::scenario("mission-10")
-            .unwrap()
-            .parse()
-            .unwrap(),
-        None,
-    )
-    .unwrap();
+    let busy = shipped("mission-10");
     let len = busy.timeline.len();
     let world = busy.timeline.world();
     assert!(
@@ -215,14 +207,7 @@ fn keyframes_are_placed_by_replay_cost() {
 /// moving the cursor keeps it, a step appended or a future forgotten changes it.
 #[test]
 fn the_revision_moves_when_the_known_steps_change_not_when_the_cursor_does() {
-    let mut run = Run::play(
-        &dockyard::scenario::catalogue::scenario("pid1-exits")
-            .unwrap()
-            .parse()
-            .unwrap(),
-        None,
-    )
-    .unwrap();
+    let mut run = shipped("pid1-exits");
     let len = run.timeline.len();
     let at_end = run.timeline.revision();
     run.timeline.seek(len / 2);
