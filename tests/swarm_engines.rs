@@ -342,3 +342,52 @@ fn a_full_disk_crashes_a_database_task_running_there() {
     let ps = h.run("docker service ps --no-trunc db");
     assert!(ps.contains("no space left on device"), "{ps}");
 }
+
+/// `docker node ps` is `docker service ps`'s table for the tasks on the nodes named: `self` (the
+/// node the CLI talks to) by default, any node by name; managers only.
+#[test]
+fn node_ps_lists_the_tasks_on_a_node() {
+    let mut h = swarm(7, 1, 2);
+    h.run("docker service create -d --name web --replicas 3 nginx");
+    h.wait(20_000);
+    let rows = |out: &str, node: &str| {
+        out.lines()
+            .skip(1)
+            .filter(|l| l.split_whitespace().nth(3) == Some(node))
+            .count()
+    };
+    let mine = h.run("docker node ps");
+    assert!(
+        mine.starts_with("ID ") && mine.contains("DESIRED STATE") && mine.contains("CURRENT STATE"),
+        "{mine}"
+    );
+    let lines = mine.lines().count() - 1;
+    assert!(
+        lines >= 1,
+        "node-1 runs a task of three over three nodes: {mine}"
+    );
+    assert_eq!(rows(&mine, "node-1"), lines, "only node-1's tasks: {mine}");
+    assert_eq!(h.run("docker node ps self"), mine);
+    let theirs = h.run("docker node ps node-2");
+    assert!(rows(&theirs, "node-2") >= 1, "{theirs}");
+    assert_eq!(rows(&theirs, "node-1"), 0, "{theirs}");
+    let both = h.run("docker node ps node-1 node-2");
+    assert_eq!(
+        both.lines().count() - 1,
+        lines + theirs.lines().count() - 1,
+        "{both}"
+    );
+    let ids = h.run("docker node ps -q node-2");
+    assert_eq!(ids.lines().count(), theirs.lines().count() - 1, "{ids}");
+    assert!(
+        h.run("docker node ps nosuch")
+            .contains("node nosuch not found"),
+        "an unknown node is refused"
+    );
+    h.run("ssh node-2");
+    assert!(
+        h.run("docker node ps")
+            .contains("Worker nodes can't be used to view or modify cluster state"),
+        "a worker cannot list tasks"
+    );
+}

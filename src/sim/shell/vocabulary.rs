@@ -27,6 +27,7 @@ pub fn commands() -> Vec<&'static Command> {
         &swarm::LEAVE,
         &swarm::NODE_LS,
         &swarm::NODE_INSPECT,
+        &swarm::NODE_PS,
         &swarm::NODE_PROMOTE,
         &swarm::NODE_DEMOTE,
         &swarm::NODE_UPDATE,

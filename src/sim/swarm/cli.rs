@@ -10,8 +10,9 @@
 //! The command lines are docker/cli's (`cli/command/swarm`, `cli/command/node`), one [`Command`]
 //! each in the one flag layer (src/sim/flags.rs): parsed before any daemon is asked, a flag error
 //! prints the usage and exits 125, a wrong argument count exits 1, `--help` prints the usage.
-//! Simplified: flags we do not model (`--autolock`, `--cert-expiry`, …) are refused by name;
-//! `docker node ps` is not simulated.
+//! Simplified: flags we do not model (`--autolock`, `--cert-expiry`, …) are refused by name.
+//! `docker node ps` prints `docker service ps`'s table for the tasks on the nodes named (`self`,
+//! the default, is the node the CLI talks to).
 
 use super::cluster::{Availability, MANAGEMENT_PORT, Role, Swarm};
 use crate::sim::docker::error::DockerError;
@@ -160,6 +161,7 @@ pub fn on_machine(
         "swarm leave" => leave(world, host, &p, rec),
         "node ls" => node_ls(world, host, &p, rec),
         "node inspect" => node_inspect(world, host, &p, rec),
+        "node ps" => node_ps(world, host, &p, rec),
         "node promote" => promote(world, host, true, &p, rec),
         "node demote" => promote(world, host, false, &p, rec),
         "node update" => node_update(world, host, &p, rec),
@@ -246,6 +248,19 @@ pub(crate) const NODE_INSPECT: Command = Command::docker(
 )
 .args(Arity::AtLeast(1));
 
+pub(crate) const NODE_PS: Command = Command::docker(
+    "docker node ps",
+    "docker node ps [OPTIONS] [NODE...]",
+    "List tasks running on one or more nodes, defaults to current node",
+    &[
+        Flag::bool("quiet", Some('q')),
+        Flag::bool("no-trunc", None),
+        Flag::typed("filter", Some('f'), "filter"),
+    ],
+)
+.args(Arity::Any)
+.not_simulated(&[("format", None), ("no-resolve", None)]);
+
 pub(crate) const NODE_PROMOTE: Command = Command::docker(
     "docker node promote",
     "docker node promote NODE [NODE...]",
@@ -306,6 +321,7 @@ Commands:
   inspect     Display detailed information on one or more nodes
   ls          List nodes in the swarm
   promote     Promote one or more nodes to manager in the swarm
+  ps          List tasks running on one or more nodes, defaults to current node
   rm          Remove one or more nodes from the swarm
   update      Update a node
 
@@ -321,6 +337,7 @@ fn command(group: &str, verb: &str) -> Option<&'static Command> {
         ("node", "ls" | "list") => &NODE_LS,
         ("node", "inspect") => &NODE_INSPECT,
         ("node", "promote") => &NODE_PROMOTE,
+        ("node", "ps") => &NODE_PS,
         ("node", "demote") => &NODE_DEMOTE,
         ("node", "update") => &NODE_UPDATE,
         ("node", "rm" | "remove") => &NODE_RM,
@@ -569,6 +586,36 @@ fn node_ls(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Resul
     }
     rec.out(tabwrite(&rows));
     rec.say("`*` marks the node this CLI talks to. MANAGER STATUS is empty for workers; among managers, one is the Raft Leader.");
+    Ok(())
+}
+
+/// `docker node ps [NODE...]`: the tasks on those nodes (`self` when none is named).
+fn node_ps(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
+    require_manager(world, host)?;
+    let references: Vec<String> = if p.args.is_empty() {
+        vec!["self".to_string()]
+    } else {
+        p.args.clone()
+    };
+    let mut ids = Vec::new();
+    for reference in &references {
+        let id = if reference == "self" {
+            world
+                .swarm
+                .node_of(host)
+                .map(|n| n.id.clone())
+                .unwrap_or_default()
+        } else {
+            world.swarm.resolve(reference).map_err(daemon)?
+        };
+        ids.push(id);
+    }
+    let options = super::services::PsOptions {
+        quiet: p.bool("quiet"),
+        no_trunc: p.bool("no-trunc"),
+        filters: p.values("filter"),
+    };
+    rec.out(super::services::node_ps_text(world, &ids, &options));
     Ok(())
 }
 

@@ -162,6 +162,59 @@ pub fn ps_text(world: &World, ids: &[String], options: &PsOptions) -> String {
     }
 }
 
+/// `docker node ps`'s table: every task on the nodes `node_ids`, service by service (by name),
+/// each slot's tasks newest first. docker/cli prints a task as history (`\_ web.1`) when it has
+/// the name of the row above it, so which rows are history is decided after the node filter.
+pub fn node_ps_text(world: &World, node_ids: &[String], options: &PsOptions) -> String {
+    let desired_filter = options
+        .filters
+        .iter()
+        .find_map(|f| f.strip_prefix("desired-state="));
+    let mut services: Vec<&Service> = world.swarm.services.values().collect();
+    crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
+    let mut rows = vec![
+        [
+            "ID",
+            "NAME",
+            "IMAGE",
+            "NODE",
+            "DESIRED STATE",
+            "CURRENT STATE",
+            "ERROR",
+            "PORTS",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let mut quiet = Vec::new();
+    for svc in services {
+        let mut previous: Option<String> = None;
+        for (t, _) in ordered_tasks(world, &svc.id) {
+            let on_node = t.node_id.as_ref().is_some_and(|n| node_ids.contains(n));
+            let wanted = match desired_filter {
+                Some("running") => t.desired_state <= TaskState::Running,
+                Some("shutdown") => t.desired_state == TaskState::Shutdown,
+                Some("accepted") => t.desired_state == TaskState::Accepted,
+                _ => true,
+            };
+            if !on_node || !wanted {
+                continue;
+            }
+            let name = t.name(&svc.spec.name);
+            let history = previous.as_deref() == Some(name.as_str());
+            previous = Some(name);
+            let row = task_row(world, svc, t, history, options.no_trunc);
+            quiet.push(row[0].clone());
+            rows.push(row);
+        }
+    }
+    if options.quiet {
+        quiet.join("\n")
+    } else {
+        tabwrite(&rows)
+    }
+}
+
 /// One line of `docker service ps`.
 fn task_row(world: &World, svc: &Service, t: &Task, history: bool, no_trunc: bool) -> Vec<String> {
     let name = t.name(&svc.spec.name);

@@ -27,7 +27,8 @@ mod write;
 pub use super::follow_kind::Follow;
 pub use follow::{poll, verify_due};
 pub use format::{
-    PsOptions, human_go_duration, inspect_json, ordered_tasks, ports_text, ps_text, replicas_text,
+    PsOptions, human_go_duration, inspect_json, node_ps_text, ordered_tasks, ports_text, ps_text,
+    replicas_text,
 };
 pub use write::{create_spec, resolve_image};
 
