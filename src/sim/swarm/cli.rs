@@ -589,6 +589,19 @@ fn node_ls(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Resul
     Ok(())
 }
 
+/// The node ID a reference names: `self` is the node the CLI talks to.
+fn node_id(world: &World, host: &str, reference: &str) -> Result<String, DockerError> {
+    if reference == "self" {
+        Ok(world
+            .swarm
+            .node_of(host)
+            .map(|n| n.id.clone())
+            .unwrap_or_default())
+    } else {
+        world.swarm.resolve(reference).map_err(daemon)
+    }
+}
+
 /// `docker node ps [NODE...]`: the tasks on those nodes (`self` when none is named).
 fn node_ps(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Result<(), DockerError> {
     require_manager(world, host)?;
@@ -599,15 +612,7 @@ fn node_ps(world: &mut World, host: &str, p: &Parsed, rec: &mut Record) -> Resul
     };
     let mut ids = Vec::new();
     for reference in &references {
-        let id = if reference == "self" {
-            world
-                .swarm
-                .node_of(host)
-                .map(|n| n.id.clone())
-                .unwrap_or_default()
-        } else {
-            world.swarm.resolve(reference).map_err(daemon)?
-        };
+        let id = node_id(world, host, reference)?;
         ids.push(id);
     }
     let options = super::services::PsOptions {
@@ -629,15 +634,7 @@ fn node_inspect(
     let pretty = p.bool("pretty");
     let mut values = Vec::new();
     for reference in &p.args {
-        let id = if reference == "self" {
-            world
-                .swarm
-                .node_of(host)
-                .map(|n| n.id.clone())
-                .unwrap_or_default()
-        } else {
-            world.swarm.resolve(reference).map_err(daemon)?
-        };
+        let id = node_id(world, host, reference)?;
         let n = &world.swarm.nodes[&id];
         let status = manager_status(&world.swarm, &id);
         if pretty {

@@ -116,38 +116,52 @@ pub struct PsOptions {
     pub filters: Vec<String>,
 }
 
+/// The columns of docker/cli's task table (`docker service ps`, `docker node ps`).
+const TASK_COLUMNS: [&str; 8] = [
+    "ID",
+    "NAME",
+    "IMAGE",
+    "NODE",
+    "DESIRED STATE",
+    "CURRENT STATE",
+    "ERROR",
+    "PORTS",
+];
+
+impl PsOptions {
+    /// Whether `--filter desired-state=…` keeps the task (no such filter keeps every task).
+    fn wants(&self, t: &Task) -> bool {
+        let desired = self
+            .filters
+            .iter()
+            .find_map(|f| f.strip_prefix("desired-state="));
+        match desired {
+            Some("running") => t.desired_state <= TaskState::Running,
+            Some("shutdown") => t.desired_state == TaskState::Shutdown,
+            Some("accepted") => t.desired_state == TaskState::Accepted,
+            _ => true,
+        }
+    }
+
+    /// The table, or with `-q` only the task IDs.
+    fn print(&self, rows: &[Vec<String>], ids: &[String]) -> String {
+        if self.quiet {
+            ids.join("\n")
+        } else {
+            tabwrite(rows)
+        }
+    }
+}
+
 /// The task table of services `ids` (docker/cli `task.Print`): each slot's current task, then
 /// its history (`\_ web.1`), errors quoted and cut at 30 characters unless `no_trunc`.
 pub fn ps_text(world: &World, ids: &[String], options: &PsOptions) -> String {
-    let desired_filter = options
-        .filters
-        .iter()
-        .find_map(|f| f.strip_prefix("desired-state="));
-    let mut rows = vec![
-        [
-            "ID",
-            "NAME",
-            "IMAGE",
-            "NODE",
-            "DESIRED STATE",
-            "CURRENT STATE",
-            "ERROR",
-            "PORTS",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![TASK_COLUMNS.map(String::from).to_vec()];
     let mut quiet = Vec::new();
     for id in ids {
         let svc = &world.swarm.services[id];
         for (t, history) in ordered_tasks(world, id) {
-            let wanted = match desired_filter {
-                Some("running") => t.desired_state <= TaskState::Running,
-                Some("shutdown") => t.desired_state == TaskState::Shutdown,
-                Some("accepted") => t.desired_state == TaskState::Accepted,
-                _ => true,
-            };
-            if !wanted {
+            if !options.wants(t) {
                 continue;
             }
             let row = task_row(world, svc, t, history, options.no_trunc);
@@ -155,49 +169,22 @@ pub fn ps_text(world: &World, ids: &[String], options: &PsOptions) -> String {
             rows.push(row);
         }
     }
-    if options.quiet {
-        quiet.join("\n")
-    } else {
-        tabwrite(&rows)
-    }
+    options.print(&rows, &quiet)
 }
 
 /// `docker node ps`'s table: every task on the nodes `node_ids`, service by service (by name),
 /// each slot's tasks newest first. docker/cli prints a task as history (`\_ web.1`) when it has
 /// the name of the row above it, so which rows are history is decided after the node filter.
 pub fn node_ps_text(world: &World, node_ids: &[String], options: &PsOptions) -> String {
-    let desired_filter = options
-        .filters
-        .iter()
-        .find_map(|f| f.strip_prefix("desired-state="));
     let mut services: Vec<&Service> = world.swarm.services.values().collect();
     crate::sim::order::sort_by(&mut services, |a, b| a.spec.name.cmp(&b.spec.name));
-    let mut rows = vec![
-        [
-            "ID",
-            "NAME",
-            "IMAGE",
-            "NODE",
-            "DESIRED STATE",
-            "CURRENT STATE",
-            "ERROR",
-            "PORTS",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
+    let mut rows = vec![TASK_COLUMNS.map(String::from).to_vec()];
     let mut quiet = Vec::new();
     for svc in services {
         let mut previous: Option<String> = None;
         for (t, _) in ordered_tasks(world, &svc.id) {
             let on_node = t.node_id.as_ref().is_some_and(|n| node_ids.contains(n));
-            let wanted = match desired_filter {
-                Some("running") => t.desired_state <= TaskState::Running,
-                Some("shutdown") => t.desired_state == TaskState::Shutdown,
-                Some("accepted") => t.desired_state == TaskState::Accepted,
-                _ => true,
-            };
-            if !on_node || !wanted {
+            if !on_node || !options.wants(t) {
                 continue;
             }
             let name = t.name(&svc.spec.name);
@@ -208,11 +195,7 @@ pub fn node_ps_text(world: &World, node_ids: &[String], options: &PsOptions) -> 
             rows.push(row);
         }
     }
-    if options.quiet {
-        quiet.join("\n")
-    } else {
-        tabwrite(&rows)
-    }
+    options.print(&rows, &quiet)
 }
 
 /// One line of `docker service ps`.
